@@ -1,0 +1,223 @@
+"""Reading client tables from disk and the run's columnar cache; nothing else does file I/O.
+
+A client's table ``orders`` is the file ``orders.csv``, ``orders.xlsx`` or ``orders.parquet``
+in the client's data folder. CSV files may be UTF-8 (with or without BOM), GB18030/GBK (common
+in Chinese exports) or Windows-1252; the encoding is detected unless params give it, and the
+separator (comma, semicolon, tab) is detected from the header line. CSV and Excel cells are read
+as text so that validation can name every cell that does not parse; Parquet keeps its types.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from crmkit.exceptions import InputError
+from crmkit.schemas import TABLES, TableSchema
+
+__all__ = [
+    "SUFFIXES",
+    "detect_encoding",
+    "find_table_files",
+    "jsonable",
+    "map_columns",
+    "read_cache",
+    "read_json",
+    "read_table_file",
+    "write_cache",
+    "write_json",
+]
+
+SUFFIXES = (".csv", ".xlsx", ".parquet")
+ENCODINGS = ("utf-8", "gb18030", "cp1252")
+MISSING_MARKERS = ["", "NULL", "null", "NaN", "nan", "N/A", "n/a", "#N/A", "NA", "None"]
+
+
+def find_table_files(data_dir: Path) -> dict[str, list[Path]]:
+    """Map each canonical table name to the files in ``data_dir`` that hold it.
+
+    A table with more than one file (``orders.csv`` and ``orders.xlsx``) is returned with
+    all of them so that the caller can report the ambiguity. Other files are ignored.
+    """
+    found: dict[str, list[Path]] = {}
+    if not data_dir.is_dir():
+        return found
+    for path in sorted(data_dir.iterdir()):
+        if path.is_file() and path.suffix.lower() in SUFFIXES and path.stem in TABLES:
+            found.setdefault(path.stem, []).append(path)
+    return found
+
+
+def detect_encoding(raw: bytes) -> str:
+    """The first of UTF-8 (BOM honoured), GB18030 and Windows-1252 that decodes ``raw``.
+
+    Examples
+    --------
+    >>> detect_encoding("客户".encode("gbk"))
+    'gb18030'
+    >>> detect_encoding("\\ufeffid".encode("utf-8"))
+    'utf-8-sig'
+    """
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    for encoding in ENCODINGS:
+        try:
+            raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    return "latin-1"
+
+
+def _separator(header: str) -> str:
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t", "|")}
+    return max(counts, key=counts.get) if max(counts.values()) > 0 else ","
+
+
+def read_table_file(
+    path: Path, *, encoding: str = "auto", label: str | None = None
+) -> pd.DataFrame:
+    """Read one table file; CSV and Excel cells as text, Parquet with its own types.
+
+    Parameters
+    ----------
+    path : Path
+        A ``.csv``, ``.xlsx`` or ``.parquet`` file.
+    encoding : str
+        For CSV: ``auto`` to detect, or a Python codec name such as ``gb18030``.
+    label : str, optional
+        How error messages name the file (default: the path).
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read, naming the file and the reason.
+    """
+    label = label or str(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            raw = path.read_bytes()
+            if encoding == "auto":
+                encoding = detect_encoding(raw)
+            text_head = raw[:65536].decode(encoding, errors="replace")
+            sep = _separator(text_head.lstrip("\ufeff").split("\n", 1)[0])
+            frame = pd.read_csv(
+                path,
+                sep=sep,
+                dtype=str,
+                encoding=encoding,
+                keep_default_na=False,
+                na_values=MISSING_MARKERS,
+            )
+        elif suffix == ".xlsx":
+            frame = pd.read_excel(path, dtype=str, keep_default_na=False, na_values=MISSING_MARKERS)
+        elif suffix == ".parquet":
+            frame = pd.read_parquet(path)
+        else:
+            raise InputError(
+                f"unsupported file type {suffix}; expected one of {SUFFIXES}", file=label
+            )
+    except InputError:
+        raise
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise InputError(
+            f"cannot decode the file with encoding {encoding!r} ({exc})", file=label
+        ) from None
+    except pd.errors.EmptyDataError:
+        raise InputError(
+            "the file is empty; expected a header row with column names", file=label
+        ) from None
+    except Exception as exc:  # parser errors of three libraries: report them as one thing
+        raise InputError(f"cannot read the file: {exc}", file=label) from None
+    frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
+    return frame
+
+
+def map_columns(
+    frame: pd.DataFrame, schema: TableSchema, mapping: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Rename a client's columns to canonical names.
+
+    ``mapping`` (from params ``columns.<table>``) is applied first; then any header that
+    equals a canonical name apart from case, spaces or hyphens is renamed to it, so that
+    ``Order ID`` and ``order-id`` become ``order_id`` without configuration.
+    """
+    renamed = frame.rename(columns=dict(mapping or {}))
+    canonical = {_normalise(name): name for name in schema.column_names}
+    automatic = {
+        col: canonical[_normalise(col)]
+        for col in renamed.columns
+        if col not in schema.column_names and _normalise(col) in canonical
+    }
+    automatic = {k: v for k, v in automatic.items() if v not in renamed.columns}
+    return renamed.rename(columns=automatic)
+
+
+def _normalise(name: str) -> str:
+    return "_".join(str(name).strip().lower().replace("-", " ").split())
+
+
+def write_cache(tables: Mapping[str, pd.DataFrame], folder: Path) -> None:
+    """Write validated tables as Parquet files ``folder/<table>.parquet``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        frame.to_parquet(folder / f"{name}.parquet", index=False)
+
+
+def read_cache(folder: Path) -> dict[str, pd.DataFrame]:
+    """Read every table written by :func:`write_cache`."""
+    return {path.stem: pd.read_parquet(path) for path in sorted(folder.glob("*.parquet"))}
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` with NaN and NaT as None, numpy scalars as Python numbers, dates as ISO text.
+
+    Examples
+    --------
+    >>> jsonable({"a": float("nan"), "b": np.int64(3), "c": [np.float64(0.5)]})
+    {'a': None, 'b': 3, 'c': [0.5]}
+    """
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [jsonable(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, dt.datetime | dt.date | pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, bool | int | str):
+        return value
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def write_json(data: Any, path: Path) -> None:
+    """Write ``data`` as UTF-8 JSON, atomically; NaN becomes null (see :func:`jsonable`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(jsonable(data), indent=2, ensure_ascii=False, allow_nan=False)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(text + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def read_json(path: Path) -> Any:
+    """Read a JSON file written by :func:`write_json`."""
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,615 @@
+"""Validation of a client folder: parameters and every table, all problems at once.
+
+Each rule is defined here once. A problem names the file, the column, the offending rows
+(row numbers as a spreadsheet shows them: the header is row 1, the first data row is row 2)
+and what was expected. Severity decides whether the assessment can run:
+
+=================== ======== ==================================================================
+rule                severity what it means
+=================== ======== ==================================================================
+params              error    params.yaml is missing or a parameter is invalid
+unreadable          error    a table file cannot be read or decoded
+ambiguous_file      error    a table is given twice (``orders.csv`` and ``orders.xlsx``)
+missing_column      error    a required column is absent (after column mapping)
+missing_value       error    a required column has empty cells
+wrong_type          error    a value is not a number, whole number or true/false as expected
+unparseable_date    error    a date or time cannot be read
+negative            error    an amount, count or duration below zero
+out_of_range        error    a value outside its scale (nps 0–10, csat 1–5, …)
+not_allowed         error    a label outside its list (status not won / lost / open)
+duplicate_id        error    an identifier that must be unique appears more than once
+absent_table        warning  a table is missing: the stages that need it are skipped
+empty_table         warning  a table has a header but no rows
+unknown_reference   warning  a row points to an id its parent table does not have
+outside_window      warning  a date outside the assessment window: ignored by comparisons
+inconsistent        warning  dates or counts that contradict each other
+=================== ======== ==================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from crmkit import io
+from crmkit.config import Assessment, load_params
+from crmkit.exceptions import InputError, ParamsError, ValidationFailed
+from crmkit.schemas import TABLES, Column, TableSchema
+
+__all__ = ["Problem", "ValidationReport", "coerce_column", "validate_client", "validate_table"]
+
+Severity = Literal["error", "warning"]
+ROWS_SHOWN = 5
+_TRUE = {"true", "1", "yes", "y", "t", "1.0"}
+_FALSE = {"false", "0", "no", "n", "f", "0.0"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation finding.
+
+    Attributes
+    ----------
+    severity : {'error', 'warning'}
+        Errors stop the assessment; warnings are reported and the run goes on.
+    rule : str
+        The rule broken (see the module docstring).
+    message : str
+        What was found.
+    file : str, optional
+        The file, relative to the client folder.
+    table, column : str, optional
+        The canonical table and column.
+    rows : tuple of int
+        The first few offending row numbers (header = row 1).
+    count : int
+        How many rows are affected in all.
+    expected : str, optional
+        What the rule expects.
+    """
+
+    severity: Severity
+    rule: str
+    message: str
+    file: str | None = None
+    table: str | None = None
+    column: str | None = None
+    rows: tuple[int, ...] = ()
+    count: int = 0
+    expected: str | None = None
+
+    def __str__(self) -> str:
+        where = ", ".join(
+            p for p in (self.file, f"column {self.column}" if self.column else None) if p
+        )
+        text = f"{where}: {self.message}" if where else self.message
+        if self.rows:
+            shown = ", ".join(str(r) for r in self.rows)
+            more = (
+                f" and {self.count - len(self.rows):,} more" if self.count > len(self.rows) else ""
+            )
+            text += f" (row{'s' if self.count > 1 else ''} {shown}{more})"
+        if self.expected:
+            text += f"; expected {self.expected}"
+        return text
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of :func:`validate_client`.
+
+    Attributes
+    ----------
+    assessment : Assessment or None
+        The parameters, None when params.yaml is invalid.
+    tables : dict of DataFrame
+        Every table read, with canonical column names and types.
+    files : dict of str
+        Each table's file, relative to the client folder.
+    problems : list of Problem
+        Errors first, then warnings, each group in table order.
+    """
+
+    client_dir: Path
+    assessment: Assessment | None
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that stop the assessment."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The problems that are reported but do not stop it."""
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        """True when the assessment can run."""
+        return not self.errors
+
+    def raise_if_failed(self) -> ValidationReport:
+        """Raise :class:`ValidationFailed` listing every error; return self otherwise."""
+        if not self.ok:
+            raise ValidationFailed(self.problems)
+        return self
+
+    def problems_frame(self) -> pd.DataFrame:
+        """The problems as a tidy DataFrame, one row per problem (columns as in Problem)."""
+        columns = list(Problem.__dataclass_fields__)
+        return pd.DataFrame([asdict(p) for p in self.problems], columns=columns)
+
+    def summary(self) -> str:
+        """Every problem, one per line, and a closing verdict."""
+        lines = [f"ERROR    {p}" for p in self.errors] + [f"warning  {p}" for p in self.warnings]
+        n_err, n_warn = len(self.errors), len(self.warnings)
+        verdict = (
+            f"{n_err} error(s), {n_warn} warning(s): fix the errors before running the assessment."
+            if n_err
+            else f"No errors, {n_warn} warning(s): the assessment can run."
+        )
+        return "\n".join([*lines, verdict])
+
+
+# --- rows ----------------------------------------------------------------------------------
+
+
+def _rows(mask: np.ndarray | pd.Series) -> tuple[tuple[int, ...], int]:
+    """First row numbers (header = row 1) and the count of True values in ``mask``."""
+    positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+    return tuple(int(p) + 2 for p in positions[:ROWS_SHOWN]), int(positions.size)
+
+
+# --- coercion ------------------------------------------------------------------------------
+
+
+def coerce_column(
+    values: pd.Series, column: Column, *, dayfirst: bool = False
+) -> tuple[pd.Series, np.ndarray]:
+    """Convert raw values to the column's type.
+
+    Parameters
+    ----------
+    values : Series
+        Raw values: text from CSV or Excel, or typed values from Parquet.
+    column : Column
+        The canonical column, whose ``kind`` decides the type.
+    dayfirst : bool
+        Read ambiguous dates such as 03/04/2025 as day first.
+
+    Returns
+    -------
+    typed : Series
+        ``str`` for id, text and category (categories lower-cased), ``datetime64`` for dates,
+        ``float64`` for numbers and whole numbers, nullable ``boolean`` for bool.
+    bad : ndarray of bool
+        True where a value was given but could not be converted.
+    """
+    given = values.notna().to_numpy()
+    kind = column.kind
+    if kind in ("id", "text", "category"):
+        if pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all():
+            values = values.astype("Int64")
+        typed = values.astype("str").str.strip().where(values.notna())
+        typed = typed.where(typed != "")
+        if kind == "category":
+            typed = typed.str.lower()
+        return typed, np.zeros(len(values), dtype=bool)
+    if kind in ("date", "datetime"):
+        if pd.api.types.is_datetime64_any_dtype(values):
+            typed = values.dt.tz_localize(None) if values.dt.tz is not None else values
+        else:
+            text = values.astype("str").str.strip().where(values.notna())
+            typed = pd.to_datetime(text, format="ISO8601", errors="coerce")
+            retry = typed.isna().to_numpy() & given
+            if retry.any():
+                typed = typed.astype("datetime64[ns]")
+                typed[retry] = pd.to_datetime(
+                    text[retry], format="mixed", dayfirst=dayfirst, errors="coerce"
+                ).astype("datetime64[ns]")
+        typed = typed.astype("datetime64[ns]")
+        if kind == "date":
+            typed = typed.dt.normalize()
+        return typed, given & typed.isna().to_numpy()
+    if kind in ("number", "integer"):
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            typed = values.astype("float64")
+        else:
+            text = values.astype("str").str.strip()
+            typed = pd.to_numeric(text, errors="coerce").astype("float64")
+            retry = typed.isna().to_numpy() & given
+            if retry.any():  # thousands separators and spaces: "1,234.50", "1 234"
+                cleaned = text[retry].str.replace(r"[,\s]", "", regex=True)
+                typed[retry] = pd.to_numeric(cleaned, errors="coerce")
+        bad = given & typed.isna().to_numpy()
+        if kind == "integer":
+            bad |= typed.notna().to_numpy() & (typed.to_numpy() % 1 != 0)
+        return typed, bad
+    if kind == "bool":
+        if pd.api.types.is_bool_dtype(values):
+            return values.astype("boolean"), np.zeros(len(values), dtype=bool)
+        text = values.astype("str").str.strip().str.lower()
+        typed = pd.Series(pd.NA, index=values.index, dtype="boolean")
+        typed[text.isin(_TRUE).to_numpy()] = True
+        typed[text.isin(_FALSE).to_numpy()] = False
+        return typed, given & typed.isna().to_numpy()
+    raise ValueError(f"unknown column kind {kind!r}")
+
+
+# --- one table -----------------------------------------------------------------------------
+
+
+def validate_table(
+    frame: pd.DataFrame,
+    schema: TableSchema,
+    *,
+    file: str,
+    assessment: Assessment | None = None,
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Check one table against its schema and return it typed, with its problems.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table as read, with canonical column names (see :func:`crmkit.io.map_columns`).
+    schema : TableSchema
+        The canonical table.
+    file : str
+        How messages name the file.
+    assessment : Assessment, optional
+        Supplies the assessment window and date order; without it no window check is made.
+
+    Returns
+    -------
+    typed : DataFrame
+        Schema columns in schema order (absent optional columns left out), then any extra
+        columns the schema allows, converted to their types; the row order is kept.
+    problems : list of Problem
+    """
+    problems: list[Problem] = []
+
+    def add(severity: Severity, rule: str, message: str, *, column=None, mask=None, expected=None):
+        rows, count = _rows(mask) if mask is not None else ((), 0)
+        problems.append(
+            Problem(severity, rule, message, file, schema.name, column, rows, count, expected)
+        )
+
+    missing = [c for c in schema.required if c not in frame.columns]
+    for name in missing:
+        unknown = [c for c in frame.columns if c not in schema.column_names]
+        found = ", ".join(map(str, frame.columns)) or "none"
+        hint = (
+            f"; if one of {', '.join(unknown)} holds it, map it in params.yaml under "
+            f"columns: {{{schema.name}: {{'<client column>': {name}}}}}"
+            if unknown
+            else ""
+        )
+        add(
+            "error",
+            "missing_column",
+            f"required column is missing (columns found: {found}){hint}",
+            column=name,
+            expected=schema.column(name).expected,
+        )
+    if missing:
+        return frame, problems
+    if frame.empty:
+        add("warning", "empty_table", "the table has a header but no rows")
+
+    dayfirst = assessment.dayfirst if assessment else False
+    typed: dict[str, pd.Series] = {}
+    for column in schema.columns:
+        if column.name not in frame.columns:
+            continue
+        raw = frame[column.name]
+        if isinstance(raw, pd.DataFrame):
+            add("error", "ambiguous_file", "the column appears more than once", column=column.name)
+            continue
+        values, bad = coerce_column(raw, column, dayfirst=dayfirst)
+        typed[column.name] = values
+        if bad.any():
+            rule = "unparseable_date" if column.kind in ("date", "datetime") else "wrong_type"
+            what = (
+                "dates that cannot be read"
+                if rule == "unparseable_date"
+                else "values of the wrong type"
+            )
+            examples = ", ".join(repr(v) for v in raw[bad].astype(str).unique()[:3])
+            add(
+                "error",
+                rule,
+                f"{int(bad.sum()):,} {what}, e.g. {examples}",
+                column=column.name,
+                mask=bad,
+                expected=column.expected,
+            )
+        if column.required:
+            empty = values.isna().to_numpy() & ~bad
+            if empty.any():
+                add(
+                    "error",
+                    "missing_value",
+                    f"{int(empty.sum()):,} empty cells in a required column",
+                    column=column.name,
+                    mask=empty,
+                    expected=column.expected,
+                )
+        if column.kind in ("number", "integer") and (
+            column.minimum is not None or column.maximum is not None
+        ):
+            low = -np.inf if column.minimum is None else column.minimum
+            high = np.inf if column.maximum is None else column.maximum
+            with np.errstate(invalid="ignore"):
+                outside = (values.to_numpy() < low) | (values.to_numpy() > high)
+            if outside.any():
+                if column.minimum == 0 and column.maximum is None:
+                    rule, what = "negative", "negative values"
+                else:
+                    rule, what = "out_of_range", f"values outside {low:g}–{high:g}"
+                add(
+                    "error",
+                    rule,
+                    f"{int(outside.sum()):,} {what}",
+                    column=column.name,
+                    mask=outside,
+                    expected=column.expected,
+                )
+        if column.kind == "category" and column.allowed:
+            wrong = values.notna().to_numpy() & ~values.isin(column.allowed).to_numpy()
+            if wrong.any():
+                examples = ", ".join(repr(v) for v in raw[wrong].astype(str).unique()[:3])
+                add(
+                    "error",
+                    "not_allowed",
+                    f"{int(wrong.sum()):,} values not allowed, e.g. {examples}",
+                    column=column.name,
+                    mask=wrong,
+                    expected=column.expected,
+                )
+
+    if schema.id_column and schema.id_column in typed:
+        ids = typed[schema.id_column]
+        dup = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
+        if dup.any():
+            n_ids = ids[dup].nunique()
+            add(
+                "error",
+                "duplicate_id",
+                f"{n_ids:,} identifiers appear more than once, in {int(dup.sum()):,} rows",
+                column=schema.id_column,
+                mask=dup,
+                expected="each identifier once",
+            )
+
+    extras = [c for c in frame.columns if c not in schema.column_names]
+    result = pd.DataFrame(typed, index=frame.index)
+    if schema.extra_columns_allowed:  # e.g. survey items: numbers where every value is one
+        for name in extras:
+            numbers = pd.to_numeric(frame[name], errors="coerce")
+            all_numeric = numbers.notna().sum() == frame[name].notna().sum()
+            result[name] = numbers if all_numeric else frame[name]
+    result = result.reset_index(drop=True)
+
+    if assessment is not None and schema.date_column in result and schema.name != "customers":
+        window = assessment.window
+        dates = result[schema.date_column]
+        outside = (
+            dates.notna()
+            & (
+                (dates < pd.Timestamp(window.start))
+                | (dates >= pd.Timestamp(window.end) + pd.Timedelta(days=1))
+            )
+        ).to_numpy()
+        if outside.any():
+            add(
+                "warning",
+                "outside_window",
+                f"{int(outside.sum()):,} of {len(dates):,} rows are dated outside the assessment "
+                f"window {window}; before/after comparisons ignore them",
+                column=schema.date_column,
+                mask=outside,
+                expected=f"a date from {window.start} to {window.end}",
+            )
+    problems.extend(_consistency(result, schema, file))
+    return result, problems
+
+
+def _consistency(table: pd.DataFrame, schema: TableSchema, file: str) -> list[Problem]:
+    """Dates and counts within one table that contradict each other (warnings)."""
+    rules: list[tuple[str, str, str]] = {
+        "customers": [("churned_date", "created_date", "churned before the customer was created")],
+        "opportunities": [("closed_date", "created_date", "closed before it was created")],
+        "tickets": [
+            ("first_response_at", "opened_at", "answered before the ticket was opened"),
+            ("resolved_at", "opened_at", "resolved before the ticket was opened"),
+        ],
+        "campaigns": [
+            ("contacts", "responses", "more responses than contacts"),
+            ("responses", "conversions", "more conversions than responses"),
+        ],
+    }.get(schema.name, [])
+    problems = []
+    for later, earlier, message in rules:
+        if later in table and earlier in table:
+            with np.errstate(invalid="ignore"):
+                wrong = (table[later] < table[earlier]).fillna(False).to_numpy(dtype=bool)
+            if wrong.any():
+                rows, count = _rows(wrong)
+                problems.append(
+                    Problem(
+                        "warning",
+                        "inconsistent",
+                        f"{count:,} rows {message}",
+                        file,
+                        schema.name,
+                        later,
+                        rows,
+                        count,
+                        f"{later} not before {earlier}"
+                        if "date" in later or "_at" in later
+                        else f"{earlier} ≤ {later}",
+                    )
+                )
+    if schema.name == "opportunities" and "closed_date" in table:
+        open_closed = ((table["status"] == "open") & table["closed_date"].notna()).to_numpy()
+        if open_closed.any():
+            rows, count = _rows(open_closed)
+            problems.append(
+                Problem(
+                    "warning",
+                    "inconsistent",
+                    f"{count:,} open opportunities have a closed_date",
+                    file,
+                    schema.name,
+                    "closed_date",
+                    rows,
+                    count,
+                    "no closed_date while status is open",
+                )
+            )
+    return problems
+
+
+def _references(tables: Mapping[str, pd.DataFrame], files: Mapping[str, str]) -> list[Problem]:
+    problems = []
+    for name, table in tables.items():
+        for ref in TABLES[name].references:
+            parent = tables.get(ref.table)
+            if parent is None or ref.column not in table or ref.target not in parent:
+                continue
+            unknown = (
+                table[ref.column].notna() & ~table[ref.column].isin(parent[ref.target])
+            ).to_numpy()
+            if unknown.any():
+                rows, count = _rows(unknown)
+                problems.append(
+                    Problem(
+                        "warning",
+                        "unknown_reference",
+                        f"{count:,} rows point to a {ref.target} that {files[ref.table]} does not have",
+                        files[name],
+                        name,
+                        ref.column,
+                        rows,
+                        count,
+                        f"a {ref.target} listed in {ref.table}",
+                    )
+                )
+    orders, customers = tables.get("orders"), tables.get("customers")
+    if orders is not None and customers is not None and "created_date" in customers:
+        created = orders["customer_id"].map(
+            customers.set_index("customer_id")["created_date"]
+            if customers["customer_id"].is_unique
+            else {}
+        )
+        early = (orders["order_date"] < created).fillna(False).to_numpy(dtype=bool)
+        if early.any():
+            rows, count = _rows(early)
+            problems.append(
+                Problem(
+                    "warning",
+                    "inconsistent",
+                    f"{count:,} orders are dated before their customer was created",
+                    files["orders"],
+                    "orders",
+                    "order_date",
+                    rows,
+                    count,
+                    "order_date on or after the customer's created_date",
+                )
+            )
+    return problems
+
+
+# --- the client folder ---------------------------------------------------------------------
+
+
+def validate_client(
+    client_dir: str | Path, *, overrides: Mapping[str, Any] | None = None
+) -> ValidationReport:
+    """Validate a client folder: params.yaml and every table in its data folder.
+
+    Parameters
+    ----------
+    client_dir : path
+        The client folder (``params.yaml`` and the data folder it names).
+    overrides : mapping, optional
+        Parameter overrides, as for :func:`crmkit.config.load_params`.
+
+    Returns
+    -------
+    ValidationReport
+        All problems, and the typed tables. Nothing is written anywhere.
+    """
+    client_dir = Path(client_dir)
+    try:
+        assessment = load_params(client_dir, overrides=overrides)
+    except ParamsError as exc:
+        problems = [Problem("error", "params", line) for line in str(exc).splitlines()]
+        return ValidationReport(client_dir, None, problems=problems)
+
+    report = ValidationReport(client_dir, assessment)
+    data_dir = client_dir / assessment.data_dir
+    if not data_dir.is_dir():
+        report.problems.append(
+            Problem(
+                "error",
+                "params",
+                f"the data folder {data_dir} does not exist",
+                expected="a folder with the client's tables (data_dir in params.yaml)",
+            )
+        )
+        return report
+    found = io.find_table_files(data_dir)
+    problems: list[Problem] = []
+    for name, schema in TABLES.items():
+        paths = found.get(name, [])
+        if not paths:
+            problems.append(
+                Problem(
+                    "warning",
+                    "absent_table",
+                    f"no {name} table ({name}.csv, .xlsx or .parquet in {assessment.data_dir}/): "
+                    "the stages that need it are skipped",
+                    table=name,
+                )
+            )
+            continue
+        label = str(paths[0].relative_to(client_dir))
+        if len(paths) > 1:
+            problems.append(
+                Problem(
+                    "error",
+                    "ambiguous_file",
+                    f"the {name} table is given {len(paths)} times: "
+                    + ", ".join(str(p.relative_to(client_dir)) for p in paths),
+                    file=label,
+                    table=name,
+                    expected="one file per table",
+                )
+            )
+            continue
+        try:
+            raw = io.read_table_file(paths[0], encoding=assessment.encoding_for(name), label=label)
+        except InputError as exc:
+            problems.append(Problem("error", "unreadable", str(exc), file=label, table=name))
+            continue
+        raw = io.map_columns(raw, schema, assessment.columns.get(name))
+        table, table_problems = validate_table(raw, schema, file=label, assessment=assessment)
+        problems.extend(table_problems)
+        if not any(p.rule == "missing_column" for p in table_problems):
+            report.tables[name] = table
+            report.files[name] = label
+    problems.extend(_references(report.tables, report.files))
+    report.problems = [p for p in problems if p.severity == "error"] + [
+        p for p in problems if p.severity == "warning"
+    ]
+    return report
