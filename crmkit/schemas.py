@@ -107,6 +107,8 @@ class TableSchema:
         Foreign keys into other tables.
     extra_columns_allowed : bool
         Whether columns beyond the schema are expected (e.g. survey items).
+    used_for : str
+        Which parts of the assessment the table informs, in plain words.
     """
 
     name: str
@@ -116,6 +118,7 @@ class TableSchema:
     date_column: str | None = None
     references: tuple[Reference, ...] = ()
     extra_columns_allowed: bool = False
+    used_for: str = ""
     _by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -181,6 +184,7 @@ TABLES: dict[str, TableSchema] = {
             ),
             id_column="customer_id",
             date_column="created_date",
+            used_for="retention and churn, cohorts, customer value, segments",
         ),
         TableSchema(
             "orders",
@@ -204,6 +208,7 @@ TABLES: dict[str, TableSchema] = {
             id_column="order_id",
             date_column="order_date",
             references=(Reference("customer_id", "customers", "customer_id"),),
+            used_for="revenue and sales KPIs, purchase frequency, customer lifetime value",
         ),
         TableSchema(
             "opportunities",
@@ -242,6 +247,7 @@ TABLES: dict[str, TableSchema] = {
             ),
             id_column="opportunity_id",
             date_column="created_date",
+            used_for="win rate, deal size, sales cycle, sales productivity",
         ),
         TableSchema(
             "tickets",
@@ -281,6 +287,7 @@ TABLES: dict[str, TableSchema] = {
             id_column="ticket_id",
             date_column="opened_at",
             references=(Reference("customer_id", "customers", "customer_id"),),
+            used_for="response and resolution times, complaints, service satisfaction",
         ),
         TableSchema(
             "surveys",
@@ -304,6 +311,7 @@ TABLES: dict[str, TableSchema] = {
             date_column="response_date",
             references=(Reference("customer_id", "customers", "customer_id"),),
             extra_columns_allowed=True,
+            used_for="NPS, CSAT, CES, loyalty scales",
         ),
         TableSchema(
             "usage",
@@ -316,6 +324,7 @@ TABLES: dict[str, TableSchema] = {
                 _c("feature", "text", "feature used", ("pipeline", "service_console")),
             ),
             date_column="date",
+            used_for="CRM adoption: active users, sessions, features",
         ),
         TableSchema(
             "user_survey",
@@ -335,6 +344,7 @@ TABLES: dict[str, TableSchema] = {
             ),
             date_column="response_date",
             extra_columns_allowed=True,
+            used_for="CRM users' satisfaction and usability (SUS)",
         ),
         TableSchema(
             "campaigns",
@@ -369,6 +379,7 @@ TABLES: dict[str, TableSchema] = {
             ),
             id_column="campaign_id",
             date_column="start_date",
+            used_for="marketing response, conversion, cost per acquisition, campaign ROI",
         ),
         TableSchema(
             "costs",
@@ -403,6 +414,7 @@ TABLES: dict[str, TableSchema] = {
                     maximum=1,
                 ),
             ),
+            used_for="total cost of ownership, NPV, ROI, payback",
         ),
         TableSchema(
             "benefits",
@@ -437,6 +449,7 @@ TABLES: dict[str, TableSchema] = {
                     ("revenue", "first_response_hours"),
                 ),
             ),
+            used_for="declared benefits for NPV, ROI, payback",
         ),
         TableSchema(
             "benchmarks",
@@ -452,6 +465,7 @@ TABLES: dict[str, TableSchema] = {
                 ),
             ),
             id_column="kpi",
+            used_for="comparison with industry benchmarks",
         ),
     )
 }

@@ -41,7 +41,14 @@ from crmkit.config import Assessment, load_params
 from crmkit.exceptions import InputError, ParamsError, ValidationFailed
 from crmkit.schemas import TABLES, Column, TableSchema
 
-__all__ = ["Problem", "ValidationReport", "coerce_column", "validate_client", "validate_table"]
+__all__ = [
+    "Problem",
+    "ValidationReport",
+    "coerce_column",
+    "problems_frame",
+    "validate_client",
+    "validate_table",
+]
 
 Severity = Literal["error", "warning"]
 ROWS_SHOWN = 5
@@ -144,8 +151,7 @@ class ValidationReport:
 
     def problems_frame(self) -> pd.DataFrame:
         """The problems as a tidy DataFrame, one row per problem (columns as in Problem)."""
-        columns = list(Problem.__dataclass_fields__)
-        return pd.DataFrame([asdict(p) for p in self.problems], columns=columns)
+        return problems_frame(self.problems)
 
     def summary(self) -> str:
         """Every problem, one per line, and a closing verdict."""
@@ -157,6 +163,12 @@ class ValidationReport:
             else f"No errors, {n_warn} warning(s): the assessment can run."
         )
         return "\n".join([*lines, verdict])
+
+
+def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    """Problems as a tidy DataFrame, one row per problem, the columns of :class:`Problem`."""
+    columns = list(Problem.__dataclass_fields__)
+    return pd.DataFrame([asdict(p) for p in problems], columns=columns)
 
 
 # --- rows ----------------------------------------------------------------------------------

@@ -1,0 +1,130 @@
+"""The ``crmkit`` command: a thin layer over the library; errors are one clear message."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from crmkit import __version__
+from crmkit.exceptions import CrmkitError, ValidationFailed
+
+__all__ = ["main"]
+
+
+def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
+    result = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{pair!r}: expected KEY=VALUE, e.g. stats.alpha=0.01", param_hint="--set")
+        result[key.strip()] = value.strip()
+    return result
+
+
+_set_option = click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override a parameter of params.yaml, e.g. --set stats.alpha=0.01 (repeatable).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="crmkit")
+def main() -> None:
+    """Assess the value a company's CRM system has delivered.
+
+    Put the client's exports and a params.yaml in a client folder (crmkit init makes one),
+    check it with crmkit validate, and produce the HTML report with crmkit run.
+    """
+
+
+@main.command()
+@click.argument("name")
+@click.option("--root", default="clients", show_default=True, help="Folder that holds client folders.")
+@click.option("--client", "display", default=None, help="The client's name as reports show it.")
+def init(name: str, root: str, display: str | None) -> None:
+    """Create the client folder ROOT/NAME: a commented params.yaml and template tables."""
+    from crmkit.scaffold import init_client
+
+    try:
+        folder = init_client(name, root=root, client=display)
+    except CrmkitError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Created {folder}: edit {folder / 'params.yaml'} and replace the files in {folder / 'data'}.")
+    click.echo(f"Then check it with: crmkit validate {folder}")
+
+
+@main.command()
+@click.argument("client_dir", type=click.Path(file_okay=False, path_type=Path))
+@_set_option
+def validate(client_dir: Path, settings: tuple[str, ...]) -> None:
+    """Check CLIENT_DIR's params.yaml and data; list every problem; exit 1 if any is fatal."""
+    from crmkit.validation import validate_client
+
+    report = validate_client(client_dir, overrides=_overrides(settings))
+    click.echo(report.summary())
+    sys.exit(0 if report.ok else 1)
+
+
+def _run_and_report(client_dir: Path, output: Path, settings: tuple[str, ...], jobs: int | None) -> None:
+    from crmkit.runner import run_assessment
+
+    started = time.perf_counter()
+    try:
+        result = run_assessment(client_dir, output_root=output, overrides=_overrides(settings), jobs=jobs)
+    except ValidationFailed as exc:
+        click.echo(str(exc), err=True)
+        click.echo("No report was written. Run `crmkit validate` to see warnings too.", err=True)
+        sys.exit(1)
+    except CrmkitError as exc:
+        raise click.ClickException(str(exc)) from None
+    for outcome in result.outcomes:
+        if outcome.status != "ok":
+            click.echo(f"  {outcome.stage.file_stem}: {outcome.status}: {outcome.message}", err=True)
+    click.echo(f"Report written in {time.perf_counter() - started:.0f} s:")
+    click.echo(str(result.index_html))
+    sys.exit(0 if result.ok else 1)
+
+
+@main.command()
+@click.argument("client_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"), show_default=True,
+    help="Reports go to OUTPUT/<client folder>/<run id>/.",
+)
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Stages run at once (default: cores, at most 4).")
+@_set_option
+def run(client_dir: Path, output: Path, jobs: int | None, settings: tuple[str, ...]) -> None:
+    """Run the whole assessment of CLIENT_DIR and write its report folder.
+
+    Prints the path of the report's index.html. Exits 1 when validation fails (nothing is
+    written) or when a stage fails (the report shows which and why).
+    """
+    _run_and_report(client_dir, output, settings, jobs)
+
+
+@main.command()
+@click.option(
+    "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"), show_default=True,
+    help="Reports go to OUTPUT/demo/<run id>/.",
+)
+@click.option(
+    "--scale", type=click.FloatRange(min=0.01, max=20), default=1.0, show_default=True,
+    help="Size of the demo client: 1 ≈ 20,000 customers and 200,000 orders; 5 ≈ 1,000,000 orders.",
+)
+@click.option("--client-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the demo client (default: data/demo in the project).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Stages run at once.")
+def demo(output: Path, scale: float, client_dir: Path | None, jobs: int | None) -> None:
+    """Generate the synthetic demo client (if needed) and run its assessment."""
+    from crmkit.context import demo_client_dir
+    from crmkit.synth import ensure_demo_client
+
+    folder = ensure_demo_client(client_dir or demo_client_dir(), scale=scale)
+    click.echo(f"Demo client: {folder}")
+    _run_and_report(folder, output, (), jobs)

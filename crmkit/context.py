@@ -1,0 +1,187 @@
+"""What a stage notebook works with: parameters, validated tables, problems, and recording.
+
+A notebook's first code cell is one call::
+
+    stage = open_stage("data_quality", client_dir=client_dir, run_dir=run_dir)
+
+Under ``crmkit run`` the runner has validated the client folder once and cached the typed
+tables as Parquet in the run folder (``run_dir``); the stage reads that cache. Opened by hand
+in JupyterLab (``run_dir`` empty), the stage validates ``client_dir`` itself, and when that is
+the demo client and it does not exist yet, generates it first. Either way the notebook sees the
+same :class:`StageContext`.
+
+Run-folder layout the runner writes and stages read::
+
+    RUN_DIR/params.json        the assessment's parameters (Assessment.to_dict())
+    RUN_DIR/validation.json    {"files": {table: file}, "problems": [Problem, ...]}
+    RUN_DIR/tables/*.parquet   the validated tables
+    RUN_DIR/results/*.json     what each stage records
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from crmkit import io, results
+from crmkit.config import Assessment, parse_params
+from crmkit.stages import PROJECT_ROOT
+from crmkit.validation import Problem, problems_frame, validate_client
+
+__all__ = ["StageContext", "demo_client_dir", "open_stage", "write_run_inputs"]
+
+
+def demo_client_dir() -> Path:
+    """Where ``crmkit demo`` keeps the synthetic demo client: ``data/demo`` in the project."""
+    return PROJECT_ROOT / "data" / "demo"
+
+
+@dataclass
+class StageContext:
+    """A stage's view of one assessment.
+
+    Attributes
+    ----------
+    name : str
+        The stage's name (its key in results.json ``stages``).
+    assessment : Assessment
+        The validated parameters.
+    tables : dict of DataFrame
+        The typed canonical tables that are present.
+    files : dict of str
+        Each table's file, relative to the client folder.
+    problems : DataFrame
+        Validation problems, one per row (columns of :class:`crmkit.validation.Problem`).
+    client_dir : Path
+    run_dir : Path or None
+        The run folder under ``crmkit run``; None when opened by hand.
+    recorded : dict
+        Everything recorded so far (also written to the run folder when there is one).
+    """
+
+    name: str
+    assessment: Assessment
+    tables: dict[str, pd.DataFrame]
+    files: dict[str, str]
+    problems: pd.DataFrame
+    client_dir: Path
+    run_dir: Path | None = None
+    recorded: dict[str, Any] = field(default_factory=dict)
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        """The table ``name``, or None when the client did not provide it."""
+        return self.tables.get(name)
+
+    def record(self, section: str, data: Mapping[str, Any]) -> None:
+        """Add ``data`` under ``section`` of results.json (e.g. ``"data_quality"``)."""
+        self.recorded[section] = {**self.recorded.get(section, {}), **data}
+        if self.run_dir is not None:
+            results.record_section(self.run_dir, self.name, section, data)
+
+    def show(
+        self,
+        frame: pd.DataFrame,
+        *,
+        units: Mapping[str, str] | None = None,
+        formats: Mapping[str, str] | None = None,
+        index: bool = False,
+    ) -> None:
+        """Display a table, with units in its column headers and numbers formatted.
+
+        Parameters
+        ----------
+        frame : DataFrame
+            The table, with the column names a reader should see.
+        units : mapping, optional
+            Column → unit, shown as ``"Column (unit)"``.
+        formats : mapping, optional
+            Column → format string, e.g. ``{"Completeness": "{:.1%}"}``.
+        index : bool
+            Whether to show the index.
+        """
+        from IPython.display import display
+
+        formats = dict(formats or {})
+        if units:
+            renamed = {c: f"{c} ({units[c]})" for c in frame.columns if c in units}
+            frame = frame.rename(columns=renamed)
+            formats = {renamed.get(c, c): f for c, f in formats.items()}
+        styler = frame.style.format(formats, na_rep="–")
+        if not index:
+            styler = styler.hide(axis="index")
+        display(styler)
+
+    def markdown(self, text: str) -> None:
+        """Display generated text (findings, verdicts) as formatted markdown."""
+        from IPython.display import Markdown, display
+
+        display(Markdown(text))
+
+
+def write_run_inputs(run_dir: Path, client_dir: Path, report: Any) -> None:
+    """Write what stages read (params, validation, table cache) into ``run_dir``.
+
+    ``report`` is a :class:`crmkit.validation.ValidationReport` that passed.
+    """
+    io.write_json(
+        {**report.assessment.to_dict(), "client_dir": str(client_dir)}, run_dir / "params.json"
+    )
+    problems = [asdict(p) for p in report.problems]
+    io.write_json({"files": report.files, "problems": problems}, run_dir / "validation.json")
+    io.write_cache(report.tables, run_dir / "tables")
+
+
+def open_stage(name: str, *, client_dir: str | Path, run_dir: str | Path = "") -> StageContext:
+    """Open a stage: parameters, validated tables and problems, and set the house style.
+
+    Parameters
+    ----------
+    name : str
+        The stage's name, e.g. ``"data_quality"``.
+    client_dir : path
+        The client folder.
+    run_dir : path, optional
+        The run folder written by ``crmkit run``; empty to validate ``client_dir`` here.
+
+    Raises
+    ------
+    ValidationFailed
+        When opened by hand on a client folder with errors (the runner validates first).
+    """
+    from crmkit.plots import apply_house_style
+
+    apply_house_style()
+    pd.set_option("display.max_columns", 50)
+    client_dir = Path(client_dir).resolve()
+    if run_dir:
+        run_dir = Path(run_dir)
+        raw = io.read_json(run_dir / "params.json")
+        raw.pop("client_dir", None)
+        validation = io.read_json(run_dir / "validation.json")
+        problems = [Problem(**{**p, "rows": tuple(p["rows"])}) for p in validation["problems"]]
+        return StageContext(
+            name=name,
+            assessment=parse_params(raw, source=str(run_dir / "params.json")),
+            tables=io.read_cache(run_dir / "tables"),
+            files=validation["files"],
+            problems=problems_frame(problems),
+            client_dir=client_dir,
+            run_dir=run_dir,
+        )
+    if client_dir == demo_client_dir().resolve() and not (client_dir / "params.yaml").exists():
+        from crmkit.synth import generate_demo_client
+
+        generate_demo_client(client_dir)
+    report = validate_client(client_dir).raise_if_failed()
+    return StageContext(
+        name=name,
+        assessment=report.assessment,
+        tables=report.tables,
+        files=report.files,
+        problems=report.problems_frame(),
+        client_dir=client_dir,
+    )

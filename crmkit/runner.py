@@ -1,0 +1,337 @@
+"""Running an assessment: validate once, execute the stage notebooks, write the report folder.
+
+One client::
+
+    validate ─► RUN tmp folder: params.json, validation.json, tables/*.parquet (the cache)
+             ─► papermill executes each ready stage (in parallel, ``jobs`` at a time)
+             ─► render each executed notebook to HTML in this process (one exporter)
+             ─► results.json, index.html, run.log ─► rename tmp folder to reports/CLIENT/RUN_ID
+
+Nothing is written before validation passes, and the report folder appears only when it is
+complete: a crash removes the temporary folder. A failed stage is recorded with its error and
+the other stages still run. Batch mode is a loop over :func:`run_assessment`.
+
+Kernels are started with this very Python interpreter (:class:`CrmkitKernelManager`), never
+through whatever ``python3`` kernelspec the machine happens to have.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import sys
+import time
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from jupyter_client.kernelspec import KernelSpec
+from jupyter_client.manager import AsyncKernelManager
+
+from crmkit import __version__, io, render
+from crmkit.context import write_run_inputs
+from crmkit.results import merge_results, stage_results_path
+from crmkit.stages import Stage, discover_stages, missing_tables
+from crmkit.validation import validate_client
+
+__all__ = ["CrmkitKernelManager", "RunResult", "StageOutcome", "run_assessment", "new_run_id"]
+
+KERNEL_DISPLAY_NAME = "Python (crmkit)"
+
+
+class CrmkitKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernel always runs this interpreter, which has crmkit."""
+
+    @property
+    def kernel_spec(self) -> KernelSpec:
+        if self._kernel_spec is None:
+            self._kernel_spec = KernelSpec(
+                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                display_name=KERNEL_DISPLAY_NAME,
+                language="python",
+            )
+        return self._kernel_spec
+
+
+@dataclass(frozen=True)
+class StageOutcome:
+    """How one stage went.
+
+    Attributes
+    ----------
+    stage : Stage
+    status : {'ok', 'skipped', 'failed'}
+    message : str or None
+        Why it was skipped or how it failed.
+    seconds : float
+        Wall time of the stage, kernel start included.
+    compute_seconds : float
+        Time spent inside the notebook's cells (papermill's per-cell durations).
+    """
+
+    stage: Stage
+    status: str
+    message: str | None = None
+    seconds: float = 0.0
+    compute_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The outcome of :func:`run_assessment`: the report folder and what it holds."""
+
+    report_dir: Path
+    results: dict[str, Any]
+    outcomes: list[StageOutcome]
+
+    @property
+    def ok(self) -> bool:
+        """True when no stage failed."""
+        return all(o.status != "failed" for o in self.outcomes)
+
+    @property
+    def index_html(self) -> Path:
+        """The report's entry page."""
+        return self.report_dir / "index.html"
+
+
+def new_run_id(parent: Path, now: dt.datetime | None = None) -> str:
+    """A run id from the time, unique in ``parent`` (``20251231-235959``, then ``-2`` …)."""
+    base = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    run_id, n = base, 1
+    while (parent / run_id).exists() or (parent / f".{run_id}.partial").exists():
+        n += 1
+        run_id = f"{base}-{n}"
+    return run_id
+
+
+def _execute_stage(stage: Stage, run_dir: Path, client_dir: Path) -> StageOutcome:
+    """Execute one stage notebook with papermill into ``run_dir/notebooks``."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    output = run_dir / "notebooks" / stage.notebook.name
+    output.parent.mkdir(exist_ok=True)
+    started = time.perf_counter()
+    status, message = "ok", None
+    try:
+        papermill.execute_notebook(
+            str(stage.notebook),
+            str(output),
+            parameters={"client_dir": str(client_dir), "run_dir": str(run_dir)},
+            kernel_name="python3",
+            language="python",
+            kernel_manager_class=CrmkitKernelManager,
+            progress_bar=False,
+            cwd=str(run_dir),
+        )
+    except PapermillExecutionError as exc:
+        status, message = "failed", f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})"
+    except Exception as exc:  # a kernel that dies or does not start: record, go on
+        status, message = "failed", f"{type(exc).__name__}: {exc}"
+    seconds = time.perf_counter() - started
+    compute = 0.0
+    if output.exists():
+        nb = nbformat.read(output, as_version=4)
+        compute = sum(
+            (c.metadata.get("papermill", {}).get("duration") or 0.0)
+            for c in nb.cells
+            if c.cell_type == "code"
+        )
+    return StageOutcome(stage, status, message, seconds, compute)
+
+
+def run_assessment(
+    client_dir: str | Path,
+    *,
+    output_root: str | Path = "reports",
+    overrides: Mapping[str, Any] | None = None,
+    jobs: int | None = None,
+    progress: bool = True,
+    notebooks: Path | None = None,
+) -> RunResult:
+    """Run one client's whole assessment and write its report folder.
+
+    Parameters
+    ----------
+    client_dir : path
+        The client folder (params.yaml and data).
+    output_root : path
+        Reports go to ``output_root/<client folder name>/<run id>/``.
+    overrides : mapping, optional
+        Parameter overrides (dotted keys), as for :func:`crmkit.config.load_params`.
+    jobs : int, optional
+        Stages executed at once; default: the number of cores (at most 4).
+    progress : bool
+        Show a progress bar on standard error.
+    notebooks : Path, optional
+        The folder of stage notebooks (default: crmkit's own).
+
+    Returns
+    -------
+    RunResult
+
+    Raises
+    ------
+    ValidationFailed
+        When the client folder has errors; nothing is written then.
+    """
+    run_started = time.perf_counter()
+    client_dir = Path(client_dir).resolve()
+    report = validate_client(client_dir, overrides=overrides).raise_if_failed()
+    assessment = report.assessment
+    parent = Path(output_root).resolve() / client_dir.name
+    parent.mkdir(parents=True, exist_ok=True)
+    run_id = new_run_id(parent)
+    tmp = parent / f".{run_id}.partial"
+    tmp.mkdir()
+    logger, handler = _run_logger(tmp / "run.log")
+    try:
+        logger.info(
+            "crmkit %s: assessment of %s (%s), run %s",
+            __version__,
+            assessment.client,
+            client_dir,
+            run_id,
+        )
+        logger.info("validation: %s", report.summary().replace("\n", "\n    "))
+        write_run_inputs(tmp, client_dir, report)
+        stages = discover_stages(notebooks)
+        outcomes = _run_stages(stages, set(report.tables), tmp, client_dir, jobs, progress, logger)
+        results = _write_report(tmp, assessment, run_id, outcomes, report, run_started, logger)
+        logger.removeHandler(handler)
+        handler.close()
+        for scratch in ("tables", "results"):  # the cache holds client data: not part of the report
+            shutil.rmtree(tmp / scratch, ignore_errors=True)
+        final = parent / run_id
+        tmp.rename(final)
+    except BaseException:
+        logger.removeHandler(handler)
+        handler.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return RunResult(final, results, outcomes)
+
+
+def _run_logger(path: Path) -> tuple[logging.Logger, logging.Handler]:
+    logger = logging.getLogger(f"crmkit.run.{path.parent.name}")
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logger.addHandler(handler)
+    return logger, handler
+
+
+def _run_stages(
+    stages: list[Stage],
+    present: set[str],
+    run_dir: Path,
+    client_dir: Path,
+    jobs: int | None,
+    progress: bool,
+    logger: logging.Logger,
+) -> list[StageOutcome]:
+    from tqdm.auto import tqdm
+
+    outcomes: dict[str, StageOutcome] = {}
+    ready = []
+    for stage in stages:
+        reason = missing_tables(stage, present)
+        if reason:
+            outcomes[stage.name] = StageOutcome(stage, "skipped", reason)
+            logger.info("stage %s skipped: %s", stage.file_stem, reason)
+        else:
+            ready.append(stage)
+    workers = max(1, min(jobs or min(os.cpu_count() or 1, 4), len(ready) or 1))
+    bar = tqdm(total=len(ready), desc="stages", unit="stage", disable=not progress, file=sys.stderr)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(_execute_stage, s, run_dir, client_dir): s for s in ready}
+        for future in as_completed(futures):
+            outcome = future.result()
+            outcomes[outcome.stage.name] = outcome
+            bar.set_postfix_str(f"{outcome.stage.title}: {outcome.status}")
+            bar.update()
+            logger.info(
+                "stage %s %s in %.1f s (cells %.1f s)%s",
+                outcome.stage.file_stem,
+                outcome.status,
+                outcome.seconds,
+                outcome.compute_seconds,
+                f": {outcome.message}" if outcome.message else "",
+            )
+    bar.close()
+    return [outcomes[s.name] for s in stages]
+
+
+def _write_report(
+    run_dir: Path,
+    assessment,
+    run_id: str,
+    outcomes: list[StageOutcome],
+    report,
+    run_started: float,
+    logger: logging.Logger,
+) -> dict[str, Any]:
+    generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    run_label = generated.astimezone().strftime("%d %b %Y %H:%M")
+    exporter = render.report_exporter()
+    stages_section: dict[str, Any] = {}
+    for o in outcomes:
+        entry = {
+            "number": o.stage.number,
+            "title": o.stage.title,
+            "status": o.status,
+            "message": o.message,
+            "html": None,
+            "notebook": None,
+            "seconds": round(o.seconds, 2),
+            "compute_seconds": round(o.compute_seconds, 2),
+        }
+        executed = run_dir / "notebooks" / o.stage.notebook.name
+        if o.status != "skipped" and executed.exists():
+            nb = nbformat.read(executed, as_version=4)
+            html = render.render_stage(
+                nb,
+                title=o.stage.title,
+                client=assessment.client,
+                run_label=run_label,
+                status=o.status,
+                message=o.message,
+                exporter=exporter,
+            )
+            page = f"{o.stage.file_stem}.html"
+            (run_dir / page).write_text(html, encoding="utf-8")
+            entry.update(html=page, notebook=f"notebooks/{executed.name}")
+        stages_section[o.stage.name] = entry
+    wall = time.perf_counter() - run_started
+    header = {
+        "client": assessment.client,
+        "crmkit_version": __version__,
+        "generated_at": generated.isoformat(),
+        "run_id": run_id,
+        "params": assessment.to_dict(),
+        "stages": stages_section,
+        "validation": {"errors": len(report.errors), "warnings": len(report.warnings)},
+        "run": {
+            "wall_seconds": round(wall, 2),
+            "stage_seconds": round(sum(o.seconds for o in outcomes), 2),
+            "compute_seconds": round(sum(o.compute_seconds for o in outcomes), 2),
+        },
+    }
+    stage_files = [stage_results_path(run_dir, o.stage.name) for o in outcomes]
+    results = merge_results(header, [p for p in stage_files if p.exists()])
+    io.write_json(results, run_dir / "results.json")
+    (run_dir / "index.html").write_text(render.render_index(results), encoding="utf-8")
+    logger.info(
+        "report written in %.1f s (stages %.1f s, of which cells %.1f s)",
+        wall,
+        header["run"]["stage_seconds"],
+        header["run"]["compute_seconds"],
+    )
+    return results
