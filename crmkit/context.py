@@ -32,7 +32,7 @@ from crmkit.config import Assessment, parse_params
 from crmkit.stages import PROJECT_ROOT
 from crmkit.validation import Problem, problems_frame, validate_client
 
-__all__ = ["StageContext", "demo_client_dir", "open_stage", "write_run_inputs"]
+__all__ = ["StageContext", "column_header", "demo_client_dir", "open_stage", "write_run_inputs"]
 
 
 def demo_client_dir() -> Path:
@@ -95,21 +95,28 @@ class StageContext:
         Parameters
         ----------
         frame : DataFrame
-            The table, with the column names a reader should see.
+            The table; snake_case column names are shown as words (``rows_before`` →
+            "Rows before"), true/false as yes/no, dates as YYYY-MM-DD.
         units : mapping, optional
-            Column → unit, shown as ``"Column (unit)"``.
+            Column → unit, shown as ``"Rows before (count)"``.
         formats : mapping, optional
-            Column → format string, e.g. ``{"Completeness": "{:.1%}"}``.
+            Column → format string or function, e.g. ``{"completeness": "{:.1%}"}``.
         index : bool
             Whether to show the index.
         """
         from IPython.display import display
 
         formats = dict(formats or {})
-        if units:
-            renamed = {c: f"{c} ({units[c]})" for c in frame.columns if c in units}
-            frame = frame.rename(columns=renamed)
-            formats = {renamed.get(c, c): f for c, f in formats.items()}
+        for name in frame.columns:
+            if name in formats:
+                continue
+            if pd.api.types.is_bool_dtype(frame[name]):
+                formats[name] = lambda v: "–" if pd.isna(v) else ("yes" if v else "no")
+            elif pd.api.types.is_datetime64_any_dtype(frame[name]):
+                formats[name] = lambda v: "–" if pd.isna(v) else f"{v:%Y-%m-%d}"
+        headers = {name: column_header(name, (units or {}).get(name)) for name in frame.columns}
+        frame = frame.rename(columns=headers)
+        formats = {headers[c]: f for c, f in formats.items() if c in headers}
         styler = frame.style.format(formats, na_rep="–")
         if not index:
             styler = styler.hide(axis="index")
@@ -120,6 +127,22 @@ class StageContext:
         from IPython.display import Markdown, display
 
         display(Markdown(text))
+
+
+def column_header(name: str, unit: str | None = None) -> str:
+    """A column name as a reader sees it.
+
+    Examples
+    --------
+    >>> column_header("rows_before", "count")
+    'Rows before (count)'
+    >>> column_header("Revenue (CNY)")
+    'Revenue (CNY)'
+    """
+    text = str(name)
+    if text == text.lower():
+        text = text.replace("_", " ").capitalize()
+    return f"{text} ({unit})" if unit else text
 
 
 def write_run_inputs(run_dir: Path, client_dir: Path, report: Any) -> None:

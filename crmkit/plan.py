@@ -178,7 +178,7 @@ def inventory_record(inventory: pd.DataFrame) -> dict:
     return {
         r.table: {
             "present": bool(r.present),
-            "file": r.file,
+            "file": None if pd.isna(r.file) else r.file,
             "rows": int(r.rows),
             "first_date": None if pd.isna(r.first_date) else r.first_date.date().isoformat(),
             "last_date": None if pd.isna(r.last_date) else r.last_date.date().isoformat(),

@@ -1,0 +1,179 @@
+"""End to end: the demo through the CLI, failing and skipped stages, atomic report folders.
+
+These execute real notebooks with papermill (a kernel start costs a few seconds each).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from crmkit import render
+from crmkit.cli import main
+from crmkit.runner import run_assessment
+from crmkit.stages import notebooks_dir, templates_dir
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory) -> tuple[Path, str]:
+    """The demo at a small scale, run once through the CLI for every test of this module."""
+    base = tmp_path_factory.mktemp("demo")
+    result = CliRunner().invoke(
+        main,
+        ["demo", "--scale", "0.05", "--client-dir", str(base / "demo"), "--output", str(base / "reports")],
+    )
+    assert result.exit_code == 0, result.output
+    index = Path(result.output.strip().splitlines()[-1])
+    return index.parent, result.output
+
+
+def test_demo_prints_the_index_path_last(demo_run):
+    report_dir, output = demo_run
+    assert output.strip().splitlines()[-1].endswith("index.html")
+    assert (report_dir / "index.html").is_file()
+    assert report_dir.parent.name == "demo"  # reports/<client folder>/<run id>/
+
+
+def test_report_folder_has_the_contract_files(demo_run):
+    report_dir, _ = demo_run
+    stems = [p.stem for p in sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))]
+    for stem in stems:
+        assert (report_dir / f"{stem}.html").is_file()
+        executed = nbformat.read(report_dir / "notebooks" / f"{stem}.ipynb", as_version=4)
+        assert any(c.get("outputs") for c in executed.cells if c.cell_type == "code")
+    assert (report_dir / "results.json").is_file()
+    assert (report_dir / "run.log").read_text().count("stage ") >= len(stems)
+    assert not (report_dir / "tables").exists()  # the data cache is not part of the report
+    assert not list(report_dir.parent.glob(".*.partial"))
+
+
+def test_pages_are_self_contained(demo_run):
+    report_dir, _ = demo_run
+    for page in report_dir.glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r"<script[^>]+src=", html), page.name
+        assert not re.search(r"<link[^>]+href=[\"']https?:", html), page.name
+        assert "@import" not in html and "url(http" not in html, page.name
+        for src in re.findall(r"<img[^>]+src=[\"']([^\"']+)", html):
+            assert src.startswith("data:image/"), (page.name, src[:40])
+    stage_page = (report_dir / "02_data_quality.html").read_text(encoding="utf-8")
+    assert "data:image/png;base64," in stage_page
+    assert "open_stage(" not in stage_page  # code cells are hidden
+    assert "<title>Data quality — Demo Manufacturing Co.</title>" in stage_page
+
+
+def test_results_json_follows_the_contract(demo_run):
+    report_dir, _ = demo_run
+    text = (report_dir / "results.json").read_text(encoding="utf-8")
+    assert "NaN" not in text
+    results = json.loads(text)
+    assert results["client"] == "Demo Manufacturing Co."
+    assert results["params"]["go_live_date"] == "2025-01-01"
+    assert re.fullmatch(r"\d+\.\d+\.\d+", results["crmkit_version"])
+    assert set(results["stages"]) == {"plan_and_scope", "data_quality"}
+    assert {s["status"] for s in results["stages"].values()} == {"ok"}
+    quality = results["data_quality"]
+    assert 0.5 < quality["overall_score"] <= 1
+    assert set(quality["tables"]) >= {"orders", "customers", "tickets"}
+    inventory = results["data_inventory"]
+    assert inventory["orders"]["present"] and inventory["orders"]["rows"] > 1000
+    assert results["run"]["wall_seconds"] >= results["run"]["compute_seconds"] > 0
+
+
+def test_index_links_every_stage_and_shows_headlines(demo_run):
+    report_dir, _ = demo_run
+    index = (report_dir / "index.html").read_text(encoding="utf-8")
+    for page in ("01_plan_and_scope.html", "02_data_quality.html", "results.json"):
+        assert page in index
+    assert "Demo Manufacturing Co." in index
+    assert "Data quality" in index
+
+
+def test_a_second_run_never_overwrites_the_first(demo_run, tmp_path):
+    report_dir, _ = demo_run
+    before = sorted(p.name for p in report_dir.parent.iterdir())
+    client = report_dir.parent.parent.parent / "demo"
+    second = run_assessment(client, output_root=report_dir.parent.parent, progress=False)
+    after = sorted(p.name for p in report_dir.parent.iterdir())
+    assert second.report_dir != report_dir
+    assert set(before) < set(after) and len(after) == len(before) + 1
+
+
+# --- failures and skips on a tiny client --------------------------------------------------
+
+
+def _notebook(path: Path, title: str, source: str, needs: list[str] | None = None) -> None:
+    params = new_code_cell('client_dir = ""\nrun_dir = ""')
+    params.metadata["tags"] = ["parameters"]
+    nb = new_notebook(
+        cells=[new_markdown_cell(f"# {title}"), params, new_code_cell(source)],
+        metadata={
+            "kernelspec": {"name": "crmkit", "display_name": "Python (crmkit)", "language": "python"},
+            "crmkit": {"title": title, "needs": needs or []},
+        },
+    )
+    nbformat.write(nb, path)
+
+
+@pytest.fixture()
+def tiny_client(tmp_path) -> Path:
+    client = tmp_path / "tiny"
+    shutil.copytree(templates_dir(), client)
+    return client
+
+
+def test_failing_stage_is_recorded_and_others_still_run(tiny_client, tmp_path):
+    books = tmp_path / "notebooks"
+    books.mkdir()
+    _notebook(books / "01_fine.ipynb", "Fine", "from crmkit.context import open_stage\n"
+              "stage = open_stage('fine', client_dir=client_dir, run_dir=run_dir)\n"
+              "stage.record('probe', {'rows': len(stage.tables['orders'])})")  # fmt: skip
+    _notebook(books / "02_boom.ipynb", "Boom", "raise ValueError('the export has no amounts')")
+    _notebook(books / "03_needs_usage.ipynb", "Adoption", "pass", needs=["usage", "nonexistent"])
+    result = run_assessment(tiny_client, output_root=tmp_path / "reports", notebooks=books, progress=False)
+    stages = result.results["stages"]
+    assert stages["fine"]["status"] == "ok"
+    assert result.results["probe"] == {"rows": 2}  # the template has two example orders
+    assert stages["boom"]["status"] == "failed"
+    assert "ValueError: the export has no amounts" in stages["boom"]["message"]
+    assert stages["needs_usage"]["status"] == "skipped"
+    assert stages["needs_usage"]["message"] == "needs nonexistent"
+    assert not result.ok
+    boom_page = (result.report_dir / "02_boom.html").read_text(encoding="utf-8")
+    assert "the export has no amounts" in boom_page
+    index = (result.report_dir / "index.html").read_text(encoding="utf-8")
+    assert "failed" in index and "skipped" in index
+
+
+def test_a_crash_leaves_no_half_written_report(tiny_client, tmp_path, monkeypatch):
+    books = tmp_path / "notebooks"
+    books.mkdir()
+    _notebook(books / "01_fine.ipynb", "Fine", "x = 1")
+
+    def broken_index(results):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(render, "render_index", broken_index)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_assessment(tiny_client, output_root=tmp_path / "reports", notebooks=books, progress=False)
+    assert list((tmp_path / "reports" / "tiny").iterdir()) == []
+
+
+def test_cli_run_exits_1_when_a_stage_fails_but_writes_the_report(tiny_client, tmp_path, monkeypatch):
+    books = tmp_path / "notebooks"
+    books.mkdir()
+    _notebook(books / "01_boom.ipynb", "Boom", "1 / 0")
+    monkeypatch.setattr("crmkit.stages.notebooks_dir", lambda: books)
+    result = CliRunner().invoke(main, ["run", str(tiny_client), "--output", str(tmp_path / "reports")])
+    assert result.exit_code == 1
+    assert "ZeroDivisionError" in result.output
+    assert Path(result.output.strip().splitlines()[-1]).is_file()
