@@ -279,7 +279,7 @@ def _write_report(
     logger: logging.Logger,
 ) -> dict[str, Any]:
     generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    run_label = generated.astimezone().strftime("%d %b %Y %H:%M")
+    run_label = render.format_run_label(generated.isoformat())
     exporter = render.report_exporter()
     stages_section: dict[str, Any] = {}
     for o in outcomes:
@@ -294,20 +294,21 @@ def _write_report(
             "compute_seconds": round(o.compute_seconds, 2),
         }
         executed = run_dir / "notebooks" / o.stage.notebook.name
-        if o.status != "skipped" and executed.exists():
-            nb = nbformat.read(executed, as_version=4)
-            html = render.render_stage(
-                nb,
-                title=o.stage.title,
-                client=assessment.client,
-                run_label=run_label,
-                status=o.status,
-                message=o.message,
-                exporter=exporter,
-            )
-            page = f"{o.stage.file_stem}.html"
-            (run_dir / page).write_text(html, encoding="utf-8")
-            entry.update(html=page, notebook=f"notebooks/{executed.name}")
+        nb = nbformat.read(executed, as_version=4) if executed.exists() else None
+        html = render.render_stage(
+            nb,
+            title=o.stage.title,
+            client=assessment.client,
+            run_label=run_label,
+            status=o.status,
+            message=o.message,
+            exporter=exporter,
+        )
+        page = f"{o.stage.file_stem}.html"
+        (run_dir / page).write_text(html, encoding="utf-8")
+        entry["html"] = page
+        if nb is not None:
+            entry["notebook"] = f"notebooks/{executed.name}"
         stages_section[o.stage.name] = entry
     wall = time.perf_counter() - run_started
     header = {

@@ -1,0 +1,565 @@
+"""One house style for every chart in a crmkit report.
+
+The reader of a report is a client's manager, so every chart states its finding in its
+title (the caller writes it, e.g. ``"Win rate rose from 20 % to 26 % after go-live"``),
+labels its axes with units, and uses one restrained palette: :data:`ACCENT` for the CRM /
+"after" / treated units, :data:`MUTED` grey for "before" / control units and
+:data:`WARNING` for values that need attention.
+
+Displaying a chart in a notebook
+--------------------------------
+Each function creates its figure with :func:`matplotlib.pyplot.subplots` inside
+:func:`house_style` (so the inline backend is loaded and the figure gets the house
+look) and then *closes* it with :func:`matplotlib.pyplot.close` before returning it.
+A closed figure is no longer managed by pyplot, so the inline backend does not show it
+again at the end of the cell, but it can still be drawn and saved. In a notebook executed
+by papermill, write the call as the **last expression of its cell** (or pass the figure to
+``IPython.display.display``): the figure is then shown exactly once, as the cell's result,
+as a PNG at 100 dpi::
+
+    plots.bar_chart(revenue_by_region, title="East sells most", xlabel="Revenue (CNY)")
+
+Assigning the result without displaying it (``fig = plots.bar_chart(...)``) shows nothing.
+Call ``fig.savefig(path)`` to write a file; the figure's dpi is 100.
+
+Style
+-----
+:func:`house_style` is a context manager that applies the style temporarily (global
+rcParams are restored afterwards); :func:`apply_house_style` applies it for the rest of
+the session (for ad-hoc plotting in a notebook). The module keeps no mutable state.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+from collections.abc import Iterable, Iterator
+from types import MappingProxyType
+from typing import Any
+
+import matplotlib as mpl
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from cycler import cycler
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
+
+__all__ = [
+    "ACCENT",
+    "MUTED",
+    "PALETTE",
+    "WARNING",
+    "apply_house_style",
+    "bar_chart",
+    "coverage_chart",
+    "house_rc",
+    "house_style",
+    "line_chart",
+    "score_chart",
+]
+
+#: The accent colour: the CRM, "after", treated units, the figure that matters.
+ACCENT = "#1b6ca8"
+#: Grey for "before", control units and context.
+MUTED = "#9aa5b1"
+#: Values that need attention (below a threshold, partial coverage).
+WARNING = "#d9822b"
+#: Colour order for charts with several series (accent and grey first).
+PALETTE = (ACCENT, MUTED, "#e0a040", "#4f9d69", "#8c6bb1", "#c05a6a", "#3b3b3b")
+
+#: What the chart functions accept as a date.
+DateLike = str | dt.date | dt.datetime | pd.Timestamp | np.datetime64
+
+_TEXT = "#1f2328"
+_SUBTLE = "#5b636e"
+_GRID = "#e3e6ea"
+_EMPTY_MESSAGE = "No data to show"
+
+_HOUSE_RC = MappingProxyType(
+    {
+        "figure.figsize": (8.0, 4.5),
+        "figure.dpi": 100,
+        "savefig.dpi": 100,
+        "savefig.bbox": "tight",
+        "savefig.facecolor": "white",
+        "figure.facecolor": "white",
+        "figure.constrained_layout.use": True,
+        "font.size": 10,
+        "axes.titlesize": 12.5,
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+        "axes.titlepad": 18,
+        "axes.titlecolor": _TEXT,
+        "axes.labelsize": 10,
+        "axes.labelcolor": _TEXT,
+        "axes.edgecolor": "#8a939d",
+        "axes.linewidth": 0.8,
+        "axes.facecolor": "white",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "axes.axisbelow": True,
+        "axes.prop_cycle": cycler(color=list(PALETTE)),
+        "grid.color": _GRID,
+        "grid.linewidth": 0.8,
+        "xtick.labelsize": 9,
+        "ytick.labelsize": 9,
+        "xtick.color": _SUBTLE,
+        "ytick.color": _SUBTLE,
+        "legend.frameon": False,
+        "legend.fontsize": 9,
+        "lines.linewidth": 2.0,
+        "svg.fonttype": "none",
+    }
+)
+
+
+def house_rc() -> dict[str, Any]:
+    """The house style as a new dict of matplotlib rcParams.
+
+    Returns
+    -------
+    dict
+        rcParams: PNG at 100 dpi (``figure.dpi``, ``savefig.dpi``), figure size 8 × 4.5 in,
+        no top or right spines, a light grid, left-aligned titles, :data:`PALETTE` as the
+        colour cycle.
+
+    Examples
+    --------
+    >>> house_rc()["figure.dpi"]
+    100
+    """
+    return dict(_HOUSE_RC)
+
+
+@contextlib.contextmanager
+def house_style() -> Iterator[None]:
+    """Apply the house style inside a ``with`` block; the previous rcParams come back after.
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> with house_style():
+    ...     mpl.rcParams["savefig.dpi"]
+    100.0
+    """
+    interactive = mpl.is_interactive()
+    try:
+        with mpl.rc_context(house_rc()):
+            try:
+                yield
+            finally:
+                # The house style does not set "interactive": a change made inside the block
+                # is the backend's (IPython's inline backend switches it on when the first
+                # figure loads it) and must outlive the block, or later pyplot charts of the
+                # notebook are never shown.
+                interactive = mpl.is_interactive()
+    finally:
+        mpl.interactive(interactive)
+
+
+def apply_house_style() -> None:
+    """Apply the house style to the global rcParams, for the rest of the session.
+
+    Meant for a notebook's own ad-hoc charts; crmkit's chart functions do not need it.
+    Undo with ``matplotlib.rcdefaults()``.
+    """
+    mpl.rcParams.update(house_rc())
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _new_figure(height: float | None = None) -> tuple[Figure, Axes]:
+    """A figure in the house style (call inside ``house_style()``), closed for pyplot."""
+    width = mpl.rcParams["figure.figsize"][0]
+    size = (width, height) if height is not None else None
+    fig, ax = plt.subplots(figsize=size)
+    plt.close(fig)
+    return fig, ax
+
+
+def _finish(ax: Axes, title: str) -> None:
+    ax.set_title(title, loc="left", wrap=True)
+
+
+def _empty(ax: Axes) -> None:
+    ax.text(
+        0.5,
+        0.5,
+        _EMPTY_MESSAGE,
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        color=_SUBTLE,
+        fontsize=11,
+    )
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+
+
+def _bars_height(n: int) -> float:
+    return float(min(max(2.4, 0.38 * n + 1.4), 14.0))
+
+
+def _timestamp(value: Any, name: str) -> pd.Timestamp:
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be a date, got {value!r}") from error
+    if pd.isna(stamp):
+        raise ValueError(f"{name} must be a date, got {value!r}")
+    return stamp.tz_localize(None) if stamp.tzinfo is not None else stamp
+
+
+def _date_index(index: pd.Index) -> pd.DatetimeIndex:
+    if isinstance(index, pd.PeriodIndex):
+        return index.to_timestamp()
+    if isinstance(index, pd.DatetimeIndex):
+        return index.tz_localize(None) if index.tz is not None else index
+    try:
+        return pd.DatetimeIndex(pd.to_datetime(index, format="ISO8601"))
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            "line_chart needs a date index (monthly DatetimeIndex or PeriodIndex); "
+            f"got {type(index).__name__}"
+        ) from error
+
+
+def _go_live_line(ax: Axes, go_live: DateLike) -> None:
+    x = mdates.date2num(_timestamp(go_live, "go_live").to_pydatetime())
+    line = ax.axvline(x, color=_TEXT, linestyle="--", linewidth=1.2, zorder=3)
+    line.set_gid("go-live")
+    ax.text(
+        x,
+        1.0,
+        "Go-live",
+        transform=ax.get_xaxis_transform(),
+        ha="center",
+        va="bottom",
+        fontsize=9,
+        color=_TEXT,
+        gid="go-live-label",
+    )
+
+
+def _readable_numbers(axis: Any, values: np.ndarray) -> None:
+    """Thousands separators instead of a scientific offset for large values."""
+    finite = np.abs(values[np.isfinite(values)])
+    if finite.size and finite.max() >= 1000:
+        axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
+
+
+def _is_nan(value: Any) -> bool:
+    try:
+        return math.isnan(value)
+    except TypeError:
+        return value is None
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def bar_chart(
+    values: pd.Series,
+    *,
+    title: str,
+    xlabel: str,
+    value_format: str = "{:,.0f}",
+    horizontal: bool = True,
+    highlight: Iterable[Any] | None = None,
+) -> Figure:
+    """Bars with their values written at the bar ends.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        One bar per item, in the Series' order (top to bottom, or left to right); the index
+        gives the bar labels. NaN values get no bar and the label ``n/a``.
+    title : str
+        The finding the chart shows.
+    xlabel : str
+        Label of the value axis, with its unit (the x axis of horizontal bars, the y axis of
+        vertical bars), e.g. ``"Revenue (CNY)"``.
+    value_format : str, default ``"{:,.0f}"``
+        :meth:`str.format` pattern for the value labels.
+    horizontal : bool, default True
+        Horizontal bars (best for long category names) or vertical bars.
+    highlight : iterable, optional
+        Index labels drawn in :data:`ACCENT` while the others turn :data:`MUTED`; without
+        it all bars are :data:`ACCENT`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Closed for pyplot; display it as the cell's last expression (see the module notes).
+
+    Examples
+    --------
+    >>> s = pd.Series({"East": 1200.0, "West": 800.0})
+    >>> fig = bar_chart(s, title="East sells most", xlabel="Revenue (CNY)")
+    >>> fig.axes[0].get_title(loc="left")
+    'East sells most'
+    """
+    values = pd.Series(values)
+    with house_style():
+        height = _bars_height(len(values)) if horizontal else None
+        fig, ax = _new_figure(height)
+        _finish(ax, title)
+        if values.empty:
+            _empty(ax)
+            return fig
+        labels = [str(label) for label in values.index]
+        numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+        drawn = np.nan_to_num(numbers, nan=0.0)
+        marked = set(highlight) if highlight is not None else None
+        colors = [ACCENT if marked is None or label in marked else MUTED for label in values.index]
+        positions = np.arange(len(values))
+        if horizontal:
+            bars = ax.barh(positions, drawn, color=colors, height=0.65)
+            ax.set_yticks(positions, labels)
+            ax.invert_yaxis()
+            ax.set_xlabel(xlabel)
+            ax.grid(axis="y", visible=False)
+            ax.tick_params(axis="y", length=0)
+            ax.margins(x=0.14)
+        else:
+            bars = ax.bar(positions, drawn, color=colors, width=0.65)
+            ax.set_xticks(positions, labels)
+            ax.set_ylabel(xlabel)
+            ax.grid(axis="x", visible=False)
+            ax.tick_params(axis="x", length=0)
+            ax.margins(y=0.12)
+            if max(len(label) for label in labels) * len(labels) > 70:
+                ax.tick_params(axis="x", labelrotation=30)
+                for tick in ax.get_xticklabels():
+                    tick.set_horizontalalignment("right")
+        text = ["n/a" if _is_nan(v) else value_format.format(v) for v in numbers]
+        ax.bar_label(bars, labels=text, padding=3, fontsize=9, color=_TEXT)
+        _readable_numbers(ax.xaxis if horizontal else ax.yaxis, numbers)
+    return fig
+
+
+def line_chart(
+    series: pd.DataFrame | pd.Series,
+    *,
+    title: str,
+    ylabel: str,
+    go_live: DateLike | None = None,
+) -> Figure:
+    """Monthly series as lines, with an optional dashed go-live line.
+
+    Parameters
+    ----------
+    series : pandas.Series or pandas.DataFrame
+        A date-indexed series, or one column per line (the first column in :data:`ACCENT`,
+        the second in :data:`MUTED`, then the rest of :data:`PALETTE`). The index may be a
+        DatetimeIndex, a PeriodIndex or ISO 8601 date strings (``"2024-01"``).
+    title : str
+        The finding the chart shows.
+    ylabel : str
+        Label of the y axis, with its unit, e.g. ``"Orders per month"``.
+    go_live : date-like, optional
+        Where to draw the dashed vertical line labelled "Go-live" (str, date, datetime,
+        Timestamp).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Closed for pyplot; display it as the cell's last expression (see the module notes).
+
+    Raises
+    ------
+    ValueError
+        If the index cannot be read as dates or ``go_live`` is not a date.
+    """
+    frame = series.to_frame() if isinstance(series, pd.Series) else series
+    with house_style():
+        fig, ax = _new_figure()
+        _finish(ax, title)
+        ax.set_ylabel(ylabel)
+        if frame.empty:
+            _empty(ax)
+            return fig
+        index = _date_index(frame.index)
+        for position, column in enumerate(frame.columns):
+            ax.plot(
+                index.to_pydatetime(),
+                pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float),
+                color=PALETTE[position % len(PALETTE)],
+                label=str(column),
+                marker="o" if len(frame) <= 36 else None,
+                markersize=3.5,
+            )
+        locator = mdates.AutoDateLocator(maxticks=10)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.grid(axis="x", visible=False)
+        _readable_numbers(ax.yaxis, frame.apply(pd.to_numeric, errors="coerce").to_numpy(float))
+        if go_live is not None:
+            _go_live_line(ax, go_live)
+        if len(frame.columns) > 1:
+            fig.legend(loc="outside lower left", ncols=min(4, frame.shape[1]))
+    return fig
+
+
+def coverage_chart(
+    coverage: pd.DataFrame,
+    *,
+    title: str,
+    window_start: DateLike,
+    window_end: DateLike,
+    go_live: DateLike,
+) -> Figure:
+    """A data-inventory timeline: which table covers which dates.
+
+    Parameters
+    ----------
+    coverage : pandas.DataFrame
+        One row per table (the index is the table name) with columns ``first_date`` and
+        ``last_date``. A row whose dates are missing is shown as "no dates".
+    title : str
+        The finding the chart shows.
+    window_start, window_end : date-like
+        The assessment window (before start to after end), shaded.
+    go_live : date-like
+        The go-live date, a dashed line labelled "Go-live".
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Tables covering the whole window are drawn in :data:`ACCENT`, the others in
+        :data:`WARNING`. Closed for pyplot; display it as the cell's last expression.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing or a window date is not a date.
+    """
+    missing = {"first_date", "last_date"} - set(coverage.columns)
+    if missing:
+        raise ValueError(f"coverage needs the columns {sorted(missing)}")
+    start = _timestamp(window_start, "window_start")
+    end = _timestamp(window_end, "window_end")
+    with house_style():
+        fig, ax = _new_figure(_bars_height(len(coverage)))
+        _finish(ax, title)
+        if coverage.empty:
+            _empty(ax)
+            return fig
+        first = pd.to_datetime(coverage["first_date"], errors="coerce", format="ISO8601")
+        last = pd.to_datetime(coverage["last_date"], errors="coerce", format="ISO8601")
+        positions = np.arange(len(coverage))
+        ax.axvspan(
+            mdates.date2num(start.to_pydatetime()),
+            mdates.date2num(end.to_pydatetime()),
+            color=ACCENT,
+            alpha=0.08,
+            zorder=0,
+            gid="assessment-window",
+        )
+        kinds = set()
+        for y, (a, b) in enumerate(zip(first, last, strict=True)):
+            if pd.isna(a) or pd.isna(b):
+                ax.text(
+                    mdates.date2num(start.to_pydatetime()),
+                    y,
+                    " no dates",
+                    va="center",
+                    color=_SUBTLE,
+                    fontsize=9,
+                )
+                continue
+            full = a <= start and b >= end
+            kinds.add(full)
+            left = mdates.date2num(a.to_pydatetime())
+            width = max(mdates.date2num(b.to_pydatetime()) - left, 1.0)
+            ax.barh(y, width, left=left, height=0.55, color=ACCENT if full else WARNING)
+        ax.set_yticks(positions, [str(name) for name in coverage.index])
+        ax.invert_yaxis()
+        ax.tick_params(axis="y", length=0)
+        ax.grid(axis="y", visible=False)
+        ax.xaxis_date()
+        locator = mdates.AutoDateLocator(maxticks=10)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.set_xlabel("Date")
+        _go_live_line(ax, go_live)
+        handles = [Patch(color=ACCENT, alpha=0.15, label="Assessment window")]
+        if True in kinds:
+            handles.append(Patch(color=ACCENT, label="Covers the window"))
+        if False in kinds:
+            handles.append(Patch(color=WARNING, label="Covers part of the window"))
+        fig.legend(handles=handles, loc="outside lower left", ncols=len(handles))
+    return fig
+
+
+def score_chart(
+    scores: pd.Series,
+    *,
+    title: str,
+    threshold: float = 0.9,
+    xlabel: str = "Score (%)",
+) -> Figure:
+    """Scores between 0 and 1 as horizontal percentage bars against a threshold.
+
+    Parameters
+    ----------
+    scores : pandas.Series
+        Fractions (0.964 means 96.4 %), one bar per item in the Series' order; NaN gets no
+        bar and the label ``n/a``.
+    title : str
+        The finding the chart shows.
+    threshold : float, default 0.9
+        Bars below it are drawn in :data:`WARNING`; drawn as a dashed line.
+    xlabel : str, default ``"Score (%)"``
+        Label of the value axis.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Closed for pyplot; display it as the cell's last expression (see the module notes).
+    """
+    scores = pd.Series(scores)
+    with house_style():
+        fig, ax = _new_figure(_bars_height(len(scores)))
+        _finish(ax, title)
+        if scores.empty:
+            _empty(ax)
+            return fig
+        numbers = pd.to_numeric(scores, errors="coerce").to_numpy(dtype=float)
+        drawn = np.nan_to_num(numbers, nan=0.0)
+        colors = [WARNING if (not _is_nan(v) and v < threshold) else ACCENT for v in numbers]
+        positions = np.arange(len(scores))
+        bars = ax.barh(positions, drawn, color=colors, height=0.65)
+        ax.set_yticks(positions, [str(label) for label in scores.index])
+        ax.invert_yaxis()
+        ax.tick_params(axis="y", length=0)
+        ax.grid(axis="y", visible=False)
+        labels = ["n/a" if _is_nan(v) else f"{v * 100:.1f} %" for v in numbers]
+        ax.bar_label(bars, labels=labels, padding=3, fontsize=9, color=_TEXT)
+        upper = max(1.0, float(np.nanmax(numbers)) if np.isfinite(numbers).any() else 1.0)
+        ax.set_xlim(0, upper * 1.12)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v * 100:.0f} %"))
+        ax.set_xlabel(xlabel)
+        line = ax.axvline(threshold, color=_TEXT, linestyle="--", linewidth=1.2, zorder=3)
+        line.set_gid("threshold")
+        handles = [
+            Line2D([], [], color=_TEXT, linestyle="--", linewidth=1.2),
+            Patch(color=ACCENT),
+            Patch(color=WARNING),
+        ]
+        names = [
+            f"Threshold {threshold * 100:.0f} %",
+            "At or above the threshold",
+            "Below the threshold",
+        ]
+        fig.legend(handles, names, loc="outside lower left", ncols=3)
+    return fig

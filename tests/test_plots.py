@@ -1,0 +1,302 @@
+"""Tests for crmkit.plots: the house style and the chart functions."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib as mpl  # noqa: E402
+import matplotlib.colors as mcolors  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from crmkit import plots  # noqa: E402
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _title(fig: Figure) -> str:
+    return fig.axes[0].get_title(loc="left")
+
+
+def _texts(fig: Figure) -> list[str]:
+    return [text.get_text() for text in fig.axes[0].texts]
+
+
+def _by_gid(fig: Figure, gid: str) -> list:
+    return [artist for artist in fig.axes[0].get_children() if artist.get_gid() == gid]
+
+
+def _png(fig: Figure) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _same_colour(a, b) -> bool:
+    return mcolors.to_hex(a) == mcolors.to_hex(b)
+
+
+@pytest.fixture
+def monthly() -> pd.DataFrame:
+    index = pd.period_range("2024-01", "2025-12", freq="M")
+    return pd.DataFrame(
+        {"East (CRM)": np.arange(24, dtype=float) + 100, "West (control)": np.arange(24) + 90.0},
+        index=index,
+    )
+
+
+@pytest.fixture
+def coverage() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "first_date": ["2023-06-01", "2024-03-01", None],
+            "last_date": ["2025-12-31", "2025-12-31", None],
+        },
+        index=["orders", "opportunities", "costs"],
+    )
+
+
+# --------------------------------------------------------------------------- house style
+
+
+def test_house_style_sets_dpi_100_and_restores_rcparams():
+    mpl.rcParams["figure.dpi"] = 72
+    try:
+        with plots.house_style():
+            assert mpl.rcParams["figure.dpi"] == 100
+            assert mpl.rcParams["savefig.dpi"] == 100
+            assert list(mpl.rcParams["figure.figsize"]) == [8.0, 4.5]
+            assert not mpl.rcParams["axes.spines.top"]
+            assert not mpl.rcParams["axes.spines.right"]
+        assert mpl.rcParams["figure.dpi"] == 72
+        assert mpl.rcParams["axes.spines.top"]
+    finally:
+        mpl.rcdefaults()
+
+
+def test_house_style_keeps_an_interactive_switch_made_inside():
+    # IPython's inline backend turns interactive mode on when the first figure loads it;
+    # undoing that on exit would stop the notebook's own pyplot charts from showing.
+    was = mpl.is_interactive()
+    try:
+        mpl.interactive(False)
+        with plots.house_style():
+            mpl.interactive(True)
+        assert mpl.is_interactive()
+    finally:
+        mpl.interactive(was)
+
+
+def test_apply_house_style_sets_global_rcparams():
+    try:
+        plots.apply_house_style()
+        assert mpl.rcParams["figure.dpi"] == 100
+        assert mpl.rcParams["savefig.dpi"] == 100
+    finally:
+        mpl.rcdefaults()
+
+
+def test_house_rc_is_a_fresh_copy():
+    rc = plots.house_rc()
+    rc["figure.dpi"] = 1
+    assert plots.house_rc()["figure.dpi"] == 100
+
+
+def test_chart_functions_leave_global_state_alone(monthly, coverage):
+    before = dict(mpl.rcParams)
+    open_figures = plt.get_fignums()
+    plots.bar_chart(pd.Series({"a": 1.0}), title="t", xlabel="x")
+    plots.line_chart(monthly, title="t", ylabel="y", go_live="2025-01-01")
+    plots.coverage_chart(
+        coverage, title="t", window_start="2024-01-01", window_end="2025-12-31", go_live="2025"
+    )
+    plots.score_chart(pd.Series({"a": 0.5}), title="t")
+    assert dict(mpl.rcParams) == before
+    # closed for pyplot: the inline backend will not show them a second time
+    assert plt.get_fignums() == open_figures
+
+
+# --------------------------------------------------------------------------- bar_chart
+
+
+def test_bar_chart_title_labels_and_values():
+    values = pd.Series({"East": 1234567.0, "West": 800000.0, "North": np.nan})
+    fig = plots.bar_chart(values, title="East sells most", xlabel="Revenue (CNY)")
+    assert isinstance(fig, Figure)
+    assert _title(fig) == "East sells most"
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "Revenue (CNY)"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["East", "West", "North"]
+    assert _texts(fig) == ["1,234,567", "800,000", "n/a"]
+    assert fig.dpi == 100
+    assert fig.get_figwidth() == 8.0
+
+
+def test_bar_chart_value_format_vertical_and_highlight():
+    values = pd.Series({"Q1": 0.25, "Q2": 0.3125})
+    fig = plots.bar_chart(
+        values,
+        title="Q2 is best",
+        xlabel="Win rate (fraction)",
+        value_format="{:.1%}",
+        horizontal=False,
+        highlight=["Q2"],
+    )
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "Win rate (fraction)"
+    assert _texts(fig) == ["25.0%", "31.2%"]
+    colours = [patch.get_facecolor() for patch in ax.patches]
+    assert _same_colour(colours[0], plots.MUTED)
+    assert _same_colour(colours[1], plots.ACCENT)
+
+
+def test_bar_chart_empty_series_says_so():
+    fig = plots.bar_chart(pd.Series(dtype=float), title="Nothing", xlabel="x")
+    assert _title(fig) == "Nothing"
+    assert "No data to show" in _texts(fig)
+
+
+# --------------------------------------------------------------------------- line_chart
+
+
+def test_line_chart_with_go_live_line(monthly):
+    fig = plots.line_chart(
+        monthly, title="Orders rose after go-live", ylabel="Orders per month", go_live="2025-01-01"
+    )
+    ax = fig.axes[0]
+    assert _title(fig) == "Orders rose after go-live"
+    assert ax.get_ylabel() == "Orders per month"
+    assert len(ax.get_lines()) == 3  # two series and the go-live line
+    (line,) = _by_gid(fig, "go-live")
+    assert line.get_linestyle() == "--"
+    assert mpl.dates.num2date(line.get_xdata()[0]).date().isoformat() == "2025-01-01"
+    assert "Go-live" in _texts(fig)
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["East (CRM)", "West (control)"]
+    assert _same_colour(ax.get_lines()[0].get_color(), plots.ACCENT)
+    assert _same_colour(ax.get_lines()[1].get_color(), plots.MUTED)
+
+
+def test_line_chart_series_without_go_live():
+    series = pd.Series(
+        [1500.0, 2500.0, 1800.0], index=pd.date_range("2024-01-01", periods=3, freq="MS")
+    )
+    fig = plots.line_chart(series, title="Flat", ylabel="Revenue (CNY)")
+    assert _by_gid(fig, "go-live") == []
+    assert not fig.legends
+    tick = fig.axes[0].yaxis.get_major_formatter()(2000.0, 0)
+    assert tick == "2,000"
+
+
+def test_line_chart_rejects_a_non_date_index():
+    with pytest.raises(ValueError, match="date index"):
+        plots.line_chart(pd.Series([1.0, 2.0], index=["a", "b"]), title="t", ylabel="y")
+
+
+# --------------------------------------------------------------------------- coverage_chart
+
+
+def test_coverage_chart(coverage):
+    fig = plots.coverage_chart(
+        coverage,
+        title="Opportunities start in March 2024",
+        window_start="2024-01-01",
+        window_end="2025-12-31",
+        go_live="2025-01-01",
+    )
+    ax = fig.axes[0]
+    assert _title(fig) == "Opportunities start in March 2024"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["orders", "opportunities", "costs"]
+    assert len(_by_gid(fig, "go-live")) == 1
+    assert len(_by_gid(fig, "assessment-window")) == 1
+    bars = [p for p in ax.patches if p.get_gid() != "assessment-window"]
+    assert len(bars) == 2  # costs has no dates
+    assert _same_colour(bars[0].get_facecolor(), plots.ACCENT)  # covers the window
+    assert _same_colour(bars[1].get_facecolor(), plots.WARNING)  # starts late
+    assert " no dates" in _texts(fig)
+
+
+def test_coverage_chart_needs_its_columns():
+    with pytest.raises(ValueError, match="last_date"):
+        plots.coverage_chart(
+            pd.DataFrame({"first_date": ["2024-01-01"]}),
+            title="t",
+            window_start="2024-01-01",
+            window_end="2024-12-31",
+            go_live="2024-06-01",
+        )
+
+
+# --------------------------------------------------------------------------- score_chart
+
+
+def test_score_chart_percent_labels_threshold_and_colours():
+    scores = pd.Series({"orders": 0.982, "customers": 0.85, "surveys": np.nan})
+    fig = plots.score_chart(scores, title="Customers fall below the threshold", threshold=0.9)
+    ax = fig.axes[0]
+    assert _title(fig) == "Customers fall below the threshold"
+    assert _texts(fig) == ["98.2 %", "85.0 %", "n/a"]
+    (line,) = _by_gid(fig, "threshold")
+    assert line.get_xdata()[0] == 0.9
+    assert line.get_linestyle() == "--"
+    assert _same_colour(ax.patches[0].get_facecolor(), plots.ACCENT)
+    assert _same_colour(ax.patches[1].get_facecolor(), plots.WARNING)
+    assert ax.xaxis.get_major_formatter()(0.5, 0) == "50 %"
+    assert ax.get_xlabel() == "Score (%)"
+
+
+# --------------------------------------------------------------------------- output
+
+
+def test_every_chart_renders_to_png_at_100_dpi(monthly, coverage):
+    figures = [
+        plots.bar_chart(pd.Series({"a": 3.0, "b": 5.0}), title="t", xlabel="Orders (count)"),
+        plots.line_chart(monthly, title="t", ylabel="Orders per month", go_live="2025-01-01"),
+        plots.coverage_chart(
+            coverage,
+            title="t",
+            window_start="2024-01-01",
+            window_end="2025-12-31",
+            go_live="2025-01-01",
+        ),
+        plots.score_chart(pd.Series({"a": 0.95}), title="t"),
+    ]
+    for fig in figures:
+        assert fig.dpi == 100
+        data = _png(fig)
+        assert data.startswith(PNG_SIGNATURE)
+        width = int.from_bytes(data[16:20], "big")
+        assert 500 < width <= 820  # 8 in at 100 dpi, trimmed by bbox "tight"
+
+
+@pytest.mark.slow
+def test_each_chart_is_displayed_exactly_once_in_a_notebook():
+    nbclient = pytest.importorskip("nbclient")
+    nbformat = pytest.importorskip("nbformat")
+    pytest.importorskip("ipykernel")
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    nb = new_notebook()
+    nb.cells = [
+        new_code_cell(
+            "import pandas as pd\nfrom crmkit import plots\ns = pd.Series({'a': 1.0, 'b': 2.0})"
+        ),
+        new_code_cell("plots.bar_chart(s, title='t', xlabel='x')"),
+        new_code_cell("fig = plots.score_chart(s / 2, title='t')"),
+        new_code_cell("display(fig)"),
+        new_code_cell("import matplotlib.pyplot as plt\nplt.plot([1, 2]);"),
+    ]
+    client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=120)
+    client.execute()
+    images = [
+        sum("image/png" in output.get("data", {}) for output in cell.outputs) for cell in nb.cells
+    ]
+    # the notebook's own pyplot chart still shows after crmkit's charts
+    assert images == [0, 1, 0, 1, 1]
+    assert nbformat.validate(nb) is None
