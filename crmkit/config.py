@@ -276,10 +276,16 @@ class _Collector:
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later (or earlier); 29 February becomes 1 March off leap years.
+
+    Rolling forward keeps each default window exactly one year long: go-live 2024-02-29 gives
+    before = 2023-03-01 to 2024-02-28 and after = 2024-02-29 to 2025-02-28, so that no day of
+    the year after go-live (2025-02-28) falls outside the after window.
+    """
     try:
         return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year + years, month=3, day=1)
 
 
 def parse_params(raw: Mapping[str, Any], *, source: str = "params.yaml") -> Assessment:
@@ -500,10 +506,58 @@ def _set_dotted(raw: dict, dotted: str, value: Any) -> None:
     *parents, last = dotted.split(".")
     node = raw
     for part in parents:
-        node = node.setdefault(part, {})
+        if node.get(part) is None:  # absent, or written as an empty section (`stats:`)
+            node[part] = {}
+        node = node[part]
         if not isinstance(node, dict):
             raise ParamsError(f"override {dotted}: {part} is not a section")
     node[last] = value
+
+
+def _override_value(value: Any) -> Any:
+    """An override as YAML reads it (``"0.01"`` → 0.01); text that is not valid YAML stays text."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return yaml.safe_load(value)
+    except (yaml.YAMLError, ValueError):  # e.g. "[0.1" or the impossible date 2025-02-30
+        return value
+
+
+def _yaml_where(exc: yaml.YAMLError) -> str:
+    """Where and what a YAML error is, e.g. `` (line 8, column 11): while parsing …``."""
+    problem = getattr(exc, "problem", None) or str(exc)
+    mark, context = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
+    text = f": {problem}"
+    if mark is not None:
+        text = f" (line {mark.line + 1}, column {mark.column + 1}){text}"
+    if context is not None and (mark is None or context.line != mark.line):
+        # an unclosed bracket or quote is noticed lines later: name where it was opened
+        text += f"; {getattr(exc, 'context', None) or 'it starts'} at line {context.line + 1}"
+    return text
+
+
+def _bad_value_line(text: str) -> int | None:
+    """The line (from 1) of the first scalar that YAML parses but cannot construct."""
+    loader = yaml.SafeLoader(text)
+    try:
+        nodes = [loader.get_single_node()]
+        while nodes:
+            node = nodes.pop(0)
+            if isinstance(node, yaml.ScalarNode):
+                try:
+                    loader.construct_object(node, deep=True)
+                except (yaml.YAMLError, ValueError):
+                    return node.start_mark.line + 1
+            elif isinstance(node, yaml.SequenceNode):
+                nodes.extend(node.value)
+            elif isinstance(node, yaml.MappingNode):
+                nodes.extend(n for pair in node.value for n in pair)
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    return None
 
 
 def load_params(
@@ -530,17 +584,20 @@ def load_params(
             f"{path}: no params.yaml here; create a client folder with `crmkit init NAME`"
         )
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        text = path.read_text(encoding="utf-8-sig")
+        raw = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise ParamsError(f"{path}: not valid YAML{_yaml_where(exc)}") from None
+    except ValueError as exc:  # a value YAML recognises but cannot build, e.g. 2025-13-01
+        if isinstance(exc, UnicodeDecodeError):
+            raise ParamsError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+        line = _bad_value_line(text)
+        where = f" (line {line})" if line else ""
         raise ParamsError(
-            f"{path}: not valid YAML{where}: {getattr(exc, 'problem', exc)}"
+            f"{path}: a value cannot be read{where}: {exc}; dates are written YYYY-MM-DD"
         ) from None
-    except UnicodeDecodeError:
-        raise ParamsError(f"{path}: not UTF-8 text; save it as UTF-8") from None
     if not isinstance(raw, dict):
         raise ParamsError(f"{path}: expected a mapping of parameters such as `client: Acme Ltd`")
     for dotted, value in (overrides or {}).items():
-        _set_dotted(raw, dotted, yaml.safe_load(value) if isinstance(value, str) else value)
+        _set_dotted(raw, dotted, _override_value(value))
     return parse_params(raw, source=str(path))

@@ -9,9 +9,12 @@ as text so that validation can name every cell that does not parse; Parquet keep
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import math
+import re
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -68,12 +71,37 @@ def detect_encoding(raw: bytes) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
     for encoding in ENCODINGS:
-        try:
-            raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return encoding
+        if _decodes(raw, encoding):
+            if encoding == "gb18030" and _looks_western(raw) and _decodes(raw, "cp1252"):
+                return "cp1252"
+            return encoding
     return "latin-1"
+
+
+def _decodes(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# A GB18030 character: four bytes (lead, digit, lead, digit) or two (lead, trail).
+_GB_CHAR = re.compile(
+    rb"[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]|[\x81-\xfe][\x40-\x7e\x80-\xfe]"
+)
+
+
+def _looks_western(raw: bytes) -> bool:
+    """Whether bytes that decode as both GB18030 and Windows-1252 are Western text.
+
+    Chinese text is nearly all in GB2312, whose two bytes are both 0xA1 or above; an accented
+    Latin letter (``ü`` in ``Müller``) is one high byte followed by an ASCII letter, which
+    GB18030 would also accept as a rare character. Many such pairs mean Western text.
+    """
+    chars = _GB_CHAR.findall(raw[:262144])
+    ascii_trail = sum(1 for c in chars if len(c) == 2 and c[1] < 0x80)
+    return bool(chars) and ascii_trail / len(chars) > 0.25
 
 
 def _separator(header: str) -> str:
@@ -109,16 +137,28 @@ def read_table_file(
                 encoding = detect_encoding(raw)
             text_head = raw[:65536].decode(encoding, errors="replace")
             sep = _separator(text_head.lstrip("\ufeff").split("\n", 1)[0])
-            frame = pd.read_csv(
-                path,
-                sep=sep,
-                dtype=str,
-                encoding=encoding,
-                keep_default_na=False,
-                na_values=MISSING_MARKERS,
-            )
+            with warnings.catch_warnings():
+                # a row longer than the header: pandas would drop its extra cells with a
+                # warning (or, without index_col=False, silently shift it into the index)
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                try:
+                    frame = pd.read_csv(
+                        path,
+                        sep=sep,
+                        dtype=str,
+                        encoding=encoding,
+                        keep_default_na=False,
+                        na_values=MISSING_MARKERS,
+                        skip_blank_lines=False,
+                        index_col=False,
+                    )
+                except (pd.errors.ParserError, pd.errors.ParserWarning):
+                    _raise_if_ragged(path, encoding, sep, label)
+                    raise
+            frame = _drop_empty_rows(frame)
         elif suffix == ".xlsx":
             frame = pd.read_excel(path, dtype=str, keep_default_na=False, na_values=MISSING_MARKERS)
+            frame = _drop_empty_rows(frame)
         elif suffix == ".parquet":
             frame = pd.read_parquet(path)
         else:
@@ -141,6 +181,33 @@ def read_table_file(
     return frame
 
 
+def _raise_if_ragged(path: Path, encoding: str, sep: str, label: str) -> None:
+    """Raise :class:`InputError` naming the rows that have more cells than the header."""
+    with path.open(encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=sep)
+        header = next(reader, [])
+        rows = [n for n, row in enumerate(reader, start=2) if len(row) > len(header)]
+    if rows:  # the rows go into the error's ``rows``; validation lists the first few
+        many = len(rows) > 1
+        raise InputError(
+            f"{len(rows):,} row{'s' if many else ''} {'have' if many else 'has'} more cells than "
+            f"the header has columns ({len(header)}); is the separator {sep!r} inside a value "
+            "that is not quoted, as in 1,234.50?",
+            file=label,
+            rows=rows,
+        )
+
+
+def _drop_empty_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Leave out rows with no value at all (blank lines, ``,,,,``), keeping the index.
+
+    The index stays the row's position in the file (0 = first row under the header), so that
+    validation names rows as a spreadsheet shows them even when empty rows were left out.
+    """
+    empty = frame.isna().all(axis=1)
+    return frame[~empty] if empty.any() else frame
+
+
 def map_columns(
     frame: pd.DataFrame, schema: TableSchema, mapping: Mapping[str, str] | None = None
 ) -> pd.DataFrame:
@@ -157,8 +224,13 @@ def map_columns(
         for col in renamed.columns
         if col not in schema.column_names and _normalise(col) in canonical
     }
-    automatic = {k: v for k, v in automatic.items() if v not in renamed.columns}
-    return renamed.rename(columns=automatic)
+    taken = set(renamed.columns)
+    unique: dict[str, str] = {}
+    for col, name in automatic.items():  # the first of "Order ID" and "order-id" wins
+        if name not in taken:
+            unique[col] = name
+            taken.add(name)
+    return renamed.rename(columns=unique)
 
 
 def _normalise(name: str) -> str:
@@ -191,7 +263,9 @@ def jsonable(value: Any) -> Any:
         return [jsonable(v) for v in value]
     if isinstance(value, np.ndarray):
         return [jsonable(v) for v in value.tolist()]
-    if isinstance(value, np.generic):
+    if isinstance(value, np.datetime64 | np.timedelta64):
+        value = pd.Timestamp(value) if isinstance(value, np.datetime64) else pd.Timedelta(value)
+    elif isinstance(value, np.generic):
         value = value.item()
     if value is None or value is pd.NaT:
         return None
@@ -199,6 +273,8 @@ def jsonable(value: Any) -> Any:
         return None if math.isnan(value) or math.isinf(value) else value
     if isinstance(value, dt.datetime | dt.date | pd.Timestamp):
         return value.isoformat()
+    if isinstance(value, dt.timedelta):  # pd.Timedelta too: ISO 8601 duration, e.g. P1DT0H0M0S
+        return pd.Timedelta(value).isoformat()
     if isinstance(value, bool | int | str):
         return value
     try:

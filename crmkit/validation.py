@@ -9,6 +9,7 @@ rule                severity what it means
 =================== ======== ==================================================================
 params              error    params.yaml is missing or a parameter is invalid
 unreadable          error    a table file cannot be read or decoded
+internal_error      error    crmkit failed while checking a file (a bug: please report it)
 ambiguous_file      error    a table is given twice (``orders.csv`` and ``orders.xlsx``)
 missing_column      error    a required column is absent (after column mapping)
 missing_value       error    a required column has empty cells
@@ -174,13 +175,77 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
 # --- rows ----------------------------------------------------------------------------------
 
 
-def _rows(mask: np.ndarray | pd.Series) -> tuple[tuple[int, ...], int]:
-    """First row numbers (header = row 1) and the count of True values in ``mask``."""
+def _row_numbers(index: pd.Index) -> np.ndarray:
+    """Each row's number as a spreadsheet shows it (header = row 1, first data row = row 2).
+
+    :func:`crmkit.io.read_table_file` leaves out empty rows but keeps each row's position in
+    the file as its index; any other index is numbered by position.
+    """
+    if (
+        pd.api.types.is_integer_dtype(index)
+        and index.is_monotonic_increasing
+        and index.is_unique
+        and (len(index) == 0 or index[0] >= 0)
+    ):
+        return np.asarray(index, dtype=np.int64) + 2
+    return np.arange(len(index), dtype=np.int64) + 2
+
+
+def _rows(
+    mask: np.ndarray | pd.Series, numbers: np.ndarray | None = None
+) -> tuple[tuple[int, ...], int]:
+    """First row numbers (header = row 1) and the count of True values in ``mask``.
+
+    ``numbers`` gives each row's number (see :func:`_row_numbers`); default: by position.
+    """
     positions = np.flatnonzero(np.asarray(mask, dtype=bool))
-    return tuple(int(p) + 2 for p in positions[:ROWS_SHOWN]), int(positions.size)
+    shown = positions[:ROWS_SHOWN]
+    rows = numbers[shown] if numbers is not None else shown + 2
+    return tuple(int(r) for r in rows), int(positions.size)
 
 
 # --- coercion ------------------------------------------------------------------------------
+
+# A number written with thousands separators: commas or spaces between groups of three digits.
+# "380,5" or "1.234,50" (decimal commas) do not match: read as thousands they would be wrong.
+_GROUPED = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?|[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:\.\d*)?"
+
+
+# A UTC offset after a time ("10:00Z", "10:00:00+01:00", "10:00 +0100").
+_OFFSET = r"(?<=\d)\s*(?:Z|UTC|[+-]\d{2}:?\d{2})$"
+
+
+def _to_datetime(text: pd.Series, **options: Any) -> pd.Series:
+    """Parse text dates; a time's UTC offset is dropped, keeping the time as written.
+
+    Local time is what matters for the day a row belongs to, and one column may mix offsets
+    (summer and winter time), which pandas cannot hold in one column.
+    """
+    try:
+        typed = pd.to_datetime(text, errors="coerce", **options)
+    except (ValueError, TypeError):  # "Mixed timezones detected"
+        typed = None
+    if typed is None or typed.dt.tz is not None:
+        text = text.str.replace(_OFFSET, "", regex=True)
+        try:
+            typed = pd.to_datetime(text, errors="coerce", **options)
+        except (ValueError, TypeError):
+            typed = pd.to_datetime(text, errors="coerce", utc=True, **options)
+        if typed.dt.tz is not None:
+            typed = typed.dt.tz_localize(None)
+    return _in_ns_range(typed)
+
+
+def _in_ns_range(typed: pd.Series) -> pd.Series:
+    """``typed`` as ``datetime64[ns]``, with dates beyond its range (years 1677–2262) as NaT.
+
+    A typo such as 3024-01-01 then counts as a date that cannot be read, not as a crash.
+    """
+    lo, hi = pd.Timestamp.min, pd.Timestamp.max
+    if len(typed) and str(typed.dtype) != "datetime64[ns]":
+        outside = typed.notna() & ((typed < lo) | (typed > hi))
+        typed = typed.where(~outside)
+    return typed.astype("datetime64[ns]")
 
 
 def coerce_column(
@@ -218,15 +283,13 @@ def coerce_column(
     if kind in ("date", "datetime"):
         if pd.api.types.is_datetime64_any_dtype(values):
             typed = values.dt.tz_localize(None) if values.dt.tz is not None else values
+            typed = _in_ns_range(typed)
         else:
             text = values.astype("str").str.strip().where(values.notna())
-            typed = pd.to_datetime(text, format="ISO8601", errors="coerce")
+            typed = _to_datetime(text, format="ISO8601")
             retry = typed.isna().to_numpy() & given
             if retry.any():
-                typed = typed.astype("datetime64[ns]")
-                typed[retry] = pd.to_datetime(
-                    text[retry], format="mixed", dayfirst=dayfirst, errors="coerce"
-                ).astype("datetime64[ns]")
+                typed[retry] = _to_datetime(text[retry], format="mixed", dayfirst=dayfirst)
         typed = typed.astype("datetime64[ns]")
         if kind == "date":
             typed = typed.dt.normalize()
@@ -238,8 +301,9 @@ def coerce_column(
             text = values.astype("str").str.strip()
             typed = pd.to_numeric(text, errors="coerce").astype("float64")
             retry = typed.isna().to_numpy() & given
-            if retry.any():  # thousands separators and spaces: "1,234.50", "1 234"
-                cleaned = text[retry].str.replace(r"[,\s]", "", regex=True)
+            if retry.any():  # thousands separators: "1,234.50", "1 234" (not "380,5")
+                grouped = text[retry].str.fullmatch(_GROUPED)
+                cleaned = text[retry].where(grouped).str.replace(r"[,\s]", "", regex=True)
                 typed[retry] = pd.to_numeric(cleaned, errors="coerce")
         bad = given & typed.isna().to_numpy()
         if kind == "integer":
@@ -287,9 +351,10 @@ def validate_table(
     problems : list of Problem
     """
     problems: list[Problem] = []
+    numbers = _row_numbers(frame.index)
 
     def add(severity: Severity, rule: str, message: str, *, column=None, mask=None, expected=None):
-        rows, count = _rows(mask) if mask is not None else ((), 0)
+        rows, count = _rows(mask, numbers) if mask is not None else ((), 0)
         problems.append(
             Problem(severity, rule, message, file, schema.name, column, rows, count, expected)
         )
@@ -430,11 +495,13 @@ def validate_table(
                 mask=outside,
                 expected=f"a date from {window.start} to {window.end}",
             )
-    problems.extend(_consistency(result, schema, file))
+    problems.extend(_consistency(result, schema, file, numbers))
     return result, problems
 
 
-def _consistency(table: pd.DataFrame, schema: TableSchema, file: str) -> list[Problem]:
+def _consistency(
+    table: pd.DataFrame, schema: TableSchema, file: str, numbers: np.ndarray | None = None
+) -> list[Problem]:
     """Dates and counts within one table that contradict each other (warnings)."""
     rules: list[tuple[str, str, str]] = {
         "customers": [("churned_date", "created_date", "churned before the customer was created")],
@@ -454,7 +521,7 @@ def _consistency(table: pd.DataFrame, schema: TableSchema, file: str) -> list[Pr
             with np.errstate(invalid="ignore"):
                 wrong = (table[later] < table[earlier]).fillna(False).to_numpy(dtype=bool)
             if wrong.any():
-                rows, count = _rows(wrong)
+                rows, count = _rows(wrong, numbers)
                 problems.append(
                     Problem(
                         "warning",
@@ -473,7 +540,7 @@ def _consistency(table: pd.DataFrame, schema: TableSchema, file: str) -> list[Pr
     if schema.name == "opportunities" and "closed_date" in table:
         open_closed = ((table["status"] == "open") & table["closed_date"].notna()).to_numpy()
         if open_closed.any():
-            rows, count = _rows(open_closed)
+            rows, count = _rows(open_closed, numbers)
             problems.append(
                 Problem(
                     "warning",
@@ -490,7 +557,13 @@ def _consistency(table: pd.DataFrame, schema: TableSchema, file: str) -> list[Pr
     return problems
 
 
-def _references(tables: Mapping[str, pd.DataFrame], files: Mapping[str, str]) -> list[Problem]:
+def _references(
+    tables: Mapping[str, pd.DataFrame],
+    files: Mapping[str, str],
+    numbers: Mapping[str, np.ndarray] | None = None,
+) -> list[Problem]:
+    """Rows that point to ids their parent table lacks, or predate their customer (warnings)."""
+    numbers = numbers or {}
     problems = []
     for name, table in tables.items():
         for ref in TABLES[name].references:
@@ -501,7 +574,7 @@ def _references(tables: Mapping[str, pd.DataFrame], files: Mapping[str, str]) ->
                 table[ref.column].notna() & ~table[ref.column].isin(parent[ref.target])
             ).to_numpy()
             if unknown.any():
-                rows, count = _rows(unknown)
+                rows, count = _rows(unknown, numbers.get(name))
                 problems.append(
                     Problem(
                         "warning",
@@ -516,7 +589,12 @@ def _references(tables: Mapping[str, pd.DataFrame], files: Mapping[str, str]) ->
                     )
                 )
     orders, customers = tables.get("orders"), tables.get("customers")
-    if orders is not None and customers is not None and "created_date" in customers:
+    if (
+        orders is not None
+        and customers is not None
+        and {"customer_id", "order_date"} <= set(orders.columns)
+        and {"customer_id", "created_date"} <= set(customers.columns)
+    ):
         created = orders["customer_id"].map(
             customers.set_index("customer_id")["created_date"]
             if customers["customer_id"].is_unique
@@ -524,7 +602,7 @@ def _references(tables: Mapping[str, pd.DataFrame], files: Mapping[str, str]) ->
         )
         early = (orders["order_date"] < created).fillna(False).to_numpy(dtype=bool)
         if early.any():
-            rows, count = _rows(early)
+            rows, count = _rows(early, numbers.get("orders"))
             problems.append(
                 Problem(
                     "warning",
@@ -542,6 +620,14 @@ def _references(tables: Mapping[str, pd.DataFrame], files: Mapping[str, str]) ->
 
 
 # --- the client folder ---------------------------------------------------------------------
+
+
+def _relative(path: Path, client_dir: Path) -> str:
+    """``path`` as messages name it: relative to the client folder when it is inside it."""
+    try:
+        return str(path.relative_to(client_dir))
+    except ValueError:  # data_dir points outside the client folder
+        return str(path)
 
 
 def validate_client(
@@ -582,6 +668,7 @@ def validate_client(
         return report
     found = io.find_table_files(data_dir)
     problems: list[Problem] = []
+    numbers: dict[str, np.ndarray] = {}
     for name, schema in TABLES.items():
         paths = found.get(name, [])
         if not paths:
@@ -595,14 +682,14 @@ def validate_client(
                 )
             )
             continue
-        label = str(paths[0].relative_to(client_dir))
+        label = _relative(paths[0], client_dir)
         if len(paths) > 1:
             problems.append(
                 Problem(
                     "error",
                     "ambiguous_file",
                     f"the {name} table is given {len(paths)} times: "
-                    + ", ".join(str(p.relative_to(client_dir)) for p in paths),
+                    + ", ".join(_relative(p, client_dir) for p in paths),
                     file=label,
                     table=name,
                     expected="one file per table",
@@ -612,15 +699,40 @@ def validate_client(
         try:
             raw = io.read_table_file(paths[0], encoding=assessment.encoding_for(name), label=label)
         except InputError as exc:
-            problems.append(Problem("error", "unreadable", str(exc), file=label, table=name))
+            message = str(exc).removeprefix(f"{label}: ")
+            problems.append(
+                Problem(
+                    "error",
+                    "unreadable",
+                    message,
+                    file=label,
+                    table=name,
+                    rows=tuple(exc.rows[:ROWS_SHOWN]),
+                    count=len(exc.rows),
+                )
+            )
             continue
-        raw = io.map_columns(raw, schema, assessment.columns.get(name))
-        table, table_problems = validate_table(raw, schema, file=label, assessment=assessment)
+        try:
+            raw = io.map_columns(raw, schema, assessment.columns.get(name))
+            table, table_problems = validate_table(raw, schema, file=label, assessment=assessment)
+        except Exception as exc:  # a bug must not hide the other tables' problems
+            problems.append(
+                Problem(
+                    "error",
+                    "internal_error",
+                    f"crmkit could not check this file ({type(exc).__name__}: {exc}); "
+                    "please report this with the file's header and a few rows",
+                    file=label,
+                    table=name,
+                )
+            )
+            continue
         problems.extend(table_problems)
         if not any(p.rule == "missing_column" for p in table_problems):
             report.tables[name] = table
             report.files[name] = label
-    problems.extend(_references(report.tables, report.files))
+            numbers[name] = _row_numbers(raw.index)
+    problems.extend(_references(report.tables, report.files, numbers))
     report.problems = [p for p in problems if p.severity == "error"] + [
         p for p in problems if p.severity == "warning"
     ]

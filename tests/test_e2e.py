@@ -86,7 +86,7 @@ def test_results_json_follows_the_contract(demo_run):
     assert set(quality["tables"]) >= {"orders", "customers", "tickets"}
     inventory = results["data_inventory"]
     assert inventory["orders"]["present"] and inventory["orders"]["rows"] > 1000
-    assert results["run"]["wall_seconds"] >= results["run"]["compute_seconds"] > 0
+    assert results["run"]["stage_seconds"] >= results["run"]["compute_seconds"] > 0
 
 
 def test_index_links_every_stage_and_shows_headlines(demo_run):
@@ -177,3 +177,41 @@ def test_cli_run_exits_1_when_a_stage_fails_but_writes_the_report(tiny_client, t
     assert result.exit_code == 1
     assert "ZeroDivisionError" in result.output
     assert Path(result.output.strip().splitlines()[-1]).is_file()
+
+
+# --- the pages in a real browser ----------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (CI installs it)")
+def test_pages_open_offline_in_a_browser(demo_run):
+    from playwright.sync_api import sync_playwright
+
+    report_dir, _ = demo_run
+    flags = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=flags)
+        page = browser.new_page()
+        outside = []
+        page.route(
+            "**/*",
+            lambda route: route.continue_()
+            if route.request.url.startswith(("file:", "data:"))
+            else (outside.append(route.request.url), route.abort()),
+        )
+        for html in sorted(report_dir.glob("*.html")):
+            page.goto(html.as_uri())
+            assert page.title(), html.name
+            broken = page.evaluate(
+                "Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).length"
+            )
+            assert broken == 0, html.name
+            assert page.locator("a[href='index.html']").count() >= (0 if html.name == "index.html" else 1)
+            assert len(page.screenshot(full_page=True)) > 10_000
+        index = report_dir / "index.html"
+        page.goto(index.as_uri())
+        page.locator("a[href='02_data_quality.html']").first.click()
+        assert page.url.endswith("02_data_quality.html")
+        browser.close()
+    assert outside == []  # nothing was fetched from the network
