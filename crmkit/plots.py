@@ -78,6 +78,7 @@ DateLike = str | dt.date | dt.datetime | pd.Timestamp | np.datetime64
 
 _TEXT = "#1f2328"
 _SUBTLE = "#5b636e"
+_COVERAGE_SLACK = pd.Timedelta(days=31)  # a table reaching into the first and last month covers the window
 _GRID = "#e3e6ea"
 _EMPTY_MESSAGE = "No data to show"
 
@@ -435,8 +436,8 @@ def coverage_chart(
     Returns
     -------
     matplotlib.figure.Figure
-        Tables covering the whole window are drawn in :data:`ACCENT`, the others in
-        :data:`WARNING`. Closed for pyplot; display it as the cell's last expression.
+        Tables whose dates reach into the window's first and last month are drawn in
+        :data:`ACCENT`, the others in :data:`WARNING`. Closed for pyplot; display it as the cell's last expression.
 
     Raises
     ------
@@ -477,7 +478,8 @@ def coverage_chart(
                     fontsize=9,
                 )
                 continue
-            full = a <= start and b >= end
+            # a table "covers" the window when its dates reach into its first and last month
+            full = a.normalize() <= start + _COVERAGE_SLACK and b.normalize() >= end - _COVERAGE_SLACK
             kinds.add(full)
             left = mdates.date2num(a.to_pydatetime())
             width = max(mdates.date2num(b.to_pydatetime()) - left, 1.0)

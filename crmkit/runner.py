@@ -42,6 +42,9 @@ from crmkit.validation import validate_client
 __all__ = ["CrmkitKernelManager", "RunResult", "StageOutcome", "run_assessment", "new_run_id"]
 
 KERNEL_DISPLAY_NAME = "Python (crmkit)"
+# The kernel talks to this process over loopback only; its start-up warning about unencrypted
+# TCP would only clutter the consultant's terminal. Errors are still shown.
+_KERNEL_QUIET = ("--IPKernelApp.log_level=ERROR",)
 
 
 class CrmkitKernelManager(AsyncKernelManager):
@@ -51,7 +54,7 @@ class CrmkitKernelManager(AsyncKernelManager):
     def kernel_spec(self) -> KernelSpec:
         if self._kernel_spec is None:
             self._kernel_spec = KernelSpec(
-                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", *_KERNEL_QUIET],
                 display_name=KERNEL_DISPLAY_NAME,
                 language="python",
             )
@@ -252,11 +255,17 @@ def _run_stages(
     bar = tqdm(total=len(ready), desc="stages", unit="stage", disable=not progress, file=sys.stderr)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(_execute_stage, s, run_dir, client_dir): s for s in ready}
+
+        def show_running() -> None:
+            running = [futures[f].title for f in futures if f.running()]
+            bar.set_postfix_str(("running: " + ", ".join(running)) if running else "")
+
+        show_running()
         for future in as_completed(futures):
             outcome = future.result()
             outcomes[outcome.stage.name] = outcome
-            bar.set_postfix_str(f"{outcome.stage.title}: {outcome.status}")
             bar.update()
+            show_running()
             logger.info(
                 "stage %s %s in %.1f s (cells %.1f s)%s",
                 outcome.stage.file_stem,

@@ -1318,11 +1318,33 @@ def demo_params() -> dict[str, Any]:
             },
         ],
         "team": [
-            {"name": "Wang Fang", "role": "Engagement lead (consultant)"},
-            {"name": "Li Wei", "role": "Data analyst (consultant)"},
-            {"name": "Zhang Min", "role": "CRM programme owner (client)"},
-            {"name": "Chen Jie", "role": "Data owner, CRM and ERP exports (client)"},
+            {
+                "name": "Wang Fang",
+                "role": "Engagement lead (consultant)",
+                "responsibility": "method, findings and recommendations",
+            },
+            {
+                "name": "Li Wei",
+                "role": "Data analyst (consultant)",
+                "responsibility": "data preparation, statistics and report",
+            },
+            {
+                "name": "Zhang Min",
+                "role": "CRM programme owner (client)",
+                "responsibility": "objectives, costs and declared benefits",
+            },
+            {
+                "name": "Chen Jie",
+                "role": "Data owner, CRM and ERP exports (client)",
+                "responsibility": "exports and answers to data-quality issues",
+            },
         ],
+        "scope": {
+            "description": "Value delivered by the CRM in sales, service and marketing, "
+            "in the three regions that went live on 2025-01-01, against West, which did not.",
+            "included": ["sales", "service", "marketing", "CRM adoption", "costs and benefits"],
+            "excluded": ["the e-commerce shop (not connected to the CRM)"],
+        },
     }
 
 

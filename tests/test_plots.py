@@ -222,6 +222,19 @@ def test_coverage_chart(coverage):
     assert " no dates" in _texts(fig)
 
 
+def test_coverage_chart_counts_a_table_reaching_into_the_first_and_last_month_as_covering():
+    coverage = pd.DataFrame(
+        {"first_date": ["2024-01-01 07:30:06", "2024-02-15"], "last_date": ["2025-12-24", "2025-12-31"]},
+        index=["tickets", "campaigns"],
+    )
+    fig = plots.coverage_chart(
+        coverage, title="t", window_start="2024-01-01", window_end="2025-12-31", go_live="2025-01-01"
+    )
+    bars = [p for p in fig.axes[0].patches if p.get_gid() != "assessment-window"]
+    assert _same_colour(bars[0].get_facecolor(), plots.ACCENT)  # first hour of the window: covers
+    assert _same_colour(bars[1].get_facecolor(), plots.WARNING)  # six weeks late: does not
+
+
 def test_coverage_chart_needs_its_columns():
     with pytest.raises(ValueError, match="last_date"):
         plots.coverage_chart(

@@ -614,7 +614,8 @@ def test_generate_demo_client_writes_a_round_tripping_folder(tmp_path, small):
     assert len(params["objectives"]) == 3
     for obj in params["objectives"]:
         assert set(obj) == {"name", "kpi", "target", "unit", "deadline", "owner"}
-    assert all(set(m) == {"name", "role"} for m in params["team"])
+    assert all(set(m) == {"name", "role", "responsibility"} for m in params["team"])
+    assert params["scope"]["included"] and params["scope"]["excluded"]
 
     data = root / "data"
     files = sorted(p.name for p in data.iterdir())
