@@ -54,10 +54,14 @@ __all__ = [
     "ACCENT",
     "MUTED",
     "PALETTE",
+    "VERDICT_COLOURS",
     "WARNING",
     "apply_house_style",
     "bar_chart",
     "coverage_chart",
+    "distribution_chart",
+    "event_study_chart",
+    "forest_plot",
     "house_rc",
     "house_style",
     "line_chart",
@@ -564,4 +568,241 @@ def score_chart(
             "Below the threshold",
         ]
         fig.legend(handles, names, loc="outside lower left", ncols=3)
+    return fig
+
+
+#: Colour of each before/after verdict (see :func:`crmkit.impact.finalize`).
+VERDICT_COLOURS = MappingProxyType(
+    {
+        "improved": ACCENT,
+        "worsened": WARNING,
+        "no detectable change": MUTED,
+        "insufficient data": "#d5dae0",
+    }
+)
+
+
+def forest_plot(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    xlabel: str = "Change after go-live (%)",
+    label: str = "label",
+    estimate: str = "change_pct",
+    low: str = "change_pct_ci_low",
+    high: str = "change_pct_ci_high",
+    verdict: str = "verdict",
+) -> Figure:
+    """Relative changes with their confidence intervals, one row per KPI.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per KPI, drawn top to bottom in the frame's order, with the columns named by
+        ``label``, ``estimate``, ``low``, ``high`` and ``verdict``. Estimates and limits are
+        fractions (0.08 is drawn as +8 %). A row without an estimate is listed as ``n/a``.
+    title : str
+        The finding the chart shows.
+    xlabel : str
+        Label of the x axis.
+    label, estimate, low, high, verdict : str
+        Column names.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A dot per estimate with its interval as a line, coloured by verdict
+        (:data:`VERDICT_COLOURS`), and a dashed line at no change. Closed for pyplot.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"label": ["Win rate"], "change_pct": [0.3], "change_pct_ci_low": [0.2],
+    ...                   "change_pct_ci_high": [0.4], "verdict": ["improved"]})
+    >>> forest_plot(f, title="Win rate improved").axes[0].get_title(loc="left")
+    'Win rate improved'
+    """
+    missing = {label, estimate, low, high, verdict} - set(frame.columns)
+    if missing:
+        raise ValueError(f"forest_plot needs the columns {sorted(missing)}")
+    with house_style():
+        fig, ax = _new_figure(_bars_height(len(frame)))
+        _finish(ax, title)
+        if frame.empty:
+            _empty(ax)
+            return fig
+        positions = np.arange(len(frame))
+        points = pd.to_numeric(frame[estimate], errors="coerce").to_numpy(float) * 100
+        lows = pd.to_numeric(frame[low], errors="coerce").to_numpy(float) * 100
+        highs = pd.to_numeric(frame[high], errors="coerce").to_numpy(float) * 100
+        colours = [VERDICT_COLOURS.get(v, MUTED) for v in frame[verdict]]
+        for y, point, lo, hi, colour in zip(positions, points, lows, highs, colours, strict=True):
+            if np.isfinite(lo) and np.isfinite(hi):
+                ax.plot([lo, hi], [y, y], color=colour, linewidth=2.2, solid_capstyle="round")
+            if np.isfinite(point):
+                ax.plot([point], [y], marker="o", markersize=7, color=colour, zorder=4)
+            else:
+                ax.text(0, y, " n/a", va="center", color=_SUBTLE, fontsize=9)
+        zero = ax.axvline(0, color=_TEXT, linestyle="--", linewidth=1.0, zorder=2)
+        zero.set_gid("no-change")
+        ax.set_yticks(positions, [str(v) for v in frame[label]])
+        ax.invert_yaxis()
+        ax.tick_params(axis="y", length=0)
+        ax.grid(axis="y", visible=False)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:+.0f} %"))
+        ax.set_xlabel(xlabel)
+        shown = [v for v in VERDICT_COLOURS if v in set(frame[verdict])]
+        handles = [Line2D([], [], color=VERDICT_COLOURS[v], marker="o", linewidth=2.2) for v in shown]
+        if handles:
+            fig.legend(handles, shown, loc="outside lower left", ncols=len(handles))
+    return fig
+
+
+def distribution_chart(
+    before: pd.Series,
+    after: pd.Series,
+    *,
+    title: str,
+    xlabel: str,
+    log_scale: bool = False,
+    labels: tuple[str, str] = ("Before go-live", "After go-live"),
+) -> Figure:
+    """Two horizontal box plots, before (grey) and after (accent), with the medians written.
+
+    Boxes span the quartiles, whiskers the 5th to 95th percentiles; points beyond are not
+    drawn (with skewed amounts they would hide the boxes).
+
+    Parameters
+    ----------
+    before, after : pandas.Series
+        The observations of each window (NaN dropped).
+    title : str
+        The finding the chart shows.
+    xlabel : str
+        Label of the value axis, with its unit.
+    log_scale : bool, default False
+        A logarithmic value axis, for amounts and durations that span orders of magnitude.
+    labels : tuple of str
+        The names of the two windows.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Closed for pyplot; display it as the cell's last expression.
+    """
+    groups = [pd.to_numeric(pd.Series(s), errors="coerce").dropna().to_numpy(float) for s in (before, after)]
+    if log_scale:
+        groups = [g[g > 0] for g in groups]
+    with house_style():
+        fig, ax = _new_figure(2.9)
+        _finish(ax, title)
+        if all(g.size == 0 for g in groups):
+            _empty(ax)
+            return fig
+        present = [i for i, g in enumerate(groups) if g.size]
+        boxes = ax.boxplot(
+            [groups[i] for i in present],
+            positions=present,
+            orientation="horizontal",
+            whis=(5, 95),
+            showfliers=False,
+            widths=0.55,
+            patch_artist=True,
+            medianprops={"color": _TEXT, "linewidth": 1.6},
+        )
+        for patch, i in zip(boxes["boxes"], present, strict=True):
+            patch.set_facecolor((MUTED, ACCENT)[i])
+            patch.set_edgecolor((MUTED, ACCENT)[i])
+            patch.set_alpha(0.85)
+        for i in present:
+            median = float(np.median(groups[i]))
+            ax.annotate(
+                f"median {median:,.3g}" if median < 1000 else f"median {median:,.0f}",
+                (median, i - 0.31),  # just above the box (the y axis is inverted)
+                ha="center",
+                va="bottom",
+                fontsize=9,
+                color=_TEXT,
+            )
+        ax.set_yticks([0, 1], [f"{labels[0]}\n(n = {groups[0].size:,})", f"{labels[1]}\n(n = {groups[1].size:,})"])
+        ax.set_ylim(-0.65, 1.45)
+        ax.invert_yaxis()
+        ax.tick_params(axis="y", length=0)
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel(xlabel)
+        if log_scale:
+            ax.set_xscale("log")
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.10g}"))
+        else:
+            _readable_numbers(ax.xaxis, np.concatenate([g for g in groups if g.size]))
+    return fig
+
+
+def event_study_chart(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    ylabel: str,
+    period: str = "relative_period",
+    estimate: str = "estimate",
+    low: str = "ci_low",
+    high: str = "ci_high",
+) -> Figure:
+    """Difference between CRM and control units per month relative to go-live, with intervals.
+
+    Before go-live the estimates should scatter around zero (parallel trends); after go-live
+    they show the effect as it built up.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per month relative to go-live (0 is the go-live month, −1 the reference month,
+        which may be absent), with the estimate and its confidence limits.
+    title : str
+        The finding the chart shows.
+    ylabel : str
+        Label of the y axis, with its unit.
+    period, estimate, low, high : str
+        Column names.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Pre-period points in :data:`MUTED`, post-period points in :data:`ACCENT`, a line at
+        zero and a dashed line between month −1 and month 0. Closed for pyplot.
+    """
+    missing = {period, estimate, low, high} - set(frame.columns)
+    if missing:
+        raise ValueError(f"event_study_chart needs the columns {sorted(missing)}")
+    with house_style():
+        fig, ax = _new_figure()
+        _finish(ax, title)
+        ax.set_ylabel(ylabel)
+        ax.set_xlabel("Months relative to go-live")
+        if frame.empty:
+            _empty(ax)
+            return fig
+        x = pd.to_numeric(frame[period]).to_numpy(float)
+        y = pd.to_numeric(frame[estimate], errors="coerce").to_numpy(float)
+        lo = pd.to_numeric(frame[low], errors="coerce").to_numpy(float)
+        hi = pd.to_numeric(frame[high], errors="coerce").to_numpy(float)
+        for post, colour in ((False, MUTED), (True, ACCENT)):
+            sel = (x >= 0) == post
+            ax.errorbar(
+                x[sel],
+                y[sel],
+                yerr=np.vstack([y[sel] - lo[sel], hi[sel] - y[sel]]),
+                fmt="o",
+                color=colour,
+                ecolor=colour,
+                elinewidth=1.4,
+                markersize=5,
+                capsize=0,
+                label="after go-live" if post else "before go-live (should be near zero)",
+            )
+        ax.axhline(0, color=_TEXT, linewidth=1.0, zorder=1)
+        boundary = ax.axvline(-0.5, color=_TEXT, linestyle="--", linewidth=1.2)
+        boundary.set_gid("go-live")
+        ax.grid(axis="x", visible=False)
+        _readable_numbers(ax.yaxis, np.concatenate([lo, hi]))
+        fig.legend(loc="outside lower left", ncols=2)
     return fig

@@ -313,3 +313,70 @@ def test_each_chart_is_displayed_exactly_once_in_a_notebook():
     # the notebook's own pyplot chart still shows after crmkit's charts
     assert images == [0, 1, 0, 1, 1]
     assert nbformat.validate(nb) is None
+
+
+# --------------------------------------------------------------------------- before/after charts
+
+
+@pytest.fixture
+def kpi_changes() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "label": ["Win rate", "Resolution time", "Units per order", "SUS score"],
+            "change_pct": [0.30, -0.20, 0.01, np.nan],
+            "change_pct_ci_low": [0.20, -0.25, -0.02, np.nan],
+            "change_pct_ci_high": [0.40, -0.15, 0.04, np.nan],
+            "verdict": ["improved", "improved", "no detectable change", "insufficient data"],
+        }
+    )
+
+
+def test_forest_plot_draws_each_interval_coloured_by_verdict(kpi_changes):
+    fig = plots.forest_plot(kpi_changes, title="Three KPIs moved")
+    ax = fig.axes[0]
+    assert _title(fig) == "Three KPIs moved"
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(kpi_changes["label"])
+    intervals = [line for line in ax.lines if len(line.get_xdata()) == 2 and line.get_gid() is None]
+    assert [tuple(line.get_xdata()) for line in intervals][:3] == [(20.0, 40.0), (-25.0, -15.0), (-2.0, 4.0)]
+    assert _same_colour(intervals[2].get_color(), plots.MUTED)  # no detectable change is grey
+    assert " n/a" in _texts(fig)  # the KPI without an estimate is named, not dropped
+    assert len(_by_gid(fig, "no-change")) == 1
+    assert _png(fig).startswith(PNG_SIGNATURE)
+
+
+def test_forest_plot_needs_its_columns(kpi_changes):
+    with pytest.raises(ValueError, match="verdict"):
+        plots.forest_plot(kpi_changes.drop(columns="verdict"), title="t")
+
+
+def test_distribution_chart_labels_medians_and_counts():
+    before = pd.Series([1.0, 2.0, 3.0, 4.0, 100.0])
+    after = pd.Series([1.0, 1.5, 2.0, np.nan])
+    fig = plots.distribution_chart(before, after, title="Faster", xlabel="Hours", log_scale=True)
+    ax = fig.axes[0]
+    assert "median 3" in _texts(fig) and "median 1.5" in _texts(fig)
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert ticks == ["Before go-live\n(n = 5)", "After go-live\n(n = 3)"]
+    assert ax.get_xscale() == "log"
+    assert _png(fig).startswith(PNG_SIGNATURE)
+
+
+def test_distribution_chart_of_empty_windows_says_so():
+    fig = plots.distribution_chart(pd.Series([], dtype=float), pd.Series([], dtype=float), title="t", xlabel="x")
+    assert "No data to show" in _texts(fig)
+
+
+def test_event_study_chart_separates_before_and_after():
+    frame = pd.DataFrame(
+        {
+            "relative_period": [-3, -2, 0, 1],
+            "estimate": [0.1, -0.1, 2.0, 2.5],
+            "ci_low": [-0.5, -0.7, 1.4, 1.9],
+            "ci_high": [0.7, 0.5, 2.6, 3.1],
+        }
+    )
+    fig = plots.event_study_chart(frame, title="Revenue rose only where the CRM went live", ylabel="CNY")
+    ax = fig.axes[0]
+    assert len(_by_gid(fig, "go-live")) == 1
+    assert ax.get_xlabel() == "Months relative to go-live"
+    assert _png(fig).startswith(PNG_SIGNATURE)
