@@ -47,6 +47,9 @@ from markupsafe import Markup
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
+from crmkit.formats import MISSING as _MISSING
+from crmkit.formats import format_money, format_percent, is_missing as _is_missing
+
 __all__ = [
     "STATUSES",
     "format_money",
@@ -64,7 +67,6 @@ STATUSES = ("ok", "skipped", "failed")
 _TEMPLATE_DIR = "report_template"
 _PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"
 _ERROR_ANCHOR = "crmkit-error"
-_MISSING = "n/a"
 
 # Display priority for reports: no JavaScript, widgets or mermaid (they need scripts that
 # a page opened offline does not have); LaTeX only as a last resort (no MathJax either).
@@ -94,76 +96,6 @@ _FIRST_ERROR = 'class="output_subarea output_text output_error"'
 
 
 # --------------------------------------------------------------------------- formatting
-
-
-def _is_missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return math.isnan(value)
-    except TypeError:
-        return False
-
-
-def format_percent(value: float | None, decimals: int = 1) -> str:
-    """Format a fraction as a percentage, the report's way.
-
-    Parameters
-    ----------
-    value : float or None
-        A fraction: 0.25 means 25 %. ``None`` and NaN give ``"n/a"``.
-    decimals : int, default 1
-        Digits after the decimal point.
-
-    Returns
-    -------
-    str
-        The percentage with a space before the sign, e.g. ``"25.0 %"``.
-
-    Examples
-    --------
-    >>> format_percent(0.964)
-    '96.4 %'
-    >>> format_percent(3.29, decimals=0)
-    '329 %'
-    >>> format_percent(None)
-    'n/a'
-    """
-    if _is_missing(value):
-        return _MISSING
-    return f"{value * 100:,.{decimals}f} %"
-
-
-def format_money(value: float | None, currency: str | None = None, decimals: int = 0) -> str:
-    """Format an amount of money with thousands separators and its currency code.
-
-    Parameters
-    ----------
-    value : float or None
-        The amount in the client's currency. ``None`` and NaN give ``"n/a"``.
-    currency : str, optional
-        ISO currency code shown before the amount; left out when not given.
-    decimals : int, default 0
-        Digits after the decimal point.
-
-    Returns
-    -------
-    str
-        E.g. ``"CNY 1,234,567"``; negative amounts as ``"CNY -1,234,567"``.
-
-    Examples
-    --------
-    >>> format_money(1234567.4, "CNY")
-    'CNY 1,234,567'
-    >>> format_money(-2500, "EUR")
-    'EUR -2,500'
-    """
-    if _is_missing(value):
-        return _MISSING
-    amount = f"{value:,.{decimals}f}"
-    if amount.lstrip("-").strip("0.,") == "":
-        amount = amount.lstrip("-")  # no "-0"
-    return f"{currency} {amount}" if currency else amount
 
 
 def format_run_label(generated_at: str | datetime | None) -> str:

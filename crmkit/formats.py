@@ -1,0 +1,212 @@
+"""How numbers look in a report: percentages, money, KPI values and changes, p-values.
+
+One place for number formatting, shared by the stage notebooks, the generated findings and
+the HTML pages, so that a figure reads the same wherever it appears. Computing happens at full
+precision elsewhere; only these functions round. Missing values (None, NaN) read ``n/a``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+__all__ = [
+    "MISSING",
+    "format_kpi_change",
+    "format_kpi_value",
+    "format_money",
+    "format_number",
+    "format_p_value",
+    "format_percent",
+    "is_missing",
+]
+
+#: How a missing value reads.
+MISSING = "n/a"
+
+_PARENTHESIS = re.compile(r"\s*\(.*\)\s*$")
+_SCALE = re.compile(r"^score \((\d+)\s*[–-]\s*(\d+)\)$")
+
+
+def is_missing(value: Any) -> bool:
+    """True for None and NaN (of any numeric type), False for everything else.
+
+    Examples
+    --------
+    >>> is_missing(float("nan")), is_missing(None), is_missing(0.0), is_missing("a")
+    (True, True, False, False)
+    """
+    if value is None:
+        return True
+    try:
+        return math.isnan(value)
+    except TypeError:
+        return False
+
+
+def format_percent(value: float | None, decimals: int = 1) -> str:
+    """Format a fraction as a percentage, the report's way.
+
+    Parameters
+    ----------
+    value : float or None
+        A fraction: 0.25 means 25 %. ``None`` and NaN give ``"n/a"``.
+    decimals : int, default 1
+        Digits after the decimal point.
+
+    Returns
+    -------
+    str
+        The percentage with a space before the sign, e.g. ``"25.0 %"``.
+
+    Examples
+    --------
+    >>> format_percent(0.964)
+    '96.4 %'
+    >>> format_percent(3.29, decimals=0)
+    '329 %'
+    >>> format_percent(None)
+    'n/a'
+    """
+    if is_missing(value):
+        return MISSING
+    return f"{value * 100:,.{decimals}f} %"
+
+
+def format_money(value: float | None, currency: str | None = None, decimals: int = 0) -> str:
+    """Format an amount of money with thousands separators and its currency code.
+
+    Parameters
+    ----------
+    value : float or None
+        The amount in the client's currency. ``None`` and NaN give ``"n/a"``.
+    currency : str, optional
+        ISO currency code shown before the amount; left out when not given.
+    decimals : int, default 0
+        Digits after the decimal point.
+
+    Returns
+    -------
+    str
+        E.g. ``"CNY 1,234,567"``; negative amounts as ``"CNY -1,234,567"``.
+
+    Examples
+    --------
+    >>> format_money(1234567.4, "CNY")
+    'CNY 1,234,567'
+    >>> format_money(-2500, "EUR")
+    'EUR -2,500'
+    """
+    if is_missing(value):
+        return MISSING
+    amount = f"{value:,.{decimals}f}"
+    if amount.lstrip("-").strip("0.,") == "":
+        amount = amount.lstrip("-")  # no "-0"
+    return f"{currency} {amount}" if currency else amount
+
+
+def format_number(value: float | None) -> str:
+    """A number with as many decimals as its size deserves (3 significant digits, at least).
+
+    Examples
+    --------
+    >>> format_number(38610281.9), format_number(51.04), format_number(2.771), format_number(0.0123)
+    ('38,610,282', '51.0', '2.77', '0.0123')
+    """
+    if is_missing(value):
+        return MISSING
+    size = abs(value)
+    if size >= 100:
+        return f"{value:,.0f}"
+    if size >= 10:
+        return f"{value:,.1f}"
+    if size >= 1 or size == 0:
+        return f"{value:,.2f}"
+    return f"{value:,.3g}"
+
+
+def format_kpi_value(value: float | None, unit: str, currency: str = "") -> str:
+    """A KPI's value with its unit, as a reader expects it.
+
+    Parameters
+    ----------
+    value : float or None
+        At full precision; shares and ratios are fractions (0.25 = 25 %).
+    unit : str
+        The KPI's unit (:attr:`crmkit.kpis.KPI.unit`): ``share`` and ``ratio`` read as
+        percentages, units starting with ``currency`` as money in ``currency``, ``score (1–5)``
+        as "3.58 of 5", others as the number followed by the unit without its parenthesis.
+    currency : str
+        The client's currency code.
+
+    Examples
+    --------
+    >>> format_kpi_value(0.263, "share")
+    '26.3 %'
+    >>> format_kpi_value(3.29, "ratio")
+    '329 %'
+    >>> format_kpi_value(5528.28, "currency", "CNY")
+    'CNY 5,528'
+    >>> format_kpi_value(38610281.9, "currency per month", "CNY")
+    'CNY 38,610,282 per month'
+    >>> format_kpi_value(3.581, "score (1–5)")
+    '3.58 of 5'
+    >>> format_kpi_value(72.0, "points (0–100)")
+    '72.0 points'
+    >>> format_kpi_value(18.04, "per 1,000 orders")
+    '18.0 per 1,000 orders'
+    """
+    if is_missing(value):
+        return MISSING
+    if unit == "share":
+        return format_percent(value)
+    if unit == "ratio":
+        return format_percent(value, decimals=0)
+    if unit.startswith("currency"):
+        return f"{format_money(value, currency)}{unit.removeprefix('currency')}"
+    scale = _SCALE.match(unit)
+    if scale:
+        return f"{format_number(value)} of {scale.group(2)}"
+    return f"{format_number(value)} {_PARENTHESIS.sub('', unit)}".rstrip()
+
+
+def format_kpi_change(change: float | None, unit: str, currency: str = "") -> str:
+    """A change of a KPI, signed, in the KPI's unit (shares in percentage points).
+
+    Examples
+    --------
+    >>> format_kpi_change(0.0612, "share")
+    '+6.1 percentage points'
+    >>> format_kpi_change(-9.0, "days")
+    '−9.00 days'
+    >>> format_kpi_change(409.5, "currency", "CNY")
+    '+CNY 410'
+    >>> format_kpi_change(0.42, "score (1–5)")
+    '+0.42 points on the 1–5 scale'
+    """
+    if is_missing(change):
+        return MISSING
+    sign = "+" if change > 0 else ("\u2212" if change < 0 else "\u00b1")
+    size = abs(change)
+    if unit in ("share", "ratio"):
+        return f"{sign}{size * 100:,.1f} percentage points"
+    if unit.startswith("currency"):
+        return f"{sign}{format_money(size, currency)}{unit.removeprefix('currency')}"
+    scale = _SCALE.match(unit)
+    if scale:
+        return f"{sign}{format_number(size)} points on the {scale.group(1)}–{scale.group(2)} scale"
+    return f"{sign}{format_number(size)} {_PARENTHESIS.sub('', unit)}".rstrip()
+
+
+def format_p_value(p: float | None) -> str:
+    """A p-value as reports print it: three decimals, or "< 0.001".
+
+    Examples
+    --------
+    >>> format_p_value(0.0231), format_p_value(0.00002), format_p_value(0.5)
+    ('0.023', '< 0.001', '0.500')
+    """
+    if is_missing(p):
+        return MISSING
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
