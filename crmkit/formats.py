@@ -13,6 +13,7 @@ from typing import Any
 
 __all__ = [
     "MISSING",
+    "format_change_pct",
     "format_kpi_change",
     "format_kpi_value",
     "format_money",
@@ -197,6 +198,20 @@ def format_kpi_change(change: float | None, unit: str, currency: str = "") -> st
     if scale:
         return f"{sign}{format_number(size)} points on the {scale.group(1)}–{scale.group(2)} scale"
     return f"{sign}{format_number(size)} {_PARENTHESIS.sub('', unit)}".rstrip()
+
+
+def format_change_pct(value: float | None, decimals: int = 1) -> str:
+    """A relative change, signed, as a percentage (0.08 → "+8.0 %").
+
+    Examples
+    --------
+    >>> format_change_pct(0.08), format_change_pct(-0.2967), format_change_pct(None)
+    ('+8.0 %', '−29.7 %', 'n/a')
+    """
+    if is_missing(value):
+        return MISSING
+    sign = "+" if value > 0 else ("\u2212" if value < 0 else "\u00b1")
+    return f"{sign}{abs(value) * 100:,.{decimals}f} %"
 
 
 def format_p_value(p: float | None) -> str:
