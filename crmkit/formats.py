@@ -13,6 +13,7 @@ from typing import Any
 
 __all__ = [
     "MISSING",
+    "display_unit",
     "format_change_pct",
     "format_kpi_change",
     "format_kpi_value",
@@ -127,7 +128,9 @@ def format_number(value: float | None) -> str:
     return f"{value:,.3g}"
 
 
-def format_kpi_value(value: float | None, unit: str, currency: str = "") -> str:
+def format_kpi_value(
+    value: float | None, unit: str, currency: str = "", *, with_unit: bool = True
+) -> str:
     """A KPI's value with its unit, as a reader expects it.
 
     Parameters
@@ -140,11 +143,16 @@ def format_kpi_value(value: float | None, unit: str, currency: str = "") -> str:
         as "3.58 of 5", others as the number followed by the unit without its parenthesis.
     currency : str
         The client's currency code.
+    with_unit : bool, default True
+        False gives the number alone, as a table with a unit column shows it (shares and
+        ratios in percent, money without its code).
 
     Examples
     --------
     >>> format_kpi_value(0.263, "share")
     '26.3 %'
+    >>> format_kpi_value(0.263, "share", with_unit=False), format_kpi_value(5528.3, "currency", with_unit=False)
+    ('26.3', '5,528')
     >>> format_kpi_value(3.29, "ratio")
     '329 %'
     >>> format_kpi_value(5528.28, "currency", "CNY")
@@ -160,6 +168,10 @@ def format_kpi_value(value: float | None, unit: str, currency: str = "") -> str:
     """
     if is_missing(value):
         return MISSING
+    if not with_unit:
+        if unit in ("share", "ratio"):
+            return f"{value * 100:,.{1 if unit == 'share' else 0}f}"
+        return format_money(value) if unit.startswith("currency") else format_number(value)
     if unit == "share":
         return format_percent(value)
     if unit == "ratio":
@@ -172,11 +184,17 @@ def format_kpi_value(value: float | None, unit: str, currency: str = "") -> str:
     return f"{format_number(value)} {_PARENTHESIS.sub('', unit)}".rstrip()
 
 
-def format_kpi_change(change: float | None, unit: str, currency: str = "") -> str:
+def format_kpi_change(
+    change: float | None, unit: str, currency: str = "", *, with_unit: bool = True
+) -> str:
     """A change of a KPI, signed, in the KPI's unit (shares in percentage points).
+
+    ``with_unit=False`` gives the signed number alone (shares in points, money without code).
 
     Examples
     --------
+    >>> format_kpi_change(0.0612, "share", with_unit=False), format_kpi_change(-9.0, "days", with_unit=False)
+    ('+6.1', '−9.00')
     >>> format_kpi_change(0.0612, "share")
     '+6.1 percentage points'
     >>> format_kpi_change(-9.0, "days")
@@ -190,6 +208,10 @@ def format_kpi_change(change: float | None, unit: str, currency: str = "") -> st
         return MISSING
     sign = "+" if change > 0 else ("\u2212" if change < 0 else "\u00b1")
     size = abs(change)
+    if not with_unit:
+        if unit in ("share", "ratio"):
+            return f"{sign}{size * 100:,.1f}"
+        return sign + (format_money(size) if unit.startswith("currency") else format_number(size))
     if unit in ("share", "ratio"):
         return f"{sign}{size * 100:,.1f} percentage points"
     if unit.startswith("currency"):
@@ -212,6 +234,21 @@ def format_change_pct(value: float | None, decimals: int = 1) -> str:
         return MISSING
     sign = "+" if value > 0 else ("\u2212" if value < 0 else "\u00b1")
     return f"{sign}{abs(value) * 100:,.{decimals}f} %"
+
+
+def display_unit(unit: str, currency: str = "") -> str:
+    """A KPI's unit as a table's unit column shows it.
+
+    Examples
+    --------
+    >>> display_unit("share"), display_unit("currency per month", "CNY"), display_unit("score (1–5)")
+    ('%', 'CNY per month', 'score 1–5')
+    """
+    if unit in ("share", "ratio"):
+        return "%"
+    if unit.startswith("currency"):
+        return currency + unit.removeprefix("currency")
+    return unit.replace("(", "").replace(")", "")
 
 
 def format_p_value(p: float | None) -> str:

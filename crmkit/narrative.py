@@ -22,7 +22,21 @@ from crmkit.formats import (
     is_missing,
 )
 
-__all__ = ["area_findings", "describe_change", "verdict_counts"]
+__all__ = [
+    "area_findings",
+    "change_title",
+    "channel_title",
+    "control_finding",
+    "control_title",
+    "describe_change",
+    "limitations",
+    "overview_findings",
+    "overview_title",
+    "series_finding",
+    "series_title",
+    "trend_title",
+    "verdict_counts",
+]
 
 VERDICTS = ("improved", "worsened", "no detectable change", "insufficient data")
 
@@ -77,7 +91,7 @@ def describe_change(row: Mapping[str, Any], *, currency: str = "", confidence: f
     p_text = format_p_value(row["p_adjusted"])
     p_text = f"p {p_text}" if p_text.startswith("<") else f"p = {p_text}"
     moved = _moved(row)
-    if moved == "stayed at":
+    if moved == "stayed at" or before == after:
         opening = f"{label} stayed at {after}"
     else:
         opening = f"{label} {moved} from {before} to {after}"
@@ -90,7 +104,9 @@ def describe_change(row: Mapping[str, Any], *, currency: str = "", confidence: f
     detectable = ""
     if not is_missing(row.get("mde")):
         mde = format_kpi_change(row["mde"], unit, currency).lstrip("+\u2212\u00b1")
-        detectable = f" With this much data, a change of about {mde} or more would have been detected."
+        detectable = (
+            f" With this much data, a change of about {mde} or more would have been detected."
+        )
     return (
         f"{opening} ({change}{relative}{interval}), a difference that chance alone could "
         f"produce ({p_text} after correction): no detectable change.{detectable}"
@@ -118,7 +134,9 @@ def verdict_counts(results: pd.DataFrame) -> dict[str, int]:
     return {v: int(counts.get(v, 0)) for v in VERDICTS}
 
 
-def area_findings(results: pd.DataFrame, *, area: str, currency: str = "", confidence: float = 0.95) -> str:
+def area_findings(
+    results: pd.DataFrame, *, area: str, currency: str = "", confidence: float = 0.95
+) -> str:
     """The findings paragraph of one report area (sales, service …) in markdown.
 
     Parameters
@@ -149,8 +167,13 @@ def area_findings(results: pd.DataFrame, *, area: str, currency: str = "", confi
     if counts["insufficient data"]:
         summary += f" {counts['insufficient data']} could not be compared."
     order = {v: i for i, v in enumerate(VERDICTS)}
-    ranked = results.assign(_order=results["verdict"].map(order)).sort_values("_order", kind="stable")
-    bullets = [f"- {describe_change(row, currency=currency, confidence=confidence)}" for _, row in ranked.iterrows()]
+    ranked = results.assign(_order=results["verdict"].map(order)).sort_values(
+        "_order", kind="stable"
+    )
+    bullets = [
+        f"- {describe_change(row, currency=currency, confidence=confidence)}"
+        for _, row in ranked.iterrows()
+    ]
     return "\n".join([summary, "", *bullets, "", _meaning(counts, area)])
 
 
@@ -182,3 +205,337 @@ def _meaning(counts: Mapping[str, int], area: str) -> str:
             "(the smallest detectable change is given for each)."
         )
     return text
+
+
+def change_title(row: Mapping[str, Any], *, currency: str = "") -> str:
+    """A chart title that states one KPI's finding.
+
+    Examples
+    --------
+    >>> change_title({"label": "Win rate", "unit": "share", "before": 0.2, "after": 0.26,
+    ...               "change": 0.06, "verdict": "improved"})
+    'Win rate rose from 20.0 % to 26.0 % after go-live, more than chance explains'
+    >>> change_title({"label": "Units per order", "unit": "units per order", "before": 4.84,
+    ...               "after": 4.85, "change": 0.01, "verdict": "no detectable change"})
+    'Units per order: no detectable change after go-live (4.84 units per order → 4.85 units per order)'
+    """
+    label, unit, verdict = str(row["label"]), str(row["unit"]), row["verdict"]
+    before = format_kpi_value(row["before"], unit, currency)
+    after = format_kpi_value(row["after"], unit, currency)
+    if verdict == "insufficient data":
+        return f"{label}: too little data to compare before and after go-live"
+    if verdict in ("improved", "worsened"):
+        return f"{label} {_moved(row)} from {before} to {after} after go-live, more than chance explains"
+    return f"{label}: no detectable change after go-live ({before} \u2192 {after})"
+
+
+def series_title(analysis: Any, *, currency: str = "") -> str:
+    """The time-series chart's title: how far the KPI ran above or below its expected path.
+
+    ``analysis`` is a :class:`crmkit.measure.SeriesAnalysis`.
+    """
+    row = analysis.row.iloc[0]
+    label = analysis.kpi.label
+    if is_missing(row["change"]):
+        return f"{label}: too few months to separate a change at go-live from the trend"
+    gap = format_change_pct(row["change_pct"])
+    above = "above" if row["change"] > 0 else "below"
+    path = (
+        "the path the control group predicts" if analysis.comparative else "its pre-go-live trend"
+    )
+    if row["ci_low"] > 0 or row["ci_high"] < 0:
+        return (
+            f"{label} ran {gap.lstrip('+').replace(chr(0x2212), '')} {above} {path} after go-live"
+        )
+    return f"{label} stayed within chance of {path} after go-live ({gap})"
+
+
+def series_finding(analysis: Any, *, currency: str = "", confidence: float = 0.95) -> str:
+    """What the interrupted time series shows, in words, with its caveats (markdown)."""
+    row = analysis.row.iloc[0]
+    its = analysis.its
+    kpi = analysis.kpi
+    if is_missing(row["change"]):
+        return (
+            f"**What it means:** there are too few months on one side of go-live "
+            f"({its.n_pre} before, {its.n_post} from go-live) to tell a change from the trend."
+        )
+    low = format_kpi_change(row["ci_low"], kpi.unit, currency)
+    high = format_kpi_change(row["ci_high"], kpi.unit, currency)
+    change = format_kpi_change(row["change"], kpi.unit, currency)
+    if analysis.comparative:
+        model = (
+            f"Modelling the ratio of the CRM units to the control group over {its.n_pre} months "
+            f"before go-live (its level and trend) and projecting it over the {its.n_post} months "
+            "since — season and market move both groups and cancel in the ratio —"
+        )
+    else:
+        model = (
+            f"Fitted on {its.n_pre} months before go-live (level, trend"
+            f"{' and yearly season' if its.seasonality else ''}) and projected over the "
+            f"{its.n_post} months since,"
+        )
+    p_value = row["p_value"]
+    text = (
+        f"{model} {kpi.label.lower()} was on average {change} a month "
+        f"({format_change_pct(row['change_pct'])}) away from the projection "
+        f"({confidence * 100:.0f} % confidence interval {low} to {high}; "
+        f"p {'< 0.001' if p_value < 0.001 else '= ' + format_p_value(p_value)})."
+    )
+    if not analysis.comparative and its.n_pre < 24:
+        text += (
+            f" With {its.n_pre} months before go-live a season cannot be told apart from a "
+            "trend, so the projection is fragile: rely on the comparison with the control group "
+            "where there is one."
+        )
+    if its.ljung_box_p < 0.05:
+        text += (
+            " The model's residuals are autocorrelated (Ljung–Box p = "
+            f"{format_p_value(its.ljung_box_p)}); the Newey–West errors allow for some of it, "
+            "but read the interval as approximate."
+        )
+    significant = row["ci_low"] > 0 or row["ci_high"] < 0
+    basis = (
+        "the control group and the gap before it"
+        if analysis.comparative
+        else "the trend and season before it"
+    )
+    meaning = (
+        f"the change that began at go-live is more than {basis} explain"
+        if significant
+        else f"the months after go-live are within what {basis}, and chance, explain"
+    )
+    caveat = (
+        "It assumes that nothing else changed only in the CRM units at go-live."
+        if analysis.comparative
+        else "A projection assumes that nothing else changed at go-live."
+    )
+    return f"{text}\n\n**What it means:** {meaning}. {caveat}"
+
+
+def control_title(analysis: Any) -> str:
+    """The event-study chart's title (``analysis``: :class:`crmkit.measure.ControlAnalysis`)."""
+    effect, low, high = analysis.relative_effect
+    label = analysis.kpi.label
+    if is_missing(effect):
+        return f"{label}: too little data to compare with the control group"
+    if low > 0 or high < 0:
+        return f"{label} moved {format_change_pct(effect)} against the control group after go-live"
+    return f"{label}: no detectable difference from the control group ({format_change_pct(effect)})"
+
+
+def _units(analysis: Any) -> str:
+    """'29 sales reps that got the CRM and 7 (control)' or 'region values North, South …'."""
+    treated, control = analysis.treated_units, analysis.control_units
+    if analysis.unit_column == "rep_id":
+        return f"{len(treated)} sales reps in CRM units against {len(control)} reps in the control group"
+    return (
+        f"{analysis.unit_column} values that got the CRM ({', '.join(treated)}) against "
+        f"{', '.join(control)}"
+    )
+
+
+def control_finding(analysis: Any, *, confidence: float = 0.95) -> str:
+    """What the difference-in-differences shows, in words, with its caveats (markdown)."""
+    d = analysis.did
+    effect, low, high = analysis.relative_effect
+    label = analysis.kpi.label.lower()
+    if is_missing(effect):
+        return "**What it means:** the data cannot compare CRM units with the control group."
+    text = (
+        f"Comparing the change in {label} of the {_units(analysis)} with the change in those "
+        f"that did not get the CRM, the CRM units moved {format_change_pct(effect)} "
+        f"relative to what the control group's change predicts ({confidence * 100:.0f} % "
+        f"confidence interval {format_change_pct(low)} to {format_change_pct(high)}; "
+        f"p {'< 0.001' if d.p_value < 0.001 else '= ' + format_p_value(d.p_value)}). "
+        f"Inference: {d.inference}"
+    )
+    if not text.endswith("."):
+        text += "."
+    if not is_missing(d.pre_trend_p):
+        if d.pre_trend_p < 0.05:
+            text += (
+                " Before go-live the two groups did **not** move in parallel (pre-trend test "
+                f"p = {format_p_value(d.pre_trend_p)}): the estimate may partly reflect "
+                "differences that existed anyway."
+            )
+        else:
+            text += (
+                " Before go-live the two groups moved in parallel as far as the data can tell "
+                f"(pre-trend test p = {format_p_value(d.pre_trend_p)}), the condition this "
+                "comparison rests on."
+            )
+    significant = low > 0 or high < 0
+    meaning = (
+        "the change after go-live is larger where the CRM was introduced than where it was "
+        "not, which is the strongest evidence this report has that the CRM caused it"
+        if significant
+        else "the CRM units did not change detectably differently from the control group, so "
+        "the before/after changes cannot be credited to the CRM with confidence"
+    )
+    return f"{text}\n\n**What it means:** {meaning}."
+
+
+def limitations(
+    results: pd.DataFrame,
+    *,
+    series: Any | None,
+    control: Any | None,
+    before_months: float,
+    after_months: float,
+    has_control_group: bool,
+) -> str:
+    """What this run's data cannot show, as a markdown list generated from the results.
+
+    Parameters
+    ----------
+    results : DataFrame
+        All KPI rows of :func:`crmkit.measure.measure_kpis`.
+    series : SeriesAnalysis or None
+        The headline time series.
+    control : ControlAnalysis or None
+        The headline comparison with the control group.
+    before_months, after_months : float
+        Lengths of the windows in months.
+    has_control_group : bool
+        Whether params name a control group.
+    """
+    items = []
+    if not has_control_group:
+        items.append(
+            "**No control group.** Every comparison is before against after; anything else that "
+            "changed at the same time (prices, the market, a new product, staff) is mixed into "
+            "the changes. Name the units that did not get the CRM in params.yaml (`control`) "
+            "to separate the CRM's effect from the rest."
+        )
+    elif control is None:
+        items.append(
+            "**The control group could not be used** for the headline series (its table has no "
+            "such column, or one group has no data): the before/after changes may include "
+            "effects that are not the CRM's."
+        )
+    else:
+        items.append(
+            "**Confounders.** The control group removes what affected all units alike; it cannot "
+            "remove what changed only in the CRM units at the same time (a new manager, a "
+            "campaign, a price change there)."
+        )
+        if control.did.n_clusters < 10:
+            items.append(
+                f"**Few units.** The comparison with the control group rests on "
+                f"{control.did.n_clusters} units ({control.unit_column} values); its interval "
+                "comes from a wild cluster bootstrap, which stays honest with few units but is "
+                "wide."
+            )
+    if min(before_months, after_months) < 12:
+        items.append(
+            f"**Short windows.** The before window has {before_months:.0f} months and the after "
+            f"window {after_months:.0f}; with less than a year on either side, seasons can pass "
+            "for effects, and effects that take time to build up are missed."
+        )
+    if series is not None and series.its.ljung_box_p < 0.05:
+        items.append(
+            "**Autocorrelated months.** The monthly series' residuals are autocorrelated, so its "
+            "intervals are approximate."
+        )
+    skipped = results.loc[results["status"] == "skipped"]
+    if len(skipped):
+        names = ", ".join(f"{r.label} ({r.note})" for r in skipped.itertuples())
+        items.append(f"**Not measured** for lack of data: {names}.")
+    insufficient = results.loc[
+        (results["status"] == "measured") & (results["verdict"] == "insufficient data")
+    ]
+    if len(insufficient):
+        names = ", ".join(insufficient["label"])
+        items.append(
+            f"**Too little data to compare**: {names} (e.g. a table that starts at go-live has "
+            "no before window)."
+        )
+    flat = results.loc[results["verdict"] == "no detectable change"]
+    if len(flat):
+        items.append(
+            f"**Low power is not proof of no effect.** {len(flat)} KPIs show no detectable "
+            "change; each row of the tables gives the smallest change the data could have "
+            "detected, and effects below it may exist."
+        )
+    items.append(
+        "**Many KPIs, one question.** With many KPIs tested, some would look significant by "
+        "chance; the p-values are therefore corrected across all of them, which makes each "
+        "verdict more conservative."
+    )
+    return "\n".join(f"- {item}" for item in items)
+
+
+def channel_title(mix: pd.DataFrame) -> str:
+    """The channel-mix chart's title: whether the mix changed and the largest move."""
+    if mix.empty:
+        return "No tickets to compare"
+    largest = mix.loc[mix["change"].abs().idxmax()]
+    move = f"{largest['category']} {largest['change'] * 100:+.1f} points"
+    if mix["p_value"].iloc[0] < 0.05:
+        return f"The contact-channel mix changed after go-live (largest move: {move})"
+    return f"The contact-channel mix did not change detectably after go-live ({move})"
+
+
+def trend_title(series: pd.Series, subject: str) -> str:
+    """A monthly trend chart's title: from the first to the last month with data.
+
+    Examples
+    --------
+    >>> s = pd.Series([0.42, 0.55, 0.81], index=pd.date_range("2025-01-01", periods=3, freq="MS"))
+    >>> trend_title(s, "The share of active CRM users")
+    'The share of active CRM users rose from 42.0 % in January 2025 to 81.0 % in March 2025'
+    """
+    values = series.dropna()
+    if values.empty:
+        return f"{subject}: no months with data"
+    first, last = values.iloc[0], values.iloc[-1]
+    moved = "rose" if last > first else ("fell" if last < first else "stayed")
+    when = [f"{pd.Timestamp(i):%B %Y}" for i in (values.index[0], values.index[-1])]
+    return f"{subject} {moved} from {first * 100:.1f} % in {when[0]} to {last * 100:.1f} % in {when[1]}"
+
+
+def overview_title(results: pd.DataFrame) -> str:
+    """The forest plot's title: how many KPIs improved, worsened, or did not move."""
+    counts = verdict_counts(results.loc[results["status"] == "measured"])
+    return (
+        f"{counts['improved']} KPIs improved and {counts['worsened']} worsened after go-live; "
+        f"{counts['no detectable change']} show no detectable change"
+    )
+
+
+def overview_findings(
+    results: pd.DataFrame, *, series: Any | None, control: Any | None, currency: str = ""
+) -> str:
+    """The impact overview's closing paragraph (markdown)."""
+    measured = results.loc[results["status"] == "measured"]
+    counts = verdict_counts(measured)
+    improved = measured.loc[measured["verdict"] == "improved", "label"].tolist()
+    worsened = measured.loc[measured["verdict"] == "worsened", "label"].tolist()
+    lines = [
+        f"Of {len(measured)} KPIs measured before and after go-live, {counts['improved']} "
+        f"improved, {counts['worsened']} worsened, {counts['no detectable change']} show no "
+        f"detectable change and {counts['insufficient data']} had too little data."
+    ]
+    if improved:
+        lines.append("Improved: " + ", ".join(improved) + ".")
+    if worsened:
+        lines.append("Worsened: " + ", ".join(worsened) + ".")
+    evidence = "a before/after comparison only"
+    if control is not None:
+        effect, low, high = control.relative_effect
+        if not is_missing(effect) and (low > 0 or high < 0):
+            evidence = (
+                f"a comparison with the control group, where {control.kpi.label.lower()} moved "
+                f"{format_change_pct(effect)} relative to it"
+            )
+        else:
+            evidence = "a comparison with the control group that shows no detectable difference"
+    elif series is not None and not is_missing(series.row["change"].iloc[0]):
+        evidence = "the time series against its own pre-go-live trend"
+    lines.append(
+        f"\n**What it means:** the strongest evidence this data offers is {evidence}. "
+        "KPIs that improved are candidates for the value the CRM delivered; the financial stage "
+        "turns the measured changes into money, and the list above says what the data cannot show."
+    )
+    return " ".join(lines[:-1]) + "\n" + lines[-1]

@@ -48,7 +48,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 __all__ = [
     "ACCENT",
@@ -731,7 +731,9 @@ def distribution_chart(
         ax.set_xlabel(xlabel)
         if log_scale:
             ax.set_xscale("log")
+            ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.10g}"))
+            ax.xaxis.set_minor_formatter(NullFormatter())
         else:
             _readable_numbers(ax.xaxis, np.concatenate([g for g in groups if g.size]))
     return fig

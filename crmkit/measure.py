@@ -1,0 +1,786 @@
+"""Every KPI of the catalog measured before and after go-live, and its change tested.
+
+This is where the KPI catalog (:mod:`crmkit.kpis`: what each KPI is and what its observations
+are) meets the statistics (:mod:`crmkit.impact`: which test fits which kind of observation).
+:func:`measure_kpis` returns one tidy row per KPI of the catalog — the same rows for every
+stage notebook, so the sales, service, adoption, marketing and overview pages, the scorecard
+and results.json can never disagree — with the p-values corrected across the whole family of
+KPIs measured (Holm by default).
+
+Which test for which kind of KPI
+--------------------------------
+=========== ====================================================================================
+kind        test (see :mod:`crmkit.impact`)
+=========== ====================================================================================
+mean        Welch t-test on the means (Mann–Whitney U as a check)
+median      Mann–Whitney U with a Bonett–Price interval of the difference in medians
+proportion  two-proportion z-test or Fisher's exact test, Newcombe interval; clustered trials
+            (the contacts of one campaign) are compared as a ratio of per-unit sums
+rate        exact conditional (Poisson) rate-ratio test; rates whose events cluster in units
+            (orders of one customer, money of one campaign) as a ratio of per-unit sums
+paired      paired t-test over the units seen in both windows (Wilcoxon as a check)
+series      paired t-test of each month against the same calendar month of the other window
+            (season removed; trend included); the interrupted time series of
+            :func:`time_series` separates the trend
+=========== ====================================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from crmkit import impact, kpis
+from crmkit.config import Assessment
+from crmkit.io import jsonable
+
+__all__ = [
+    "DESCRIPTIVE_COLUMNS",
+    "RESULTS_JSON_KEYS",
+    "ControlAnalysis",
+    "SeriesAnalysis",
+    "area_results",
+    "campaign_table",
+    "channel_mix",
+    "channel_mix_table",
+    "compare_observations",
+    "control_comparison",
+    "impact_summary",
+    "kpis_for_results",
+    "measure_kpis",
+    "monthly_values",
+    "months",
+    "observations",
+    "results_table",
+    "time_series",
+]
+
+#: The catalog's columns each result row starts with.
+DESCRIPTIVE_COLUMNS = (
+    "kpi",
+    "label",
+    "unit",
+    "direction",
+    "perspective",
+    "area",
+    "kind",
+    "observation",
+    "definition",
+    "status",
+)
+
+#: The keys of ``kpis.<name>`` in results.json (DESIGN §3), taken from the result row.
+RESULTS_JSON_KEYS = (
+    "label",
+    "unit",
+    "area",
+    "perspective",
+    "direction",
+    "before",
+    "after",
+    "change",
+    "change_pct",
+    "test",
+    "statistic",
+    "p_value",
+    "p_adjusted",
+    "ci_low",
+    "ci_high",
+    "effect_size",
+    "effect_size_name",
+    "n_before",
+    "n_after",
+    "mde",
+    "verdict",
+    "note",
+)
+
+
+def compare_observations(
+    kpi: kpis.KPI,
+    before: Any,
+    after: Any,
+    *,
+    go_live: Any,
+    alpha: float = 0.05,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Test the change of one KPI between its before and after observations.
+
+    Parameters
+    ----------
+    kpi : KPI
+        The KPI, whose ``kind`` picks the test (see the module docstring).
+    before, after
+        What ``kpi.observe`` returned for each window.
+    go_live : date-like
+        The go-live date (for series KPIs).
+    alpha : float
+        1 − the confidence level of the intervals.
+    seed : int
+        Seed of the bootstrap resampling, where one is used.
+
+    Returns
+    -------
+    DataFrame
+        One row with the columns of :data:`crmkit.impact.CHANGE_COLUMNS`.
+    """
+    kind = kpi.kind
+    if kind == "mean":
+        if _clustered(before) or _clustered(after):
+            return _clustered_mean(before, after, alpha=alpha)
+        return impact.compare_means(before, after, alpha=alpha, seed=seed)
+    if kind == "median":
+        return impact.compare_medians(before, after, alpha=alpha, seed=seed)
+    if kind == "paired":
+        return impact.compare_paired(before, after, alpha=alpha)
+    if kind == "series":
+        return _same_months(before, after, alpha=alpha)
+    if kind == "proportion":
+        if before.by_unit is not None and after.by_unit is not None:
+            return impact.compare_ratio_of_sums(
+                before.by_unit.set_axis(["events", "exposure"], axis=1),
+                after.by_unit.set_axis(["events", "exposure"], axis=1),
+                alpha=alpha,
+            )
+        return impact.compare_proportions(
+            before.successes, before.n, after.successes, after.n, alpha=alpha
+        )
+    if kind == "rate":
+        if before.by_unit is not None and after.by_unit is not None:
+            return impact.compare_ratio_of_sums(
+                before.by_unit, after.by_unit, per=before.per, alpha=alpha
+            )
+        return impact.compare_rates(
+            before.events,
+            before.exposure,
+            after.events,
+            after.exposure,
+            per=before.per,
+            alpha=alpha,
+        )
+    raise ValueError(f"KPI {kpi.name} has an unknown kind {kind!r}")
+
+
+def _same_months(before: pd.Series, after: pd.Series, *, alpha: float) -> pd.DataFrame:
+    """A monthly series compared month by month with the same calendar month a year earlier.
+
+    Pairing January with January removes the season, which a comparison of all months would
+    mistake for noise (or, with windows of unequal seasons, for an effect). The change is the
+    mean monthly difference; it includes any trend (a growing customer base): the time series
+    and the control-group comparison of the impact overview separate that.
+    """
+
+    def by_calendar_month(values: pd.Series) -> pd.Series:
+        values = values.dropna()
+        return values.groupby(pd.DatetimeIndex(values.index).month).mean()
+
+    row = impact.compare_paired(by_calendar_month(before), by_calendar_month(after), alpha=alpha)
+    if row["note"].iloc[0] is None or not str(row["note"].iloc[0]).startswith("insufficient"):
+        row["test"] = "paired t-test on the same calendar months"
+        row["note"] = "months paired by calendar month; the change includes trend"
+    return row
+
+
+def _clustered(values: pd.Series) -> bool:
+    """True when several observations share a unit (the index repeats: orders of a customer)."""
+    return isinstance(values, pd.Series) and not values.index.is_unique
+
+
+def _clustered_mean(before: pd.Series, after: pd.Series, *, alpha: float) -> pd.DataFrame:
+    """A mean whose observations cluster in units, as a ratio of per-unit sums.
+
+    The mean of orders is Σ amounts / Σ orders; summed per customer, it is a ratio of sums
+    whose variance allows for customers whose orders resemble each other. Welch's t-test,
+    which treats every order as independent, is reported beside it as the check.
+    """
+
+    def per_unit(values: pd.Series) -> pd.DataFrame:
+        values = values.dropna()
+        grouped = values.groupby(level=0, sort=False)
+        return pd.DataFrame({"events": grouped.sum(), "exposure": grouped.size().astype(float)})
+
+    row = impact.compare_ratio_of_sums(per_unit(before), per_unit(after), alpha=alpha)
+    from scipy import stats
+
+    b, a = before.dropna().to_numpy(float), after.dropna().to_numpy(float)
+    if b.size > 1 and a.size > 1:
+        row["check_test"] = "Welch t-test (observations as independent)"
+        row["check_p_value"] = float(stats.ttest_ind(a, b, equal_var=False).pvalue)
+    unit = before.index.name or "unit"
+    if row["note"].iloc[0] is None:
+        row["note"] = f"observations clustered by {unit}"
+    return row
+
+
+def _descriptive(kpi: kpis.KPI, status: str) -> dict[str, Any]:
+    return {
+        "kpi": kpi.name,
+        "label": kpi.label,
+        "unit": kpi.unit,
+        "direction": kpi.direction,
+        "perspective": kpi.perspective,
+        "area": kpi.area,
+        "kind": kpi.kind,
+        "observation": kpi.observation,
+        "definition": kpi.definition,
+        "status": status,
+    }
+
+
+def measure_kpis(
+    tables: Mapping[str, pd.DataFrame],
+    assessment: Assessment,
+    *,
+    kpis_wanted: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Every KPI before and after go-live, with its test, interval, effect size and verdict.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The validated canonical tables present.
+    assessment : Assessment
+        Windows, go-live, control group (left out of the before/after comparison), and
+        ``stats``: alpha, the multiple-testing correction and the seed.
+    kpis_wanted : iterable of str, optional
+        KPI names (default: the whole catalog). The correction runs over the KPIs measured.
+
+    Returns
+    -------
+    DataFrame
+        One row per KPI, in catalog order, indexed by KPI name: :data:`DESCRIPTIVE_COLUMNS`
+        (``status`` is ``measured`` or ``skipped``), the columns of
+        :data:`crmkit.impact.CHANGE_COLUMNS`, then ``p_adjusted``, ``significant`` and
+        ``verdict`` (improved, worsened, no detectable change, insufficient data). A skipped KPI
+        (its table or column absent) has verdict "insufficient data" and its reason in
+        ``note``, e.g. "needs tickets".
+    """
+    stats = assessment.stats
+    chosen = kpis.CATALOG if kpis_wanted is None else [kpis.get_kpi(n) for n in kpis_wanted]
+    observed = kpis.observe_windows(tables, assessment, chosen)
+    rows = []
+    for kpi in chosen:
+        found = observed[kpi.name]
+        if isinstance(found, str):
+            row = pd.DataFrame([dict.fromkeys(impact.CHANGE_COLUMNS, np.nan)])
+            row["note"] = found
+            row["test"] = None
+            status = "skipped"
+        else:
+            row = compare_observations(
+                kpi, *found, go_live=assessment.go_live_date, alpha=stats.alpha, seed=stats.seed
+            )
+            status = "measured"
+        for column, value in reversed(_descriptive(kpi, status).items()):
+            row.insert(0, column, value)
+        rows.append(row)
+    frame = pd.concat(rows, ignore_index=True)
+    frame = impact.finalize(
+        frame, direction=frame["direction"], alpha=stats.alpha, correction=stats.correction
+    )
+    return frame.set_index("kpi", drop=False).rename_axis(None)
+
+
+def kpis_for_results(results: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """The ``kpis`` section of results.json from result rows: ``{name: {before, after, …}}``.
+
+    Values are JSON-ready (NaN → None); shares stay fractions.
+    """
+    section = {}
+    for name, row in results.iterrows():
+        entry = {key: row.get(key) for key in RESULTS_JSON_KEYS}
+        entry["status"] = row["status"]
+        section[str(name)] = entry
+    return jsonable(section)
+
+
+@dataclass(frozen=True)
+class SeriesAnalysis:
+    """An interrupted time series of one monthly KPI (see :func:`time_series`).
+
+    Attributes
+    ----------
+    kpi : KPI
+    series : Series
+        The KPI's actual monthly values over both windows (CRM units only).
+    expected : Series
+        What the model expects without go-live: its fit before go-live and its projection
+        (the counterfactual) from go-live, in the KPI's unit.
+    its : ITSResult
+        The segmented regression (on the log ratio to the control group when ``comparative``).
+    comparative : bool
+        True when the model ran on the ratio of the CRM units to the control group, so that
+        season and shocks shared by both cancel.
+    row : DataFrame
+        The one-row comparison (:data:`crmkit.impact.CHANGE_COLUMNS`, with ``label`` and
+        ``unit``): ``change`` is the mean monthly gap between actual and expected from go-live.
+    """
+
+    kpi: kpis.KPI
+    series: pd.Series
+    expected: pd.Series
+    its: impact.ITSResult
+    comparative: bool
+    row: pd.DataFrame
+
+    def chart_frame(self) -> pd.DataFrame:
+        """Columns "Actual" and "Expected without go-live", indexed by month."""
+        return pd.DataFrame({"Actual": self.series, "Expected without go-live": self.expected})
+
+    def coefficients_table(self, *, currency: str = "") -> pd.DataFrame:
+        """The regression's terms as a reader sees them.
+
+        In the KPI's unit per month, or, for a comparative series, in percent of the control
+        group's level (the model runs on the log ratio).
+        """
+        from crmkit.formats import format_change_pct, format_kpi_change, format_p_value
+
+        names = {
+            "baseline_level": "Level in the first month",
+            "pre_slope": "Trend before go-live (per month)",
+            "level_change": "Jump at go-live",
+            "slope_change": "Change of trend from go-live (per month)",
+            "season_sin": "Yearly season (sine term)",
+            "season_cos": "Yearly season (cosine term)",
+        }
+        c = self.its.coefficients
+        if self.comparative:
+            names["baseline_level"] = "Gap to the control group in the first month (log ratio)"
+
+            def shown(v: float) -> str:
+                return format_change_pct(np.expm1(v))
+        else:
+
+            def shown(v: float) -> str:
+                return format_kpi_change(v, self.kpi.unit, currency)
+
+        return pd.DataFrame(
+            {
+                "Term": c["term"].map(names).fillna(c["term"]),
+                "Estimate": [shown(v) for v in c["estimate"]],
+                "CI low": [shown(v) for v in c["ci_low"]],
+                "CI high": [shown(v) for v in c["ci_high"]],
+                "p": [format_p_value(v) for v in c["p_value"]],
+            }
+        )
+
+
+def time_series(
+    tables: Mapping[str, pd.DataFrame], assessment: Assessment, kpi_name: str = "revenue_monthly"
+) -> SeriesAnalysis | None:
+    """Interrupted time series of a monthly KPI of the CRM units over both windows.
+
+    With a control group whose monthly series is available and positive, the segmented
+    regression runs on log(CRM units / control group) without a season term ("comparative
+    interrupted time series"): the season, the market and anything else that moves both
+    groups cancel, which a single year before go-live could never separate from a trend.
+    Otherwise it runs on the KPI itself, with a season term when the data allow it.
+
+    Returns None when the KPI's tables are absent.
+    """
+    kpi = kpis.get_kpi(kpi_name)
+    if kpi.kind != "series":
+        raise ValueError(f"{kpi_name} is not a monthly series KPI")
+    found = observations(tables, assessment, kpi_name)
+    if found is None:
+        return None
+    series = _joined(*found)
+    go_live, alpha = assessment.go_live_date, assessment.stats.alpha
+    control = _control_series(tables, assessment, kpi_name)
+    if control is not None:
+        control = control.reindex(series.index)
+    if control is None or not ((control > 0).all() and (series > 0).all()):
+        its = impact.interrupted_time_series(series, go_live, alpha=alpha)
+        expected = pd.concat([its.fitted.loc[its.fitted.index < _first(its)], its.counterfactual])
+        row = its.to_row()
+        comparative = False
+    else:
+        its = impact.interrupted_time_series(
+            np.log(series) - np.log(control), go_live, seasonality=False, alpha=alpha
+        )
+        log_expected = pd.concat(
+            [its.fitted.loc[its.fitted.index < _first(its)], its.counterfactual]
+        )
+        expected = control * np.exp(log_expected)
+        row = _comparative_row(series, expected, its)
+        comparative = True
+    row.insert(0, "unit", kpi.unit)
+    row.insert(0, "label", kpi.label)
+    return SeriesAnalysis(kpi, series, expected.reindex(series.index), its, comparative, row)
+
+
+def _first(its: impact.ITSResult) -> pd.Timestamp:
+    """The first month from go-live (the counterfactual's start)."""
+    return its.counterfactual.index.min() if len(its.counterfactual) else its.fitted.index.max()
+
+
+def _control_series(
+    tables: Mapping[str, pd.DataFrame], assessment: Assessment, kpi_name: str
+) -> pd.Series | None:
+    """The control group's monthly totals of a KPI, or None when there is none to use."""
+    if assessment.control is None:
+        return None
+    try:
+        panel = kpis.monthly_panel(tables, assessment, kpi_name, unit=assessment.control.column)
+    except ValueError:
+        return None
+    control = panel.loc[~panel["treated"]]
+    if control.empty:
+        return None
+    return control.groupby("month")["value"].sum()
+
+
+def _comparative_row(series: pd.Series, expected: pd.Series, its: impact.ITSResult) -> pd.DataFrame:
+    """The one-row comparison of a comparative series, in the KPI's unit.
+
+    The model's average effect (mean log gap from go-live) and its interval become relative
+    changes by exp(·) − 1; the absolute change is the mean monthly gap between actual and
+    expected, its interval the relative one times the mean expected level.
+    """
+    log_row = its.to_row()
+    post = expected.index >= _first(its)
+    level = float(expected[post].mean())
+    change = float((series[post] - expected[post]).mean())
+    relative = [float(np.expm1(log_row[c].iloc[0])) for c in ("change", "ci_low", "ci_high")]
+    row = log_row.copy()
+    row["before"] = float(series[~post].mean())
+    row["after"] = float(series[post].mean())
+    row["change"] = change
+    row["change_pct"] = float(series[post].mean()) / level - 1 if level else np.nan
+    row["ci_low"], row["ci_high"] = relative[1] * level, relative[2] * level
+    row["change_pct_ci_low"], row["change_pct_ci_high"] = relative[1], relative[2]
+    row["mde"] = float(np.expm1(log_row["mde"].iloc[0])) * level
+    row["effect_size_name"] = "effect / residual SD (log ratio)"
+    row["test"] = "segmented regression on the ratio to the control group (Newey–West)"
+    row["interval_method"] = f"{log_row['interval_method'].iloc[0]}, on the log ratio"
+    return row
+
+
+def _joined(before: pd.Series, after: pd.Series) -> pd.Series:
+    series = pd.concat([before, after]).sort_index()
+    return series[~series.index.duplicated(keep="last")]
+
+
+@dataclass(frozen=True)
+class ControlAnalysis:
+    """A difference-in-differences of one monthly KPI against the control group.
+
+    Attributes
+    ----------
+    kpi : KPI
+    did : DiDResult
+    log_outcome : bool
+        True when the outcome was log-transformed: the effect is then relative,
+        ``exp(estimate) − 1``.
+    unit_column : str
+        The column whose values are the units (e.g. ``region``).
+    treated_units, control_units : tuple of str
+    """
+
+    kpi: kpis.KPI
+    did: impact.DiDResult
+    log_outcome: bool
+    unit_column: str
+    treated_units: tuple[str, ...]
+    control_units: tuple[str, ...]
+
+    @property
+    def relative_effect(self) -> tuple[float, float, float]:
+        """The effect as a fraction of the counterfactual, with its interval (log outcome)."""
+        d = self.did
+        if not self.log_outcome:
+            level = float(d.comparison["after"].iloc[0]) - d.estimate
+            return d.estimate / level, d.ci_low / level, d.ci_high / level
+        return float(np.expm1(d.estimate)), float(np.expm1(d.ci_low)), float(np.expm1(d.ci_high))
+
+    def event_study_frame(self) -> pd.DataFrame:
+        """The event study in percent (log outcome) or the KPI's unit, for the chart."""
+        es = self.did.event_study
+        if not self.log_outcome:
+            return es
+        return es.assign(**{c: np.expm1(es[c]) * 100 for c in ("estimate", "ci_low", "ci_high")})
+
+
+def control_comparison(
+    tables: Mapping[str, pd.DataFrame],
+    assessment: Assessment,
+    kpi_name: str = "revenue_monthly",
+    *,
+    log_outcome: bool = True,
+) -> ControlAnalysis | None:
+    """Difference-in-differences of a monthly KPI between CRM units and the control group.
+
+    The units are sales reps when the KPI's table names them (a rep belongs to the control
+    group when most of their rows do), else the values of the control column (e.g. regions):
+    more units give honest intervals that are also narrow. On the log scale
+    (``log_outcome``) the estimate is a relative effect, ``exp(estimate) − 1``, which does not
+    depend on how large each unit is; unit-months without activity are left out then.
+
+    Returns None without a control group, when the KPI's tables are absent, or when no unit
+    column splits its rows into at least one treated and one control unit.
+    """
+    control = assessment.control
+    kpi = kpis.get_kpi(kpi_name)
+    if control is None or kpis.available(kpi, tables) is not None:
+        return None
+    for unit in ("rep", control.column):
+        try:
+            panel = kpis.monthly_panel(tables, assessment, kpi_name, unit=unit)
+        except ValueError:
+            continue
+        if log_outcome:
+            panel = panel.loc[panel["value"] > 0].assign(value=lambda p: np.log(p["value"]))
+        units = panel.drop_duplicates("unit")
+        if units["treated"].sum() >= 2 and (~units["treated"]).sum() >= 1:
+            break
+    else:
+        return None
+    did = impact.difference_in_differences(
+        panel,
+        outcome="value",
+        unit="unit",
+        time="month",
+        treated="treated",
+        go_live=assessment.go_live_date,
+        alpha=assessment.stats.alpha,
+        seed=assessment.stats.seed,
+    )
+    return ControlAnalysis(
+        kpi,
+        did,
+        log_outcome,
+        "rep_id" if unit == "rep" else unit,
+        tuple(sorted(units.loc[units["treated"], "unit"])),
+        tuple(sorted(units.loc[~units["treated"], "unit"])),
+    )
+
+
+def area_results(results: pd.DataFrame, area: str) -> pd.DataFrame:
+    """The rows of one report area (sales, service, adoption, marketing), in catalog order."""
+    if area not in kpis.AREAS:
+        raise ValueError(f"unknown area {area!r}; one of {', '.join(kpis.AREAS)}")
+    return results.loc[results["area"] == area]
+
+
+def observations(
+    tables: Mapping[str, pd.DataFrame], assessment: Assessment, kpi_name: str
+) -> tuple[Any, Any] | None:
+    """One KPI's before and after observations (CRM units only), or None when it is skipped."""
+    found = kpis.observe_windows(tables, assessment, [kpi_name])[kpi_name]
+    return None if isinstance(found, str) else found
+
+
+def results_table(
+    results: pd.DataFrame, *, currency: str = "", alpha: float = 0.05
+) -> pd.DataFrame:
+    """The result rows as a reader sees them: numbers formatted, each row in its KPI's unit.
+
+    Parameters
+    ----------
+    results : DataFrame
+        Rows of :func:`measure_kpis`.
+    currency : str
+        The client's currency code.
+    alpha : float
+        1 − the confidence level, for the interval's column name.
+
+    Returns
+    -------
+    DataFrame
+        Columns KPI, Unit, Before, After, Change, Change (%), the confidence interval of the
+        change, Adjusted p, Verdict, Test, Observations (before / after) — text, since the rows'
+        units differ. Shares and ratios are in percent; their changes in percentage points.
+    """
+    from crmkit.formats import (
+        display_unit,
+        format_change_pct,
+        format_kpi_change,
+        format_kpi_value,
+        format_p_value,
+        is_missing,
+    )
+
+    level = f"{(1 - alpha) * 100:.0f} % CI of the change"
+    rows = []
+    for _, r in results.iterrows():
+        unit = r["unit"]
+
+        def value(v: float, unit: str = unit) -> str:
+            return format_kpi_value(v, unit, currency, with_unit=False)
+
+        def change(v: float, unit: str = unit) -> str:
+            return format_kpi_change(v, unit, currency, with_unit=False)
+
+        interval = (
+            "–"
+            if is_missing(r["ci_low"]) or is_missing(r["ci_high"])
+            else f"{change(r['ci_low'])} to {change(r['ci_high'])}"
+        )
+        counts = (
+            "–" if is_missing(r["n_before"]) else f"{int(r['n_before']):,} / {int(r['n_after']):,}"
+        )
+        rows.append(
+            {
+                "KPI": r["label"],
+                "Unit": display_unit(unit, currency),
+                "Before": value(r["before"]),
+                "After": value(r["after"]),
+                "Change": change(r["change"]),
+                "Change (%)": format_change_pct(r["change_pct"]),
+                level: interval,
+                "Adjusted p": format_p_value(r["p_adjusted"]),
+                "Verdict": r["verdict"] if r["status"] == "measured" else f"skipped: {r['note']}",
+                "Test": r["test"] if isinstance(r["test"], str) else "–",
+                "Observations (before / after)": counts,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def months(window: Any) -> float:
+    """A window's length in months (average Gregorian months of 30.44 days).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from crmkit.config import Window
+    >>> round(months(Window(dt.date(2024, 1, 1), dt.date(2024, 12, 31))), 2)
+    12.02
+    """
+    return ((window.end - window.start).days + 1) / (365.25 / 12)
+
+
+def monthly_values(
+    tables: Mapping[str, pd.DataFrame], assessment: Assessment, kpi_name: str
+) -> pd.Series | None:
+    """A monthly series KPI over both windows (CRM units only), or None when it is skipped."""
+    kpi = kpis.get_kpi(kpi_name)
+    if kpi.kind != "series":
+        raise ValueError(f"{kpi_name} is not a monthly series KPI")
+    found = observations(tables, assessment, kpi_name)
+    return None if found is None else _joined(*found).rename(kpi.label)
+
+
+def channel_mix(
+    tables: Mapping[str, pd.DataFrame], assessment: Assessment, *, table: str = "tickets"
+) -> pd.DataFrame | None:
+    """The contact-channel mix before and after go-live, tested (CRM units only).
+
+    Returns
+    -------
+    DataFrame or None
+        :data:`crmkit.impact.DISTRIBUTION_COLUMNS`, one row per channel; None when the table
+        is absent or has no channel column.
+    """
+    frame = tables.get(table)
+    if frame is None or "channel" not in frame or frame["channel"].isna().all():
+        return None
+    counts = [
+        kpis.channel_counts(tables, window, exclude=assessment.control, table=table)
+        for window in (assessment.before, assessment.after)
+    ]
+    return impact.compare_distributions(*counts, alpha=assessment.stats.alpha)
+
+
+def channel_mix_table(mix: pd.DataFrame) -> pd.DataFrame:
+    """The channel mix as a reader sees it: counts, shares and the change in points."""
+    from crmkit.formats import format_p_value
+
+    def points(v: float) -> str:
+        return f"{v * 100:+.1f}"
+
+    return pd.DataFrame(
+        {
+            "Channel": mix["category"],
+            "Tickets before": mix["before_count"].map("{:,}".format),
+            "Tickets after": mix["after_count"].map("{:,}".format),
+            "Share before (%)": (mix["before_share"] * 100).map("{:.1f}".format),
+            "Share after (%)": (mix["after_share"] * 100).map("{:.1f}".format),
+            "Change (points)": mix["change"].map(points),
+            "CI of the change (points)": [
+                f"{points(lo)} to {points(hi)}"
+                for lo, hi in zip(mix["ci_low"], mix["ci_high"], strict=True)
+            ],
+            "Mix changed? (chi-square p)": mix["p_value"].map(format_p_value),
+        }
+    )
+
+
+def campaign_table(tables: Mapping[str, pd.DataFrame], assessment: Assessment) -> pd.DataFrame:
+    """Each campaign of the two windows with its response rate, in start order.
+
+    Returns
+    -------
+    DataFrame
+        ``campaign_id``, ``start_date``, ``label`` (id and start month), ``after`` (started
+        on or after go-live), ``contacts``, ``responses``, ``response_rate`` (fraction; NaN
+        without contacts).
+    """
+    c = tables["campaigns"]
+    start = pd.Timestamp(assessment.window.start)
+    end = pd.Timestamp(assessment.window.end) + pd.Timedelta(days=1)
+    c = c.loc[(c["start_date"] >= start) & (c["start_date"] < end)].sort_values(
+        "start_date", kind="stable"
+    )
+    contacts = (
+        c["contacts"].astype("float64") if "contacts" in c else pd.Series(np.nan, index=c.index)
+    )
+    responses = (
+        c["responses"].astype("float64") if "responses" in c else pd.Series(np.nan, index=c.index)
+    )
+    return pd.DataFrame(
+        {
+            "campaign_id": c["campaign_id"].astype(str),
+            "start_date": c["start_date"],
+            "label": c["campaign_id"].astype(str)
+            + " ("
+            + c["start_date"].dt.strftime("%Y-%m")
+            + ")",
+            "after": c["start_date"] >= pd.Timestamp(assessment.go_live_date),
+            "contacts": contacts,
+            "responses": responses,
+            "response_rate": responses / contacts.where(contacts > 0),
+        }
+    ).reset_index(drop=True)
+
+
+def impact_summary(
+    series: SeriesAnalysis | None, control: ControlAnalysis | None
+) -> dict[str, Any]:
+    """The ``impact`` section of results.json: the headline time series and control comparison."""
+    out: dict[str, Any] = {}
+    if series is not None:
+        row = series.row.iloc[0]
+        out["time_series"] = {
+            "kpi": series.kpi.name,
+            "effect_per_month": row["change"],
+            "effect_pct": row["change_pct"],
+            "ci_low": row["ci_low"],
+            "ci_high": row["ci_high"],
+            "p_value": row["p_value"],
+            "months_before": series.its.n_pre,
+            "months_after": series.its.n_post,
+            "durbin_watson": series.its.durbin_watson,
+            "ljung_box_p": series.its.ljung_box_p,
+        }
+    if control is not None:
+        effect, low, high = control.relative_effect
+        out["difference_in_differences"] = {
+            "kpi": control.kpi.name,
+            "unit": control.unit_column,
+            "treated_units": list(control.treated_units),
+            "control_units": list(control.control_units),
+            "effect_pct": effect,
+            "ci_low_pct": low,
+            "ci_high_pct": high,
+            "p_value": control.did.p_value,
+            "pre_trend_p": control.did.pre_trend_p,
+            "n_clusters": control.did.n_clusters,
+            "inference": control.did.inference,
+        }
+    return jsonable(out)
