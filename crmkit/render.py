@@ -33,7 +33,6 @@ from __future__ import annotations
 import copy
 import html
 import importlib.metadata
-import math
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -48,7 +47,8 @@ from nbconvert import HTMLExporter
 from traitlets.config import Config
 
 from crmkit.formats import MISSING as _MISSING
-from crmkit.formats import format_money, format_percent, is_missing as _is_missing
+from crmkit.formats import format_change_pct, format_money, format_percent
+from crmkit.formats import is_missing as _is_missing
 
 __all__ = [
     "STATUSES",
@@ -184,6 +184,37 @@ def _kpi_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
     return [_figure("KPIs improved after go-live", f"{verdicts['improved']} of {total}", note)]
 
 
+def _impact_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
+    impact = results.get("impact")
+    if not isinstance(impact, Mapping):
+        return []
+    did = impact.get("difference_in_differences")
+    if isinstance(did, Mapping) and not _is_missing(did.get("effect_pct")):
+        low, high = did.get("ci_low_pct"), did.get("ci_high_pct")
+        interval = (
+            ""
+            if _is_missing(low) or _is_missing(high)
+            else (f"95 % CI {format_change_pct(low)} to {format_change_pct(high)}; ")
+        )
+        return [
+            _figure(
+                "Revenue effect against the control group",
+                format_change_pct(did["effect_pct"]),
+                f"{interval}difference-in-differences",
+            )
+        ]
+    series = impact.get("time_series")
+    if isinstance(series, Mapping) and not _is_missing(series.get("effect_pct")):
+        return [
+            _figure(
+                "Revenue against its expected path",
+                format_change_pct(series["effect_pct"]),
+                "interrupted time series",
+            )
+        ]
+    return []
+
+
 def _financial_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
     financial = results.get("financial")
     if not isinstance(financial, Mapping):
@@ -234,6 +265,7 @@ def _scorecard_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
 _HEADLINE_SOURCES: tuple[Callable[[Mapping[str, Any]], list[dict[str, str]]], ...] = (
     _data_quality_figures,
     _kpi_figures,
+    _impact_figures,
     _financial_figures,
     _scorecard_figures,
 )

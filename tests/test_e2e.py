@@ -79,14 +79,22 @@ def test_results_json_follows_the_contract(demo_run):
     assert results["client"] == "Demo Manufacturing Co."
     assert results["params"]["go_live_date"] == "2025-01-01"
     assert re.fullmatch(r"\d+\.\d+\.\d+", results["crmkit_version"])
-    assert set(results["stages"]) == {"plan_and_scope", "data_quality"}
-    assert {s["status"] for s in results["stages"].values()} == {"ok"}
+    stems = [p.stem.split("_", 1)[1] for p in sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))]
+    assert list(results["stages"]) == stems
+    assert {s["status"] for s in results["stages"].values()} == {"ok"}, results["stages"]
     quality = results["data_quality"]
     assert 0.5 < quality["overall_score"] <= 1
     assert set(quality["tables"]) >= {"orders", "customers", "tickets"}
     inventory = results["data_inventory"]
     assert inventory["orders"]["present"] and inventory["orders"]["rows"] > 1000
     assert results["run"]["stage_seconds"] >= results["run"]["compute_seconds"] > 0
+    kpis = results["kpis"]
+    assert {"win_rate", "average_order_value", "first_response_hours"} <= set(kpis)
+    for name, entry in kpis.items():
+        assert {"before", "after", "change", "change_pct", "test", "p_value", "p_adjusted", "ci_low",
+                "ci_high", "effect_size", "n_before", "n_after", "verdict"} <= set(entry), name  # fmt: skip
+        assert entry["verdict"] in {"improved", "worsened", "no detectable change", "insufficient data"}
+    assert {"time_series", "difference_in_differences"} <= set(results["impact"])
 
 
 def test_index_links_every_stage_and_shows_headlines(demo_run):

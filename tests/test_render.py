@@ -520,3 +520,16 @@ def test_index_and_stage_pages_share_the_stylesheet(page):
     css = (render._template_dir() / "report.css").read_text(encoding="utf-8").strip()
     assert css in render_index(_results())
     assert css in page
+
+
+def test_headline_figures_show_the_impact_against_the_control_group():
+    impact = {
+        "difference_in_differences": {"effect_pct": 0.184, "ci_low_pct": 0.113, "ci_high_pct": 0.259},
+        "time_series": {"effect_pct": 0.121},
+    }
+    figures = _by_label(headline_figures({"impact": impact}))
+    figure = figures["Revenue effect against the control group"]
+    assert figure["value"] == "+18.4 %"  # 0.184 as a signed percentage, written by hand
+    assert figure["note"] == "95 % CI +11.3 % to +25.9 %; difference-in-differences"
+    only_series = _by_label(headline_figures({"impact": {"time_series": {"effect_pct": -0.05}}}))
+    assert only_series["Revenue against its expected path"]["value"] == "\u22125.0 %"
