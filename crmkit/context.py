@@ -16,6 +16,7 @@ Run-folder layout the runner writes and stages read::
     RUN_DIR/validation.json    {"files": {table: file}, "problems": [Problem, ...]}
     RUN_DIR/tables/*.parquet   the validated tables
     RUN_DIR/results/*.json     what each stage records
+    RUN_DIR/cache/             results several stages share (computed once, see kpi_results)
 """
 
 from __future__ import annotations
@@ -75,6 +76,26 @@ class StageContext:
     def table(self, name: str) -> pd.DataFrame | None:
         """The table ``name``, or None when the client did not provide it."""
         return self.tables.get(name)
+
+    def kpi_results(self) -> pd.DataFrame:
+        """Every KPI before and after go-live (:func:`crmkit.measure.measure_kpis`), once a run.
+
+        Several stages show the same KPI results (each its area, the overview all of them).
+        Under ``crmkit run`` the first stage to ask computes them and leaves them in the run
+        folder (``RUN_DIR/cache/kpi_results.parquet``) for the others; the computation is
+        deterministic, so a stage running at the same time that computes them too gets the
+        same rows. Opened by hand, the stage computes them itself.
+        """
+        from crmkit import measure
+
+        if self.run_dir is None:
+            return measure.measure_kpis(self.tables, self.assessment)
+        path = self.run_dir / "cache" / "kpi_results.parquet"
+        if path.exists():
+            return io.read_frame(path)
+        results = measure.measure_kpis(self.tables, self.assessment)
+        io.write_frame(results, path)
+        return results
 
     def record(self, section: str, data: Mapping[str, Any]) -> None:
         """Add ``data`` under ``section`` of results.json (e.g. ``"data_quality"``)."""

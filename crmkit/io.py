@@ -13,7 +13,9 @@ import csv
 import datetime as dt
 import json
 import math
+import os
 import re
+import threading
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -32,9 +34,11 @@ __all__ = [
     "jsonable",
     "map_columns",
     "read_cache",
+    "read_frame",
     "read_json",
     "read_table_file",
     "write_cache",
+    "write_frame",
     "write_json",
 ]
 
@@ -247,6 +251,31 @@ def write_cache(tables: Mapping[str, pd.DataFrame], folder: Path) -> None:
 def read_cache(folder: Path) -> dict[str, pd.DataFrame]:
     """Read every table written by :func:`write_cache`."""
     return {path.stem: pd.read_parquet(path) for path in sorted(folder.glob("*.parquet"))}
+
+
+def write_frame(frame: pd.DataFrame, path: Path) -> None:
+    """Write ``frame`` (with its index) as Parquet, atomically: readers never see half a file.
+
+    Stages running in parallel may write the same file; the last complete one wins.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
+    frame.to_parquet(partial, index=True)
+    os.replace(partial, path)
+
+
+def read_frame(path: Path) -> pd.DataFrame:
+    """Read a frame written by :func:`write_frame`.
+
+    Text columns come back as Python objects with None where a value is missing, as a frame
+    built in memory holds them (Parquet would otherwise turn None into NaN).
+    """
+    frame = pd.read_parquet(path)
+    for column in frame.columns:
+        if pd.api.types.is_string_dtype(frame[column]) or frame[column].dtype == object:
+            values = frame[column].astype(object)
+            frame[column] = values.where(values.notna(), None)
+    return frame
 
 
 def jsonable(value: Any) -> Any:

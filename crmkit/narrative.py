@@ -77,7 +77,10 @@ def describe_change(row: Mapping[str, Any], *, currency: str = "", confidence: f
     label, unit = str(row["label"]), str(row["unit"])
     verdict = row["verdict"]
     if verdict == "insufficient data":
-        reason = row.get("note") or "too few observations in one of the windows"
+        note = row.get("note")
+        reason = (
+            "too few observations in one of the windows" if is_missing(note) or not note else note
+        )
         return f"{label} could not be compared: {reason}."
     before = format_kpi_value(row["before"], unit, currency)
     after = format_kpi_value(row["after"], unit, currency)

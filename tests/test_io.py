@@ -351,3 +351,25 @@ def test_write_json_replaces_an_old_file(tmp_path):
     write_json({"a": 1, "b": 2}, path)
     write_json({"a": math.pi}, path)
     assert read_json(path) == {"a": math.pi}
+
+
+def test_write_frame_round_trips_a_results_frame_with_missing_text(tmp_path):
+    from crmkit.io import read_frame, write_frame
+
+    frame = pd.DataFrame(
+        {
+            "before": [1.5, float("nan")],
+            "test": ["Welch t-test", None],
+            "significant": [True, False],
+        },
+        index=["win_rate", "nps"],
+    )
+    path = tmp_path / "cache" / "kpi_results.parquet"
+    write_frame(frame, path)
+    back = read_frame(path)
+    assert list(back.index) == ["win_rate", "nps"]
+    assert back.loc["nps", "test"] is None and back.loc["win_rate", "test"] == "Welch t-test"
+    assert math.isnan(back.loc["nps", "before"]) and bool(back.loc["win_rate", "significant"])
+    assert [p.name for p in path.parent.iterdir()] == [
+        "kpi_results.parquet"
+    ]  # no partial file left

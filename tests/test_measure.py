@@ -83,7 +83,10 @@ def test_injected_effects_are_detected_with_the_right_sign(demo):
         better = (t["effect"] > 0) == (row["direction"] == "higher")
         assert np.sign(row["change"]) == np.sign(t["effect"]), name
         if row["mde"] <= abs(t["effect"]):  # the data has the power to see it
-            assert row["verdict"] == ("improved" if better else "worsened"), (name, row["p_adjusted"])
+            assert row["verdict"] == ("improved" if better else "worsened"), (
+                name,
+                row["p_adjusted"],
+            )
         else:  # too few observations (the staff survey): the report says how much it could see
             assert row["verdict"] == "no detectable change", name
 
@@ -160,13 +163,23 @@ def test_units_without_the_crm_show_no_change_where_there_is_no_trend(demo):
         name: (frame.loc[frame["customer_id"].isin(west)] if "customer_id" in frame else frame)
         for name, frame in tables.items()
     }
-    only_west["opportunities"] = tables["opportunities"].loc[tables["opportunities"]["region"] == "West"]
+    only_west["opportunities"] = tables["opportunities"].loc[
+        tables["opportunities"]["region"] == "West"
+    ]
     results = measure.measure_kpis(only_west, dataclasses.replace(assessment, control=None))
-    trending = {"revenue_monthly", "revenue_per_rep", "new_customers_monthly", "opportunities_per_rep"}
-    adoption = results["area"].isin(["adoption", "marketing"])  # staff and campaigns are not regional
+    trending = {
+        "revenue_monthly",
+        "revenue_per_rep",
+        "new_customers_monthly",
+        "opportunities_per_rep",
+    }
+    adoption = results["area"].isin(
+        ["adoption", "marketing"]
+    )  # staff and campaigns are not regional
     quiet = results.loc[~results.index.isin(trending) & ~adoption]
     assert (quiet["verdict"].isin(["no detectable change", "insufficient data"])).all(), quiet.loc[
-        ~quiet["verdict"].isin(["no detectable change", "insufficient data"]), ["change", "p_adjusted"]
+        ~quiet["verdict"].isin(["no detectable change", "insufficient data"]),
+        ["change", "p_adjusted"],
     ]
 
 
@@ -216,10 +229,38 @@ def test_same_calendar_months_are_paired():
 
 def test_clustered_means_are_compared_per_unit():
     # orders of two customers per window; the mean order value is Σ amounts / Σ orders
-    before = pd.Series([10.0, 20.0, 30.0, 40.0], index=pd.Index(["a", "a", "b", "b"], name="customer_id"))
-    after = pd.Series([20.0, 30.0, 40.0, 50.0, 60.0, 70.0], index=pd.Index(list("aabbcc"), name="customer_id"))
-    row = measure.compare_observations(kpis.get_kpi("average_order_value"), before, after, go_live="2025-01-01").iloc[0]
+    before = pd.Series(
+        [10.0, 20.0, 30.0, 40.0], index=pd.Index(["a", "a", "b", "b"], name="customer_id")
+    )
+    after = pd.Series(
+        [20.0, 30.0, 40.0, 50.0, 60.0, 70.0], index=pd.Index(list("aabbcc"), name="customer_id")
+    )
+    row = measure.compare_observations(
+        kpis.get_kpi("average_order_value"), before, after, go_live="2025-01-01"
+    ).iloc[0]
     assert row["before"] == pytest.approx(25.0) and row["after"] == pytest.approx(45.0)
     assert row["n_before"] == 2 and row["n_after"] == 3  # customers, not orders
     assert row["test"].endswith("(cluster-robust)")
     assert row["note"] == "observations clustered by customer_id"
+
+
+def test_a_run_computes_the_kpi_results_once_and_shares_them(demo, tmp_path, monkeypatch):
+    from crmkit.context import StageContext
+
+    tables, assessment, _, results = demo
+    calls = []
+    real = measure.measure_kpis
+    monkeypatch.setattr(measure, "measure_kpis", lambda *a, **k: calls.append(1) or real(*a, **k))
+
+    def stage(name: str) -> StageContext:
+        return StageContext(
+            name, assessment, tables, {}, pd.DataFrame(), tmp_path, run_dir=tmp_path
+        )
+
+    first = stage("sales_performance").kpi_results()
+    second = stage("service_and_interaction").kpi_results()
+    assert len(calls) == 1  # the second stage read the run folder's copy
+    pd.testing.assert_frame_equal(first, results, check_dtype=False, check_index_type=False)
+    pd.testing.assert_frame_equal(second, results, check_dtype=False, check_index_type=False)
+    by_hand = StageContext("x", assessment, tables, {}, pd.DataFrame(), tmp_path).kpi_results()
+    assert len(calls) == 2 and list(by_hand.index) == list(results.index)  # no run folder: computed
