@@ -18,7 +18,6 @@ import pandas as pd
 import pytest
 
 from crmkit import impact, kpis, measure
-from crmkit.config import parse_params
 from crmkit.synth import generate_demo_client
 from crmkit.validation import validate_client
 
