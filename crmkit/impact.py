@@ -59,7 +59,7 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import sparse, stats
+from scipy import sparse, special, stats
 
 __all__ = [
     "CHANGE_COLUMNS",
@@ -197,6 +197,65 @@ def _check_int(value: Any, name: str, *, minimum: int) -> int:
     return int(value)
 
 
+# Scalar distribution functions straight from scipy.special: the numbers scipy.stats' methods
+# give, without their per-call overhead (simulations call these thousands of times).
+def _z_crit(alpha: float) -> float:
+    """z_{1−α/2}."""
+    return float(-special.ndtri(alpha / 2))
+
+
+def _t_crit(alpha: float, df: float) -> float:
+    """t_{1−α/2, df}."""
+    return float(-special.stdtrit(df, alpha / 2))
+
+
+def _norm_sf(x: float) -> float:
+    return float(special.ndtr(-x))
+
+
+def _t_sf(x: float, df: float) -> float:
+    return float(special.stdtr(df, -x))
+
+
+def _log_choose(n: Any, k: Any) -> Any:
+    return special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
+
+
+def _exact_p(log_pmf: np.ndarray, observed: int) -> float:
+    """Two-sided exact p-value: the probability of every outcome no more likely than the one
+    observed (relative tolerance 1e-7 for ties in probability, as R and scipy)."""
+    threshold = log_pmf[observed] + math.log1p(1e-7)
+    return min(1.0, float(np.exp(log_pmf[log_pmf <= threshold]).sum()))
+
+
+def _binomial_p(successes: int, trials: int, probability: float) -> float:
+    """Two-sided exact binomial test (R's ``binom.test``), vectorised over the support."""
+    k = np.arange(trials + 1)
+    log_pmf = (
+        _log_choose(trials, k) + k * math.log(probability) + (trials - k) * math.log1p(-probability)
+    )
+    return _exact_p(log_pmf, successes)
+
+
+def _fisher_exact(x_a: int, n_a: int, x_b: int, n_b: int) -> tuple[float, float]:
+    """Two-sided Fisher exact test of x_a/n_a vs x_b/n_b (R's ``fisher.test``) and the sample
+    odds ratio (a vs b)."""
+    total = x_a + x_b
+    low, high = max(0, total - n_b), min(total, n_a)
+    support = np.arange(low, high + 1)
+    log_pmf = (
+        _log_choose(n_a, support)
+        + _log_choose(n_b, total - support)
+        - _log_choose(n_a + n_b, total)
+    )
+    numerator, denominator = x_a * (n_b - x_b), (n_a - x_a) * x_b
+    if denominator:
+        odds_ratio = numerator / denominator
+    else:
+        odds_ratio = math.inf if numerator else math.nan
+    return odds_ratio, _exact_p(log_pmf, x_a - low)
+
+
 def _check_choice(value: Any, choices: Sequence[str], name: str) -> None:
     if value not in choices:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
@@ -297,13 +356,13 @@ def _mde_t(se: float, df: float, alpha: float) -> float:
     """(t_{1−α/2, df} + t_{power, df}) · se: the usual approximation to the noncentral t."""
     if not (se > 0 and df > 0 and math.isfinite(se)):
         return math.nan
-    return (stats.t.isf(alpha / 2, df) + stats.t.ppf(POWER, df)) * se
+    return (_t_crit(alpha, df) + float(special.stdtrit(df, POWER))) * se
 
 
 def _mde_z(se: float, alpha: float) -> float:
     if not (se > 0 and math.isfinite(se)):
         return math.nan
-    return (stats.norm.isf(alpha / 2) + stats.norm.ppf(POWER)) * se
+    return (_z_crit(alpha) + float(special.ndtri(POWER))) * se
 
 
 # --- two-sample building blocks --------------------------------------------------------------
@@ -328,7 +387,7 @@ def _welch(before: np.ndarray, after: np.ndarray) -> _Welch:
         return _Welch(difference, 0.0, math.nan, math.nan, 1.0 if difference == 0 else math.nan)
     df = (a + b) ** 2 / (a**2 / (n_x - 1) + b**2 / (n_y - 1))
     statistic = difference / se
-    return _Welch(difference, se, df, statistic, float(2 * stats.t.sf(abs(statistic), df)))
+    return _Welch(difference, se, df, statistic, 2 * _t_sf(abs(statistic), df))
 
 
 def _mann_whitney(before: np.ndarray, after: np.ndarray) -> tuple[float, float]:
@@ -356,7 +415,7 @@ def _mann_whitney(before: np.ndarray, after: np.ndarray) -> tuple[float, float]:
     sigma = math.sqrt(n_x * n_y / 12 * ((n + 1) - tie_term / (n * (n - 1))))
     shift = u - n_x * n_y / 2
     z = (shift - 0.5 * np.sign(shift)) / sigma
-    return u, float(2 * stats.norm.sf(abs(z)))
+    return u, 2 * _norm_sf(abs(z))
 
 
 def _bootstrap_means(values: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
@@ -396,7 +455,7 @@ def _median_se(ordered: np.ndarray) -> float:
     """Bonett & Price (2002) distribution-free standard error of a sample median."""
     n = ordered.size
     a = max(1, round(n / 2 - math.sqrt(n)))
-    z0 = stats.norm.isf(stats.binom.cdf(a - 1, n, 0.5))
+    z0 = float(-special.ndtri(special.bdtr(a - 1, n, 0.5)))
     return float(ordered[n - a] - ordered[a - 1]) / (2 * z0)
 
 
@@ -521,7 +580,7 @@ def compare_means(
 
     welch = _welch(x, y)
     var_x, var_y = float(x.var(ddof=1)), float(y.var(ddof=1))
-    z_crit = stats.norm.isf(alpha / 2)
+    z_crit = _z_crit(alpha)
     notes: list[str | None] = [dropped]
     if welch.se == 0:
         notes.append("no variation within either window: the t-test is undefined")
@@ -544,7 +603,7 @@ def compare_means(
         if max(n_x, n_y) > _RESAMPLE_MAX:
             notes.append("resampled means of the larger window drawn from their normal limit")
     else:
-        half = stats.t.isf(alpha / 2, welch.df) * welch.se if welch.se > 0 else 0.0
+        half = _t_crit(alpha, welch.df) * welch.se if welch.se > 0 else 0.0
         ci = (welch.difference - half, welch.difference + half)
         pct_ci = _log_ratio_interval(mean_x, mean_y, var_x / n_x, var_y / n_y, 0.0, z_crit)
         method = "Welch"
@@ -685,7 +744,7 @@ def compare_medians(
     u, p_value = _mann_whitney(x, y)
     se_x, se_y = _median_se(x), _median_se(y)
     se = math.sqrt(se_x**2 + se_y**2)
-    z_crit = stats.norm.isf(alpha / 2)
+    z_crit = _z_crit(alpha)
     difference = median_y - median_x
     notes: list[str | None] = [dropped]
     bootstrap = interval == "bootstrap" or (interval == "auto" and min(n_x, n_y) < SMALL_SAMPLE)
@@ -766,7 +825,7 @@ def wilson_interval(successes: int, n: int, *, alpha: float = 0.05) -> tuple[flo
         raise ValueError(f"successes ({x}) cannot exceed n ({n})")
     if n == 0:
         return math.nan, math.nan
-    z = stats.norm.isf(alpha / 2)
+    z = _z_crit(alpha)
     centre = (x + z**2 / 2) / (n + z**2)
     half = z * math.sqrt(x * (n - x) / n + z**2 / 4) / (n + z**2)
     low = 0.0 if x == 0 else max(0.0, float(centre - half))
@@ -885,10 +944,10 @@ def compare_proportions(
     se0 = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
     if se0 > 0:
         z = (p2 - p1) / se0
-        z_p = float(2 * stats.norm.sf(abs(z)))
+        z_p = 2 * _norm_sf(abs(z))
     else:
         z, z_p = math.nan, math.nan
-    odds_ratio, fisher_p = stats.fisher_exact([[x2, n2 - x2], [x1, n1 - x1]])
+    odds_ratio, fisher_p = _fisher_exact(x2, n2, x1, n1)
     small = bool((expected < 5).any())
     if small:
         primary = {"test": _FISHER, "statistic": float(odds_ratio), "p_value": float(fisher_p)}
@@ -901,7 +960,7 @@ def compare_proportions(
     low, high = _newcombe(x1, n1, x2, n2, alpha)
     if x1 > 0 and x2 > 0:
         log_se = math.sqrt(1 / x2 - 1 / n2 + 1 / x1 - 1 / n1)
-        spread = stats.norm.isf(alpha / 2) * log_se
+        spread = _z_crit(alpha) * log_se
         log_rr = math.log(p2 / p1)
         pct_ci = (math.expm1(log_rr - spread), math.expm1(log_rr + spread))
     else:
@@ -1021,9 +1080,9 @@ def compare_rates(
         return _insufficient("no events in either window", **common)
 
     share = t2 / (t1 + t2)
-    p_value = float(stats.binomtest(x2, total, share).pvalue)
-    pi_low = 0.0 if x2 == 0 else stats.beta.ppf(alpha / 2, x2, total - x2 + 1)
-    pi_high = 1.0 if x2 == total else stats.beta.isf(alpha / 2, x2 + 1, total - x2)
+    p_value = _binomial_p(x2, total, share)
+    pi_low = 0.0 if x2 == 0 else float(special.betaincinv(x2, total - x2 + 1, alpha / 2))
+    pi_high = 1.0 if x2 == total else float(special.betainccinv(x2 + 1, total - x2, alpha / 2))
     rr = rate2 / rate1 if rate1 > 0 else math.inf
     rr_low = pi_low / (1 - pi_low) * t1 / t2
     rr_high = math.inf if pi_high == 1 else pi_high / (1 - pi_high) * t1 / t2
@@ -1035,7 +1094,7 @@ def compare_rates(
         notes.append("no events before: the rate ratio and the interval of change are unbounded")
     if x1 > 0 and x2 > 0:
         wald = math.log(rr) / math.sqrt(1 / x1 + 1 / x2)
-        check_p = float(2 * stats.norm.sf(abs(wald)))
+        check_p = 2 * _norm_sf(abs(wald))
     else:
         check_p = math.nan
     pooled = total / (t1 + t2)
@@ -1181,8 +1240,8 @@ def compare_paired(
     notes: list[str | None] = [note]
     if se > 0:
         statistic = mean_d / se
-        p_value = float(2 * stats.t.sf(abs(statistic), df))
-        half = stats.t.isf(alpha / 2, df) * se
+        p_value = 2 * _t_sf(abs(statistic), df)
+        half = _t_crit(alpha, df) * se
     else:
         statistic = math.nan
         p_value = 1.0 if mean_d == 0 else math.nan
@@ -1197,7 +1256,7 @@ def compare_paired(
         sd_x**2 / n,
         sd_y**2 / n,
         covariance / n,
-        stats.norm.isf(alpha / 2),
+        _z_crit(alpha),
     )
     return _row(
         **common,
@@ -1316,7 +1375,7 @@ def compare_distributions(
             expected = table.sum(axis=1, keepdims=True) * table.sum(axis=0) / table.sum()
             statistic = float(((table - expected) ** 2 / expected).sum())
             dof = k - 1
-            p_value = float(stats.chi2.sf(statistic, dof))
+            p_value = float(special.chdtrc(dof, statistic))
             cramers_v = math.sqrt(statistic / (n1 + n2))
             if (expected < 5).mean() > 0.2 or (expected < 1).any():
                 notes.append("small expected counts: the chi-square approximation may be poor")
@@ -1397,13 +1456,16 @@ class ITSResult:
 
         ``before`` / ``after``: mean of the actual pre / post months; ``change``: the average
         monthly effect over the post months, mean(fitted − counterfactual) =
-        level_change + slope_change · mean(t − t0), with its Newey–West interval (t with
-        T − k df); ``change_pct``: change / mean counterfactual (the effect relative to what
-        the KPI would have been), interval by the delta method on log(mean fitted / mean
-        counterfactual); ``test`` "segmented regression (Newey–West)", ``statistic`` the
-        effect's t; ``effect_size``: change / residual standard deviation; ``n_before`` /
-        ``n_after``: months; ``mde``: minimum detectable average effect at 80 % power;
-        ``check_test``: None; ``interval_method``: "Newey–West HAC (L lags), t(T − k)".
+        level_change + slope_change · mean(t − t0); ``ci_low`` / ``ci_high``: change ± q* · SE
+        with the Newey–West SE and q* the 1 − alpha quantile of the sieve-bootstrap |t|;
+        ``change_pct``: change / mean counterfactual (the effect relative to what the KPI would
+        have been), interval by the delta method on log(mean fitted / mean counterfactual) with
+        the same q*; ``test`` "segmented regression (Newey–West)", ``statistic`` the effect's
+        Newey–West t, ``p_value`` its sieve-bootstrap p-value; ``effect_size``: change /
+        residual standard deviation; ``n_before`` / ``n_after``: months; ``mde``:
+        (q* + t_{0.8, T−k}) · SE; ``check_test`` "segmented regression (Newey–West, t(T − k))"
+        with the textbook t p-value; ``interval_method``: "Newey–West HAC (L lags),
+        bootstrap-t (AR(1) sieve, …)".
         """
         return self.comparison.copy()
 
@@ -1433,7 +1495,43 @@ def _ljung_box_p(resid: np.ndarray, lags: int) -> float:
         return math.nan
     acf = np.array([centred[k:] @ centred[:-k] for k in range(1, lags + 1)]) / denominator
     q = n * (n + 2) * float(np.sum(acf**2 / (n - np.arange(1, lags + 1))))
-    return float(stats.chi2.sf(q, lags))
+    return float(special.chdtrc(lags, q))
+
+
+def _sieve_bootstrap_t(
+    resid: np.ndarray,
+    influence: np.ndarray,
+    annihilator: np.ndarray,
+    lags: int,
+    factor: float,
+    n_boot: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Bootstrap distribution of the Newey–West t of a contrast, errors from an AR(1) sieve.
+
+    The residuals' lag-1 autocorrelation ρ̂ (Yule–Walker, kept in [−0.95, 0.95]) and centred
+    innovations e_t − ρ̂ e_{t−1} generate AR(1) error series (50 burn-in steps, innovations
+    resampled with replacement); for each, the contrast's estimate is g'e* (g: the contrast's
+    influence vector X(X'X)⁻¹c) and its Newey–West variance
+    Σ_{t,s} w_{|t−s|} g_t r*_t g_s r*_s · factor with r* = M e*. Vectorised over draws (the
+    only loop runs over time steps).
+    """
+    n = resid.size
+    denominator = float(resid @ resid)
+    rho = float(np.clip(resid[1:] @ resid[:-1] / denominator, -0.95, 0.95))
+    innovations = resid[1:] - rho * resid[:-1]
+    innovations = innovations - innovations.mean()
+    burn = 50
+    errors = innovations[rng.integers(0, n - 1, size=(n + burn, n_boot))]
+    for step in range(1, n + burn):
+        errors[step] += rho * errors[step - 1]
+    errors = errors[burn:]
+    gap = np.abs(np.subtract.outer(np.arange(n), np.arange(n)))
+    weights = np.clip(1 - gap / (lags + 1), 0, None)
+    scores = influence[:, None] * (annihilator @ errors)
+    variances = np.sum((weights @ scores) * scores, axis=0) * factor
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (influence @ errors) / np.sqrt(variances)
 
 
 _ITS_TERMS = ("baseline_level", "pre_slope", "level_change", "slope_change")
@@ -1447,6 +1545,8 @@ def interrupted_time_series(
     seasonality: bool = True,
     alpha: float = 0.05,
     hac_lags: int | None = None,
+    n_boot: int = 1999,
+    seed: int = 0,
 ) -> ITSResult:
     """Segmented regression of a monthly KPI: level and trend change at go-live.
 
@@ -1459,13 +1559,19 @@ def interrupted_time_series(
     go_live : date-like
         The go-live date. Its month is the first post month.
     seasonality : bool, default True
-        Model annual seasonality with one Fourier pair. Used only when the series covers at
-        least 24 months (two annual cycles); otherwise left out with a note.
+        Model annual seasonality with one Fourier pair. Used only when at least 24 months
+        (two annual cycles) precede go-live: with fewer, a season cannot be told apart from
+        the pre-go-live trend that the counterfactual extrapolates. Otherwise left out with a
+        note (a control group's series, divided out, removes the season instead).
     alpha : float, default 0.05
         Significance level; intervals have level 1 − alpha.
     hac_lags : int, optional
         Newey–West lags; default :math:`\\max(1, \\lfloor 4 (T/100)^{2/9} \\rfloor)` (2 for
         24 months), at most T − 1; 0 gives White's heteroskedasticity-robust errors.
+    n_boot : int, default 1999
+        Draws of the AR(1) sieve bootstrap that calibrates the effect's p-value and interval.
+    seed : int, default 0
+        Seed of the bootstrap's random generator.
 
     Returns
     -------
@@ -1489,9 +1595,17 @@ def interrupted_time_series(
     with T − k degrees of freedom. Residual autocorrelation is reported (Durbin–Watson;
     Ljung–Box :math:`Q = T(T+2)\\sum_{k=1}^{h} \\hat\\rho_k^2/(T-k)` on h = min(6, T // 4)
     degrees of freedom). Months are counted on the calendar, so a missing month leaves a gap
-    in t (the HAC lags then count observations, not months; the note says so). With 24 months,
-    Newey–West errors are themselves noisy: simulation with AR(1) errors (ρ = 0.3) shows
-    tests somewhat above alpha (see the tests); read borderline p-values with care.
+    in t (the HAC lags then count observations, not months; the note says so).
+
+    In series of two to four years the Newey–West t rejects far too often: its variance
+    estimate is biased down by the few high-leverage months around go-live and by the short
+    lag window (in simulation with 24–48 months, white-noise or AR(1) errors with ρ ≤ 0.6, a
+    nominal 5 % test rejected a true null in 15–30 % of series). The coefficient table keeps
+    these textbook t p-values; the comparison row (:meth:`ITSResult.to_row`) instead refers
+    the same Newey–West t of the average effect to its bootstrap distribution under AR(1)
+    errors fitted to the residuals (a sieve bootstrap, Bühlmann 1997), which brings the false
+    positive rate to about 6–9 % for ρ ≤ 0.3 (up to about 13 % for ρ = 0.6); its interval is
+    the matching symmetric bootstrap-t interval. The textbook t p-value is the row's check.
 
     References
     ----------
@@ -1502,6 +1616,9 @@ def interrupted_time_series(
     Newey, W. K. & West, K. D. (1987, 1994). Econometrica 55, 703–708; Rev. Econ. Stud. 61,
     631–653.
     Ljung, G. M. & Box, G. E. P. (1978). Biometrika 65, 297–303.
+    Bühlmann, P. (1997). Sieve bootstrap for time series. Bernoulli 3, 123–148.
+    Turner, S. L. et al. (2021). Evaluation of statistical methods used in the analysis of
+    interrupted time series studies: a simulation study. BMC Med. Res. Methodol. 21, 181.
 
     Examples
     --------
@@ -1513,6 +1630,8 @@ def interrupted_time_series(
     [100.0, 2.0, 15.0, 3.0]
     """
     _check_alpha(alpha)
+    n_boot = _check_int(n_boot, "n_boot", minimum=1)
+    seed = _check_int(seed, "seed", minimum=0)
     if hac_lags is not None:
         hac_lags = _check_int(hac_lags, "hac_lags", minimum=0)
     if not isinstance(series, pd.Series):
@@ -1560,9 +1679,12 @@ def interrupted_time_series(
     t0 = float(go_month - months[0])
     columns = [np.ones_like(t), t, post.astype(float), (t - t0) * post]
     terms = list(_ITS_TERMS)
-    use_season = seasonality and y.size >= 24
+    # A season is told apart from a trend only over two full years before go-live: with one,
+    # a December peak at its end reads as a steep trend (or the reverse), and the projection
+    # of the counterfactual inherits the confusion.
+    use_season = seasonality and n_pre >= 24
     if seasonality and not use_season:
-        notes.append(f"seasonality not modelled: {y.size} months, at least 24 needed")
+        notes.append(f"seasonality not modelled: {n_pre} months before go-live, at least 24 needed")
     if use_season:
         angle = 2 * math.pi * (months % 12 + 1) / 12
         columns += [np.sin(angle), np.cos(angle)]
@@ -1601,9 +1723,22 @@ def interrupted_time_series(
     effect_se = math.sqrt(max(float(contrast @ cov @ contrast), 0.0))
     if effect_se > 0:
         statistic = effect / effect_se
-        p_value = float(2 * stats.t.sf(abs(statistic), df))
+        t_p_value = 2 * _t_sf(abs(statistic), df)
+        influence = design @ np.linalg.solve(design.T @ design, contrast)
+        annihilator = np.eye(n) - design @ np.linalg.pinv(design)
+        rng = np.random.default_rng(seed)
+        t_star = np.abs(
+            _sieve_bootstrap_t(resid, influence, annihilator, lags, n / df, n_boot, rng)
+        )
+        t_star = t_star[np.isfinite(t_star)]
+        if t_star.size:
+            p_value = float(np.mean(t_star >= abs(statistic) * (1 - 1e-9)))
+            crit = float(np.quantile(t_star, 1 - alpha))
+        else:
+            p_value = math.nan
     else:
-        statistic, p_value = math.nan, (1.0 if effect == 0 else math.nan)
+        statistic, t_p_value = math.nan, math.nan
+        p_value = 1.0 if effect == 0 else math.nan
     fit_row = design[post].mean(axis=0)
     cf_row = counterfactual_design[post].mean(axis=0)
     fit_mean, cf_mean = float(fit_row @ beta), float(cf_row @ beta)
@@ -1638,8 +1773,13 @@ def interrupted_time_series(
         effect_size_name="effect / residual SD",
         n_before=n_pre,
         n_after=n_post,
-        mde=_mde_t(effect_se, df, alpha),
-        interval_method=f"Newey–West HAC ({lags} lags), t({df})",
+        mde=(crit + float(special.stdtrit(df, POWER))) * effect_se if effect_se > 0 else math.nan,
+        check_test=f"segmented regression (Newey–West, t({df}))",
+        check_p_value=t_p_value,
+        interval_method=(
+            f"Newey–West HAC ({lags} lags), bootstrap-t (AR(1) sieve, {n_boot:,} draws, "
+            f"seed {seed})"
+        ),
         note=_notes(*notes),
     )
     return ITSResult(
@@ -1938,7 +2078,8 @@ def _wild_cluster_bootstrap(
 
 
 def _relative_periods(time: pd.Series, go: Any, is_datetime: bool) -> np.ndarray:
-    """Months from go-live's month (dates) or positions among the distinct periods (numbers)."""
+    """Months from go-live's month (dates) or positions among the distinct periods (numbers);
+    0 is the first post period."""
     if is_datetime:
         stamps = pd.DatetimeIndex(time)
         month = stamps.year * 12 + stamps.month - 1
@@ -2111,7 +2252,8 @@ def difference_in_differences(
     treated : str
         Column of bools (or 0/1): whether the unit got the CRM. Must be constant within a unit.
     go_live : date-like or number
-        Periods at or after it are "post".
+        Periods at or after it are "post"; with dates, go-live's month is the first post month
+        (as in :func:`interrupted_time_series`).
     alpha : float, default 0.05
         Significance level; intervals have level 1 − alpha.
     n_boot : int, default 999
@@ -2150,9 +2292,13 @@ def difference_in_differences(
     that is unreliable (MacKinnon & Webb 2017): the note says so.
 
     The event study replaces D by treated × [relative period = r] for every r except the last
-    pre-period; the pre-trend test is a joint Wald F(q, G − 1) test of the q leads, or, when
-    q > G − 1 (the cluster-robust covariance then has too low a rank), a t-test of a
-    differential linear trend before go-live.
+    pre-period. The pre-trend test is the joint Wald test that the q leads (periods before the
+    reference) are zero. The cluster-robust Wald is far too liberal unless G ≫ q (in simulation
+    with 11 leads: 25–60 % false alarms at 8–40 clusters), so up to 100 clusters its p-value
+    comes from a restricted wild cluster bootstrap (5–7 % in the same simulation); above 100
+    clusters the Hotelling small-sample correction W(G − q)/(q(G − 1)) ~ F(q, G − q) is used.
+    When q > G − 1 the leads' covariance is singular and a single differential linear
+    pre-trend is tested instead. ``pre_trend_test`` names the test used.
 
     References
     ----------
@@ -2232,7 +2378,8 @@ def difference_in_differences(
     n_control_units = n_units - n_treated_units
 
     y = data["y"].to_numpy()
-    post = (data["time"] >= go).to_numpy()
+    relative = _relative_periods(data["time"], go, is_datetime)
+    post = relative >= 0
     treated_pre, treated_post = y[is_treated_all & ~post], y[is_treated_all & post]
     before = float(treated_pre.mean()) if treated_pre.size else math.nan
     after = float(treated_post.mean()) if treated_post.size else math.nan
@@ -2284,10 +2431,10 @@ def difference_in_differences(
     estimate = float(fit.beta[0])
     se = math.sqrt(max(float(fit.cov[0, 0]), 0.0))
     df = n_units - 1
-    crit = stats.t.isf(alpha / 2, df)
+    crit = _t_crit(alpha, df)
     if se > 0:
         statistic = estimate / se
-        cr1_p = float(2 * stats.t.sf(abs(statistic), df))
+        cr1_p = 2 * _t_sf(abs(statistic), df)
     else:
         statistic, cr1_p = math.nan, math.nan
         notes.append("the model fits exactly: no residual variation")
@@ -2318,7 +2465,6 @@ def difference_in_differences(
         interval_method = f"cluster-robust CR1, t({df})"
         check_test, check_p = None, math.nan
 
-    relative = _relative_periods(data["time"], go, is_datetime)
     es_first = unit_codes if fixed_effects else first
     es_k = n_times if fixed_effects else n_times + 1
     event_study, pre_trend_p, pre_trend_test = _event_study(
@@ -2545,9 +2691,12 @@ def finalize(
                 f"direction {direction!r} is neither a column of results nor 'higher'/'lower'"
             )
     elif isinstance(direction, pd.Series):
-        if not direction.index.is_unique or not results.index.isin(direction.index).all():
+        if direction.index.equals(results.index):
+            directions = direction
+        elif direction.index.is_unique and results.index.isin(direction.index).all():
+            directions = direction.reindex(results.index)
+        else:
             raise ValueError("direction must have one entry for every row of results (by index)")
-        directions = direction.reindex(results.index)
     else:
         entries = list(direction)
         if len(entries) != len(results):

@@ -328,14 +328,15 @@ def control_title(analysis: Any) -> str:
 
 
 def _units(analysis: Any) -> str:
-    """'29 sales reps that got the CRM and 7 (control)' or 'region values North, South …'."""
+    """'29 sales reps in CRM units with that of 7 reps in the control group' or by region."""
     treated, control = analysis.treated_units, analysis.control_units
     if analysis.unit_column == "rep_id":
-        return f"{len(treated)} sales reps in CRM units against {len(control)} reps in the control group"
-    return (
-        f"{analysis.unit_column} values that got the CRM ({', '.join(treated)}) against "
-        f"{', '.join(control)}"
-    )
+        return (
+            f"{len(treated)} sales reps in CRM units with that of {len(control)} reps in the "
+            "control group"
+        )
+    column = analysis.unit_column
+    return f"the {column}s {', '.join(treated)} with that of {', '.join(control)}"
 
 
 def control_finding(analysis: Any, *, confidence: float = 0.95) -> str:
@@ -346,8 +347,8 @@ def control_finding(analysis: Any, *, confidence: float = 0.95) -> str:
     if is_missing(effect):
         return "**What it means:** the data cannot compare CRM units with the control group."
     text = (
-        f"Comparing the change in {label} of the {_units(analysis)} with the change in those "
-        f"that did not get the CRM, the CRM units moved {format_change_pct(effect)} "
+        f"Comparing the change in {label} of {_units(analysis)}, the CRM units moved "
+        f"{format_change_pct(effect)} "
         f"relative to what the control group's change predicts ({confidence * 100:.0f} % "
         f"confidence interval {format_change_pct(low)} to {format_change_pct(high)}; "
         f"p {'< 0.001' if d.p_value < 0.001 else '= ' + format_p_value(d.p_value)}). "
@@ -430,7 +431,7 @@ def limitations(
                 "comes from a wild cluster bootstrap, which stays honest with few units but is "
                 "wide."
             )
-    if min(before_months, after_months) < 12:
+    if round(min(before_months, after_months)) < 12:
         items.append(
             f"**Short windows.** The before window has {before_months:.0f} months and the after "
             f"window {after_months:.0f}; with less than a year on either side, seasons can pass "
