@@ -96,6 +96,12 @@ RESULTS_JSON_KEYS = (
     "n_after",
     "mde",
     "verdict",
+    "change_pct_ci_low",
+    "change_pct_ci_high",
+    "effect_size_name",
+    "check_test",
+    "check_p_value",
+    "interval_method",
     "note",
 )
 
