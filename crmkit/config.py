@@ -70,11 +70,36 @@ class Stats:
 
 @dataclass(frozen=True)
 class Finance:
-    """Financial settings: discount rate per year, horizon in years, ROI convention."""
+    """Financial settings, and the assumptions that turn measured KPI changes into money.
+
+    Attributes
+    ----------
+    discount_rate : float
+        Yearly discount rate (0.10 = 10 %).
+    horizon_years : int
+        Years after the initial investment that the NPV covers.
+    roi_convention : {'present_value', 'simple'}
+        (PV benefits − PV costs) / PV costs, or average annual benefit / initial cost.
+    gross_margin : float
+        Share of extra revenue that is extra gross profit (0.30 = 30 %).
+    hourly_cost : float or None
+        Loaded cost of one staff hour in the client's currency; None counts staff time saved
+        in hours without valuing it.
+    handling_share : float
+        Share of the time a ticket is open that is staff work (for time saved by faster
+        resolution).
+    deal_hours_per_day : float
+        Sales-rep hours a won deal takes per day of its sales cycle (for time saved by a
+        shorter cycle).
+    """
 
     discount_rate: float = 0.10
     horizon_years: int = 3
     roi_convention: str = "present_value"
+    gross_margin: float = 0.30
+    hourly_cost: float | None = None
+    handling_share: float = 0.10
+    deal_hours_per_day: float = 0.25
 
 
 @dataclass(frozen=True)
@@ -194,7 +219,10 @@ _SECTION_KEYS = {
     "after": {"start", "end"},
     "control": {"column", "values"},
     "stats": {"alpha", "correction", "seed"},
-    "finance": {"discount_rate", "horizon_years", "roi_convention"},
+    "finance": {
+        "discount_rate", "horizon_years", "roi_convention", "gross_margin", "hourly_cost",
+        "handling_share", "deal_hours_per_day",
+    },
     "scope": {"description", "included", "excluded"},
     "scorecard": {"targets", "weights"},
     "privacy": {"show_record_ids"},
@@ -384,6 +412,14 @@ def parse_params(raw: Mapping[str, Any], *, source: str = "params.yaml") -> Asse
         ),
         roi_convention=c.choice(
             f.get("roi_convention", "present_value"), "finance.roi_convention", ROI_CONVENTIONS
+        ),
+        gross_margin=c.number(f.get("gross_margin", 0.30), "finance.gross_margin", 0, 1),
+        hourly_cost=None
+        if f.get("hourly_cost") is None
+        else c.number(f["hourly_cost"], "finance.hourly_cost", 0, 1e9),
+        handling_share=c.number(f.get("handling_share", 0.10), "finance.handling_share", 0, 1),
+        deal_hours_per_day=c.number(
+            f.get("deal_hours_per_day", 0.25), "finance.deal_hours_per_day", 0, 24
         ),
     )
 

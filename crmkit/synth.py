@@ -1290,7 +1290,12 @@ def demo_params() -> dict[str, Any]:
         "data_dir": "data",
         "control": {"column": "region", "values": list(CONTROL_REGIONS)},
         "stats": {"alpha": 0.05, "correction": "holm"},
-        "finance": {"discount_rate": 0.10, "horizon_years": 3},
+        "finance": {
+            "discount_rate": 0.10,
+            "horizon_years": 3,
+            "gross_margin": 0.30,
+            "hourly_cost": 120.0,
+        },
         "objectives": [
             {
                 "name": "Raise the win rate of opportunities in CRM regions to 25 %",

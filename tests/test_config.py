@@ -46,6 +46,8 @@ def test_defaults_of_a_minimal_file():
     assert a.control is None
     assert a.stats == Stats(alpha=0.05, correction="holm", seed=20250101)
     assert a.finance == Finance(discount_rate=0.10, horizon_years=3, roi_convention="present_value")
+    assert a.finance.gross_margin == 0.30 and a.finance.hourly_cost is None
+    assert a.finance.handling_share == 0.10 and a.finance.deal_hours_per_day == 0.25
     assert a.columns == {}
     assert a.encoding == "auto" and a.encoding_for("orders") == "auto"
     assert a.dayfirst is False
@@ -154,6 +156,9 @@ def test_unknown_key_without_a_close_match_lists_the_known_keys():
         ({"finance": {"horizon_years": 2.5}}, "finance.horizon_years", "a whole number from 1"),
         ({"finance": {"discount_rate": -0.1}}, "finance.discount_rate", "from 0 to 1"),
         ({"finance": {"roi_convention": "npv"}}, "finance.roi_convention", "present_value"),
+        ({"finance": {"gross_margin": 1.5}}, "finance.gross_margin", "from 0 to 1"),
+        ({"finance": {"hourly_cost": "cheap"}}, "finance.hourly_cost", "a number from 0"),
+        ({"finance": {"handling_share": -0.1}}, "finance.handling_share", "from 0 to 1"),
         ({"go_live_date": "01/02/2025"}, "go_live_date", "a date written YYYY-MM-DD"),
         ({"go_live_date": "2025-02-30"}, "go_live_date", "got '2025-02-30'"),
         ({"before": "2024"}, "before", "expected a mapping"),

@@ -610,7 +610,12 @@ def test_generate_demo_client_writes_a_round_tripping_folder(tmp_path, small):
     assert str(params["go_live_date"]) == "2025-01-01"
     assert params["control"] == {"column": "region", "values": ["West"]}
     assert params["stats"] == {"alpha": 0.05, "correction": "holm"}
-    assert params["finance"] == {"discount_rate": 0.10, "horizon_years": 3}
+    assert params["finance"] == {
+        "discount_rate": 0.10,
+        "horizon_years": 3,
+        "gross_margin": 0.30,
+        "hourly_cost": 120.0,
+    }
     assert len(params["objectives"]) == 3
     for obj in params["objectives"]:
         assert set(obj) == {"name", "kpi", "target", "unit", "deadline", "owner"}
