@@ -137,6 +137,7 @@ __all__ = [
     "monthly_panel",
     "observation_count",
     "observe_windows",
+    "rows_in_window",
     "scope_of",
     "sus_scores",
     "window_aggregate",
@@ -439,6 +440,18 @@ def _rows_in(
 ) -> pd.DataFrame:
     frame = tables[table]
     return _crm_rows(frame.loc[_in_window(frame[date_column], window)], tables, exclude)
+
+
+def rows_in_window(
+    tables: Tables, table: str, date_column: str, window: Window, *, exclude: Control | None
+) -> pd.DataFrame:
+    """The rows of ``table`` dated in ``window`` that belong to the CRM units.
+
+    The same scope as every KPI's observations (see "Scope"): rows of the control group
+    ``exclude`` are left out, found through the row's own column, its customer or its rep.
+    Used for volumes (tickets resolved, deals won) that turn a KPI change into money.
+    """
+    return _rows_in(tables, table, date_column, window, exclude)
 
 
 def _maturity_cutoff(

@@ -62,10 +62,12 @@ __all__ = [
     "distribution_chart",
     "event_study_chart",
     "forest_plot",
+    "histogram_chart",
     "house_rc",
     "house_style",
     "line_chart",
     "score_chart",
+    "tornado_chart",
 ]
 
 #: The accent colour: the CRM, "after", treated units, the figure that matters.
@@ -82,7 +84,9 @@ DateLike = str | dt.date | dt.datetime | pd.Timestamp | np.datetime64
 
 _TEXT = "#1f2328"
 _SUBTLE = "#5b636e"
-_COVERAGE_SLACK = pd.Timedelta(days=31)  # a table reaching into the first and last month covers the window
+_COVERAGE_SLACK = pd.Timedelta(
+    days=31
+)  # a table reaching into the first and last month covers the window
 _GRID = "#e3e6ea"
 _EMPTY_MESSAGE = "No data to show"
 
@@ -483,7 +487,9 @@ def coverage_chart(
                 )
                 continue
             # a table "covers" the window when its dates reach into its first and last month
-            full = a.normalize() <= start + _COVERAGE_SLACK and b.normalize() >= end - _COVERAGE_SLACK
+            full = (
+                a.normalize() <= start + _COVERAGE_SLACK and b.normalize() >= end - _COVERAGE_SLACK
+            )
             kinds.add(full)
             left = mdates.date2num(a.to_pydatetime())
             width = max(mdates.date2num(b.to_pydatetime()) - left, 1.0)
@@ -651,7 +657,9 @@ def forest_plot(
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:+.0f} %"))
         ax.set_xlabel(xlabel)
         shown = [v for v in VERDICT_COLOURS if v in set(frame[verdict])]
-        handles = [Line2D([], [], color=VERDICT_COLOURS[v], marker="o", linewidth=2.2) for v in shown]
+        handles = [
+            Line2D([], [], color=VERDICT_COLOURS[v], marker="o", linewidth=2.2) for v in shown
+        ]
         if handles:
             fig.legend(handles, shown, loc="outside lower left", ncols=len(handles))
     return fig
@@ -689,7 +697,10 @@ def distribution_chart(
     matplotlib.figure.Figure
         Closed for pyplot; display it as the cell's last expression.
     """
-    groups = [pd.to_numeric(pd.Series(s), errors="coerce").dropna().to_numpy(float) for s in (before, after)]
+    groups = [
+        pd.to_numeric(pd.Series(s), errors="coerce").dropna().to_numpy(float)
+        for s in (before, after)
+    ]
     if log_scale:
         groups = [g[g > 0] for g in groups]
     with house_style():
@@ -723,7 +734,10 @@ def distribution_chart(
                 fontsize=9,
                 color=_TEXT,
             )
-        ax.set_yticks([0, 1], [f"{labels[0]}\n(n = {groups[0].size:,})", f"{labels[1]}\n(n = {groups[1].size:,})"])
+        ax.set_yticks(
+            [0, 1],
+            [f"{labels[0]}\n(n = {groups[0].size:,})", f"{labels[1]}\n(n = {groups[1].size:,})"],
+        )
         ax.set_ylim(-0.65, 1.45)
         ax.invert_yaxis()
         ax.tick_params(axis="y", length=0)
@@ -807,4 +821,138 @@ def event_study_chart(
         ax.grid(axis="x", visible=False)
         _readable_numbers(ax.yaxis, np.concatenate([lo, hi]))
         fig.legend(loc="outside lower left", ncols=2)
+    return fig
+
+
+def tornado_chart(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    xlabel: str,
+    label: str = "driver",
+    low: str = "low_npv",
+    high: str = "high_npv",
+    base: float,
+    max_bars: int = 12,
+) -> Figure:
+    """A tornado: how far a result moves when each input moves, largest swing on top.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per input with its label and the result at its low and high setting
+        (:func:`crmkit.finance.sensitivity`), drawn in the frame's order.
+    title : str
+        The finding the chart shows.
+    xlabel : str
+        Label of the value axis, with its unit.
+    label, low, high : str
+        Column names.
+    base : float
+        The result with every input at its base value: the bars start there.
+    max_bars : int
+        Only the first rows are drawn.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Bars from ``base`` to the lower result in :data:`WARNING` and to the higher one in
+        :data:`ACCENT`, a dashed line at ``base`` and one at zero when it is in range. Closed
+        for pyplot.
+    """
+    missing = {label, low, high} - set(frame.columns)
+    if missing:
+        raise ValueError(f"tornado_chart needs the columns {sorted(missing)}")
+    shown = frame.head(max_bars)
+    with house_style():
+        fig, ax = _new_figure(_bars_height(len(shown)))
+        _finish(ax, title)
+        if shown.empty:
+            _empty(ax)
+            return fig
+        positions = np.arange(len(shown))
+        lows = pd.to_numeric(shown[low]).to_numpy(float)
+        highs = pd.to_numeric(shown[high]).to_numpy(float)
+        ax.barh(positions, lows - base, left=base, color=WARNING, height=0.6, label="input lower")
+        ax.barh(positions, highs - base, left=base, color=ACCENT, height=0.6, label="input higher")
+        ax.axvline(base, color=_TEXT, linestyle="--", linewidth=1.0).set_gid("base")
+        if min(lows.min(), highs.min()) < 0 < max(lows.max(), highs.max()):
+            ax.axvline(0, color=_TEXT, linewidth=1.0)
+        ax.set_yticks(positions, [str(v) for v in shown[label]])
+        ax.invert_yaxis()
+        ax.tick_params(axis="y", length=0)
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel(xlabel)
+        _readable_numbers(ax.xaxis, np.concatenate([lows, highs]))
+        handles = [
+            Patch(color=WARNING),
+            Patch(color=ACCENT),
+            Line2D([], [], color=_TEXT, linestyle="--"),
+        ]
+        fig.legend(
+            handles, ["input lower", "input higher", "base case"], loc="outside lower left", ncols=3
+        )
+    return fig
+
+
+def histogram_chart(
+    values: np.ndarray | pd.Series,
+    *,
+    title: str,
+    xlabel: str,
+    markers: dict[str, float] | None = None,
+    bins: int = 50,
+) -> Figure:
+    """The distribution of simulated results, with labelled vertical markers.
+
+    Parameters
+    ----------
+    values : array-like
+        The simulated values (NaN dropped).
+    title : str
+        The finding the chart shows.
+    xlabel : str
+        Label of the value axis, with its unit.
+    markers : dict of str to float, optional
+        Vertical dashed lines with a label each (e.g. the 5th and 95th percentiles).
+    bins : int
+        Histogram bins.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Bars below zero in :data:`WARNING`, the rest in :data:`ACCENT`. Closed for pyplot.
+    """
+    data = (
+        pd.to_numeric(pd.Series(np.asarray(values).ravel()), errors="coerce")
+        .dropna()
+        .to_numpy(float)
+    )
+    with house_style():
+        fig, ax = _new_figure()
+        _finish(ax, title)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel("Share of simulations (%)")
+        if data.size == 0:
+            _empty(ax)
+            return fig
+        weights = np.full(data.size, 100.0 / data.size)
+        counts, edges, patches = ax.hist(data, bins=bins, weights=weights, color=ACCENT)
+        for patch, left in zip(patches, edges[:-1], strict=True):
+            if left < 0:
+                patch.set_facecolor(WARNING)
+        ax.grid(axis="x", visible=False)
+        for name, x in (markers or {}).items():
+            line = ax.axvline(x, color=_TEXT, linestyle="--", linewidth=1.0)
+            line.set_gid("marker")
+            ax.text(
+                x,
+                1.0,
+                name,
+                transform=ax.get_xaxis_transform(),
+                ha="center",
+                va="bottom",
+                fontsize=9,
+            )
+        _readable_numbers(ax.xaxis, data)
     return fig
