@@ -780,54 +780,46 @@ def _campaigns(rng: np.random.Generator) -> pd.DataFrame:
     )
 
 
-def _costs() -> pd.DataFrame:
+def _costs(scale: float) -> pd.DataFrame:
+    """The CRM programme's costs: a company twice the size pays about twice as much."""
     rows = [
-        (0, "licences", 600_000.0, "implementation", 0.10),
-        (0, "hardware", 250_000.0, "implementation", 0.05),
-        (0, "implementation services", 900_000.0, "implementation", 0.15),
-        (0, "integration", 400_000.0, "implementation", 0.20),
-        (0, "training", 150_000.0, "implementation", 0.10),
-        (0, "internal staff", 300_000.0, "planning", 0.10),
+        (0, "licences", 2_400_000.0, "implementation", 0.10),
+        (0, "hardware", 600_000.0, "implementation", 0.05),
+        (0, "implementation services", 4_500_000.0, "implementation", 0.15),
+        (0, "integration", 1_800_000.0, "implementation", 0.20),
+        (0, "training", 600_000.0, "implementation", 0.10),
+        (0, "internal staff", 1_200_000.0, "planning", 0.10),
     ]
     for year in (1, 2, 3):
         rows += [
-            (year, "licences", 250_000.0, "operation", 0.05),
-            (year, "maintenance", 120_000.0, "operation", 0.10),
-            (year, "internal staff", 200_000.0, "operation", 0.10),
-            (year, "training", 50_000.0 if year == 1 else 30_000.0, "operation", 0.10),
+            (year, "licences", 1_200_000.0, "operation", 0.05),
+            (year, "maintenance", 500_000.0, "operation", 0.10),
+            (year, "internal staff", 900_000.0, "operation", 0.10),
+            (year, "training", 250_000.0 if year == 1 else 150_000.0, "operation", 0.10),
         ]
     df = pd.DataFrame(rows, columns=["year", "category", "amount", "phase", "risk_adjustment"])
+    df["amount"] = (df["amount"] * scale).round(-3)
     return df.sort_values(["year", "category"], kind="stable").reset_index(drop=True)
 
 
-def _benefits() -> pd.DataFrame:
-    rows = []
-    for year, ramp in ((1, 0.7), (2, 0.9), (3, 1.0)):
-        rows += [
-            (
-                year,
-                "incremental gross margin",
-                round(2_400_000.0 * ramp, -3),
-                0.20,
-                "revenue_monthly",
-            ),
-            (
-                year,
-                "retained customers' margin",
-                round(900_000.0 * ramp, -3),
-                0.20,
-                "churn_rate_annual",
-            ),
-            (year, "sales productivity", round(500_000.0 * ramp, -3), 0.15, "win_rate"),
-            (year, "service efficiency", round(400_000.0 * ramp, -3), 0.10, "first_response_hours"),
-            (
-                year,
-                "fewer complaints handled",
-                round(150_000.0 * ramp, -3),
-                0.10,
-                "complaints_per_1000_orders",
-            ),
-        ]
+def _benefits(scale: float) -> pd.DataFrame:
+    """The benefits the client declares (ramping up over three years), each tied to a KPI.
+
+    Deliberately conservative against the injected effects: the claims are below what the
+    data measure, so that "claimed against measured" has something to show.
+    """
+    full_year = (
+        ("incremental gross margin", 12_000_000.0, 0.20, "revenue_monthly"),
+        ("retained customers' margin", 3_000_000.0, 0.20, "churn_rate_annual"),
+        ("sales productivity", 800_000.0, 0.15, "win_rate"),
+        ("service efficiency", 600_000.0, 0.10, "first_response_hours"),
+        ("fewer complaints handled", 150_000.0, 0.10, "complaints_per_1000_orders"),
+    )
+    rows = [
+        (year, category, round(amount * ramp * scale, -3), risk, kpi)
+        for year, ramp in ((1, 0.7), (2, 0.9), (3, 1.0))
+        for category, amount, risk, kpi in full_year
+    ]
     df = pd.DataFrame(rows, columns=["year", "category", "amount", "risk_adjustment", "kpi"])
     return df.sort_values(["year", "category"], kind="stable").reset_index(drop=True)
 
@@ -900,8 +892,8 @@ def generate_tables(*, scale: float = 1.0, seed: int = DEMO_SEED) -> dict[str, p
         "usage": _usage(rng["usage"], staff),
         "user_survey": _user_survey(rng["user_survey"], staff),
         "campaigns": _campaigns(rng["campaigns"]),
-        "costs": _costs(),
-        "benefits": _benefits(),
+        "costs": _costs(scale),
+        "benefits": _benefits(scale),
         "benchmarks": _benchmarks(),
     }
 

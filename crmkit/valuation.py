@@ -26,7 +26,14 @@ from crmkit import benefits, finance
 from crmkit.config import Assessment
 from crmkit.io import jsonable
 
-__all__ = ["Appraisal", "appraise", "revenue_effect"]
+__all__ = [
+    "Appraisal",
+    "appraise",
+    "benefits_table",
+    "claims_table",
+    "figures_table",
+    "revenue_effect",
+]
 
 
 @dataclass(frozen=True)
@@ -230,4 +237,110 @@ def appraise(
         measured_benefits=measured_rows,
         claims=benefits.claimed_vs_measured(declared_table, measured_rows),
         measured_table=measured_table,
+    )
+
+
+def _money_text(value: Any, currency: str) -> str:
+    from crmkit.formats import format_money, is_missing
+
+    return "n/a" if value is None or is_missing(value) else format_money(value, currency)
+
+
+def figures_table(appraisal: Appraisal, *, currency: str = "") -> pd.DataFrame:
+    """The headline figures of both cases side by side, formatted for the report.
+
+    Columns: Figure, "Declared benefits, risk-adjusted", "Declared benefits, unadjusted",
+    "Measured benefits" (a column is absent when its case is).
+    """
+    from crmkit.formats import format_percent, is_missing
+
+    def months(v: Any) -> str:
+        return "not within the horizon" if v is None or is_missing(v) else f"{v:,.1f}"
+
+    def pct(v: Any, decimals: int = 0) -> str:
+        return "n/a" if v is None or is_missing(v) else format_percent(v, decimals)
+
+    def column(s: finance.InvestmentSummary, sim: finance.MonteCarloResult | None) -> list[str]:
+        return [
+            _money_text(s.pv_costs, currency),
+            _money_text(s.pv_benefits, currency),
+            _money_text(s.npv, currency),
+            _money_text(s.net_benefits, currency),
+            pct(s.roi),
+            pct(s.irr, 1) + (" (see note)" if s.irr_note else ""),
+            months(s.payback_months),
+            months(s.discounted_payback_months),
+            "–" if sim is None else pct(sim.p_npv_positive, 1),
+            "–"
+            if sim is None
+            else f"{_money_text(sim.npv_p5, currency)} to {_money_text(sim.npv_p95, currency)}",
+        ]
+
+    figures = [
+        "PV of costs",
+        "PV of benefits",
+        "Net present value (NPV)",
+        "Net benefits, undiscounted",
+        "Return on investment (ROI)",
+        "Internal rate of return (IRR)",
+        "Payback (months)",
+        "Discounted payback (months)",
+        "Chance that NPV > 0 (simulation)",
+        "NPV, 5th to 95th percentile (simulation)",
+    ]
+    table = {"Figure": figures}
+    if appraisal.declared is not None:
+        table["Declared benefits, risk-adjusted"] = column(
+            appraisal.declared, appraisal.declared_simulation
+        )
+        table["Declared benefits, unadjusted"] = column(appraisal.declared.unadjusted, None)
+    if appraisal.measured is not None:
+        table["Measured benefits"] = column(appraisal.measured, appraisal.measured_simulation)
+    return pd.DataFrame(table)
+
+
+def benefits_table(measured: pd.DataFrame, *, currency: str = "") -> pd.DataFrame:
+    """The measured benefits as a reader sees them: a year's value, its interval, its formula."""
+    rows = []
+    for r in measured.itertuples():
+        skipped = r.verdict == "skipped"
+        hours = "–" if pd.isna(r.hours_central) else f"{r.hours_central:,.0f}"
+        rows.append(
+            {
+                "Benefit": r.benefit,
+                f"Per year ({currency})": "–" if skipped else _money_text(r.central, "").strip(),
+                "95 % interval": "–"
+                if skipped or pd.isna(r.low)
+                else f"{_money_text(r.low, '')} to {_money_text(r.high, '')}",
+                "Staff hours a year": hours,
+                "How it is computed": r.note if skipped else r.formula,
+                "Evidence": "–" if skipped else f"{r.evidence} — {r.verdict}",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def claims_table(claims: pd.DataFrame, *, currency: str = "") -> pd.DataFrame:
+    """Claimed against measured, per declared benefit, as a reader sees it."""
+    from crmkit.formats import format_percent
+
+    return pd.DataFrame(
+        {
+            "Declared benefit": claims["category"],
+            "KPI": claims["kpi"].fillna("–"),
+            f"Claimed, year 1 ({currency})": claims["claimed_year1"].map(
+                lambda v: _money_text(v, "")
+            ),
+            f"Measured a year ({currency})": claims["measured_central"].map(
+                lambda v: _money_text(v, "")
+            ),
+            "Measured, 95 % interval": [
+                "–" if pd.isna(lo) else f"{_money_text(lo, '')} to {_money_text(hi, '')}"
+                for lo, hi in zip(claims["measured_low"], claims["measured_high"], strict=True)
+            ],
+            "Measured / claimed": claims["measured_share"].map(
+                lambda v: "–" if pd.isna(v) else format_percent(v, 0)
+            ),
+            "Reading": claims["reading"],
+        }
     )
