@@ -229,16 +229,25 @@ def _financial_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
             _figure("Net present value (NPV)", format_money(financial["npv"], currency), note)
         )
     if "roi" in financial:
+        simple = financial.get("roi_convention") == "simple"
+        formula = (
+            "average annual benefit / initial cost"
+            if simple
+            else "(PV benefits \u2212 PV costs) / PV costs"
+        )
         figures.append(
             _figure(
-                "Return on investment (ROI)",
-                format_percent(financial["roi"], decimals=0),
-                "(PV benefits \u2212 PV costs) / PV costs",
+                "Return on investment (ROI)", format_percent(financial["roi"], decimals=0), formula
             )
         )
     if "irr" in financial:
+        note = financial.get("irr_note")
         figures.append(
-            _figure("Internal rate of return (IRR)", format_percent(financial["irr"]), "")
+            _figure(
+                "Internal rate of return (IRR)",
+                format_percent(financial["irr"]),
+                f"read with care: {note}" if note else "",
+            )
         )
     if "payback_months" in financial:
         months = financial["payback_months"]

@@ -533,3 +533,10 @@ def test_headline_figures_show_the_impact_against_the_control_group():
     assert figure["note"] == "95 % CI +11.3 % to +25.9 %; difference-in-differences"
     only_series = _by_label(headline_figures({"impact": {"time_series": {"effect_pct": -0.05}}}))
     assert only_series["Revenue against its expected path"]["value"] == "\u22125.0 %"
+
+
+def test_headline_roi_says_its_convention_and_irr_its_caveat():
+    financial = {"roi": 1.5, "roi_convention": "simple", "irr": 0.9, "irr_note": "the initial outlay is tiny"}
+    figures = _by_label(headline_figures({"financial": financial}))
+    assert figures["Return on investment (ROI)"]["note"] == "average annual benefit / initial cost"
+    assert figures["Internal rate of return (IRR)"]["note"] == "read with care: the initial outlay is tiny"
