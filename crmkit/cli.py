@@ -71,12 +71,24 @@ def validate(client_dir: Path, settings: tuple[str, ...]) -> None:
     sys.exit(0 if report.ok else 1)
 
 
-def _run_and_report(client_dir: Path, output: Path, settings: tuple[str, ...], jobs: int | None) -> None:
+_fresh_kernels_option = click.option(
+    "--fresh-kernels",
+    is_flag=True,
+    help="Start a new kernel for every stage instead of reusing one warm kernel per worker "
+    "(slower; for debugging a stage that seems to depend on what ran before it).",
+)
+
+
+def _run_and_report(
+    client_dir: Path, output: Path, settings: tuple[str, ...], jobs: int | None, fresh_kernels: bool = False
+) -> None:
     from crmkit.runner import run_assessment
 
     started = time.perf_counter()
     try:
-        result = run_assessment(client_dir, output_root=output, overrides=_overrides(settings), jobs=jobs)
+        result = run_assessment(
+            client_dir, output_root=output, overrides=_overrides(settings), jobs=jobs, warm_kernels=not fresh_kernels
+        )
     except ValidationFailed as exc:
         click.echo(str(exc), err=True)
         click.echo("No report was written. Run `crmkit validate` to see warnings too.", err=True)
@@ -99,13 +111,16 @@ def _run_and_report(client_dir: Path, output: Path, settings: tuple[str, ...], j
 )
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Stages run at once (default: cores, at most 4).")
 @_set_option
-def run(client_dir: Path, output: Path, jobs: int | None, settings: tuple[str, ...]) -> None:
+@_fresh_kernels_option
+def run(client_dir: Path, output: Path, jobs: int | None, settings: tuple[str, ...], fresh_kernels: bool) -> None:
     """Run the whole assessment of CLIENT_DIR and write its report folder.
 
     Prints the path of the report's index.html. Exits 1 when validation fails (nothing is
-    written) or when a stage fails (the report shows which and why).
+    written) or when a stage fails (the report shows which and why). Each worker reuses
+    one warm kernel for its stages, reset between them; --fresh-kernels starts a new
+    kernel per stage instead.
     """
-    _run_and_report(client_dir, output, settings, jobs)
+    _run_and_report(client_dir, output, settings, jobs, fresh_kernels)
 
 
 @main.command()
@@ -120,11 +135,12 @@ def run(client_dir: Path, output: Path, jobs: int | None, settings: tuple[str, .
 @click.option("--client-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the demo client (default: data/demo in the project).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Stages run at once.")
-def demo(output: Path, scale: float, client_dir: Path | None, jobs: int | None) -> None:
+@_fresh_kernels_option
+def demo(output: Path, scale: float, client_dir: Path | None, jobs: int | None, fresh_kernels: bool) -> None:
     """Generate the synthetic demo client (if needed) and run its assessment."""
     from crmkit.context import demo_client_dir
     from crmkit.synth import ensure_demo_client
 
     folder = ensure_demo_client(client_dir or demo_client_dir(), scale=scale)
     click.echo(f"Demo client: {folder}")
-    _run_and_report(folder, output, (), jobs)
+    _run_and_report(folder, output, (), jobs, fresh_kernels)

@@ -3,13 +3,22 @@
 One client::
 
     validate ─► RUN tmp folder: params.json, validation.json, tables/*.parquet (the cache)
-             ─► papermill executes each ready stage (in parallel, ``jobs`` at a time)
+             ─► execute each ready stage, ``jobs`` workers at a time, each worker taking the
+                next stage from one queue and keeping ONE warm kernel for all of them
+                (:class:`crmkit.engine.WarmKernel`; ``warm_kernels=False``: papermill with a
+                fresh kernel per stage)
              ─► render each executed notebook to HTML in this process (one exporter)
              ─► results.json, index.html, run.log ─► rename tmp folder to reports/CLIENT/RUN_ID
 
 Nothing is written before validation passes, and the report folder appears only when it is
 complete: a crash removes the temporary folder. A failed stage is recorded with its error and
 the other stages still run. Batch mode is a loop over :func:`run_assessment`.
+
+Warm kernels cut the fixed cost of a stage (a kernel start and the scientific imports, about
+4 s) to one per worker; between stages the kernel is reset to a fresh kernel's state (see
+:mod:`crmkit.engine`), and a kernel that dies fails only its stage: the worker starts a new
+one for its next stage. Fresh kernels (``crmkit run --fresh-kernels``) are the safe choice
+for debugging a stage that seems to depend on what ran before it.
 
 Kernels are started with this very Python interpreter (:class:`CrmkitKernelManager`), never
 through whatever ``python3`` kernelspec the machine happens to have.
@@ -20,11 +29,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import queue
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +46,7 @@ from jupyter_client.manager import AsyncKernelManager
 
 from crmkit import __version__, io, render
 from crmkit.context import write_run_inputs
+from crmkit.engine import CELL_TIMEOUT_SECONDS, WarmKernel
 from crmkit.results import merge_results, stage_results_path
 from crmkit.stages import Stage, discover_stages, missing_tables
 from crmkit.validation import validate_client
@@ -45,6 +57,9 @@ KERNEL_DISPLAY_NAME = "Python (crmkit)"
 # The kernel talks to this process over loopback only; its start-up warning about unencrypted
 # TCP would only clutter the consultant's terminal. Errors are still shown.
 _KERNEL_QUIET = ("--IPKernelApp.log_level=ERROR",)
+# What a warm kernel imports once when it starts: the modules stage notebooks import, and
+# through them the scientific stack (pandas, matplotlib, scipy, statsmodels).
+_KERNEL_PRELOAD = ("crmkit.context", "crmkit.measure", "crmkit.plots")
 
 
 class CrmkitKernelManager(AsyncKernelManager):
@@ -54,7 +69,14 @@ class CrmkitKernelManager(AsyncKernelManager):
     def kernel_spec(self) -> KernelSpec:
         if self._kernel_spec is None:
             self._kernel_spec = KernelSpec(
-                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", *_KERNEL_QUIET],
+                argv=[
+                    sys.executable,
+                    "-m",
+                    "ipykernel_launcher",
+                    "-f",
+                    "{connection_file}",
+                    *_KERNEL_QUIET,
+                ],
                 display_name=KERNEL_DISPLAY_NAME,
                 language="python",
             )
@@ -72,9 +94,11 @@ class StageOutcome:
     message : str or None
         Why it was skipped or how it failed.
     seconds : float
-        Wall time of the stage, kernel start included.
+        Wall time of the stage, kernel start included when it started one.
     compute_seconds : float
         Time spent inside the notebook's cells (papermill's per-cell durations).
+    kernel_started : bool
+        Whether a kernel was started for this stage (always, with fresh kernels).
     """
 
     stage: Stage
@@ -82,6 +106,7 @@ class StageOutcome:
     message: str | None = None
     seconds: float = 0.0
     compute_seconds: float = 0.0
+    kernel_started: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,40 +138,59 @@ def new_run_id(parent: Path, now: dt.datetime | None = None) -> str:
     return run_id
 
 
-def _execute_stage(stage: Stage, run_dir: Path, client_dir: Path) -> StageOutcome:
-    """Execute one stage notebook with papermill into ``run_dir/notebooks``."""
-    import papermill
+def _execute_stage(
+    stage: Stage, run_dir: Path, client_dir: Path, kernel: WarmKernel | None = None
+) -> StageOutcome:
+    """Execute one stage notebook into ``run_dir/notebooks``, on ``kernel`` or a fresh one."""
     from papermill.exceptions import PapermillExecutionError
 
     output = run_dir / "notebooks" / stage.notebook.name
     output.parent.mkdir(exist_ok=True)
+    parameters = {"client_dir": str(client_dir), "run_dir": str(run_dir)}
+    starts = kernel.starts if kernel is not None else 0
     started = time.perf_counter()
     status, message = "ok", None
     try:
-        papermill.execute_notebook(
-            str(stage.notebook),
-            str(output),
-            parameters={"client_dir": str(client_dir), "run_dir": str(run_dir)},
-            kernel_name="python3",
-            language="python",
-            kernel_manager_class=CrmkitKernelManager,
-            progress_bar=False,
-            cwd=str(run_dir),
-        )
+        if kernel is None:
+            _execute_fresh(stage.notebook, output, parameters, run_dir)
+        else:
+            kernel.execute_notebook(stage.notebook, output, parameters=parameters, cwd=run_dir)
     except PapermillExecutionError as exc:
         status, message = "failed", f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})"
     except Exception as exc:  # a kernel that dies or does not start: record, go on
         status, message = "failed", f"{type(exc).__name__}: {exc}"
     seconds = time.perf_counter() - started
-    compute = 0.0
-    if output.exists():
-        nb = nbformat.read(output, as_version=4)
-        compute = sum(
-            (c.metadata.get("papermill", {}).get("duration") or 0.0)
-            for c in nb.cells
-            if c.cell_type == "code"
-        )
-    return StageOutcome(stage, status, message, seconds, compute)
+    kernel_started = kernel is None or kernel.starts > starts
+    return StageOutcome(stage, status, message, seconds, _cell_seconds(output), kernel_started)
+
+
+def _execute_fresh(notebook: Path, output: Path, parameters: dict[str, str], cwd: Path) -> None:
+    """papermill's own way: a new kernel for this notebook alone."""
+    import papermill
+
+    papermill.execute_notebook(
+        str(notebook),
+        str(output),
+        parameters=parameters,
+        kernel_name="python3",
+        language="python",
+        kernel_manager_class=CrmkitKernelManager,
+        progress_bar=False,
+        cwd=str(cwd),
+        execution_timeout=CELL_TIMEOUT_SECONDS,
+    )
+
+
+def _cell_seconds(executed: Path) -> float:
+    """The sum of papermill's per-cell durations in an executed notebook (0 when absent)."""
+    if not executed.exists():
+        return 0.0
+    nb = nbformat.read(executed, as_version=4)
+    return sum(
+        (c.metadata.get("papermill", {}).get("duration") or 0.0)
+        for c in nb.cells
+        if c.cell_type == "code"
+    )
 
 
 def run_assessment(
@@ -157,6 +201,7 @@ def run_assessment(
     jobs: int | None = None,
     progress: bool = True,
     notebooks: Path | None = None,
+    warm_kernels: bool = True,
 ) -> RunResult:
     """Run one client's whole assessment and write its report folder.
 
@@ -174,6 +219,14 @@ def run_assessment(
         Show a progress bar on standard error.
     notebooks : Path, optional
         The folder of stage notebooks (default: crmkit's own).
+    warm_kernels : bool
+        True (the default): each of the ``jobs`` workers starts one kernel and executes all
+        its stages on it, resetting the kernel's state between them (namespace, figures,
+        matplotlib and pandas options, warning filters, working directory; see
+        :mod:`crmkit.engine`). False: papermill starts a fresh kernel for every stage,
+        slower by a kernel start and the imports per stage, but nothing can carry over
+        from one stage to the next; use it to debug a stage
+        (``crmkit run --fresh-kernels``).
 
     Returns
     -------
@@ -205,11 +258,15 @@ def run_assessment(
         logger.info("validation: %s", report.summary().replace("\n", "\n    "))
         write_run_inputs(tmp, client_dir, report)
         stages = discover_stages(notebooks)
-        outcomes = _run_stages(stages, set(report.tables), tmp, client_dir, jobs, progress, logger)
-        results = _write_report(tmp, assessment, run_id, outcomes, report, run_started, logger)
+        outcomes = _run_stages(
+            stages, set(report.tables), tmp, client_dir, jobs, progress, logger, warm_kernels
+        )
+        results = _write_report(
+            tmp, assessment, run_id, outcomes, report, run_started, logger, warm_kernels
+        )
         logger.removeHandler(handler)
         handler.close()
-        for scratch in ("tables", "results"):  # the cache holds client data: not part of the report
+        for scratch in ("tables", "results", "cache"):  # the cache holds client data: not part of the report
             shutil.rmtree(tmp / scratch, ignore_errors=True)
         final = parent / run_id
         tmp.rename(final)
@@ -239,43 +296,118 @@ def _run_stages(
     jobs: int | None,
     progress: bool,
     logger: logging.Logger,
+    warm_kernels: bool = True,
 ) -> list[StageOutcome]:
+    """Skip the stages whose tables are absent; execute the others on ``jobs`` workers."""
     from tqdm.auto import tqdm
 
     outcomes: dict[str, StageOutcome] = {}
-    ready = []
+    todo: queue.SimpleQueue[Stage] = queue.SimpleQueue()
     for stage in stages:
         reason = missing_tables(stage, present)
         if reason:
             outcomes[stage.name] = StageOutcome(stage, "skipped", reason)
             logger.info("stage %s skipped: %s", stage.file_stem, reason)
         else:
-            ready.append(stage)
-    workers = max(1, min(jobs or min(os.cpu_count() or 1, 4), len(ready) or 1))
-    bar = tqdm(total=len(ready), desc="stages", unit="stage", disable=not progress, file=sys.stderr)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_execute_stage, s, run_dir, client_dir): s for s in ready}
-
-        def show_running() -> None:
-            running = [futures[f].title for f in futures if f.running()]
-            bar.set_postfix_str(("running: " + ", ".join(running)) if running else "")
-
-        show_running()
-        for future in as_completed(futures):
-            outcome = future.result()
-            outcomes[outcome.stage.name] = outcome
-            bar.update()
-            show_running()
-            logger.info(
-                "stage %s %s in %.1f s (cells %.1f s)%s",
-                outcome.stage.file_stem,
-                outcome.status,
-                outcome.seconds,
-                outcome.compute_seconds,
-                f": {outcome.message}" if outcome.message else "",
-            )
+            todo.put(stage)
+    ready = todo.qsize()
+    workers = max(1, min(jobs or min(os.cpu_count() or 1, 4), ready or 1))
+    kernels = [_warm_kernel() if warm_kernels else None for _ in range(workers)]
+    logger.info(
+        "%d stage(s) on %d worker(s), %s",
+        ready,
+        workers,
+        "one warm kernel each" if warm_kernels else "a fresh kernel per stage",
+    )
+    bar = tqdm(total=ready, desc="stages", unit="stage", disable=not progress, file=sys.stderr)
+    events: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+    stop = threading.Event()
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crmkit-stage") as pool:
+        futures = [
+            pool.submit(_stage_worker, todo, events, stop, kernel, run_dir, client_dir)
+            for kernel in kernels
+        ]
+        try:
+            _collect(events, workers, outcomes, bar, logger)
+        except BaseException:  # Ctrl-C or a bug: stop the kernels, take no further stage
+            stop.set()
+            for kernel in kernels:
+                if kernel is not None:
+                    kernel.kill()
+            raise
+        for future in futures:
+            future.result()  # a worker's own failure (a bug) surfaces here
     bar.close()
     return [outcomes[s.name] for s in stages]
+
+
+def _warm_kernel() -> WarmKernel:
+    return WarmKernel(CrmkitKernelManager, preload=_KERNEL_PRELOAD)
+
+
+def _stage_worker(
+    todo: queue.SimpleQueue[Stage],
+    events: queue.SimpleQueue[tuple[str, Any]],
+    stop: threading.Event,
+    kernel: WarmKernel | None,
+    run_dir: Path,
+    client_dir: Path,
+) -> None:
+    """Execute stages from ``todo`` until it is empty, all on ``kernel`` when there is one.
+
+    Reports ``("start", stage)`` and ``("done", outcome)`` on ``events``, and
+    ``("exit", None)`` when it stops, whatever the reason.
+    """
+    try:
+        while not stop.is_set():
+            try:
+                stage = todo.get_nowait()
+            except queue.Empty:
+                break
+            events.put(("start", stage))
+            events.put(("done", _execute_stage(stage, run_dir, client_dir, kernel)))
+    finally:
+        try:
+            if kernel is not None:
+                kernel.shutdown()
+        finally:
+            events.put(("exit", None))
+
+
+def _collect(
+    events: queue.SimpleQueue[tuple[str, Any]],
+    workers: int,
+    outcomes: dict[str, StageOutcome],
+    bar: Any,
+    logger: logging.Logger,
+) -> None:
+    """Record the workers' outcomes and show progress until every worker has stopped."""
+    running: dict[str, str] = {}
+    while workers:
+        kind, item = events.get()
+        if kind == "exit":
+            workers -= 1
+            continue
+        if kind == "start":
+            running[item.name] = item.title
+        else:
+            running.pop(item.stage.name, None)
+            outcomes[item.stage.name] = item
+            bar.update()
+            _log_outcome(logger, item)
+        bar.set_postfix_str(("running: " + ", ".join(running.values())) if running else "")
+
+
+def _log_outcome(logger: logging.Logger, outcome: StageOutcome) -> None:
+    logger.info(
+        "stage %s %s in %.1f s (cells %.1f s%s)%s",
+        outcome.stage.file_stem,
+        outcome.status,
+        outcome.seconds,
+        outcome.compute_seconds,
+        ", kernel started" if outcome.kernel_started else "",
+        f": {outcome.message}" if outcome.message else "",
+    )
 
 
 def _write_report(
@@ -286,6 +418,7 @@ def _write_report(
     report,
     run_started: float,
     logger: logging.Logger,
+    warm_kernels: bool = True,
 ) -> dict[str, Any]:
     generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
     run_label = render.format_run_label(generated.isoformat())
@@ -332,6 +465,8 @@ def _write_report(
             "wall_seconds": round(wall, 2),
             "stage_seconds": round(sum(o.seconds for o in outcomes), 2),
             "compute_seconds": round(sum(o.compute_seconds for o in outcomes), 2),
+            "warm_kernels": warm_kernels,
+            "kernels_started": sum(o.kernel_started for o in outcomes),
         },
     }
     stage_files = [stage_results_path(run_dir, o.stage.name) for o in outcomes]

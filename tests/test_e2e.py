@@ -52,7 +52,8 @@ def test_report_folder_has_the_contract_files(demo_run):
         assert any(c.get("outputs") for c in executed.cells if c.cell_type == "code")
     assert (report_dir / "results.json").is_file()
     assert (report_dir / "run.log").read_text().count("stage ") >= len(stems)
-    assert not (report_dir / "tables").exists()  # the data cache is not part of the report
+    for scratch in ("tables", "results", "cache"):  # caches of client data are not part of the report
+        assert not (report_dir / scratch).exists(), scratch
     assert not list(report_dir.parent.glob(".*.partial"))
 
 
