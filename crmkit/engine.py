@@ -62,7 +62,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from crmkit.exceptions import CrmkitError
+from crmkit.exceptions import KernelError
 
 if TYPE_CHECKING:  # pragma: no cover
     from jupyter_client.manager import KernelManager
@@ -86,10 +86,6 @@ STARTUP_TIMEOUT_SECONDS = 60
 RESET_MAGIC = "crmkit_reset"
 
 _log = logging.getLogger(__name__)
-
-
-class KernelError(CrmkitError):
-    """A warm kernel could not be prepared or reset for a notebook; it is not reused."""
 
 
 # --------------------------------------------------------------------------- inside the kernel

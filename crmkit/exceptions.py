@@ -6,7 +6,8 @@
     ├── ParamsError              params.yaml is missing, unreadable or invalid
     ├── InputError               the client's data breaks a rule (file, column, rows, rule)
     ├── ValidationFailed         validation found fatal problems; carries all of them
-    └── StageError               a stage notebook failed (stage, cell, message)
+    ├── StageError               a stage notebook failed (stage, cell, message)
+    └── KernelError              a warm kernel could not be prepared or reset (not reused)
 
 A command-line user sees ``str(error)``: one clear message, never a traceback.
 """
@@ -19,7 +20,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from crmkit.validation import Problem
 
-__all__ = ["CrmkitError", "InputError", "ParamsError", "StageError", "ValidationFailed"]
+__all__ = [
+    "CrmkitError",
+    "InputError",
+    "KernelError",
+    "ParamsError",
+    "StageError",
+    "ValidationFailed",
+]
 
 
 class CrmkitError(Exception):
@@ -90,3 +98,7 @@ class StageError(CrmkitError):
         self.message = message
         where = f" (cell {cell})" if cell is not None else ""
         super().__init__(f"stage {stage} failed{where}: {message}")
+
+
+class KernelError(CrmkitError):
+    """A warm kernel could not be prepared or reset for a notebook; it is not reused."""
