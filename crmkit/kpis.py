@@ -145,10 +145,10 @@ __all__ = [
 
 Tables = Mapping[str, pd.DataFrame]
 
-KINDS = ("mean", "median", "proportion", "rate", "paired", "series")
+KINDS = ("mean", "median", "proportion", "rate", "paired", "series", "nps")
 DIRECTIONS = ("higher", "lower")
 PERSPECTIVES = ("financial", "customer", "internal_process", "learning_and_growth")
-AREAS = ("sales", "service", "adoption", "marketing")
+AREAS = ("sales", "service", "adoption", "marketing", "satisfaction", "loyalty", "value")
 AGGREGATES = ("sum", "mean")
 
 #: Quantile of observed durations that sets the maturity horizon (see "Censoring").
@@ -242,8 +242,15 @@ class KPI:
         Its unit of observation for testing ("order", "ticket", "user-month", "month", …).
     definition : str
         The formula in plain words, shown in the report.
-    observe : callable
-        ``observe(tables, window, *, exclude) -> observations`` (see the module docstring).
+    observe : callable or None
+        ``observe(tables, window, *, exclude) -> observations`` (see the module docstring);
+        None for a KPI measured by ``compare``.
+    compare : callable or None
+        ``compare(tables, assessment, *, alpha, seed) -> one-row DataFrame`` with the columns
+        of :data:`crmkit.impact.CHANGE_COLUMNS`: for KPIs whose before/after comparison needs
+        both windows at once (churn follows customers across them) or lives in a domain
+        module (:mod:`crmkit.survey`, :mod:`crmkit.customers`). The catalog still defines
+        the KPI; the module computes it.
     columns : tuple of (table, column)
         Optional columns of those tables it also needs.
     aggregate : {'sum', 'mean'} or None
@@ -262,10 +269,11 @@ class KPI:
     kind: str
     observation: str
     definition: str
-    observe: Callable[..., Any] = field(repr=False, compare=False)
+    observe: Callable[..., Any] | None = field(repr=False, compare=False)
     columns: tuple[tuple[str, str], ...] = ()
     aggregate: str | None = None
     notes: str = ""
+    compare: Callable[..., pd.DataFrame] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for attr, allowed in (
@@ -278,6 +286,8 @@ class KPI:
                 raise ValueError(f"KPI {self.name}: {attr} must be one of {allowed}")
         if (self.kind == "series") != (self.aggregate in AGGREGATES):
             raise ValueError(f"KPI {self.name}: a series needs aggregate sum or mean, others none")
+        if (self.observe is None) == (self.compare is None):
+            raise ValueError(f"KPI {self.name}: give exactly one of observe and compare")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -939,6 +949,78 @@ def _campaign_ratio(numerator: str, denominator: str) -> Callable[..., Rate]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Customer KPIs measured by their domain modules (both windows at once)
+# ---------------------------------------------------------------------------------------------
+
+
+def _row_of(rows: pd.DataFrame, name: str) -> pd.DataFrame:
+    from crmkit.impact import CHANGE_COLUMNS
+
+    return rows.loc[rows["kpi"] == name, list(CHANGE_COLUMNS)].reset_index(drop=True)
+
+
+def _survey_kpi(name: str) -> Callable[..., pd.DataFrame]:
+    def compare(tables: Tables, assessment: Assessment, *, alpha: float, seed: int) -> pd.DataFrame:
+        from crmkit import survey
+
+        rows = survey.survey_changes(
+            tables["surveys"], assessment, customers=tables.get("customers"), alpha=alpha, seed=seed
+        )
+        return _row_of(rows, name)
+
+    return compare
+
+
+def _loyalty_kpi(name: str) -> Callable[..., pd.DataFrame]:
+    def compare(tables: Tables, assessment: Assessment, *, alpha: float, seed: int) -> pd.DataFrame:
+        from crmkit import customers
+
+        rows = customers.compare_loyalty(
+            tables["orders"], assessment, customers=tables.get("customers"), alpha=alpha, seed=seed
+        )
+        return _row_of(rows, name)
+
+    return compare
+
+
+def _compare_churn(
+    tables: Tables, assessment: Assessment, *, alpha: float, seed: int
+) -> pd.DataFrame:
+    from crmkit import customers
+
+    return customers.compare_churn(
+        tables["customers"], assessment, orders=tables.get("orders"), alpha=alpha
+    )
+
+
+def _compare_average_clv(
+    tables: Tables, assessment: Assessment, *, alpha: float, seed: int
+) -> pd.DataFrame:
+    """Simple CLV per buying customer in each window, compared as a mean.
+
+    A customer's CLV = gross margin × their spend in the window (a year) × r / (1 + d − r),
+    with r the window's retention (1 − annual churn probability) and d the discount rate
+    (:func:`crmkit.clv.simple_clv`). The retention of each window is taken as known: the
+    interval reflects the spread of customers' spend, not the uncertainty of r.
+    """
+    from crmkit import clv, customers, impact
+
+    churn = customers.churn_rates(tables["customers"], assessment, orders=tables.get("orders"))
+    f = assessment.finance
+    values = []
+    for window, retention in zip(
+        (assessment.before, assessment.after), churn["retention"].to_numpy(), strict=True
+    ):
+        orders = _rows_in(tables, "orders", "order_date", window, assessment.control)
+        spend = orders.groupby("customer_id", sort=False)["amount"].sum()
+        years = ((window.end - window.start).days + 1) / _DAYS_PER_YEAR
+        margin = f.gross_margin * spend.to_numpy(dtype=float) / years
+        multiple = clv.simple_clv(1.0, float(retention), discount_rate=f.discount_rate)
+        values.append(pd.Series(margin * multiple, dtype="float64"))
+    return impact.compare_means(*values, alpha=alpha, seed=seed)
+
+
+# ---------------------------------------------------------------------------------------------
 # The catalog
 # ---------------------------------------------------------------------------------------------
 
@@ -1379,6 +1461,131 @@ CATALOG: tuple[KPI, ...] = (
         columns=(("campaigns", "revenue"),),
         notes=_CAMPAIGNS + " Attributed revenue, not margin; 1.5 means 150 %.",
     ),
+    # --- satisfaction (surveys) -----------------------------------------------------------
+    KPI(
+        "nps",
+        "Net Promoter Score",
+        "points (−100–100)",
+        "higher",
+        "customer",
+        "satisfaction",
+        ("surveys",),
+        "nps",
+        "survey response",
+        "% promoters (9–10) − % detractors (0–6) of the 0–10 answers",
+        None,
+        columns=(("surveys", "nps"),),
+        notes="Responses of customers of the CRM units (through customers when the survey "
+        "has no region). Compared with a z-test on the difference of two NPS values.",
+        compare=_survey_kpi("nps"),
+    ),
+    KPI(
+        "csat_top2_share",
+        "CSAT top-2-box share",
+        "share",
+        "higher",
+        "customer",
+        "satisfaction",
+        ("surveys",),
+        "proportion",
+        "survey response",
+        "answers of 4 or 5 / all CSAT answers (1–5 scale)",
+        None,
+        columns=(("surveys", "csat"),),
+        compare=_survey_kpi("csat_top2_share"),
+    ),
+    KPI(
+        "ces",
+        "Customer Effort Score",
+        "score (1–7)",
+        "higher",
+        "customer",
+        "satisfaction",
+        ("surveys",),
+        "mean",
+        "survey response",
+        "mean CES answer (1–7, agreement that the company made it easy)",
+        None,
+        columns=(("surveys", "ces"),),
+        compare=_survey_kpi("ces"),
+    ),
+    # --- loyalty and retention (customers, orders) -------------------------------------------
+    KPI(
+        "churn_rate_annual",
+        "Annual churn rate",
+        "share",
+        "lower",
+        "customer",
+        "loyalty",
+        ("customers",),
+        "rate",
+        "customer-year",
+        "1 − exp(−churned customers / customer-years at risk); retention = 1 − churn",
+        None,
+        notes="Churn from churned_date where the customers table has it, else from inactivity "
+        "(no order for 180 days). Retention is this KPI's complement, not a second KPI.",
+        compare=_compare_churn,
+    ),
+    KPI(
+        "repeat_purchase_rate",
+        "Repeat-purchase rate",
+        "share",
+        "higher",
+        "customer",
+        "loyalty",
+        ("orders",),
+        "proportion",
+        "buying customer",
+        "buying customers with 2 or more orders in the window / buying customers",
+        None,
+        compare=_loyalty_kpi("repeat_purchase_rate"),
+    ),
+    KPI(
+        "purchase_interval_days",
+        "Days between purchases (median)",
+        "days",
+        "lower",
+        "customer",
+        "loyalty",
+        ("orders",),
+        "median",
+        "repeat customer",
+        "median over customers of each one's median days between consecutive orders",
+        None,
+        compare=_loyalty_kpi("purchase_interval_days"),
+    ),
+    KPI(
+        "spend_per_customer",
+        "Spend per buying customer",
+        "currency",
+        "higher",
+        "financial",
+        "loyalty",
+        ("orders",),
+        "mean",
+        "buying customer",
+        "revenue in the window / buying customers",
+        None,
+        compare=_loyalty_kpi("spend_per_customer"),
+    ),
+    # --- customer value ------------------------------------------------------------------
+    KPI(
+        "average_clv",
+        "Average customer lifetime value",
+        "currency",
+        "higher",
+        "financial",
+        "value",
+        ("orders", "customers"),
+        "mean",
+        "buying customer",
+        "mean over buying customers of gross margin × yearly spend × r / (1 + d − r), "
+        "r = retention, d = discount rate",
+        None,
+        notes="Simple margin × retention formula (crmkit.clv.simple_clv); the probabilistic "
+        "BG/NBD and Gamma–Gamma values are in the customer-value stage.",
+        compare=_compare_average_clv,
+    ),
 )
 
 _BY_NAME: Mapping[str, KPI] = {k.name: k for k in CATALOG}
@@ -1629,6 +1836,8 @@ def observe_windows(
         if reason is not None:
             out[kpi.name] = reason
             continue
+        if kpi.observe is None:
+            continue  # measured by its compare function, not by observations per window
         out[kpi.name] = tuple(
             kpi.observe(tables, window, exclude=assessment.control)
             for window in (assessment.before, assessment.after)
