@@ -91,6 +91,10 @@ class Finance:
     deal_hours_per_day : float
         Sales-rep hours a won deal takes per day of its sales cycle (for time saved by a
         shorter cycle).
+    flexibility : float or None
+        Present value of the future options the platform opens (new channels, analytics),
+        in the client's currency, as the client estimates it; reported beside the NPV, never
+        in it.
     """
 
     discount_rate: float = 0.10
@@ -100,6 +104,7 @@ class Finance:
     hourly_cost: float | None = None
     handling_share: float = 0.10
     deal_hours_per_day: float = 0.25
+    flexibility: float | None = None
 
 
 @dataclass(frozen=True)
@@ -220,8 +225,14 @@ _SECTION_KEYS = {
     "control": {"column", "values"},
     "stats": {"alpha", "correction", "seed"},
     "finance": {
-        "discount_rate", "horizon_years", "roi_convention", "gross_margin", "hourly_cost",
-        "handling_share", "deal_hours_per_day",
+        "discount_rate",
+        "horizon_years",
+        "roi_convention",
+        "gross_margin",
+        "hourly_cost",
+        "handling_share",
+        "deal_hours_per_day",
+        "flexibility",
     },
     "scope": {"description", "included", "excluded"},
     "scorecard": {"targets", "weights"},
@@ -421,6 +432,9 @@ def parse_params(raw: Mapping[str, Any], *, source: str = "params.yaml") -> Asse
         deal_hours_per_day=c.number(
             f.get("deal_hours_per_day", 0.25), "finance.deal_hours_per_day", 0, 24
         ),
+        flexibility=None
+        if f.get("flexibility") is None
+        else c.number(f["flexibility"], "finance.flexibility", 0, 1e15),
     )
 
     columns: dict[str, dict[str, str]] = {}

@@ -30,6 +30,7 @@ __all__ = [
     "Appraisal",
     "appraise",
     "benefits_table",
+    "breakdown_table",
     "claims_table",
     "figures_table",
     "revenue_effect",
@@ -198,7 +199,11 @@ def appraise(
     declared = measured = declared_sim = measured_sim = None
     if declared_table is not None and len(declared_table):
         declared = finance.investment_summary(
-            costs, declared_table, roi_convention=f.roi_convention, **common
+            costs,
+            declared_table,
+            roi_convention=f.roi_convention,
+            flexibility=f.flexibility,
+            **common,
         )
         declared_sim = finance.monte_carlo(
             costs,
@@ -210,7 +215,11 @@ def appraise(
         )
     if len(measured_table):
         measured = finance.investment_summary(
-            measured_costs, measured_table, roi_convention=f.roi_convention, **common
+            measured_costs,
+            measured_table,
+            roi_convention=f.roi_convention,
+            flexibility=f.flexibility,
+            **common,
         )
         measured_sim = finance.monte_carlo(
             measured_costs,
@@ -274,6 +283,7 @@ def figures_table(appraisal: Appraisal, *, currency: str = "") -> pd.DataFrame:
             "–"
             if sim is None
             else f"{_money_text(sim.npv_p5, currency)} to {_money_text(sim.npv_p95, currency)}",
+            "–" if s.flexibility is None else _money_text(s.flexibility, currency),
         ]
 
     figures = [
@@ -287,6 +297,7 @@ def figures_table(appraisal: Appraisal, *, currency: str = "") -> pd.DataFrame:
         "Discounted payback (months)",
         "Chance that NPV > 0 (simulation)",
         "NPV, 5th to 95th percentile (simulation)",
+        "Flexibility: future options (beside NPV, not in it)",
     ]
     table = {"Figure": figures}
     if appraisal.declared is not None:
@@ -342,5 +353,21 @@ def claims_table(claims: pd.DataFrame, *, currency: str = "") -> pd.DataFrame:
                 lambda v: "–" if pd.isna(v) else format_percent(v, 0)
             ),
             "Reading": claims["reading"],
+        }
+    )
+
+
+def breakdown_table(breakdown: pd.DataFrame, by: str, *, currency: str = "") -> pd.DataFrame:
+    """A cost breakdown (:func:`crmkit.finance.cost_breakdown`) as a reader sees it."""
+    from crmkit.formats import format_percent
+
+    names = {"phase": "Lifecycle phase", "category": "Category", "economic_use": "Economic use"}
+    return pd.DataFrame(
+        {
+            names.get(by, by): breakdown[by].astype(str).str.replace("_", " "),
+            f"Cost over the horizon ({currency})": breakdown["amount"].map("{:,.0f}".format),
+            "Share of cost": breakdown["share"].map(format_percent),
+            f"Present value ({currency})": breakdown["present_value"].map("{:,.0f}".format),
+            "Share of present value": breakdown["pv_share"].map(format_percent),
         }
     )

@@ -229,3 +229,27 @@ def test_revenue_effect_prefers_the_control_group(demo):
     effect, source = valuation.revenue_effect(None, series)
     assert effect[0] == series.row["change_pct"].iloc[0] and source.startswith("interrupted")
     assert valuation.revenue_effect(None, None) == (None, "")
+
+
+def test_flexibility_is_reported_beside_the_npv_never_in_it(demo):
+    tables, assessment, results, control, series = demo
+    base = valuation.appraise(tables, assessment, results, control=control, series=series, simulations=200)
+    finance_params = dataclasses.replace(assessment.finance, flexibility=1_000_000.0)
+    flexible = dataclasses.replace(assessment, finance=finance_params)
+    with_options = valuation.appraise(tables, flexible, results, control=control, series=series, simulations=200)
+    assert with_options.summary.npv == base.summary.npv
+    assert with_options.to_results()["flexibility"] == 1_000_000.0
+    figures = valuation.figures_table(with_options, currency="CNY").set_index("Figure")
+    row = figures.loc["Flexibility: future options (beside NPV, not in it)"]
+    assert row["Declared benefits, risk-adjusted"] == "CNY 1,000,000"
+
+
+def test_breakdown_table_reads_as_a_reader_expects():
+    breakdown = pd.DataFrame(
+        {"economic_use": ["licences", "internal_staff"], "amount": [1500.0, 500.0],
+         "share": [0.75, 0.25], "present_value": [1400.0, 450.0], "pv_share": [0.7568, 0.2432]}
+    )  # fmt: skip
+    table = valuation.breakdown_table(breakdown, "economic_use", currency="CNY")
+    assert table.columns[0] == "Economic use" and table.iloc[1, 0] == "internal staff"
+    assert table.loc[0, "Cost over the horizon (CNY)"] == "1,500"
+    assert table.loc[0, "Share of cost"] == "75.0 %"
