@@ -33,7 +33,7 @@ def _fingerprint() -> str:
 
 def ensure_environment() -> None:
     """Create the virtual environment and install crmkit, unless already up to date."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 (kit.py runs under any python3)
         sys.exit(f"crmkit needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     if STAMP.exists() and STAMP.read_text() == _fingerprint() and PYTHON.exists():
         return
@@ -42,7 +42,16 @@ def ensure_environment() -> None:
         venv.EnvBuilder(with_pip=True).create(VENV)
     print("Installing crmkit and its dependencies (about a minute, once) ...", flush=True)
     subprocess.run(
-        [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", f"{ROOT}[test]"],
+        [
+            str(PYTHON),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-e",
+            f"{ROOT}[test]",
+        ],
         check=True,
     )
     subprocess.run(

@@ -73,7 +73,9 @@ def measure(command: list[str]) -> tuple[float, int, str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--jobs", type=int, default=None)
     args = parser.parse_args()
@@ -96,11 +98,15 @@ def main() -> None:
     print("|---|---:|---:|")
     print(f"| generate the demo client | {gen_s:.1f} | {gen_mem / mib:,.0f} |")
     print(f"| `crmkit validate` | {val_s:.1f} | {val_mem / mib:,.0f} |")
-    print(f"| `crmkit run` (validate, cache, stages, render) | {run_s:.1f} | {run_mem / mib:,.0f} |")
+    print(
+        f"| `crmkit run` (validate, cache, stages, render) | {run_s:.1f} | {run_mem / mib:,.0f} |"
+    )
     print("\n| stage | wall time incl. kernel start (s) | time in cells (s) |")
     print("|---|---:|---:|")
     for stage in stages.values():
-        print(f"| {stage['number']} {stage['title']} | {stage['seconds']:.1f} | {stage['compute_seconds']:.1f} |")
+        print(
+            f"| {stage['number']} {stage['title']} | {stage['seconds']:.1f} | {stage['compute_seconds']:.1f} |"
+        )
     run = results["run"]
     print(
         f"\nrun: {run_s:.1f} s in all; stages {run['stage_seconds']:.1f} s of wall time (in parallel), "

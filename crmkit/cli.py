@@ -19,7 +19,9 @@ def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            raise click.BadParameter(f"{pair!r}: expected KEY=VALUE, e.g. stats.alpha=0.01", param_hint="--set")
+            raise click.BadParameter(
+                f"{pair!r}: expected KEY=VALUE, e.g. stats.alpha=0.01", param_hint="--set"
+            )
         result[key.strip()] = value.strip()
     return result
 
@@ -45,7 +47,9 @@ def main() -> None:
 
 @main.command()
 @click.argument("name")
-@click.option("--root", default="clients", show_default=True, help="Folder that holds client folders.")
+@click.option(
+    "--root", default="clients", show_default=True, help="Folder that holds client folders."
+)
 @click.option("--client", "display", default=None, help="The client's name as reports show it.")
 def init(name: str, root: str, display: str | None) -> None:
     """Create the client folder ROOT/NAME: a commented params.yaml and template tables."""
@@ -55,7 +59,9 @@ def init(name: str, root: str, display: str | None) -> None:
         folder = init_client(name, root=root, client=display)
     except CrmkitError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Created {folder}: edit {folder / 'params.yaml'} and replace the files in {folder / 'data'}.")
+    click.echo(
+        f"Created {folder}: edit {folder / 'params.yaml'} and replace the files in {folder / 'data'}."
+    )
     click.echo(f"Then check it with: crmkit validate {folder}")
 
 
@@ -80,14 +86,22 @@ _fresh_kernels_option = click.option(
 
 
 def _run_and_report(
-    client_dir: Path, output: Path, settings: tuple[str, ...], jobs: int | None, fresh_kernels: bool = False
+    client_dir: Path,
+    output: Path,
+    settings: tuple[str, ...],
+    jobs: int | None,
+    fresh_kernels: bool = False,
 ) -> None:
     from crmkit.runner import run_assessment
 
     started = time.perf_counter()
     try:
         result = run_assessment(
-            client_dir, output_root=output, overrides=_overrides(settings), jobs=jobs, warm_kernels=not fresh_kernels
+            client_dir,
+            output_root=output,
+            overrides=_overrides(settings),
+            jobs=jobs,
+            warm_kernels=not fresh_kernels,
         )
     except ValidationFailed as exc:
         click.echo(str(exc), err=True)
@@ -97,7 +111,9 @@ def _run_and_report(
         raise click.ClickException(str(exc)) from None
     for outcome in result.outcomes:
         if outcome.status != "ok":
-            click.echo(f"  {outcome.stage.file_stem}: {outcome.status}: {outcome.message}", err=True)
+            click.echo(
+                f"  {outcome.stage.file_stem}: {outcome.status}: {outcome.message}", err=True
+            )
     click.echo(f"Report written in {time.perf_counter() - started:.0f} s:")
     click.echo(str(result.index_html))
     sys.exit(0 if result.ok else 1)
@@ -106,13 +122,23 @@ def _run_and_report(
 @main.command()
 @click.argument("client_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
-    "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"), show_default=True,
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports"),
+    show_default=True,
     help="Reports go to OUTPUT/<client folder>/<run id>/.",
 )
-@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Stages run at once (default: cores, at most 4).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Stages run at once (default: cores, at most 4).",
+)
 @_set_option
 @_fresh_kernels_option
-def run(client_dir: Path, output: Path, jobs: int | None, settings: tuple[str, ...], fresh_kernels: bool) -> None:
+def run(
+    client_dir: Path, output: Path, jobs: int | None, settings: tuple[str, ...], fresh_kernels: bool
+) -> None:
     """Run the whole assessment of CLIENT_DIR and write its report folder.
 
     Prints the path of the report's index.html. Exits 1 when validation fails (nothing is
@@ -125,18 +151,30 @@ def run(client_dir: Path, output: Path, jobs: int | None, settings: tuple[str, .
 
 @main.command()
 @click.option(
-    "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"), show_default=True,
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports"),
+    show_default=True,
     help="Reports go to OUTPUT/demo/<run id>/.",
 )
 @click.option(
-    "--scale", type=click.FloatRange(min=0.01, max=20), default=1.0, show_default=True,
+    "--scale",
+    type=click.FloatRange(min=0.01, max=20),
+    default=1.0,
+    show_default=True,
     help="Size of the demo client: 1 ≈ 20,000 customers and 200,000 orders; 5 ≈ 1,000,000 orders.",
 )
-@click.option("--client-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where to write the demo client (default: data/demo in the project).")
+@click.option(
+    "--client-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the demo client (default: data/demo in the project).",
+)
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Stages run at once.")
 @_fresh_kernels_option
-def demo(output: Path, scale: float, client_dir: Path | None, jobs: int | None, fresh_kernels: bool) -> None:
+def demo(
+    output: Path, scale: float, client_dir: Path | None, jobs: int | None, fresh_kernels: bool
+) -> None:
     """Generate the synthetic demo client (if needed) and run its assessment."""
     from crmkit.context import demo_client_dir
     from crmkit.synth import ensure_demo_client

@@ -203,7 +203,10 @@ def coverage_title(inventory: pd.DataFrame) -> str:
     if len(both) == len(dated):
         return title
     lacking = dated[(dated["rows_before"] == 0) | (dated["rows_after"] == 0)]
-    parts = [f"{r.table} lacks the {'before' if r.rows_before == 0 else 'after'} window" for r in lacking.itertuples()]
+    parts = [
+        f"{r.table} lacks the {'before' if r.rows_before == 0 else 'after'} window"
+        for r in lacking.itertuples()
+    ]
     return title + "; " + ", ".join(parts)
 
 

@@ -266,7 +266,11 @@ def run_assessment(
         )
         logger.removeHandler(handler)
         handler.close()
-        for scratch in ("tables", "results", "cache"):  # the cache holds client data: not part of the report
+        for scratch in (
+            "tables",
+            "results",
+            "cache",
+        ):  # the cache holds client data: not part of the report
             shutil.rmtree(tmp / scratch, ignore_errors=True)
         final = parent / run_id
         tmp.rename(final)

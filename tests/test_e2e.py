@@ -29,7 +29,15 @@ def demo_run(tmp_path_factory) -> tuple[Path, str]:
     base = tmp_path_factory.mktemp("demo")
     result = CliRunner().invoke(
         main,
-        ["demo", "--scale", "0.05", "--client-dir", str(base / "demo"), "--output", str(base / "reports")],
+        [
+            "demo",
+            "--scale",
+            "0.05",
+            "--client-dir",
+            str(base / "demo"),
+            "--output",
+            str(base / "reports"),
+        ],
     )
     assert result.exit_code == 0, result.output
     index = Path(result.output.strip().splitlines()[-1])
@@ -52,7 +60,11 @@ def test_report_folder_has_the_contract_files(demo_run):
         assert any(c.get("outputs") for c in executed.cells if c.cell_type == "code")
     assert (report_dir / "results.json").is_file()
     assert (report_dir / "run.log").read_text().count("stage ") >= len(stems)
-    for scratch in ("tables", "results", "cache"):  # caches of client data are not part of the report
+    for scratch in (
+        "tables",
+        "results",
+        "cache",
+    ):  # caches of client data are not part of the report
         assert not (report_dir / scratch).exists(), scratch
     assert not list(report_dir.parent.glob(".*.partial"))
 
@@ -94,7 +106,12 @@ def test_results_json_follows_the_contract(demo_run):
     for name, entry in kpis.items():
         assert {"before", "after", "change", "change_pct", "test", "p_value", "p_adjusted", "ci_low",
                 "ci_high", "effect_size", "n_before", "n_after", "verdict"} <= set(entry), name  # fmt: skip
-        assert entry["verdict"] in {"improved", "worsened", "no detectable change", "insufficient data"}
+        assert entry["verdict"] in {
+            "improved",
+            "worsened",
+            "no detectable change",
+            "insufficient data",
+        }
     assert {"time_series", "difference_in_differences"} <= set(results["impact"])
 
 
@@ -126,7 +143,11 @@ def _notebook(path: Path, title: str, source: str, needs: list[str] | None = Non
     nb = new_notebook(
         cells=[new_markdown_cell(f"# {title}"), params, new_code_cell(source)],
         metadata={
-            "kernelspec": {"name": "crmkit", "display_name": "Python (crmkit)", "language": "python"},
+            "kernelspec": {
+                "name": "crmkit",
+                "display_name": "Python (crmkit)",
+                "language": "python",
+            },
             "crmkit": {"title": title, "needs": needs or []},
         },
     )
@@ -148,7 +169,9 @@ def test_failing_stage_is_recorded_and_others_still_run(tiny_client, tmp_path):
               "stage.record('probe', {'rows': len(stage.tables['orders'])})")  # fmt: skip
     _notebook(books / "02_boom.ipynb", "Boom", "raise ValueError('the export has no amounts')")
     _notebook(books / "03_needs_usage.ipynb", "Adoption", "pass", needs=["usage", "nonexistent"])
-    result = run_assessment(tiny_client, output_root=tmp_path / "reports", notebooks=books, progress=False)
+    result = run_assessment(
+        tiny_client, output_root=tmp_path / "reports", notebooks=books, progress=False
+    )
     stages = result.results["stages"]
     assert stages["fine"]["status"] == "ok"
     assert result.results["probe"] == {"rows": 2}  # the template has two example orders
@@ -173,16 +196,22 @@ def test_a_crash_leaves_no_half_written_report(tiny_client, tmp_path, monkeypatc
 
     monkeypatch.setattr(render, "render_index", broken_index)
     with pytest.raises(RuntimeError, match="disk full"):
-        run_assessment(tiny_client, output_root=tmp_path / "reports", notebooks=books, progress=False)
+        run_assessment(
+            tiny_client, output_root=tmp_path / "reports", notebooks=books, progress=False
+        )
     assert list((tmp_path / "reports" / "tiny").iterdir()) == []
 
 
-def test_cli_run_exits_1_when_a_stage_fails_but_writes_the_report(tiny_client, tmp_path, monkeypatch):
+def test_cli_run_exits_1_when_a_stage_fails_but_writes_the_report(
+    tiny_client, tmp_path, monkeypatch
+):
     books = tmp_path / "notebooks"
     books.mkdir()
     _notebook(books / "01_boom.ipynb", "Boom", "1 / 0")
     monkeypatch.setattr("crmkit.stages.notebooks_dir", lambda: books)
-    result = CliRunner().invoke(main, ["run", str(tiny_client), "--output", str(tmp_path / "reports")])
+    result = CliRunner().invoke(
+        main, ["run", str(tiny_client), "--output", str(tmp_path / "reports")]
+    )
     assert result.exit_code == 1
     assert "ZeroDivisionError" in result.output
     assert Path(result.output.strip().splitlines()[-1]).is_file()
@@ -198,16 +227,23 @@ def test_pages_open_offline_in_a_browser(demo_run):
     from playwright.sync_api import sync_playwright
 
     report_dir, _ = demo_run
-    flags = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+    flags = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+    ]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=flags)
         page = browser.new_page()
         outside = []
         page.route(
             "**/*",
-            lambda route: route.continue_()
-            if route.request.url.startswith(("file:", "data:"))
-            else (outside.append(route.request.url), route.abort()),
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith(("file:", "data:"))
+                else (outside.append(route.request.url), route.abort())
+            ),
         )
         for html in sorted(report_dir.glob("*.html")):
             page.goto(html.as_uri())
@@ -216,7 +252,9 @@ def test_pages_open_offline_in_a_browser(demo_run):
                 "Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).length"
             )
             assert broken == 0, html.name
-            assert page.locator("a[href='index.html']").count() >= (0 if html.name == "index.html" else 1)
+            assert page.locator("a[href='index.html']").count() >= (
+                0 if html.name == "index.html" else 1
+            )
             assert len(page.screenshot(full_page=True)) > 10_000
         index = report_dir / "index.html"
         page.goto(index.as_uri())

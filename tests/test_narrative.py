@@ -37,15 +37,25 @@ def test_an_improvement_that_fell_reads_as_fell_and_improvement():
 
 
 def test_a_deterioration():
-    text = describe_change(_row(verdict="worsened", change=1.2, after=5.14, change_pct=0.30, ci_low=1.0, ci_high=1.4))
+    text = describe_change(
+        _row(verdict="worsened", change=1.2, after=5.14, change_pct=0.30, ci_low=1.0, ci_high=1.4)
+    )
     assert "rose from 3.94 hours to 5.14 hours" in text and text.endswith("a deterioration.")
 
 
 def test_no_detectable_change_gives_the_minimum_detectable_effect():
     text = describe_change(
         _row(
-            label="Average order value", unit="currency", before=5118.8, after=5130.1, change=11.3,
-            change_pct=0.0022, ci_low=-40.0, ci_high=62.6, p_adjusted=0.66, mde=72.4,
+            label="Average order value",
+            unit="currency",
+            before=5118.8,
+            after=5130.1,
+            change=11.3,
+            change_pct=0.0022,
+            ci_low=-40.0,
+            ci_high=62.6,
+            p_adjusted=0.66,
+            mde=72.4,
             verdict="no detectable change",
         ),  # fmt: skip
         currency="CNY",
@@ -56,7 +66,9 @@ def test_no_detectable_change_gives_the_minimum_detectable_effect():
 
 
 def test_insufficient_data_says_why():
-    text = describe_change(_row(verdict="insufficient data", note="no usage before go-live", p_adjusted=math.nan))
+    text = describe_change(
+        _row(verdict="insufficient data", note="no usage before go-live", p_adjusted=math.nan)
+    )
     assert text == "First response time could not be compared: no usage before go-live."
 
 

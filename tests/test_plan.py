@@ -23,7 +23,13 @@ def assessment():
             "client": "Acme Ltd",
             "go_live_date": "2025-01-01",
             "objectives": [
-                {"name": "Win more deals", "kpi": "win_rate", "target": 0.25, "deadline": "2025-12-31", "owner": "Sales"},
+                {
+                    "name": "Win more deals",
+                    "kpi": "win_rate",
+                    "target": 0.25,
+                    "deadline": "2025-12-31",
+                    "owner": "Sales",
+                },
                 {"name": "Happier customers", "kpi": "nps"},
             ],
             "team": [{"name": "Ann", "role": "Lead"}],
@@ -40,7 +46,9 @@ def test_objectives_name_what_is_missing(assessment):
 
 
 def test_no_objectives_says_so(assessment):
-    text = plan.objectives_findings(plan.objectives_table(parse_params({"client": "A", "go_live_date": "2025-01-01"})))
+    text = plan.objectives_findings(
+        plan.objectives_table(parse_params({"client": "A", "go_live_date": "2025-01-01"}))
+    )
     assert "No objectives" in text
 
 
@@ -50,11 +58,15 @@ def test_inventory_counts_rows_per_window(assessment):
             "order_id": ["1", "2", "3", "4", "5"],
             # before window is 2024-01-01..2024-12-31, after 2025-01-01..2025-12-31:
             # 2023-12-31 is in neither, 2024-12-31 is the last day before, 2025-12-31 the last day after
-            "order_date": pd.to_datetime(["2023-12-31", "2024-06-01", "2024-12-31", "2025-01-01", "2025-12-31"]),
+            "order_date": pd.to_datetime(
+                ["2023-12-31", "2024-06-01", "2024-12-31", "2025-01-01", "2025-12-31"]
+            ),
         }
     )
     stages = [Stage("03", "sales", "Sales", Path("x"), needs_any=("orders", "opportunities"))]
-    inventory = plan.data_inventory({"orders": orders}, {"orders": "data/orders.csv"}, assessment, stages)
+    inventory = plan.data_inventory(
+        {"orders": orders}, {"orders": "data/orders.csv"}, assessment, stages
+    )
     row = inventory.set_index("table").loc["orders"]
     assert (row["rows"], row["rows_before"], row["rows_after"]) == (5, 2, 2)
     assert row["first_date"] == pd.Timestamp("2023-12-31") and row["stages"] == "Sales"
@@ -64,14 +76,21 @@ def test_inventory_counts_rows_per_window(assessment):
     record = plan.inventory_record(inventory)
     json.dumps(record, allow_nan=False)
     assert record["orders"]["last_date"] == "2025-12-31" and record["tickets"]["first_date"] is None
-    assert plan.inventory_findings(inventory).startswith("The client supplied 1 of 11 tables (5 rows).")
+    assert plan.inventory_findings(inventory).startswith(
+        "The client supplied 1 of 11 tables (5 rows)."
+    )
 
 
 def test_coverage_title_names_one_sided_tables(assessment):
     usage = pd.DataFrame({"user_id": ["u"], "date": pd.to_datetime(["2025-03-01"])})
-    orders = pd.DataFrame({"order_id": ["1", "2"], "order_date": pd.to_datetime(["2024-03-01", "2025-03-01"])})
+    orders = pd.DataFrame(
+        {"order_id": ["1", "2"], "order_date": pd.to_datetime(["2024-03-01", "2025-03-01"])}
+    )
     inventory = plan.data_inventory({"usage": usage, "orders": orders}, {}, assessment)
-    assert plan.coverage_title(inventory) == "1 of 2 dated tables cover both windows; usage lacks the before window"
+    assert (
+        plan.coverage_title(inventory)
+        == "1 of 2 dated tables cover both windows; usage lacks the before window"
+    )
 
 
 def test_readiness_and_missing_tables():
@@ -82,13 +101,20 @@ def test_readiness_and_missing_tables():
     readiness = plan.stage_readiness(stages, ["orders"])
     assert list(readiness["ready"]) == [True, False]
     assert readiness.loc[1, "reason"] == "needs tickets"
-    assert plan.readiness_findings(readiness) == "1 of 2 stages have the data they need. Skipped: 03 Service (needs tickets)."
+    assert (
+        plan.readiness_findings(readiness)
+        == "1 of 2 stages have the data they need. Skipped: 03 Service (needs tickets)."
+    )
     both = Stage("04", "x", "X", Path("x"), needs=("a", "b"), needs_any=("c", "d"))
     assert missing_tables(both, {"a"}) == "needs b; needs c or d"
 
 
 def test_discover_stages_reads_order_and_metadata(tmp_path):
-    for name, meta in [("02_second", {"title": "Second", "needs": ["orders"]}), ("01_first", {}), ("notes", {})]:
+    for name, meta in [
+        ("02_second", {"title": "Second", "needs": ["orders"]}),
+        ("01_first", {}),
+        ("notes", {}),
+    ]:
         nbformat.write(new_notebook(metadata={"crmkit": meta}), tmp_path / f"{name}.ipynb")
     stages = discover_stages(tmp_path)
     assert [(s.number, s.name, s.title, s.needs) for s in stages] == [

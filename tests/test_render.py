@@ -524,7 +524,11 @@ def test_index_and_stage_pages_share_the_stylesheet(page):
 
 def test_headline_figures_show_the_impact_against_the_control_group():
     impact = {
-        "difference_in_differences": {"effect_pct": 0.184, "ci_low_pct": 0.113, "ci_high_pct": 0.259},
+        "difference_in_differences": {
+            "effect_pct": 0.184,
+            "ci_low_pct": 0.113,
+            "ci_high_pct": 0.259,
+        },
         "time_series": {"effect_pct": 0.121},
     }
     figures = _by_label(headline_figures({"impact": impact}))
@@ -536,7 +540,15 @@ def test_headline_figures_show_the_impact_against_the_control_group():
 
 
 def test_headline_roi_says_its_convention_and_irr_its_caveat():
-    financial = {"roi": 1.5, "roi_convention": "simple", "irr": 0.9, "irr_note": "the initial outlay is tiny"}
+    financial = {
+        "roi": 1.5,
+        "roi_convention": "simple",
+        "irr": 0.9,
+        "irr_note": "the initial outlay is tiny",
+    }
     figures = _by_label(headline_figures({"financial": financial}))
     assert figures["Return on investment (ROI)"]["note"] == "average annual benefit / initial cost"
-    assert figures["Internal rate of return (IRR)"]["note"] == "read with care: the initial outlay is tiny"
+    assert (
+        figures["Internal rate of return (IRR)"]["note"]
+        == "read with care: the initial outlay is tiny"
+    )

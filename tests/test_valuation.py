@@ -233,10 +233,14 @@ def test_revenue_effect_prefers_the_control_group(demo):
 
 def test_flexibility_is_reported_beside_the_npv_never_in_it(demo):
     tables, assessment, results, control, series = demo
-    base = valuation.appraise(tables, assessment, results, control=control, series=series, simulations=200)
+    base = valuation.appraise(
+        tables, assessment, results, control=control, series=series, simulations=200
+    )
     finance_params = dataclasses.replace(assessment.finance, flexibility=1_000_000.0)
     flexible = dataclasses.replace(assessment, finance=finance_params)
-    with_options = valuation.appraise(tables, flexible, results, control=control, series=series, simulations=200)
+    with_options = valuation.appraise(
+        tables, flexible, results, control=control, series=series, simulations=200
+    )
     assert with_options.summary.npv == base.summary.npv
     assert with_options.to_results()["flexibility"] == 1_000_000.0
     figures = valuation.figures_table(with_options, currency="CNY").set_index("Figure")
