@@ -52,6 +52,7 @@ from crmkit.formats import is_missing as _is_missing
 
 __all__ = [
     "STATUSES",
+    "executive_summary",
     "format_money",
     "format_percent",
     "format_run_label",
@@ -278,6 +279,86 @@ _HEADLINE_SOURCES: tuple[Callable[[Mapping[str, Any]], list[dict[str, str]]], ..
     _financial_figures,
     _scorecard_figures,
 )
+
+
+def executive_summary(results: Mapping[str, Any]) -> list[str]:
+    """The index page's executive summary: a few plain sentences from ``results.json``.
+
+    Each sentence comes from one section when it is present: the KPIs' verdicts and the
+    largest improvements, the revenue effect against the control group (or the time series),
+    the financial headline, data quality, and stages that failed.
+
+    Examples
+    --------
+    >>> executive_summary({"kpis": {"win_rate": {"label": "Win rate", "verdict": "improved",
+    ...                                          "change_pct": 0.3}}})
+    ['After go-live, 1 of 1 KPIs compared improved and 0 worsened; the largest improvements: Win rate (+30.0 %).']
+    """
+    sentences = []
+    kpis = results.get("kpis")
+    if isinstance(kpis, Mapping) and kpis:
+        rows = [k for k in kpis.values() if isinstance(k, Mapping)]
+        compared = [
+            k for k in rows if k.get("verdict") in ("improved", "worsened", "no detectable change")
+        ]
+        improved = [k for k in compared if k.get("verdict") == "improved"]
+        worsened = [k for k in compared if k.get("verdict") == "worsened"]
+        sentence = (
+            f"After go-live, {len(improved)} of {len(compared)} KPIs compared improved and "
+            f"{len(worsened)} worsened"
+        )
+        ranked = sorted(
+            (k for k in improved if not _is_missing(k.get("change_pct"))),
+            key=lambda k: -abs(k["change_pct"]),
+        )[:3]
+        if ranked:
+            sentence += "; the largest improvements: " + ", ".join(
+                f"{k.get('label')} ({format_change_pct(k['change_pct'])})" for k in ranked
+            )
+        if worsened:
+            sentence += "; worse: " + ", ".join(str(k.get("label")) for k in worsened)
+        sentences.append(sentence + ".")
+    impact = results.get("impact")
+    if isinstance(impact, Mapping):
+        did = impact.get("difference_in_differences")
+        if isinstance(did, Mapping) and not _is_missing(did.get("effect_pct")):
+            low, high = did.get("ci_low_pct"), did.get("ci_high_pct")
+            detected = not _is_missing(low) and (low > 0 or high < 0)
+            sentences.append(
+                f"Revenue where the CRM went live moved {format_change_pct(did['effect_pct'])} "
+                f"against the units that did not get it (95 % CI {format_change_pct(low)} to "
+                f"{format_change_pct(high)}): "
+                + ("more than chance explains." if detected else "within what chance explains.")
+            )
+    financial = results.get("financial")
+    if isinstance(financial, Mapping) and not _is_missing(financial.get("npv")):
+        params = results.get("params")
+        currency = params.get("currency") if isinstance(params, Mapping) else None
+        basis = "declared, risk-adjusted" if financial.get("basis") == "declared" else "measured"
+        sentence = (
+            f"On {basis} benefits the CRM's net present value is "
+            f"{format_money(financial['npv'], currency)}"
+        )
+        if not _is_missing(financial.get("roi")):
+            sentence += f" (ROI {format_percent(financial['roi'], decimals=0)})"
+        if not _is_missing(financial.get("payback_months")):
+            sentence += f", paying back in {financial['payback_months']:.0f} months"
+        sentences.append(sentence + ".")
+    quality = results.get("data_quality")
+    if isinstance(quality, Mapping) and not _is_missing(quality.get("overall_score")):
+        score = quality["overall_score"]
+        verdict = "fit for the assessment" if score >= 0.95 else "usable with the caveats listed"
+        sentences.append(f"The client's data scored {format_percent(score)} on quality: {verdict}.")
+    stages = results.get("stages")
+    if isinstance(stages, Mapping):
+        failed = [
+            str(v.get("title") or k)
+            for k, v in stages.items()
+            if isinstance(v, Mapping) and v.get("status") == "failed"
+        ]
+        if failed:
+            sentences.append(f"Failed and to be rerun: {', '.join(failed)}.")
+    return sentences
 
 
 def headline_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
@@ -626,6 +707,7 @@ def render_index(results: Mapping[str, Any], *, log_file: str | None = "run.log"
         heading="CRM value assessment",
         meta=[item for item in meta if item],
         figures=headline_figures(results),
+        summary=executive_summary(results),
         stages=stages,
         stage_summary=stage_summary,
         files=files,

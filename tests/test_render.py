@@ -552,3 +552,50 @@ def test_headline_roi_says_its_convention_and_irr_its_caveat():
         figures["Internal rate of return (IRR)"]["note"]
         == "read with care: the initial outlay is tiny"
     )
+
+
+def test_executive_summary_speaks_from_the_results():
+    results = {
+        "params": {"currency": "CNY"},
+        "kpis": {
+            "win_rate": {"label": "Win rate", "verdict": "improved", "change_pct": 0.296},
+            "aov": {"label": "Average order value", "verdict": "improved", "change_pct": 0.092},
+            "ces": {"label": "Customer Effort Score", "verdict": "worsened", "change_pct": -0.01},
+            "units": {
+                "label": "Units per order",
+                "verdict": "no detectable change",
+                "change_pct": 0.0,
+            },
+            "usage": {
+                "label": "Active CRM users",
+                "verdict": "insufficient data",
+                "change_pct": None,
+            },
+        },
+        "impact": {
+            "difference_in_differences": {
+                "effect_pct": 0.184,
+                "ci_low_pct": 0.113,
+                "ci_high_pct": 0.259,
+            }
+        },
+        "financial": {"basis": "declared", "npv": 8407400.0, "roi": 0.42, "payback_months": 20.4},
+        "data_quality": {"overall_score": 0.8},
+        "stages": {"sales": {"title": "Sales performance", "status": "failed"}},
+    }
+    summary = render.executive_summary(results)
+    assert summary[0] == (
+        "After go-live, 2 of 4 KPIs compared improved and 1 worsened; the largest improvements: "
+        "Win rate (+29.6 %), Average order value (+9.2 %); worse: Customer Effort Score."
+    )
+    assert summary[1].startswith("Revenue where the CRM went live moved +18.4 %")
+    assert summary[1].endswith("more than chance explains.")
+    assert summary[2] == (
+        "On declared, risk-adjusted benefits the CRM's net present value is CNY 8,407,400 "
+        "(ROI 42 %), paying back in 20 months."
+    )
+    assert (
+        summary[3] == "The client's data scored 80.0 % on quality: usable with the caveats listed."
+    )
+    assert summary[4] == "Failed and to be rerun: Sales performance."
+    assert "Executive summary" in render_index({**results, "client": "Acme"})
