@@ -24,7 +24,19 @@ function / class               does
 :func:`concentration_curve`    share of customers vs cumulative share of value
 :func:`gini_coefficient`       the Gini coefficient of a non-negative distribution
 :func:`clv_findings`           a findings paragraph written from the numbers
+:func:`customer_summary`       :func:`rfm_summary` in weeks up to the data's end
+:func:`fit_value_models`       both models fitted to that summary, with the CLV horizon,
+                               margin and monthly discount rate of the assessment
+:func:`holdout_check`          :func:`holdout_validation` on the first two thirds of the history
+:func:`simple_clv_summary`     the simple CLV's inputs and value per window (the KPI's average)
+:func:`segment_table`          customers, revenue and value per RFM segment, with an action
+:func:`clv_record`             the figures for results.json ``customers.clv``
 ============================== ==================================================================
+
+The customer-value stage shows them through the report views at the end of the module:
+tables with units (``*_view``, :class:`crmkit.quality.TableView`), the frames its charts draw
+(``*_frame``), chart titles that state the finding (``*_title``) and "What it means" paragraphs
+written from the numbers (``*_text``).
 
 Time units
 ----------
@@ -72,29 +84,71 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import optimize, special, stats
 
+from crmkit import customers as cu
+from crmkit.customers import WINDOW_LABELS, what_it_means
 from crmkit.exceptions import InputError
+from crmkit.formats import format_money, format_number, is_missing
+from crmkit.io import jsonable
+from crmkit.quality import TableView
 
 __all__ = [
     "HOLDOUT_COLUMNS",
     "MONTH_IN_UNITS",
     "RFM_COLUMNS",
     "SEGMENTS",
+    "SEGMENT_ACTIONS",
     "TIER_STRATEGIES",
+    "TIME_UNIT",
     "VALIDATION_COLUMNS",
     "BetaGeoFitter",
     "GammaGammaFitter",
+    "ValueModels",
+    "alive_bands",
+    "alive_title",
     "assign_clv_tiers",
+    "calibration_end",
     "clv_findings",
+    "clv_record",
     "clv_tiers",
     "concentration_curve",
+    "concentration_text",
+    "concentration_view",
+    "concentration_title",
+    "customer_summary",
     "customer_value_table",
+    "fit_value_models",
     "gini_coefficient",
+    "holdout_check",
     "holdout_validation",
     "independence_check",
+    "independence_text",
+    "model_text",
+    "parameters_view",
+    "prediction_text",
+    "prediction_view",
     "rfm_scores",
     "rfm_summary",
+    "segment_frame",
+    "segment_table",
+    "segment_text",
+    "segment_title",
+    "segment_view",
     "simple_clv",
+    "simple_clv_frame",
+    "simple_clv_summary",
     "simple_clv_table",
+    "simple_clv_text",
+    "simple_clv_view",
+    "tier_frame",
+    "tier_text",
+    "tier_title",
+    "tier_view",
+    "top_customers_view",
+    "validation_frame",
+    "validation_text",
+    "validation_title",
+    "validation_view",
+    "yearly_to_monthly",
 ]
 
 RFM_COLUMNS: tuple[str, ...] = ("frequency", "recency", "T", "monetary_value", "revenue")
@@ -1812,3 +1866,1291 @@ def clv_findings(
     if independence is not None and len(independence):
         sentences.append("Gamma–Gamma check: " + str(independence["note"].iloc[0]) + ".")
     return " ".join(sentences)
+
+
+# ---------------------------------------------------------------------------------------------
+# report views: what the customer-value stage shows
+# ---------------------------------------------------------------------------------------------
+#
+# The functions below run the models above the way the customer-value stage needs them and
+# turn their results into tables with units (:class:`crmkit.quality.TableView`), the frames
+# its charts draw, chart titles that state the finding and "What it means" paragraphs.
+
+#: Suggested action for each RFM segment (:data:`SEGMENTS`).
+SEGMENT_ACTIONS: dict[str, str] = {
+    "new": "Welcome and onboard; make the second purchase easy.",
+    "champions": "Reward and involve them: early access, referrals, reviews.",
+    "loyal": "Cross-sell and up-sell; loyalty benefits.",
+    "potential loyalist": "Invite to a loyalty programme; recommend the next purchase.",
+    "at risk": "Win back now: a personal contact and a reason to return.",
+    "need attention": "Re-engage with offers based on what they bought.",
+    "hibernating": "Low-cost reactivation only; no relationship spending.",
+}
+
+#: The models' time unit in the customer-value stage: weeks, counted to the day.
+TIME_UNIT = "week"
+
+_WEEK = 7.0
+_ALIVE_BANDS = ((0.0, 0.25), (0.25, 0.5), (0.5, 0.75), (0.75, 1.0000001))
+
+
+def yearly_to_monthly(rate: float) -> float:
+    """The monthly discount rate equivalent to a yearly one: (1 + r)^(1/12) − 1.
+
+    Compounding twelve months at the result gives the yearly rate back, so a customer's
+    value discounted month by month equals the same value discounted by the year.
+
+    Examples
+    --------
+    >>> round(yearly_to_monthly(0.10), 6)
+    0.007974
+    """
+    if rate <= -1:
+        raise ValueError(f"rate must be > -1, got {rate!r}")
+    return (1 + rate) ** (1 / 12) - 1
+
+
+def calibration_end(orders: pd.DataFrame, *, fraction: float = 2 / 3) -> pd.Timestamp:
+    """Where the holdout check's calibration period ends: ``fraction`` of the order history.
+
+    Parameters
+    ----------
+    orders : pandas.DataFrame
+        The orders table (``order_date``).
+    fraction : float, default 2/3
+        Share of the history (first to last order day) used to fit the model; the rest is
+        the holdout.
+
+    Returns
+    -------
+    pandas.Timestamp
+        The last day of the calibration period.
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"order_date": pd.to_datetime(["2024-01-01", "2024-01-31"])})
+    >>> calibration_end(o)
+    Timestamp('2024-01-21 00:00:00')
+    """
+    if not 0 < fraction < 1:
+        raise ValueError(f"fraction must be between 0 and 1, got {fraction!r}")
+    dates = pd.to_datetime(orders["order_date"]).dropna()
+    if dates.empty:
+        raise ValueError("the orders have no dates")
+    first, last = dates.min().normalize(), dates.max().normalize()
+    return first + pd.Timedelta(days=math.floor((last - first).days * fraction))
+
+
+class ValueModels:
+    """The BG/NBD and Gamma–Gamma models fitted to a customer base, and their predictions.
+
+    Attributes
+    ----------
+    summary : DataFrame
+        :func:`rfm_summary` in weeks (daily purchase periods, ``freq_multiplier=7``).
+    bgf : BetaGeoFitter
+        The purchase model.
+    ggf : GammaGammaFitter or None
+        The spend model (None when it could not be fitted; see ``note``).
+    predictions : DataFrame
+        :func:`customer_value_table` (without ``expected_average_value`` and ``clv`` when
+        the spend model is missing).
+    observation_end : Timestamp or None
+        The last day of the data (from the summary's ``attrs``).
+    horizon_months : int
+        The CLV horizon.
+    monthly_discount_rate : float
+        The discount rate per month (:func:`yearly_to_monthly` of the yearly rate).
+    yearly_discount_rate : float
+    margin : float
+        The gross margin the CLV counts (a fraction of revenue).
+    note : str or None
+        Why the spend model is missing, when it is.
+    """
+
+    def __init__(
+        self,
+        summary: pd.DataFrame,
+        bgf: BetaGeoFitter,
+        ggf: GammaGammaFitter | None,
+        predictions: pd.DataFrame,
+        *,
+        observation_end: pd.Timestamp,
+        horizon_months: int,
+        yearly_discount_rate: float,
+        margin: float,
+        note: str | None = None,
+    ) -> None:
+        self.summary = summary
+        self.bgf = bgf
+        self.ggf = ggf
+        self.predictions = predictions
+        self.observation_end = observation_end
+        self.horizon_months = horizon_months
+        self.yearly_discount_rate = yearly_discount_rate
+        self.monthly_discount_rate = yearly_to_monthly(yearly_discount_rate)
+        self.margin = margin
+        self.note = note
+
+    @property
+    def has_clv(self) -> bool:
+        """Whether per-customer CLV could be predicted (the spend model is fitted)."""
+        return "clv" in self.predictions.columns
+
+
+def customer_summary(orders: pd.DataFrame, *, observation_end: Any = None) -> pd.DataFrame:
+    """Each customer's purchase history in weeks, up to the data's end: the models' input.
+
+    Parameters
+    ----------
+    orders : pandas.DataFrame
+        ``customer_id``, ``order_date``, ``amount`` (all units: the whole customer base).
+    observation_end : date, optional
+        The data's last day (default: the last order date).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`rfm_summary` with daily purchase periods counted in weeks (``freq="D"``,
+        ``freq_multiplier=7``, as in the CDNOW studies); ``attrs["observation_end"]`` holds
+        the end used. Without any dated order, an empty summary (end None).
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"customer_id": ["a", "a"], "amount": [10.0, 30.0],
+    ...                   "order_date": pd.to_datetime(["2025-01-01", "2025-01-15"])})
+    >>> customer_summary(o)[["frequency", "recency", "T"]].to_dict("list")
+    {'frequency': [1], 'recency': [2.0], 'T': [2.0]}
+    """
+    dates = pd.to_datetime(orders["order_date"])
+    if observation_end is None:
+        if dates.dropna().empty:  # no orders: no customers to summarise
+            empty = pd.DataFrame(
+                {c: pd.Series(dtype=np.int64 if c == "frequency" else float) for c in RFM_COLUMNS},
+                index=pd.Index([], name="customer_id"),
+            )
+            empty.attrs["observation_end"] = None
+            return empty
+        end = dates.max()
+    else:
+        end = _timestamp(observation_end, "observation_end")
+    summary = rfm_summary(orders, observation_end=end, freq="D", freq_multiplier=_WEEK)
+    summary.attrs["observation_end"] = pd.Timestamp(end)
+    return summary
+
+
+def fit_value_models(
+    summary: pd.DataFrame,
+    *,
+    margin: float,
+    yearly_discount_rate: float,
+    horizon_months: int = 36,
+) -> ValueModels | str:
+    """Fit BG/NBD and Gamma–Gamma to a customer base and predict each customer's value.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        :func:`customer_summary` (weeks).
+    margin : float
+        Gross margin, the share of revenue that is profit (``finance.gross_margin``).
+    yearly_discount_rate : float
+        ``finance.discount_rate``; the CLV discounts month by month at
+        :func:`yearly_to_monthly` of it.
+    horizon_months : int, default 36
+        The CLV horizon (the assessment's ``finance.horizon_years`` × 12).
+
+    Returns
+    -------
+    ValueModels or str
+        The fitted models and per-customer predictions (P(alive), expected purchases over
+        the horizon, expected spend per purchase, CLV of margin); or why the purchase model
+        cannot be fitted (no customers, no repeat purchases). A spend model that cannot be
+        fitted (fewer than 3 repeat customers, or q ≤ 1: mean spend undefined) leaves
+        ``ggf`` None and says why in ``note``.
+
+    Notes
+    -----
+    Time runs in weeks counted to the day, as in the CDNOW studies; a month is 4.345 weeks
+    (:data:`MONTH_IN_UNITS`). The CLV of each customer is
+    :meth:`GammaGammaFitter.customer_lifetime_value` with ``margin`` and the monthly rate.
+    """
+    if summary.empty:
+        return "no customer bought in the period"
+    end = summary.attrs.get("observation_end")
+    try:
+        bgf = BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])
+    except ValueError as error:
+        return f"the purchase model cannot be fitted: {error}"
+    ggf: GammaGammaFitter | None = None
+    note = None
+    try:
+        ggf = GammaGammaFitter().fit(summary["frequency"], summary["monetary_value"])
+        if ggf.params_["q"] <= 1:
+            note = (
+                f"the spend model's q is {ggf.params_['q']:.2f} (≤ 1): mean spend per purchase "
+                "is undefined, so no CLV is predicted"
+            )
+            ggf = None
+    except ValueError as error:
+        note = f"the spend model cannot be fitted: {error}"
+    monthly = yearly_to_monthly(yearly_discount_rate)
+    if ggf is not None:
+        predictions = customer_value_table(
+            summary,
+            bgf,
+            ggf,
+            time=horizon_months,
+            discount_rate=monthly,
+            freq="W",
+            margin=margin,
+        )
+    else:
+        f, r, t = (summary[c] for c in ("frequency", "recency", "T"))
+        predictions = summary.copy()
+        predictions["p_alive"] = bgf.conditional_probability_alive(f, r, t)
+        predictions["expected_purchases"] = bgf.conditional_expected_number_of_purchases_up_to_time(
+            horizon_months * MONTH_IN_UNITS["W"], f, r, t
+        )
+    return ValueModels(
+        summary,
+        bgf,
+        ggf,
+        predictions,
+        observation_end=pd.Timestamp(end) if end is not None else None,
+        horizon_months=int(horizon_months),
+        yearly_discount_rate=yearly_discount_rate,
+        margin=margin,
+        note=note,
+    )
+
+
+_PARAMETER_MEANINGS = {
+    ("BG/NBD", "r"): "shape of how purchase rates vary between customers",
+    ("BG/NBD", "alpha"): "scale of the purchase rates (mean rate = r / α per week)",
+    ("BG/NBD", "a"): "dropout: with b, the chance of leaving after a purchase (a / (a + b))",
+    ("BG/NBD", "b"): "dropout: see a",
+    ("Gamma–Gamma", "p"): "shape of the spend of one purchase",
+    ("Gamma–Gamma", "q"): "how customers' average spends vary (larger = more alike)",
+    ("Gamma–Gamma", "v"): "scale of spend (mean spend per purchase = p · v / (q − 1))",
+}
+
+
+def parameters_view(models: ValueModels) -> TableView:
+    """The two models' parameters with their intervals and what each measures."""
+    rows = []
+    for model, fitter in (("BG/NBD", models.bgf), ("Gamma–Gamma", models.ggf)):
+        if fitter is None:
+            continue
+        summary = fitter.summary
+        for name, r in summary.iterrows():
+            rows.append(
+                {
+                    "Model": model,
+                    "Parameter": "γ (v)" if name == "v" else ("α" if name == "alpha" else name),
+                    "Estimate": r["estimate"],
+                    "Confidence interval": (
+                        f"{format_number(r['ci_low'])} to {format_number(r['ci_high'])}"
+                    ),
+                    "What it measures": _PARAMETER_MEANINGS[(model, str(name))],
+                }
+            )
+    frame = pd.DataFrame(rows)
+    return TableView(
+        frame,
+        {"Estimate": "model units", "Confidence interval": "model units"},
+        {"Estimate": "{:,.4g}"},
+    )
+
+
+def model_text(models: ValueModels, *, currency: str = "") -> str:
+    """The "What it means" paragraph for the fitted models: purchase rate, dropout, spend.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> class M:  # a stand-in with fitted parameters
+    ...     bgf = type("B", (), {"params_": pd.Series({"r": 1.0, "alpha": 5.0, "a": 0.2, "b": 4.8})})()
+    ...     ggf = type("G", (), {"params_": pd.Series({"p": 2.0, "q": 3.0, "v": 100.0})})()
+    ...     note = None
+    >>> print(model_text(M(), currency="CNY"))
+    **What it means:** while they are active, customers buy on average 0.2 times a week (about once every 5.0 weeks), and after each purchase about 4 % of them stop buying for good. A purchase is worth CNY 100 on average, and customers who have bought more often get predictions closer to their own average spend.
+    """
+    r, alpha, a, b = (float(models.bgf.params_[k]) for k in ("r", "alpha", "a", "b"))
+    rate = r / alpha
+    text = (
+        f"while they are active, customers buy on average {rate:.2g} times a week (about once "
+        f"every {1 / rate:.1f} weeks), and after each purchase about "
+        f"{_pct(a / (a + b))} of them stop buying for good."
+    )
+    if models.ggf is not None:
+        p, q, v = (float(models.ggf.params_[k]) for k in ("p", "q", "v"))
+        text += (
+            f" A purchase is worth {format_money(p * v / (q - 1), currency)} on average, and customers "
+            "who have bought more often get predictions closer to their own average spend."
+        )
+    elif models.note:
+        text += f" No value per customer could be predicted: {models.note}."
+    return what_it_means(text)
+
+
+def holdout_check(
+    orders: pd.DataFrame, *, fraction: float = 2 / 3, max_frequency: int = 7
+) -> pd.DataFrame | str:
+    """:func:`holdout_validation` on the first ``fraction`` of the history, or why it cannot run.
+
+    The model is fitted in weeks (as :func:`fit_value_models`). ``attrs`` of the result add
+    ``calibration_end`` and ``observation_end``.
+    """
+    if orders is None or orders.empty:
+        return "there are no orders"
+    end = pd.to_datetime(orders["order_date"]).max()
+    cut = calibration_end(orders, fraction=fraction)
+    if cut >= end:
+        return "the order history is too short to hold a period out"
+    try:
+        table = holdout_validation(
+            orders,
+            calibration_end=cut,
+            observation_end=end,
+            freq="D",
+            freq_multiplier=_WEEK,
+            max_frequency=max_frequency,
+        )
+    except ValueError as error:
+        return f"the purchase model cannot be fitted on the calibration period: {error}"
+    table.attrs["calibration_end"] = cut
+    table.attrs["observation_end"] = end
+    return table
+
+
+def _bucket_label(bucket: str) -> str:
+    return f"{bucket} repeat" if bucket != "1" else "1 repeat"
+
+
+def validation_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`holdout_validation` as :func:`crmkit.plots.grouped_bar_chart` draws it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: calibration-period repeat purchases ("0", …, "7+"); columns "Predicted by the
+        model" and "Actual": mean repeat purchases per customer in the holdout.
+    """
+    rows = table.drop(index="all", errors="ignore")
+    return pd.DataFrame(
+        {
+            "Predicted by the model": rows["predicted_mean"].to_numpy(float),
+            "Actual": rows["actual_mean"].to_numpy(float),
+        },
+        index=pd.Index(list(rows.index), name="repeat purchases in the calibration period"),
+    )
+
+
+def _period(table: pd.DataFrame) -> str:
+    cut, end = table.attrs.get("calibration_end"), table.attrs.get("observation_end")
+    if cut is None or end is None:
+        return "the holdout period"
+    return f"{pd.Timestamp(cut) + pd.Timedelta(days=1):%d %b %Y} to {pd.Timestamp(end):%d %b %Y}"
+
+
+def validation_title(table: pd.DataFrame) -> str:
+    """The holdout chart's title: predicted against observed repeat purchases in total.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"predicted_total": [63740.6], "actual_total": [64648.0],
+    ...                   "error_pct": [-0.014]}, index=pd.Index(["all"], name="bucket"))
+    >>> validation_title(t)
+    'Held-out check: the model predicted 63,741 repeat purchases, 64,648 happened (−1.4 %)'
+    """
+    row = table.loc["all"]
+    error = row["error_pct"]
+    gap = "n/a" if is_missing(error) else f"{error * 100:+.1f} %".replace("-", "−")
+    return (
+        f"Held-out check: the model predicted {row['predicted_total']:,.0f} repeat purchases, "
+        f"{row['actual_total']:,.0f} happened ({gap})"
+    )
+
+
+def validation_view(table: pd.DataFrame) -> TableView:
+    """:func:`holdout_validation` as a table with units."""
+    frame = pd.DataFrame(
+        {
+            "Repeat purchases in the calibration period": [
+                "all customers" if b == "all" else str(b) for b in table.index
+            ],
+            "Customers": table["customers"].astype("Int64").to_numpy(),
+            "Predicted per customer": table["predicted_mean"].to_numpy(float),
+            "Actual per customer": table["actual_mean"].to_numpy(float),
+            "Predicted in total": table["predicted_total"].to_numpy(float),
+            "Actual in total": table["actual_total"].to_numpy(float),
+            "Error": table["error_pct"].to_numpy(float) * 100,
+            "Correlation per customer": table["correlation"].to_numpy(float),
+        }
+    )
+    units = {
+        "Customers": "count",
+        "Predicted per customer": "purchases",
+        "Actual per customer": "purchases",
+        "Predicted in total": "purchases",
+        "Actual in total": "purchases",
+        "Error": "%",
+        "Correlation per customer": "r",
+    }
+    formats = {
+        "Customers": "{:,}",
+        "Predicted per customer": "{:.2f}",
+        "Actual per customer": "{:.2f}",
+        "Predicted in total": "{:,.0f}",
+        "Actual in total": "{:,.0f}",
+        "Error": "{:+.1f}",
+        "Correlation per customer": "{:.2f}",
+    }
+    return TableView(frame, units, formats)
+
+
+def validation_text(table: pd.DataFrame) -> str:
+    """The "What it means" paragraph for the holdout check: can the model's forecasts be trusted?
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"predicted_total": [63740.5], "actual_total": [64648.0],
+    ...     "error_pct": [-0.014], "correlation": [0.81], "customers": [15333]},
+    ...     index=pd.Index(["all"], name="bucket"))
+    >>> print(validation_text(t))
+    **What it means:** fitted on the earlier orders only, the model forecast the purchases of the 15,333 customers in the holdout period (the holdout period) within 1.4 % in total, and it ranks customers well (correlation 0.81 between predicted and actual purchases per customer). Its forecasts of future purchases, and the CLV built on them, can be relied on for planning.
+    """
+    row = table.loc["all"]
+    error, corr = row["error_pct"], row["correlation"]
+    if is_missing(error):
+        return what_it_means(
+            "no repeat purchases happened in the holdout period to check the model on."
+        )
+    size = abs(error)
+    quality = (
+        "can be relied on for planning"
+        if size < 0.1 and not is_missing(corr) and corr >= 0.5
+        else "are a rough guide only"
+        if size < 0.25
+        else "should not be relied on"
+    )
+    ranking = (
+        "it ranks customers well"
+        if not is_missing(corr) and corr >= 0.5
+        else "it ranks customers poorly"
+    )
+    return what_it_means(
+        f"fitted on the earlier orders only, the model forecast the purchases of the "
+        f"{int(row['customers']):,} customers in the holdout period ({_period(table)}) within "
+        f"{size * 100:.1f} % in total, and {ranking} (correlation {corr:.2f} between predicted and "
+        f"actual purchases per customer). Its forecasts of future purchases, and the CLV built "
+        f"on them, {quality}."
+    )
+
+
+def independence_text(independence: pd.DataFrame) -> str:
+    """The Gamma–Gamma assumption check in words, as a warning when it fails.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"n": [900], "pearson_r": [0.44], "assumption_ok": [False]})
+    >>> print(independence_text(c))
+    **Warning:** Customers who buy more often also spend more per purchase (correlation 0.44 over 900 repeat customers). The spend model assumes the two are unrelated, so it pulls the spend of customers with few purchases towards an average that the frequent buyers raise: the lifetime value of customers with few purchases is overstated. Rank customers by lifetime value with confidence; read the amounts of customers with few purchases with care.
+    """
+    row = independence.iloc[0]
+    r = row["pearson_r"]
+    if is_missing(r):
+        return what_it_means(
+            "too few repeat customers to check whether spend per purchase depends on how often "
+            "customers buy."
+        )
+    if bool(row["assumption_ok"]):
+        return what_it_means(
+            f"how much customers spend per purchase hardly depends on how often they buy "
+            f"(correlation {r:.2f} over {int(row['n']):,} repeat customers), as the spend model "
+            "assumes: its values can be used as they are."
+        )
+    way, push, effect = (
+        ("more", "raise", "overstated") if r > 0 else ("less", "lower", "understated")
+    )
+    return (
+        f"**Warning:** Customers who buy more often also spend {way} per purchase (correlation "
+        f"{r:.2f} over {int(row['n']):,} repeat customers). The spend model assumes the two are "
+        "unrelated, so it pulls the spend of customers with few purchases towards an average "
+        f"that the frequent buyers {push}: the lifetime value of customers with few purchases is "
+        f"{effect}. Rank customers by lifetime value with confidence; read the amounts of "
+        "customers with few purchases with care."
+    )
+
+
+def alive_bands(predictions: pd.DataFrame) -> pd.Series:
+    """Share of customers by their probability of still being a customer (for a bar chart).
+
+    Returns
+    -------
+    pandas.Series
+        Index "below 25 %", "25–50 %", "50–75 %", "75 % or more"; values: percent of customers.
+
+    Examples
+    --------
+    >>> alive_bands(pd.DataFrame({"p_alive": [0.1, 0.6, 0.9, 0.95]})).tolist()
+    [25.0, 0.0, 25.0, 50.0]
+    """
+    p = predictions["p_alive"].to_numpy(float)
+    labels = ["below 25 %", "25–50 %", "50–75 %", "75 % or more"]
+    n = max(int(np.isfinite(p).sum()), 1)
+    shares = [float(((p >= lo) & (p < hi)).sum()) / n * 100 for lo, hi in _ALIVE_BANDS]
+    return pd.Series(shares, index=pd.Index(labels, name="probability still a customer"))
+
+
+def alive_title(predictions: pd.DataFrame) -> str:
+    """The P(alive) chart's title: how many customers have probably stopped buying.
+
+    Examples
+    --------
+    >>> alive_title(pd.DataFrame({"p_alive": [0.1, 0.6, 0.9, 0.95]}))
+    '25 % of customers have probably stopped buying (below 50 % chance they are still customers)'
+    """
+    p = predictions["p_alive"].to_numpy(float)
+    share = float((p < 0.5).mean()) if p.size else math.nan
+    return (
+        f"{share * 100:.0f} % of customers have probably stopped buying (below 50 % chance they "
+        "are still customers)"
+    )
+
+
+def prediction_view(models: ValueModels, *, currency: str = "") -> TableView:
+    """Per-customer predictions summarised: mean, spread and total, one row per measure.
+
+    Returns
+    -------
+    crmkit.quality.TableView
+        Rows: probability of still being a customer (%), expected purchases over the horizon,
+        and with the spend model expected spend per purchase and CLV (``currency``); columns
+        Unit, Mean, 10th percentile, Median, 90th percentile, All customers (sum, for
+        purchases and CLV), as text in each row's unit.
+    """
+    p = models.predictions
+    months = models.horizon_months
+    rows = [
+        ("Probability of still being a customer", "%", p["p_alive"] * 100, False, "{:.1f}"),
+        (
+            f"Expected purchases in the next {months} months",
+            "purchases",
+            p["expected_purchases"],
+            True,
+            "{:,.1f}",
+        ),
+    ]
+    if models.has_clv:
+        rows.append(
+            ("Expected spend per purchase", currency, p["expected_average_value"], False, "{:,.0f}")
+        )
+        rows.append(
+            (
+                f"Customer lifetime value ({months} months, margin, discounted)",
+                currency,
+                p["clv"],
+                True,
+                "{:,.0f}",
+            )
+        )
+    records = []
+    for name, unit, values, total, fmt in rows:
+        v = values.to_numpy(float)
+        records.append(
+            {
+                "Prediction per customer": name,
+                "Unit": unit,
+                "Mean": fmt.format(np.nanmean(v)),
+                "10th percentile": fmt.format(np.nanpercentile(v, 10)),
+                "Median": fmt.format(np.nanmedian(v)),
+                "90th percentile": fmt.format(np.nanpercentile(v, 90)),
+                "All customers": fmt.format(np.nansum(v)) if total else "",
+            }
+        )
+    return TableView(pd.DataFrame(records), {}, {})
+
+
+def prediction_text(models: ValueModels, *, currency: str = "") -> str:
+    """The "What it means" paragraph for the per-customer predictions.
+
+    Examples
+    --------
+    >>> class M:
+    ...     predictions = pd.DataFrame({"p_alive": [0.1, 0.9, 0.95, 0.99],
+    ...                                 "clv": [0.0, 100.0, 300.0, 600.0]})
+    ...     has_clv = True
+    ...     horizon_months = 36
+    >>> print(prediction_text(M(), currency="CNY"))
+    **What it means:** 1 of 4 customers (25 %) have probably stopped buying; they are where win-back effort pays only if cheap. The average customer is worth CNY 250 in margin over the next 36 months (discounted), the median one CNY 200: a few very valuable customers pull the average up.
+    """
+    p = models.predictions
+    alive = p["p_alive"].to_numpy(float)
+    gone = int((alive < 0.5).sum())
+    text = (
+        f"{gone:,} of {len(p):,} customers ({gone / max(len(p), 1) * 100:.0f} %) have probably "
+        "stopped buying; they are where win-back effort pays only if cheap."
+    )
+    if models.has_clv:
+        clv = p["clv"].to_numpy(float)
+        mean, median = float(np.nanmean(clv)), float(np.nanmedian(clv))
+        text += (
+            f" The average customer is worth {format_money(mean, currency)} in margin over the next "
+            f"{models.horizon_months} months (discounted), the median one {format_money(median, currency)}"
+            + (
+                ": a few very valuable customers pull the average up."
+                if mean > 1.2 * median
+                else "."
+            )
+        )
+    return what_it_means(text)
+
+
+def top_customers_view(
+    models: ValueModels, *, show_ids: bool, n: int = 10, currency: str = ""
+) -> TableView | None:
+    """The ``n`` customers with the highest CLV, with their ids — only when ids may be shown.
+
+    Parameters
+    ----------
+    models : ValueModels
+        Fitted with CLV.
+    show_ids : bool
+        ``assessment.privacy.show_record_ids``; False gives None (no ids in the report).
+    n : int, default 10
+        How many customers.
+    currency : str
+        The client's currency code.
+    """
+    if not show_ids or not models.has_clv:
+        return None
+    top = models.predictions.sort_values("clv", ascending=False, kind="stable").head(n)
+    frame = pd.DataFrame(
+        {
+            "Customer": [str(i) for i in top.index],
+            "Repeat purchases": top["frequency"].astype("Int64").to_numpy(),
+            "Weeks since the last purchase": (top["T"] - top["recency"]).to_numpy(float),
+            "Probability still a customer": top["p_alive"].to_numpy(float) * 100,
+            "Expected purchases": top["expected_purchases"].to_numpy(float),
+            "Lifetime value": top["clv"].to_numpy(float),
+        }
+    )
+    units = {
+        "Repeat purchases": "count",
+        "Weeks since the last purchase": "weeks",
+        "Probability still a customer": "%",
+        "Expected purchases": f"next {models.horizon_months} months",
+        "Lifetime value": currency,
+    }
+    formats = {
+        "Repeat purchases": "{:,}",
+        "Weeks since the last purchase": "{:.1f}",
+        "Probability still a customer": "{:.0f}",
+        "Expected purchases": "{:.1f}",
+        "Lifetime value": "{:,.0f}",
+    }
+    return TableView(frame, units, formats)
+
+
+def simple_clv_summary(
+    orders: pd.DataFrame,
+    customers: pd.DataFrame,
+    assessment: Any,
+) -> pd.DataFrame:
+    """The simple CLV (margin × retention) of the CRM units' buying customers, per window.
+
+    Parameters
+    ----------
+    orders, customers : pandas.DataFrame
+        The orders and customers tables.
+    assessment : Assessment
+        Supplies the windows, the control group (left out), ``finance.gross_margin`` and
+        ``finance.discount_rate``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per window: ``window``, ``buyers``, ``spend_per_year`` (mean spend per buying
+        customer, scaled to a year), ``gross_margin``, ``margin_per_year`` (their product),
+        ``retention`` (annual, :func:`crmkit.customers.churn_rates`), ``discount_rate``,
+        ``multiple`` (r / (1 + d − r)) and ``clv`` (margin_per_year × multiple; NaN when
+        retention is unknown). The mean CLV equals the ``average_clv`` KPI's value.
+
+    Notes
+    -----
+    :func:`simple_clv` per customer, averaged: the mean of m_i · r/(1+d−r) over buyers is the
+    mean margin times the multiple, so the table shows the inputs of the KPI's average.
+    """
+    f = assessment.finance
+    rates = cu.churn_rates(customers, assessment, orders=orders)
+    loyalty = cu.loyalty_metrics(orders, assessment, customers=customers)
+    rows = []
+    for name, window, retention in zip(
+        ("before", "after"),
+        (assessment.before, assessment.after),
+        rates["retention"].to_numpy(float),
+        strict=True,
+    ):
+        row = loyalty.loc[loyalty["window"] == name].iloc[0]
+        years = ((window.end - window.start).days + 1) / 365.0
+        spend = float(row["spend_per_buyer"]) / years
+        try:
+            multiple = simple_clv(1.0, float(retention), discount_rate=f.discount_rate)
+        except ValueError:
+            multiple = math.nan
+        margin = f.gross_margin * spend
+        rows.append(
+            {
+                "window": name,
+                "buyers": int(row["buyers"]),
+                "spend_per_year": spend,
+                "gross_margin": f.gross_margin,
+                "margin_per_year": margin,
+                "retention": float(retention),
+                "discount_rate": f.discount_rate,
+                "multiple": multiple,
+                "clv": margin * multiple,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def simple_clv_frame(summary: pd.DataFrame) -> pd.Series:
+    """The simple CLV per window, for :func:`crmkit.plots.bar_chart` (index: the windows)."""
+    return pd.Series(
+        summary["clv"].to_numpy(float),
+        index=pd.Index([WINDOW_LABELS.get(w, w) for w in summary["window"]], name="window"),
+    )
+
+
+def simple_clv_view(summary: pd.DataFrame, *, currency: str = "") -> TableView:
+    """:func:`simple_clv_summary` as a table with units."""
+    frame = pd.DataFrame(
+        {
+            "Window": [WINDOW_LABELS.get(w, w) for w in summary["window"]],
+            "Buying customers": summary["buyers"].astype("Int64"),
+            "Spend per customer per year": summary["spend_per_year"].to_numpy(float),
+            "Gross margin": summary["gross_margin"].to_numpy(float) * 100,
+            "Margin per customer per year": summary["margin_per_year"].to_numpy(float),
+            "Annual retention": summary["retention"].to_numpy(float) * 100,
+            "Discount rate": summary["discount_rate"].to_numpy(float) * 100,
+            "Multiple r / (1 + d − r)": summary["multiple"].to_numpy(float),
+            "Customer lifetime value": summary["clv"].to_numpy(float),
+        }
+    )
+    units = {
+        "Buying customers": "count",
+        "Spend per customer per year": currency,
+        "Gross margin": "%",
+        "Margin per customer per year": currency,
+        "Annual retention": "%",
+        "Discount rate": "% per year",
+        "Multiple r / (1 + d − r)": "years of margin",
+        "Customer lifetime value": currency,
+    }
+    formats = {
+        "Buying customers": "{:,}",
+        "Spend per customer per year": "{:,.0f}",
+        "Gross margin": "{:.0f}",
+        "Margin per customer per year": "{:,.0f}",
+        "Annual retention": "{:.1f}",
+        "Discount rate": "{:.1f}",
+        "Multiple r / (1 + d − r)": "{:.2f}",
+        "Customer lifetime value": "{:,.0f}",
+    }
+    return TableView(frame, units, formats)
+
+
+def simple_clv_text(summary: pd.DataFrame, *, currency: str = "") -> str:
+    """The "What it means" paragraph for the simple CLV: which of its inputs moved it.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"window": ["before", "after"], "margin_per_year": [10000.0, 11000.0],
+    ...     "retention": [0.82, 0.87], "multiple": [2.73, 3.78], "clv": [27300.0, 41580.0]})
+    >>> print(simple_clv_text(s, currency="CNY"))
+    **What it means:** a buying customer was worth CNY 27,300 before go-live and CNY 41,580 after (+52 %). Two things moved it: the margin a customer brings in a year (+10 %) and annual retention (82.0 % → 87.0 %), which multiplies it: a customer who stays is worth 3.78 years of margin instead of 2.73. Retention weighs most, because each point of it is earned again every year.
+    """
+    rows = summary.set_index("window")
+    if not {"before", "after"} <= set(rows.index) or rows["clv"].isna().any():
+        return what_it_means(
+            "the data do not give both windows' retention and spend, so the simple CLV cannot be compared."
+        )
+    b, a = rows.loc["before"], rows.loc["after"]
+    change = a["clv"] / b["clv"] - 1 if b["clv"] else math.nan
+    margin_change = (
+        a["margin_per_year"] / b["margin_per_year"] - 1 if b["margin_per_year"] else math.nan
+    )
+    text = (
+        f"a buying customer was worth {format_money(b['clv'], currency)} before go-live and "
+        f"{format_money(a['clv'], currency)} after ({_signed_pct(change)}). Two things moved it: the "
+        f"margin a customer brings in a year ({_signed_pct(margin_change)}) and annual retention "
+        f"({b['retention'] * 100:.1f} % → {a['retention'] * 100:.1f} %), which multiplies it: a "
+        f"customer who stays is worth {a['multiple']:.2f} years of margin instead of "
+        f"{b['multiple']:.2f}."
+    )
+    multiple_change = a["multiple"] / b["multiple"] - 1 if b["multiple"] else math.nan
+    if abs(multiple_change) > abs(margin_change):
+        text += " Retention weighs most, because each point of it is earned again every year."
+    else:
+        text += " Spend weighs most here."
+    return what_it_means(text)
+
+
+def _signed_pct(value: float) -> str:
+    if is_missing(value):
+        return "n/a"
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return f"{sign}{abs(value) * 100:.0f} %"
+
+
+def segment_table(
+    scores: pd.DataFrame, summary: pd.DataFrame, predictions: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Customers, revenue and predicted value per RFM segment, with a suggested action.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        :func:`rfm_scores`.
+    summary : pandas.DataFrame
+        :func:`rfm_summary` (its ``revenue``), on the same index.
+    predictions : pandas.DataFrame, optional
+        With a ``clv`` column (:func:`customer_value_table`), for the mean CLV per segment.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``segment`` in :data:`SEGMENTS` order (segments without customers left
+        out): ``customers``, ``customer_share``, ``revenue``, ``revenue_share``,
+        ``revenue_per_customer``, ``clv_mean`` (NaN without predictions), ``rule``
+        (:data:`SEGMENTS`), ``action`` (:data:`SEGMENT_ACTIONS`).
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"segment": ["champions", "hibernating", "champions"]}, index=list("abc"))
+    >>> summary = pd.DataFrame({"revenue": [60.0, 10.0, 30.0]}, index=list("abc"))
+    >>> segment_table(scores, summary)[["customers", "revenue_share"]].to_dict("index")
+    {'champions': {'customers': 2, 'revenue_share': 0.9}, 'hibernating': {'customers': 1, 'revenue_share': 0.1}}
+    """
+    revenue = summary["revenue"].reindex(scores.index).astype(float).fillna(0.0)
+    frame = pd.DataFrame({"segment": scores["segment"].astype(str), "revenue": revenue})
+    if predictions is not None and "clv" in predictions:
+        frame["clv"] = predictions["clv"].reindex(scores.index).astype(float)
+    else:
+        frame["clv"] = np.nan
+    grouped = frame.groupby("segment", sort=False)
+    out = pd.DataFrame(
+        {
+            "customers": grouped.size().astype(np.int64),
+            "revenue": grouped["revenue"].sum(),
+            "clv_mean": grouped["clv"].mean(),
+        }
+    )
+    order = [s for s in SEGMENTS if s in out.index]
+    out = out.reindex(order)
+    out.index.name = "segment"
+    n, total = max(len(frame), 1), float(revenue.sum())
+    out.insert(1, "customer_share", out["customers"] / n)
+    out.insert(3, "revenue_share", out["revenue"] / total if total else np.nan)
+    out.insert(4, "revenue_per_customer", out["revenue"] / out["customers"])
+    out["rule"] = pd.array([SEGMENTS[s] for s in out.index], dtype=object)
+    out["action"] = pd.array([SEGMENT_ACTIONS[s] for s in out.index], dtype=object)
+    return out
+
+
+def segment_frame(segments: pd.DataFrame) -> pd.DataFrame:
+    """:func:`segment_table` as :func:`crmkit.plots.grouped_bar_chart` draws it (percent)."""
+    return pd.DataFrame(
+        {
+            "Share of revenue": segments["revenue_share"].to_numpy(float) * 100,
+            "Share of customers": segments["customer_share"].to_numpy(float) * 100,
+        },
+        index=pd.Index([s.capitalize() for s in segments.index], name="segment"),
+    )
+
+
+def segment_title(segments: pd.DataFrame) -> str:
+    """The segment chart's title: the segment that brings the most revenue, and its size.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"customer_share": [0.24, 0.26], "revenue_share": [0.6, 0.05]},
+    ...                  index=pd.Index(["champions", "hibernating"], name="segment"))
+    >>> segment_title(s)
+    'Champions are 24 % of customers and bring 60 % of revenue; hibernating customers (26 %) bring 5 %'
+    """
+    if segments.empty or segments["revenue_share"].isna().all():
+        return "No revenue to split by RFM segment"
+    top = segments["revenue_share"].idxmax()
+    row = segments.loc[top]
+    text = (
+        f"{top.capitalize()} are {_pct(row['customer_share'])} of customers and bring "
+        f"{_pct(row['revenue_share'])} of revenue"
+    )
+    if "hibernating" in segments.index and top != "hibernating":
+        h = segments.loc["hibernating"]
+        text += f"; hibernating customers ({_pct(h['customer_share'])}) bring {_pct(h['revenue_share'])}"
+    return text
+
+
+def segment_view(segments: pd.DataFrame, *, currency: str = "") -> TableView:
+    """:func:`segment_table` as a table with units."""
+    frame = pd.DataFrame(
+        {
+            "Segment": [s.capitalize() for s in segments.index],
+            "Customers": segments["customers"].astype("Int64").to_numpy(),
+            "Share of customers": segments["customer_share"].to_numpy(float) * 100,
+            "Revenue": segments["revenue"].to_numpy(float),
+            "Share of revenue": segments["revenue_share"].to_numpy(float) * 100,
+            "Mean lifetime value": segments["clv_mean"].to_numpy(float),
+            "Who they are": segments["rule"].to_numpy(),
+            "Suggested action": segments["action"].to_numpy(),
+        }
+    )
+    units = {
+        "Customers": "count",
+        "Share of customers": "%",
+        "Revenue": currency,
+        "Share of revenue": "%",
+        "Mean lifetime value": currency,
+    }
+    formats = {
+        "Customers": "{:,}",
+        "Share of customers": "{:.1f}",
+        "Revenue": "{:,.0f}",
+        "Share of revenue": "{:.1f}",
+        "Mean lifetime value": "{:,.0f}",
+    }
+    return TableView(frame, units, formats)
+
+
+def segment_text(segments: pd.DataFrame) -> str:
+    """The "What it means" paragraph for the RFM segments: where the money is and who needs action.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"customer_share": [0.24, 0.14, 0.26], "revenue_share": [0.6, 0.1, 0.05]},
+    ...                  index=pd.Index(["champions", "at risk", "hibernating"], name="segment"))
+    >>> print(segment_text(s))
+    **What it means:** champions (24 % of customers) bring 60 % of revenue: keep them close. The 14 % of customers at risk bought often but not lately and brought 10 % of revenue: a win-back contact for them is the most urgent retention action. The 26 % hibernating customers bring 5 %; spend little on them.
+    """
+    if segments.empty:
+        return what_it_means("there are no customers to segment.")
+    parts = []
+    if "champions" in segments.index:
+        c = segments.loc["champions"]
+        parts.append(
+            f"champions ({_pct(c['customer_share'])} of customers) bring "
+            f"{_pct(c['revenue_share'])} of revenue: keep them close."
+        )
+    if "at risk" in segments.index:
+        r = segments.loc["at risk"]
+        parts.append(
+            f"The {_pct(r['customer_share'])} of customers at risk bought often but not lately and "
+            f"brought {_pct(r['revenue_share'])} of revenue: a win-back contact for them is the "
+            "most urgent retention action."
+        )
+    if "hibernating" in segments.index:
+        h = segments.loc["hibernating"]
+        parts.append(
+            f"The {_pct(h['customer_share'])} hibernating customers bring "
+            f"{_pct(h['revenue_share'])}; spend little on them."
+        )
+    if not parts:
+        top = segments["revenue_share"].idxmax()
+        parts.append(f"{top} customers bring most of the revenue.")
+    text = " ".join(parts)
+    return what_it_means(text[0].lower() + text[1:])
+
+
+def tier_frame(tiers: pd.DataFrame) -> pd.DataFrame:
+    """:func:`clv_tiers` as :func:`crmkit.plots.grouped_bar_chart` draws it (percent)."""
+    return pd.DataFrame(
+        {
+            "Predicted value": tiers["clv_share"].to_numpy(float) * 100,
+            "Customers": tiers["customer_share"].to_numpy(float) * 100,
+            "Past revenue": tiers["revenue_share"].to_numpy(float) * 100,
+        },
+        index=pd.Index([str(t) for t in tiers.index], name="tier"),
+    )
+
+
+def tier_title(tiers: pd.DataFrame) -> str:
+    """The tier chart's title: how much of the predicted value the top tier holds.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"clv_share": [0.77, 0.18, 0.05], "revenue_share": [0.74, 0.14, 0.12]},
+    ...                  index=pd.Index(["top 20 %", "next 30 %", "rest 50 %"], name="tier"))
+    >>> tier_title(t)
+    'The top 20 % of customers hold 77 % of the predicted lifetime value (and brought 74 % of past revenue)'
+    """
+    if tiers.empty:
+        return "No customers to tier by lifetime value"
+    top = tiers.iloc[0]
+    text = f"The {tiers.index[0]} of customers hold {_pct(top['clv_share'])} of the predicted lifetime value"
+    if not is_missing(top.get("revenue_share", math.nan)):
+        text += f" (and brought {_pct(top['revenue_share'])} of past revenue)"
+    return text
+
+
+def tier_view(tiers: pd.DataFrame, *, currency: str = "") -> TableView:
+    """:func:`clv_tiers` as a table with units."""
+    frame = pd.DataFrame(
+        {
+            "Tier": [str(t).capitalize() for t in tiers.index],
+            "Customers": tiers["customers"].astype("Int64").to_numpy(),
+            "Share of predicted value": tiers["clv_share"].to_numpy(float) * 100,
+            "Mean lifetime value": tiers["clv_mean"].to_numpy(float),
+            "Lifetime value from": tiers["clv_min"].to_numpy(float),
+            "Share of past revenue": tiers["revenue_share"].to_numpy(float) * 100,
+            "Suggested relationship strategy": tiers["strategy"].to_numpy(),
+        }
+    )
+    units = {
+        "Customers": "count",
+        "Share of predicted value": "%",
+        "Mean lifetime value": currency,
+        "Lifetime value from": currency,
+        "Share of past revenue": "%",
+    }
+    formats = {
+        "Customers": "{:,}",
+        "Share of predicted value": "{:.1f}",
+        "Mean lifetime value": "{:,.0f}",
+        "Lifetime value from": "{:,.0f}",
+        "Share of past revenue": "{:.1f}",
+    }
+    return TableView(frame, units, formats)
+
+
+def tier_text(tiers: pd.DataFrame, *, currency: str = "") -> str:
+    """The "What it means" paragraph for the CLV tiers: where relationship spending belongs.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"customers": [3557, 5337, 8893], "clv_share": [0.77, 0.18, 0.05],
+    ...     "clv_mean": [33919.0, 5278.0, 975.0], "clv_min": [11022.0, 2113.0, 0.0]},
+    ...     index=pd.Index(["top 20 %", "next 30 %", "rest 50 %"], name="tier"))
+    >>> print(tier_text(t, currency="CNY"))
+    **What it means:** a top-tier customer is worth CNY 33,919 on average, 35 times a customer of the rest 50 % (CNY 975). Customers worth CNY 11,022 or more belong to the top tier: give them named account management and proactive service; develop the next 30 % with targeted offers; serve the rest 50 %, who hold 5 % of the value, through low-cost channels.
+    """
+    if len(tiers) < 2:
+        return what_it_means("there are too few customers to tier by lifetime value.")
+    top, last = tiers.iloc[0], tiers.iloc[-1]
+    ratio = top["clv_mean"] / last["clv_mean"] if last["clv_mean"] > 0 else math.nan
+    times = (
+        ""
+        if is_missing(ratio)
+        else f", {ratio:,.0f} times a customer of the {tiers.index[-1]} ({format_money(last['clv_mean'], currency)})"
+    )
+    middle = ", ".join(str(t) for t in tiers.index[1:-1])
+    develop = f"develop the {middle} with targeted offers; " if middle else ""
+    return what_it_means(
+        f"a top-tier customer is worth {format_money(top['clv_mean'], currency)} on average{times}. "
+        f"Customers worth {format_money(top['clv_min'], currency)} or more belong to the top tier: give "
+        f"them named account management and proactive service; {develop}serve the "
+        f"{tiers.index[-1]}, who hold {_pct(last['clv_share'])} of the value, through low-cost "
+        "channels."
+    )
+
+
+def concentration_title(curve: pd.DataFrame, gini: float, *, top: float = 0.2) -> str:
+    """The concentration chart's title: the share of value the top customers hold, and Gini.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"customer_share": [0.2, 1.0], "cumulative_share": [0.74, 1.0]})
+    >>> concentration_title(c, 0.76)
+    'The top 20 % of customers bring 74 % of revenue (Gini 0.76: highly concentrated)'
+    """
+    if curve.empty or is_missing(gini):
+        return "No revenue to measure its concentration"
+    x = np.r_[0.0, curve["customer_share"].to_numpy(float)]
+    y = np.r_[0.0, curve["cumulative_share"].to_numpy(float)]
+    held = float(np.interp(top, x, y))
+    return (
+        f"The top {top * 100:.0f} % of customers bring {held * 100:.0f} % of revenue "
+        f"(Gini {gini:.2f}: {_concentration_degree(gini)})"
+    )
+
+
+def _concentration_degree(gini: float) -> str:
+    return (
+        "highly concentrated"
+        if gini >= 0.6
+        else "concentrated"
+        if gini >= 0.4
+        else "fairly evenly spread"
+    )
+
+
+def concentration_view(
+    curve: pd.DataFrame, *, tops: Sequence[float] = (0.01, 0.05, 0.1, 0.2, 0.5)
+) -> TableView:
+    """The share of revenue the largest customers hold, as a table with units.
+
+    Parameters
+    ----------
+    curve : pandas.DataFrame
+        :func:`concentration_curve`.
+    tops : sequence of float
+        Shares of customers (largest first).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"customer_share": [0.5, 1.0], "cumulative_share": [0.8, 1.0]})
+    >>> concentration_view(c, tops=[0.5]).frame.to_dict("list")
+    {'Largest customers': ['top 50 %'], 'Customers': [1], 'Share of revenue': [80.0]}
+    """
+    x = np.r_[0.0, curve["customer_share"].to_numpy(float)]
+    y = np.r_[0.0, curve["cumulative_share"].to_numpy(float)]
+    n = len(curve)
+    frame = pd.DataFrame(
+        {
+            "Largest customers": [f"top {t * 100:g} %" for t in tops],
+            "Customers": [int(math.floor(t * n + 0.5)) for t in tops],
+            "Share of revenue": [float(np.interp(t, x, y)) * 100 for t in tops],
+        }
+    )
+    return TableView(
+        frame,
+        {"Customers": "count", "Share of revenue": "%"},
+        {"Customers": "{:,}", "Share of revenue": "{:.1f}"},
+    )
+
+
+def concentration_text(curve: pd.DataFrame, gini: float) -> str:
+    """The "What it means" paragraph for revenue concentration.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"customer_share": [0.01, 0.2, 1.0], "cumulative_share": [0.1, 0.74, 1.0]})
+    >>> print(concentration_text(c, 0.76))
+    **What it means:** revenue is highly concentrated (Gini 0.76; 0 = every customer buys the same, 1 = one customer buys everything): the largest 1 % of customers bring 10 % of it. Losing a few large customers would hurt more than losing many small ones, so retention effort and service levels belong with the largest accounts first.
+    """
+    if curve.empty or is_missing(gini):
+        return what_it_means("there is no revenue to measure its concentration.")
+    x = np.r_[0.0, curve["customer_share"].to_numpy(float)]
+    y = np.r_[0.0, curve["cumulative_share"].to_numpy(float)]
+    one = float(np.interp(0.01, x, y))
+    text = (
+        f"revenue is {_concentration_degree(gini)} (Gini {gini:.2f}; 0 = every customer buys the "
+        f"same, 1 = one customer buys everything): the largest 1 % of customers bring "
+        f"{one * 100:.0f} % of it."
+    )
+    if gini >= 0.4:
+        text += (
+            " Losing a few large customers would hurt more than losing many small ones, so "
+            "retention effort and service levels belong with the largest accounts first."
+        )
+    else:
+        text += " No small group of customers dominates: the base is resilient to losing a few."
+    return what_it_means(text)
+
+
+def clv_record(
+    *,
+    models: ValueModels | None = None,
+    validation: pd.DataFrame | None = None,
+    simple: pd.DataFrame | None = None,
+    segments: pd.DataFrame | None = None,
+    tiers: pd.DataFrame | None = None,
+    gini: float | None = None,
+    curve: pd.DataFrame | None = None,
+) -> dict[str, Any]:
+    """The customer-value figures for results.json (``customers.clv``).
+
+    Returns
+    -------
+    dict
+        JSON-able (NaN → None) with the parts given: ``model`` {``time_unit``,
+        ``horizon_months``, ``margin``, ``discount_rate_yearly``, ``discount_rate_monthly``,
+        ``customers``, ``bgnbd`` {r, alpha, a, b}, ``gamma_gamma`` {p, q, v} or None,
+        ``independence`` {``pearson_r``, ``assumption_ok``}, ``note``}; ``average_clv``,
+        ``median_clv``, ``total_clv``, ``share_probably_lost``; ``holdout`` {``calibration_end``,
+        ``observation_end``, ``customers``, ``predicted_total``, ``actual_total``,
+        ``error_pct``, ``mae``, ``correlation``}; ``simple_clv`` {window: {``clv``,
+        ``retention``, ``margin_per_year``, ``multiple``}}; ``rfm_segments`` {segment:
+        {``customers``, ``customer_share``, ``revenue_share``}}; ``tiers`` {tier:
+        {``customers``, ``clv_share``, ``revenue_share``, ``clv_mean``}}; ``gini``,
+        ``top_20_revenue_share``.
+    """
+    out: dict[str, Any] = {}
+    if models is not None:
+        out["model"] = {
+            "time_unit": TIME_UNIT,
+            "horizon_months": models.horizon_months,
+            "margin": models.margin,
+            "discount_rate_yearly": models.yearly_discount_rate,
+            "discount_rate_monthly": models.monthly_discount_rate,
+            "customers": len(models.summary),
+            "bgnbd": models.bgf.params_.to_dict(),
+            "gamma_gamma": models.ggf.params_.to_dict() if models.ggf is not None else None,
+            "independence": (
+                {
+                    "pearson_r": float(models.ggf.independence_["pearson_r"].iloc[0]),
+                    "assumption_ok": bool(models.ggf.independence_["assumption_ok"].iloc[0]),
+                }
+                if models.ggf is not None
+                else None
+            ),
+            "note": models.note,
+        }
+        p = models.predictions
+        out["share_probably_lost"] = float((p["p_alive"] < 0.5).mean())
+        if models.has_clv:
+            out["average_clv"] = float(p["clv"].mean())
+            out["median_clv"] = float(p["clv"].median())
+            out["total_clv"] = float(p["clv"].sum())
+    if validation is not None:
+        row = validation.loc["all"]
+        out["holdout"] = {
+            "calibration_end": validation.attrs.get("calibration_end"),
+            "observation_end": validation.attrs.get("observation_end"),
+            "customers": row["customers"],
+            "predicted_total": row["predicted_total"],
+            "actual_total": row["actual_total"],
+            "error_pct": row["error_pct"],
+            "mae": row["mae"],
+            "correlation": row["correlation"],
+        }
+    if simple is not None:
+        out["simple_clv"] = {
+            r["window"]: {
+                "clv": r["clv"],
+                "retention": r["retention"],
+                "margin_per_year": r["margin_per_year"],
+                "multiple": r["multiple"],
+            }
+            for r in simple.to_dict("records")
+        }
+    if segments is not None:
+        out["rfm_segments"] = {
+            str(s): {
+                "customers": r["customers"],
+                "customer_share": r["customer_share"],
+                "revenue_share": r["revenue_share"],
+            }
+            for s, r in segments.iterrows()
+        }
+    if tiers is not None:
+        out["tiers"] = {
+            str(t): {
+                "customers": r["customers"],
+                "clv_share": r["clv_share"],
+                "revenue_share": r["revenue_share"],
+                "clv_mean": r["clv_mean"],
+            }
+            for t, r in tiers.iterrows()
+        }
+    if gini is not None:
+        out["gini"] = gini
+    if curve is not None and len(curve):
+        x = np.r_[0.0, curve["customer_share"].to_numpy(float)]
+        y = np.r_[0.0, curve["cumulative_share"].to_numpy(float)]
+        out["top_20_revenue_share"] = float(np.interp(0.2, x, y))
+    return jsonable(out)

@@ -73,31 +73,69 @@ from crmkit.impact import (
     compare_rates,
     wilson_interval,
 )
+from crmkit.io import jsonable
+from crmkit.quality import TableView
 
 __all__ = [
     "CHURN_SOURCES",
     "DAYS_PER_YEAR",
+    "MIN_DRIVER_EVENTS",
     "RELATIONSHIPS",
+    "WINDOW_LABELS",
     "ChurnDrivers",
+    "ChurnSummary",
     "CustomerFindings",
     "KaplanMeierResult",
+    "SurvivalAnalysis",
     "acquisition_cost",
+    "acquisition_view",
+    "buyer_values",
     "churn_dates",
     "churn_drivers",
+    "churn_frame",
     "churn_rates",
+    "churn_summary",
+    "churn_text",
+    "churn_view",
+    "cohort_compare_view",
     "cohort_matrix",
     "cohort_retention",
+    "cohort_text",
+    "cohort_title",
+    "cohort_view",
     "compare_churn",
     "compare_cohorts",
     "compare_loyalty",
     "concordance_index",
     "control_mask",
     "customer_findings",
+    "driver_covariates",
+    "drivers_frame",
+    "drivers_text",
+    "drivers_title",
+    "drivers_view",
+    "findings_markdown",
+    "fit_churn_drivers",
     "kaplan_meier",
     "logrank",
     "loyalty_metrics",
+    "loyalty_text",
+    "loyalty_view",
+    "relationship_mix",
+    "relationship_text",
+    "relationship_title",
+    "relationship_view",
+    "retention_record",
     "revenue_by_relationship",
+    "scoped_customers",
+    "survival_analysis",
     "survival_frame",
+    "survival_labels",
+    "survival_text",
+    "survival_title",
+    "survival_view",
+    "what_it_means",
+    "window_survival",
 ]
 
 #: Days in a customer-year.
@@ -2537,6 +2575,10 @@ class CustomerFindings(NamedTuple):
     paragraph: str
     limitations: list[str]
 
+    def markdown(self) -> str:
+        """The paragraph and a bulleted list of the limitations, as markdown."""
+        return findings_markdown(self.paragraph, self.limitations)
+
 
 def _pp(value: float) -> str:
     if is_missing(value):
@@ -2702,3 +2744,1407 @@ def customer_findings(
         "overview corrects them across the whole family."
     )
     return CustomerFindings(" ".join(sentences), limitations)
+
+
+# --- report views: tables, chart data, titles and readings for the loyalty stage ------------
+#
+# The functions below turn the results above into what the loyalty-and-retention stage shows:
+# tables with units in their headers (:class:`crmkit.quality.TableView`), the frames its charts
+# draw, chart titles that state the finding, and "What it means" paragraphs from the numbers.
+
+#: How the report names the two windows.
+WINDOW_LABELS = {"before": "Before go-live", "after": "After go-live"}
+
+#: Fewer churn events than this and the churn model is not fitted.
+MIN_DRIVER_EVENTS = 10
+
+_RELATIONSHIP_LABELS = {"retained": "Retained", "new": "New", "won_back": "Won back"}
+_RELATIONSHIP_WORDS = {"retained": "retained", "new": "new", "won_back": "won-back"}
+
+
+def what_it_means(text: str) -> str:
+    """A section's closing paragraph: "**What it means:**" and the text.
+
+    Examples
+    --------
+    >>> what_it_means("customers stay longer.")
+    '**What it means:** customers stay longer.'
+    """
+    return f"**What it means:** {text}"
+
+
+def _verdict(row: Any, alpha: float) -> str:
+    """The row's verdict (a KPI result row) or one from its p-value (a comparison row)."""
+    verdict = row.get("verdict") if hasattr(row, "get") else None
+    if isinstance(verdict, str):
+        return verdict
+    p = row["p_value"]
+    if is_missing(p):
+        return "insufficient data"
+    return "no detectable change" if p >= alpha else "significant"
+
+
+def findings_markdown(paragraph: str, limitations: Sequence[str]) -> str:
+    """Findings as markdown: the paragraph, then the limitations as a bulleted list.
+
+    Examples
+    --------
+    >>> print(findings_markdown("Churn fell.", ["Few customers."]))
+    Churn fell.
+    <BLANKLINE>
+    **Limitations**
+    <BLANKLINE>
+    - Few customers.
+    """
+    text = paragraph or "The data allow no findings on this yet."
+    if limitations:
+        text += "\n\n**Limitations**\n\n" + "\n".join(f"- {item}" for item in limitations)
+    return text
+
+
+def scoped_customers(
+    customers: pd.DataFrame,
+    assessment: Assessment,
+    *,
+    orders: pd.DataFrame | None = None,
+    scope: Scope = "crm",
+) -> pd.DataFrame:
+    """The customers of the CRM units (default), of the control group, or all.
+
+    Parameters
+    ----------
+    customers : pandas.DataFrame
+        The customers table.
+    assessment : Assessment
+        Supplies the control group.
+    orders : pandas.DataFrame, optional
+        To place customers whose table lacks the control column (see :func:`control_mask`).
+    scope : {"crm", "control", "all"}, default "crm"
+        Which customers (see the module docstring).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``customers`` in scope.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from crmkit.config import Assessment, Control, Window
+    >>> a = Assessment("Acme", dt.date(2025, 1, 1), Window(dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+    ...                Window(dt.date(2025, 1, 1), dt.date(2025, 12, 31)), control=Control("region", ("West",)))
+    >>> c = pd.DataFrame({"customer_id": ["A", "B"], "region": ["North", "West"]})
+    >>> scoped_customers(c, a)["customer_id"].tolist()
+    ['A']
+    """
+    _check_scope(scope)
+    return customers.loc[_in_scope(customers, assessment.control, scope, orders=orders)]
+
+
+class ChurnSummary(NamedTuple):
+    """Churn per window of the CRM units, and of the control group when there is one.
+
+    Attributes
+    ----------
+    rates : pandas.DataFrame
+        :func:`churn_rates` of the CRM units (all customers without a control group).
+    control_rates : pandas.DataFrame or None
+        :func:`churn_rates` of the control group.
+    control_change : pandas.DataFrame or None
+        :func:`compare_churn` of the control group.
+    """
+
+    rates: pd.DataFrame
+    control_rates: pd.DataFrame | None
+    control_change: pd.DataFrame | None
+
+
+def churn_summary(
+    customers: pd.DataFrame,
+    assessment: Assessment,
+    *,
+    orders: pd.DataFrame | None = None,
+    inactivity_days: int = 180,
+) -> ChurnSummary:
+    """Churn per window of the CRM units and of the control group (see :class:`ChurnSummary`).
+
+    Parameters
+    ----------
+    customers, orders, inactivity_days
+        As :func:`churn_rates`.
+    assessment : Assessment
+        Supplies the windows, the control group and alpha.
+    """
+    alpha = assessment.stats.alpha
+    options = {"orders": orders, "inactivity_days": inactivity_days, "alpha": alpha}
+    rates = churn_rates(customers, assessment, **options)
+    if assessment.control is None:
+        return ChurnSummary(rates, None, None)
+    control = churn_rates(customers, assessment, scope="control", **options)
+    if control["customers_at_start"].sum() + control["acquired"].sum() == 0:
+        return ChurnSummary(rates, None, None)
+    change = compare_churn(customers, assessment, scope="control", **options)
+    return ChurnSummary(rates, control, change)
+
+
+def churn_frame(summary: ChurnSummary) -> pd.DataFrame:
+    """Annual churn per window (and the control group's) as :func:`crmkit.plots.interval_chart` draws it.
+
+    Parameters
+    ----------
+    summary : ChurnSummary
+        :func:`churn_summary`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per window and group: ``label`` ("CRM units, before go-live" …; "Customers, …"
+        without a control group), ``estimate``, ``ci_low``, ``ci_high`` (annual churn
+        probability in percent), ``highlight`` (True for the CRM units after go-live).
+    """
+    main = "CRM units" if summary.control_rates is not None else "Customers"
+    parts = [(main, summary.rates)]
+    if summary.control_rates is not None:
+        parts.append(("Control group (no CRM)", summary.control_rates))
+    rows = []
+    for group, frame in parts:
+        for r in frame.to_dict("records"):
+            rows.append(
+                {
+                    "label": f"{group}, {WINDOW_LABELS[r['window']].lower()}",
+                    "estimate": r["churn_probability"] * 100,
+                    "ci_low": r["ci_low"] * 100,
+                    "ci_high": r["ci_high"] * 100,
+                    "highlight": group == main and r["window"] == "after",
+                }
+            )
+    return pd.DataFrame(rows, columns=["label", "estimate", "ci_low", "ci_high", "highlight"])
+
+
+def churn_view(rates: pd.DataFrame) -> TableView:
+    """:func:`churn_rates` as a table with units."""
+    frame = pd.DataFrame(
+        {
+            "Window": [WINDOW_LABELS.get(w, w) for w in rates["window"]],
+            "Customers at the start": rates["customers_at_start"].astype("Int64"),
+            "Acquired": rates["acquired"].astype("Int64"),
+            "Churned": rates["churned"].astype("Int64"),
+            "Customer-years at risk": rates["customer_years"].to_numpy(float),
+            "Annual churn": rates["churn_probability"].to_numpy(float) * 100,
+            "Confidence interval": [
+                "–" if is_missing(lo) else f"{lo * 100:.1f} to {hi * 100:.1f}"
+                for lo, hi in zip(rates["ci_low"], rates["ci_high"], strict=True)
+            ],
+            "Annual retention": rates["retention"].to_numpy(float) * 100,
+        }
+    )
+    units = {
+        "Customers at the start": "count",
+        "Acquired": "count",
+        "Churned": "count",
+        "Customer-years at risk": "years",
+        "Annual churn": "%",
+        "Confidence interval": "%",
+        "Annual retention": "%",
+    }
+    formats = {
+        "Customers at the start": "{:,}",
+        "Acquired": "{:,}",
+        "Churned": "{:,}",
+        "Customer-years at risk": "{:,.0f}",
+        "Annual churn": "{:.1f}",
+        "Annual retention": "{:.1f}",
+    }
+    return TableView(frame, units, formats)
+
+
+def churn_text(row: Any, summary: ChurnSummary, *, alpha: float = 0.05) -> str:
+    """The "What it means" paragraph for churn before and after go-live, against the control group's.
+
+    Parameters
+    ----------
+    row : mapping
+        The churn KPI's result row (:func:`crmkit.measure.measure_kpis`, with ``verdict``) or
+        the :func:`compare_churn` row.
+    summary : ChurnSummary
+        :func:`churn_summary` (where churn came from; the control group's change).
+    alpha : float
+        Significance level for rows without a verdict.
+
+    Examples
+    --------
+    >>> rates = pd.DataFrame({"source": ["churned_date"] * 2})
+    >>> row = {"before": 0.18, "after": 0.13, "change": -0.05, "verdict": "improved"}
+    >>> print(churn_text(row, ChurnSummary(rates, None, None)))
+    **What it means:** of every 100 customers, about 18 left within a year before go-live and 13 after: customers stay longer, by more than chance explains.
+    """
+    verdict = _verdict(row, alpha)
+    if verdict == "insufficient data" or is_missing(row["before"]) or is_missing(row["after"]):
+        return what_it_means(
+            "there are too few customers or churn events to compare the two windows."
+        )
+    opening = (
+        f"of every 100 customers, about {row['before'] * 100:.0f} left within a year before "
+        f"go-live and {row['after'] * 100:.0f} after"
+    )
+    if verdict == "no detectable change":
+        text = f"{opening}, a difference within what chance produces."
+    else:
+        better = row["change"] < 0
+        text = (
+            f"{opening}: customers {'stay longer' if better else 'leave sooner'}, by more than "
+            "chance explains."
+        )
+    control = summary.control_change
+    if control is not None and len(control):
+        c = control.iloc[0]
+        if not is_missing(c["p_value"]):
+            moved = c["p_value"] < alpha
+            text += (
+                f" In the control group, which kept its old tools, churn went from "
+                f"{format_percent(c['before'])} to {format_percent(c['after'])}"
+                + (
+                    " — it moved too, so part of the change is not the CRM's."
+                    if moved
+                    else ", no detectable change: the market did not move churn on its own."
+                )
+            )
+    if str(summary.rates["source"].iloc[0]) == "inactivity":
+        text += (
+            " Churn here means no order for 180 days (the customers table records no churn "
+            "dates), so a slow buyer can count as lost."
+        )
+    return what_it_means(text)
+
+
+def buyer_values(
+    orders: pd.DataFrame,
+    assessment: Assessment,
+    *,
+    customers: pd.DataFrame | None = None,
+    scope: Scope = "crm",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each buying customer's orders, spend and purchase interval, before and after go-live.
+
+    The observations behind :func:`compare_loyalty` (one per customer and window).
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        The before window's buyers and the after window's: ``customer_id``, ``orders``,
+        ``spend`` (sum of ``amount``), ``interval_days`` (median days between the customer's
+        consecutive order days in the window; NaN with one order day).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from crmkit.config import Assessment, Window
+    >>> a = Assessment("Acme", dt.date(2025, 1, 1), Window(dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+    ...                Window(dt.date(2025, 1, 1), dt.date(2025, 12, 31)))
+    >>> o = pd.DataFrame({"customer_id": ["A", "A", "B"], "amount": [10.0, 20.0, 5.0],
+    ...     "order_date": pd.to_datetime(["2024-01-01", "2024-01-11", "2025-02-01"])})
+    >>> before, after = buyer_values(o, a)
+    >>> before[["customer_id", "spend", "interval_days"]].to_dict("list")
+    {'customer_id': ['A'], 'spend': [30.0], 'interval_days': [10.0]}
+    """
+    _check_scope(scope)
+    _require(orders, "orders", ("customer_id", "order_date", "amount"))
+    before, after = (
+        _per_customer(_window_orders(orders, window, assessment.control, scope, customers))
+        for _, window in _windows(assessment)
+    )
+    return before, after
+
+
+def loyalty_view(loyalty: pd.DataFrame, *, currency: str = "") -> TableView:
+    """:func:`loyalty_metrics` as a table with units."""
+    frame = pd.DataFrame(
+        {
+            "Window": [WINDOW_LABELS.get(w, w) for w in loyalty["window"]],
+            "Buying customers": loyalty["buyers"].astype("Int64"),
+            "Orders": loyalty["orders"].astype("Int64"),
+            "Bought twice or more": loyalty["repeat_rate"].to_numpy(float) * 100,
+            "Orders per buying customer": loyalty["orders_per_buyer"].to_numpy(float),
+            "Spend per buying customer": loyalty["spend_per_buyer"].to_numpy(float),
+            "Days between purchases (median)": loyalty["purchase_interval_days"].to_numpy(float),
+        }
+    )
+    units = {
+        "Buying customers": "count",
+        "Orders": "count",
+        "Bought twice or more": "%",
+        "Orders per buying customer": "count",
+        "Spend per buying customer": currency,
+        "Days between purchases (median)": "days",
+    }
+    formats = {
+        "Buying customers": "{:,}",
+        "Orders": "{:,}",
+        "Bought twice or more": "{:.1f}",
+        "Orders per buying customer": "{:.2f}",
+        "Spend per buying customer": "{:,.0f}",
+        "Days between purchases (median)": "{:.1f}",
+    }
+    return TableView(frame, units, formats)
+
+
+def loyalty_text(changes: pd.DataFrame, *, alpha: float = 0.05) -> str:
+    """The "What it means" paragraph for the loyalty KPIs (repeat purchases, purchase interval, spend).
+
+    Parameters
+    ----------
+    changes : pandas.DataFrame
+        Rows with ``kpi``, ``change`` and ``verdict`` (KPI results) or ``p_value``
+        (:func:`compare_loyalty`).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"kpi": ["repeat_purchase_rate", "spend_per_customer"],
+    ...                   "change": [0.01, 5000.0], "verdict": ["no detectable change", "improved"]})
+    >>> print(loyalty_text(c))
+    **What it means:** buying customers spend more since go-live, by more than chance explains. The share who come back for a second purchase has not changed detectably.
+    """
+    rows = {r["kpi"]: r for r in changes.to_dict("records")}
+    moved, flat = [], []
+    phrases = {
+        "spend_per_customer": ("buying customers spend more", "buying customers spend less"),
+        "repeat_purchase_rate": (
+            "more buying customers come back for a second purchase",
+            "fewer buying customers come back for a second purchase",
+        ),
+        "purchase_interval_days": (
+            "customers buy again sooner",
+            "customers take longer to buy again",
+        ),
+    }
+    unchanged = {
+        "spend_per_customer": "spend per buying customer",
+        "repeat_purchase_rate": "the share who come back for a second purchase",
+        "purchase_interval_days": "the time between purchases",
+    }
+    for kpi in ("spend_per_customer", "repeat_purchase_rate", "purchase_interval_days"):
+        if kpi not in rows:
+            continue
+        verdict = _verdict(rows[kpi], alpha)
+        if verdict == "insufficient data":
+            continue
+        if verdict == "no detectable change":
+            flat.append(unchanged[kpi])
+            continue
+        good = rows[kpi]["change"] > 0
+        if kpi == "purchase_interval_days":
+            good = not good
+        moved.append(phrases[kpi][0 if good else 1])
+    sentences = []
+    if moved:
+        sentences.append(" and ".join(moved) + " since go-live, by more than chance explains.")
+    if flat:
+        text = " and ".join(flat)
+        verb = "have" if len(flat) > 1 else "has"
+        sentences.append(f"{text[0].upper()}{text[1:]} {verb} not changed detectably.")
+    if not sentences:
+        return what_it_means("there are too few buying customers to compare the two windows.")
+    text = " ".join(sentences)
+    return what_it_means(text[0].lower() + text[1:])
+
+
+def cohort_view(cohorts: pd.DataFrame, *, periods: Sequence[int] = (0, 1, 3, 6, 12)) -> TableView:
+    """Cohort retention as a table: each cohort's size and its share active k months on.
+
+    Parameters
+    ----------
+    cohorts : pandas.DataFrame
+        :func:`cohort_retention`.
+    periods : sequence of int
+        The periods since acquisition shown as columns.
+
+    Returns
+    -------
+    crmkit.quality.TableView
+        One row per cohort: Acquired in (month), Customers (count), then "Month k" (%) for
+        each period, as whole percentages; blank where the period has not been observed yet.
+
+    Examples
+    --------
+    >>> long = pd.DataFrame({"cohort": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-02-01"]),
+    ...                      "period": [0, 1, 0], "share": [1.0, 0.5, 0.25], "cohort_size": [2, 2, 4]})
+    >>> cohort_view(long, periods=[0, 1]).frame.to_dict("list")
+    {'Acquired in': ['2024-01', '2024-02'], 'Customers': [2, 4], 'Month 0': ['100', '25'], 'Month 1': ['50', '']}
+    """
+    matrix = cohort_matrix(cohorts) if len(cohorts) else pd.DataFrame()
+    sizes = cohorts.groupby("cohort")["cohort_size"].first() if len(cohorts) else pd.Series()
+    frame = pd.DataFrame(
+        {
+            "Acquired in": [f"{pd.Timestamp(c):%Y-%m}" for c in matrix.index],
+            "Customers": [int(v) for v in sizes.reindex(matrix.index)],
+        }
+    )
+    labels = []
+    for k in periods:
+        label = f"Month {k}"
+        labels.append(label)
+        values = matrix[k] if k in matrix.columns else pd.Series(np.nan, index=matrix.index)
+        frame[label] = ["" if is_missing(v) else f"{v * 100:.0f}" for v in values]
+    return TableView(
+        frame, {"Customers": "count", **dict.fromkeys(labels, "%")}, {"Customers": "{:,}"}
+    )
+
+
+def cohort_title(compare: pd.DataFrame, *, alpha: float = 0.05) -> str:
+    """The heatmap's title: do customers acquired after go-live stay active more than before?
+
+    Parameters
+    ----------
+    compare : pandas.DataFrame
+        :func:`compare_cohorts` (the first period with a test decides the wording).
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"period": [3], "before": [0.363], "after": [0.373], "p_value": [0.49]})
+    >>> cohort_title(c)
+    'Customers acquired after go-live are as active 3 months on as earlier ones (37 % vs 36 % ordered)'
+    """
+    usable = compare.loc[compare["p_value"].notna()] if len(compare) else compare
+    if usable is None or usable.empty:
+        return "Too few cohorts after go-live to compare their retention with earlier ones"
+    row = usable.iloc[0]
+    k = int(row["period"])
+    figures = f"{row['after'] * 100:.0f} % vs {row['before'] * 100:.0f} % ordered"
+    if row["p_value"] < alpha:
+        way = "more" if row["after"] > row["before"] else "less"
+        return (
+            f"Customers acquired after go-live are {way} active {k} months on than earlier ones "
+            f"({figures})"
+        )
+    return (
+        f"Customers acquired after go-live are as active {k} months on as earlier ones ({figures})"
+    )
+
+
+def cohort_compare_view(compare: pd.DataFrame) -> TableView:
+    """:func:`compare_cohorts` as a table with units."""
+    frame = pd.DataFrame(
+        {
+            "Months after acquisition": compare["period"].astype("Int64"),
+            "Cohorts before go-live": compare["before"].to_numpy(float) * 100,
+            "Customers before": compare["n_before"].astype("Int64"),
+            "Cohorts after go-live": compare["after"].to_numpy(float) * 100,
+            "Customers after": compare["n_after"].astype("Int64"),
+            "Change": compare["change"].to_numpy(float) * 100,
+            "Confidence interval": [
+                "–" if is_missing(lo) else f"{_pp(lo)} to {_pp(hi)}"
+                for lo, hi in zip(compare["ci_low"], compare["ci_high"], strict=True)
+            ],
+            "p-value": compare["p_value"].map(format_p_value),
+        }
+    )
+    units = {
+        "Months after acquisition": "months",
+        "Cohorts before go-live": "% active",
+        "Customers before": "count",
+        "Cohorts after go-live": "% active",
+        "Customers after": "count",
+        "Change": "percentage points",
+        "Confidence interval": "percentage points",
+    }
+    formats = {
+        "Cohorts before go-live": "{:.1f}",
+        "Cohorts after go-live": "{:.1f}",
+        "Customers before": "{:,}",
+        "Customers after": "{:,}",
+        "Change": "{:+.1f}",
+    }
+    return TableView(frame, units, formats)
+
+
+def cohort_text(compare: pd.DataFrame, *, alpha: float = 0.05) -> str:
+    """The "What it means" paragraph for the cohort comparison.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"period": [3, 6], "before": [0.36, 0.35], "after": [0.37, 0.36],
+    ...                   "p_value": [0.49, 0.84], "n_after": [1995, 1348]})
+    >>> print(cohort_text(c))
+    **What it means:** customers won since go-live keep buying at the same rate as those won before it (3 months on: 37 % vs 36 % ordered; 6 months on: 36 % vs 35 %); the CRM has not yet changed how well new customers are kept. The later comparisons rest on fewer customers (1,348 after go-live at month 6), because recent cohorts have not reached them yet.
+    """
+    usable = compare.loc[compare["p_value"].notna()] if len(compare) else compare
+    if usable is None or usable.empty:
+        return what_it_means(
+            "no cohort acquired after go-live has been followed long enough to compare it with "
+            "the earlier ones yet."
+        )
+    parts = []
+    for i, r in enumerate(usable.to_dict("records")):
+        tail = " ordered" if i == 0 else ""
+        parts.append(
+            f"{int(r['period'])} months on: {r['after'] * 100:.0f} % vs {r['before'] * 100:.0f} %{tail}"
+        )
+    figures = "; ".join(parts)
+    significant = usable.loc[usable["p_value"] < alpha]
+    if significant.empty:
+        text = (
+            f"customers won since go-live keep buying at the same rate as those won before it "
+            f"({figures}); the CRM has not yet changed how well new customers are kept."
+        )
+    else:
+        better = (significant["after"] > significant["before"]).all()
+        worse = (significant["after"] < significant["before"]).all()
+        way = "better" if better else "worse" if worse else "differently"
+        text = (
+            f"customers won since go-live are kept {way} than those won before it "
+            f"({figures}), by more than chance explains at "
+            + ", ".join(f"month {int(k)}" for k in significant["period"])
+            + "."
+        )
+    last = usable.iloc[-1]
+    if len(usable) > 1 and "n_after" in usable:
+        text += (
+            f" The later comparisons rest on fewer customers ({int(last['n_after']):,} after "
+            f"go-live at month {int(last['period'])}), because recent cohorts have not reached "
+            "them yet."
+        )
+    return what_it_means(text)
+
+
+def window_survival(frame: pd.DataFrame, assessment: Assessment) -> pd.DataFrame:
+    """Each customer's time at risk in the before window and in the after window.
+
+    Splits the follow-up of :func:`survival_frame` at the windows: the customer base of each
+    window, followed from the window's start (or the customer's acquisition) to churn or the
+    window's end. Kaplan–Meier curves of the two windows then show how many customers of the
+    base stayed through each year, and the log-rank test whether they differ.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        :func:`survival_frame` (filter it to the units wanted, e.g. ``arm == "crm"``).
+    assessment : Assessment
+        Supplies the windows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per customer and window at risk in it: ``customer_id``, ``window`` (ordered
+        categorical "before", "after"), ``start_date``, ``stop_date``, ``duration`` (days
+        from start to stop), ``event`` (the customer churned in the window).
+
+    Notes
+    -----
+    A customer active in both windows contributes one spell to each. The log-rank test then
+    treats the two spells as independent, which holds when the hazard depends on the window
+    (the calendar), not on the customer's past — the assumption of the churn rates per
+    window too. Churn on the first day of the after window counts in the after window.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from crmkit.config import Assessment, Window
+    >>> a = Assessment("Acme", dt.date(2025, 1, 1), Window(dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+    ...                Window(dt.date(2025, 1, 1), dt.date(2025, 12, 31)))
+    >>> f = pd.DataFrame({"customer_id": ["A", "B"], "event": [True, False],
+    ...     "entry_date": pd.to_datetime(["2024-01-01", "2024-07-01"]),
+    ...     "exit_date": pd.to_datetime(["2025-03-01", "2026-01-01"])})
+    >>> window_survival(f, a)[["customer_id", "window", "duration", "event"]].to_dict("list")
+    {'customer_id': ['A', 'A', 'B', 'B'], 'window': ['before', 'after', 'before', 'after'], 'duration': [366.0, 59.0, 184.0, 365.0], 'event': [False, True, False, False]}
+    """
+    _require(frame, "survival", ("customer_id", "entry_date", "exit_date", "event"))
+    entry = np.floor(_days(frame["entry_date"]))
+    exit_ = np.floor(_days(frame["exit_date"]))
+    event = frame["event"].astype(bool).to_numpy()
+    ids = frame["customer_id"].to_numpy()
+    parts = []
+    for order, (name, window) in enumerate(_windows(assessment)):
+        start_w, stop_w = _window_days(window)
+        start = np.maximum(entry, start_w)
+        stop = np.minimum(exit_, stop_w)
+        churned = event & (exit_ >= start_w) & (exit_ < stop_w)
+        keep = (entry < stop_w) & (exit_ >= start_w) & ((stop > start) | churned)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "customer_id": ids[keep],
+                    "window": name,
+                    "_order": order,
+                    "start_date": _dates(start[keep]),
+                    "stop_date": _dates(stop[keep]),
+                    "duration": (stop - start)[keep],
+                    "event": churned[keep],
+                }
+            )
+        )
+    out = pd.concat(parts, ignore_index=True)
+    out = out.sort_values(["customer_id", "_order"], kind="stable").drop(columns="_order")
+    out["window"] = pd.Categorical(out["window"], categories=["before", "after"], ordered=True)
+    return out.reset_index(drop=True)
+
+
+class SurvivalAnalysis(NamedTuple):
+    """The survival analysis of the loyalty stage.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        :func:`survival_frame` of all customers (control group included), for the churn model.
+    spells : pandas.DataFrame
+        :func:`window_survival` of the CRM units' customers.
+    km : KaplanMeierResult
+        :func:`kaplan_meier` of the spells by window, read at ``horizon`` days.
+    test : pandas.DataFrame
+        :func:`logrank` of the spells by window.
+    """
+
+    frame: pd.DataFrame
+    spells: pd.DataFrame
+    km: KaplanMeierResult
+    test: pd.DataFrame
+
+
+def survival_analysis(
+    customers: pd.DataFrame,
+    orders: pd.DataFrame | None,
+    assessment: Assessment,
+    *,
+    tickets: pd.DataFrame | None = None,
+    inactivity_days: int = 180,
+) -> SurvivalAnalysis:
+    """Survival (retention) curves of the CRM units' customers in each window, and their test.
+
+    Parameters
+    ----------
+    customers, orders, assessment, inactivity_days
+        As :func:`survival_frame`.
+    tickets : pandas.DataFrame, optional
+        Used when it has ``customer_id`` and ``opened_at`` (ticket covariates of the frame).
+
+    Returns
+    -------
+    SurvivalAnalysis
+        The curves are read at the shorter window's length in days (365 for calendar years):
+        ``km.summary["survival_at_horizon"]`` is the share of the window's customer base that
+        stayed through it.
+    """
+    usable = (
+        tickets if tickets is not None and {"customer_id", "opened_at"} <= set(tickets) else None
+    )
+    frame = survival_frame(
+        customers, orders, assessment, tickets=usable, inactivity_days=inactivity_days
+    )
+    spells = window_survival(frame.loc[frame["arm"] == "crm"], assessment)
+    horizon = float(min((w.end - w.start).days + 1 for w in (assessment.before, assessment.after)))
+    km = kaplan_meier(spells, group="window", alpha=assessment.stats.alpha, horizon=horizon)
+    return SurvivalAnalysis(frame, spells, km, logrank(spells, group="window"))
+
+
+def survival_labels(summary: pd.DataFrame) -> dict[str, str]:
+    """Legend text of the window curves: "Before go-live (12,345 customers)".
+
+    Examples
+    --------
+    >>> survival_labels(pd.DataFrame({"group": ["before"], "n": [1200]}))
+    {'before': 'Before go-live (1,200 customers)'}
+    """
+    return {
+        str(g): f"{WINDOW_LABELS.get(str(g), str(g))} ({int(n):,} customers)"
+        for g, n in zip(summary["group"], summary["n"], strict=True)
+    }
+
+
+def survival_title(summary: pd.DataFrame, test: pd.DataFrame, *, alpha: float = 0.05) -> str:
+    """The survival chart's title: the share kept through the window, and the test's verdict.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        :attr:`KaplanMeierResult.summary` of :func:`window_survival` grouped by ``window``.
+    test : pandas.DataFrame
+        :func:`logrank` of the same frame.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"group": ["before", "after"], "survival_at_horizon": [0.82, 0.87],
+    ...                   "horizon": [365.0, 365.0]})
+    >>> survival_title(s, pd.DataFrame({"p_value": [0.0001]}))
+    'After go-live 87 % of customers stayed a full year, against 82 % before — a difference larger than chance explains'
+    """
+    rows = summary.set_index("group")
+    if not {"before", "after"} <= set(rows.index):
+        return "Too few customers in one of the windows to compare how long they stay"
+    b, a = rows.loc["before", "survival_at_horizon"], rows.loc["after", "survival_at_horizon"]
+    if is_missing(a) or is_missing(b):
+        return "The data do not follow customers long enough to compare a year of retention"
+    days = float(rows["horizon"].iloc[0])
+    span = "a full year" if abs(days - 365) < 1 else f"{days:.0f} days"
+    p = test["p_value"].iloc[0]
+    verdict = (
+        "too few churn events to test the difference"
+        if is_missing(p)
+        else "a difference larger than chance explains"
+        if p < alpha
+        else "a difference within what chance produces"
+    )
+    return (
+        f"After go-live {a * 100:.0f} % of customers stayed {span}, against {b * 100:.0f} % "
+        f"before — {verdict}"
+    )
+
+
+def survival_view(summary: pd.DataFrame) -> TableView:
+    """:attr:`KaplanMeierResult.summary` as a table with units."""
+
+    def days(v: float) -> str:
+        return "not reached" if is_missing(v) else f"{v:,.0f}"
+
+    frame = pd.DataFrame(
+        {
+            "Customers": [WINDOW_LABELS.get(str(g), str(g)) for g in summary["group"]],
+            "At risk": summary["n"].astype("Int64"),
+            "Churned": summary["events"].astype("Int64"),
+            "Still active after the horizon": summary["survival_at_horizon"].to_numpy(float) * 100,
+            "Confidence interval": [
+                "–" if is_missing(lo) else f"{lo * 100:.1f} to {hi * 100:.1f}"
+                for lo, hi in zip(
+                    summary["horizon_ci_low"], summary["horizon_ci_high"], strict=True
+                )
+            ],
+            "Horizon": summary["horizon"].to_numpy(float),
+            "Median time to churn": summary["median"].map(days),
+        }
+    )
+    units = {
+        "At risk": "count",
+        "Churned": "count",
+        "Still active after the horizon": "%",
+        "Confidence interval": "%",
+        "Horizon": "days",
+        "Median time to churn": "days",
+    }
+    formats = {
+        "At risk": "{:,}",
+        "Churned": "{:,}",
+        "Still active after the horizon": "{:.1f}",
+        "Horizon": "{:.0f}",
+    }
+    return TableView(frame, units, formats)
+
+
+def survival_text(summary: pd.DataFrame, test: pd.DataFrame, *, alpha: float = 0.05) -> str:
+    """The "What it means" paragraph for the survival curves and the log-rank test.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"group": ["before", "after"], "survival_at_horizon": [0.82, 0.87],
+    ...                   "median": [float("nan")] * 2, "horizon": [365.0, 365.0]})
+    >>> t = pd.DataFrame({"statistic": [40.2], "df": [1], "p_value": [0.0001]})
+    >>> print(survival_text(s, t))
+    **What it means:** the curves show, day by day, the share of the customer base still with the company; after go-live it falls more slowly (log-rank chi-square = 40.2, df = 1, p < 0.001): customers stay longer. Half the customers were still there at the end of each window, so the median time to churn is not reached: churn is slow compared with the windows.
+    """
+    rows = summary.set_index("group")
+    p = test["p_value"].iloc[0] if len(test) else math.nan
+    if not {"before", "after"} <= set(rows.index) or is_missing(p):
+        return what_it_means(
+            "there are too few customers or churn events to compare how long customers stay."
+        )
+    stat = f"log-rank chi-square = {test['statistic'].iloc[0]:.1f}, df = {int(test['df'].iloc[0])}, p {_p_text(p)}"
+    b, a = rows.loc["before", "survival_at_horizon"], rows.loc["after", "survival_at_horizon"]
+    if p < alpha and not is_missing(a) and not is_missing(b):
+        way = "more slowly" if a > b else "faster"
+        meaning = "customers stay longer" if a > b else "customers leave sooner"
+        text = (
+            "the curves show, day by day, the share of the customer base still with the company; "
+            f"after go-live it falls {way} ({stat}): {meaning}."
+        )
+    else:
+        text = (
+            "the curves show, day by day, the share of the customer base still with the company; "
+            f"the two windows' curves differ by no more than chance explains ({stat})."
+        )
+    if rows["median"].isna().all():
+        text += (
+            " Half the customers were still there at the end of each window, so the median time "
+            "to churn is not reached: churn is slow compared with the windows."
+        )
+    return what_it_means(text)
+
+
+def driver_covariates(
+    frame: pd.DataFrame, assessment: Assessment, *, tickets: pd.DataFrame | None = None
+) -> list[str]:
+    """The churn drivers the data hold, for :func:`churn_drivers`.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        :func:`survival_frame` (all customers, control group included).
+    assessment : Assessment
+        Supplies go-live and the control group.
+    tickets : pandas.DataFrame, optional
+        The tickets table; with ``is_complaint`` the complaints so far become a driver.
+
+    Returns
+    -------
+    list of str
+        In this order, those that apply: "segment", "region" (with two or more values),
+        "tenure_years" (when it varies), "complaints" (tickets with customer_id and
+        is_complaint), "after_go_live" (follow-up on both sides of go-live), and with a control
+        group "arm" (unless its column is already in the model) and "crm_after_go_live" (the
+        CRM's own effect on churn, difference-in-differences). Response times are left out:
+        they exist only for customers who raised a ticket, and keeping only those would bias
+        the model (see :func:`churn_drivers`).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from crmkit.config import Assessment, Window
+    >>> a = Assessment("Acme", dt.date(2025, 1, 1), Window(dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+    ...                Window(dt.date(2025, 1, 1), dt.date(2025, 12, 31)))
+    >>> f = pd.DataFrame({"segment": ["A", "B"], "region": ["N", "N"], "tenure_years": [0.0, 1.0],
+    ...     "entry_date": pd.to_datetime(["2024-01-01", "2024-01-01"]),
+    ...     "exit_date": pd.to_datetime(["2025-06-01", "2024-06-01"])})
+    >>> driver_covariates(f, a)
+    ['segment', 'tenure_years', 'after_go_live']
+    """
+    out = [c for c in ("segment", "region") if c in frame and frame[c].nunique(dropna=True) > 1]
+    if "tenure_years" in frame and frame["tenure_years"].std() > 0:
+        out.append("tenure_years")
+    if tickets is not None and {"customer_id", "opened_at", "is_complaint"} <= set(tickets):
+        out.append("complaints")
+    go_live = _day(assessment.go_live_date)
+    spans = (np.floor(_days(frame["entry_date"])) < go_live) & (
+        np.floor(_days(frame["exit_date"])) > go_live
+    )
+    if spans.any():
+        out.append("after_go_live")
+        control = assessment.control
+        if control is not None and "arm" in frame and frame["arm"].nunique() > 1:
+            if control.column not in out:
+                out.append("arm")
+            out.append("crm_after_go_live")
+    return out
+
+
+def fit_churn_drivers(
+    frame: pd.DataFrame,
+    assessment: Assessment,
+    *,
+    tickets: pd.DataFrame | None = None,
+    min_events: int = MIN_DRIVER_EVENTS,
+) -> ChurnDrivers | str:
+    """The churn model on the drivers the data hold, or why it cannot be fitted.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        :func:`survival_frame` (all customers).
+    assessment : Assessment
+        Supplies go-live, the control group and alpha.
+    tickets : pandas.DataFrame, optional
+        The tickets table (complaints as a time-varying driver).
+    min_events : int, default :data:`MIN_DRIVER_EVENTS`
+        Fewer churn events than this and the model is not fitted.
+
+    Returns
+    -------
+    ChurnDrivers or str
+        :func:`churn_drivers` on :func:`driver_covariates`, or the reason it was not fitted.
+    """
+    covariates = driver_covariates(frame, assessment, tickets=tickets)
+    events = int(frame["event"].sum()) if "event" in frame else 0
+    if events < min_events:
+        return f"only {events} churn event(s); at least {min_events} are needed to model churn"
+    if not covariates:
+        return "the data hold no characteristic of the customers to relate churn to"
+    return churn_drivers(
+        frame,
+        covariates,
+        tickets=tickets if "complaints" in covariates else None,
+        go_live=assessment.go_live_date,
+        alpha=assessment.stats.alpha,
+    )
+
+
+def _driver_label(term: dict[str, Any]) -> str:
+    name = str(term["covariate"])
+    special_names = {
+        "after_go_live": "After go-live (all units)",
+        "crm_after_go_live": "CRM units after go-live (the CRM's effect)",
+        "complaints": "Each complaint so far",
+        "tenure_years": "Each year as a customer",
+        "arm": "CRM units (vs control)",
+    }
+    if name in special_names and name != "arm":
+        return special_names[name]
+    if name == "arm":
+        return special_names["arm"]
+    level, reference = term.get("level"), term.get("reference")
+    if level is not None and not is_missing(level) and reference is not None:
+        return f"{name.replace('_', ' ').capitalize()}: {level} (vs {reference})"
+    return name.replace("_", " ").capitalize()
+
+
+def drivers_frame(drivers: ChurnDrivers) -> pd.DataFrame:
+    """The churn model's hazard ratios as :func:`crmkit.plots.interval_chart` draws them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per term: ``label`` (in words: "Segment: SMB (vs Consumer)"), ``estimate``
+        (hazard ratio), ``ci_low``, ``ci_high``, ``significant`` (p below the model's alpha,
+        read from the reading's wording).
+    """
+    table = drivers.table
+    return pd.DataFrame(
+        {
+            "label": [_driver_label(t) for t in table.to_dict("records")],
+            "estimate": table["hazard_ratio"].to_numpy(float),
+            "ci_low": table["ci_low"].to_numpy(float),
+            "ci_high": table["ci_high"].to_numpy(float),
+            "significant": ~table["reading"].str.contains("not distinguishable").to_numpy(bool),
+        }
+    )
+
+
+def drivers_title(drivers: ChurnDrivers) -> str:
+    """The hazard-ratio chart's title: the strongest clear driver of churn.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"term": ["region[West]"], "covariate": ["region"], "level": ["West"],
+    ...     "reference": ["North"], "hazard_ratio": [1.18], "ci_low": [1.1], "ci_high": [1.27],
+    ...     "p_value": [0.001], "reading": ["customers with region = West have ..."]})
+    >>> drivers_title(ChurnDrivers(t, 0.53, 100, 40, 100, "efron", None))
+    'What drives churn: Region: West (vs North) raises the hazard of leaving by 18 %'
+    """
+    frame = drivers_frame(drivers)
+    clear = frame.loc[frame["significant"] & frame["estimate"].notna()]
+    if clear.empty:
+        return "No factor in the data is clearly linked to churn"
+    size = np.abs(np.log(clear["estimate"].to_numpy(float)))
+    row = clear.iloc[int(np.argmax(size))]
+    hr = float(row["estimate"])
+    way = "raises" if hr > 1 else "lowers"
+    return (
+        f"What drives churn: {row['label']} {way} the hazard of leaving by "
+        f"{abs(hr - 1) * 100:.0f} %"
+    )
+
+
+def drivers_view(drivers: ChurnDrivers) -> TableView:
+    """The churn model as a table: hazard ratios with intervals and their readings."""
+    table = drivers.table
+    frame = pd.DataFrame(
+        {
+            "Driver": [_driver_label(t) for t in table.to_dict("records")],
+            "Hazard ratio": table["hazard_ratio"].to_numpy(float),
+            "Confidence interval": [
+                "–" if is_missing(lo) else f"{lo:.2f} to {hi:.2f}"
+                for lo, hi in zip(table["ci_low"], table["ci_high"], strict=True)
+            ],
+            "p-value": table["p_value"].map(format_p_value),
+            "Reading": table["reading"].astype(str),
+        }
+    )
+    return TableView(
+        frame,
+        {"Hazard ratio": "× hazard", "Confidence interval": "× hazard"},
+        {"Hazard ratio": "{:.2f}"},
+    )
+
+
+def drivers_text(drivers: ChurnDrivers) -> str:
+    """The "What it means" paragraph for the churn model.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"term": ["complaints"], "covariate": ["complaints"], "level": [None],
+    ...     "reference": [None], "hazard_ratio": [1.0], "ci_low": [0.9], "ci_high": [1.1],
+    ...     "p_value": [0.9], "reading": ["each extra complaint ...; not distinguishable from no effect (p = 0.900)"]})
+    >>> print(drivers_text(ChurnDrivers(t, 0.53, 100, 40, 100, "efron", None)))
+    **What it means:** a hazard ratio above 1 means customers with that trait leave faster (1.20 = 20 % more leave in any given month), below 1 slower. None of the factors in the data is clearly linked to churn. The model ranks who leaves first correctly for 53.0 % of pairs of customers (50 % is chance): churn is hard to predict from these factors alone.
+    """
+    frame = drivers_frame(drivers)
+    clear = frame.loc[frame["significant"] & frame["estimate"].notna()]
+    text = (
+        "a hazard ratio above 1 means customers with that trait leave faster (1.20 = 20 % more "
+        "leave in any given month), below 1 slower. "
+    )
+    if clear.empty:
+        text += "None of the factors in the data is clearly linked to churn."
+    else:
+        faster = clear.loc[clear["estimate"] > 1, "label"].tolist()
+        slower = clear.loc[clear["estimate"] < 1, "label"].tolist()
+        parts = []
+        if faster:
+            parts.append("faster: " + "; ".join(faster))
+        if slower:
+            parts.append("slower: " + "; ".join(slower))
+        text += "Clearly linked to leaving " + ", and ".join(parts) + "."
+        did = frame.loc[frame["label"].str.startswith("CRM units after go-live")]
+        if len(did) and bool(did["significant"].iloc[0]):
+            hr = float(did["estimate"].iloc[0])
+            text += (
+                f" Against the control group, the CRM {'lowered' if hr < 1 else 'raised'} the "
+                f"hazard of leaving by {abs(hr - 1) * 100:.0f} %: the clearest evidence here of "
+                "the CRM's own effect on churn."
+            )
+    c = drivers.concordance
+    if not is_missing(c):
+        strength = (
+            "churn is hard to predict from these factors alone"
+            if c < 0.6
+            else "the factors explain a fair part of who leaves"
+            if c < 0.7
+            else "the factors predict well who leaves"
+        )
+        text += (
+            f" The model ranks who leaves first correctly for {format_percent(c)} of pairs of "
+            f"customers (50 % is chance): {strength}."
+        )
+    return what_it_means(text)
+
+
+def relationship_mix(revenue: pd.DataFrame) -> pd.DataFrame:
+    """Revenue shares of retained, new and won-back customers per window, for a stacked chart.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: the window with its revenue share base; columns "Retained", "New",
+        "Won back" (fractions of the window's revenue).
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"window": ["after"] * 3, "relationship": ["new", "retained", "won_back"],
+    ...                   "revenue_share": [0.1, 0.85, 0.05]})
+    >>> relationship_mix(r).to_dict("index")
+    {'After go-live': {'Retained': 0.85, 'New': 0.1, 'Won back': 0.05}}
+    """
+    wide = revenue.pivot(index="window", columns="relationship", values="revenue_share")
+    wide = wide.reindex([w for w in ("before", "after") if w in wide.index])
+    wide = wide.reindex(columns=list(_RELATIONSHIP_LABELS)).rename(columns=_RELATIONSHIP_LABELS)
+    wide.index = pd.Index([WINDOW_LABELS[w] for w in wide.index], name="window")
+    wide.columns.name = None
+    return wide
+
+
+def relationship_title(revenue: pd.DataFrame) -> str:
+    """The revenue-split chart's title: where revenue comes from after go-live, and what moved.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"window": ["before"] * 3 + ["after"] * 3,
+    ...     "relationship": ["new", "retained", "won_back"] * 2,
+    ...     "revenue_share": [0.13, 0.86, 0.01, 0.11, 0.85, 0.04]})
+    >>> relationship_title(r)
+    'After go-live 85 % of revenue came from retained customers; the share from won-back customers rose most (1 % → 4 %)'
+    """
+    wide = revenue.pivot(index="window", columns="relationship", values="revenue_share")
+    if "after" not in wide.index or wide.loc["after"].isna().all():
+        return "No revenue after go-live to split by customer relationship"
+    after = wide.loc["after"]
+    main = str(after.idxmax())
+    text = (
+        f"After go-live {after[main] * 100:.0f} % of revenue came from "
+        f"{_RELATIONSHIP_WORDS[main]} customers"
+    )
+    if "before" in wide.index and not wide.loc["before"].isna().all():
+        move = (after - wide.loc["before"]).dropna()
+        if len(move):
+            kind = str(move.abs().idxmax())
+            way = "rose" if move[kind] > 0 else "fell"
+            text += (
+                f"; the share from {_RELATIONSHIP_WORDS[kind]} customers {way} most "
+                f"({wide.loc['before', kind] * 100:.0f} % → {after[kind] * 100:.0f} %)"
+            )
+    return text
+
+
+def relationship_view(revenue: pd.DataFrame, *, currency: str = "") -> TableView:
+    """:func:`revenue_by_relationship` as a table with units."""
+    frame = pd.DataFrame(
+        {
+            "Window": [WINDOW_LABELS.get(w, w) for w in revenue["window"]],
+            "Customers": [_RELATIONSHIP_LABELS[r] for r in revenue["relationship"]],
+            "Buying customers": revenue["customers"].astype("Int64"),
+            "Orders": revenue["orders"].astype("Int64"),
+            "Revenue": revenue["revenue"].to_numpy(float),
+            "Share of revenue": revenue["revenue_share"].to_numpy(float) * 100,
+            "Revenue per customer": revenue["revenue_per_customer"].to_numpy(float),
+        }
+    )
+    units = {
+        "Buying customers": "count",
+        "Orders": "count",
+        "Revenue": currency,
+        "Share of revenue": "%",
+        "Revenue per customer": currency,
+    }
+    formats = {
+        "Buying customers": "{:,}",
+        "Orders": "{:,}",
+        "Revenue": "{:,.0f}",
+        "Share of revenue": "{:.1f}",
+        "Revenue per customer": "{:,.0f}",
+    }
+    return TableView(frame, units, formats)
+
+
+def relationship_text(
+    revenue: pd.DataFrame, acquisition: pd.DataFrame | None = None, *, currency: str = ""
+) -> str:
+    """The "What it means" paragraph for revenue by relationship and the cost of acquiring a customer.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"window": ["before"] * 3 + ["after"] * 3,
+    ...     "relationship": ["new", "retained", "won_back"] * 2,
+    ...     "revenue_share": [0.13, 0.86, 0.01, 0.11, 0.85, 0.04],
+    ...     "revenue_per_customer": [24000.0, 40000.0, 3700.0, 25000.0, 57000.0, 6400.0]})
+    >>> print(relationship_text(r, currency="CNY"))
+    **What it means:** existing customers carry the business: 85 % of revenue after go-live came from customers who were already buying, and a retained customer brought CNY 57,000 on average against CNY 25,000 for a new one. Keeping customers is worth more than winning new ones.
+    """
+    rows = revenue.loc[revenue["window"] == "after"].set_index("relationship")
+    if rows.empty or rows["revenue_share"].isna().all():
+        return what_it_means("there is no revenue after go-live to split by relationship.")
+    retained = rows.loc["retained"] if "retained" in rows.index else None
+    new = rows.loc["new"] if "new" in rows.index else None
+    text = ""
+    if retained is not None and not is_missing(retained["revenue_share"]):
+        lead = (
+            "existing customers carry the business"
+            if retained["revenue_share"] >= 0.5
+            else ("new customers carry much of the business")
+        )
+        text = (
+            f"{lead}: {format_percent(retained['revenue_share'], 0)} of revenue after go-live came "
+            "from customers who were already buying"
+        )
+        if (
+            new is not None
+            and not is_missing(new["revenue_per_customer"])
+            and not is_missing(retained["revenue_per_customer"])
+        ):
+            text += (
+                f", and a retained customer brought {format_money(retained['revenue_per_customer'], currency)} "
+                f"on average against {format_money(new['revenue_per_customer'], currency)} for a new one"
+            )
+            if retained["revenue_per_customer"] > new["revenue_per_customer"]:
+                text += ". Keeping customers is worth more than winning new ones."
+            else:
+                text += "."
+        else:
+            text += "."
+    if acquisition is not None and len(acquisition):
+        acq = acquisition.set_index("window")
+        if {"before", "after"} <= set(acq.index):
+            b = acq.loc["before", "cost_per_new_customer"]
+            a = acq.loc["after", "cost_per_new_customer"]
+            if not (is_missing(a) or is_missing(b)):
+                way = "more" if a > b else "less"
+                text += (
+                    f" Campaigns spent {format_money(a, currency)} per new customer after go-live, "
+                    f"{way} than the {format_money(b, currency)} before."
+                )
+    return what_it_means(text.strip() or "the revenue split shows no clear pattern.")
+
+
+def acquisition_view(acquisition: pd.DataFrame, *, currency: str = "") -> TableView:
+    """:func:`acquisition_cost` as a table with units."""
+    frame = pd.DataFrame(
+        {
+            "Window": [WINDOW_LABELS.get(w, w) for w in acquisition["window"]],
+            "Campaigns": acquisition["campaigns"].astype("Int64"),
+            "Campaign cost": acquisition["cost"].to_numpy(float),
+            "New customers": acquisition["new_customers"].astype("Int64"),
+            "Cost per new customer": acquisition["cost_per_new_customer"].to_numpy(float),
+            "Conversions": acquisition["conversions"].to_numpy(float),
+            "Cost per conversion": acquisition["cost_per_conversion"].to_numpy(float),
+        }
+    )
+    units = {
+        "Campaigns": "count",
+        "Campaign cost": currency,
+        "New customers": "count",
+        "Cost per new customer": currency,
+        "Conversions": "count",
+        "Cost per conversion": currency,
+    }
+    formats = {
+        "Campaigns": "{:,}",
+        "Campaign cost": "{:,.0f}",
+        "New customers": "{:,}",
+        "Cost per new customer": "{:,.0f}",
+        "Conversions": "{:,.0f}",
+        "Cost per conversion": "{:,.0f}",
+    }
+    return TableView(frame, units, formats)
+
+
+def retention_record(
+    *,
+    churn: ChurnSummary | None = None,
+    change: pd.DataFrame | None = None,
+    cohorts: pd.DataFrame | None = None,
+    survival: SurvivalAnalysis | None = None,
+    drivers: ChurnDrivers | str | None = None,
+    revenue: pd.DataFrame | None = None,
+    acquisition: pd.DataFrame | None = None,
+    loyalty: pd.DataFrame | None = None,
+    alpha: float = 0.05,
+    top_drivers: int = 3,
+) -> dict[str, Any]:
+    """The retention figures for results.json (``customers.retention``).
+
+    Parameters
+    ----------
+    churn : ChurnSummary, optional
+        :func:`churn_summary`.
+    change : pandas.DataFrame, optional
+        The churn KPI's row (or :func:`compare_churn`): the change and its interval.
+    cohorts : pandas.DataFrame, optional
+        :func:`compare_cohorts`.
+    survival : SurvivalAnalysis, optional
+        :func:`survival_analysis`.
+    drivers : ChurnDrivers or str, optional
+        :func:`fit_churn_drivers` (a reason string records nothing).
+    revenue : pandas.DataFrame, optional
+        :func:`revenue_by_relationship`.
+    acquisition : pandas.DataFrame, optional
+        :func:`acquisition_cost`.
+    loyalty : pandas.DataFrame, optional
+        :func:`loyalty_metrics`.
+    alpha : float
+        Drivers with p below it are "clear".
+    top_drivers : int, default 3
+        How many clear drivers to list, largest effect first.
+
+    Returns
+    -------
+    dict
+        JSON-able (NaN → None): ``churn_source``; ``churn_rate_annual`` {window:
+        {``churn_probability``, ``ci_low``, ``ci_high``, ``retention``, ``churned``,
+        ``customer_years``}}; ``churn_change`` {``change``, ``ci_low``, ``ci_high``,
+        ``p_value``, ``hazard_ratio``}; ``control_churn_rate_annual`` (as the first);
+        ``cohort_retention`` {``month_<k>``: {``before``, ``after``, ``change``, ``ci_low``,
+        ``ci_high``, ``p_value``, ``n_before``, ``n_after``}}; ``survival`` {window:
+        {``n``, ``events``, ``median_days``, ``retained_at_horizon``, ``horizon_days``},
+        ``logrank_chi_square``, ``logrank_p_value``}; ``churn_drivers`` {``concordance``,
+        ``n``, ``events``, ``top`` [{``driver``, ``term``, ``hazard_ratio``, ``ci_low``,
+        ``ci_high``, ``p_value``, ``reading``}]}; ``revenue_by_relationship`` {window:
+        {relationship: {``revenue``, ``revenue_share``, ``customers``}}};
+        ``acquisition_cost`` {window: {``cost``, ``new_customers``,
+        ``cost_per_new_customer``}}; ``loyalty`` {window: {``buyers``, ``repeat_rate``,
+        ``purchase_interval_days``, ``spend_per_buyer``}}.
+    """
+    out: dict[str, Any] = {}
+
+    def per_window(frame: pd.DataFrame) -> dict[str, Any]:
+        return {
+            r["window"]: {
+                "churn_probability": r["churn_probability"],
+                "ci_low": r["ci_low"],
+                "ci_high": r["ci_high"],
+                "retention": r["retention"],
+                "churned": r["churned"],
+                "customer_years": r["customer_years"],
+            }
+            for r in frame.to_dict("records")
+        }
+
+    if churn is not None:
+        out["churn_source"] = str(churn.rates["source"].iloc[0])
+        out["churn_rate_annual"] = per_window(churn.rates)
+        if churn.control_rates is not None:
+            out["control_churn_rate_annual"] = per_window(churn.control_rates)
+    if change is not None and len(change):
+        r = change.iloc[0]
+        out["churn_change"] = {
+            "change": r["change"],
+            "ci_low": r["ci_low"],
+            "ci_high": r["ci_high"],
+            "p_value": r["p_value"],
+            "hazard_ratio": r["effect_size"],
+        }
+    if cohorts is not None and len(cohorts):
+        out["cohort_retention"] = {
+            f"month_{int(r['period'])}": {
+                k: r[k]
+                for k in (
+                    "before",
+                    "after",
+                    "change",
+                    "ci_low",
+                    "ci_high",
+                    "p_value",
+                    "n_before",
+                    "n_after",
+                )
+            }
+            for r in cohorts.to_dict("records")
+        }
+    if survival is not None:
+        test = survival.test
+        part: dict[str, Any] = {
+            str(r["group"]): {
+                "n": r["n"],
+                "events": r["events"],
+                "median_days": r["median"],
+                "retained_at_horizon": r["survival_at_horizon"],
+                "horizon_days": r["horizon"],
+            }
+            for r in survival.km.summary.to_dict("records")
+        }
+        if len(test):
+            part["logrank_chi_square"] = test["statistic"].iloc[0]
+            part["logrank_p_value"] = test["p_value"].iloc[0]
+        out["survival"] = part
+    if isinstance(drivers, ChurnDrivers):
+        table = drivers.table
+        clear = table.loc[table["p_value"] < alpha].copy()
+        clear["size"] = np.abs(np.log(clear["hazard_ratio"].astype(float)))
+        clear = clear.sort_values("size", ascending=False, kind="stable").head(top_drivers)
+        out["churn_drivers"] = {
+            "concordance": drivers.concordance,
+            "n": drivers.n,
+            "events": drivers.events,
+            "top": [
+                {
+                    "driver": _driver_label(t),
+                    "term": t["term"],
+                    "hazard_ratio": t["hazard_ratio"],
+                    "ci_low": t["ci_low"],
+                    "ci_high": t["ci_high"],
+                    "p_value": t["p_value"],
+                    "reading": t["reading"],
+                }
+                for t in clear.to_dict("records")
+            ],
+        }
+    if revenue is not None and len(revenue):
+        split: dict[str, Any] = {}
+        for r in revenue.to_dict("records"):
+            split.setdefault(r["window"], {})[r["relationship"]] = {
+                "revenue": r["revenue"],
+                "revenue_share": r["revenue_share"],
+                "customers": r["customers"],
+            }
+        out["revenue_by_relationship"] = split
+    if acquisition is not None and len(acquisition):
+        out["acquisition_cost"] = {
+            r["window"]: {
+                "cost": r["cost"],
+                "new_customers": r["new_customers"],
+                "cost_per_new_customer": r["cost_per_new_customer"],
+            }
+            for r in acquisition.to_dict("records")
+        }
+    if loyalty is not None and len(loyalty):
+        out["loyalty"] = {
+            r["window"]: {
+                "buyers": r["buyers"],
+                "repeat_rate": r["repeat_rate"],
+                "purchase_interval_days": r["purchase_interval_days"],
+                "spend_per_buyer": r["spend_per_buyer"],
+            }
+            for r in loyalty.to_dict("records")
+        }
+    return jsonable(out)

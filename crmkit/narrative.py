@@ -172,7 +172,8 @@ def area_findings(
     measured = len(results) - counts["insufficient data"]
     parts = [f"{counts['improved']} improved", f"{counts['worsened']} worsened"]
     parts.append(f"{counts['no detectable change']} show no detectable change")
-    summary = f"Of the {measured} {area} KPIs that could be compared, " + ", ".join(parts[:-1])
+    noun = "KPI" if measured == 1 else "KPIs"
+    summary = f"Of the {measured} {area} {noun} that could be compared, " + ", ".join(parts[:-1])
     summary += f" and {parts[-1]}."
     if counts["insufficient data"]:
         summary += f" {counts['insufficient data']} could not be compared."

@@ -39,6 +39,7 @@ from types import MappingProxyType
 from typing import Any
 
 import matplotlib as mpl
+import matplotlib.colors as mcolors
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
@@ -58,15 +59,21 @@ __all__ = [
     "WARNING",
     "apply_house_style",
     "bar_chart",
+    "concentration_chart",
     "coverage_chart",
     "distribution_chart",
     "event_study_chart",
     "forest_plot",
+    "grouped_bar_chart",
+    "heatmap_chart",
     "histogram_chart",
     "house_rc",
     "house_style",
+    "interval_chart",
     "line_chart",
     "score_chart",
+    "stacked_share_chart",
+    "survival_chart",
     "tornado_chart",
 ]
 
@@ -955,4 +962,639 @@ def histogram_chart(
                 fontsize=9,
             )
         _readable_numbers(ax.xaxis, data)
+    return fig
+
+
+# --------------------------------------------------------------------------- customer charts
+
+
+def _title(ax: Axes, title: str) -> None:
+    """:func:`_finish` with a no-break space before "%", so a title never wraps between a
+    number and its unit."""
+    _finish(ax, title.replace(" %", "\u00a0%"))
+
+
+def _log_ticks(ax: Axes) -> None:
+    """Readable ticks on a logarithmic x axis that spans less than a few powers of ten."""
+    low, high = ax.get_xlim()
+    nice = [b * 10.0**e for e in range(-3, 4) for b in (1, 2, 3, 5)]
+    nice += [0.6, 0.7, 0.8, 0.9, 1.1, 1.2, 1.3, 1.5]
+    inside = sorted({round(v, 6) for v in nice if low <= v <= high})
+    if len(inside) > 9:
+        step = math.ceil(len(inside) / 9)
+        keep = set(inside[::step]) | ({1.0} if 1.0 in inside else set())
+        inside = sorted(keep)
+    if len(inside) >= 2:
+        ax.set_xticks(inside, [f"{v:g}" for v in inside])
+        ax.xaxis.set_minor_formatter(NullFormatter())
+
+
+def _percent_axis(axis: Any) -> None:
+    """Tick labels of fractions as whole percentages (0.25 → "25 %")."""
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v * 100:.0f} %"))
+
+
+def _text_colour(colour: str) -> str:
+    """White on dark fills, the text colour on light ones (for labels inside bars and cells)."""
+    red, green, blue = mcolors.to_rgb(colour)
+    return "white" if 0.2126 * red + 0.7152 * green + 0.0722 * blue < 0.55 else _TEXT
+
+
+def _series_colours(n: int, colors: Iterable[str] | None) -> list[str]:
+    chosen = list(colors) if colors is not None else []
+    return [chosen[i] if i < len(chosen) else PALETTE[i % len(PALETTE)] for i in range(n)]
+
+
+def _missing_columns(frame: pd.DataFrame, columns: Iterable[str], chart: str) -> None:
+    missing = set(columns) - set(frame.columns)
+    if missing:
+        raise ValueError(f"{chart} needs the columns {sorted(missing)}")
+
+
+def interval_chart(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    xlabel: str,
+    label: str = "label",
+    estimate: str = "estimate",
+    low: str = "ci_low",
+    high: str = "ci_high",
+    highlight: Iterable[Any] | None = None,
+    reference: float | None = None,
+    reference_label: str | None = None,
+    value_format: str = "{:,.1f}",
+    log_scale: bool = False,
+) -> Figure:
+    """Estimates with their confidence intervals, one row per item, values written beside them.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per item, drawn top to bottom in the frame's order, with the columns named by
+        ``label``, ``estimate``, ``low`` and ``high`` (in the unit of the axis). A row without
+        an estimate is listed as ``n/a``; a row without limits gets a dot only.
+    title : str
+        The finding the chart shows.
+    xlabel : str
+        Label of the value axis, with its unit, e.g. ``"NPS (points, −100 to 100)"``.
+    label, estimate, low, high : str
+        Column names.
+    highlight : iterable, optional
+        Labels drawn in :data:`ACCENT` while the others turn :data:`MUTED` (e.g. the rows
+        after go-live); without it every row is :data:`ACCENT`.
+    reference : float, optional
+        A dashed vertical line (the overall value, no change, a hazard ratio of 1).
+    reference_label : str, optional
+        Its label, written above the axes.
+    value_format : str, default ``"{:,.1f}"``
+        :meth:`str.format` pattern for the value written right of each interval.
+    log_scale : bool, default False
+        A logarithmic value axis (for ratios such as hazard ratios).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A dot per estimate and its interval as a line. Closed for pyplot.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"label": ["East", "West"], "estimate": [30.7, 23.0],
+    ...                   "ci_low": [27.6, 19.8], "ci_high": [33.8, 26.2]})
+    >>> interval_chart(f, title="East recommends most", xlabel="NPS (points)").axes[0].get_title(loc="left")
+    'East recommends most'
+    """
+    _missing_columns(frame, (label, estimate, low, high), "interval_chart")
+    with house_style():
+        fig, ax = _new_figure(_bars_height(len(frame)))
+        _title(ax, title)
+        ax.set_xlabel(xlabel)
+        if frame.empty:
+            _empty(ax)
+            return fig
+        marked = set(highlight) if highlight is not None else None
+        points = pd.to_numeric(frame[estimate], errors="coerce").to_numpy(float)
+        lows = pd.to_numeric(frame[low], errors="coerce").to_numpy(float)
+        highs = pd.to_numeric(frame[high], errors="coerce").to_numpy(float)
+        labels = [str(v) for v in frame[label]]
+        finite = np.concatenate([points, lows, highs])
+        finite = finite[np.isfinite(finite)]
+        if log_scale:
+            finite = finite[finite > 0]
+        anchor = float(np.min(finite)) if finite.size else (1.0 if log_scale else 0.0)
+        for y, (point, lo, hi) in enumerate(zip(points, lows, highs, strict=True)):
+            colour = ACCENT if marked is None or frame[label].iloc[y] in marked else MUTED
+            has_interval = np.isfinite(lo) and np.isfinite(hi)
+            if has_interval:
+                ax.plot([lo, hi], [y, y], color=colour, linewidth=2.4, solid_capstyle="round")
+            if np.isfinite(point):
+                ax.plot([point], [y], marker="o", markersize=7, color=colour, zorder=4)
+                right = hi if has_interval else point
+                ax.annotate(
+                    value_format.format(point),
+                    (right, y),
+                    xytext=(6, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=9,
+                    color=_TEXT,
+                )
+            else:
+                ax.text(anchor, y, " n/a", va="center", color=_SUBTLE, fontsize=9)
+        if reference is not None:
+            line = ax.axvline(reference, color=_TEXT, linestyle="--", linewidth=1.0, zorder=2)
+            line.set_gid("reference")
+            if reference_label:
+                ax.text(
+                    reference,
+                    1.0,
+                    reference_label,
+                    transform=ax.get_xaxis_transform(),
+                    ha="center",
+                    va="bottom",
+                    fontsize=9,
+                    color=_TEXT,
+                )
+        ax.set_yticks(np.arange(len(frame)), labels)
+        ax.set_ylim(len(frame) - 0.5, -0.5)
+        ax.tick_params(axis="y", length=0)
+        ax.grid(axis="y", visible=False)
+        if log_scale:
+            ax.set_xscale("log")
+        ax.margins(x=0.12)
+        if log_scale:
+            _log_ticks(ax)
+    return fig
+
+
+def stacked_share_chart(
+    shares: pd.DataFrame,
+    *,
+    title: str,
+    xlabel: str = "Share (%)",
+    colors: Iterable[str] | None = None,
+    min_label: float = 0.05,
+) -> Figure:
+    """Horizontal 100 % bars: how each row splits into parts (e.g. detractors, passives, promoters).
+
+    Parameters
+    ----------
+    shares : pandas.DataFrame
+        One bar per row (top to bottom, the index gives the bar labels), one part per column
+        (left to right, the column names go into the legend), as fractions of the row
+        (0.25 is drawn as 25 %). Rows need not sum exactly to 1; NaN counts as 0.
+    title : str
+        The finding the chart shows.
+    xlabel : str, default ``"Share (%)"``
+        Label of the value axis.
+    colors : iterable of str, optional
+        One colour per column (default: :data:`PALETTE` in order).
+    min_label : float, default 0.05
+        Parts at least this wide get their percentage written inside.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Closed for pyplot.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"Detractors": [0.2], "Passives": [0.4], "Promoters": [0.4]},
+    ...                  index=["After go-live"])
+    >>> stacked_share_chart(s, title="Two in five are promoters").axes[0].get_title(loc="left")
+    'Two in five are promoters'
+    """
+    with house_style():
+        fig, ax = _new_figure(_bars_height(len(shares)) + 0.4)
+        _title(ax, title)
+        ax.set_xlabel(xlabel)
+        if shares.empty or shares.shape[1] == 0:
+            _empty(ax)
+            return fig
+        values = shares.apply(pd.to_numeric, errors="coerce").fillna(0.0).to_numpy(float)
+        colours = _series_colours(shares.shape[1], colors)
+        positions = np.arange(len(shares))
+        left = np.zeros(len(shares))
+        for j, column in enumerate(shares.columns):
+            width = values[:, j]
+            bars = ax.barh(
+                positions, width, left=left, height=0.6, color=colours[j], label=str(column)
+            )
+            text = [f"{w * 100:.0f} %" if w >= min_label else "" for w in width]
+            ax.bar_label(
+                bars, labels=text, label_type="center", fontsize=9, color=_text_colour(colours[j])
+            )
+            left += width
+        ax.set_yticks(positions, [str(v) for v in shares.index])
+        ax.invert_yaxis()
+        ax.set_xlim(0, max(1.0, float(left.max())))
+        _percent_axis(ax.xaxis)
+        ax.tick_params(axis="y", length=0)
+        ax.grid(axis="y", visible=False)
+        fig.legend(loc="outside lower left", ncols=min(5, shares.shape[1]))
+    return fig
+
+
+def grouped_bar_chart(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    ylabel: str,
+    xlabel: str | None = None,
+    value_format: str = "{:,.0f}",
+    colors: Iterable[str] | None = None,
+) -> Figure:
+    """Vertical bars side by side: one group per row, one bar per column (e.g. actual vs predicted).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One group per row (left to right; the index gives the group labels), one series per
+        column (the column names go into the legend). NaN draws no bar.
+    title : str
+        The finding the chart shows.
+    ylabel : str
+        Label of the value axis, with its unit.
+    xlabel : str, optional
+        Label of the group axis.
+    value_format : str, default ``"{:,.0f}"``
+        :meth:`str.format` pattern for the values written on the bars.
+    colors : iterable of str, optional
+        One colour per column (default: :data:`PALETTE` in order, so the first column is
+        :data:`ACCENT` and the second :data:`MUTED`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Closed for pyplot.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"Predicted": [1.5, 2.1], "Actual": [1.3, 2.0]}, index=["0", "1"])
+    >>> grouped_bar_chart(f, title="The model fits", ylabel="Purchases").axes[0].get_title(loc="left")
+    'The model fits'
+    """
+    with house_style():
+        fig, ax = _new_figure()
+        _title(ax, title)
+        ax.set_ylabel(ylabel)
+        if xlabel:
+            ax.set_xlabel(xlabel)
+        if frame.empty or frame.shape[1] == 0:
+            _empty(ax)
+            return fig
+        values = frame.apply(pd.to_numeric, errors="coerce").to_numpy(float)
+        colours = _series_colours(frame.shape[1], colors)
+        k = frame.shape[1]
+        width = 0.8 / k
+        positions = np.arange(len(frame))
+        small = len(frame) * k > 24
+        for j, column in enumerate(frame.columns):
+            heights = values[:, j]
+            bars = ax.bar(
+                positions + (j - (k - 1) / 2) * width,
+                np.nan_to_num(heights),
+                width=width * 0.92,
+                color=colours[j],
+                label=str(column),
+            )
+            text = ["" if _is_nan(v) else value_format.format(v) for v in heights]
+            ax.bar_label(bars, labels=text, padding=2, fontsize=7 if small else 8, color=_TEXT)
+        labels = [str(v) for v in frame.index]
+        ax.set_xticks(positions, labels)
+        if max(len(t) for t in labels) * len(labels) > 70:
+            ax.tick_params(axis="x", labelrotation=30)
+            for tick in ax.get_xticklabels():
+                tick.set_horizontalalignment("right")
+        ax.tick_params(axis="x", length=0)
+        ax.grid(axis="x", visible=False)
+        ax.margins(y=0.12)
+        _readable_numbers(ax.yaxis, values)
+        fig.legend(loc="outside lower left", ncols=min(4, k))
+    return fig
+
+
+def _row_label(value: Any) -> str:
+    if isinstance(value, pd.Timestamp | dt.date | np.datetime64):
+        return f"{pd.Timestamp(value):%Y-%m}"
+    return str(value)
+
+
+def heatmap_chart(
+    matrix: pd.DataFrame,
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    colorbar_label: str,
+    percent: bool = True,
+    value_format: str = "{:.0f}",
+    split_at: DateLike | None = None,
+    split_label: str = "Go-live",
+) -> Figure:
+    """A table of numbers as coloured cells, e.g. acquisition month × months since acquisition.
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        The cells; rows top to bottom and columns left to right in the frame's order. A
+        datetime index is labelled by month ("2024-01"). NaN cells (periods not observed
+        yet) stay blank.
+    title : str
+        The finding the chart shows.
+    xlabel, ylabel : str
+        Axis labels.
+    colorbar_label : str
+        Label of the colour scale, with its unit.
+    percent : bool, default True
+        The cells hold fractions, shown and labelled in percent (0.35 → "35").
+    value_format : str, default ``"{:.0f}"``
+        :meth:`str.format` pattern for the values written in the cells (written when there
+        are at most 700 cells).
+    split_at : date-like, optional
+        Draw a dashed line above the first row whose index is on or after this date (the
+        cohorts acquired from go-live on), labelled ``split_label``.
+    split_label : str, default "Go-live"
+        The line's label.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Cells from white to :data:`ACCENT`, with a colour bar. Closed for pyplot.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame([[1.0, 0.4], [1.0, np.nan]], index=pd.to_datetime(["2024-01-01", "2024-02-01"]))
+    >>> heatmap_chart(m, title="Retention", xlabel="Months", ylabel="Cohort",
+    ...               colorbar_label="Active (%)").axes[0].get_title(loc="left")
+    'Retention'
+    """
+    rows, columns = matrix.shape
+    with house_style():
+        height = float(min(max(3.2, 0.27 * rows + 1.8), 14.0))
+        fig, ax = _new_figure(height)
+        _title(ax, title)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        if matrix.empty:
+            _empty(ax)
+            return fig
+        values = matrix.apply(pd.to_numeric, errors="coerce").to_numpy(float)
+        shown = values * 100 if percent else values
+        cmap = mcolors.LinearSegmentedColormap.from_list(
+            "crmkit", ["#f4f8fb", ACCENT]
+        ).with_extremes(bad="white")
+        finite = shown[np.isfinite(shown)]
+        low = float(finite.min()) if finite.size else 0.0
+        high = float(finite.max()) if finite.size else 1.0
+        image = ax.imshow(
+            np.ma.masked_invalid(shown),
+            cmap=cmap,
+            vmin=low,
+            vmax=high if high > low else low + 1,
+            aspect="auto",
+            interpolation="nearest",
+        )
+        image.set_gid("cells")
+        if rows * columns <= 700:
+            size = 9 if columns <= 12 else 7 if columns <= 18 else 6
+            middle = (low + high) / 2
+            for i in range(rows):
+                for j in range(columns):
+                    v = shown[i, j]
+                    if np.isfinite(v):
+                        ax.text(
+                            j,
+                            i,
+                            value_format.format(v),
+                            ha="center",
+                            va="center",
+                            fontsize=size,
+                            color="white" if v > middle and high > low else _TEXT,
+                        )
+        step_x = max(1, int(math.ceil(columns / 24)))
+        step_y = max(1, int(math.ceil(rows / 36)))
+        ax.set_xticks(np.arange(0, columns, step_x), [str(c) for c in matrix.columns[::step_x]])
+        ax.set_yticks(np.arange(0, rows, step_y), [_row_label(v) for v in matrix.index[::step_y]])
+        ax.tick_params(length=0)
+        ax.grid(False)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        bar = fig.colorbar(image, ax=ax, shrink=0.8, pad=0.02)
+        bar.set_label(colorbar_label)
+        bar.outline.set_visible(False)
+        if split_at is not None:
+            split = _timestamp(split_at, "split_at")
+            try:
+                index = pd.DatetimeIndex(pd.to_datetime(matrix.index))
+            except (TypeError, ValueError) as error:
+                raise ValueError("split_at needs a date index") from error
+            after = np.flatnonzero(index >= split)
+            if after.size and after[0] > 0:
+                line = ax.axhline(after[0] - 0.5, color=_TEXT, linestyle="--", linewidth=1.2)
+                line.set_gid("split")
+                ax.annotate(
+                    split_label,
+                    (1.0, after[0] - 0.5),
+                    xycoords=("axes fraction", "data"),
+                    xytext=(-4, 3),
+                    textcoords="offset points",
+                    ha="right",
+                    va="bottom",
+                    fontsize=9,
+                    color=_TEXT,
+                    gid="split-label",
+                )
+    return fig
+
+
+def survival_chart(
+    curve: pd.DataFrame,
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str = "Customers still active (%)",
+    group: str = "group",
+    time: str = "time",
+    survival: str = "survival",
+    low: str = "ci_low",
+    high: str = "ci_high",
+    labels: dict[Any, str] | None = None,
+    colors: Iterable[str] | None = None,
+) -> Figure:
+    """Kaplan–Meier survival (retention) curves as steps, with their confidence bands.
+
+    Parameters
+    ----------
+    curve : pandas.DataFrame
+        The curves in long form (:attr:`crmkit.customers.KaplanMeierResult.curve`): one row
+        per group and time, with the survival and its confidence limits as fractions.
+    title : str
+        The finding the chart shows.
+    xlabel : str
+        Label of the time axis, with its unit, e.g. ``"Days since the window began"``.
+    ylabel : str, default ``"Customers still active (%)"``
+        Label of the survival axis.
+    group, time, survival, low, high : str
+        Column names.
+    labels : dict, optional
+        Legend text for each group value (default: the value itself).
+    colors : iterable of str, optional
+        One colour per group in order of appearance; default :data:`MUTED` for the first
+        (before go-live), :data:`ACCENT` for the second (after go-live), then the rest of
+        :data:`PALETTE`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Step curves with shaded bands; the survival axis in percent, from 100 % down to just
+        below the lowest band. Closed for pyplot.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"group": ["before"] * 2 + ["after"] * 2, "time": [0, 30, 0, 30],
+    ...                   "survival": [1, 0.9, 1, 0.95], "ci_low": [1, 0.85, 1, 0.9],
+    ...                   "ci_high": [1, 0.94, 1, 0.98]})
+    >>> survival_chart(c, title="Fewer leave", xlabel="Days").axes[0].get_title(loc="left")
+    'Fewer leave'
+    """
+    _missing_columns(curve, (group, time, survival, low, high), "survival_chart")
+    with house_style():
+        fig, ax = _new_figure()
+        _title(ax, title)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        if curve.empty:
+            _empty(ax)
+            return fig
+        groups = list(dict.fromkeys(curve[group]))
+        default = [MUTED, ACCENT, *PALETTE[2:]]
+        colours = _series_colours(len(groups), colors if colors is not None else default)
+        bottom = 1.0
+        for name, colour in zip(groups, colours, strict=True):
+            rows = curve.loc[curve[group] == name].sort_values(time, kind="stable")
+            x = pd.to_numeric(rows[time]).to_numpy(float)
+            y = pd.to_numeric(rows[survival], errors="coerce").to_numpy(float)
+            lo = pd.to_numeric(rows[low], errors="coerce").to_numpy(float)
+            hi = pd.to_numeric(rows[high], errors="coerce").to_numpy(float)
+            text = (labels or {}).get(name, str(name))
+            ax.step(x, y, where="post", color=colour, linewidth=2.0, label=text)
+            band = np.isfinite(lo) & np.isfinite(hi)
+            if band.any():
+                ax.fill_between(
+                    x, lo, hi, where=band, step="post", color=colour, alpha=0.2, linewidth=0
+                )
+            present = np.concatenate([y[np.isfinite(y)], lo[band]])
+            if present.size:
+                bottom = min(bottom, float(present.min()))
+        ax.set_ylim(max(0.0, math.floor(bottom * 10 - 0.5) / 10), 1.005)
+        ax.set_xlim(left=0)
+        _percent_axis(ax.yaxis)
+        fig.legend(loc="outside lower left", ncols=min(4, len(groups)))
+    return fig
+
+
+def concentration_chart(
+    curve: pd.DataFrame,
+    *,
+    title: str,
+    xlabel: str = "Customers, largest first (% of all customers)",
+    ylabel: str = "Cumulative share of revenue (%)",
+    customer_share: str = "customer_share",
+    cumulative_share: str = "cumulative_share",
+    marks: Iterable[float] = (0.2,),
+    max_points: int = 1000,
+) -> Figure:
+    """The concentration (Lorenz-style) curve: what share of value the largest customers hold.
+
+    Parameters
+    ----------
+    curve : pandas.DataFrame
+        :func:`crmkit.clv.concentration_curve`: per customer, largest first, the share of
+        customers so far and their cumulative share of value (fractions).
+    title : str
+        The finding the chart shows.
+    xlabel, ylabel : str
+        Axis labels.
+    customer_share, cumulative_share : str
+        Column names.
+    marks : iterable of float, default (0.2,)
+        Shares of customers to mark and label with the value they hold ("top 20 %: 74 %").
+    max_points : int, default 1000
+        The curve is thinned to about this many points (it is smooth).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The curve in :data:`ACCENT` from (0, 0), the line of equal spend dashed in
+        :data:`MUTED`, the gap between them shaded. Closed for pyplot.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"customer_share": [0.5, 1.0], "cumulative_share": [0.8, 1.0]})
+    >>> concentration_chart(c, title="Half the customers bring most").axes[0].get_title(loc="left")
+    'Half the customers bring most'
+    """
+    _missing_columns(curve, (customer_share, cumulative_share), "concentration_chart")
+    with house_style():
+        fig, ax = _new_figure()
+        _title(ax, title)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        x = pd.to_numeric(curve[customer_share], errors="coerce").to_numpy(float)
+        y = pd.to_numeric(curve[cumulative_share], errors="coerce").to_numpy(float)
+        ok = np.isfinite(x) & np.isfinite(y)
+        x, y = x[ok], y[ok]
+        if x.size == 0:
+            _empty(ax)
+            return fig
+        if x.size > max_points:
+            keep = np.unique(np.linspace(0, x.size - 1, max_points).round().astype(np.int64))
+            x, y = x[keep], y[keep]
+        x, y = np.r_[0.0, x], np.r_[0.0, y]
+        equal = ax.plot([0, 1], [0, 1], color=MUTED, linestyle="--", linewidth=1.2)[0]
+        equal.set_gid("equality")
+        ax.fill_between(x, x, y, color=ACCENT, alpha=0.12, linewidth=0)
+        ax.plot(x, y, color=ACCENT, linewidth=2.2)
+        for mark in marks:
+            held = float(np.interp(mark, x, y))
+            ax.plot([mark], [held], marker="o", markersize=7, color=ACCENT, zorder=4)
+            ax.annotate(
+                f"top {mark * 100:.0f} % of customers: {held * 100:.0f} %",
+                (mark, held),
+                xytext=(10, -14),
+                textcoords="offset points",
+                fontsize=9,
+                color=_TEXT,
+                gid="mark",
+            )
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1.02)
+        _percent_axis(ax.xaxis)
+        _percent_axis(ax.yaxis)
+        handles = [
+            Line2D([], [], color=ACCENT, linewidth=2.2),
+            Line2D([], [], color=MUTED, linestyle="--"),
+        ]
+        fig.legend(
+            handles,
+            ["Largest customers first", "If every customer bought the same"],
+            loc="outside lower left",
+            ncols=2,
+        )
     return fig

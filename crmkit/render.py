@@ -90,7 +90,7 @@ _NUMERIC = re.compile(
     r"""^\s*[-+\u2212]?\s*(?:[A-Z]{3}\s|[$\u20ac\u00a3\u00a5])?\s*[-+\u2212]?
         (?:\d[\d,\u00a0\u202f ]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?
         \s*(?:%|[a-zA-Z]{1,5})?\s*$
-      |^\s*(?:nan|NaN|&lt;NA&gt;|NaT|None|inf|-inf|n/a|\u2014|-)\s*$""",
+      |^\s*(?:nan|NaN|&lt;NA&gt;|NaT|None|inf|-inf|n/a|\u2013|\u2014|-)\s*$""",
     re.VERBOSE,
 )
 _FIRST_ERROR = 'class="output_subarea output_text output_error"'
@@ -292,7 +292,7 @@ def executive_summary(results: Mapping[str, Any]) -> list[str]:
     --------
     >>> executive_summary({"kpis": {"win_rate": {"label": "Win rate", "verdict": "improved",
     ...                                          "change_pct": 0.3}}})
-    ['After go-live, 1 of 1 KPIs compared improved and 0 worsened; the largest improvements: Win rate (+30.0 %).']
+    ['After go-live, 1 of 1 KPIs improved and 0 worsened; the largest improvements: Win rate (+30.0 %).']
     """
     sentences = []
     kpis = results.get("kpis")
@@ -304,9 +304,11 @@ def executive_summary(results: Mapping[str, Any]) -> list[str]:
         improved = [k for k in compared if k.get("verdict") == "improved"]
         worsened = [k for k in compared if k.get("verdict") == "worsened"]
         sentence = (
-            f"After go-live, {len(improved)} of {len(compared)} KPIs compared improved and "
-            f"{len(worsened)} worsened"
+            f"After go-live, {len(improved)} of {len(rows)} KPIs improved and {len(worsened)} "
+            f"worsened"
         )
+        if len(rows) > len(compared):
+            sentence += f" ({len(rows) - len(compared)} had too little data to compare)"
         ranked = sorted(
             (k for k in improved if not _is_missing(k.get("change_pct"))),
             key=lambda k: -abs(k["change_pct"]),

@@ -19,7 +19,19 @@ function                         what it returns
 :func:`item_analysis`            corrected item–total correlation, alpha if item deleted
 :func:`alpha_reading`            George & Mallery's words for an alpha value
 :func:`survey_findings`          a plain-language paragraph and the limitations
+:func:`nps_windows`              the NPS and its promoter/passive/detractor mix per window
+:func:`nps_by_window`            the NPS per segment or region in one window
+:func:`nps_group_test`           do the groups' NPS differ (Wald chi-square)
+:func:`csat_windows`             CSAT top-2 share and mean, and CES, per window
+:func:`response_counts`          responses, respondents and answers per window
+:func:`item_scales`              multi-item scales found by their numbered columns
+:func:`satisfaction_record`      the figures for results.json ``customers.satisfaction``
 ================================ ===========================================================
+
+The satisfaction stage shows them through the report views at the end of the module: tables
+with units (``*_view``, :class:`crmkit.quality.TableView`), the frames its charts draw
+(``*_frame``, ``*_mix``), chart titles that state the finding (``*_title``) and "What it means"
+paragraphs written from the numbers (``*_text``).
 
 Scales (DESIGN §3, table ``surveys``): ``nps`` 0–10 (promoters 9–10, passives 7–8,
 detractors 0–6), ``csat`` 1–5 (top-2 box: 4–5), ``ces`` 1–7 read as the CES 2.0 agreement
@@ -34,6 +46,7 @@ family's p-values and gives the verdicts (:func:`crmkit.impact.finalize`).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from typing import Any, Literal, NamedTuple
 
@@ -43,7 +56,7 @@ import pandas as pd
 from scipy import special, stats
 
 from crmkit.config import Assessment, Window
-from crmkit.customers import control_mask
+from crmkit.customers import WINDOW_LABELS, control_mask, findings_markdown, what_it_means
 from crmkit.formats import format_number, format_p_value, format_percent, is_missing
 from crmkit.impact import (
     CHANGE_COLUMNS,
@@ -51,22 +64,54 @@ from crmkit.impact import (
     compare_proportions,
     wilson_interval,
 )
+from crmkit.io import jsonable
+from crmkit.quality import TableView
 
 __all__ = [
     "CES_SCALE",
     "CSAT_SCALE",
     "NPS_COLUMNS",
     "NPS_SCALE",
+    "WINDOW_LABELS",
     "SurveyFindings",
     "alpha_reading",
     "ces",
     "compare_nps",
+    "counts_view",
     "cronbach_alpha",
     "csat",
+    "csat_mix",
+    "csat_text",
+    "csat_view",
+    "csat_windows",
     "item_analysis",
+    "item_frame",
+    "item_labels",
+    "item_scales",
+    "item_view",
     "nps",
     "nps_by",
+    "nps_by_frame",
+    "nps_by_text",
+    "nps_by_title",
+    "nps_by_view",
+    "nps_by_window",
+    "nps_group_test",
+    "nps_mix",
+    "nps_text",
+    "nps_view",
+    "nps_windows",
+    "reliability_text",
+    "reliability_title",
     "representativeness",
+    "representativeness_check",
+    "representativeness_frame",
+    "representativeness_text",
+    "representativeness_title",
+    "representativeness_view",
+    "response_counts",
+    "satisfaction_record",
+    "scale_name",
     "survey_changes",
     "survey_findings",
 ]
@@ -161,6 +206,28 @@ def _in_window(dates: pd.Series, window: Window) -> np.ndarray:
     stop = np.datetime64(pd.Timestamp(window.end) + pd.Timedelta(days=1), "ns")
     values = pd.to_datetime(dates).to_numpy(dtype="datetime64[ns]")
     return (values >= start) & (values < stop)
+
+
+def _scoped(
+    surveys: pd.DataFrame, assessment: Assessment, customers: pd.DataFrame | None, scope: str
+) -> pd.DataFrame:
+    """The responses of the CRM units, of the control group, or all (see :func:`survey_changes`)."""
+    if scope not in ("crm", "control", "all"):
+        raise ValueError(f"scope must be 'crm', 'control' or 'all', got {scope!r}")
+    if scope == "all" or assessment.control is None:
+        return surveys
+    flags = control_mask(surveys, assessment.control, customers=customers)
+    return surveys.loc[~flags if scope == "crm" else flags]
+
+
+def _window_rows(rows: pd.DataFrame, assessment: Assessment) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The responses dated in the before window and in the after window."""
+    if "response_date" not in rows.columns:
+        raise ValueError("the survey table has no column 'response_date'")
+    return (
+        rows.loc[_in_window(rows["response_date"], assessment.before)],
+        rows.loc[_in_window(rows["response_date"], assessment.after)],
+    )
 
 
 def _with_customer_columns(
@@ -682,12 +749,8 @@ def survey_changes(
         raise ValueError(f"scope must be 'crm', 'control' or 'all', got {scope!r}")
     if "response_date" not in surveys.columns:
         raise ValueError("the survey table has no column 'response_date'")
-    rows = surveys
-    if scope != "all" and assessment.control is not None:
-        flags = control_mask(surveys, assessment.control, customers=customers)
-        rows = surveys.loc[~flags if scope == "crm" else flags]
-    before = rows.loc[_in_window(rows["response_date"], assessment.before)]
-    after = rows.loc[_in_window(rows["response_date"], assessment.after)]
+    rows = _scoped(surveys, assessment, customers, scope)
+    before, after = _window_rows(rows, assessment)
     results: list[tuple[str, pd.DataFrame]] = []
     if "nps" in rows.columns:
         results.append(("nps", compare_nps(before["nps"], after["nps"], alpha=alpha)))
@@ -1108,6 +1171,10 @@ class SurveyFindings(NamedTuple):
     paragraph: str
     limitations: list[str]
 
+    def markdown(self) -> str:
+        """The paragraph and a bulleted list of the limitations, as markdown."""
+        return findings_markdown(self.paragraph, self.limitations)
+
 
 def _interval_text(low: float, high: float, fmt: Any, confidence: float) -> str:
     return f"{confidence * 100:g} % confidence interval {fmt(low)} to {fmt(high)}"
@@ -1283,3 +1350,1196 @@ def survey_findings(
         "overview corrects them across the whole family."
     )
     return SurveyFindings(" ".join(sentences), limitations)
+
+
+# --- report views: tables, chart data, titles and readings for the satisfaction stage --------
+#
+# The functions below turn the results above into what the satisfaction stage shows: tables
+# with units in their headers (:class:`crmkit.quality.TableView`), the frames its charts draw,
+# chart titles that state the finding, and "What it means" paragraphs written from the numbers.
+
+_ITEM = re.compile(r"^(?P<prefix>[A-Za-z][A-Za-z0-9]*?)_?(?P<number>\d+)$")
+_SINGLE_SCORES = frozenset({"nps", "csat", "ces"})
+_MIN_GROUP_ANSWERS = 2
+
+
+def _row_verdict(row: Any, alpha: float) -> str:
+    """A result row's verdict: its own (a KPI result row), else from its p-value.
+
+    Every survey KPI is better higher, so a significant rise is "improved".
+    """
+    verdict = row.get("verdict")
+    if isinstance(verdict, str):
+        return verdict
+    p = row.get("p_value")
+    if is_missing(p):
+        return "insufficient data"
+    if p >= alpha:
+        return "no detectable change"
+    return "improved" if row["change"] > 0 else "worsened"
+
+
+def _window_label(window: str, n: int | None = None) -> str:
+    label = WINDOW_LABELS.get(window, str(window))
+    return label if n is None else f"{label} (n = {n:,})"
+
+
+def _ci_text(low: float, high: float, fmt: str = "{:.1f}") -> str:
+    if is_missing(low) or is_missing(high):
+        return "–"
+    return f"{fmt.format(low)} to {fmt.format(high)}".replace("-", "−")
+
+
+def nps_windows(
+    surveys: pd.DataFrame,
+    assessment: Assessment,
+    *,
+    customers: pd.DataFrame | None = None,
+    scope: Literal["crm", "control", "all"] = "crm",
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """The NPS of each window, with its mix of promoters, passives and detractors.
+
+    Parameters
+    ----------
+    surveys, assessment, customers, scope
+        As :func:`survey_changes` (the same responses: the CRM units' by default).
+    alpha : float, default 0.05
+        The intervals have level 1 − alpha.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Two rows, ``window`` "before" and "after", then :data:`NPS_COLUMNS` (as :func:`nps`;
+        NaN shares with no answers).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from crmkit.config import Window
+    >>> a = Assessment("Acme", dt.date(2025, 1, 1), Window(dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+    ...                Window(dt.date(2025, 1, 1), dt.date(2025, 12, 31)))
+    >>> s = pd.DataFrame({"response_date": pd.to_datetime(["2024-03-01"] * 2 + ["2025-03-01"] * 2),
+    ...                   "nps": [10, 3, 9, 9]})
+    >>> nps_windows(s, a)[["window", "n", "nps"]].to_dict("list")
+    {'window': ['before', 'after'], 'n': [2, 2], 'nps': [0.0, 100.0]}
+    """
+    _check_alpha(alpha)
+    if "nps" not in surveys.columns:
+        raise ValueError("the survey table has no column 'nps'")
+    before, after = _window_rows(_scoped(surveys, assessment, customers, scope), assessment)
+    rows = [nps(part["nps"], alpha=alpha) for part in (before, after)]
+    out = pd.concat(rows, ignore_index=True)
+    out.insert(0, "window", ["before", "after"])
+    return out
+
+
+def nps_mix(windows: pd.DataFrame) -> pd.DataFrame:
+    """Promoters, passives and detractors per window, for a stacked share chart.
+
+    Parameters
+    ----------
+    windows : pandas.DataFrame
+        :func:`nps_windows`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: the window with its number of answers ("Before go-live (n = 3,585)"); columns
+        "Promoters (9–10)", "Passives (7–8)", "Detractors (0–6)" as fractions.
+
+    Examples
+    --------
+    >>> w = pd.DataFrame({"window": ["after"], "n": [10], "promoter_share": [0.5],
+    ...                   "passive_share": [0.3], "detractor_share": [0.2]})
+    >>> nps_mix(w).to_dict("index")
+    {'After go-live (n = 10)': {'Promoters (9–10)': 0.5, 'Passives (7–8)': 0.3, 'Detractors (0–6)': 0.2}}
+    """
+    index = [_window_label(w, int(n)) for w, n in zip(windows["window"], windows["n"], strict=True)]
+    return pd.DataFrame(
+        {
+            "Promoters (9–10)": windows["promoter_share"].to_numpy(float),
+            "Passives (7–8)": windows["passive_share"].to_numpy(float),
+            "Detractors (0–6)": windows["detractor_share"].to_numpy(float),
+        },
+        index=pd.Index(index, name="window"),
+    )
+
+
+def nps_view(windows: pd.DataFrame, change: pd.DataFrame | None = None) -> TableView:
+    """The NPS per window (and the change) as a table with units.
+
+    Parameters
+    ----------
+    windows : pandas.DataFrame
+        :func:`nps_windows`.
+    change : pandas.DataFrame, optional
+        :func:`survey_changes` (its ``nps`` row is used) or a one-row :func:`compare_nps`:
+        adds a row "Change (after − before)" with its interval and p-value (not corrected
+        for the number of KPIs).
+
+    Returns
+    -------
+    crmkit.quality.TableView
+        Columns Window, Answers (count), Promoters, Passives, Detractors (%), NPS, Standard
+        error (points), Confidence interval (points), p-value.
+    """
+    frame = pd.DataFrame(
+        {
+            "Window": [_window_label(w) for w in windows["window"]],
+            "Answers": windows["n"].astype("Int64"),
+            "Promoters": windows["promoter_share"].to_numpy(float) * 100,
+            "Passives": windows["passive_share"].to_numpy(float) * 100,
+            "Detractors": windows["detractor_share"].to_numpy(float) * 100,
+            "NPS": ["–" if is_missing(v) else f"{v:.1f}" for v in windows["nps"]],
+            "Standard error": windows["se"].to_numpy(float),
+            "Confidence interval": [
+                _ci_text(lo, hi)
+                for lo, hi in zip(windows["ci_low"], windows["ci_high"], strict=True)
+            ],
+            "p-value": ["–"] * len(windows),
+        }
+    )
+    if change is not None and "kpi" in change.columns:
+        change = change.loc[change["kpi"] == "nps"]
+    if change is not None and len(change):
+        row = change.iloc[0]
+        frame.loc[len(frame)] = {
+            "Window": "Change (after − before)",
+            "Answers": pd.NA,
+            "Promoters": math.nan,
+            "Passives": math.nan,
+            "Detractors": math.nan,
+            "NPS": _signed_points(float(row["change"])),
+            "Standard error": math.nan,
+            "Confidence interval": _ci_text(row["ci_low"], row["ci_high"], "{:+.1f}"),
+            "p-value": format_p_value(row["p_value"]),
+        }
+    units = {
+        "Answers": "count",
+        "Promoters": "%",
+        "Passives": "%",
+        "Detractors": "%",
+        "NPS": "points",
+        "Standard error": "points",
+        "Confidence interval": "points",
+    }
+    formats = {
+        "Answers": "{:,}",
+        **dict.fromkeys(["Promoters", "Passives", "Detractors"], "{:.1f}"),
+    }
+    formats |= {"Standard error": "{:.2f}"}
+    return TableView(frame, units, formats)
+
+
+def nps_text(windows: pd.DataFrame, row: Any, *, alpha: float = 0.05) -> str:
+    """The "What it means" paragraph for the NPS before and after go-live.
+
+    Parameters
+    ----------
+    windows : pandas.DataFrame
+        :func:`nps_windows`.
+    row : mapping
+        The NPS result row of the KPI catalog (:func:`crmkit.measure.measure_kpis`, with
+        ``verdict``) or a :func:`compare_nps` row (with ``p_value``).
+    alpha : float
+        Significance level for a row without a verdict.
+
+    Returns
+    -------
+    str
+        A markdown paragraph starting "**What it means:**".
+
+    Examples
+    --------
+    >>> w = pd.DataFrame({"window": ["before", "after"], "n": [900, 950], "nps": [20.0, 28.0],
+    ...     "promoter_share": [0.45, 0.5], "detractor_share": [0.25, 0.22]})
+    >>> print(nps_text(w, {"change": 8.0, "verdict": "improved"}))
+    **What it means:** more customers would recommend the company after go-live: promoters went from 45.0 % to 50.0 % of answers and detractors from 25.0 % to 22.0 %, and the Net Promoter Score moved by +8.0 points, more than chance explains.
+    """
+    verdict = _row_verdict(row, alpha)
+    by = windows.set_index("window")
+    if verdict == "insufficient data" or not {"before", "after"} <= set(by.index):
+        n = ", ".join(f"{int(by.loc[w, 'n'])} {w}" for w in by.index)
+        return what_it_means(
+            f"too few answers to say whether customers recommend the company more or less since "
+            f"go-live ({n}); at least a few dozen answers per window are needed."
+        )
+    b, a = by.loc["before"], by.loc["after"]
+    mix = (
+        f"promoters went from {format_percent(b['promoter_share'])} to "
+        f"{format_percent(a['promoter_share'])} of answers and detractors from "
+        f"{format_percent(b['detractor_share'])} to {format_percent(a['detractor_share'])}"
+    )
+    change = float(row["change"])
+    if verdict in ("improved", "worsened"):
+        more = "more" if verdict == "improved" else "fewer"
+        return what_it_means(
+            f"{more} customers would recommend the company after go-live: {mix}, and the Net "
+            f"Promoter Score moved by {_signed_points(change)} points, more than chance explains."
+        )
+    return what_it_means(
+        f"customers' willingness to recommend the company has not changed detectably since "
+        f"go-live ({mix}; {_signed_points(change)} points, within what chance produces)."
+    )
+
+
+def nps_by_window(
+    surveys: pd.DataFrame,
+    by: str,
+    assessment: Assessment,
+    *,
+    customers: pd.DataFrame | None = None,
+    window: Literal["before", "after"] = "after",
+    alpha: float = 0.05,
+) -> pd.DataFrame | str:
+    """The NPS per segment, region or other group, from one window's answers (all units).
+
+    Parameters
+    ----------
+    surveys, customers
+        As :func:`nps_by` (a group column the survey lacks is looked up through the customer).
+    by : str
+        The grouping column, e.g. "segment" or "region".
+    assessment : Assessment
+        Supplies the window.
+    window : {"before", "after"}, default "after"
+        Whose answers: the after window shows where customers stand now.
+    alpha : float, default 0.05
+        The intervals have level 1 − alpha.
+
+    Returns
+    -------
+    pandas.DataFrame or str
+        :func:`nps_by` of the window's answers, groups with a missing label left out; or, when
+        the data cannot give it, the reason as a sentence fragment (for "Skipped: …").
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from crmkit.config import Window
+    >>> a = Assessment("Acme", dt.date(2025, 1, 1), Window(dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+    ...                Window(dt.date(2025, 1, 1), dt.date(2025, 12, 31)))
+    >>> s = pd.DataFrame({"response_date": pd.to_datetime(["2025-03-01"] * 4),
+    ...                   "nps": [10, 3, 9, 9], "region": ["N", "N", "S", "S"]})
+    >>> nps_by_window(s, "region", a)[["region", "nps"]].to_dict("list")
+    {'region': ['N', 'S'], 'nps': [0.0, 100.0]}
+    >>> nps_by_window(s, "segment", a)
+    'the survey answers cannot be linked to a segment (no segment column, no customers table)'
+    """
+    if "nps" not in surveys.columns:
+        return "the survey table has no NPS answers"
+    if by not in surveys.columns and (
+        customers is None or by not in customers.columns or "customer_id" not in surveys.columns
+    ):
+        return f"the survey answers cannot be linked to a {by} (no {by} column, no customers table)"
+    rows = _window_rows(surveys, assessment)[0 if window == "before" else 1]
+    rows = rows.loc[rows["nps"].notna()]
+    if rows.empty:
+        return f"no NPS answers in the {window} window"
+    table = nps_by(rows, by, customers=customers, alpha=alpha)
+    table = table.loc[table[by].notna()].reset_index(drop=True)
+    if table.empty:
+        return f"no answer could be placed in a {by}"
+    return table
+
+
+def nps_group_test(table: pd.DataFrame) -> pd.DataFrame:
+    """Do the groups' NPS differ? A Wald chi-square test of equal NPS across groups.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`nps_by` (or :func:`nps_by_window`) output, one row per group with ``nps`` and
+        ``se``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: ``test`` ("Wald chi-square test of equal NPS"), ``statistic``, ``df``
+        (groups − 1), ``p_value``, ``groups`` (groups with at least 2 answers and a
+        non-zero standard error, the ones tested), ``pooled_nps`` (inverse-variance weighted
+        mean). NaN with fewer than two such groups.
+
+    Notes
+    -----
+    With group scores :math:`x_i`, standard errors :math:`s_i` (:func:`nps`) and weights
+    :math:`w_i = 1/s_i^2`, :math:`\\bar x_w = \\sum w_i x_i / \\sum w_i` and
+    :math:`Q = \\sum w_i (x_i - \\bar x_w)^2 \\sim \\chi^2_{k-1}` under equal NPS (groups are
+    independent samples). With two groups Q is the square of :func:`compare_nps`'s z.
+
+    References
+    ----------
+    Cochran, W. G. (1954). The combination of estimates from different experiments.
+    Biometrics 10, 101–129.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"nps": [20.0, 30.0], "se": [3.0, 4.0], "n": [400, 300]})
+    >>> row = nps_group_test(t).iloc[0]
+    >>> float(row["statistic"]), int(row["df"])
+    (4.0, 1)
+    """
+    n = table["n"].to_numpy(dtype=float) if "n" in table else np.full(len(table), np.inf)
+    x = table["nps"].to_numpy(dtype=float)
+    se = table["se"].to_numpy(dtype=float)
+    ok = (n >= _MIN_GROUP_ANSWERS) & np.isfinite(x) & np.isfinite(se) & (se > 0)
+    k = int(ok.sum())
+    if k < 2:
+        statistic = p_value = pooled = math.nan
+    else:
+        w = 1 / se[ok] ** 2
+        pooled = float(np.sum(w * x[ok]) / np.sum(w))
+        statistic = float(np.sum(w * (x[ok] - pooled) ** 2))
+        p_value = float(stats.chi2.sf(statistic, k - 1))
+    return pd.DataFrame(
+        {
+            "test": ["Wald chi-square test of equal NPS"],
+            "statistic": [statistic],
+            "df": [max(k - 1, 0)],
+            "p_value": [p_value],
+            "groups": [k],
+            "pooled_nps": [pooled],
+        }
+    )
+
+
+def _group_names(table: pd.DataFrame, by: str, assessment: Assessment | None) -> list[str]:
+    control = assessment.control if assessment is not None else None
+    names = []
+    for value in table[by]:
+        text = str(value)
+        if control is not None and control.column == by:
+            wanted = {str(v).strip().casefold() for v in control.values}
+            if text.strip().casefold() in wanted:
+                text += " (no CRM)"
+        names.append(text)
+    return names
+
+
+def nps_by_frame(
+    table: pd.DataFrame, by: str, assessment: Assessment | None = None
+) -> pd.DataFrame:
+    """:func:`nps_by_window` as :func:`crmkit.plots.interval_chart` draws it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: ``label`` (the group, marked "(no CRM)" when it is the control
+        group), ``estimate`` (NPS), ``ci_low``, ``ci_high``, ``n``, ``crm`` (False for the
+        control group's rows).
+    """
+    labels = _group_names(table, by, assessment)
+    return pd.DataFrame(
+        {
+            "label": labels,
+            "estimate": table["nps"].to_numpy(float),
+            "ci_low": table["ci_low"].to_numpy(float),
+            "ci_high": table["ci_high"].to_numpy(float),
+            "n": table["n"].to_numpy(np.int64),
+            "crm": [not label.endswith("(no CRM)") for label in labels],
+        }
+    )
+
+
+def nps_by_title(table: pd.DataFrame, by: str, *, alpha: float = 0.05) -> str:
+    """A chart title that states where the NPS is highest and lowest, and whether it differs.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"region": ["East", "West"], "nps": [30.7, 23.0], "se": [1.6, 1.6],
+    ...                   "n": [2000, 2100]})
+    >>> nps_by_title(t, "region")
+    'NPS by region: highest in East (30.7), lowest in West (23.0) — a gap larger than chance explains'
+    """
+    usable = table.loc[table["nps"].notna()]
+    if len(usable) < 2:
+        return f"NPS by {by}: too few groups with answers to compare"
+    top = usable.loc[usable["nps"].idxmax()]
+    bottom = usable.loc[usable["nps"].idxmin()]
+    test = nps_group_test(usable).iloc[0]
+    if is_missing(test["p_value"]):
+        verdict = "too few answers to test the gap"
+    elif test["p_value"] < alpha:
+        verdict = "a gap larger than chance explains"
+    else:
+        verdict = "a gap within what chance produces"
+    return (
+        f"NPS by {by}: highest in {top[by]} ({top['nps']:.1f}), lowest in {bottom[by]} "
+        f"({bottom['nps']:.1f}) — {verdict}"
+    )
+
+
+def nps_by_view(table: pd.DataFrame, by: str, assessment: Assessment | None = None) -> TableView:
+    """:func:`nps_by_window` as a table with units."""
+    frame = pd.DataFrame(
+        {
+            by.replace("_", " ").capitalize(): _group_names(table, by, assessment),
+            "Answers": table["n"].astype("Int64"),
+            "Promoters": table["promoter_share"].to_numpy(float) * 100,
+            "Detractors": table["detractor_share"].to_numpy(float) * 100,
+            "NPS": table["nps"].to_numpy(float),
+            "Confidence interval": [
+                _ci_text(lo, hi) for lo, hi in zip(table["ci_low"], table["ci_high"], strict=True)
+            ],
+        }
+    )
+    units = {
+        "Answers": "count",
+        "Promoters": "%",
+        "Detractors": "%",
+        "NPS": "points",
+        "Confidence interval": "points",
+    }
+    formats = {"Answers": "{:,}", "Promoters": "{:.1f}", "Detractors": "{:.1f}", "NPS": "{:.1f}"}
+    return TableView(frame, units, formats)
+
+
+def nps_by_text(table: pd.DataFrame, by: str, *, alpha: float = 0.05) -> str:
+    """The "What it means" paragraph for the NPS by group: where to look first, or that the groups agree."""
+    usable = table.loc[table["nps"].notna()]
+    test = nps_group_test(usable).iloc[0]
+    if is_missing(test["p_value"]):
+        return what_it_means(f"there are too few answers per {by} to compare them.")
+    bottom = usable.loc[usable["nps"].idxmin()]
+    p = _p_text(test["p_value"])
+    small = usable.loc[usable["n"] < _SMALL, by].astype(str).tolist()
+    caveat = (
+        f" Groups with fewer than {_SMALL} answers ({', '.join(small)}) have wide intervals."
+        if small
+        else ""
+    )
+    if test["p_value"] < alpha:
+        return what_it_means(
+            f"customers' willingness to recommend differs by {by} (chi-square = "
+            f"{test['statistic']:.1f}, df = {int(test['df'])}, p {p}). {bottom[by]} has the lowest "
+            f"score ({bottom['nps']:.1f}): start improvement work there.{caveat}"
+        )
+    return what_it_means(
+        f"the {by}s do not differ by more than chance explains (chi-square = "
+        f"{test['statistic']:.1f}, df = {int(test['df'])}, p {p}): satisfaction is a company-wide "
+        f"matter rather than one of a particular {by}.{caveat}"
+    )
+
+
+def csat_windows(
+    surveys: pd.DataFrame,
+    assessment: Assessment,
+    *,
+    customers: pd.DataFrame | None = None,
+    scope: Literal["crm", "control", "all"] = "crm",
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """CSAT (top-2 share and mean) and CES per window, with their intervals.
+
+    Parameters
+    ----------
+    surveys, assessment, customers, scope
+        As :func:`survey_changes`.
+    alpha : float, default 0.05
+        The intervals have level 1 − alpha.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Two rows (``window`` "before", "after"): ``csat_n``, ``top2_share``,
+        ``top2_ci_low``, ``top2_ci_high``, ``csat_mean``, ``csat_mean_ci_low``,
+        ``csat_mean_ci_high`` (:func:`csat`), ``ces_n``, ``ces_mean``, ``ces_ci_low``,
+        ``ces_ci_high`` (:func:`ces`); NaN (and n 0) for a score the survey does not have.
+    """
+    _check_alpha(alpha)
+    parts = _window_rows(_scoped(surveys, assessment, customers, scope), assessment)
+    rows = []
+    for name, part in zip(("before", "after"), parts, strict=True):
+        row: dict[str, Any] = {"window": name}
+        c = csat(part["csat"] if "csat" in part else [], alpha=alpha).iloc[0]
+        e = ces(part["ces"] if "ces" in part else [], alpha=alpha).iloc[0]
+        row |= {
+            "csat_n": int(c["n"]),
+            "top2_share": c["top2_share"],
+            "top2_ci_low": c["top2_ci_low"],
+            "top2_ci_high": c["top2_ci_high"],
+            "csat_mean": c["mean"],
+            "csat_mean_ci_low": c["mean_ci_low"],
+            "csat_mean_ci_high": c["mean_ci_high"],
+            "ces_n": int(e["n"]),
+            "ces_mean": e["mean"],
+            "ces_ci_low": e["ci_low"],
+            "ces_ci_high": e["ci_high"],
+        }
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def csat_mix(
+    surveys: pd.DataFrame,
+    assessment: Assessment,
+    *,
+    customers: pd.DataFrame | None = None,
+    scope: Literal["crm", "control", "all"] = "crm",
+) -> pd.DataFrame:
+    """Satisfied (4–5), neutral (3) and dissatisfied (1–2) CSAT answers per window.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: the window with its number of answers; columns "Satisfied (4–5)", "Neutral (3)",
+        "Dissatisfied (1–2)" as fractions (NaN without answers). Empty without a csat column.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from crmkit.config import Window
+    >>> a = Assessment("Acme", dt.date(2025, 1, 1), Window(dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+    ...                Window(dt.date(2025, 1, 1), dt.date(2025, 12, 31)))
+    >>> s = pd.DataFrame({"response_date": pd.to_datetime(["2024-03-01"] * 4),
+    ...                   "csat": [5, 4, 3, 1]})
+    >>> csat_mix(s, a).iloc[0].tolist()
+    [0.5, 0.25, 0.25]
+    """
+    columns = ["Satisfied (4–5)", "Neutral (3)", "Dissatisfied (1–2)"]
+    if "csat" not in surveys.columns:
+        return pd.DataFrame(columns=columns)
+    parts = _window_rows(_scoped(surveys, assessment, customers, scope), assessment)
+    rows, index = [], []
+    for name, part in zip(("before", "after"), parts, strict=True):
+        x = _scores(part["csat"], "csat", CSAT_SCALE)
+        n = x.size
+        counts = [(x >= 4).sum(), (x == 3).sum(), (x <= 2).sum()]
+        rows.append([c / n if n else math.nan for c in counts])
+        index.append(_window_label(name, n))
+    return pd.DataFrame(rows, columns=columns, index=pd.Index(index, name="window"))
+
+
+def csat_view(windows: pd.DataFrame) -> TableView:
+    """:func:`csat_windows` as a table with units."""
+    frame = pd.DataFrame(
+        {
+            "Window": [_window_label(w) for w in windows["window"]],
+            "CSAT answers": windows["csat_n"].astype("Int64"),
+            "Satisfied (4–5)": windows["top2_share"].to_numpy(float) * 100,
+            "Satisfied, confidence interval": [
+                _ci_text(lo * 100, hi * 100)
+                for lo, hi in zip(windows["top2_ci_low"], windows["top2_ci_high"], strict=True)
+            ],
+            "CSAT mean": windows["csat_mean"].to_numpy(float),
+            "CSAT mean, confidence interval": [
+                _ci_text(lo, hi, "{:.2f}")
+                for lo, hi in zip(
+                    windows["csat_mean_ci_low"], windows["csat_mean_ci_high"], strict=True
+                )
+            ],
+            "CES answers": windows["ces_n"].astype("Int64"),
+            "CES mean": windows["ces_mean"].to_numpy(float),
+            "CES mean, confidence interval": [
+                _ci_text(lo, hi, "{:.2f}")
+                for lo, hi in zip(windows["ces_ci_low"], windows["ces_ci_high"], strict=True)
+            ],
+        }
+    )
+    units = {
+        "CSAT answers": "count",
+        "Satisfied (4–5)": "%",
+        "Satisfied, confidence interval": "%",
+        "CSAT mean": "score 1–5",
+        "CSAT mean, confidence interval": "score 1–5",
+        "CES answers": "count",
+        "CES mean": "score 1–7, higher = easier",
+        "CES mean, confidence interval": "score 1–7",
+    }
+    formats = {
+        "CSAT answers": "{:,}",
+        "Satisfied (4–5)": "{:.1f}",
+        "CSAT mean": "{:.2f}",
+        "CES answers": "{:,}",
+        "CES mean": "{:.2f}",
+    }
+    return TableView(frame, units, formats)
+
+
+def csat_text(changes: pd.DataFrame, *, alpha: float = 0.05) -> str:
+    """The "What it means" paragraph for CSAT and CES before and after go-live.
+
+    Parameters
+    ----------
+    changes : pandas.DataFrame
+        Rows with ``kpi`` ("csat_top2_share", "ces"), ``change`` and either ``verdict`` (the
+        KPI results of :func:`crmkit.measure.measure_kpis`, reset to a column) or
+        ``p_value`` (:func:`survey_changes`).
+    alpha : float
+        Significance level for rows without a verdict.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"kpi": ["csat_top2_share", "ces"], "change": [0.05, -0.05],
+    ...                   "verdict": ["improved", "no detectable change"]})
+    >>> print(csat_text(c))
+    **What it means:** more customers are satisfied with what they bought since go-live (+5.0 percentage points rate it 4 or 5), more than chance explains. How easy customers find it to deal with the company has not changed detectably.
+    """
+    rows = {r["kpi"]: r for r in changes.to_dict("records")}
+    sentences = []
+
+    if "csat_top2_share" in rows:
+        r = rows["csat_top2_share"]
+        v = _row_verdict(r, alpha)
+        if v == "insufficient data":
+            sentences.append("there are too few CSAT answers to compare the two windows.")
+        elif v in ("improved", "worsened"):
+            more = "more" if v == "improved" else "fewer"
+            sentences.append(
+                f"{more} customers are satisfied with what they bought since go-live "
+                f"({_signed_pp(r['change'])} percentage points rate it 4 or 5), more than chance "
+                "explains."
+            )
+        else:
+            sentences.append(
+                "the share of satisfied customers has not changed detectably since go-live "
+                f"({_signed_pp(r['change'])} percentage points)."
+            )
+    if "ces" in rows:
+        r = rows["ces"]
+        v = _row_verdict(r, alpha)
+        if v in ("improved", "worsened"):
+            way = "easier" if v == "improved" else "harder"
+            sentences.append(
+                f"Customers find it {way} to deal with the company since go-live (CES "
+                f"{_signed_points(r['change'])} points on the 1–7 scale)."
+            )
+        elif v == "no detectable change":
+            sentences.append(
+                "How easy customers find it to deal with the company has not changed detectably."
+            )
+    if not sentences:
+        return what_it_means("the survey has no CSAT or CES answers to compare.")
+    text = " ".join(sentences)
+    return what_it_means(text[0].lower() + text[1:])
+
+
+def response_counts(
+    surveys: pd.DataFrame,
+    assessment: Assessment,
+    *,
+    customers: pd.DataFrame | None = None,
+    scope: Literal["crm", "control", "all"] = "crm",
+) -> pd.DataFrame:
+    """Responses and respondents per window, and how many answered each score.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Two rows (``window`` "before", "after"): ``responses``; ``respondents`` (distinct
+        customers; NaN without ``customer_id``); ``nps_answers``, ``csat_answers``,
+        ``ces_answers`` (answers given, 0 for a score the survey lacks).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from crmkit.config import Window
+    >>> a = Assessment("Acme", dt.date(2025, 1, 1), Window(dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+    ...                Window(dt.date(2025, 1, 1), dt.date(2025, 12, 31)))
+    >>> s = pd.DataFrame({"response_date": pd.to_datetime(["2024-03-01", "2024-05-01", "2025-01-02"]),
+    ...                   "customer_id": ["A", "A", "B"], "nps": [9, None, 7]})
+    >>> response_counts(s, a)[["responses", "respondents", "nps_answers"]].to_dict("list")
+    {'responses': [2, 1], 'respondents': [1.0, 1.0], 'nps_answers': [1, 1]}
+    """
+    parts = _window_rows(_scoped(surveys, assessment, customers, scope), assessment)
+    rows = []
+    for name, part in zip(("before", "after"), parts, strict=True):
+        rows.append(
+            {
+                "window": name,
+                "responses": len(part),
+                "respondents": (
+                    float(part["customer_id"].dropna().nunique())
+                    if "customer_id" in part
+                    else math.nan
+                ),
+                **{
+                    f"{score}_answers": int(part[score].notna().sum()) if score in part else 0
+                    for score in ("nps", "csat", "ces")
+                },
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def counts_view(counts: pd.DataFrame) -> TableView:
+    """:func:`response_counts` as a table with units."""
+    frame = pd.DataFrame(
+        {
+            "Window": [_window_label(w) for w in counts["window"]],
+            "Responses": counts["responses"].astype("Int64"),
+            "Customers who answered": counts["respondents"].astype("Float64").astype("Int64"),
+            "NPS answers": counts["nps_answers"].astype("Int64"),
+            "CSAT answers": counts["csat_answers"].astype("Int64"),
+            "CES answers": counts["ces_answers"].astype("Int64"),
+        }
+    )
+    numbers = [c for c in frame.columns if c != "Window"]
+    return TableView(frame, dict.fromkeys(numbers, "count"), dict.fromkeys(numbers, "{:,}"))
+
+
+def representativeness_check(
+    surveys: pd.DataFrame,
+    customers: pd.DataFrame | None,
+    *,
+    by: Sequence[str] = ("segment", "region"),
+    alpha: float = 0.05,
+) -> pd.DataFrame | str:
+    """:func:`representativeness` on the first characteristic the customers table has.
+
+    Parameters
+    ----------
+    surveys : pandas.DataFrame
+        The survey table (``customer_id`` or the characteristic itself).
+    customers : pandas.DataFrame or None
+        The customer base.
+    by : sequence of str, default ("segment", "region")
+        The characteristics to try, in order.
+    alpha : float, default 0.05
+        As :func:`representativeness`.
+
+    Returns
+    -------
+    pandas.DataFrame or str
+        :func:`representativeness`, or why it cannot be checked.
+
+    Examples
+    --------
+    >>> representativeness_check(pd.DataFrame({"nps": [9]}), None)
+    'there is no customers table to compare the respondents with'
+    """
+    if customers is None:
+        return "there is no customers table to compare the respondents with"
+    for column in by:
+        if column not in customers.columns or customers[column].notna().sum() == 0:
+            continue
+        if column in surveys.columns or (
+            "customer_id" in surveys.columns and "customer_id" in customers.columns
+        ):
+            return representativeness(surveys, customers, by=column, alpha=alpha)
+    return f"neither the survey nor the customers table says the {' or '.join(by)} of a customer"
+
+
+def representativeness_frame(mix: pd.DataFrame) -> pd.DataFrame:
+    """:func:`representativeness` as :func:`crmkit.plots.grouped_bar_chart` draws it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: the categories; columns "Respondents" and "Customers", their shares in percent.
+    """
+    return pd.DataFrame(
+        {
+            "Respondents": mix["respondent_share"].to_numpy(float) * 100,
+            "Customers": mix["customer_share"].to_numpy(float) * 100,
+        },
+        index=pd.Index([str(c) for c in mix["category"]], name=str(mix["variable"].iloc[0])),
+    )
+
+
+def representativeness_title(mix: pd.DataFrame) -> str:
+    """A chart title that states whether the respondents mirror the customer base.
+
+    Examples
+    --------
+    >>> mix = pd.DataFrame({"variable": ["segment"] * 2, "category": ["SMB", "Enterprise"],
+    ...     "respondent_share": [0.5, 0.5], "customer_share": [0.8, 0.2], "residual": [-5.0, 8.0],
+    ...     "too_small": [False] * 2, "unrepresentative": [True] * 2})
+    >>> representativeness_title(mix)
+    'Respondents do not mirror the customers by segment: Enterprise make up 50 % of respondents but 20 % of customers'
+    """
+    if mix.empty:
+        return "No customers to compare the respondents with"
+    by = str(mix["variable"].iloc[0])
+    if bool(mix["too_small"].iloc[0]):
+        return f"Too few respondents to judge whether they mirror the customers by {by}"
+    worst = mix.loc[mix["residual"].abs().idxmax()]
+    detail = (
+        f"{worst['category']} make up {worst['respondent_share'] * 100:.0f} % of respondents but "
+        f"{worst['customer_share'] * 100:.0f} % of customers"
+    )
+    if bool(mix["unrepresentative"].iloc[0]):
+        return f"Respondents do not mirror the customers by {by}: {detail}"
+    return f"Respondents mirror the customers by {by} ({detail})"
+
+
+def representativeness_view(mix: pd.DataFrame) -> TableView:
+    """:func:`representativeness` as a table with units."""
+    frame = pd.DataFrame(
+        {
+            str(mix["variable"].iloc[0]).capitalize() if len(mix) else "Category": mix[
+                "category"
+            ].astype(str),
+            "Respondents": mix["respondents"].astype("Int64"),
+            "Share of respondents": mix["respondent_share"].to_numpy(float) * 100,
+            "Customers": mix["customers"].astype("Int64"),
+            "Share of customers": mix["customer_share"].to_numpy(float) * 100,
+            "Expected respondents": mix["expected"].to_numpy(float),
+            "Pearson residual": mix["residual"].to_numpy(float),
+        }
+    )
+    units = {
+        "Respondents": "count",
+        "Share of respondents": "%",
+        "Customers": "count",
+        "Share of customers": "%",
+        "Expected respondents": "count",
+        "Pearson residual": "SD",
+    }
+    formats = {
+        "Respondents": "{:,}",
+        "Customers": "{:,}",
+        "Share of respondents": "{:.1f}",
+        "Share of customers": "{:.1f}",
+        "Expected respondents": "{:,.1f}",
+        "Pearson residual": "{:+.1f}",
+    }
+    return TableView(frame, units, formats)
+
+
+def representativeness_text(mix: pd.DataFrame) -> str:
+    """The "What it means" paragraph for the respondents' mix, with a warning when it is flagged.
+
+    Examples
+    --------
+    >>> mix = pd.DataFrame({"flag": [True], "too_small": [True], "unrepresentative": [False],
+    ...     "message": ["Too few respondents to judge whether they represent the customer base by segment: only 2 respondents (at least 100 needed)."]})
+    >>> print(representativeness_text(mix))
+    **Warning:** Too few respondents to judge whether they represent the customer base by segment: only 2 respondents (at least 100 needed). Treat the survey's figures as anecdotes, not measurements.
+    """
+    if mix.empty:
+        return what_it_means("there is no customer base to compare the respondents with.")
+    message = str(mix["message"].iloc[0])
+    if bool(mix["too_small"].iloc[0]):
+        return f"**Warning:** {message} Treat the survey's figures as anecdotes, not measurements."
+    if bool(mix["unrepresentative"].iloc[0]):
+        return (
+            f"**Warning:** {message} The scores above describe the customers who answered, "
+            "not the customer base as a whole; the differences by group show which way the "
+            "overall scores lean."
+        )
+    return what_it_means(f"{message} The survey's scores can be read as the customer base's.")
+
+
+def item_scales(surveys: pd.DataFrame, *, min_items: int = 2) -> dict[str, list[str]]:
+    """The multi-item scales in a survey table: columns that share a prefix and end in a number.
+
+    Parameters
+    ----------
+    surveys : pandas.DataFrame
+        The survey table.
+    min_items : int, default 2
+        Fewer numbered columns than this with one prefix are not a scale.
+
+    Returns
+    -------
+    dict of str to list of str
+        Prefix → its item columns in number order (``{"loyalty": ["loyalty_1", …]}``),
+        prefixes in alphabetical order. Only numeric columns count; ``nps``, ``csat`` and
+        ``ces`` are single scores, never items.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame(columns=["response_id", "nps", "loyalty_2", "loyalty_1", "trust1",
+    ...                           "trust2", "trust3", "q1"])
+    >>> item_scales(s.astype(float))
+    {'loyalty': ['loyalty_1', 'loyalty_2'], 'trust': ['trust1', 'trust2', 'trust3']}
+    """
+    found: dict[str, list[tuple[int, str]]] = {}
+    for column in surveys.columns:
+        match = _ITEM.match(str(column))
+        if not match or str(column).lower() in _SINGLE_SCORES:
+            continue
+        if not pd.api.types.is_numeric_dtype(surveys[column]) or pd.api.types.is_bool_dtype(
+            surveys[column]
+        ):
+            continue
+        found.setdefault(match["prefix"], []).append((int(match["number"]), str(column)))
+    return {
+        prefix: [name for _, name in sorted(items)]
+        for prefix, items in sorted(found.items())
+        if len(items) >= min_items
+    }
+
+
+def scale_name(prefix: str) -> str:
+    """How the report calls a scale found by :func:`item_scales`.
+
+    Examples
+    --------
+    >>> scale_name("loyalty"), scale_name("brand_trust")
+    ('loyalty scale', 'brand trust scale')
+    """
+    return f"{prefix.replace('_', ' ').strip()} scale"
+
+
+def item_labels(items: Sequence[str], prefix: str) -> list[str]:
+    """Items as a reader sees them: "Loyalty item 1" for ``loyalty_1``.
+
+    Examples
+    --------
+    >>> item_labels(["loyalty_1", "loyalty_2"], "loyalty")
+    ['Loyalty item 1', 'Loyalty item 2']
+    """
+    words = prefix.replace("_", " ").strip().capitalize()
+    out = []
+    for item in items:
+        match = _ITEM.match(str(item))
+        out.append(f"{words} item {int(match['number'])}" if match else str(item))
+    return out
+
+
+def reliability_title(reliability: pd.DataFrame, items: pd.DataFrame, prefix: str) -> str:
+    """A chart title that states the scale's reliability and whether every item fits.
+
+    Parameters
+    ----------
+    reliability : pandas.DataFrame
+        :func:`cronbach_alpha` of the scale.
+    items : pandas.DataFrame
+        :func:`item_analysis` of the scale.
+    prefix : str
+        The scale's prefix (a key of :func:`item_scales`).
+
+    Examples
+    --------
+    >>> rel = pd.DataFrame({"alpha": [0.80]})
+    >>> items = pd.DataFrame({"item": ["loyalty_1", "loyalty_2"], "item_total_correlation": [0.61, 0.62]})
+    >>> reliability_title(rel, items, "loyalty")
+    "The loyalty scale is good in reliability (Cronbach's alpha 0.80); every item fits (item–rest correlations 0.61 to 0.62)"
+    """
+    name = scale_name(prefix)
+    value = float(reliability["alpha"].iloc[0])
+    if is_missing(value):
+        return f"The {name}'s reliability cannot be estimated from these answers"
+    r = items["item_total_correlation"].to_numpy(float)
+    weak = item_labels(
+        items.loc[items["item_total_correlation"] < 0.3, "item"].astype(str).tolist(), prefix
+    )
+    fit = (
+        f"every item fits (item–rest correlations {np.nanmin(r):.2f} to {np.nanmax(r):.2f})"
+        if not weak
+        else f"{', '.join(weak)} fit{'s' if len(weak) == 1 else ''} poorly"
+    )
+    return (
+        f"The {name} is {alpha_reading(value)} in reliability (Cronbach's alpha {value:.2f}); {fit}"
+    )
+
+
+def item_frame(items: pd.DataFrame, prefix: str) -> pd.Series:
+    """Each item's correlation with the rest of its scale, for :func:`crmkit.plots.bar_chart`.
+
+    Examples
+    --------
+    >>> item_frame(pd.DataFrame({"item": ["loyalty_1"], "item_total_correlation": [0.61]}), "loyalty")
+    item
+    Loyalty item 1    0.61
+    Name: item_total_correlation, dtype: float64
+    """
+    return pd.Series(
+        items["item_total_correlation"].to_numpy(float),
+        index=pd.Index(item_labels(items["item"].tolist(), prefix), name="item"),
+        name="item_total_correlation",
+    )
+
+
+def item_view(items: pd.DataFrame, prefix: str) -> TableView:
+    """:func:`item_analysis` as a table with units."""
+    frame = pd.DataFrame(
+        {
+            "Item": item_labels(items["item"].tolist(), prefix),
+            "Respondents": items["n"].astype("Int64"),
+            "Mean": items["mean"].to_numpy(float),
+            "Standard deviation": items["sd"].to_numpy(float),
+            "Correlation with the other items": items["item_total_correlation"].to_numpy(float),
+            "Cronbach's alpha without the item": items["alpha_if_deleted"].to_numpy(float),
+        }
+    )
+    units = {
+        "Respondents": "count",
+        "Mean": "score",
+        "Standard deviation": "score",
+        "Correlation with the other items": "r, −1 to 1",
+        "Cronbach's alpha without the item": "0 to 1",
+    }
+    formats = {"Respondents": "{:,}"} | {c: "{:.2f}" for c in list(units)[1:]}
+    return TableView(frame, units, formats)
+
+
+def reliability_text(
+    reliability: pd.DataFrame, items: pd.DataFrame, prefix: str, *, confidence: float = 0.95
+) -> str:
+    """The "What it means" paragraph for a scale's reliability: can its total score be used?
+
+    ``reliability`` and ``items`` are :func:`cronbach_alpha` and :func:`item_analysis` of the
+    scale ``prefix`` (a key of :func:`item_scales`); ``confidence`` is the level of the interval
+    in ``reliability`` (1 − the ``alpha`` given to :func:`cronbach_alpha`).
+
+    Examples
+    --------
+    >>> rel = pd.DataFrame({"alpha": [0.80], "ci_low": [0.79], "ci_high": [0.81], "n": [900], "k": [4]})
+    >>> items = pd.DataFrame({"item": ["loyalty_1", "loyalty_2"], "item_total_correlation": [0.61, 0.62],
+    ...                       "alpha_if_deleted": [0.75, 0.74]})
+    >>> print(reliability_text(rel, items, "loyalty"))
+    **What it means:** the loyalty scale's 4 items measure one thing consistently (Cronbach's alpha 0.80, good; 95 % confidence interval 0.79 to 0.81, 900 respondents), so their total or mean score can be tracked as one figure. No item would raise alpha if it were dropped.
+    """
+    name = scale_name(prefix)
+    row = reliability.iloc[0]
+    value = float(row["alpha"])
+    if is_missing(value):
+        return what_it_means(
+            f"the {name}'s reliability cannot be estimated (too few complete answers, or answers "
+            "that do not vary); do not use its total score yet."
+        )
+    reading = alpha_reading(value)
+    interval = (
+        f"{confidence * 100:g} % confidence interval {float(row['ci_low']):.2f} to {float(row['ci_high']):.2f}, "
+        f"{int(row['n']):,} respondents"
+    )
+    better = item_labels(
+        items.loc[items["alpha_if_deleted"] > value, "item"].astype(str).tolist(), prefix
+    )
+    drop = (
+        f" Dropping {', '.join(better)} would raise alpha: "
+        f"{'it measures' if len(better) == 1 else 'they measure'} something else."
+        if better
+        else " No item would raise alpha if it were dropped."
+    )
+    if value >= 0.7:
+        return what_it_means(
+            f"the {name}'s {int(row['k'])} items measure one thing consistently (Cronbach's alpha "
+            f"{value:.2f}, {reading}; {interval}), so their total or mean score can be tracked as "
+            f"one figure.{drop}"
+        )
+    return what_it_means(
+        f"the {name}'s items do not hang together well enough (Cronbach's alpha {value:.2f}, "
+        f"{reading}, below the usual 0.7; {interval}): read the items one by one rather than "
+        f"their total.{drop}"
+    )
+
+
+def satisfaction_record(
+    *,
+    changes: pd.DataFrame | None = None,
+    windows: pd.DataFrame | None = None,
+    by_group: dict[str, pd.DataFrame] | None = None,
+    representativeness: pd.DataFrame | str | None = None,
+    scales: dict[str, pd.DataFrame] | None = None,
+    counts: pd.DataFrame | None = None,
+) -> dict[str, Any]:
+    """The satisfaction figures for results.json (``customers.satisfaction``).
+
+    Parameters
+    ----------
+    changes : pandas.DataFrame, optional
+        :func:`survey_changes`.
+    windows : pandas.DataFrame, optional
+        :func:`nps_windows`.
+    by_group : dict, optional
+        Grouping column → :func:`nps_by_window` table.
+    representativeness : pandas.DataFrame or str, optional
+        :func:`representativeness` (a reason string records nothing).
+    scales : dict, optional
+        Scale prefix → :func:`cronbach_alpha` row.
+    counts : pandas.DataFrame, optional
+        :func:`response_counts`.
+
+    Returns
+    -------
+    dict
+        JSON-able (NaN → None): ``nps`` {``before``, ``after`` (each ``nps``, ``se``,
+        ``ci_low``, ``ci_high``, ``n``, the three shares), ``change``, ``change_ci_low``,
+        ``change_ci_high``, ``p_value``}; ``csat_top2_share``, ``csat_mean``, ``ces`` {``before``,
+        ``after``, ``change``, ``ci_low``, ``ci_high``, ``p_value``, ``n_before``,
+        ``n_after``}; ``nps_by_<column>`` {group: {``nps``, ``ci_low``, ``ci_high``, ``n``}};
+        ``representativeness`` {``variable``, ``n``, ``chi_square``, ``df``, ``p_value``,
+        ``cohens_w``, ``too_small``, ``unrepresentative``, ``flag``, ``message``};
+        ``reliability`` {scale: {``cronbach_alpha``, ``ci_low``, ``ci_high``, ``items``,
+        ``n``, ``reading``}}; ``responses`` {window: {``responses``, ``respondents``}}.
+    """
+    out: dict[str, Any] = {}
+    if windows is not None:
+        nps_part: dict[str, Any] = {}
+        for row in windows.to_dict("records"):
+            nps_part[row["window"]] = {
+                k: row[k]
+                for k in (
+                    "nps",
+                    "se",
+                    "ci_low",
+                    "ci_high",
+                    "n",
+                    "promoter_share",
+                    "passive_share",
+                    "detractor_share",
+                )
+            }
+        out["nps"] = nps_part
+    if changes is not None:
+        for row in changes.to_dict("records"):
+            part = {
+                "before": row["before"],
+                "after": row["after"],
+                "change": row["change"],
+                "ci_low": row["ci_low"],
+                "ci_high": row["ci_high"],
+                "p_value": row["p_value"],
+                "test": row["test"],
+                "n_before": row["n_before"],
+                "n_after": row["n_after"],
+            }
+            if row["kpi"] == "nps":
+                out.setdefault("nps", {}).update(
+                    {
+                        "change": row["change"],
+                        "change_ci_low": row["ci_low"],
+                        "change_ci_high": row["ci_high"],
+                        "p_value": row["p_value"],
+                        "test": row["test"],
+                    }
+                )
+            else:
+                out[row["kpi"]] = part
+    for column, table in (by_group or {}).items():
+        out[f"nps_by_{column}"] = {
+            str(r[column]): {
+                "nps": r["nps"],
+                "ci_low": r["ci_low"],
+                "ci_high": r["ci_high"],
+                "n": r["n"],
+            }
+            for r in table.to_dict("records")
+        }
+    if isinstance(representativeness, pd.DataFrame) and len(representativeness):
+        r = representativeness.iloc[0]
+        out["representativeness"] = {
+            "variable": r["variable"],
+            "n": r["n"],
+            "chi_square": r["statistic"],
+            "df": r["df"],
+            "p_value": r["p_value"],
+            "cohens_w": r["effect_size"],
+            "too_small": bool(r["too_small"]),
+            "unrepresentative": bool(r["unrepresentative"]),
+            "flag": bool(r["flag"]),
+            "message": r["message"],
+        }
+    if scales:
+        out["reliability"] = {
+            prefix: {
+                "cronbach_alpha": float(row["alpha"].iloc[0]),
+                "ci_low": float(row["ci_low"].iloc[0]),
+                "ci_high": float(row["ci_high"].iloc[0]),
+                "items": int(row["k"].iloc[0]),
+                "n": int(row["n"].iloc[0]),
+                "reading": alpha_reading(float(row["alpha"].iloc[0])),
+            }
+            for prefix, row in scales.items()
+        }
+    if counts is not None:
+        out["responses"] = {
+            r["window"]: {"responses": r["responses"], "respondents": r["respondents"]}
+            for r in counts.to_dict("records")
+        }
+    return jsonable(out)

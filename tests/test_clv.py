@@ -805,3 +805,368 @@ def test_findings_paragraph_states_the_numbers(cdnow_ggf: GammaGammaFitter):
     assert "0.25 per week" in clv_findings(bgf=bgf, time_unit="week")
     assert "25 % average chance of dropping out" in clv_findings(bgf=bgf)
     assert clv_findings() == ""
+
+
+# --- report views of the customer-value stage -------------------------------------------------
+
+from crmkit import clv as clv_module  # noqa: E402
+from crmkit.config import Assessment, Window  # noqa: E402
+
+
+def test_yearly_to_monthly_compounds_back_to_the_yearly_rate():
+    monthly = clv_module.yearly_to_monthly(0.10)
+    # by hand: 1.1^(1/12) − 1 = 0.0079741404
+    assert monthly == pytest.approx(0.0079741404, abs=1e-10)
+    assert (1 + monthly) ** 12 - 1 == pytest.approx(0.10)
+    with pytest.raises(ValueError, match="> -1"):
+        clv_module.yearly_to_monthly(-1.0)
+
+
+def test_calibration_end_and_customer_summary_by_hand():
+    orders = hand_orders()
+    # history 2025-01-01 … 2025-02-10: 40 days; two thirds = 26.67 → 26 days → 2025-01-27
+    assert clv_module.calibration_end(orders) == pd.Timestamp("2025-01-27")
+    assert clv_module.calibration_end(orders, fraction=0.5) == pd.Timestamp("2025-01-21")
+    with pytest.raises(ValueError, match="fraction"):
+        clv_module.calibration_end(orders, fraction=1.0)
+    summary = clv_module.customer_summary(orders)
+    assert summary.attrs["observation_end"] == pd.Timestamp("2025-02-10")
+    # customer a: purchase days 1 Jan, 11 Jan, 21 Jan, 10 Feb → 3 repeat purchases, the last
+    # 40 days = 40/7 weeks after the first; T is the same (the data end on a's last order)
+    assert summary.loc["a", "frequency"] == 3
+    assert summary.loc["a", "recency"] == pytest.approx(40 / 7)
+    assert summary.loc["a", "T"] == pytest.approx(40 / 7)
+
+
+@pytest.fixture(scope="module")
+def cdnow_models(cdnow_orders: pd.DataFrame):
+    summary = clv_module.customer_summary(cdnow_orders, observation_end="1997-09-30")
+    return clv_module.fit_value_models(
+        summary, margin=0.3, yearly_discount_rate=0.10, horizon_months=12
+    )
+
+
+def test_fit_value_models_on_CDNOW_reproduces_the_published_estimates(cdnow_models):
+    models = cdnow_models
+    assert isinstance(models, clv_module.ValueModels) and models.note is None
+    # FHL 2005a: r 0.243, α 4.414, a 0.793, b 2.426 (calibration to 1997-09-30, in weeks)
+    np.testing.assert_allclose(
+        models.bgf.params_.to_numpy(), [0.243, 4.414, 0.793, 2.426], rtol=1e-2
+    )
+    # FH 2013: p 6.25, q 3.74, γ 15.44 on the 946 repeat customers
+    np.testing.assert_allclose(models.ggf.params_.to_numpy(), [6.25, 3.74, 15.44], rtol=2e-2)
+    assert models.ggf.n_ == 946
+    assert models.monthly_discount_rate == pytest.approx(1.1 ** (1 / 12) - 1)
+    # the CLV is the Gamma–Gamma CLV with the monthly rate, the margin and weeks (lifetimes)
+    s = models.summary
+    expected = models.ggf.customer_lifetime_value(
+        models.bgf, s["frequency"], s["recency"], s["T"], s["monetary_value"],
+        time=12, discount_rate=models.monthly_discount_rate, freq="W", margin=0.3,
+    )  # fmt: skip
+    np.testing.assert_allclose(models.predictions["clv"], expected)
+    assert models.has_clv and models.observation_end == pd.Timestamp("1997-09-30")
+
+
+def test_fit_value_models_explains_why_it_cannot_fit():
+    one_time = pd.DataFrame(
+        {
+            "customer_id": ["a", "b"],
+            "order_date": pd.to_datetime(["2025-01-01", "2025-01-05"]),
+            "amount": [10.0, 20.0],
+        }
+    )
+    out = clv_module.fit_value_models(
+        clv_module.customer_summary(one_time), margin=0.3, yearly_discount_rate=0.1
+    )
+    assert isinstance(out, str) and "no customer made a repeat purchase" in out
+    two_repeaters = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b", "b", "c"],
+            "order_date": pd.to_datetime(
+                ["2025-01-01", "2025-02-01", "2025-01-05", "2025-03-01", "2025-01-09"]
+            ),
+            "amount": [10.0, 20.0, 5.0, 7.0, 3.0],
+        }
+    )
+    partial = clv_module.fit_value_models(
+        clv_module.customer_summary(two_repeaters), margin=0.3, yearly_discount_rate=0.1
+    )
+    # the purchase model fits; the spend model needs 3 repeat customers
+    assert partial.ggf is None and "spend model cannot be fitted" in partial.note
+    assert not partial.has_clv and {"p_alive", "expected_purchases"} <= set(partial.predictions)
+    assert "No value per customer could be predicted" in clv_module.model_text(partial)
+
+
+def test_parameters_view_and_model_text(cdnow_models):
+    view = clv_module.parameters_view(cdnow_models)
+    assert view.frame["Parameter"].tolist() == ["r", "α", "a", "b", "p", "q", "γ (v)"]
+    assert view.frame["Model"].tolist() == ["BG/NBD"] * 4 + ["Gamma–Gamma"] * 3
+    assert "e+" not in " ".join(view.frame["Confidence interval"])
+    text = clv_module.model_text(cdnow_models, currency="USD")
+    r, alpha, a, b = cdnow_models.bgf.params_.to_numpy()
+    p, q, v = cdnow_models.ggf.params_.to_numpy()
+    # by hand: mean rate r/α ≈ 0.243 / 4.414 = 0.055 a week; dropout a/(a+b) ≈ 25 %;
+    # mean spend p·v/(q−1) ≈ 6.25 · 15.44 / 2.74 ≈ USD 35
+    assert f"{r / alpha:.2g} times a week" in text
+    assert f"{round(100 * a / (a + b))} % of them stop buying" in text
+    assert f"USD {p * v / (q - 1):,.0f} on average" in text
+
+
+def test_independence_text_warns_when_spend_follows_frequency(cdnow_models):
+    ok = clv_module.independence_text(cdnow_models.ggf.independence_)
+    # lifetimes docs: CDNOW's correlation is 0.11, below the 0.3 rule of thumb
+    assert ok.startswith("**What it means:**") and "correlation 0.11" in ok
+    bad = pd.DataFrame({"n": [900], "pearson_r": [-0.44], "assumption_ok": [False]})
+    text = clv_module.independence_text(bad)
+    assert text.startswith("**Warning:** Customers who buy more often also spend less")
+    assert "customers with few purchases is understated" in text  # an average the frequent lower
+    none = pd.DataFrame({"n": [2], "pearson_r": [float("nan")], "assumption_ok": [False]})
+    assert "too few repeat customers" in clv_module.independence_text(none)
+
+
+def test_holdout_check_views_on_CDNOW(cdnow_orders: pd.DataFrame):
+    table = clv_module.holdout_check(cdnow_orders)
+    # history 1997-01-01 … 1998-06-30 (545 days); two thirds = 363 days → 1997-12-30
+    assert table.attrs["calibration_end"] == pd.Timestamp("1997-12-30")
+    same = holdout_validation(
+        cdnow_orders, calibration_end="1997-12-30", observation_end="1998-06-30", freq_multiplier=7
+    )
+    pd.testing.assert_frame_equal(table, same)
+    frame = clv_module.validation_frame(table)
+    assert frame.index.tolist() == ["0", "1", "2", "3", "4", "5", "6", "7+"]
+    np.testing.assert_allclose(frame["Actual"], table.drop(index="all")["actual_mean"])
+    row = table.loc["all"]
+    title = clv_module.validation_title(table)
+    assert (
+        f"{row['predicted_total']:,.0f} repeat purchases, {row['actual_total']:,.0f} happened"
+        in title
+    )
+    text = clv_module.validation_text(table)
+    assert "31 Dec 1997 to 30 Jun 1998" in text
+    view = clv_module.validation_view(table)
+    assert view.frame.iloc[-1, 0] == "all customers" and view.units["Error"] == "%"
+    assert "too short" in clv_module.holdout_check(cdnow_orders.iloc[:1])
+    assert clv_module.holdout_check(cdnow_orders.iloc[:0]) == "there are no orders"
+
+
+def test_validation_text_grades_the_forecast():
+    def table(error: float, corr: float) -> pd.DataFrame:
+        return pd.DataFrame(
+            {"error_pct": [error], "correlation": [corr], "customers": [100]},
+            index=pd.Index(["all"], name="bucket"),
+        )
+
+    assert "can be relied on for planning" in clv_module.validation_text(table(-0.05, 0.8))
+    assert "are a rough guide only" in clv_module.validation_text(table(0.2, 0.8))
+    assert "should not be relied on" in clv_module.validation_text(table(0.4, 0.3))
+    assert "ranks customers poorly" in clv_module.validation_text(table(0.05, 0.3))
+    assert "no repeat purchases happened" in clv_module.validation_text(table(float("nan"), 0.3))
+
+
+def test_predictions_summarised_without_customer_ids(cdnow_models):
+    p = cdnow_models.predictions
+    bands = clv_module.alive_bands(p)
+    assert bands.sum() == pytest.approx(100.0)
+    assert bands.iloc[3] == pytest.approx(100 * (p["p_alive"] >= 0.75).mean())
+    share = (p["p_alive"] < 0.5).mean()
+    assert clv_module.alive_title(p).startswith(f"{share * 100:.0f} % of customers")
+    view = clv_module.prediction_view(cdnow_models, currency="USD")
+    frame = view.frame.set_index("Prediction per customer")
+    clv_row = frame.loc["Customer lifetime value (12 months, margin, discounted)"]
+    assert clv_row["Unit"] == "USD"
+    assert clv_row["All customers"] == f"{p['clv'].sum():,.0f}"
+    assert clv_row["Median"] == f"{p['clv'].median():,.0f}"
+    assert "customer_id" not in view.frame.columns
+    text = clv_module.prediction_text(cdnow_models, currency="USD")
+    assert f"{int((p['p_alive'] < 0.5).sum()):,} of 2,357 customers" in text
+    assert clv_module.top_customers_view(cdnow_models, show_ids=False) is None
+    top = clv_module.top_customers_view(cdnow_models, show_ids=True, n=3, currency="USD")
+    assert top.frame["Customer"].tolist() == [str(i) for i in p["clv"].nlargest(3).index]
+    assert top.units["Lifetime value"] == "USD"
+
+
+def _value_client() -> tuple[dict, Assessment]:
+    customers = pd.DataFrame(
+        {
+            "customer_id": ["A", "B", "C"],
+            "created_date": pd.to_datetime(["2023-01-01", "2023-01-01", "2024-03-01"]),
+            "churned_date": pd.to_datetime(["2024-07-01", None, None]),
+        }
+    )
+    orders = pd.DataFrame(
+        {
+            "order_id": [f"O{i}" for i in range(5)],
+            "customer_id": ["A", "B", "C", "B", "C"],
+            "order_date": pd.to_datetime(
+                ["2024-02-01", "2024-03-01", "2024-04-01", "2025-03-01", "2025-05-01"]
+            ),
+            "amount": [100.0, 200.0, 60.0, 300.0, 90.0],
+        }
+    )
+    a = Assessment(
+        "Acme",
+        pd.Timestamp("2025-01-01").date(),
+        Window(pd.Timestamp("2024-01-01").date(), pd.Timestamp("2024-12-31").date()),
+        Window(pd.Timestamp("2025-01-01").date(), pd.Timestamp("2025-12-31").date()),
+    )
+    return {"customers": customers, "orders": orders}, a
+
+
+def test_simple_clv_summary_by_hand_and_equal_to_the_kpi():
+    from crmkit import kpis
+
+    tables, a = _value_client()
+    out = clv_module.simple_clv_summary(tables["orders"], tables["customers"], a).set_index(
+        "window"
+    )
+    before = out.loc["before"]
+    # 2024 (366 days): buyers A, B, C spend 100, 200, 60 → 120 each, 120 · 365/366 a year;
+    # at risk A 182 days (churns 1 July), B 366, C from 1 March 306 → 854 days, 1 churn:
+    # rate 365/854 a year, retention e^(−365/854); margin 30 %, discount 10 %
+    spend = 120 * 365 / 366
+    retention = math.exp(-365 / 854)
+    multiple = retention / (1.1 - retention)
+    assert before["spend_per_year"] == pytest.approx(spend)
+    assert before["retention"] == pytest.approx(retention)
+    assert before["multiple"] == pytest.approx(multiple)
+    assert before["clv"] == pytest.approx(0.3 * spend * multiple)
+    # 2025: buyers B, C spend 300, 90 → 195; nobody churns: retention 1, multiple 1/0.1 = 10
+    after = out.loc["after"]
+    assert after["retention"] == 1.0 and after["multiple"] == pytest.approx(10.0)
+    assert after["clv"] == pytest.approx(0.3 * 195 * 10)
+    kpi = kpis.get_kpi("average_clv").compare(tables, a, alpha=0.05, seed=1).iloc[0]
+    assert (kpi["before"], kpi["after"]) == pytest.approx((before["clv"], after["clv"]))
+    frame = clv_module.simple_clv_frame(out.reset_index())
+    assert frame.index.tolist() == ["Before go-live", "After go-live"]
+    view = clv_module.simple_clv_view(out.reset_index(), currency="CNY")
+    assert view.units["Customer lifetime value"] == "CNY" and view.units["Annual retention"] == "%"
+    text = clv_module.simple_clv_text(out.reset_index(), currency="CNY")
+    assert f"CNY {before['clv']:,.0f} before go-live and CNY {after['clv']:,.0f} after" in text
+    assert "Retention weighs most" in text
+
+
+def test_segment_views_by_hand():
+    scores = rfm_scores(rfm_hand())
+    summary = rfm_hand()
+    table = clv_module.segment_table(scores, summary)
+    # revenue 13,500 in all; champions c2, c3: 8,000; at risk c4, c9: 3,700;
+    # loyal c5, c8: 1,200; hibernating c6, c7: 200; new c1: 100; potential loyalist c10: 300
+    assert table.index.tolist() == [
+        "new",
+        "champions",
+        "loyal",
+        "potential loyalist",
+        "at risk",
+        "hibernating",
+    ]
+    assert table.loc["champions", "customers"] == 2
+    assert table.loc["champions", "revenue_share"] == pytest.approx(8000 / 13500)
+    assert table.loc["at risk", "revenue"] == pytest.approx(3700)
+    assert table["customer_share"].sum() == pytest.approx(1.0)
+    assert table.loc["champions", "action"] == clv_module.SEGMENT_ACTIONS["champions"]
+    assert table["clv_mean"].isna().all()
+    assert clv_module.segment_title(table) == (
+        "Champions are 20 % of customers and bring 59 % of revenue; hibernating customers (20 %) bring 1 %"
+    )
+    frame = clv_module.segment_frame(table)
+    assert frame.loc["Champions", "Share of revenue"] == pytest.approx(100 * 8000 / 13500)
+    text = clv_module.segment_text(table)
+    assert "champions (20 % of customers) bring 59 % of revenue" in text
+    assert "The 20 % of customers at risk" in text
+    view = clv_module.segment_view(table, currency="USD")
+    assert view.frame["Segment"].iloc[0] == "New" and view.units["Revenue"] == "USD"
+    with_clv = clv_module.segment_table(
+        scores, summary, pd.DataFrame({"clv": np.arange(10.0)}, index=summary.index)
+    )
+    assert with_clv.loc["champions", "clv_mean"] == pytest.approx((1 + 2) / 2)  # c2 1.0, c3 2.0
+
+
+def test_tier_views_by_hand():
+    clv = pd.Series(
+        [10.0, 100.0, 4.0, 30.0, 8.0, 50.0, 20.0, 5.0, 10.0, 3.0],
+        index=["e", "a", "i", "c", "g", "b", "d", "h", "f", "j"],
+    )
+    revenue = pd.Series(
+        {"a": 400, "b": 300, "c": 100, "d": 100, "e": 50, "f": 20, "g": 10, "h": 10, "i": 5, "j": 5}
+    )
+    tiers = clv_tiers(clv, revenue=revenue)  # test_clv_tiers_by_hand: shares 0.625, 0.25, 0.125
+    assert clv_module.tier_title(tiers) == (
+        "The top 20 % of customers hold 63 % of the predicted lifetime value (and brought 70 % of past revenue)"
+    )
+    frame = clv_module.tier_frame(tiers)
+    assert frame["Predicted value"].tolist() == pytest.approx([62.5, 25.0, 12.5])
+    assert frame["Customers"].tolist() == pytest.approx([20.0, 30.0, 50.0])
+    text = clv_module.tier_text(tiers, currency="USD")
+    # mean CLV 75 against 6 in the rest: 12.5 times, printed "12" (Python rounds halves to even)
+    assert "worth USD 75 on average, 12 times a customer of the rest 50 % (USD 6)" in text
+    assert "Customers worth USD 50 or more belong to the top tier" in text
+    assert clv_module.tier_view(tiers, currency="USD").frame["Tier"].tolist() == [
+        "Top 20 %",
+        "Next 30 %",
+        "Rest 50 %",
+    ]
+
+
+def test_concentration_views_by_hand():
+    curve = concentration_curve(pd.Series([60.0, 20.0, 10.0, 5.0, 5.0]))
+    gini = gini_coefficient([60.0, 20.0, 10.0, 5.0, 5.0])
+    # by hand: sorted 5, 5, 10, 20, 60, total 100: 2·(1·5+2·5+3·10+4·20+5·60)/(5·100) − 6/5
+    # = 2 · 425 / 500 − 1.2 = 0.5
+    assert gini == pytest.approx(0.5)
+    assert clv_module.concentration_title(curve, gini) == (
+        "The top 20 % of customers bring 60 % of revenue (Gini 0.50: concentrated)"
+    )
+    view = clv_module.concentration_view(curve, tops=(0.2, 0.4, 0.5))
+    # 0.5 of customers lies between 2 (80 %) and 3 customers (90 %): 85 %
+    assert view.frame["Share of revenue"].tolist() == pytest.approx([60.0, 80.0, 85.0])
+    assert view.frame["Customers"].tolist() == [1, 2, 3]  # 2.5 customers: halves round up
+    assert view.units["Share of revenue"] == "%"
+    text = clv_module.concentration_text(curve, gini)
+    # the largest 1 % of 5 customers: 1/20 of the first one's 60 % = 3 %
+    assert "revenue is concentrated (Gini 0.50" in text and "bring 3 % of it" in text
+    even = concentration_curve(pd.Series([1.0, 1.0, 1.0]))
+    assert "No small group of customers dominates" in clv_module.concentration_text(even, 0.0)
+
+
+def test_clv_record_is_json_ready(cdnow_models, cdnow_orders: pd.DataFrame):
+    import json
+
+    summary = cdnow_models.summary
+    tiers = clv_tiers(cdnow_models.predictions["clv"], revenue=summary["revenue"])
+    curve = concentration_curve(summary["revenue"])
+    record = clv_module.clv_record(
+        models=cdnow_models,
+        validation=clv_module.holdout_check(cdnow_orders),
+        segments=clv_module.segment_table(rfm_scores(summary), summary),
+        tiers=tiers,
+        gini=gini_coefficient(summary["revenue"]),
+        curve=curve,
+    )
+    json.dumps(record, allow_nan=False)
+    model = record["model"]
+    assert model["time_unit"] == "week" and model["horizon_months"] == 12
+    assert model["bgnbd"]["r"] == pytest.approx(0.243, rel=1e-2)
+    assert model["independence"]["assumption_ok"] is True
+    assert record["average_clv"] == pytest.approx(cdnow_models.predictions["clv"].mean())
+    assert record["holdout"]["calibration_end"] == "1997-12-30T00:00:00"
+    assert record["tiers"]["top 20 %"]["clv_share"] == pytest.approx(tiers["clv_share"].iloc[0])
+    x = np.r_[0.0, curve["customer_share"]]
+    y = np.r_[0.0, curve["cumulative_share"]]
+    assert record["top_20_revenue_share"] == pytest.approx(np.interp(0.2, x, y))
+    assert clv_module.clv_record() == {}
+
+
+def test_a_client_without_orders_gets_reasons_not_errors():
+    none = hand_orders().iloc[:0]
+    summary = clv_module.customer_summary(none)
+    assert summary.empty and list(summary.columns) == list(clv_module.RFM_COLUMNS)
+    assert summary.attrs["observation_end"] is None
+    assert clv_module.fit_value_models(summary, margin=0.3, yearly_discount_rate=0.1) == (
+        "no customer bought in the period"
+    )
+    assert clv_module.holdout_check(none) == "there are no orders"
+    segments = clv_module.segment_table(rfm_scores(summary), summary)
+    assert (
+        segments.empty
+        and clv_module.segment_title(segments) == "No revenue to split by RFM segment"
+    )

@@ -744,3 +744,380 @@ def test_customer_findings_say_the_numbers_in_words(demo: tuple[dict, Assessment
     assert "Spend per buying customer rose" in findings.paragraph
     assert "won-back customers" in findings.paragraph
     assert any("not corrected" in item for item in findings.limitations)
+
+
+# --- report views of the loyalty stage ------------------------------------------------------
+
+CONTROLLED = Assessment(
+    "Acme",
+    ASSESSMENT.go_live_date,
+    ASSESSMENT.before,
+    ASSESSMENT.after,
+    control=Control("region", ("West",)),
+)
+
+
+def _register() -> pd.DataFrame:
+    """Six customers with a churn register: four in CRM regions, two in the West (control)."""
+    return pd.DataFrame(
+        {
+            "customer_id": ["A", "B", "C", "D", "W1", "W2"],
+            "created_date": _dates(
+                "2023-01-01", "2023-06-01", "2024-07-01", "2025-03-01", "2023-01-01", "2023-01-01"
+            ),
+            "churned_date": _dates("2024-04-01", None, "2025-01-01", None, "2025-07-01", None),
+            "region": ["North", "North", "East", "East", "West", "West"],
+        }
+    )
+
+
+def test_findings_markdown_lists_the_limitations() -> None:
+    text = cu.findings_markdown("Churn fell.", ["Few customers.", "No control group."])
+    assert text == "Churn fell.\n\n**Limitations**\n\n- Few customers.\n- No control group."
+    assert cu.findings_markdown("", []) == "The data allow no findings on this yet."
+    findings = cu.CustomerFindings("Churn fell.", ["Few customers."])
+    assert findings.markdown().endswith("- Few customers.")
+
+
+def test_scoped_customers_and_churn_summary_split_the_control_group() -> None:
+    customers = _register()
+    assert cu.scoped_customers(customers, CONTROLLED)["customer_id"].tolist() == [
+        "A",
+        "B",
+        "C",
+        "D",
+    ]
+    assert cu.scoped_customers(customers, CONTROLLED, scope="control")["customer_id"].tolist() == [
+        "W1",
+        "W2",
+    ]
+    summary = cu.churn_summary(customers, CONTROLLED)
+    expected = cu.churn_rates(customers, CONTROLLED)
+    pd.testing.assert_frame_equal(summary.rates, expected)
+    control = cu.churn_rates(customers, CONTROLLED, scope="control")
+    pd.testing.assert_frame_equal(summary.control_rates, control)
+    assert summary.control_change["n_after"].iloc[0] == 1  # W1 churned in 2025
+    frame = cu.churn_frame(summary)
+    assert frame["label"].tolist() == [
+        "CRM units, before go-live",
+        "CRM units, after go-live",
+        "Control group (no CRM), before go-live",
+        "Control group (no CRM), after go-live",
+    ]
+    assert frame["highlight"].tolist() == [False, True, False, False]
+    assert frame["estimate"].iloc[0] == pytest.approx(expected["churn_probability"].iloc[0] * 100)
+    plain = cu.churn_summary(customers, ASSESSMENT)
+    assert plain.control_rates is None and plain.control_change is None
+    assert cu.churn_frame(plain)["label"].iloc[0] == "Customers, before go-live"
+    view = cu.churn_view(summary.rates)
+    assert view.units["Annual churn"] == "%" and view.units["Customer-years at risk"] == "years"
+
+
+def test_churn_text_reads_the_change_against_the_control_group() -> None:
+    rates = pd.DataFrame({"source": ["churned_date"] * 2})
+    control = pd.DataFrame({"before": [0.18], "after": [0.19], "p_value": [0.6]})
+    summary = cu.ChurnSummary(rates, rates, control)
+    row = {"before": 0.18, "after": 0.13, "change": -0.05, "verdict": "improved"}
+    text = cu.churn_text(row, summary)
+    assert "about 18 left within a year before go-live and 13 after" in text
+    assert "customers stay longer" in text
+    assert "churn went from 18.0 % to 19.0 %, no detectable change" in text
+    moved = cu.ChurnSummary(rates, rates, control.assign(p_value=0.001))
+    assert "part of the change is not the CRM's" in cu.churn_text(row, moved)
+    inactive = cu.ChurnSummary(pd.DataFrame({"source": ["inactivity"]}), None, None)
+    assert "no order for 180 days" in cu.churn_text(row, inactive)
+    flat = {"before": 0.18, "after": 0.17, "change": -0.01, "p_value": 0.5}
+    assert "within what chance produces" in cu.churn_text(flat, inactive)
+    missing = {
+        "before": float("nan"),
+        "after": 0.1,
+        "change": float("nan"),
+        "p_value": float("nan"),
+    }
+    assert "too few customers" in cu.churn_text(missing, inactive)
+
+
+def test_buyer_values_and_loyalty_views() -> None:
+    orders = pd.DataFrame(
+        {
+            "customer_id": ["A", "A", "B", "A", "W1"],
+            "order_date": _dates(
+                "2024-01-01", "2024-01-11", "2024-03-01", "2025-02-01", "2025-03-01"
+            ),
+            "amount": [10.0, 20.0, 5.0, 7.0, 100.0],
+            "region": ["North", "North", "East", "North", "West"],
+        }
+    )
+    before, after = cu.buyer_values(orders, CONTROLLED)
+    assert before.set_index("customer_id")["spend"].to_dict() == {"A": 30.0, "B": 5.0}
+    assert before.set_index("customer_id")["interval_days"].to_dict()["A"] == 10.0
+    assert after["customer_id"].tolist() == ["A"]  # W1 is in the control group
+    loyalty = cu.loyalty_metrics(orders, CONTROLLED)
+    view = cu.loyalty_view(loyalty, currency="CNY")
+    assert view.frame["Bought twice or more"].tolist() == pytest.approx([50.0, 0.0])
+    assert view.units["Spend per buying customer"] == "CNY"
+    changes = pd.DataFrame(
+        {
+            "kpi": ["spend_per_customer", "repeat_purchase_rate", "purchase_interval_days"],
+            "change": [100.0, 0.02, -3.0],
+            "verdict": ["improved", "no detectable change", "improved"],
+        }
+    )
+    text = cu.loyalty_text(changes)
+    assert "buying customers spend more and customers buy again sooner since go-live" in text
+    assert "The share who come back for a second purchase has not changed detectably." in text
+    assert "too few buying customers" in cu.loyalty_text(
+        changes.assign(verdict="insufficient data")
+    )
+
+
+def test_cohort_views_by_hand() -> None:
+    compare = pd.DataFrame(
+        {
+            "period": [3, 6],
+            "before": [0.36, 0.35],
+            "after": [0.45, 0.36],
+            "change": [0.09, 0.01],
+            "ci_low": [0.03, -0.02],
+            "ci_high": [0.15, 0.04],
+            "p_value": [0.004, 0.84],
+            "n_before": [2746, 2746],
+            "n_after": [1995, 1348],
+        }
+    )
+    assert cu.cohort_title(compare) == (
+        "Customers acquired after go-live are more active 3 months on than earlier ones "
+        "(45 % vs 36 % ordered)"
+    )
+    text = cu.cohort_text(compare)
+    assert "kept better than those won before it" in text and "at month 3" in text
+    assert "1,348 after go-live at month 6" in text
+    view = cu.cohort_compare_view(compare)
+    assert view.frame["Change"].tolist() == pytest.approx([9.0, 1.0])
+    assert view.frame["Confidence interval"].iloc[0] == "+3.0 to +15.0"
+    assert view.units["Change"] == "percentage points"
+    unknown = compare.assign(p_value=float("nan"))
+    assert cu.cohort_title(unknown).startswith("Too few cohorts after go-live")
+    assert "followed long enough" in cu.cohort_text(unknown)
+
+
+def test_window_survival_splits_follow_up_at_the_windows_by_hand() -> None:
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["A", "B", "C", "D"],
+            "event": [True, False, True, True],
+            "entry_date": _dates("2024-01-01", "2024-07-01", "2025-03-01", "2024-01-01"),
+            "exit_date": _dates("2025-03-01", "2026-01-01", "2025-03-11", "2025-01-01"),
+        }
+    )
+    out = cu.window_survival(frame, ASSESSMENT)
+    rows = [
+        tuple(r)
+        for r in out[["customer_id", "window", "duration", "event"]].itertuples(index=False)
+    ]
+    assert rows == [
+        ("A", "before", 366.0, False),  # through all of 2024 (a leap year), censored at its end
+        ("A", "after", 59.0, True),  # churns 1 March 2025: 59 days into the after window
+        ("B", "before", 184.0, False),  # acquired 1 July 2024
+        ("B", "after", 365.0, False),
+        ("C", "after", 10.0, True),  # acquired after go-live: only an after spell
+        ("D", "before", 366.0, False),  # churns on the first day of the after window …
+        ("D", "after", 0.0, True),  # … which counts there
+    ]
+    assert out["window"].cat.categories.tolist() == ["before", "after"]
+
+
+def test_window_survival_reproduces_the_churn_rates_exposure(demo) -> None:
+    # independent check: the spells' days at risk and churn events per window are the exposure
+    # churn_rates counts (customer-years = days / 365)
+    tables, assessment, _ = demo
+    analysis = cu.survival_analysis(tables["customers"], tables["orders"], assessment)
+    rates = cu.churn_rates(tables["customers"], assessment, orders=tables["orders"]).set_index(
+        "window"
+    )
+    spells = analysis.spells
+    for window in ("before", "after"):
+        part = spells.loc[spells["window"] == window]
+        assert part["duration"].sum() / 365 == pytest.approx(rates.loc[window, "customer_years"])
+        assert int(part["event"].sum()) == rates.loc[window, "churned"]
+    # synth.py: annual churn 0.18 before, 0.13 after in the CRM regions → a year's survival
+    # of about 0.82 and 0.87, and a log-rank test that tells them apart
+    summary = analysis.km.summary.set_index("group")
+    assert abs(summary.loc["before", "survival_at_horizon"] - 0.82) < 0.025
+    assert abs(summary.loc["after", "survival_at_horizon"] - 0.87) < 0.025
+    assert summary.loc["after", "horizon"] == 365.0
+    assert analysis.test["p_value"].iloc[0] < 0.01
+    assert (analysis.frame["arm"] == "control").any()  # the churn model sees every customer
+    title = cu.survival_title(analysis.km.summary, analysis.test)
+    assert title.startswith("After go-live 8") and title.endswith("larger than chance explains")
+    assert "customers stay longer" in cu.survival_text(analysis.km.summary, analysis.test)
+    labels = cu.survival_labels(analysis.km.summary)
+    assert labels["before"].startswith("Before go-live (") and labels["after"].endswith(
+        "customers)"
+    )
+    view = cu.survival_view(analysis.km.summary)
+    assert view.frame["Median time to churn"].tolist() == ["not reached", "not reached"]
+
+
+def test_survival_title_and_text_without_enough_follow_up() -> None:
+    summary = pd.DataFrame(
+        {
+            "group": ["before", "after"],
+            "survival_at_horizon": [float("nan"), 0.9],
+            "median": [float("nan")] * 2,
+            "horizon": [365.0] * 2,
+        }
+    )
+    test = pd.DataFrame({"statistic": [1.0], "df": [1], "p_value": [0.3]})
+    assert "do not follow customers long enough" in cu.survival_title(summary, test)
+    assert "differ by no more than chance" in cu.survival_text(summary, test)
+    one = summary.iloc[:1]
+    assert cu.survival_title(one, test).startswith("Too few customers")
+    assert "too few customers" in cu.survival_text(one, test.assign(p_value=float("nan")))
+
+
+def test_driver_covariates_and_the_churn_model_on_the_demo(demo) -> None:
+    tables, assessment, _ = demo
+    frame = cu.survival_frame(
+        tables["customers"], tables["orders"], assessment, tickets=tables["tickets"]
+    )
+    covariates = cu.driver_covariates(frame, assessment, tickets=tables["tickets"])
+    # region is in the model, so the control arm is not added again (it would be aliased)
+    assert covariates == [
+        "segment",
+        "region",
+        "tenure_years",
+        "complaints",
+        "after_go_live",
+        "crm_after_go_live",
+    ]
+    assert "arm" in cu.driver_covariates(frame.drop(columns="region"), assessment)
+    fit = cu.fit_churn_drivers(frame, assessment, tickets=tables["tickets"])
+    assert isinstance(fit, cu.ChurnDrivers)
+    drawn = cu.drivers_frame(fit).set_index("label")
+    # synth.py: the CRM lowers the hazard from −ln 0.82 to −ln 0.87 a year: HR 0.70
+    crm = drawn.loc["CRM units after go-live (the CRM's effect)"]
+    assert crm["ci_low"] < math.log(0.87) / math.log(0.82) < crm["ci_high"]
+    assert not drawn.loc["Each complaint so far", "significant"]
+    assert (
+        "Segment: SMB (vs Consumer)" in drawn.index or "Segment: Consumer (vs SMB)" in drawn.index
+    )
+    assert cu.drivers_text(fit).startswith("**What it means:** a hazard ratio above 1")
+    assert cu.drivers_view(fit).units["Hazard ratio"] == "× hazard"
+    few = frame.assign(event=False)
+    assert cu.fit_churn_drivers(few, assessment) == (
+        "only 0 churn event(s); at least 10 are needed to model churn"
+    )
+
+
+def test_drivers_title_picks_the_largest_clear_effect() -> None:
+    table = pd.DataFrame(
+        {
+            "term": ["region[West]", "complaints", "tenure_years"],
+            "covariate": ["region", "complaints", "tenure_years"],
+            "level": ["West", None, None],
+            "reference": ["North", None, None],
+            "hazard_ratio": [1.18, 1.5, 0.95],
+            "ci_low": [1.1, 0.9, 0.9],
+            "ci_high": [1.27, 2.5, 0.99],
+            "p_value": [0.001, 0.2, 0.03],
+            "reading": ["…", "…; not distinguishable from no effect (p = 0.200)", "…"],
+        }
+    )
+    fit = cu.ChurnDrivers(table, 0.72, 100, 40, 100, "efron", None)
+    # complaints has the largest ratio but is not clear; West (ln 1.18 = 0.17) beats tenure
+    assert cu.drivers_title(fit) == (
+        "What drives churn: Region: West (vs North) raises the hazard of leaving by 18 %"
+    )
+    frame = cu.drivers_frame(fit)
+    assert frame["label"].tolist() == [
+        "Region: West (vs North)",
+        "Each complaint so far",
+        "Each year as a customer",
+    ]
+    assert frame["significant"].tolist() == [True, False, True]
+    text = cu.drivers_text(fit)
+    assert "faster: Region: West (vs North)" in text and "slower: Each year as a customer" in text
+    assert "the factors predict well who leaves" in text
+    did = table.assign(
+        term="crm_after_go_live",
+        covariate="crm_after_go_live",
+        level=None,
+        reference=None,
+        hazard_ratio=0.7,
+        p_value=0.001,
+        reading="…",
+    ).iloc[:1]
+    effect = cu.drivers_text(cu.ChurnDrivers(did, 0.55, 100, 40, 100, "efron", None))
+    assert "the CRM lowered the hazard of leaving by 30 %" in effect
+    assert "churn is hard to predict from these factors alone" in effect
+    none = cu.ChurnDrivers(table.iloc[1:2], float("nan"), 100, 40, 100, "efron", None)
+    assert cu.drivers_title(none) == "No factor in the data is clearly linked to churn"
+
+
+def test_relationship_views_by_hand() -> None:
+    revenue = pd.DataFrame(
+        {
+            "window": ["before"] * 3 + ["after"] * 3,
+            "relationship": ["new", "retained", "won_back"] * 2,
+            "customers": [2, 8, 1, 2, 7, 3],
+            "orders": [4, 60, 1, 4, 66, 8],
+            "revenue": [13.0, 86.0, 1.0, 11.0, 85.0, 4.0],
+            "revenue_share": [0.13, 0.86, 0.01, 0.11, 0.85, 0.04],
+            "revenue_per_customer": [6.5, 10.75, 1.0, 5.5, 12.14, 1.33],
+        }
+    )
+    mix = cu.relationship_mix(revenue)
+    assert mix.index.tolist() == ["Before go-live", "After go-live"]
+    assert mix.columns.tolist() == ["Retained", "New", "Won back"]
+    assert mix.loc["After go-live"].tolist() == [0.85, 0.11, 0.04]
+    assert cu.relationship_title(revenue) == (
+        "After go-live 85 % of revenue came from retained customers; the share from won-back "
+        "customers rose most (1 % → 4 %)"
+    )
+    acquisition = pd.DataFrame(
+        {
+            "window": ["before", "after"],
+            "campaigns": [2, 1],
+            "cost": [1500.0, 1500.0],
+            "new_customers": [2, 1],
+            "cost_per_new_customer": [750.0, 1500.0],
+            "conversions": [15.0, 6.0],
+            "cost_per_conversion": [100.0, 250.0],
+        }
+    )
+    text = cu.relationship_text(revenue, acquisition, currency="CNY")
+    assert "85 % of revenue after go-live came from customers who were already buying" in text
+    assert "Keeping customers is worth more than winning new ones." in text
+    assert "CNY 1,500 per new customer after go-live, more than the CNY 750 before" in text
+    assert cu.relationship_view(revenue, currency="CNY").units["Revenue"] == "CNY"
+    assert cu.acquisition_view(acquisition, currency="CNY").frame[
+        "Cost per new customer"
+    ].tolist() == [750.0, 1500.0]
+
+
+def test_retention_record_is_json_ready(demo) -> None:
+    tables, assessment, _ = demo
+    customers, orders = tables["customers"], tables["orders"]
+    churn = cu.churn_summary(customers, assessment, orders=orders)
+    record = cu.retention_record(
+        churn=churn,
+        change=cu.compare_churn(customers, assessment, orders=orders),
+        cohorts=cu.compare_cohorts(customers, orders, assessment),
+        survival=cu.survival_analysis(customers, orders, assessment),
+        drivers="too few churn events",
+        revenue=cu.revenue_by_relationship(customers, orders, assessment),
+        acquisition=cu.acquisition_cost(tables["campaigns"], customers, assessment),
+        loyalty=cu.loyalty_metrics(orders, assessment, customers=customers),
+    )
+    text = json.dumps(record, allow_nan=False)
+    assert "NaN" not in text
+    assert record["churn_source"] == "churned_date"
+    before = record["churn_rate_annual"]["before"]["churn_probability"]
+    assert before == pytest.approx(churn.rates["churn_probability"].iloc[0])
+    assert set(record["control_churn_rate_annual"]) == {"before", "after"}
+    assert set(record["cohort_retention"]) == {"month_3", "month_6"}
+    assert record["survival"]["before"]["median_days"] is None  # not reached
+    assert record["survival"]["logrank_p_value"] < 0.01
+    assert "churn_drivers" not in record  # a reason string records nothing
+    assert set(record["revenue_by_relationship"]["after"]) == {"new", "retained", "won_back"}

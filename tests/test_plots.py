@@ -224,11 +224,18 @@ def test_coverage_chart(coverage):
 
 def test_coverage_chart_counts_a_table_reaching_into_the_first_and_last_month_as_covering():
     coverage = pd.DataFrame(
-        {"first_date": ["2024-01-01 07:30:06", "2024-02-15"], "last_date": ["2025-12-24", "2025-12-31"]},
+        {
+            "first_date": ["2024-01-01 07:30:06", "2024-02-15"],
+            "last_date": ["2025-12-24", "2025-12-31"],
+        },
         index=["tickets", "campaigns"],
     )
     fig = plots.coverage_chart(
-        coverage, title="t", window_start="2024-01-01", window_end="2025-12-31", go_live="2025-01-01"
+        coverage,
+        title="t",
+        window_start="2024-01-01",
+        window_end="2025-12-31",
+        go_live="2025-01-01",
     )
     bars = [p for p in fig.axes[0].patches if p.get_gid() != "assessment-window"]
     assert _same_colour(bars[0].get_facecolor(), plots.ACCENT)  # first hour of the window: covers
@@ -337,7 +344,11 @@ def test_forest_plot_draws_each_interval_coloured_by_verdict(kpi_changes):
     assert _title(fig) == "Three KPIs moved"
     assert [t.get_text() for t in ax.get_yticklabels()] == list(kpi_changes["label"])
     intervals = [line for line in ax.lines if len(line.get_xdata()) == 2 and line.get_gid() is None]
-    assert [tuple(line.get_xdata()) for line in intervals][:3] == [(20.0, 40.0), (-25.0, -15.0), (-2.0, 4.0)]
+    assert [tuple(line.get_xdata()) for line in intervals][:3] == [
+        (20.0, 40.0),
+        (-25.0, -15.0),
+        (-2.0, 4.0),
+    ]
     assert _same_colour(intervals[2].get_color(), plots.MUTED)  # no detectable change is grey
     assert " n/a" in _texts(fig)  # the KPI without an estimate is named, not dropped
     assert len(_by_gid(fig, "no-change")) == 1
@@ -362,7 +373,9 @@ def test_distribution_chart_labels_medians_and_counts():
 
 
 def test_distribution_chart_of_empty_windows_says_so():
-    fig = plots.distribution_chart(pd.Series([], dtype=float), pd.Series([], dtype=float), title="t", xlabel="x")
+    fig = plots.distribution_chart(
+        pd.Series([], dtype=float), pd.Series([], dtype=float), title="t", xlabel="x"
+    )
     assert "No data to show" in _texts(fig)
 
 
@@ -375,8 +388,248 @@ def test_event_study_chart_separates_before_and_after():
             "ci_high": [0.7, 0.5, 2.6, 3.1],
         }
     )
-    fig = plots.event_study_chart(frame, title="Revenue rose only where the CRM went live", ylabel="CNY")
+    fig = plots.event_study_chart(
+        frame, title="Revenue rose only where the CRM went live", ylabel="CNY"
+    )
     ax = fig.axes[0]
     assert len(_by_gid(fig, "go-live")) == 1
     assert ax.get_xlabel() == "Months relative to go-live"
     assert _png(fig).startswith(PNG_SIGNATURE)
+
+
+# --------------------------------------------------------------------------- customer charts
+
+
+def _png_width(fig: Figure) -> int:
+    data = _png(fig)
+    assert data.startswith(PNG_SIGNATURE)
+    return int.from_bytes(data[16:20], "big")
+
+
+@pytest.fixture
+def intervals() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "label": ["East", "North", "West (no CRM)", "South"],
+            "estimate": [30.7, 32.5, 22.4, np.nan],
+            "ci_low": [27.6, 29.1, 17.9, np.nan],
+            "ci_high": [33.8, 35.9, 27.0, np.nan],
+        }
+    )
+
+
+def test_interval_chart_draws_dots_intervals_values_and_highlight(intervals):
+    fig = plots.interval_chart(
+        intervals,
+        title="NPS is lowest in West",
+        xlabel="NPS (points)",
+        highlight=["East", "North"],
+        reference=28.0,
+        reference_label="overall",
+    )
+    ax = fig.axes[0]
+    assert _title(fig) == "NPS is lowest in West"
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(intervals["label"])
+    segments = [line for line in ax.lines if len(line.get_xdata()) == 2 and line.get_gid() is None]
+    assert [tuple(line.get_xdata()) for line in segments] == [
+        (27.6, 33.8),
+        (29.1, 35.9),
+        (17.9, 27.0),
+    ]
+    assert _same_colour(segments[0].get_color(), plots.ACCENT)
+    assert _same_colour(segments[2].get_color(), plots.MUTED)  # not highlighted
+    labels = [t.get_text() for t in ax.texts]
+    assert {"30.7", "32.5", "22.4", " n/a", "overall"} <= set(labels)
+    assert len(_by_gid(fig, "reference")) == 1
+    assert ax.yaxis_inverted()  # first row on top
+    assert 500 < _png_width(fig) <= 820
+
+
+def test_interval_chart_on_a_log_scale_keeps_readable_ticks():
+    frame = pd.DataFrame(
+        {
+            "label": ["a", "b"],
+            "estimate": [0.67, 1.15],
+            "ci_low": [0.59, 1.0],
+            "ci_high": [0.77, 1.32],
+        }
+    )
+    fig = plots.interval_chart(
+        frame, title="t", xlabel="Hazard ratio", reference=1.0, log_scale=True
+    )
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert "1" in ticks and len(ticks) >= 3
+    with pytest.raises(ValueError, match="ci_high"):
+        plots.interval_chart(frame.drop(columns="ci_high"), title="t", xlabel="x")
+    empty = plots.interval_chart(frame.iloc[:0], title="t", xlabel="x")
+    assert "No data to show" in _texts(empty)
+
+
+def test_stacked_share_chart_stacks_to_100_percent_and_labels_wide_parts():
+    shares = pd.DataFrame(
+        {"Promoters": [0.45, 0.48], "Passives": [0.35, 0.36], "Detractors": [0.20, 0.02]},
+        index=["Before go-live", "After go-live"],
+    )
+    fig = plots.stacked_share_chart(shares, title="More promoters after go-live")
+    ax = fig.axes[0]
+    assert _title(fig) == "More promoters after go-live"
+    bars = ax.patches
+    assert len(bars) == 6
+    # the parts of a row sit side by side: promoters from 0, passives from 0.45 (row 1)
+    assert bars[0].get_x() == pytest.approx(0.0) and bars[2].get_x() == pytest.approx(0.45)
+    assert bars[4].get_x() + bars[4].get_width() == pytest.approx(1.0)
+    assert _same_colour(bars[0].get_facecolor(), plots.ACCENT)
+    assert _same_colour(bars[2].get_facecolor(), plots.MUTED)
+    labels = [t.get_text() for t in ax.texts]
+    assert "45 %" in labels and "20 %" in labels and "2 %" not in labels  # below 5 %: unlabelled
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == list(shares.columns)
+    assert ax.xaxis.get_major_formatter()(0.5, 0) == "50 %"
+    assert 500 < _png_width(fig) <= 820
+
+
+def test_chart_titles_keep_a_number_and_its_percent_sign_together():
+    fig = plots.stacked_share_chart(
+        pd.DataFrame({"a": [1.0]}), title="Respondents are 18 % Enterprise"
+    )
+    assert _title(fig) == "Respondents are 18\u00a0% Enterprise"
+
+
+def test_grouped_bar_chart_puts_series_side_by_side():
+    frame = pd.DataFrame(
+        {"Predicted by the model": [1.54, 1.73, 7.40], "Actual": [1.32, 1.63, 7.76]},
+        index=["0", "1", "7+"],
+    )
+    fig = plots.grouped_bar_chart(
+        frame, title="The model fits", ylabel="Purchases", value_format="{:.1f}"
+    )
+    ax = fig.axes[0]
+    bars = ax.patches
+    assert len(bars) == 6
+    assert [round(b.get_height(), 2) for b in bars] == [1.54, 1.73, 7.4, 1.32, 1.63, 7.76]
+    assert bars[0].get_x() < bars[3].get_x() < bars[1].get_x()  # predicted then actual per group
+    assert _same_colour(bars[0].get_facecolor(), plots.ACCENT)
+    assert _same_colour(bars[3].get_facecolor(), plots.MUTED)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "1", "7+"]
+    assert "7.8" in [t.get_text() for t in ax.texts]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == list(frame.columns)
+    custom = plots.grouped_bar_chart(frame, title="t", ylabel="y", colors=[plots.WARNING])
+    assert _same_colour(custom.axes[0].patches[0].get_facecolor(), plots.WARNING)
+    assert _same_colour(custom.axes[0].patches[3].get_facecolor(), plots.MUTED)  # palette after
+    assert 500 < _png_width(fig) <= 820
+
+
+def test_heatmap_chart_colours_cells_writes_percentages_and_marks_go_live():
+    matrix = pd.DataFrame(
+        [[0.23, 0.30, 0.41], [0.21, 0.33, np.nan], [0.25, np.nan, np.nan]],
+        index=pd.to_datetime(["2024-11-01", "2024-12-01", "2025-01-01"]),
+        columns=[0, 1, 2],
+    )
+    fig = plots.heatmap_chart(
+        matrix,
+        title="New customers order more often after their first month",
+        xlabel="Months since acquisition",
+        ylabel="Month of acquisition",
+        colorbar_label="Ordered (%)",
+        split_at="2025-01-01",
+    )
+    ax = fig.axes[0]
+    image = _by_gid(fig, "cells")[0]
+    shown = image.get_array()
+    assert shown[0, 2] == pytest.approx(41.0) and np.ma.is_masked(shown[1, 2])
+    assert sorted(t.get_text() for t in ax.texts if t.get_text().isdigit()) == sorted(
+        ["23", "30", "41", "21", "33", "25"]
+    )
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["2024-11", "2024-12", "2025-01"]
+    split = _by_gid(fig, "split")[0]
+    assert split.get_ydata()[0] == pytest.approx(1.5)  # between December and January
+    assert len(fig.axes) == 2 and fig.axes[1].get_ylabel() == "Ordered (%)"  # the colour bar
+    assert _png_width(fig) > 500
+    empty = plots.heatmap_chart(
+        pd.DataFrame(), title="t", xlabel="x", ylabel="y", colorbar_label="c"
+    )
+    assert "No data to show" in _texts(empty)
+
+
+def test_survival_chart_draws_steps_bands_and_go_live_colours():
+    curve = pd.DataFrame(
+        {
+            "group": ["before"] * 3 + ["after"] * 3,
+            "time": [0.0, 100.0, 300.0, 0.0, 150.0, 320.0],
+            "survival": [1.0, 0.9, 0.82, 1.0, 0.93, 0.87],
+            "ci_low": [1.0, 0.88, 0.80, 1.0, 0.91, 0.85],
+            "ci_high": [1.0, 0.92, 0.84, 1.0, 0.95, 0.89],
+        }
+    )
+    fig = plots.survival_chart(
+        curve,
+        title="More customers stay after go-live",
+        xlabel="Days",
+        labels={"before": "Before go-live (3 customers)", "after": "After go-live (3 customers)"},
+    )
+    ax = fig.axes[0]
+    steps = [line for line in ax.lines]
+    assert len(steps) == 2
+    assert steps[0].get_drawstyle() == "steps-post"
+    assert _same_colour(steps[0].get_color(), plots.MUTED)
+    assert _same_colour(steps[1].get_color(), plots.ACCENT)
+    assert len(ax.collections) == 2  # one confidence band per curve
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        "Before go-live (3 customers)",
+        "After go-live (3 customers)",
+    ]
+    low, high = ax.get_ylim()
+    assert low == pytest.approx(0.7) and high > 1.0  # starts just below the lowest band
+    assert ax.yaxis.get_major_formatter()(0.8, 0) == "80 %"
+    with pytest.raises(ValueError, match="ci_low"):
+        plots.survival_chart(curve.drop(columns="ci_low"), title="t", xlabel="x")
+    assert 500 < _png_width(fig) <= 820
+
+
+def test_concentration_chart_draws_the_curve_equality_line_and_marks():
+    values = np.array([60.0, 20.0, 10.0, 5.0, 5.0])
+    curve = pd.DataFrame(
+        {
+            "customer_share": np.arange(1, 6) / 5,
+            "cumulative_share": np.cumsum(values) / values.sum(),
+        }
+    )
+    fig = plots.concentration_chart(curve, title="The top fifth bring most revenue")
+    ax = fig.axes[0]
+    assert len(_by_gid(fig, "equality")) == 1
+    main = [line for line in ax.lines if line.get_gid() is None and len(line.get_xdata()) > 2][0]
+    assert main.get_xdata()[0] == 0.0 and main.get_ydata()[0] == 0.0  # the curve starts at (0, 0)
+    assert _same_colour(main.get_color(), plots.ACCENT)
+    marks = [t.get_text() for t in ax.texts if t.get_gid() == "mark"]
+    assert marks == ["top 20 % of customers: 60 %"]
+    assert ax.get_xlim() == (0.0, 1.0)
+    with pytest.raises(ValueError, match="cumulative_share"):
+        plots.concentration_chart(curve.drop(columns="cumulative_share"), title="t")
+    big = pd.DataFrame(
+        {
+            "customer_share": np.linspace(0.0001, 1, 10_000),
+            "cumulative_share": np.linspace(0.0001, 1, 10_000) ** 0.3,
+        }
+    )
+    thinned = plots.concentration_chart(big, title="t", max_points=500)
+    longest = max(len(line.get_xdata()) for line in thinned.axes[0].lines)
+    assert longest <= 501
+    assert 500 < _png_width(fig) <= 820
+
+
+def test_customer_charts_leave_global_state_alone():
+    before = dict(matplotlib.rcParams)
+    figures_before = plt.get_fignums()
+    plots.heatmap_chart(
+        pd.DataFrame([[0.5]]), title="t", xlabel="x", ylabel="y", colorbar_label="c"
+    )
+    plots.survival_chart(
+        pd.DataFrame(
+            {"group": ["a"], "time": [0.0], "survival": [1.0], "ci_low": [1.0], "ci_high": [1.0]}
+        ),
+        title="t",
+        xlabel="x",
+    )
+    assert plt.get_fignums() == figures_before
+    assert dict(matplotlib.rcParams) == before

@@ -585,8 +585,9 @@ def test_executive_summary_speaks_from_the_results():
     }
     summary = render.executive_summary(results)
     assert summary[0] == (
-        "After go-live, 2 of 4 KPIs compared improved and 1 worsened; the largest improvements: "
-        "Win rate (+29.6 %), Average order value (+9.2 %); worse: Customer Effort Score."
+        "After go-live, 2 of 5 KPIs improved and 1 worsened (1 had too little data to compare); "
+        "the largest improvements: Win rate (+29.6 %), Average order value (+9.2 %); worse: "
+        "Customer Effort Score."
     )
     assert summary[1].startswith("Revenue where the CRM went live moved +18.4 %")
     assert summary[1].endswith("more than chance explains.")
@@ -599,3 +600,12 @@ def test_executive_summary_speaks_from_the_results():
     )
     assert summary[4] == "Failed and to be rerun: Sales performance."
     assert "Executive summary" in render_index({**results, "client": "Acme"})
+
+
+def test_missing_value_dashes_align_with_the_numbers():
+    from crmkit.render import _mark_numeric_cells
+
+    body = "<td>\u2013</td><td>\u2014</td><td>12.5 %</td><td>email</td>"
+    assert _mark_numeric_cells(body) == (
+        '<td class="num">\u2013</td><td class="num">\u2014</td><td class="num">12.5 %</td><td>email</td>'
+    )

@@ -19,7 +19,8 @@ from scipy import stats
 
 from crmkit import survey
 from crmkit.config import Assessment, Control, Window
-from crmkit.impact import CHANGE_COLUMNS, compare_means, compare_proportions
+from crmkit.formats import format_p_value
+from crmkit.impact import CHANGE_COLUMNS, compare_means, compare_proportions, wilson_interval
 from crmkit.synth import generate_demo_client
 from crmkit.validation import validate_client
 
@@ -413,3 +414,302 @@ def test_survey_changes_window_and_scope_arguments() -> None:
     assert everyone["n_before"] == 2
     with pytest.raises(ValueError, match="scope"):
         survey.survey_changes(surveys, a, scope="west")
+
+
+# --- report views of the satisfaction stage --------------------------------------------------
+
+ACME = Assessment(
+    "Acme",
+    dt.date(2025, 1, 1),
+    Window(dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+    Window(dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
+    control=Control("region", ("West",)),
+)
+
+
+def _small() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Ten answers: four before go-live (CRM units), four after, two from the West (control)."""
+    surveys = pd.DataFrame(
+        {
+            "response_id": [f"R{i}" for i in range(10)],
+            "response_date": pd.to_datetime(
+                ["2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01"]
+                + ["2025-02-01", "2025-03-01", "2025-04-01", "2025-05-01"]
+                + ["2025-06-01", "2025-07-01"]
+            ),
+            "customer_id": ["A", "B", "C", "A", "A", "B", "C", "D", "W1", "W2"],
+            "nps": [10, 9, 6, 8, 10, 10, 9, 3, 0, 2],
+            "csat": [5, 4, 3, 1, 5, 5, 4, 2, 1, 1],
+            "ces": [7, 5, np.nan, np.nan, 6, 6, 7, 5, 1, 1],
+        }
+    )
+    customers = pd.DataFrame(
+        {
+            "customer_id": ["A", "B", "C", "D", "W1", "W2"],
+            "segment": ["SMB", "SMB", "Enterprise", "SMB", "SMB", "Enterprise"],
+            "region": ["North", "North", "East", "East", "West", "West"],
+        }
+    )
+    return surveys, customers
+
+
+def test_nps_windows_mix_and_view_by_hand() -> None:
+    surveys, customers = _small()
+    windows = survey.nps_windows(surveys, ACME, customers=customers)
+    # before: 10, 9, 6, 8 → 2 promoters, 1 detractor of 4 → 25; after (West left out):
+    # 10, 10, 9, 3 → 3 promoters, 1 detractor → 50
+    assert windows["window"].tolist() == ["before", "after"]
+    assert windows["n"].tolist() == [4, 4]
+    assert windows["nps"].tolist() == pytest.approx([25.0, 50.0])
+    mix = survey.nps_mix(windows)
+    assert mix.index.tolist() == ["Before go-live (n = 4)", "After go-live (n = 4)"]
+    assert mix.iloc[1].tolist() == pytest.approx(
+        [0.75, 0.0, 0.25]
+    )  # promoters, passives, detractors
+    changes = survey.survey_changes(surveys, ACME, customers=customers)
+    view = survey.nps_view(windows, changes)
+    frame = view.frame
+    assert frame["Window"].tolist() == [
+        "Before go-live",
+        "After go-live",
+        "Change (after − before)",
+    ]
+    assert frame["NPS"].tolist() == ["25.0", "50.0", "+25.0"]
+    assert frame["Promoters"].iloc[0] == pytest.approx(50.0)  # percent
+    assert view.units["NPS"] == "points" and view.units["Promoters"] == "%"
+    assert frame["p-value"].iloc[2] == format_p_value(
+        changes.set_index("kpi").loc["nps", "p_value"]
+    )
+    everyone = survey.nps_windows(surveys, ACME, customers=customers, scope="all")
+    assert everyone["n"].tolist() == [4, 6]
+    with pytest.raises(ValueError, match="nps"):
+        survey.nps_windows(surveys.drop(columns="nps"), ACME)
+
+
+def test_nps_text_follows_the_verdict() -> None:
+    windows = pd.DataFrame(
+        {
+            "window": ["before", "after"],
+            "n": [900, 950],
+            "nps": [20.0, 28.0],
+            "promoter_share": [0.45, 0.5],
+            "detractor_share": [0.25, 0.22],
+        }
+    )
+    improved = survey.nps_text(windows, {"change": 8.0, "verdict": "improved"})
+    assert improved.startswith("**What it means:** more customers would recommend")
+    assert "45.0 % to 50.0 %" in improved and "+8.0 points" in improved
+    flat = survey.nps_text(windows, {"change": 1.0, "p_value": 0.4}, alpha=0.05)
+    assert "has not changed detectably" in flat
+    few = survey.nps_text(windows.assign(n=[1, 1]), {"change": 8.0, "verdict": "insufficient data"})
+    assert "too few answers" in few and "1 before, 1 after" in few
+
+
+def test_nps_by_window_marks_the_control_group_and_gives_reasons() -> None:
+    surveys, customers = _small()
+    table = survey.nps_by_window(surveys, "region", ACME, customers=customers)
+    # after go-live, all units: East 9, 3 → 0; North 10, 10 → 100; West 0, 2 → −100
+    assert table["region"].tolist() == ["East", "North", "West"]
+    assert table["nps"].tolist() == pytest.approx([0.0, 100.0, -100.0])
+    frame = survey.nps_by_frame(table, "region", ACME)
+    assert frame["label"].tolist() == ["East", "North", "West (no CRM)"]
+    assert frame["crm"].tolist() == [True, True, False]
+    view = survey.nps_by_view(table, "region", ACME)
+    assert view.frame.columns[0] == "Region" and view.units["NPS"] == "points"
+    before = survey.nps_by_window(surveys, "segment", ACME, customers=customers, window="before")
+    assert before["n"].sum() == 4
+    assert "cannot be linked to a segment" in survey.nps_by_window(surveys, "segment", ACME)
+    assert survey.nps_by_window(surveys.drop(columns="nps"), "region", ACME) == (
+        "the survey table has no NPS answers"
+    )
+    late = surveys.assign(response_date=pd.Timestamp("2023-01-01"))
+    assert survey.nps_by_window(late, "region", ACME, customers=customers) == (
+        "no NPS answers in the after window"
+    )
+
+
+def test_nps_group_test_by_hand_and_against_the_two_sample_z() -> None:
+    # three groups: NPS 20, 30, 40 with SE 5, 5, 10 → weights 0.04, 0.04, 0.01, pooled
+    # 2.4 / 0.09 = 26.67; Q = 0.04·6.67² + 0.04·3.33² + 0.01·13.33² = 4.0 on 2 df (Cochran 1954)
+    table = pd.DataFrame({"nps": [20.0, 30.0, 40.0], "se": [5.0, 5.0, 10.0], "n": [100, 100, 30]})
+    row = survey.nps_group_test(table).iloc[0]
+    assert row["pooled_nps"] == pytest.approx(2.4 / 0.09)
+    assert row["statistic"] == pytest.approx(4.0)
+    assert (row["df"], row["groups"]) == (2, 3)
+    assert row["p_value"] == pytest.approx(math.exp(-2.0))  # chi-square(2) survival = e^(−x/2)
+    # two groups: Q is the square of compare_nps's z
+    a = [10] * 30 + [8] * 40 + [3] * 30
+    b = [10] * 45 + [8] * 35 + [3] * 20
+    groups = survey.nps_by(pd.DataFrame({"nps": a + b, "g": ["a"] * 100 + ["b"] * 100}), "g")
+    z = survey.compare_nps(a, b)["statistic"].iloc[0]
+    assert survey.nps_group_test(groups)["statistic"].iloc[0] == pytest.approx(z**2)
+    lonely = survey.nps_group_test(table.iloc[:1]).iloc[0]
+    assert math.isnan(lonely["p_value"]) and lonely["groups"] == 1
+
+
+def test_nps_by_title_and_text_state_the_gap() -> None:
+    table = pd.DataFrame(
+        {"region": ["East", "West"], "nps": [30.7, 23.0], "se": [1.6, 1.6], "n": [2000, 2100]}
+    )
+    title = survey.nps_by_title(table, "region")
+    assert title.startswith("NPS by region: highest in East (30.7), lowest in West (23.0)")
+    assert title.endswith("larger than chance explains")  # z = 7.7 / 2.26 = 3.4
+    text = survey.nps_by_text(table, "region")
+    assert "differs by region" in text and "West has the lowest score (23.0)" in text
+    close = table.assign(nps=[25.0, 24.0])
+    assert survey.nps_by_title(close, "region").endswith("within what chance produces")
+    assert "do not differ by more than chance" in survey.nps_by_text(close, "region")
+    assert "too few groups" in survey.nps_by_title(table.iloc[:1], "region")
+
+
+def test_csat_windows_mix_and_text_by_hand() -> None:
+    surveys, customers = _small()
+    windows = survey.csat_windows(surveys, ACME, customers=customers).set_index("window")
+    # before: csat 5, 4, 3, 1 → top-2 2 of 4 = 0.5, mean 3.25; ces 7, 5 → mean 6
+    before = windows.loc["before"]
+    assert (before["csat_n"], before["top2_share"], before["csat_mean"]) == (4, 0.5, 3.25)
+    assert (before["top2_ci_low"], before["top2_ci_high"]) == pytest.approx(wilson_interval(2, 4))
+    assert (before["ces_n"], before["ces_mean"]) == (2, 6.0)
+    # t interval of the ces mean: 6 ± t(0.975, 1) · √2 / √2
+    assert before["ces_ci_high"] - 6.0 == pytest.approx(stats.t.ppf(0.975, 1) * 1.0)
+    mix = survey.csat_mix(surveys, ACME, customers=customers)
+    assert mix.iloc[0].tolist() == [0.5, 0.25, 0.25]
+    assert mix.iloc[1].tolist() == [0.75, 0.0, 0.25]  # after: 5, 5, 4, 2
+    assert survey.csat_mix(surveys.drop(columns="csat"), ACME).empty
+    view = survey.csat_view(windows.reset_index())
+    assert view.units["Satisfied (4–5)"] == "%" and view.units["CES mean"].startswith("score 1–7")
+    rows = pd.DataFrame(
+        {
+            "kpi": ["csat_top2_share", "ces"],
+            "change": [0.05, 0.4],
+            "verdict": ["improved", "improved"],
+        }
+    )
+    text = survey.csat_text(rows)
+    assert "more customers are satisfied" in text and "easier" in text
+    assert "too few CSAT answers" in survey.csat_text(rows.assign(verdict="insufficient data"))
+    assert "no CSAT or CES answers" in survey.csat_text(rows.iloc[:0])
+
+
+def test_response_counts_and_representativeness_views() -> None:
+    surveys, customers = _small()
+    counts = survey.response_counts(surveys, ACME, customers=customers)
+    assert counts["responses"].tolist() == [4, 4]  # the West's two answers are left out
+    assert counts["respondents"].tolist() == [3.0, 4.0]  # A answered twice before go-live
+    assert counts["ces_answers"].tolist() == [2, 4]
+    view = survey.counts_view(counts)
+    assert set(view.units.values()) == {"count"}
+    # customers lack nothing: the check takes the first of segment, region
+    mix = survey.representativeness_check(surveys, customers)
+    assert mix["variable"].iloc[0] == "segment"
+    assert mix["too_small"].all()  # 6 respondents
+    by_region = survey.representativeness_check(surveys, customers.drop(columns="segment"))
+    assert by_region["variable"].iloc[0] == "region"
+    assert "no customers table" in survey.representativeness_check(surveys, None)
+    assert "neither" in survey.representativeness_check(surveys, customers[["customer_id"]])
+    assert survey.representativeness_title(mix).startswith("Too few respondents")
+    assert survey.representativeness_text(mix).startswith("**Warning:** Too few respondents")
+    frame = survey.representativeness_frame(mix)
+    assert frame.columns.tolist() == ["Respondents", "Customers"]
+    # 6 respondents: Enterprise C, W2 (2 of 6), SMB A, B, D, W1 (4 of 6); customers 2 of 6, 4 of 6
+    assert frame.loc["Enterprise"].tolist() == pytest.approx([100 * 2 / 6, 100 * 2 / 6])
+    assert survey.representativeness_view(mix).units["Share of respondents"] == "%"
+
+
+def test_representativeness_title_and_text_of_a_skewed_sample() -> None:
+    customers = _base()
+    ids = [f"C{i}" for i in range(150)] + [f"C{i}" for i in range(600, 650)]
+    mix = survey.representativeness(pd.DataFrame({"customer_id": ids}), customers)
+    # Enterprise: 50 of 200 respondents (25 %) against 400 of 1,000 customers (40 %)
+    assert survey.representativeness_title(mix) == (
+        "Respondents do not mirror the customers by segment: Enterprise make up 25 % of "
+        "respondents but 40 % of customers"
+    )
+    assert survey.representativeness_text(mix).startswith("**Warning:** The respondents do not")
+    fair = survey.representativeness(
+        pd.DataFrame({"customer_id": [f"C{i}" for i in range(0, 1000, 5)]}), customers
+    )
+    assert survey.representativeness_title(fair).startswith("Respondents mirror the customers")
+    assert survey.representativeness_text(fair).startswith("**What it means:**")
+
+
+def test_item_scales_are_found_by_prefix_and_number() -> None:
+    surveys = pd.DataFrame(
+        {
+            "response_id": ["R1"],
+            "nps": [9.0],
+            "loyalty_2": [3.0],
+            "loyalty_1": [4.0],
+            "loyalty_10": [2.0],
+            "trust1": [5.0],
+            "trust2": [5.0],
+            "q1": [1.0],
+            "flag_1": [True],
+            "flag_2": [False],
+            "note_1": ["a"],
+            "note_2": ["b"],
+        }
+    )
+    assert survey.item_scales(surveys) == {
+        "loyalty": ["loyalty_1", "loyalty_2", "loyalty_10"],
+        "trust": ["trust1", "trust2"],
+    }
+    assert survey.item_scales(surveys, min_items=3) == {
+        "loyalty": ["loyalty_1", "loyalty_2", "loyalty_10"]
+    }
+    assert survey.scale_name("brand_trust") == "brand trust scale"
+    assert survey.item_labels(["trust1", "other"], "trust") == ["Trust item 1", "other"]
+
+
+def test_reliability_title_and_text_name_the_item_that_does_not_fit() -> None:
+    items = pd.DataFrame(
+        {
+            "fit_1": [1, 2, 3, 4, 5, 2, 4],
+            "fit_2": [2, 2, 3, 5, 4, 1, 4],
+            "fit_3": [1, 3, 3, 4, 5, 2, 5],
+            "fit_4": [5, 1, 4, 2, 3, 3, 1],  # unrelated to the others
+        }
+    )
+    reliability = survey.cronbach_alpha(items)
+    analysis = survey.item_analysis(items)
+    # independent check: item 4's correlation with the sum of the other three is negative
+    rest = items[["fit_1", "fit_2", "fit_3"]].sum(axis=1)
+    assert np.corrcoef(items["fit_4"], rest)[0, 1] < 0.3
+    title = survey.reliability_title(reliability, analysis, "fit")
+    assert "Fit item 4 fits poorly" in title
+    text = survey.reliability_text(reliability, analysis, "fit")
+    assert "Dropping Fit item 4 would raise alpha" in text
+    series = survey.item_frame(analysis, "fit")
+    assert series.index.tolist() == ["Fit item 1", "Fit item 2", "Fit item 3", "Fit item 4"]
+    good = items[["fit_1", "fit_2", "fit_3"]]
+    text = survey.reliability_text(survey.cronbach_alpha(good), survey.item_analysis(good), "fit")
+    assert "measure one thing consistently" in text
+    assert survey.item_view(analysis, "fit").frame["Item"].iloc[0] == "Fit item 1"
+
+
+def test_satisfaction_record_is_json_ready() -> None:
+    surveys, customers = _small()
+    changes = survey.survey_changes(surveys, ACME, customers=customers)
+    windows = survey.nps_windows(surveys, ACME, customers=customers)
+    table = survey.nps_by_window(surveys, "region", ACME, customers=customers)
+    record = survey.satisfaction_record(
+        changes=changes,
+        windows=windows,
+        by_group={"region": table},
+        representativeness=survey.representativeness_check(surveys, customers),
+        scales={
+            "loyalty": pd.DataFrame(
+                {"alpha": [0.8], "ci_low": [0.7], "ci_high": [0.9], "n": [50], "k": [4]}
+            )
+        },
+        counts=survey.response_counts(surveys, ACME, customers=customers),
+    )
+    text = json.dumps(record, allow_nan=False)  # NaN became null
+    assert record["nps"]["before"]["nps"] == 25.0 and record["nps"]["change"] == 25.0
+    assert record["csat_top2_share"]["n_before"] == 4
+    assert record["nps_by_region"]["West"]["nps"] == -100.0
+    assert record["representativeness"]["flag"] is True
+    assert record["reliability"]["loyalty"]["reading"] == "good"
+    assert record["responses"]["after"]["responses"] == 4
+    assert "NaN" not in text
+    assert survey.satisfaction_record(representativeness="no customers table") == {}
