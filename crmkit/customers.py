@@ -162,6 +162,14 @@ _UNITS = {
 # --- small helpers ---------------------------------------------------------------------------
 
 
+def _kpi_info(name: str) -> tuple[str, str, str, str]:
+    """Name, label, unit and direction of a loyalty KPI, from the one KPI catalog."""
+    from crmkit.kpis import get_kpi
+
+    kpi = get_kpi(name)
+    return kpi.name, kpi.label, kpi.unit, kpi.direction
+
+
 def _check_alpha(alpha: float) -> None:
     if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
         raise ValueError(f"alpha must be a number between 0 and 1 (exclusive), got {alpha!r}")
@@ -970,10 +978,7 @@ def compare_loyalty(
     b, a = per
     results = [
         (
-            "repeat_purchase_rate",
-            "Repeat-purchase rate",
-            "share",
-            "higher",
+            *_kpi_info("repeat_purchase_rate"),
             compare_proportions(
                 int((b["orders"] >= 2).sum()),
                 len(b),
@@ -983,19 +988,13 @@ def compare_loyalty(
             ),
         ),
         (
-            "purchase_interval_days",
-            "Days between purchases (median)",
-            "days",
-            "lower",
+            *_kpi_info("purchase_interval_days"),
             compare_medians(
                 b["interval_days"].dropna(), a["interval_days"].dropna(), alpha=alpha, seed=seed
             ),
         ),
         (
-            "spend_per_customer",
-            "Spend per buying customer",
-            "currency",
-            "higher",
+            *_kpi_info("spend_per_customer"),
             compare_means(b["spend"], a["spend"], alpha=alpha, seed=seed),
         ),
     ]

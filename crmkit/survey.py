@@ -142,12 +142,19 @@ _POWER = 0.80
 _SMALL = 30
 _NPS_TEST = "two-sample z-test for NPS"
 _NPS_CHECK = "chi-square test of the promoter/passive/detractor mix"
-_KPI_INFO = {
-    "nps": ("Net Promoter Score", "points (−100–100)", "higher"),
-    "csat_top2_share": ("CSAT top-2-box share", "share", "higher"),
-    "csat_mean": ("CSAT mean", "score (1–5)", "higher"),
-    "ces": ("Customer Effort Score", "score (1–7)", "higher"),
-}
+# The survey KPIs are defined in the KPI catalog (crmkit.kpis); only the CSAT mean, shown
+# beside the catalog's top-2-box share, is described here.
+_CSAT_MEAN = ("CSAT mean", "score (1–5)", "higher")
+
+
+def _kpi_info(name: str) -> tuple[str, str, str]:
+    """Label, unit and direction of a survey KPI, from the one KPI catalog."""
+    if name == "csat_mean":
+        return _CSAT_MEAN
+    from crmkit.kpis import get_kpi
+
+    kpi = get_kpi(name)
+    return kpi.label, kpi.unit, kpi.direction
 
 
 # --- small helpers ---------------------------------------------------------------------------
@@ -770,7 +777,7 @@ def survey_changes(
         raise ValueError("the survey table has none of the columns nps, csat, ces")
     frames = []
     for kpi, row in results:
-        label, unit, direction = _KPI_INFO[kpi]
+        label, unit, direction = _kpi_info(kpi)
         head = pd.DataFrame(
             {"kpi": [kpi], "label": [label], "unit": [unit], "direction": [direction]},
             dtype=object,
