@@ -87,9 +87,8 @@ from scipy import optimize, special, stats
 from crmkit import customers as cu
 from crmkit.customers import WINDOW_LABELS, what_it_means
 from crmkit.exceptions import InputError
-from crmkit.formats import format_money, format_number, is_missing
+from crmkit.formats import TableView, format_money, format_number, is_missing
 from crmkit.io import jsonable
-from crmkit.quality import TableView
 
 __all__ = [
     "HOLDOUT_COLUMNS",

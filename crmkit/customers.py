@@ -58,6 +58,7 @@ from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
 from crmkit.config import Assessment, Control, Window
 from crmkit.formats import (
+    TableView,
     format_change_pct,
     format_money,
     format_number,
@@ -74,7 +75,6 @@ from crmkit.impact import (
     wilson_interval,
 )
 from crmkit.io import jsonable
-from crmkit.quality import TableView
 
 __all__ = [
     "CHURN_SOURCES",

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from typing import Any
+
+import pandas as pd
 
 __all__ = [
     "MISSING",
+    "TableView",
     "display_unit",
     "format_change_pct",
     "format_kpi_change",
@@ -26,6 +30,26 @@ __all__ = [
 
 #: How a missing value reads.
 MISSING = "n/a"
+
+
+@dataclass(frozen=True)
+class TableView:
+    """A table ready for ``stage.show(view.frame, units=view.units, formats=view.formats)``.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        The table with the column names a reader sees.
+    units : dict of str
+        Column → unit, shown in the header ("Orders (count)").
+    formats : dict of str
+        Column → format string for its numbers.
+    """
+
+    frame: pd.DataFrame
+    units: dict[str, str]
+    formats: dict[str, str]
+
 
 _PARENTHESIS = re.compile(r"\s*\(.*\)\s*$")
 _SCALE = re.compile(r"^score \((\d+)\s*[–-]\s*(\d+)\)$")

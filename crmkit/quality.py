@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from crmkit.config import Assessment, Window
+from crmkit.formats import TableView
 from crmkit.schemas import TABLES
 
 __all__ = [
@@ -1651,15 +1652,6 @@ def assess_quality(
         show_record_ids=show_ids,
     )
     return DataQuality(comp, valid, unique, integ, timely, consist, scores, issues, show_ids)
-
-
-@dataclass(frozen=True)
-class TableView:
-    """A table ready for ``stage.show(view.frame, units=view.units, formats=view.formats)``."""
-
-    frame: pd.DataFrame
-    units: dict[str, str]
-    formats: dict[str, str]
 
 
 _PERCENT = "{:.1f}"

@@ -57,7 +57,7 @@ from scipy import special, stats
 
 from crmkit.config import Assessment, Window
 from crmkit.customers import WINDOW_LABELS, control_mask, findings_markdown, what_it_means
-from crmkit.formats import format_number, format_p_value, format_percent, is_missing
+from crmkit.formats import TableView, format_number, format_p_value, format_percent, is_missing
 from crmkit.impact import (
     CHANGE_COLUMNS,
     compare_means,
@@ -65,7 +65,6 @@ from crmkit.impact import (
     wilson_interval,
 )
 from crmkit.io import jsonable
-from crmkit.quality import TableView
 
 __all__ = [
     "CES_SCALE",
