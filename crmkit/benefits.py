@@ -150,6 +150,28 @@ def _revenue_benefit(
     )  # fmt: skip
 
 
+def _staff_time_row(
+    name: str,
+    kpi: str,
+    linked: tuple[str, ...],
+    hours: tuple[float, float, float],
+    formula: str,
+    result: pd.Series,
+    assessment: Assessment,
+) -> dict[str, Any]:
+    """A benefit of staff time saved: hours (central, low, high) a year, valued if possible."""
+    hourly = assessment.finance.hourly_cost
+    money = _money(hours, hourly)
+    if hourly is not None:
+        formula += f" × {format_kpi_value(hourly, 'currency', assessment.currency)} an hour"
+    return _row(
+        name, kpi, linked, low=money[1], central=money[0], high=money[2],
+        hours_low=hours[1], hours_central=hours[0], hours_high=hours[2], formula=formula,
+        evidence=_evidence(result, assessment.currency), verdict=result["verdict"],
+        note=None if hourly is not None else "hours not valued: set finance.hourly_cost",
+    )  # fmt: skip
+
+
 def _service_benefit(
     tables: Mapping[str, pd.DataFrame], assessment: Assessment, results: pd.DataFrame
 ) -> dict[str, Any]:
@@ -165,18 +187,11 @@ def _service_benefit(
     per_year = float(tickets["resolved_at"].notna().sum()) / _years(window)
     saved = (-result["change"], -result["ci_high"], -result["ci_low"])  # hours faster
     hours = tuple(h * f.handling_share * per_year for h in saved)
-    money = _money(hours, f.hourly_cost)
     formula = (
-        f"(median resolution before − after) {format_kpi_value(saved[0], 'hours')} × handling share "
-        f"{format_percent(f.handling_share, 0)} × {per_year:,.0f} tickets resolved a year"
-        + ("" if f.hourly_cost is None else f" × {format_kpi_value(f.hourly_cost, 'currency', assessment.currency)} an hour")
-    )  # fmt: skip
-    return _row(
-        name, "resolution_hours", linked, low=money[1], central=money[0], high=money[2],
-        hours_low=hours[1], hours_central=hours[0], hours_high=hours[2], formula=formula,
-        evidence=_evidence(result, assessment.currency), verdict=result["verdict"],
-        note=None if f.hourly_cost is not None else "hours not valued: set finance.hourly_cost",
-    )  # fmt: skip
+        f"(median resolution before − after) {format_kpi_value(saved[0], 'hours')} × handling "
+        f"share {format_percent(f.handling_share, 0)} × {per_year:,.0f} tickets resolved a year"
+    )
+    return _staff_time_row(name, "resolution_hours", linked, hours, formula, result, assessment)
 
 
 def _sales_benefit(
@@ -194,18 +209,11 @@ def _sales_benefit(
     per_year = float((closed["status"] == "won").sum()) / _years(window)
     saved = (-result["change"], -result["ci_high"], -result["ci_low"])  # days faster
     hours = tuple(d * f.deal_hours_per_day * per_year for d in saved)
-    money = _money(hours, f.hourly_cost)
     formula = (
         f"(median cycle of won deals before − after) {format_kpi_value(saved[0], 'days')} × "
         f"{f.deal_hours_per_day:g} rep hours per deal-day × {per_year:,.0f} deals won a year"
-        + ("" if f.hourly_cost is None else f" × {format_kpi_value(f.hourly_cost, 'currency', assessment.currency)} an hour")
-    )  # fmt: skip
-    return _row(
-        name, "sales_cycle_days", linked, low=money[1], central=money[0], high=money[2],
-        hours_low=hours[1], hours_central=hours[0], hours_high=hours[2], formula=formula,
-        evidence=_evidence(result, assessment.currency), verdict=result["verdict"],
-        note=None if f.hourly_cost is not None else "hours not valued: set finance.hourly_cost",
-    )  # fmt: skip
+    )
+    return _staff_time_row(name, "sales_cycle_days", linked, hours, formula, result, assessment)
 
 
 def _complaints_benefit(
@@ -228,20 +236,13 @@ def _complaints_benefit(
     )
     per_complaint = resolution["after"] * f.handling_share
     hours = tuple(a * per_complaint for a in avoided)
-    money = _money(hours, f.hourly_cost)
     formula = (
         f"(complaints per 1,000 orders before − after) {format_kpi_value(-result['change'], 'per 1,000 orders')} "
         f"× {orders_per_year:,.0f} orders a year = {avoided[0]:,.0f} complaints avoided × "
         f"{format_kpi_value(per_complaint, 'hours')} of staff work each "
         f"(median resolution × handling share)"
-        + ("" if f.hourly_cost is None else f" × {format_kpi_value(f.hourly_cost, 'currency', assessment.currency)} an hour")
     )  # fmt: skip
-    return _row(
-        name, linked[0], linked, low=money[1], central=money[0], high=money[2],
-        hours_low=hours[1], hours_central=hours[0], hours_high=hours[2], formula=formula,
-        evidence=_evidence(result, assessment.currency), verdict=result["verdict"],
-        note=None if f.hourly_cost is not None else "hours not valued: set finance.hourly_cost",
-    )  # fmt: skip
+    return _staff_time_row(name, linked[0], linked, hours, formula, result, assessment)
 
 
 def _retention_benefit(
