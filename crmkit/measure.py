@@ -12,7 +12,8 @@ Which test for which kind of KPI
 =========== ====================================================================================
 kind        test (see :mod:`crmkit.impact`)
 =========== ====================================================================================
-mean        Welch t-test on the means (Mann–Whitney U as a check)
+mean        Welch t-test on the means (Mann–Whitney U as a check); observations that cluster in
+            units (orders of one customer) as a ratio of per-unit sums, Welch as the check
 median      Mann–Whitney U with a Bonett–Price interval of the difference in medians
 proportion  two-proportion z-test or Fisher's exact test, Newcombe interval; clustered trials
             (the contacts of one campaign) are compared as a ratio of per-unit sums
@@ -22,6 +23,8 @@ paired      paired t-test over the units seen in both windows (Wilcoxon as a che
 series      paired t-test of each month against the same calendar month of the other window
             (season removed; trend included); the interrupted time series of
             :func:`time_series` separates the trend
+(compare)   KPIs measured by their domain module (NPS, churn, loyalty, CLV: see
+            :attr:`crmkit.kpis.KPI.compare`), with the same one-row result
 =========== ====================================================================================
 """
 
@@ -98,7 +101,6 @@ RESULTS_JSON_KEYS = (
     "verdict",
     "change_pct_ci_low",
     "change_pct_ci_high",
-    "effect_size_name",
     "check_test",
     "check_p_value",
     "interval_method",
