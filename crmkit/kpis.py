@@ -1015,6 +1015,9 @@ def _compare_average_clv(
         spend = orders.groupby("customer_id", sort=False)["amount"].sum()
         years = ((window.end - window.start).days + 1) / _DAYS_PER_YEAR
         margin = f.gross_margin * spend.to_numpy(dtype=float) / years
+        if not 0 <= retention <= 1:  # NaN: no churn could be measured in this window
+            values.append(pd.Series(dtype="float64"))
+            continue
         multiple = clv.simple_clv(1.0, float(retention), discount_rate=f.discount_rate)
         values.append(pd.Series(margin * multiple, dtype="float64"))
     return impact.compare_means(*values, alpha=alpha, seed=seed)

@@ -262,7 +262,8 @@ def measure_kpis(
     -------
     DataFrame
         One row per KPI, in catalog order, indexed by KPI name: :data:`DESCRIPTIVE_COLUMNS`
-        (``status`` is ``measured`` or ``skipped``), the columns of
+        (``status`` is ``measured``, ``skipped`` — its table or column is absent — or
+        ``failed`` — the data broke its computation, the error in ``note``), the columns of
         :data:`crmkit.impact.CHANGE_COLUMNS`, then ``p_adjusted``, ``significant`` and
         ``verdict`` (improved, worsened, no detectable change, insufficient data). A skipped KPI
         (its table or column absent) has verdict "insufficient data" and its reason in
@@ -270,23 +271,15 @@ def measure_kpis(
     """
     stats = assessment.stats
     chosen = kpis.CATALOG if kpis_wanted is None else [kpis.get_kpi(n) for n in kpis_wanted]
-    observed = kpis.observe_windows(tables, assessment, chosen)
     rows = []
     for kpi in chosen:
-        found = observed.get(kpi.name)
-        if found is None:  # measured by its domain module, both windows at once
-            row = kpi.compare(tables, assessment, alpha=stats.alpha, seed=stats.seed)
-            status = "measured"
-        elif isinstance(found, str):
-            row = pd.DataFrame([dict.fromkeys(impact.CHANGE_COLUMNS, np.nan)])
-            row["note"] = found
-            row["test"] = None
-            status = "skipped"
-        else:
-            row = compare_observations(
-                kpi, *found, go_live=assessment.go_live_date, alpha=stats.alpha, seed=stats.seed
+        try:
+            row, status = _measure_one(kpi, tables, assessment)
+        except Exception as error:  # one KPI's unexpected data must not sink every stage
+            row, status = (
+                _empty_row(f"could not be computed: {type(error).__name__}: {error}"),
+                "failed",
             )
-            status = "measured"
         for column, value in reversed(_descriptive(kpi, status).items()):
             row.insert(0, column, value)
         rows.append(row)
@@ -295,6 +288,30 @@ def measure_kpis(
         frame, direction=frame["direction"], alpha=stats.alpha, correction=stats.correction
     )
     return frame.set_index("kpi", drop=False).rename_axis(None)
+
+
+def _empty_row(note: str) -> pd.DataFrame:
+    row = pd.DataFrame([dict.fromkeys(impact.CHANGE_COLUMNS, np.nan)])
+    row["note"] = note
+    row["test"] = None
+    return row
+
+
+def _measure_one(
+    kpi: kpis.KPI, tables: Mapping[str, pd.DataFrame], assessment: Assessment
+) -> tuple[pd.DataFrame, str]:
+    """One KPI's result row and its status: measured, or skipped with the reason."""
+    stats = assessment.stats
+    reason = kpis.available(kpi, tables)
+    if reason is not None:
+        return _empty_row(reason), "skipped"
+    if kpi.compare is not None:  # measured by its domain module, both windows at once
+        return kpi.compare(tables, assessment, alpha=stats.alpha, seed=stats.seed), "measured"
+    before, after = kpis.observe_windows(tables, assessment, [kpi])[kpi.name]
+    row = compare_observations(
+        kpi, before, after, go_live=assessment.go_live_date, alpha=stats.alpha, seed=stats.seed
+    )
+    return row, "measured"
 
 
 def kpis_for_results(results: pd.DataFrame) -> dict[str, dict[str, Any]]:
@@ -645,7 +662,9 @@ def results_table(
                 "Change (%)": format_change_pct(r["change_pct"]),
                 level: interval,
                 "Adjusted p": format_p_value(r["p_adjusted"]),
-                "Verdict": r["verdict"] if r["status"] == "measured" else f"skipped: {r['note']}",
+                "Verdict": r["verdict"]
+                if r["status"] == "measured"
+                else f"{r['status']}: {r['note']}",
                 "Test": r["test"] if isinstance(r["test"], str) else "–",
                 "Observations (before / after)": counts,
             }

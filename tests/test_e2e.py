@@ -262,3 +262,27 @@ def test_pages_open_offline_in_a_browser(demo_run):
         assert page.url.endswith("02_data_quality.html")
         browser.close()
     assert outside == []  # nothing was fetched from the network
+
+
+def test_a_client_with_only_the_required_columns_runs_every_stage(tmp_path):
+    """Optional columns absent everywhere: KPIs are skipped with their reason, no stage fails."""
+    from crmkit.schemas import TABLES
+
+    client = tmp_path / "bare"
+    shutil.copytree(templates_dir(), client)
+    for name, schema in TABLES.items():
+        path = client / "data" / f"{name}.csv"
+        lines = path.read_text(encoding="utf-8").splitlines()
+        header = lines[0].split(",")
+        keep = [i for i, column in enumerate(header) if schema.column(column).required]
+        rows = [",".join(line.split(",")[i] for i in keep) for line in lines]
+        path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = run_assessment(client, output_root=tmp_path / "reports", progress=False)
+    assert result.ok, {
+        k: v["message"] for k, v in result.results["stages"].items() if v["status"] != "ok"
+    }
+    kpis = result.results["kpis"]
+    assert (
+        kpis["nps"]["status"] == "skipped" and kpis["nps"]["note"] == "needs column nps in surveys"
+    )
+    assert {k["status"] for k in kpis.values()} <= {"measured", "skipped"}

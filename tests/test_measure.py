@@ -263,3 +263,19 @@ def test_a_run_computes_the_kpi_results_once_and_shares_them(demo, tmp_path, mon
     pd.testing.assert_frame_equal(second, results, check_dtype=False, check_index_type=False)
     by_hand = StageContext("x", assessment, tables, {}, pd.DataFrame(), tmp_path).kpi_results()
     assert len(calls) == 2 and list(by_hand.index) == list(results.index)  # no run folder: computed
+
+
+def test_a_kpi_whose_computation_breaks_is_reported_not_raised(demo, monkeypatch):
+    tables, assessment, _, _ = demo
+    real = kpis.get_kpi
+    broken = dataclasses.replace(real("average_clv"), compare=lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(
+        kpis, "get_kpi", lambda name: broken if name == "average_clv" else real(name)
+    )
+    results = measure.measure_kpis(tables, assessment, kpis_wanted=["average_clv", "win_rate"])
+    row = results.loc["average_clv"]
+    assert row["status"] == "failed" and row["verdict"] == "insufficient data"
+    assert row["note"] == "could not be computed: ZeroDivisionError: division by zero"
+    assert results.loc["win_rate", "status"] == "measured"
+    table = measure.results_table(results)
+    assert table.loc[0, "Verdict"].startswith("failed: could not be computed")
