@@ -288,7 +288,7 @@ def series_finding(analysis: Any, *, currency: str = "", confidence: float = 0.9
         )
     p_value = row["p_value"]
     text = (
-        f"{model} {kpi.label.lower()} was on average {change} a month "
+        f"{model} {kpi.label.lower()} was on average {change} "
         f"({format_change_pct(row['change_pct'])}) away from the projection "
         f"({confidence * 100:.0f} % confidence interval {low} to {high}; "
         f"p {'< 0.001' if p_value < 0.001 else '= ' + format_p_value(p_value)})."
@@ -306,11 +306,10 @@ def series_finding(analysis: Any, *, currency: str = "", confidence: float = 0.9
             "but read the interval as approximate."
         )
     significant = row["ci_low"] > 0 or row["ci_high"] < 0
-    basis = (
-        "the control group and the gap before it"
-        if analysis.comparative
-        else "the trend and season before it"
-    )
+    if analysis.comparative:
+        basis = "the control group and the gap before it"
+    else:
+        basis = "the trend and season before it" if its.seasonality else "the trend before it"
     meaning = (
         f"the change that began at go-live is more than {basis} explain"
         if significant
@@ -544,7 +543,13 @@ def overview_findings(
         else:
             evidence = "a comparison with the control group that shows no detectable difference"
     elif series is not None and not is_missing(series.row["change"].iloc[0]):
-        evidence = "the time series against its own pre-go-live trend"
+        if series.comparative or series.its.n_pre >= 24:
+            evidence = "the time series against its own pre-go-live trend"
+        else:
+            evidence = (
+                "a before/after comparison; with one year of history the time series cannot "
+                "separate trend from season"
+            )
     lines.append(
         f"\n**What it means:** the strongest evidence this data offers is {evidence}. "
         "KPIs that improved are candidates for the value the CRM delivered; the financial stage "

@@ -132,6 +132,11 @@ def test_time_series_without_a_control_group_uses_its_own_trend(demo):
     analysis = measure.time_series(tables, alone, "revenue_monthly")
     assert not analysis.comparative
     assert analysis.its.n_pre == 12 and analysis.its.n_post == 12
+    from crmkit import narrative
+
+    text = narrative.series_finding(analysis, currency="CNY")
+    assert "a season cannot be told apart from a trend" in text
+    assert "per month a month" not in text and "season before it" not in text
 
 
 def test_difference_in_differences_by_rep_recovers_the_causal_effect(demo):
