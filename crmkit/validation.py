@@ -24,6 +24,7 @@ empty_table         warning  a table has a header but no rows
 unknown_reference   warning  a row points to an id its parent table does not have
 outside_window      warning  a date outside the assessment window: ignored by comparisons
 inconsistent        warning  dates or counts that contradict each other
+control_group       warning  the control group of params.yaml is in no table: it cannot be used
 =================== ======== ==================================================================
 """
 
@@ -557,6 +558,43 @@ def _consistency(
     return problems
 
 
+def _control_group(tables: Mapping[str, pd.DataFrame], assessment: Any) -> list[Problem]:
+    """A warning when the control group named in params.yaml cannot be found in the data."""
+    control = assessment.control
+    if control is None or not tables:
+        return []
+    holding = [name for name, frame in tables.items() if control.column in frame.columns]
+    if not holding:
+        return [
+            Problem(
+                "warning",
+                "control_group",
+                f"control.column {control.column!r} is a column of no table: the control group "
+                "cannot be used, and every comparison is before against after",
+                expected="a column such as region in orders or customers (or map one in columns)",
+            )
+        ]
+    wanted = {v.strip().casefold() for v in control.values}
+    seen = {
+        str(v).strip().casefold()
+        for name in holding
+        for v in tables[name][control.column].dropna().unique()
+    }
+    if not wanted & seen:
+        return [
+            Problem(
+                "warning",
+                "control_group",
+                f"no row has {control.column} = {', '.join(control.values)}: the control group is "
+                "empty, and every comparison is before against after",
+                table=holding[0],
+                column=control.column,
+                expected=f"values of {control.column} that occur in the data",
+            )
+        ]
+    return []
+
+
 def _references(
     tables: Mapping[str, pd.DataFrame],
     files: Mapping[str, str],
@@ -733,6 +771,7 @@ def validate_client(
             report.files[name] = label
             numbers[name] = _row_numbers(raw.index)
     problems.extend(_references(report.tables, report.files, numbers))
+    problems.extend(_control_group(report.tables, assessment))
     report.problems = [p for p in problems if p.severity == "error"] + [
         p for p in problems if p.severity == "warning"
     ]

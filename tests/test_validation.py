@@ -636,3 +636,33 @@ def test_run_assessment_on_a_broken_folder_writes_nothing(client, tmp_path):
         "out_of_range",
     }
     assert not output.exists() or not any(output.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    ("control", "words"),
+    [
+        ("{column: team, values: [A]}", "control.column 'team' is a column of no table"),
+        (
+            "{column: region, values: [Mars]}",
+            "no row has region = Mars: the control group is empty",
+        ),
+    ],
+)
+def test_a_control_group_the_data_does_not_hold_is_a_warning(client, control, words):
+    params = client / "params.yaml"
+    params.write_text(
+        params.read_text(encoding="utf-8") + f"\ncontrol: {control}\n", encoding="utf-8"
+    )
+    report = validate_client(client)
+    found = [p for p in report.problems if p.rule == "control_group"]
+    assert len(found) == 1 and found[0].severity == "warning" and words in found[0].message
+    assert report.ok  # the assessment still runs, before against after
+
+
+def test_a_control_group_found_in_the_data_raises_nothing(client):
+    params = client / "params.yaml"
+    params.write_text(
+        params.read_text(encoding="utf-8") + "\ncontrol: {column: region, values: [west]}\n",
+        encoding="utf-8",
+    )
+    assert not [p for p in validate_client(client).problems if p.rule == "control_group"]
