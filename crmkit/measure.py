@@ -419,32 +419,41 @@ def time_series(
         return None
     series = _joined(*found)
     go_live, alpha = assessment.go_live_date, assessment.stats.alpha
+    first = _go_live_month(go_live)
     control = _control_series(tables, assessment, kpi_name)
     if control is not None:
         control = control.reindex(series.index)
     if control is None or not ((control > 0).all() and (series > 0).all()):
         its = impact.interrupted_time_series(series, go_live, alpha=alpha)
-        expected = pd.concat([its.fitted.loc[its.fitted.index < _first(its)], its.counterfactual])
+        expected = _expected(its, first)
         row = its.to_row()
         comparative = False
     else:
         its = impact.interrupted_time_series(
             np.log(series) - np.log(control), go_live, seasonality=False, alpha=alpha
         )
-        log_expected = pd.concat(
-            [its.fitted.loc[its.fitted.index < _first(its)], its.counterfactual]
-        )
+        log_expected = _expected(its, first)
         expected = control * np.exp(log_expected)
-        row = _comparative_row(series, expected, its)
+        row = _comparative_row(series, expected, its, first)
         comparative = True
     row.insert(0, "unit", kpi.unit)
     row.insert(0, "label", kpi.label)
     return SeriesAnalysis(kpi, series, expected.reindex(series.index), its, comparative, row)
 
 
-def _first(its: impact.ITSResult) -> pd.Timestamp:
-    """The first month from go-live (the counterfactual's start)."""
-    return its.counterfactual.index.min() if len(its.counterfactual) else its.fitted.index.max()
+def _expected(its: impact.ITSResult, first: pd.Timestamp) -> pd.Series:
+    """The model's path without go-live: its fit before ``first``, its projection from it.
+
+    Empty when the model could not be fitted (too few months on one side of go-live).
+    """
+    if not isinstance(its.fitted.index, pd.DatetimeIndex):
+        return pd.Series(dtype="float64")
+    return pd.concat([its.fitted.loc[its.fitted.index < first], its.counterfactual])
+
+
+def _go_live_month(go_live: Any) -> pd.Timestamp:
+    """The first month from go-live (the month that contains it), as the time series counts."""
+    return pd.Timestamp(go_live).to_period("M").to_timestamp()
 
 
 def _control_series(
@@ -463,7 +472,9 @@ def _control_series(
     return control.groupby("month")["value"].sum()
 
 
-def _comparative_row(series: pd.Series, expected: pd.Series, its: impact.ITSResult) -> pd.DataFrame:
+def _comparative_row(
+    series: pd.Series, expected: pd.Series, its: impact.ITSResult, first: pd.Timestamp
+) -> pd.DataFrame:
     """The one-row comparison of a comparative series, in the KPI's unit.
 
     The model's average effect (mean log gap from go-live) and its interval become relative
@@ -471,7 +482,7 @@ def _comparative_row(series: pd.Series, expected: pd.Series, its: impact.ITSResu
     expected, its interval the relative one times the mean expected level.
     """
     log_row = its.to_row()
-    post = expected.index >= _first(its)
+    post = expected.index >= first
     level = float(expected[post].mean())
     change = float((series[post] - expected[post]).mean())
     relative = [float(np.expm1(log_row[c].iloc[0])) for c in ("change", "ci_low", "ci_high")]

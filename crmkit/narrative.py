@@ -479,8 +479,8 @@ def limitations(
 
 def channel_title(mix: pd.DataFrame) -> str:
     """The channel-mix chart's title: whether the mix changed and the largest move."""
-    if mix.empty:
-        return "No tickets to compare"
+    if mix.empty or mix["change"].isna().all():
+        return "The contact-channel mix cannot be compared: one window has no tickets"
     largest = mix.loc[mix["change"].abs().idxmax()]
     move = f"{largest['category']} {largest['change'] * 100:+.1f} points"
     if mix["p_value"].iloc[0] < 0.05:

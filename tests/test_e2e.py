@@ -286,3 +286,25 @@ def test_a_client_with_only_the_required_columns_runs_every_stage(tmp_path):
         kpis["nps"]["status"] == "skipped" and kpis["nps"]["note"] == "needs column nps in surveys"
     )
     assert {k["status"] for k in kpis.values()} <= {"measured", "skipped"}
+
+
+def test_a_client_whose_data_start_at_go_live_runs_every_stage(tmp_path):
+    """No before window at all: every comparison says "insufficient data", no stage fails."""
+    import pandas as pd
+
+    from crmkit.synth import generate_demo_client
+
+    client = generate_demo_client(tmp_path / "late", scale=0.05)
+    dated = {"orders": "order_date", "customers": "created_date", "tickets": "opened_at",
+             "opportunities": "created_date", "surveys": "response_date", "campaigns": "start_date",
+             "usage": "date", "user_survey": "response_date"}  # fmt: skip
+    for table, column in dated.items():
+        path = client / "data" / f"{table}.csv"
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame.loc[frame[column] >= "2025-01-01"].to_csv(path, index=False)
+    result = run_assessment(client, output_root=tmp_path / "reports", progress=False)
+    assert result.ok, {
+        k: v["message"] for k, v in result.results["stages"].items() if v["status"] == "failed"
+    }
+    assert result.results["kpis"]["average_order_value"]["verdict"] == "insufficient data"
+    assert "time_series" in result.results["impact"]
