@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from memory import peak_mib, reset_peak, resident_mib
 
 from crmkit import clv, measure, survey
 from crmkit import customers as cu
@@ -40,26 +41,6 @@ CUSTOMER_KPIS = (
     "spend_per_customer",
     "average_clv",
 )
-
-
-def _peak_mib() -> float:
-    """The process's peak resident memory since start or the last :func:`_reset_peak` (Linux)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _resident_mib() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def _reset_peak() -> None:
-    """Start the peak over from the current resident size (Linux: clear_refs 5)."""
-    Path("/proc/self/clear_refs").write_text("5")
 
 
 def _steps(tables: dict[str, Any], a: Any) -> list[tuple[str, str, Callable[[], Any]]]:
@@ -195,8 +176,8 @@ def main() -> None:
         report = validate_client(folder)
         validate_s = time.perf_counter() - started
     tables, assessment = report.tables, report.assessment
-    loaded = _resident_mib()
-    _reset_peak()
+    loaded = resident_mib()
+    reset_peak()
     timings: list[tuple[str, str, float]] = []
     for stage, name, step in _steps(tables, assessment):
         started = time.perf_counter()
@@ -218,7 +199,7 @@ def main() -> None:
     print(f"| | **customer computations in all** | **{sum(s for *_, s in timings):.2f}** |")
     print(
         f"\nmemory: {loaded:,.0f} MiB resident with the tables loaded; "
-        f"peak {_peak_mib():,.0f} MiB during the computation"
+        f"peak {peak_mib():,.0f} MiB during the computation"
     )
 
 

@@ -14,34 +14,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import tempfile
 import time
 from pathlib import Path
 
+from memory import peak_mib, reset_peak, resident_mib
+
 from crmkit import measure
 from crmkit.synth import generate_demo_client
 from crmkit.validation import validate_client
-
-
-def _peak_mib() -> float:
-    """The process's peak resident memory since start or the last :func:`_reset_peak` (Linux)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _resident_mib() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def _reset_peak() -> None:
-    """Start the peak over from the current resident size (Linux: clear_refs 5)."""
-    Path("/proc/self/clear_refs").write_text("5")
 
 
 def main() -> None:
@@ -56,8 +37,8 @@ def main() -> None:
         report = validate_client(folder)
         validate_s = time.perf_counter() - started
     tables, assessment = report.tables, report.assessment
-    loaded = _resident_mib()
-    _reset_peak()
+    loaded = resident_mib()
+    reset_peak()
     steps = {
         "every KPI before and after, tested and corrected": lambda: measure.measure_kpis(
             tables, assessment
@@ -82,7 +63,7 @@ def main() -> None:
         print(f"| {name} | {seconds:.2f} |")
     print(f"| **impact computation in all** | **{sum(timings.values()):.2f}** |")
     print(
-        f"\nmemory: {loaded:,.0f} MiB resident with the tables loaded; peak {_peak_mib():,.0f} MiB during the computation"
+        f"\nmemory: {loaded:,.0f} MiB resident with the tables loaded; peak {peak_mib():,.0f} MiB during the computation"
     )
 
 

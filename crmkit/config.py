@@ -19,6 +19,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import yaml
 
 from crmkit.exceptions import ParamsError
@@ -49,6 +51,23 @@ class Window:
 
     def __str__(self) -> str:
         return f"{self.start.isoformat()} to {self.end.isoformat()}"
+
+    def contains(self, dates: Any) -> np.ndarray:
+        """True where a date or time falls on a day of the window, both ends included.
+
+        The one rule by which every table's rows belong to a window; missing dates (NaT)
+        belong to none.
+
+        Examples
+        --------
+        >>> w = Window(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+        >>> w.contains(pd.to_datetime(["2023-12-31 23:59", "2024-12-31 23:59", None])).tolist()
+        [False, True, False]
+        """
+        start = np.datetime64(pd.Timestamp(self.start), "ns")
+        stop = np.datetime64(pd.Timestamp(self.end) + pd.Timedelta(days=1), "ns")
+        values = pd.to_datetime(pd.Series(dates)).to_numpy(dtype="datetime64[ns]")
+        return (values >= start) & (values < stop)
 
 
 @dataclass(frozen=True)

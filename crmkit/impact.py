@@ -81,6 +81,7 @@ __all__ = [
     "compare_proportions",
     "compare_rates",
     "compare_ratio_of_sums",
+    "change_row",
     "difference_in_differences",
     "finalize",
     "interrupted_time_series",
@@ -309,7 +310,7 @@ def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator
 
 
-def _row(**values: Any) -> pd.DataFrame:
+def change_row(**values: Any) -> pd.DataFrame:
     """The one-row comparison frame; columns not given are NaN (numbers) or None (text).
 
     Text columns have object dtype (str or None), numbers float64, the counts int64, so rows
@@ -332,7 +333,7 @@ def _row(**values: Any) -> pd.DataFrame:
 
 def _insufficient(reason: str, **values: Any) -> pd.DataFrame:
     note = _notes(f"insufficient data: {reason}", values.pop("note", None))
-    return _row(note=note, **values)
+    return change_row(note=note, **values)
 
 
 def _percentile_interval(draws: np.ndarray, alpha: float) -> tuple[float, float]:
@@ -610,7 +611,7 @@ def compare_means(
     pooled = ((n_x - 1) * var_x + (n_y - 1) * var_y) / (n_x + n_y - 2)
     hedges = _ratio(welch.difference, math.sqrt(pooled)) * (1 - 3 / (4 * (n_x + n_y) - 9))
     _, check_p = _mann_whitney(x, y)
-    return _row(
+    return change_row(
         **common,
         ci_low=ci[0],
         ci_high=ci[1],
@@ -767,7 +768,7 @@ def compare_medians(
         pct_ci = _log_ratio_interval(median_x, median_y, se_x**2, se_y**2, 0.0, z_crit)
         method = "Bonett–Price"
     check = _welch(np.log(x), np.log(y)) if positive else _welch(x, y)
-    return _row(
+    return change_row(
         **common,
         ci_low=ci[0],
         ci_high=ci[1],
@@ -965,7 +966,7 @@ def compare_proportions(
         pct_ci = (math.expm1(log_rr - spread), math.expm1(log_rr + spread))
     else:
         pct_ci = (math.nan, math.nan)
-    return _row(
+    return change_row(
         **common,
         **primary,
         **check,
@@ -1098,7 +1099,7 @@ def compare_rates(
     else:
         check_p = math.nan
     pooled = total / (t1 + t2)
-    return _row(
+    return change_row(
         **common,
         change_pct=rr - 1,
         ci_low=ci[0],
@@ -1258,7 +1259,7 @@ def compare_paired(
         covariance / n,
         _z_crit(alpha),
     )
-    return _row(
+    return change_row(
         **common,
         ci_low=mean_d - half,
         ci_high=mean_d + half,
@@ -1757,7 +1758,7 @@ def interrupted_time_series(
             f"residuals autocorrelated (Ljung–Box p = {lb_p:.3f}): Newey–West errors used, "
             "read borderline p-values with care"
         )
-    row = _row(
+    row = change_row(
         before=before_mean,
         after=after_mean,
         change=effect,
@@ -2487,7 +2488,7 @@ def difference_in_differences(
         )
     counterfactual = after - estimate
     sd_pre = float(treated_pre.std(ddof=1)) if treated_pre.size > 1 else math.nan
-    row = _row(
+    row = change_row(
         **common,
         change=estimate,
         change_pct=_ratio(estimate, counterfactual),
@@ -2828,7 +2829,7 @@ def compare_ratio_of_sums(
     p_value = float(2 * stats.t.sf(abs(statistic), df))
     crit = float(stats.t.isf(alpha / 2, df))
     low_pct, high_pct = _log_ratio_interval(r0, r1, v0, v1, 0.0, crit)
-    return _row(
+    return change_row(
         before=r0 * per,
         after=r1 * per,
         change=(r1 - r0) * per,

@@ -301,10 +301,7 @@ def _ns(dates: pd.Series) -> np.ndarray:
 
 def _in_window(dates: pd.Series, window: Window) -> np.ndarray:
     """True where a date or time falls on a day of the inclusive window (NaT: False)."""
-    start = np.datetime64(pd.Timestamp(window.start), "ns")
-    stop = np.datetime64(pd.Timestamp(window.end) + pd.Timedelta(days=1), "ns")
-    values = _ns(dates)
-    return (values >= start) & (values < stop)
+    return window.contains(dates)
 
 
 def _month_starts(dates: pd.Series) -> np.ndarray:

@@ -763,11 +763,7 @@ def campaign_table(tables: Mapping[str, pd.DataFrame], assessment: Assessment) -
         without contacts).
     """
     c = tables["campaigns"]
-    start = pd.Timestamp(assessment.window.start)
-    end = pd.Timestamp(assessment.window.end) + pd.Timedelta(days=1)
-    c = c.loc[(c["start_date"] >= start) & (c["start_date"] < end)].sort_values(
-        "start_date", kind="stable"
-    )
+    c = c.loc[assessment.window.contains(c["start_date"])].sort_values("start_date", kind="stable")
     contacts = (
         c["contacts"].astype("float64") if "contacts" in c else pd.Series(np.nan, index=c.index)
     )

@@ -160,17 +160,13 @@ def data_inventory(
         if table is not None and schema.date_column in table:
             dates = table[schema.date_column]
             row["first_date"], row["last_date"] = dates.min(), dates.max()
-            row["rows_before"] = int(_between(dates, before.start, before.end).sum())
-            row["rows_after"] = int(_between(dates, after.start, after.end).sum())
+            row["rows_before"] = int(before.contains(dates).sum())
+            row["rows_after"] = int(after.contains(dates).sum())
         rows.append(row)
     frame = pd.DataFrame(rows)
     for col in ("rows_before", "rows_after"):
         frame[col] = frame[col].astype("Int64")
     return frame
-
-
-def _between(dates: pd.Series, start, end) -> pd.Series:
-    return (dates >= pd.Timestamp(start)) & (dates < pd.Timestamp(end) + pd.Timedelta(days=1))
 
 
 def inventory_record(inventory: pd.DataFrame) -> dict:

@@ -55,11 +55,12 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import special, stats
 
-from crmkit.config import Assessment, Window
+from crmkit.config import Assessment
 from crmkit.customers import WINDOW_LABELS, control_mask, findings_markdown, what_it_means
 from crmkit.formats import TableView, format_number, format_p_value, format_percent, is_missing
 from crmkit.impact import (
     CHANGE_COLUMNS,
+    change_row,
     compare_means,
     compare_proportions,
     wilson_interval,
@@ -135,8 +136,6 @@ NPS_COLUMNS: tuple[str, ...] = (
     "ci_high",
 )
 
-_TEXT_COLUMNS = frozenset({"test", "effect_size_name", "check_test", "interval_method", "note"})
-_COUNT_COLUMNS = frozenset({"n_before", "n_after"})
 _POWER = 0.80
 _SMALL = 30
 _NPS_TEST = "two-sample z-test for NPS"
@@ -189,31 +188,6 @@ def _scores(values: Any, name: str, scale: tuple[int, int]) -> np.ndarray:
     return array
 
 
-def _change_row(**values: Any) -> pd.DataFrame:
-    """A one-row frame with :data:`CHANGE_COLUMNS` and the dtypes of :mod:`crmkit.impact`."""
-    unknown = set(values).difference(CHANGE_COLUMNS)
-    if unknown:
-        raise TypeError(f"unknown comparison columns: {sorted(unknown)}")
-    data: dict[str, Any] = {}
-    for column in CHANGE_COLUMNS:
-        value = values.get(column)
-        if column in _TEXT_COLUMNS:
-            data[column] = pd.Series([value], dtype=object)
-        elif column in _COUNT_COLUMNS:
-            data[column] = np.array([int(value or 0)], dtype=np.int64)
-        else:
-            data[column] = np.array([math.nan if value is None else float(value)])
-    return pd.DataFrame(data, copy=False)
-
-
-def _in_window(dates: pd.Series, window: Window) -> np.ndarray:
-    """True where a date falls on a day of the inclusive window (NaT: False)."""
-    start = np.datetime64(pd.Timestamp(window.start), "ns")
-    stop = np.datetime64(pd.Timestamp(window.end) + pd.Timedelta(days=1), "ns")
-    values = pd.to_datetime(dates).to_numpy(dtype="datetime64[ns]")
-    return (values >= start) & (values < stop)
-
-
 def _scoped(
     surveys: pd.DataFrame, assessment: Assessment, customers: pd.DataFrame | None, scope: str
 ) -> pd.DataFrame:
@@ -231,8 +205,8 @@ def _window_rows(rows: pd.DataFrame, assessment: Assessment) -> tuple[pd.DataFra
     if "response_date" not in rows.columns:
         raise ValueError("the survey table has no column 'response_date'")
     return (
-        rows.loc[_in_window(rows["response_date"], assessment.before)],
-        rows.loc[_in_window(rows["response_date"], assessment.after)],
+        rows.loc[assessment.before.contains(rows["response_date"])],
+        rows.loc[assessment.after.contains(rows["response_date"])],
     )
 
 
@@ -518,7 +492,7 @@ def compare_nps(
     }
     if nb < min_n or na < min_n:
         reason = f"{nb} answer(s) before and {na} after; at least {min_n} needed in each window"
-        return _change_row(**common, note=f"insufficient data: {reason}")
+        return change_row(**common, note=f"insufficient data: {reason}")
 
     se = math.hypot(se_b, se_a)
     z_crit = _z(alpha)
@@ -552,7 +526,7 @@ def compare_nps(
         check_p = float(stats.chi2_contingency(mix, correction=False).pvalue)
     else:
         check_p = math.nan
-    return _change_row(
+    return change_row(
         **common,
         ci_low=change - z_crit * se,
         ci_high=change + z_crit * se,
