@@ -47,14 +47,18 @@ __all__ = [
     "ControlAnalysis",
     "SeriesAnalysis",
     "area_results",
+    "campaign_response_rates",
     "campaign_table",
     "channel_mix",
+    "channel_changes",
     "channel_mix_table",
     "compare_observations",
     "control_comparison",
     "impact_summary",
+    "in_percent",
     "kpis_for_results",
     "measure_kpis",
+    "measured_results",
     "monthly_values",
     "months",
     "observations",
@@ -821,3 +825,27 @@ def impact_summary(
             "inference": control.did.inference,
         }
     return jsonable(out)
+
+
+def measured_results(results: pd.DataFrame) -> pd.DataFrame:
+    """The KPI rows that were measured (not skipped for lack of data, not failed)."""
+    return results.loc[results["status"] == "measured"]
+
+
+def in_percent(values: pd.Series) -> pd.Series:
+    """Fractions as percentages for a chart (0.25 → 25.0); the name and index are kept."""
+    return values * 100
+
+
+def channel_changes(mix: pd.DataFrame) -> pd.Series:
+    """The change of each channel's share in percentage points, indexed by channel."""
+    return mix.set_index("category")["change"] * 100
+
+
+def campaign_response_rates(table: pd.DataFrame) -> tuple[pd.Series, list[str]]:
+    """Each campaign's response rate in percent (by label) and the labels of campaigns from go-live.
+
+    ``table`` is :func:`campaign_table`.
+    """
+    rates = table.set_index("label")["response_rate"] * 100
+    return rates, table.loc[table["after"], "label"].tolist()

@@ -32,8 +32,10 @@ __all__ = [
     "benefits_table",
     "breakdown_table",
     "claims_table",
+    "cost_series",
     "figures_table",
     "revenue_effect",
+    "summary_view",
 ]
 
 
@@ -371,3 +373,38 @@ def breakdown_table(breakdown: pd.DataFrame, by: str, *, currency: str = "") -> 
             "Share of present value": breakdown["pv_share"].map(format_percent),
         }
     )
+
+
+def summary_view(
+    costs: pd.DataFrame,
+    declared: pd.DataFrame,
+    settings: Any,
+    *,
+    risk_adjusted: bool,
+    currency: str = "",
+) -> Any:
+    """The year-by-year summary table (:func:`crmkit.finance.summary_table`) ready to show.
+
+    ``settings`` is the assessment's ``finance`` (discount rate, horizon). Returns a
+    :class:`crmkit.formats.TableView` with every money column in ``currency``.
+    """
+    from crmkit.formats import TableView
+
+    table = finance.summary_table(
+        costs,
+        declared,
+        discount_rate=settings.discount_rate,
+        horizon_years=settings.horizon_years,
+        risk_adjusted=risk_adjusted,
+    ).reset_index()
+    money = [c for c in table.columns if c != "line"]
+    return TableView(
+        table.rename(columns={"line": "Line"}),
+        dict.fromkeys(money, currency),
+        dict.fromkeys(money, "{:,.0f}"),
+    )
+
+
+def cost_series(breakdown: pd.DataFrame, by: str) -> pd.Series:
+    """The present value of costs per phase or economic use, for a bar chart."""
+    return breakdown.set_index(by)["present_value"]

@@ -284,3 +284,27 @@ def test_a_kpi_whose_computation_breaks_is_reported_not_raised(demo, monkeypatch
     assert results.loc["win_rate", "status"] == "measured"
     table = measure.results_table(results)
     assert table.loc[0, "Verdict"].startswith("failed: could not be computed")
+
+
+def test_chart_data_helpers_by_hand():
+    mix = pd.DataFrame({"category": ["email", "chat"], "change": [-0.007, 0.005]})
+    assert measure.channel_changes(mix).to_dict() == {
+        "email": pytest.approx(-0.7),
+        "chat": pytest.approx(0.5),
+    }
+    table = pd.DataFrame(
+        {
+            "label": ["C1 (2024-01)", "C2 (2025-02)"],
+            "response_rate": [0.021, 0.264],
+            "after": [False, True],
+        }
+    )
+    rates, from_go_live = measure.campaign_response_rates(table)
+    assert rates.to_dict() == {
+        "C1 (2024-01)": pytest.approx(2.1),
+        "C2 (2025-02)": pytest.approx(26.4),
+    }
+    assert from_go_live == ["C2 (2025-02)"]
+    assert measure.in_percent(pd.Series([0.25])).tolist() == [25.0]
+    rows = pd.DataFrame({"status": ["measured", "skipped", "failed"]}, index=["a", "b", "c"])
+    assert list(measure.measured_results(rows).index) == ["a"]

@@ -257,3 +257,17 @@ def test_breakdown_table_reads_as_a_reader_expects():
     assert table.columns[0] == "Economic use" and table.iloc[1, 0] == "internal staff"
     assert table.loc[0, "Cost over the horizon (CNY)"] == "1,500"
     assert table.loc[0, "Share of cost"] == "75.0 %"
+
+
+def test_summary_view_puts_the_currency_in_every_money_header():
+    costs = pd.DataFrame(
+        {"year": [0, 1], "category": ["licences", "licences"], "amount": [100.0, 50.0]}
+    )
+    declared = pd.DataFrame({"year": [1], "category": ["margin"], "amount": [200.0]})
+    settings = _assessment().finance
+    view = valuation.summary_view(costs, declared, settings, risk_adjusted=False, currency="CNY")
+    assert view.frame.columns[0] == "Line" and view.units["Initial"] == "CNY"
+    net = view.frame.set_index("Line").loc["Net benefits"]
+    assert net["Initial"] == -100.0 and net["Year 1"] == 150.0  # 200 − 50, by hand
+    breakdown = pd.DataFrame({"phase": ["implementation"], "present_value": [100.0]})
+    assert valuation.cost_series(breakdown, "phase").to_dict() == {"implementation": 100.0}
