@@ -3119,8 +3119,8 @@ def churn_view(rates: pd.DataFrame) -> TableView:
     frame = pd.DataFrame(
         {
             "Window": [WINDOW_LABELS.get(w, w) for w in rates["window"]],
-            "Customers at the start": rates["customers_at_start"].astype("Int64"),
-            "Acquired": rates["acquired"].astype("Int64"),
+            "Customers active at the start": rates["customers_at_start"].astype("Int64"),
+            "Acquired (followed from the next window)": rates["acquired"].astype("Int64"),
             "Churned": rates["churned"].astype("Int64"),
             "Customer-years at risk": rates["customer_years"].to_numpy(float),
             "Annual churn": rates["churn_probability"].to_numpy(float) * 100,
@@ -3132,8 +3132,8 @@ def churn_view(rates: pd.DataFrame) -> TableView:
         }
     )
     units = {
-        "Customers at the start": "count",
-        "Acquired": "count",
+        "Customers active at the start": "count",
+        "Acquired (followed from the next window)": "count",
         "Churned": "count",
         "Customer-years at risk": "years",
         "Annual churn": "%",
@@ -3141,8 +3141,8 @@ def churn_view(rates: pd.DataFrame) -> TableView:
         "Annual retention": "%",
     }
     formats = {
-        "Customers at the start": "{:,}",
-        "Acquired": "{:,}",
+        "Customers active at the start": "{:,}",
+        "Acquired (followed from the next window)": "{:,}",
         "Churned": "{:,}",
         "Customer-years at risk": "{:,.0f}",
         "Annual churn": "{:.1f}",
@@ -3172,6 +3172,13 @@ def churn_text(row: Any, summary: ChurnSummary, *, alpha: float = 0.05) -> str:
     **What it means:** of every 100 customers, about 18 left within a year before go-live and 13 after: customers stay longer, by more than chance explains.
     """
     verdict = _verdict(row, alpha)
+    note = row.get("note") if hasattr(row, "get") else None
+    if isinstance(note, str) and note.startswith("not comparable: "):
+        reason = note.removeprefix("not comparable: ").split(" (guard ")[0]
+        return what_it_means(
+            f"churn before and after go-live is not compared: {reason}. A change measured on "
+            "different customers would not be the CRM's."
+        )
     if verdict == "insufficient data" or is_missing(row["before"]) or is_missing(row["after"]):
         return what_it_means(
             "there are too few customers or churn events to compare the two windows."
