@@ -41,10 +41,14 @@ import pandas as pd
 from crmkit import kpis
 from crmkit.config import Assessment
 from crmkit.formats import format_change_pct, format_kpi_value, format_percent
+from crmkit.guards import Guard
 
 __all__ = [
     "BENEFIT_COLUMNS",
+    "DID_COLUMNS",
+    "GUARD_REASONS",
     "claimed_vs_measured",
+    "credited_change",
     "measured_benefits",
     "measured_benefits_table",
     "measured_losses_table",
@@ -83,17 +87,24 @@ def _row(benefit: str, kpi: str, linked: tuple[str, ...], **values: Any) -> dict
     return row
 
 
-def _evidence(result: pd.Series, currency: str) -> str:
+def _evidence(result: pd.Series, currency: str, basis: str = "before/after") -> str:
     from crmkit.formats import format_kpi_change, format_p_value
 
     unit = result["unit"]
+    net = ""
+    if basis == "net of the control group":
+        net = (
+            f"; net of the control group {format_kpi_change(result['did_change'], unit, currency)}"
+            f", 95 % CI {format_kpi_change(result['did_ci_low'], unit, currency)} to "
+            f"{format_kpi_change(result['did_ci_high'], unit, currency)}"
+        )
     return (
         f"{result['label']}: {format_kpi_value(result['before'], unit, currency)} → "
         f"{format_kpi_value(result['after'], unit, currency)} (change "
         f"{format_kpi_change(result['change'], unit, currency)}, 95 % CI "
         f"{format_kpi_change(result['ci_low'], unit, currency)} to "
         f"{format_kpi_change(result['ci_high'], unit, currency)}; adjusted p "
-        f"{format_p_value(result['p_adjusted'])})"
+        f"{format_p_value(result['p_adjusted'])}{net})"
     )
 
 
@@ -101,9 +112,84 @@ def _usable(results: pd.DataFrame, name: str) -> pd.Series | None:
     if name not in results.index:
         return None
     row = results.loc[name]
-    if row["status"] != "measured" or not np.isfinite(row["change"]):
+    if row["status"] != "measured" or not _finite(row["change"]):
         return None
     return row
+
+
+def _not_credited(name: str, kpi: str, linked: tuple[str, ...], result: pd.Series, why: str,
+                  currency: str) -> dict[str, Any]:  # fmt: skip
+    return _row(
+        name, kpi, linked, evidence=_evidence(result, currency), verdict=result["verdict"], note=why
+    )
+
+
+#: The columns of a KPI result row holding its change net of the control group's.
+DID_COLUMNS = ("did_change", "did_ci_low", "did_ci_high")
+
+
+def _finite(value: Any) -> bool:
+    try:
+        return bool(np.isfinite(float(value)))
+    except (TypeError, ValueError):
+        return False
+
+
+def credited_change(result: Mapping[str, Any]) -> tuple[tuple[float, float, float] | None, str]:
+    """The change of a KPI that a benefit may rest on: (central, low, high) and its basis.
+
+    Parameters
+    ----------
+    result : mapping
+        A KPI result row (:func:`crmkit.measure.measure_kpis`): ``change``, ``ci_low``,
+        ``ci_high``, ``verdict``, and where present ``guard`` and the difference-in-differences
+        columns :data:`DID_COLUMNS`.
+
+    Returns
+    -------
+    (tuple or None, str)
+        The change net of the control group's (``did_change`` and its interval) when the row
+        has one, else the plain before/after change; or None and why nothing is credited:
+        a claim guard tripped (:func:`crmkit.guards.claimable` semantics: a change the
+        control group showed as well, a base that only ages, windows that cannot be
+        compared …), or a control group exists but the net change has no interval.
+
+    Examples
+    --------
+    >>> row = {"change": -0.14, "ci_low": -0.17, "ci_high": -0.11, "verdict": "improved",
+    ...        "did_change": -0.01, "did_ci_low": -0.05, "did_ci_high": 0.03}
+    >>> credited_change(row)
+    ((-0.01, -0.05, 0.03), 'net of the control group')
+    >>> credited_change({**row, "guard": "shared_with_control"})[0] is None
+    True
+    """
+    code = result.get("guard")
+    if isinstance(code, str) and code:
+        try:
+            guard = Guard(code)
+        except ValueError:
+            return None, f"not credited: unknown guard {code!r}"
+        if guard.withholds_claim:
+            return None, f"not credited to the CRM: {GUARD_REASONS[guard]}"
+    if _finite(result.get("did_change")):
+        values = tuple(float(result[c]) if _finite(result[c]) else np.nan for c in DID_COLUMNS)
+        if not all(np.isfinite(values)):
+            return None, f"not credited to the CRM: {GUARD_REASONS[Guard.NO_INTERVAL]}"
+        return values, "net of the control group"  # type: ignore[return-value]
+    values = tuple(float(result[c]) for c in ("change", "ci_low", "ci_high"))
+    return values, "before/after"  # type: ignore[return-value]
+
+
+#: Why a guarded change is not credited, in the words of the benefit's note.
+GUARD_REASONS = {
+    Guard.COUNTERFACTUAL_IMPLAUSIBLE: "the projected counterfactual is implausible",
+    Guard.CONFOUNDED_AGEING: "without a control group the change may be the customer base "
+    "ageing, not the CRM",
+    Guard.NOT_COMPARABLE: "the windows before and after go-live cannot be compared",
+    Guard.SHARED_WITH_CONTROL: "the control group, which did not get the CRM, changed as much",
+    Guard.NO_INTERVAL: "the change net of the control group has no interval (too few control "
+    "units): the data cannot say",
+}
 
 
 def _money(hours: tuple[float, float, float], hourly_cost: float | None) -> tuple[float, ...]:
@@ -128,13 +214,10 @@ def _revenue_benefit(
     name = "incremental gross margin"
     revenue = _usable(results, "revenue_monthly")
     if revenue is None or effect is None or not np.all(np.isfinite(effect)):
-        return _row(
-            name,
-            "revenue_monthly",
-            linked,
-            verdict=_SKIP,
-            note="needs monthly revenue and a time series or control group",
-        )
+        why = "needs monthly revenue and a time series or control group"
+        if revenue is not None and effect is None and source:
+            why = source  # the estimates exist but none can be credited: why
+        return _row(name, "revenue_monthly", linked, verdict=_SKIP, note=why)
     currency, margin = assessment.currency, assessment.finance.gross_margin
     annual = revenue["after"] * 12.0  # the KPI is revenue per month of the CRM units
     central, low, high = (annual * e / (1 + e) * margin for e in effect)
@@ -158,6 +241,7 @@ def _staff_time_row(
     formula: str,
     result: pd.Series,
     assessment: Assessment,
+    basis: str,
 ) -> dict[str, Any]:
     """A benefit of staff time saved: hours (central, low, high) a year, valued if possible."""
     hourly = assessment.finance.hourly_cost
@@ -167,7 +251,7 @@ def _staff_time_row(
     return _row(
         name, kpi, linked, low=money[1], central=money[0], high=money[2],
         hours_low=hours[1], hours_central=hours[0], hours_high=hours[2], formula=formula,
-        evidence=_evidence(result, assessment.currency), verdict=result["verdict"],
+        evidence=_evidence(result, assessment.currency, basis), verdict=result["verdict"],
         note=None if hourly is not None else "hours not valued: set finance.hourly_cost",
     )  # fmt: skip
 
@@ -180,18 +264,23 @@ def _service_benefit(
     result = _usable(results, "resolution_hours")
     if result is None:
         return _row(name, "resolution_hours", linked, verdict=_SKIP, note="needs resolution times")
+    change, basis = credited_change(result)
+    if change is None:
+        return _not_credited(name, "resolution_hours", linked, result, basis, assessment.currency)
     f, window = assessment.finance, assessment.after
     tickets = kpis.rows_in_window(
         tables, "tickets", "opened_at", window, exclude=assessment.control
     )
     per_year = float(tickets["resolved_at"].notna().sum()) / _years(window)
-    saved = (-result["change"], -result["ci_high"], -result["ci_low"])  # hours faster
+    saved = (-change[0], -change[2], -change[1])  # hours faster
     hours = tuple(h * f.handling_share * per_year for h in saved)
     formula = (
         f"(median resolution before − after) {format_kpi_value(saved[0], 'hours')} × handling "
         f"share {format_percent(f.handling_share, 0)} × {per_year:,.0f} tickets resolved a year"
     )
-    return _staff_time_row(name, "resolution_hours", linked, hours, formula, result, assessment)
+    return _staff_time_row(
+        name, "resolution_hours", linked, hours, formula, result, assessment, basis
+    )
 
 
 def _sales_benefit(
@@ -202,18 +291,23 @@ def _sales_benefit(
     result = _usable(results, "sales_cycle_days")
     if result is None:
         return _row(name, "sales_cycle_days", linked, verdict=_SKIP, note="needs sales cycles")
+    change, basis = credited_change(result)
+    if change is None:
+        return _not_credited(name, "sales_cycle_days", linked, result, basis, assessment.currency)
     f, window = assessment.finance, assessment.after
     closed = kpis.rows_in_window(
         tables, "opportunities", "closed_date", window, exclude=assessment.control
     )
     per_year = float((closed["status"] == "won").sum()) / _years(window)
-    saved = (-result["change"], -result["ci_high"], -result["ci_low"])  # days faster
+    saved = (-change[0], -change[2], -change[1])  # days faster
     hours = tuple(d * f.deal_hours_per_day * per_year for d in saved)
     formula = (
         f"(median cycle of won deals before − after) {format_kpi_value(saved[0], 'days')} × "
         f"{f.deal_hours_per_day:g} rep hours per deal-day × {per_year:,.0f} deals won a year"
     )
-    return _staff_time_row(name, "sales_cycle_days", linked, hours, formula, result, assessment)
+    return _staff_time_row(
+        name, "sales_cycle_days", linked, hours, formula, result, assessment, basis
+    )
 
 
 def _complaints_benefit(
@@ -227,22 +321,22 @@ def _complaints_benefit(
         return _row(
             name, linked[0], linked, verdict=_SKIP, note="needs complaints and resolution times"
         )
+    change, basis = credited_change(result)
+    if change is None:
+        return _not_credited(name, linked[0], linked, result, basis, assessment.currency)
     f, window = assessment.finance, assessment.after
     orders = kpis.rows_in_window(tables, "orders", "order_date", window, exclude=assessment.control)
     orders_per_year = len(orders) / _years(window)
-    avoided = tuple(
-        -c / 1000.0 * orders_per_year
-        for c in (result["change"], result["ci_high"], result["ci_low"])
-    )
+    avoided = tuple(-c / 1000.0 * orders_per_year for c in (change[0], change[2], change[1]))
     per_complaint = resolution["after"] * f.handling_share
     hours = tuple(a * per_complaint for a in avoided)
     formula = (
-        f"(complaints per 1,000 orders before − after) {format_kpi_value(-result['change'], 'per 1,000 orders')} "
+        f"(complaints per 1,000 orders before − after) {format_kpi_value(-change[0], 'per 1,000 orders')} "
         f"× {orders_per_year:,.0f} orders a year = {avoided[0]:,.0f} complaints avoided × "
         f"{format_kpi_value(per_complaint, 'hours')} of staff work each "
         f"(median resolution × handling share)"
     )  # fmt: skip
-    return _staff_time_row(name, linked[0], linked, hours, formula, result, assessment)
+    return _staff_time_row(name, linked[0], linked, hours, formula, result, assessment, basis)
 
 
 def _retention_benefit(
@@ -261,22 +355,30 @@ def _retention_benefit(
             verdict=_SKIP,
             note="needs the churn rate, purchase frequency and order value",
         )
+    change, basis = credited_change(churn)
+    if change is None:
+        return _not_credited(name, linked[0], linked, churn, basis, assessment.currency)
     f, window = assessment.finance, assessment.after
     customers = kpis.rows_in_window(
         tables, "orders", "order_date", window, exclude=assessment.control
     )
     active = float(customers["customer_id"].nunique())
     revenue_per_customer_year = frequency["after"] * value["after"]
-    fall = (-churn["change"], -churn["ci_high"], -churn["ci_low"])
+    fall = (-change[0], -change[2], -change[1])
     money = tuple(d * active * revenue_per_customer_year * f.gross_margin for d in fall)
+    what = (
+        "fall of annual churn net of the control group's"
+        if basis != "before/after"
+        else ("annual churn before − after")
+    )
     formula = (
-        f"(annual churn before − after) {fall[0] * 100:+.1f} percentage points × {active:,.0f} "
+        f"({what}) {fall[0] * 100:+.1f} percentage points × {active:,.0f} "
         f"customers × {format_kpi_value(revenue_per_customer_year, 'currency', assessment.currency)} "
         f"revenue per customer-year × gross margin {format_percent(f.gross_margin, 0)}"
     )
     return _row(
         name, linked[0], linked, low=money[1], central=money[0], high=money[2], formula=formula,
-        evidence=_evidence(churn, assessment.currency), verdict=churn["verdict"],
+        evidence=_evidence(churn, assessment.currency, basis), verdict=churn["verdict"],
     )  # fmt: skip
 
 
@@ -294,12 +396,15 @@ def _acquisition_benefit(
             verdict=_SKIP,
             note="needs campaigns with costs and conversions",
         )
+    change, basis = credited_change(result)
+    if change is None:
+        return _not_credited(name, linked[0], linked, result, basis, assessment.currency)
     window = assessment.after
     campaigns = kpis.rows_in_window(
         tables, "campaigns", "start_date", window, exclude=assessment.control
     )
     per_year = float(campaigns["conversions"].sum()) / _years(window)
-    saved = (-result["change"], -result["ci_high"], -result["ci_low"])
+    saved = (-change[0], -change[2], -change[1])
     money = tuple(s * per_year for s in saved)
     formula = (
         f"(cost per acquisition before − after) {format_kpi_value(saved[0], 'currency', assessment.currency)} "
@@ -307,7 +412,7 @@ def _acquisition_benefit(
     )
     return _row(
         name, linked[0], linked, low=money[1], central=money[0], high=money[2], formula=formula,
-        evidence=_evidence(result, assessment.currency), verdict=result["verdict"],
+        evidence=_evidence(result, assessment.currency, basis), verdict=result["verdict"],
     )  # fmt: skip
 
 
@@ -334,7 +439,8 @@ def measured_benefits(
         high), e.g. :attr:`crmkit.measure.ControlAnalysis.relative_effect`; without it the
         revenue benefit is skipped.
     revenue_source : str
-        Where the revenue effect comes from, for the formula ("difference-in-differences").
+        Where the revenue effect comes from, for the formula ("difference-in-differences");
+        without an effect, why none could be used (the benefit's note).
 
     Returns
     -------

@@ -16,13 +16,14 @@ benefits, else the measured one; the other case sits beside it (``financial.meas
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from crmkit import benefits, finance
+from crmkit import benefits, finance, guards
 from crmkit.config import Assessment
 from crmkit.io import jsonable
 
@@ -128,26 +129,67 @@ class Appraisal:
         return jsonable(out)
 
 
+def _bounded(effect: tuple[float, float, float]) -> bool:
+    """True when the effect and both ends of its interval are finite and above −100 %."""
+    return all(math.isfinite(float(v)) and float(v) > -1.0 for v in effect)
+
+
 def revenue_effect(
     control: Any | None, series: Any | None
 ) -> tuple[tuple[float, float, float] | None, str]:
     """The relative revenue effect attributable to the CRM, and where it comes from.
 
-    The difference-in-differences against the control group when there is one, else the
-    interrupted time series' effect relative to its projection.
+    The difference-in-differences against the control group when it has an interval; else
+    the interrupted time series' effect relative to its projection (which runs on the ratio
+    to the control group when there is one, :func:`crmkit.measure.time_series`), unless a
+    claim guard tripped on it (``guard`` column of its row).
 
     Returns
     -------
     tuple
-        ((central, low, high) or None, source in words).
+        ((central, low, high) or None, source in words — or, without an effect, why none of
+        the estimates can be used; "" when there is none at all).
+
+    Examples
+    --------
+    >>> class Did:
+    ...     relative_effect = (0.124, -1.0, float("inf"))  # 3 regions: no interval
+    >>> import pandas as pd
+    >>> class Series:
+    ...     comparative = True
+    ...     row = pd.DataFrame({"change_pct": [0.17], "change_pct_ci_low": [-0.13],
+    ...                         "change_pct_ci_high": [0.59]})
+    >>> revenue_effect(Did(), Series())
+    ((0.17, -0.13, 0.59), 'interrupted time series on the ratio to the control group')
     """
+    reasons = []
     if control is not None:
-        return control.relative_effect, "difference-in-differences against the control group"
+        effect = tuple(float(v) for v in control.relative_effect)
+        if _bounded(effect):  # type: ignore[arg-type]
+            return effect, "difference-in-differences against the control group"  # type: ignore[return-value]
+        reasons.append(
+            "the difference-in-differences on revenue has no interval (too few control units)"
+        )
     if series is not None:
         row = series.row.iloc[0]
-        effect = (row["change_pct"], row["change_pct_ci_low"], row["change_pct_ci_high"])
-        return effect, "interrupted time series against its projection"
-    return None, ""
+        effect = tuple(
+            float(row[c]) for c in ("change_pct", "change_pct_ci_low", "change_pct_ci_high")
+        )
+        code = row.get("guard") if hasattr(row, "get") else None
+        guarded = isinstance(code, str) and code and guards.Guard(code).withholds_claim
+        if _bounded(effect) and not guarded:  # type: ignore[arg-type]
+            source = (
+                "interrupted time series on the ratio to the control group"
+                if getattr(series, "comparative", False)
+                else "interrupted time series against its projection"
+            )
+            return effect, source  # type: ignore[return-value]
+        reasons.append(
+            f"the time series' revenue effect is not usable ({code})"
+            if guarded
+            else "the time series' revenue effect has no usable interval"
+        )
+    return None, "; ".join(reasons)
 
 
 def appraise(
