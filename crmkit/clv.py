@@ -824,9 +824,61 @@ class BetaGeoFitter(_Fitter):
         c = a + b + x - 1
         z = t / (alpha + big_t + t)
         log_u = np.log(alpha + big_t) - np.log(alpha + big_t + t)
-        hyp = special.hyp2f1(a + b - 1 - r, a - 1, c, z)
-        first = c / (a - 1) * (1 - np.exp((a - 1) * log_u) * hyp)
+        with np.errstate(all="ignore"):
+            hyp = special.hyp2f1(a + b - 1 - r, a - 1, c, z)
+            scaled = np.exp((a - 1) * log_u) * hyp
+        # with (almost) no dropout the fit drives a and b to huge values, where hyp2f1
+        # overflows although u^(a−1)·2F1 stays bounded; Pfaff's transformation gives that
+        # product as 2F1(a−1, r+x; c; z/(z−1)), whose series shrinks fast when c is huge
+        bad = ~np.isfinite(scaled) & np.ones_like(z, bool)
+        if bad.any():
+            scaled = np.array(scaled, dtype=float)
+            scaled[bad] = _pfaff_series(
+                a - 1,
+                np.broadcast_to(r + x, z.shape)[bad],
+                np.broadcast_to(np.asarray(c, dtype=float), z.shape)[bad],
+                z[bad],
+            )
+        first = c / (a - 1) * (1 - scaled)
         return first * self._p_alive(x, t_x, big_t)
+
+
+def _pfaff_series(
+    upper_a: float,
+    upper_b: npt.NDArray[np.float64],
+    lower: npt.NDArray[np.float64],
+    z: npt.NDArray[np.float64],
+    *,
+    max_terms: int = 500,
+) -> npt.NDArray[np.float64]:
+    """2F1(A, B; C; z/(z−1)) by its series, for C much larger than A·B (NaN where it fails).
+
+    With :math:`w = z/(z-1) \\le 0` the terms alternate, each the last times
+    :math:`\\frac{(A+k)(B+k)}{(C+k)(k+1)} w`; the sum stops when a term falls below 1e-15 of
+    the total. Where the terms stop shrinking first (C not large enough), the result is
+    NaN rather than a wrong number.
+
+    Examples
+    --------
+    >>> z = np.array([0.3, 0.6])
+    >>> ref = special.hyp2f1(2.1, 5.3, 9e4, z / (z - 1))  # Pfaff form, well inside scipy's range
+    >>> np.allclose(_pfaff_series(2.1, np.array([5.3, 5.3]), np.array([9e4, 9e4]), z), ref)
+    True
+    """
+    w = z / (z - 1.0)
+    term = np.ones(z.shape)
+    total = np.ones(z.shape)
+    done = np.zeros(z.shape, dtype=bool)
+    failed = np.zeros(z.shape, dtype=bool)
+    for k in range(max_terms):
+        ratio = (upper_a + k) * (upper_b + k) / ((lower + k) * (k + 1)) * w
+        failed |= ~done & (np.abs(ratio) >= 1)
+        term = np.where(done, 0.0, term * ratio)
+        total = total + term
+        done |= np.abs(term) < 1e-15 * np.abs(total)
+        if (done | failed).all():
+            break
+    return np.where(done & ~failed, total, np.nan)
 
 
 def _bgnbd_loglik(
@@ -2104,6 +2156,14 @@ def fit_value_models(
             freq="W",
             margin=margin,
         )
+        unusable = ~np.isfinite(predictions["clv"].to_numpy(dtype=float))
+        if unusable.any():  # never a table with holes: no CLV rather than a partial one
+            predictions = predictions.drop(columns=["expected_average_value", "clv"])
+            note = (
+                f"the lifetime value cannot be computed for {int(unusable.sum()):,} customers "
+                "(the fitted purchase model's expectation is not finite), so no CLV is predicted"
+            )
+            ggf = None
     else:
         f, r, t = (summary[c] for c in ("frequency", "recency", "T"))
         predictions = summary.copy()

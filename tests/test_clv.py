@@ -1170,3 +1170,30 @@ def test_a_client_without_orders_gets_reasons_not_errors():
         segments.empty
         and clv_module.segment_title(segments) == "No revenue to split by RFM segment"
     )
+
+
+def test_a_customer_base_without_dropout_gets_finite_values_near_the_nbd_limit() -> None:
+    # constant purchase rates, nobody ever stops (tests/null_clients.py, seed 8): the BG/NBD
+    # fit drives a and b to huge values (dropout a/(a+b) ≈ 1e-4) where scipy's hyp2f1
+    # overflowed, leaving NaN CLVs ("clv has missing values" in the customer-value stage).
+    # Reference: as dropout vanishes the BG/NBD becomes the NBD, whose conditional
+    # expectation is the gamma posterior mean rate × t: (r + x) / (α + T) · t (Fader, Hardie &
+    # Lee 2005a, §4; Ehrenberg's NBD), times P(alive) ≈ 1.
+    from null_clients import constant_rate_client
+
+    from crmkit import clv
+
+    orders = constant_rate_client(8, customers=1500)["orders"]
+    summary = clv.customer_summary(orders)
+    models = clv.fit_value_models(summary, margin=0.3, yearly_discount_rate=0.1, horizon_months=36)
+    r, alpha, a, b = models.bgf.params_.to_numpy()
+    assert a / (a + b) < 1e-3  # the fit found (almost) no dropout
+    p = models.predictions
+    assert models.has_clv and np.isfinite(p["clv"]).all()
+    horizon = 36 * clv.MONTH_IN_UNITS["W"]
+    limit = (r + p["frequency"]) / (alpha + p["T"]) * horizon * p["p_alive"]
+    # within 2 %: the remaining dropout over three years lowers the BG/NBD slightly
+    assert np.allclose(p["expected_purchases"], limit, rtol=0.02)
+    assert (p["expected_purchases"] <= limit * (1 + 1e-9)).all()
+    tiers = clv.clv_tiers(p["clv"], revenue=summary["revenue"])
+    assert tiers["customers"].sum() == len(p)
