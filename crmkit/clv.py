@@ -77,21 +77,25 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from scipy import optimize, special, stats
 
+from crmkit import comparable
 from crmkit import customers as cu
+from crmkit.config import Assessment
 from crmkit.customers import WINDOW_LABELS, what_it_means
 from crmkit.exceptions import InputError
 from crmkit.formats import TableView, format_money, format_number, is_missing
+from crmkit.impact import CHANGE_COLUMNS, change_row
 from crmkit.io import jsonable
 
 __all__ = [
     "HOLDOUT_COLUMNS",
+    "compare_average_clv",
     "MONTH_IN_UNITS",
     "RFM_COLUMNS",
     "SEGMENTS",
@@ -2613,67 +2617,199 @@ def top_customers_view(
     return TableView(frame, units, formats)
 
 
+class _ClvInputs(NamedTuple):
+    """Both windows' inputs of the average simple CLV, on comparable definitions."""
+
+    table: pd.DataFrame  # one row per window, the columns of simple_clv_summary
+    log_variance: np.ndarray  # Var(log CLV) per window (spend and retention)
+    reason: str | None  # why the windows cannot be compared, or None
+
+
+def _clv_inputs(
+    orders: pd.DataFrame, customers: pd.DataFrame, assessment: Assessment
+) -> _ClvInputs:
+    f = assessment.finance
+    rates = cu.churn_rates(customers, assessment, orders=orders)
+    reason = rates["reason"].iloc[0] if not rates["comparable"].iloc[0] else None
+    days = int(rates["observation_days"].iloc[0])
+    scoped = orders.loc[orders["customer_id"].notna()]
+    scoped = scoped.loc[cu.control_mask(scoped, assessment.control, customers=customers) == 0]
+    order_day = np.floor(cu._days(scoped["order_date"]))
+    first = pd.Series(order_day).groupby(scoped["customer_id"].to_numpy()).min()
+    created = pd.Series(
+        np.floor(cu._days(customers["created_date"])), index=customers["customer_id"].to_numpy()
+    )
+    created = created[~created.index.duplicated()]
+    spend, bands = {}, {}
+    for name, window in (("before", assessment.before), ("after", assessment.after)):
+        start = cu._day(window.start)
+        inside = (order_day >= start) & (order_day < start + max(days, 1))
+        per_buyer = scoped.loc[inside].groupby("customer_id", sort=True)["amount"].sum()
+        ids = per_buyer.index.to_numpy()
+        seen = np.fmin(first.reindex(ids).to_numpy(), created.reindex(ids).to_numpy())
+        spend[name] = per_buyer.to_numpy(dtype=float) * cu.DAYS_PER_YEAR / max(days, 1)
+        bands[name] = comparable.age_bands(
+            np.nan_to_num(start - seen, nan=0.0), inactivity_days=180
+        )
+    counts = [comparable.band_counts(bands[n]) for n in ("before", "after")]
+    overlap = comparable.age_overlap(*counts)
+    if reason is None and not overlap >= comparable.MIN_AGE_OVERLAP and len(spend["before"]):
+        reason = (
+            f"the buying customers differ in age: the two windows' age mixes share "
+            f"{overlap:.0%} of their customers (at least {comparable.MIN_AGE_OVERLAP:.0%} needed)"
+        )
+    weights = comparable.overlap_weights(*counts)
+    rows, log_variance = [], []
+    for name, rate in zip(("before", "after"), rates.itertuples(), strict=True):
+        mean, variance, _ = comparable.standardised_mean(spend[name], bands[name], weights)
+        retention = float(rate.retention)
+        try:
+            multiple = simple_clv(1.0, retention, discount_rate=f.discount_rate)
+        except ValueError:
+            multiple = math.nan
+        # d log M / dr = 1/r + 1/(1 + d − r); Var(r) = r² Var(λ) for r = exp(−λ)
+        slope = 1 / retention + 1 / (1 + f.discount_rate - retention) if retention > 0 else np.nan
+        var_r = retention**2 * float(rate.rate_variance)
+        log_variance.append(variance / mean**2 + slope**2 * var_r if mean > 0 else np.nan)
+        rows.append(
+            {
+                "window": name,
+                "buyers": len(spend[name]),
+                "spend_per_year": mean,
+                "gross_margin": f.gross_margin,
+                "margin_per_year": f.gross_margin * mean,
+                "retention": retention,
+                "discount_rate": f.discount_rate,
+                "multiple": multiple,
+                "clv": f.gross_margin * mean * multiple,
+                "observation_days": days,
+                "age_overlap": overlap,
+                "comparable": reason is None,
+                "reason": reason,
+            }
+        )
+    table = pd.DataFrame(rows)
+    if reason is not None:
+        table[["retention", "multiple", "clv"]] = np.nan
+    return _ClvInputs(table, np.array(log_variance, dtype=float), reason)
+
+
 def simple_clv_summary(
-    orders: pd.DataFrame,
-    customers: pd.DataFrame,
-    assessment: Any,
+    orders: pd.DataFrame, customers: pd.DataFrame, assessment: Assessment
 ) -> pd.DataFrame:
-    """The simple CLV (margin × retention) of the CRM units' buying customers, per window.
+    """The simple CLV of a buying customer per window, on comparable definitions.
 
     Parameters
     ----------
     orders, customers : pandas.DataFrame
-        The orders and customers tables.
+        The canonical tables (the CRM units' rows are used).
     assessment : Assessment
-        Supplies the windows, the control group (left out), ``finance.gross_margin`` and
-        ``finance.discount_rate``.
+        Windows, control group, ``finance.gross_margin`` and ``finance.discount_rate``.
 
     Returns
     -------
     pandas.DataFrame
-        One row per window: ``window``, ``buyers``, ``spend_per_year`` (mean spend per buying
-        customer, scaled to a year), ``gross_margin``, ``margin_per_year`` (their product),
-        ``retention`` (annual, :func:`crmkit.customers.churn_rates`), ``discount_rate``,
-        ``multiple`` (r / (1 + d − r)) and ``clv`` (margin_per_year × multiple; NaN when
-        retention is unknown). The mean CLV equals the ``average_clv`` KPI's value.
+        One row per window: ``window``, ``buyers`` (customers with an order in the first
+        ``observation_days`` of the window), ``spend_per_year`` (their mean spend over those
+        days scaled to a year, standardised to the age mix the two windows share),
+        ``gross_margin``, ``margin_per_year`` (their product), ``retention`` (annual,
+        :func:`crmkit.customers.churn_rates`), ``discount_rate``, ``multiple``
+        (r / (1 + d − r)), ``clv`` (margin_per_year × multiple), ``observation_days``,
+        ``age_overlap``, ``comparable`` and ``reason`` (when not comparable, retention,
+        multiple and clv are NaN). The CLV is the ``average_clv`` KPI's value
+        (:func:`compare_average_clv`).
 
     Notes
     -----
     :func:`simple_clv` per customer, averaged: the mean of m_i · r/(1+d−r) over buyers is the
-    mean margin times the multiple, so the table shows the inputs of the KPI's average.
+    mean margin times the multiple. Both windows use the same observation length (that of
+    :func:`crmkit.customers.churn_rates`), the same retention definition and the same
+    customer-age mix (:mod:`crmkit.comparable`).
     """
-    f = assessment.finance
-    rates = cu.churn_rates(customers, assessment, orders=orders)
-    loyalty = cu.loyalty_metrics(orders, assessment, customers=customers)
-    rows = []
-    for name, window, retention in zip(
-        ("before", "after"),
-        (assessment.before, assessment.after),
-        rates["retention"].to_numpy(float),
-        strict=True,
-    ):
-        row = loyalty.loc[loyalty["window"] == name].iloc[0]
-        years = ((window.end - window.start).days + 1) / 365.0
-        spend = float(row["spend_per_buyer"]) / years
-        try:
-            multiple = simple_clv(1.0, float(retention), discount_rate=f.discount_rate)
-        except ValueError:
-            multiple = math.nan
-        margin = f.gross_margin * spend
-        rows.append(
-            {
-                "window": name,
-                "buyers": int(row["buyers"]),
-                "spend_per_year": spend,
-                "gross_margin": f.gross_margin,
-                "margin_per_year": margin,
-                "retention": float(retention),
-                "discount_rate": f.discount_rate,
-                "multiple": multiple,
-                "clv": margin * multiple,
-            }
-        )
-    return pd.DataFrame(rows)
+    return _clv_inputs(orders, customers, assessment).table
+
+
+def compare_average_clv(
+    orders: pd.DataFrame,
+    assessment: Assessment,
+    *,
+    customers: pd.DataFrame,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    r"""Compare the average simple CLV of a buying customer before and after go-live.
+
+    Parameters
+    ----------
+    orders : pandas.DataFrame
+        ``customer_id``, ``order_date``, ``amount`` (and the control column).
+    assessment : Assessment
+        Windows, control group and ``finance``.
+    customers : pandas.DataFrame
+        ``customer_id``, ``created_date`` (for churn and customer age).
+    alpha : float, default 0.05
+        Significance level; intervals have level 1 − alpha.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row with :data:`crmkit.impact.CHANGE_COLUMNS`: ``before``, ``after`` the
+        :func:`simple_clv_summary` CLVs; ``change``, ``change_pct`` and their intervals;
+        ``test`` "z-test on the log ratio (delta method: spend and retention)",
+        ``statistic`` z, ``p_value``; ``effect_size`` the ratio after / before;
+        ``n_before``, ``n_after`` buyers. Declined (:func:`crmkit.comparable.decline`, guard
+        ``not_comparable``) when churn cannot be compared or the buyers' age mixes share
+        less than :data:`crmkit.comparable.MIN_AGE_OVERLAP`.
+
+    Notes
+    -----
+    CLV = g · S · M(r) with S the standardised mean yearly spend, r the retention and
+    :math:`M(r) = r/(1+d-r)`. The retention is estimated, not known, so
+    :math:`\mathrm{Var}(\log \mathrm{CLV}) = \mathrm{Var}(S)/S^2 +
+    (1/r + 1/(1+d-r))^2\,r^2\,\mathrm{Var}(λ)` (delta method, :math:`r = e^{-λ}`), and
+    :math:`z = \log(\mathrm{CLV}_a/\mathrm{CLV}_b)/\sqrt{V_a + V_b}`. Ignoring the
+    retention's noise would call a chance wobble of churn a change in value.
+    """
+    inputs = _clv_inputs(orders, customers, assessment)
+    table = inputs.table.set_index("window")
+    counts = {"n_before": int(table.loc["before", "buyers"]),
+              "n_after": int(table.loc["after", "buyers"])}  # fmt: skip
+    if inputs.reason is not None:
+        return comparable.decline(inputs.reason, **counts)[list(CHANGE_COLUMNS)]
+    before, after = float(table.loc["before", "clv"]), float(table.loc["after", "clv"])
+    common = {
+        "test": "z-test on the log ratio (delta method: spend and retention)",
+        "effect_size_name": "CLV ratio after / before",
+        "interval_method": "delta method on log CLV",
+        **counts,
+    }
+    v_b, v_a = (float(v) for v in inputs.log_variance)
+    if not (before > 0 and after > 0 and np.isfinite(v_b + v_a) and v_b + v_a > 0):
+        return change_row(
+            before=before, after=after, note="insufficient data: no positive CLV with a variance "
+            "in both windows", **common,
+        )[list(CHANGE_COLUMNS)]  # fmt: skip
+    z = float(-special.ndtri(alpha / 2))
+    se = math.sqrt(v_a + v_b)
+    log_ratio = math.log(after / before)
+    half = z * math.sqrt(after**2 * v_a + before**2 * v_b)
+    change = after - before
+    return change_row(
+        before=before,
+        after=after,
+        change=change,
+        change_pct=after / before - 1,
+        ci_low=change - half,
+        ci_high=change + half,
+        change_pct_ci_low=math.expm1(log_ratio - z * se),
+        change_pct_ci_high=math.expm1(log_ratio + z * se),
+        statistic=log_ratio / se,
+        p_value=float(2 * special.ndtr(-abs(log_ratio) / se)),
+        effect_size=after / before,
+        mde=comparable.mde_z(math.sqrt(after**2 * v_a + before**2 * v_b), alpha),
+        note=f"{int(table.loc['before', 'observation_days'])} days of spend in each window, "
+        "retention on the churn KPI's comparable definition, age mix standardised",
+        **common,
+    )[list(CHANGE_COLUMNS)]
 
 
 def simple_clv_frame(summary: pd.DataFrame) -> pd.Series:

@@ -295,8 +295,9 @@ def standardised_mean(
     used = w > 0
     if not used.any() or (counts[used] == 0).any():
         return math.nan, math.nan, 0
-    pooled = float(np.nanmean(variances.to_numpy(dtype=float)[used])) if used.any() else math.nan
     var = variances.to_numpy(dtype=float)
+    known = var[used][np.isfinite(var[used])]
+    pooled = float(known.mean()) if len(known) else math.nan
     var = np.where(np.isnan(var), pooled, var)
     mean = float((w[used] * means.to_numpy(dtype=float)[used]).sum())
     variance = float((w[used] ** 2 * var[used] / counts[used]).sum())

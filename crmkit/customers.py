@@ -723,7 +723,8 @@ def churn_rates(
           ``churned``: churn events among the population within the observation;
         - ``customer_years``: its exposure (days at risk / 365);
         - ``churn_rate``: churn events per customer-year, standardised to the age mix the
-          two windows share; ``rate_ci_low``, ``rate_ci_high``: Fay–Feuer gamma interval
+          two windows share; ``rate_variance``: its variance (the larger of Poisson and
+          robust per age band); ``rate_ci_low``, ``rate_ci_high``: Fay–Feuer gamma interval
           (Garwood's exact Poisson interval when one age band is used);
         - ``churn_probability``: 1 − exp(−churn_rate), the annual churn probability;
           ``ci_low``, ``ci_high``: the same transform of the rate interval;
@@ -809,6 +810,7 @@ def churn_rates(
                 "churned": int(part.events.sum()),
                 "customer_years": float(part.exposure.sum()),
                 "churn_rate": rate.rate,
+                "rate_variance": rate.variance if churn.reason is None else math.nan,
                 "rate_ci_low": rate.ci_low,
                 "rate_ci_high": rate.ci_high,
                 "churn_probability": -math.expm1(-rate.rate),
