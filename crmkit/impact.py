@@ -2119,6 +2119,10 @@ class DiDResult:
         The cluster-robust t inference (G − 1 df), also when it is not the primary one.
     comparison : pandas.DataFrame
         The standard one-row comparison (see :meth:`to_row`).
+    guard : str or None
+        ``no_interval`` when the data cannot bound the estimate (too few units, or an
+        unbounded bootstrap interval: ``ci_low`` and ``ci_high`` are then both NaN),
+        ``base_near_zero`` when only the row's percentage has no sane base, else None.
     """
 
     estimate: float
@@ -2138,6 +2142,7 @@ class DiDResult:
     cr1_ci_low: float
     cr1_ci_high: float
     comparison: pd.DataFrame = field(repr=False)
+    guard: str | None = None
 
     def to_row(self) -> pd.DataFrame:
         """The standard one-row comparison (:data:`CHANGE_COLUMNS`).
@@ -2530,6 +2535,17 @@ def difference_in_differences(
     interval inverts the same bootstrap test. With two or fewer treated (or control) units even
     that is unreliable (MacKinnon & Webb 2017): the note says so.
 
+    **Cannot say.** With G units of which G₁ got the CRM there are C(G, G₁) ways to choose
+    the treated units; when that is below 1/alpha (20 at the 5 % level: every panel of 5 or
+    fewer units, 6 units with 1 or 2 treated, any panel with a single treated unit among fewer
+    than 20), no test whose reference distribution comes from the units (randomization
+    inference) can reach p < alpha, and the wild bootstrap rests on the few units alone (in
+    simulation with 4–5 regions, 12 months and no effect it rejected in 7–9 % of panels at
+    5 %). The estimate is then kept, but ``ci_low``, ``ci_high``, ``p_value`` and ``mde`` are
+    NaN and ``guard`` is ``no_interval``. The same guard, with both bounds NaN (never a
+    one-sided infinite bound), is set when the bootstrap test inversion finds no bound on a
+    side; the p-value is then kept (the test at zero is still valid).
+
     The event study replaces D by treated × [relative period = r] for every r except the last
     pre-period. The pre-trend test is the joint Wald test that the q leads (periods before the
     reference) are zero. The cluster-robust Wald is far too liberal unless G ≫ q (in simulation
@@ -2685,7 +2701,24 @@ def difference_in_differences(
         )
 
     rng = np.random.default_rng(seed)
-    if n_units < FEW_CLUSTERS and se > 0:
+    guard: Guard | None = None
+    arrangements = math.comb(n_units, n_treated_units)
+    if arrangements < 1 / alpha:
+        guard = Guard.NO_INTERVAL
+        p_value, ci_low, ci_high = math.nan, math.nan, math.nan
+        inference = (
+            f"cannot say: {n_units} units, {n_treated_units} of them with the CRM, can be split "
+            f"that way in only {arrangements} ways, too few for any test over units at the "
+            f"{alpha:g} level (at least {math.ceil(1 / alpha - 1e-9)} needed); the wild cluster "
+            "bootstrap rejects a true null too often on so few units (MacKinnon & Webb 2017)"
+        )
+        interval_method = "none: too few units for an interval"
+        check_test, check_p = None, math.nan
+        notes.append(
+            f"no interval and no p-value: {n_units} units allow only {arrangements} "
+            "arrangements of the treated ones"
+        )
+    elif n_units < FEW_CLUSTERS and se > 0:
         weights, weight_name = _wild_weights(n_boot, n_units, rng)
         p_value, ci_low, ci_high = _wild_cluster_bootstrap(fit, unit_codes, n_units, weights, alpha)
         inference = (
@@ -2724,24 +2757,37 @@ def difference_in_differences(
             f"treated and control trends differed before go-live (p = {pre_trend_p:.3f}): "
             "parallel trends doubtful"
         )
+    if guard is None and not (math.isfinite(ci_low) and math.isfinite(ci_high)):
+        guard = Guard.NO_INTERVAL
+        notes.append(
+            "the interval is unbounded: no effect size on that side is rejected, so both "
+            "bounds are withheld"
+        )
+        ci_low, ci_high = math.nan, math.nan
     counterfactual = after - estimate
+    change_pct, pct_guard = percent_change(counterfactual, after)
+    pct_ci = (math.nan, math.nan)
+    if change_pct is not None:
+        pct_ci = (ci_low / counterfactual, ci_high / counterfactual)
+    guard = guard or pct_guard
     sd_pre = float(treated_pre.std(ddof=1)) if treated_pre.size > 1 else math.nan
     row = change_row(
         **common,
         change=estimate,
-        change_pct=_ratio(estimate, counterfactual),
+        change_pct=change_pct,
         ci_low=ci_low,
         ci_high=ci_high,
-        change_pct_ci_low=_ratio(ci_low, counterfactual) if counterfactual > 0 else math.nan,
-        change_pct_ci_high=_ratio(ci_high, counterfactual) if counterfactual > 0 else math.nan,
+        change_pct_ci_low=pct_ci[0],
+        change_pct_ci_high=pct_ci[1],
         statistic=statistic,
         p_value=p_value,
         effect_size=_ratio(estimate, sd_pre),
-        mde=_mde_t(se, df, alpha),
+        mde=math.nan if arrangements < 1 / alpha else _mde_t(se, df, alpha),
         check_test=check_test,
         check_p_value=check_p,
         interval_method=interval_method,
         note=_notes(*notes),
+        guard=guard,
     )
     return DiDResult(
         estimate=estimate,
@@ -2758,6 +2804,7 @@ def difference_in_differences(
         cr1_ci_low=cr1_ci[0],
         cr1_ci_high=cr1_ci[1],
         comparison=row,
+        guard=None if guard is None else guard.value,
         **counts,
     )
 

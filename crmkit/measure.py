@@ -30,6 +30,7 @@ series      paired t-test of each month against the same calendar month of the o
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -37,7 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmkit import impact, kpis
+from crmkit import guards, impact, kpis
 from crmkit.config import Assessment
 from crmkit.io import jsonable
 
@@ -344,13 +345,18 @@ class SeriesAnalysis:
         What the model expects without go-live: its fit before go-live and its projection
         (the counterfactual) from go-live, in the KPI's unit.
     its : ITSResult
-        The segmented regression (on the log ratio to the control group when ``comparative``).
+        The segmented regression (on the log ratio to the control group when ``comparative``;
+        on the KPI or its logarithm otherwise, whichever fits the months before go-live
+        better: :attr:`model`).
     comparative : bool
         True when the model ran on the ratio of the CRM units to the control group, so that
         season and shocks shared by both cancel.
     row : DataFrame
         The one-row comparison (:data:`crmkit.impact.CHANGE_COLUMNS`, with ``label`` and
-        ``unit``): ``change`` is the mean monthly gap between actual and expected from go-live.
+        ``unit``): ``change`` is the model's average monthly effect from go-live in the KPI's
+        unit and ``change_pct`` the same effect relative to the expected path (both from one
+        model and one counterfactual, so their signs agree); ``guard`` says when the
+        percentage, or the claim, is withheld.
     """
 
     kpi: kpis.KPI
@@ -360,6 +366,17 @@ class SeriesAnalysis:
     comparative: bool
     row: pd.DataFrame
 
+    @property
+    def model(self) -> str:
+        """ "linear" or "log-linear" (a comparative series is log-linear in the ratio)."""
+        return self.its.model
+
+    @property
+    def guard(self) -> str | None:
+        """The guard code of the row (see :mod:`crmkit.guards`), or None."""
+        code = self.row["guard"].iloc[0]
+        return code if isinstance(code, str) else None
+
     def chart_frame(self) -> pd.DataFrame:
         """Columns "Actual" and "Expected without go-live", indexed by month."""
         return pd.DataFrame({"Actual": self.series, "Expected without go-live": self.expected})
@@ -367,10 +384,16 @@ class SeriesAnalysis:
     def coefficients_table(self, *, currency: str = "") -> pd.DataFrame:
         """The regression's terms as a reader sees them.
 
-        In the KPI's unit per month, or, for a comparative series, in percent of the control
-        group's level (the model runs on the log ratio).
+        In the KPI's unit per month; for a comparative series in percent of the control
+        group's level (the model runs on the log ratio); for a log-linear model in percent
+        (the first month's level in the KPI's unit).
         """
-        from crmkit.formats import format_change_pct, format_kpi_change, format_p_value
+        from crmkit.formats import (
+            format_change_pct,
+            format_kpi_change,
+            format_kpi_value,
+            format_p_value,
+        )
 
         names = {
             "baseline_level": "Level in the first month",
@@ -384,19 +407,24 @@ class SeriesAnalysis:
         if self.comparative:
             names["baseline_level"] = "Gap to the control group in the first month (log ratio)"
 
-            def shown(v: float) -> str:
+        def shown(v: float, term: str) -> str:
+            if self.comparative or (self.model == "log-linear" and term != "baseline_level"):
                 return format_change_pct(np.expm1(v))
-        else:
-
-            def shown(v: float) -> str:
-                return format_kpi_change(v, self.kpi.unit, currency)
+            if self.model == "log-linear":
+                return format_kpi_value(np.exp(v), self.kpi.unit, currency)
+            return format_kpi_change(v, self.kpi.unit, currency)
 
         return pd.DataFrame(
             {
                 "Term": c["term"].map(names).fillna(c["term"]),
-                "Estimate": [shown(v) for v in c["estimate"]],
-                "CI low": [shown(v) for v in c["ci_low"]],
-                "CI high": [shown(v) for v in c["ci_high"]],
+                **{
+                    heading: [shown(v, t) for v, t in zip(c[column], c["term"], strict=True)]
+                    for heading, column in (
+                        ("Estimate", "estimate"),
+                        ("CI low", "ci_low"),
+                        ("CI high", "ci_high"),
+                    )
+                },
                 "p": [format_p_value(v) for v in c["p_value"]],
             }
         )
@@ -411,7 +439,13 @@ def time_series(
     regression runs on log(CRM units / control group) without a season term ("comparative
     interrupted time series"): the season, the market and anything else that moves both
     groups cancel, which a single year before go-live could never separate from a trend.
-    Otherwise it runs on the KPI itself, with a season term when the data allow it.
+    Otherwise it runs on the KPI itself, with a season term when the data allow it: on its
+    values, or — when every month is above zero and it fits the months before go-live better
+    — on their logarithms (``model="auto"`` of :func:`crmkit.impact.interrupted_time_series`).
+
+    The row's ``guard`` is ``counterfactual_implausible`` (and ``change_pct`` NaN) when the
+    projection crosses zero or runs beyond what the months before go-live support (the rules
+    of :func:`crmkit.impact.interrupted_time_series`).
 
     Returns None when the KPI's tables are absent.
     """
@@ -428,16 +462,15 @@ def time_series(
     if control is not None:
         control = control.reindex(series.index)
     if control is None or not ((control > 0).all() and (series > 0).all()):
-        its = impact.interrupted_time_series(series, go_live, alpha=alpha)
+        its = impact.interrupted_time_series(series, go_live, model="auto", alpha=alpha)
         expected = _expected(its, first)
         row = its.to_row()
         comparative = False
     else:
         its = impact.interrupted_time_series(
-            np.log(series) - np.log(control), go_live, seasonality=False, alpha=alpha
+            series / control, go_live, seasonality=False, model="log-linear", alpha=alpha
         )
-        log_expected = _expected(its, first)
-        expected = control * np.exp(log_expected)
+        expected = control * _expected(its, first)
         row = _comparative_row(series, expected, its, first)
         comparative = True
     row.insert(0, "unit", kpi.unit)
@@ -481,23 +514,32 @@ def _comparative_row(
 ) -> pd.DataFrame:
     """The one-row comparison of a comparative series, in the KPI's unit.
 
-    The model's average effect (mean log gap from go-live) and its interval become relative
-    changes by exp(·) − 1; the absolute change is the mean monthly gap between actual and
-    expected, its interval the relative one times the mean expected level.
+    ``its`` is the log-linear model of the ratio CRM units / control group. Its average effect
+    (mean log gap from go-live) and interval become relative changes by exp(·) − 1; the
+    absolute change and its interval are those relative changes times the mean expected level
+    from go-live (control group × projected ratio), so ``change`` and ``change_pct`` come from
+    one model and one counterfactual and agree in sign. The model's guard carries over; a
+    guarded row keeps the absolute change and drops the percentage.
     """
     log_row = its.to_row()
     post = expected.index >= first
     level = float(expected[post].mean())
-    change = float((series[post] - expected[post]).mean())
-    relative = [float(np.expm1(log_row[c].iloc[0])) for c in ("change", "ci_low", "ci_high")]
+    ratio_level = float(its.counterfactual.mean())
+    relative = [
+        float(log_row[c].iloc[0]) / ratio_level for c in ("change", "ci_low", "ci_high", "mde")
+    ]
     row = log_row.copy()
     row["before"] = float(series[~post].mean())
     row["after"] = float(series[post].mean())
-    row["change"] = change
-    row["change_pct"] = float(series[post].mean()) / level - 1 if level else np.nan
+    row["change"] = relative[0] * level
     row["ci_low"], row["ci_high"] = relative[1] * level, relative[2] * level
-    row["change_pct_ci_low"], row["change_pct_ci_high"] = relative[1], relative[2]
-    row["mde"] = float(np.expm1(log_row["mde"].iloc[0])) * level
+    row["mde"] = relative[3] * level
+    if isinstance(row["guard"].iloc[0], str):
+        row["change_pct"] = np.nan
+        row["change_pct_ci_low"], row["change_pct_ci_high"] = np.nan, np.nan
+    else:
+        row["change_pct"] = relative[0]
+        row["change_pct_ci_low"], row["change_pct_ci_high"] = relative[1], relative[2]
     row["effect_size_name"] = "effect / residual SD (log ratio)"
     row["test"] = "segmented regression on the ratio to the control group (Newey–West)"
     row["interval_method"] = f"{log_row['interval_method'].iloc[0]}, on the log ratio"
@@ -534,12 +576,37 @@ class ControlAnalysis:
 
     @property
     def relative_effect(self) -> tuple[float, float, float]:
-        """The effect as a fraction of the counterfactual, with its interval (log outcome)."""
+        """The effect as a fraction of the counterfactual, with its interval.
+
+        ``exp(·) − 1`` of the estimate and its bounds for a log outcome; otherwise the
+        estimate over the treated units' counterfactual level, by the rule of
+        :func:`crmkit.guards.percent_change` (NaN when that level is not a sane base). A
+        bound the data cannot give (guard ``no_interval``) is NaN, never ±100 %.
+        """
         d = self.did
         if not self.log_outcome:
-            level = float(d.comparison["after"].iloc[0]) - d.estimate
-            return d.estimate / level, d.ci_low / level, d.ci_high / level
+            after = float(d.comparison["after"].iloc[0])
+            level = after - d.estimate
+            effect, _ = guards.percent_change(level, after)
+            if effect is None:
+                return math.nan, math.nan, math.nan
+            return effect, d.ci_low / level, d.ci_high / level
         return float(np.expm1(d.estimate)), float(np.expm1(d.ci_low)), float(np.expm1(d.ci_high))
+
+    @property
+    def guard(self) -> str | None:
+        """Why the comparison is not claimed as it stands (a :mod:`crmkit.guards` code), or None.
+
+        ``no_interval`` when the data cannot bound the effect (too few units); for an outcome
+        in the KPI's unit also ``base_near_zero`` when the percentage has no sane base.
+        """
+        if self.did.guard == guards.Guard.NO_INTERVAL:
+            return self.did.guard
+        if not self.log_outcome:
+            after = float(self.did.comparison["after"].iloc[0])
+            _, code = guards.percent_change(after - self.did.estimate, after)
+            return None if code is None else code.value
+        return None
 
     def event_study_frame(self) -> pd.DataFrame:
         """The event study in percent (log outcome) or the KPI's unit, for the chart."""
@@ -793,21 +860,35 @@ def campaign_table(tables: Mapping[str, pd.DataFrame], assessment: Assessment) -
 def impact_summary(
     series: SeriesAnalysis | None, control: ControlAnalysis | None
 ) -> dict[str, Any]:
-    """The ``impact`` section of results.json: the headline time series and control comparison."""
+    """The ``impact`` section of results.json: the headline time series and control comparison.
+
+    Every number is finite or None. ``time_series``: the model's average monthly effect in the
+    KPI's unit (``effect_per_month``, with ``ci_low`` / ``ci_high``) and relative to the
+    expected path (``effect_pct``, with ``effect_pct_ci_low`` / ``effect_pct_ci_high``; None when
+    a guard withholds it), ``model`` ("linear" or "log-linear"), ``comparative`` (modelled as
+    the ratio to the control group) and ``guard``. ``difference_in_differences``: the relative
+    effect and its bounds (both None when the data cannot bound it), its p-value (None when
+    no valid test exists) and ``guard``.
+    """
     out: dict[str, Any] = {}
     if series is not None:
         row = series.row.iloc[0]
         out["time_series"] = {
             "kpi": series.kpi.name,
+            "model": series.model,
+            "comparative": series.comparative,
             "effect_per_month": row["change"],
             "effect_pct": row["change_pct"],
             "ci_low": row["ci_low"],
             "ci_high": row["ci_high"],
+            "effect_pct_ci_low": row["change_pct_ci_low"],
+            "effect_pct_ci_high": row["change_pct_ci_high"],
             "p_value": row["p_value"],
             "months_before": series.its.n_pre,
             "months_after": series.its.n_post,
             "durbin_watson": series.its.durbin_watson,
             "ljung_box_p": series.its.ljung_box_p,
+            "guard": series.guard,
         }
     if control is not None:
         effect, low, high = control.relative_effect
@@ -823,6 +904,7 @@ def impact_summary(
             "pre_trend_p": control.did.pre_trend_p,
             "n_clusters": control.did.n_clusters,
             "inference": control.did.inference,
+            "guard": control.guard,
         }
     return jsonable(out)
 
