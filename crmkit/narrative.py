@@ -689,3 +689,91 @@ def breakeven_text(factor: float | None) -> str:
 def simulation_title(simulation: Any) -> str:
     """The Monte Carlo histogram's title: the chance that NPV is positive."""
     return f"NPV is positive in {simulation.p_npv_positive * 100:.1f} % of {simulation.n:,} simulations"
+
+
+# --- time series and control-group guards (issue 9)
+
+
+def _projection_problem(analysis: Any) -> str:
+    """Why a time series' projection is not trusted, from its numbers (guard tripped)."""
+    its = analysis.its
+    if its.n_post > its.n_pre:
+        return (
+            f"the {its.n_post} months from go-live are more than the {its.n_pre} months of "
+            "history the trend was fitted to"
+        )
+    if its.model == "linear" and bool((its.counterfactual <= 0).any()):
+        return "the trend before go-live, carried forward, falls to zero or below"
+    return (
+        "the trend before go-live, carried forward, runs further beyond the months before "
+        "go-live than they ever moved (as after a one-off spike at the start of the history)"
+    )
+
+
+def guarded_series_title(analysis: Any, *, currency: str = "") -> str:
+    """The time-series chart's title, saying so when the expected path cannot be trusted.
+
+    ``analysis`` is a :class:`crmkit.measure.SeriesAnalysis`; without a claim guard this is
+    :func:`series_title`.
+    """
+    if analysis.guard != "counterfactual_implausible":
+        return series_title(analysis, currency=currency)
+    return (
+        f"{analysis.kpi.label}: the expected path cannot be projected reliably, so no change "
+        "against it is claimed"
+    )
+
+
+def guarded_series_finding(analysis: Any, *, currency: str = "", confidence: float = 0.95) -> str:
+    """What the interrupted time series shows (markdown), or why its percentage is withheld."""
+    if analysis.guard != "counterfactual_implausible":
+        return series_finding(analysis, currency=currency, confidence=confidence)
+    row = analysis.row.iloc[0]
+    kpi = analysis.kpi
+    change = format_kpi_change(row["change"], kpi.unit, currency)
+    model = "logarithm" if analysis.its.model == "log-linear" else "level"
+    shown = format_p_value(row["p_value"])
+    p_value = shown if shown.startswith("<") else f"= {shown}"
+    return (
+        f"The model of the {model} of {kpi.label.lower()} estimates {change} a month against "
+        f"its projection (p {p_value}), but {_projection_problem(analysis)}. "
+        "A change measured against such a projection says more about the projection than "
+        "about go-live, so it is not stated as a percentage and not counted as a finding."
+        "\n\n**What it means:** the data cannot tell how this KPI would have moved without "
+        "the CRM. A control group (units that did not get the CRM) or a longer history before "
+        "go-live would let it."
+    )
+
+
+def guarded_control_title(analysis: Any) -> str:
+    """The event-study chart's title, saying so when too few units allow no conclusion.
+
+    ``analysis`` is a :class:`crmkit.measure.ControlAnalysis`; without the ``no_interval``
+    guard this is :func:`control_title`.
+    """
+    if analysis.guard != "no_interval":
+        return control_title(analysis)
+    effect, _, _ = analysis.relative_effect
+    return (
+        f"{analysis.kpi.label}: {format_change_pct(effect)} against the control group, but too "
+        "few units to tell it from chance"
+    )
+
+
+def guarded_control_finding(analysis: Any, *, confidence: float = 0.95) -> str:
+    """What the difference-in-differences shows (markdown), or that the data cannot say."""
+    if analysis.guard != "no_interval":
+        return control_finding(analysis, confidence=confidence)
+    effect, _, _ = analysis.relative_effect
+    d = analysis.did
+    return (
+        f"Comparing the change in {analysis.kpi.label.lower()} of {_units(analysis)}, the CRM "
+        f"units moved {format_change_pct(effect)} relative to what the control group's change "
+        f"predicts. With {d.n_clusters} units, {d.n_treated_units} of them with the CRM, no "
+        f"{confidence * 100:.0f} % confidence interval and no p-value can be computed that "
+        "hold: there are too few ways to tell which units got the CRM for any test to "
+        "separate an effect from chance."
+        "\n\n**What it means:** cannot say. The comparison with the control group neither "
+        "confirms nor rules out an effect of the CRM; more units (e.g. sales reps instead of "
+        "regions, with `rep_id` in the orders) would let it."
+    )

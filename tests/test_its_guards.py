@@ -509,3 +509,32 @@ def test_robustness_matrix_of_the_impact_section(cdnow_orders):
     assert did_section["ci_low_pct"] is None and did_section["ci_high_pct"] is None
     assert did_section["p_value"] is None
     assert did_section["effect_pct"] is not None
+
+
+# --- the words for a guarded result -----------------------------------------------------------
+
+
+def test_guarded_results_are_not_worded_as_claims(cdnow_orders):
+    from crmkit import narrative
+
+    analysis = measure.time_series({"orders": cdnow_orders}, CDNOW, "revenue_monthly")
+    title = narrative.guarded_series_title(analysis, currency="USD")
+    finding = narrative.guarded_series_finding(analysis, currency="USD")
+    assert "cannot be projected reliably" in title and "%" not in title
+    assert "not stated as a percentage" in finding and "%" not in finding
+    assert "nan" not in finding.lower() and "not available" not in finding
+    assert "runs further beyond the months before go-live" in finding  # log-linear, rule 3
+
+    regions = {"North": 1.0, "South": 1.3, "West": 0.8}
+    tables = {"orders": orders_table(24, start="2023-01-01", regions=regions, seed=4)}
+    assessment = dataclasses.replace(GO_LIVE, control=Control("region", ("West",)))
+    control = measure.control_comparison(tables, assessment, "revenue_monthly")
+    assert control.guard == "no_interval"
+    words = narrative.guarded_control_finding(control)
+    assert "cannot say" in words and "3 units, 2 of them with the CRM" in words
+    assert "n/a" not in words and "−100" not in words
+    assert "too few units" in narrative.guarded_control_title(control)
+    # unguarded results read as before
+    plain = measure.time_series(tables, GO_LIVE, "revenue_monthly")
+    assert plain.guard is None
+    assert narrative.guarded_series_title(plain) == narrative.series_title(plain)
