@@ -118,6 +118,7 @@ import pandas as pd
 from crmkit.config import Assessment, Control, Window
 
 __all__ = [
+    "AGE_SENSITIVE",
     "AGGREGATES",
     "AREAS",
     "CATALOG",
@@ -131,10 +132,12 @@ __all__ = [
     "available",
     "catalog_frame",
     "channel_counts",
+    "control_view",
     "display_unit",
     "get_kpi",
     "kpi_value",
     "monthly_panel",
+    "needs",
     "observation_count",
     "observe_windows",
     "rows_in_window",
@@ -1592,6 +1595,21 @@ _BY_NAME: Mapping[str, KPI] = {k.name: k for k in CATALOG}
 if len(_BY_NAME) != len(CATALOG):  # pragma: no cover - a defect of this module
     raise RuntimeError("duplicate KPI names in the catalog")
 
+#: The KPIs of customers' buying behaviour, which move as a customer base ages whatever the
+#: CRM does (see :mod:`crmkit.confounds`): purchase activity, spend, churn and the values
+#: built on them, and the revenue and new customers of the base.
+AGE_SENSITIVE: tuple[str, ...] = (
+    "revenue_monthly",
+    "purchase_frequency",
+    "orders_per_buyer",
+    "new_customers_monthly",
+    "churn_rate_annual",
+    "repeat_purchase_rate",
+    "purchase_interval_days",
+    "spend_per_customer",
+    "average_clv",
+)
+
 
 # ---------------------------------------------------------------------------------------------
 # Public functions
@@ -1665,6 +1683,23 @@ def display_unit(kpi: KPI, currency: str) -> str:
     return kpi.unit.replace("currency", currency)
 
 
+def _gaps(
+    kpi: KPI, tables: Mapping[str, pd.DataFrame] | Collection[str]
+) -> tuple[list[str], dict[str, list[str]], list[tuple[str, str]]]:
+    """What ``kpi`` lacks: absent tables; absent columns by table; columns without values."""
+    missing = [t for t in kpi.tables if t not in tables]
+    if missing or not isinstance(tables, Mapping):
+        return missing, {}, []
+    absent: dict[str, list[str]] = {}
+    for t, c in kpi.columns:
+        if c not in tables[t]:
+            absent.setdefault(t, []).append(c)
+    if absent:
+        return [], absent, []
+    empty = [(t, c) for t, c in kpi.columns if len(tables[t]) and tables[t][c].isna().all()]
+    return [], {}, empty
+
+
 def available(kpi: KPI, tables: Mapping[str, pd.DataFrame] | Collection[str]) -> str | None:
     """Why ``kpi`` cannot be computed from ``tables``, or None when it can.
 
@@ -1685,25 +1720,53 @@ def available(kpi: KPI, tables: Mapping[str, pd.DataFrame] | Collection[str]) ->
     >>> available(get_kpi("complaints_per_1000_orders"), ["orders"])
     'needs tickets'
     """
-    missing = [t for t in kpi.tables if t not in tables]
+    missing, absent, empty = _gaps(kpi, tables)
     if missing:
         return "needs " + " and ".join(missing)
-    if not isinstance(tables, Mapping):
-        return None
-    absent = [(t, c) for t, c in kpi.columns if c not in tables[t]]
     if absent:
-        by_table: dict[str, list[str]] = {}
-        for t, c in absent:
-            by_table.setdefault(t, []).append(c)
         parts = [
-            f"column{'s' if len(cs) > 1 else ''} {', '.join(cs)} in {t}"
-            for t, cs in by_table.items()
+            f"column{'s' if len(cs) > 1 else ''} {', '.join(cs)} in {t}" for t, cs in absent.items()
         ]
         return "needs " + " and ".join(parts)
-    empty = [(t, c) for t, c in kpi.columns if len(tables[t]) and tables[t][c].isna().all()]
     if empty:
         t, c = empty[0]
         return f"needs values in column {c} of {t}"
+    return None
+
+
+def needs(kpi: KPI, tables: Mapping[str, pd.DataFrame] | Collection[str]) -> str | None:
+    """The data that would let ``kpi`` be measured, named as the client provides it.
+
+    The ``needs`` of a "not measured" KPI in results.json: the files (``<table>.csv``, the
+    name ``crmkit init`` gives them; ``.xlsx`` and ``.parquet`` do as well) or columns absent.
+
+    Returns
+    -------
+    str or None
+        E.g. "tickets.csv", "tickets.csv and orders.csv", "column is_complaint of
+        tickets.csv", "columns nps, csat of surveys.csv", "values in column quantity of
+        orders.csv"; None when nothing is missing.
+
+    Examples
+    --------
+    >>> needs(get_kpi("complaints_per_1000_orders"), ["orders"])
+    'tickets.csv'
+    >>> import pandas as pd
+    >>> needs(get_kpi("units_per_order"), {"orders": pd.DataFrame(columns=["order_id"])})
+    'column quantity of orders.csv'
+    """
+    missing, absent, empty = _gaps(kpi, tables)
+    if missing:
+        return " and ".join(f"{t}.csv" for t in missing)
+    if absent:
+        parts = [
+            f"column{'s' if len(cs) > 1 else ''} {', '.join(cs)} of {t}.csv"
+            for t, cs in absent.items()
+        ]
+        return " and ".join(parts)
+    if empty:
+        t, c = empty[0]
+        return f"values in column {c} of {t}.csv"
     return None
 
 
@@ -1807,6 +1870,47 @@ def scope_of(kpi: KPI, tables: Tables, control: Control | None) -> str:
         excluded = "" if route is None else f" not in {', '.join(control.values)}"
         parts.append(f"{name}: {what}{excluded}")
     return "; ".join(parts)
+
+
+def control_view(tables: Tables, control: Control) -> dict[str, pd.DataFrame]:
+    """The control group's rows of every table that can be tied to it.
+
+    The same tie as the CRM scope (see "Scope": the row's own column, its customer, or its
+    member of staff, decided on the full tables); a table that cannot be tied (campaigns
+    without the control column, costs) is left out, so a KPI that needs it is not measured on
+    the control group. Measured with no control group to exclude, a KPI's observations of
+    this view are the control group's own.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The validated canonical tables.
+    control : Control
+        The units that did not get the CRM.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        Table name → its rows known to belong to the control group (possibly none).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> customers = pd.DataFrame({"customer_id": ["C1", "C2"], "region": ["West", "North"]})
+    >>> tickets = pd.DataFrame({"ticket_id": ["T1", "T2", "T3"],
+    ...                         "customer_id": ["C2", "C1", "C1"]})
+    >>> campaigns = pd.DataFrame({"campaign_id": ["K1"]})
+    >>> view = control_view({"customers": customers, "tickets": tickets,
+    ...                      "campaigns": campaigns}, Control("region", ("west",)))
+    >>> sorted(view), view["tickets"]["ticket_id"].tolist()
+    (['customers', 'tickets'], ['T2', 'T3'])
+    """
+    view = {}
+    for name, frame in tables.items():
+        if _control_route(frame.columns, tables, control) is None:
+            continue
+        view[name] = frame.loc[_control_flags(frame, tables, control)]
+    return view
 
 
 def observe_windows(
