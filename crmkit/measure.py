@@ -918,14 +918,18 @@ def results_table(
     currency : str
         The client's currency code.
     alpha : float
-        1 − the confidence level, for the interval's column name.
+        1 − the confidence level, for the intervals' column names.
 
     Returns
     -------
     DataFrame
         Columns KPI, Unit, Before, After, Change, Change (%), the confidence interval of the
         change, Adjusted p, Verdict, Test, Observations (before / after) — text, since the rows'
-        units differ. Shares and ratios are in percent; their changes in percentage points.
+        units differ — and, when any KPI was measured on a control group, the change net of
+        the control group's with its interval. Shares and ratios are in percent; their changes
+        in percentage points. The verdict says what a KPI not measured needs ("not measured:
+        needs tickets.csv") and why a guarded one is not claimed
+        (:func:`crmkit.narrative.kpi_verdict_text`); a withheld percentage shows as missing.
     """
     from crmkit.formats import (
         display_unit,
@@ -935,8 +939,11 @@ def results_table(
         format_p_value,
         is_missing,
     )
+    from crmkit.narrative import kpi_verdict_text
 
     level = f"{(1 - alpha) * 100:.0f} % CI of the change"
+    net = f"Change net of the control group ({(1 - alpha) * 100:.0f} % CI)"
+    with_control = "did_change" in results and results["did_change"].notna().any()
     rows = []
     for _, r in results.iterrows():
         unit = r["unit"]
@@ -947,31 +954,35 @@ def results_table(
         def change(v: float, unit: str = unit) -> str:
             return format_kpi_change(v, unit, currency, with_unit=False)
 
-        interval = (
-            "–"
-            if is_missing(r["ci_low"]) or is_missing(r["ci_high"])
-            else f"{change(r['ci_low'])} to {change(r['ci_high'])}"
-        )
+        def interval(low: Any, high: Any) -> str:
+            return (
+                "–" if is_missing(low) or is_missing(high) else f"{change(low)} to {change(high)}"
+            )
+
         counts = (
             "–" if is_missing(r["n_before"]) else f"{int(r['n_before']):,} / {int(r['n_after']):,}"
         )
-        rows.append(
-            {
-                "KPI": r["label"],
-                "Unit": display_unit(unit, currency),
-                "Before": value(r["before"]),
-                "After": value(r["after"]),
-                "Change": change(r["change"]),
-                "Change (%)": format_change_pct(r["change_pct"]),
-                level: interval,
-                "Adjusted p": format_p_value(r["p_adjusted"]),
-                "Verdict": r["verdict"]
-                if r["status"] == "measured"
-                else f"{r['status']}: {r['note']}",
-                "Test": r["test"] if isinstance(r["test"], str) else "–",
-                "Observations (before / after)": counts,
-            }
-        )
+        row = {
+            "KPI": r["label"],
+            "Unit": display_unit(unit, currency),
+            "Before": value(r["before"]),
+            "After": value(r["after"]),
+            "Change": change(r["change"]),
+            "Change (%)": format_change_pct(r["change_pct"]),
+            level: interval(r["ci_low"], r["ci_high"]),
+            "Adjusted p": format_p_value(r["p_adjusted"]),
+            "Verdict": kpi_verdict_text(r),
+            "Test": r["test"] if isinstance(r["test"], str) else "–",
+            "Observations (before / after)": counts,
+        }
+        if with_control:
+            did = r["did_change"]
+            row[net] = (
+                "–"
+                if is_missing(did)
+                else f"{change(did)} ({interval(r['did_ci_low'], r['did_ci_high'])})"
+            )
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
