@@ -65,6 +65,7 @@ __all__ = [
     "measured_results",
     "monthly_values",
     "months",
+    "net_of_control",
     "observations",
     "results_table",
     "time_series",
@@ -467,7 +468,7 @@ def net_of_control(
     >>> ctl = pd.DataFrame({"before": [10.0], "after": [12.0], "change": [2.0],
     ...                     "ci_low": [0.04], "ci_high": [3.96]})
     >>> out = net_of_control(crm, ctl)
-    >>> round(out["did_change"].iloc[0], 6), round(out["did_ci_high"].iloc[0], 3)
+    >>> round(float(out["did_change"].iloc[0]), 6), round(float(out["did_ci_high"].iloc[0]), 3)
     (1.0, 3.772)
     """
     z = NormalDist().inv_cdf(1 - alpha / 2)
