@@ -83,6 +83,8 @@ def describe_change(row: Mapping[str, Any], *, currency: str = "", confidence: f
     """
     label, unit = str(row["label"]), str(row["unit"])
     verdict = row["verdict"]
+    if verdict == "not measured":
+        return f"{label} was not measured: it needs {row.get('needs') or row.get('note')}."
     if verdict == "insufficient data":
         note = row.get("note")
         reason = (
@@ -169,7 +171,8 @@ def area_findings(
     if results.empty:
         return f"No {area} KPI could be measured with the data provided."
     counts = verdict_counts(results)
-    measured = len(results) - counts["insufficient data"]
+    not_measured = int((results["verdict"] == "not measured").sum())
+    measured = len(results) - counts["insufficient data"] - not_measured
     parts = [f"{counts['improved']} improved", f"{counts['worsened']} worsened"]
     parts.append(f"{counts['no detectable change']} show no detectable change")
     noun = "KPI" if measured == 1 else "KPIs"
@@ -177,6 +180,8 @@ def area_findings(
     summary += f" and {parts[-1]}."
     if counts["insufficient data"]:
         summary += f" {counts['insufficient data']} could not be compared."
+    if not_measured:
+        summary += f" {not_measured} could not be measured with the data provided."
     order = {v: i for i, v in enumerate(VERDICTS)}
     ranked = results.assign(_order=results["verdict"].map(order)).sort_values(
         "_order", kind="stable"
@@ -777,3 +782,90 @@ def guarded_control_finding(analysis: Any, *, confidence: float = 0.95) -> str:
         "confirms nor rules out an effect of the CRM; more units (e.g. sales reps instead of "
         "regions, with `rep_id` in the orders) would let it."
     )
+
+
+# --- KPI guards (issue 9)
+
+_GUARD_NOTES = {
+    "base_near_zero": "no percentage: the before value is zero, near zero or of the other sign",
+    "not_a_ratio_scale": "no percentage: the scale has no true zero, the change is in points",
+    "counterfactual_implausible": "not claimed: the expected path without the CRM is implausible",
+    "confounded_ageing": (
+        "not claimed: the customer base only ages and there is no control group to separate "
+        "that from the CRM"
+    ),
+    "not_comparable": "not claimed: the two windows do not measure the same thing",
+    "shared_with_control": "not claimed: the control group, without the CRM, changed as much",
+    "no_interval": "not claimed: the change net of the control group has no interval",
+}
+
+
+def kpi_verdict_text(row: Mapping[str, Any]) -> str:
+    """A KPI's verdict as the results table prints it, with its guard or what it needs.
+
+    Parameters
+    ----------
+    row : mapping
+        A result row of :func:`crmkit.measure.measure_kpis` (``status``, ``verdict``,
+        ``guard``, ``needs``, ``note``).
+
+    Examples
+    --------
+    >>> kpi_verdict_text({"status": "skipped", "verdict": "not measured",
+    ...                   "needs": "tickets.csv", "note": "needs tickets", "guard": None})
+    'not measured: needs tickets.csv'
+    >>> kpi_verdict_text({"status": "measured", "verdict": "improved",
+    ...                   "guard": "shared_with_control"})
+    'improved (not claimed: the control group, without the CRM, changed as much)'
+    """
+    status, verdict = row.get("status"), row.get("verdict")
+    if status == "skipped" or verdict == "not measured":
+        return f"not measured: needs {row.get('needs') or row.get('note')}"
+    if status != "measured":
+        return f"{status}: {row.get('note')}"
+    guard = row.get("guard")
+    note = _GUARD_NOTES.get(guard) if isinstance(guard, str) else None
+    return f"{verdict} ({note})" if note else str(verdict)
+
+
+def ageing_caveat(ageing: Mapping[str, Any] | None, results: pd.DataFrame) -> str:
+    """The confound of an ageing customer base in words (markdown), or "" when there is none.
+
+    Parameters
+    ----------
+    ageing : mapping or None
+        ``impact.ageing_base`` (:func:`crmkit.confounds.ageing_base`).
+    results : DataFrame
+        The KPI rows (:func:`crmkit.measure.measure_kpis`), for the affected KPIs' labels.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"label": ["Monthly revenue"]}, index=["revenue_monthly"])
+    >>> print(ageing_caveat({"dominant_cohort": "1997Q1", "dominant_cohort_share": 1.0,
+    ...     "new_customer_share": 0.0, "kpis": ["revenue_monthly"]}, rows))
+    **The customer base only ages.** 100.0 % of the customers who bought before go-live were acquired in one quarter (1997Q1), and 0.0 % of those who bought after it were new. In one acquisition cohort, buying falls with the customers' age whatever the CRM does, and there is no control group to separate the two: the before/after changes of monthly revenue are not credited to the CRM.
+    """
+    from crmkit.formats import format_percent
+
+    if not ageing:
+        return ""
+    labels = [
+        str(results.loc[name, "label"]).lower() if name in results.index else name
+        for name in ageing.get("kpis") or []
+    ]
+    new = ageing.get("new_customer_share")
+    joined = (
+        f"and {format_percent(new)} of those who bought after it were new"
+        if not is_missing(new)
+        else "and nobody bought after it"
+    )
+    share = format_percent(ageing.get("dominant_cohort_share"))
+    text = (
+        f"**The customer base only ages.** {share} of the customers who bought before go-live "
+        f"were acquired in one quarter ({ageing.get('dominant_cohort')}), {joined}. In one "
+        "acquisition cohort, buying falls with the customers' age whatever the CRM does, and "
+        "there is no control group to separate the two"
+    )
+    if labels:
+        text += f": the before/after changes of {', '.join(labels)} are not credited to the CRM"
+    return text + "."
