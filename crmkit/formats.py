@@ -16,6 +16,7 @@ import decimal
 import math
 import numbers
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,9 @@ __all__ = [
     "format_percent",
     "is_missing",
 ]
+
+#: The largest magnitude printed: beyond it even a value's percentage (× 100) overflows.
+_LARGEST = sys.float_info.max / 100
 
 #: How a missing or non-finite value reads.
 MISSING = "not available"
@@ -88,7 +92,8 @@ def as_number(value: Any) -> float | None:
 
     Numbers are Python and numpy integers and floats and :class:`decimal.Decimal`; booleans,
     strings, None, NaN, ±inf, ``pd.NA`` and any other object are not (a report prints
-    :data:`MISSING` for them).
+    :data:`MISSING` for them), nor is a magnitude so large (above 1.8e306) that its
+    percentage would overflow.
 
     Examples
     --------
@@ -101,7 +106,7 @@ def as_number(value: Any) -> float | None:
         number = float(value)
     except (TypeError, ValueError, OverflowError, decimal.InvalidOperation):
         return None
-    return number if math.isfinite(number) else None
+    return number if math.isfinite(number) and abs(number) <= _LARGEST else None
 
 
 def _digits(decimals: Any) -> int:

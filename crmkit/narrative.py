@@ -228,9 +228,11 @@ def guard_reason(code: Any) -> str | None:
     """
     if code is None or is_missing(code):
         return None
+    if not isinstance(code, str):
+        return "a check on the estimate failed"
     try:
         return GUARD_REASONS[Guard(code)]
-    except (ValueError, TypeError):
+    except ValueError:
         return f"a check on the estimate failed ({code})"
 
 
@@ -526,13 +528,16 @@ def summary_ageing(ageing: Any, *, labels: Mapping[str, str] | None = None) -> s
     labels = labels or {}
     share = as_number(ageing.get("dominant_cohort_share"))
     cohort = ageing.get("dominant_cohort")
+    if not isinstance(cohort, str):
+        cohort = None if as_number(cohort) is None else f"{as_number(cohort):g}"
     acquired = ""
-    if share is not None and cohort is not None and not is_missing(cohort):
+    if share is not None and cohort:
         acquired = (
             f": {format_percent(share, decimals=0)} of its customers were acquired in {cohort}"
         )
     names = ageing.get("kpis")
-    names = [str(labels.get(str(n), n)) for n in names] if isinstance(names, list | tuple) else []
+    names = names if isinstance(names, list | tuple) else []
+    names = [labels.get(n, n) for n in names if isinstance(n, str) and n]
     changes = (
         f"the before/after changes of {_series_of(names)}" if names else "before/after changes"
     )

@@ -321,7 +321,7 @@ def _financial_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
             _figure(
                 "Internal rate of return (IRR)",
                 format_percent(financial["irr"]),
-                f"read with care: {note}" if note else "",
+                f"read with care: {note}" if isinstance(note, str) and note.strip() else "",
             )
         )
     if "payback_months" in financial:
