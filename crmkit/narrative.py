@@ -211,7 +211,7 @@ _STANDING_WORDS = {
     "not claimed": "moved but {are} not claimed",
     "no detectable change": "show{s} no detectable change",
     "insufficient data": "had too little data to compare",
-    "not measured": "{were} not measured (their data is absent)",
+    "not measured": "{were} not measured ({their} data is absent)",
     "without a verdict": "have no verdict",
 }
 
@@ -376,6 +376,7 @@ def summary_kpis(kpis: Any, *, currency: str = "") -> list[str]:
                 are="is" if n == 1 else "are",
                 s="s" if n == 1 else "",
                 were="was" if n == 1 else "were",
+                their="its" if n == 1 else "their",
             )
             parts.append(f"{n} {words}")
     noun = "KPI" if len(entries) == 1 else "KPIs"
