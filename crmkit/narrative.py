@@ -44,6 +44,7 @@ __all__ = [
     "finance_findings",
     "finance_title",
     "guard_reason",
+    "issue_count",
     "kpi_change_text",
     "kpi_standing",
     "limitations",
@@ -548,7 +549,14 @@ def summary_ageing(ageing: Any, *, labels: Mapping[str, str] | None = None) -> s
     )
 
 
-def _issue_count(issues: Any) -> int | None:
+def issue_count(issues: Any) -> int | None:
+    """How many data-quality issues a section records (a count, or a list of issues).
+
+    Examples
+    --------
+    >>> issue_count(9), issue_count([{}, {}]), issue_count(None), issue_count(float("nan"))
+    (9, 2, None, None)
+    """
     if isinstance(issues, Mapping | list | tuple):
         return len(issues)
     number = as_number(issues)
@@ -566,7 +574,7 @@ def quality_score_text(score: Any, issues: Any) -> str:
     >>> quality_score_text(0.99997, 9), quality_score_text(0.99997, 0), quality_score_text(None, 3)
     ('99.9 %', '100.0 %', 'not available')
     """
-    number, open_issues = as_number(score), _issue_count(issues)
+    number, open_issues = as_number(score), issue_count(issues)
     if number is None or not open_issues or number >= 1:
         return format_percent(number)
     return format_percent(math.floor(number * 1000) / 1000)
@@ -582,7 +590,7 @@ def summary_quality(quality: Any) -> str | None:
     """
     if not isinstance(quality, Mapping):
         return None
-    score, issues = as_number(quality.get("overall_score")), _issue_count(quality.get("issues"))
+    score, issues = as_number(quality.get("overall_score")), issue_count(quality.get("issues"))
     if score is None and issues is None:
         return None
     count = "" if issues is None else f"{issues} issue{'' if issues == 1 else 's'}"

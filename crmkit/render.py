@@ -208,12 +208,12 @@ def _data_quality_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
         n = len(tables) if isinstance(tables, Mapping | list | tuple) else 0
         note = f"overall score across {n} table{'s' if n != 1 else ''}" if n else "overall score"
         score = quality["overall_score"]
-        count = narrative._issue_count(issues)
+        count = narrative.issue_count(issues)
         if count and (as_number(score) or 0) >= 1:
             note += f"; the checks list {count} open issues that it does not reflect"
         figures.append(_figure("Data quality", narrative.quality_score_text(score, issues), note))
     if "issues" in quality:
-        count = narrative._issue_count(issues)
+        count = narrative.issue_count(issues)
         value = MISSING if count is None else f"{count:,}"
         figures.append(_figure("Data-quality issues", value, "found by the data checks"))
     return figures
@@ -233,7 +233,7 @@ def _kpi_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
     return [_figure("KPIs improved after go-live", f"{standings['improved']} of {total}", note)]
 
 
-def _did_figure(results: Mapping[str, Any], did: Mapping[str, Any]) -> dict[str, str]:
+def _did_figure(did: Mapping[str, Any]) -> dict[str, str]:
     label = "Revenue effect against the control group"
     effect = as_number(did.get("effect_pct"))
     low, high = as_number(did.get("ci_low_pct")), as_number(did.get("ci_high_pct"))
@@ -264,7 +264,7 @@ def _impact_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
         return []
     did = impact.get("difference_in_differences")
     if isinstance(did, Mapping):
-        return [_did_figure(results, did)]
+        return [_did_figure(did)]
     series = impact.get("time_series")
     if not isinstance(series, Mapping):
         return []
