@@ -426,14 +426,18 @@ def test_thousands_separators_are_accepted(client):
 def test_dayfirst_dates(client, dayfirst, expected):
     set_cells(client, "orders", {(9, "order_date"): "03/04/2025"})
     report = validate_client(client, overrides={"dayfirst": dayfirst})
-    assert report.problems == []
+    # how the ambiguous date was read is said, not guessed in silence
+    said = only(report, "date_order")
+    assert said.severity == "warning" and said.rows == (9,)
+    assert f"as params dayfirst: {dayfirst} says" in said.message
+    assert report.ok
     assert report.tables["orders"]["order_date"].iloc[7] == pd.Timestamp(expected)
 
 
 def test_dayfirst_in_params_file(client):
     params = client / "params.yaml"
     params.write_text(
-        params.read_text(encoding="utf-8").replace("dayfirst: false", "dayfirst: true"),
+        params.read_text(encoding="utf-8").replace("dayfirst: auto", "dayfirst: true"),
         encoding="utf-8",
     )
     set_cells(client, "orders", {(9, "order_date"): "13/02/2025", (8, "order_date"): "01/02/2025"})
