@@ -403,3 +403,30 @@ def test_to_dict_round_trips_through_json(template_client):
 def test_to_dict_round_trip_of_the_defaults():
     original = parse_params(MINIMAL)
     assert parse_params(original.to_dict()) == original
+
+
+def test_date_settings_most_specific_wins():
+    a = parse_params(
+        {
+            **MINIMAL,
+            "dayfirst": {"orders": True, "tickets": "auto"},
+            "date_format": {"tickets": {"opened_at": "%d.%m.%Y %H:%M"}, "costs": "auto"},
+        }
+    )
+    assert (a.dayfirst_for("orders"), a.dayfirst_for("tickets"), a.dayfirst_for("surveys")) == (
+        True,
+        None,
+        None,
+    )
+    assert a.date_format_for("tickets", "opened_at") == "%d.%m.%Y %H:%M"
+    assert a.date_format_for("tickets", "resolved_at") is None
+    b = parse_params({**MINIMAL, "dayfirst": False, "date_format": "%Y%m%d"})
+    assert b.dayfirst_for("orders") is False
+    assert b.date_format_for("orders", "order_date") == "%Y%m%d"
+
+
+def test_date_settings_from_the_command_line(tmp_path):
+    (tmp_path / "params.yaml").write_text("client: A\ngo_live_date: 2025-01-01\ndayfirst: true\n")
+    a = load_params(tmp_path, overrides={"dayfirst": "auto", "date_format": "{orders: '%d/%m/%Y'}"})
+    assert a.dayfirst_for("orders") is None
+    assert a.date_format_for("orders", "order_date") == "%d/%m/%Y"
