@@ -736,11 +736,9 @@ def _references(
         and {"customer_id", "order_date"} <= set(orders.columns)
         and {"customer_id", "created_date"} <= set(customers.columns)
     ):
-        created = orders["customer_id"].map(
-            customers.set_index("customer_id")["created_date"]
-            if customers["customer_id"].is_unique
-            else {}
-        )
+        # a customer listed twice (a duplicate_id error) counts from its earliest creation
+        first_created = customers.groupby("customer_id")["created_date"].min()
+        created = orders["customer_id"].map(first_created).astype("datetime64[ns]")
         early = (orders["order_date"] < created).fillna(False).to_numpy(dtype=bool)
         if early.any():
             rows, count = _rows(early, numbers.get("orders"))

@@ -670,3 +670,21 @@ def test_a_control_group_found_in_the_data_raises_nothing(client):
         encoding="utf-8",
     )
     assert not [p for p in validate_client(client).problems if p.rule == "control_group"]
+
+
+def test_a_customer_listed_twice_still_checks_orders_against_its_first_creation(client):
+    # C0001 twice, created 2024-03-01 and 2023-01-01: its orders (2024-01-15 …) are checked
+    # against the earlier date, so none is "before its customer was created"
+    write_rows(
+        client,
+        "customers",
+        [
+            ["customer_id", "created_date"],
+            ["C0001", "2024-03-01"],
+            ["C0001", "2023-01-01"],
+            ["C0002", "2024-01-01"],
+        ],
+    )
+    report = validate_client(client)
+    assert [p.rule for p in report.errors] == ["duplicate_id"]
+    assert not [p for p in report.problems if p.rule == "inconsistent"]
