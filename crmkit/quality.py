@@ -1991,7 +1991,18 @@ def assess_quality(
     )
 
 
-_PERCENT = "{:.1f}"
+def _percent_cell(value: float) -> str:
+    """A percentage (fraction × 100) to one decimal that never shows 100.0 below 100.
+
+    Examples
+    --------
+    >>> _percent_cell(99.97), _percent_cell(100.0), _percent_cell(95.04), _percent_cell(float("nan"))
+    ('> 99.9', '100.0', '95.0', '–')
+    """
+    if _is_nan(value):
+        return "–"
+    text = f"{value:.1f}"
+    return "> 99.9" if value < 100 and text == "100.0" else text
 
 
 def _points(value: float) -> str:
@@ -2035,7 +2046,7 @@ def table_view(result: DataQuality, section: str) -> TableView:
         frame = s[list(names)].rename(columns=names)
         pct = [d.capitalize() for d in DIMENSIONS] + ["Score"]
         return TableView(
-            frame, dict.fromkeys(pct, "%"), {"Rows": "{:,}"} | dict.fromkeys(pct, _PERCENT)
+            frame, dict.fromkeys(pct, "%"), {"Rows": "{:,}"} | dict.fromkeys(pct, _percent_cell)
         )
     if section == "completeness":
         c = result.completeness
@@ -2055,7 +2066,7 @@ def table_view(result: DataQuality, section: str) -> TableView:
         return TableView(
             frame,
             {"Completeness": "%"},
-            {"Rows": "{:,}", "Filled": "{:,}", "Completeness": _PERCENT},
+            {"Rows": "{:,}", "Filled": "{:,}", "Completeness": _percent_cell},
         )
     if section == "validity":
         v = result.validity.merge(
@@ -2080,7 +2091,7 @@ def table_view(result: DataQuality, section: str) -> TableView:
         return TableView(
             frame,
             dict.fromkeys(pct, "%"),
-            dict.fromkeys(counts, "{:,.0f}") | dict.fromkeys(pct, _PERCENT),
+            dict.fromkeys(counts, "{:,.0f}") | dict.fromkeys(pct, _percent_cell),
         )
     if section == "integrity":
         i = _percent(result.integrity, ["integrity"])
@@ -2097,7 +2108,7 @@ def table_view(result: DataQuality, section: str) -> TableView:
         return TableView(
             frame,
             {"Integrity": "%"},
-            {"Rows with a value": "{:,}", "Not found": "{:,}", "Integrity": _PERCENT},
+            {"Rows with a value": "{:,}", "Not found": "{:,}", "Integrity": _percent_cell},
         )
     if section == "timeliness":
         t = _percent(result.timeliness, ["coverage"])
@@ -2123,7 +2134,7 @@ def table_view(result: DataQuality, section: str) -> TableView:
                 "Last date": "{:%Y-%m-%d}",
                 "Months with data": "{:,}",
                 "Months expected": "{:,}",
-                "Coverage": _PERCENT,
+                "Coverage": _percent_cell,
                 "Staleness": "{:,}",
             },
         )

@@ -732,3 +732,16 @@ def test_notebook_executes_on_a_small_client(client, tmp_path):
     nb = nbformat.read(out, as_version=4)
     text = json.dumps([c.get("outputs", []) for c in nb.cells])
     assert "tickets table is weakest" in text
+
+
+def test_a_score_just_below_100_percent_never_shows_as_100(tmp_path):
+    # 1 empty channel in 24 orders: orders' completeness 1 − (1/24)/5, score 1 − 1/720
+    q = quality_of(make_client(tmp_path, CUSTOMERS, orders_rows(channel={3: ""})))
+    view = quality.table_view(q, "scores")
+    shown = {
+        row["Table"]: view.formats["Score"](row["Score"]) for row in view.frame.to_dict("records")
+    }
+    # orders 1 − 1/720 = 99.86 %; overall (1 + 0.998611) / 2 = 99.93 %
+    assert shown == {"customers": "100.0", "orders": "99.9", "overall": "99.9"}
+    # a score of 99.96 % would round to 100.0: it is shown as "> 99.9"
+    assert view.formats["Score"](100 * (1 - 1 / 2400)) == "> 99.9"
