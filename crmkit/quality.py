@@ -17,12 +17,19 @@ integrity    share of references that find their parent row (:func:`referential_
 timeliness   share of the expected months or windows that have data (:func:`timeliness`)
 ============ =====================================================================
 
-:func:`quality_scores` combines them per table with equal weights over the dimensions that
-apply; :func:`issues_for_client` lists what to ask the client, most important first;
-:func:`quality_summary` is what results.json records; :func:`findings_text` and the
-``*_finding`` functions state in words what the numbers mean. :func:`assess_quality` computes
-everything at once for the stage notebook, and :func:`table_view` prepares each table for
-display (headers a reader understands, percentages, units).
+One story: the score and the issue list come from the same rules. :func:`issues_for_client`
+turns every shortfall of a dimension into one issue with its ``deficit`` (how much it lowers
+that dimension); :func:`quality_scores` computes each dimension as 1 − the deficits of its
+issues and the table score as the equal-weight mean of the dimensions that apply, so a table
+without an issue scores exactly 100 % and every issue lowers a score; :func:`score_impacts`
+says by how much (``score_impact``, on the overall score; the impacts add up to
+1 − overall score). What validation reports that measures no quality of the rows present (an
+absent table, rows outside the window, how dates were read) is a note
+(:func:`quality_notes`), listed apart. :func:`quality_summary` is what results.json records;
+:func:`findings_text` and the ``*_finding`` functions state in words what the numbers mean.
+:func:`assess_quality` computes everything at once for the stage notebook, and
+:func:`table_view` prepares each table for display (headers a reader understands,
+percentages, units).
 
 Every function is pure: no I/O, no printing, no state.
 """
