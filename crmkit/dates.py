@@ -42,6 +42,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 __all__ = [
     "DAY_MONTH",
@@ -56,8 +58,12 @@ __all__ = [
 DAY_MONTH = re.compile(r"^(\d{1,2})([/.\- ])(\d{1,2})\2(\d{4}|\d{2})((?:[ T].*)?)$")
 #: Day 0 of Excel's 1900 date system as Excel counts from 1 March 1900 on.
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
-_YYYYMMDD = re.compile(r"^\d{8}$")
+# DAY_MONTH for pyarrow's RE2 (no back-references: the separators are compared afterwards).
+_DAY_MONTH_RE2 = (
+    r"^(?P<first>\d{1,2})(?P<sep1>[/.\- ])(?P<second>\d{1,2})(?P<sep2>[/.\- ])"
+    r"(?P<year>\d{4}|\d{2})(?P<rest>(?:[ T].*)?)$"
+)
+_SERIAL = r"^\d{5}(?:\.\d+)?$"
 # A UTC offset after a time ("10:00Z", "10:00:00+01:00", "10:00 +0100").
 _OFFSET = r"(?<=\d)\s*(?:Z|UTC|[+-]\d{2}:?\d{2})$"
 
@@ -190,24 +196,45 @@ def _serial_days(text: pd.Series) -> pd.Series:
     return _in_ns_range(EXCEL_EPOCH + pd.to_timedelta(days, unit="D"))
 
 
+def _day_month_parts(text: pd.Series) -> pd.DataFrame:
+    """The fields of :data:`DAY_MONTH` (first, second, year, rest) per cell; NA where the cell
+    is no day-month date. Vectorised with pyarrow: a column may hold a million cells."""
+    strings = pa.array(text.to_numpy(dtype=object), type=pa.string())
+    found = pc.extract_regex(strings, _DAY_MONTH_RE2)
+    fields = {
+        name: pd.Series(
+            found.field(name).to_pandas(types_mapper=None), index=text.index, dtype="str"
+        )
+        for name in ("first", "sep1", "second", "sep2", "year", "rest")
+    }
+    parts = pd.DataFrame(fields)
+    matched = pc.is_valid(found).to_numpy(zero_copy_only=False)  # children of a null are junk
+    same = matched & (parts["sep1"] == parts["sep2"]).fillna(False).to_numpy(dtype=bool)
+    return parts[["first", "second", "year", "rest"]].where(pd.Series(same, index=text.index))
+
+
 def _day_month(parts: pd.DataFrame, order: Order) -> pd.Series:
-    """Day-month rows (the groups of :data:`DAY_MONTH`) read in ``order``, as timestamps."""
-    first = parts[0].astype(int)
-    second = parts[2].astype(int)
+    """Day-month rows (from :func:`_day_month_parts`) read in ``order``, as timestamps."""
+    first = parts["first"].astype(int)
+    second = parts["second"].astype(int)
     day, month = (first, second) if order == "day first" else (second, first)
-    year = parts[3].astype(int)
-    short = parts[3].str.len() == 2  # strptime's %y: 69–99 → 1969–1999, 00–68 → 2000–2068
+    year = parts["year"].astype(int)
+    short = parts["year"].str.len() == 2  # strptime's %y: 69–99 → 1969–1999, 00–68 → 2000–68
     year = year.where(~short, np.where(year < 69, 2000 + year, 1900 + year))
     iso = (
-        year.map("{:04d}".format)
+        year.astype(str).str.zfill(4)
         + "-"
-        + month.map("{:02d}".format)
+        + month.astype(str).str.zfill(2)
         + "-"
-        + day.map("{:02d}".format)
-        + parts[4].fillna("")
+        + day.astype(str).str.zfill(2)
+        + parts["rest"].fillna("")
     )
     valid = (month <= 12) & (day <= 31)
-    return _to_datetime(iso.where(valid), format="mixed")
+    read = _to_datetime(iso.where(valid), format="ISO8601")
+    retry = valid & read.isna()  # a time ISO 8601 does not know, e.g. "10:05 PM"
+    if retry.any():
+        read[retry] = _to_datetime(iso[retry], format="mixed")
+    return read
 
 
 def read_dates(
@@ -248,57 +275,65 @@ def read_dates(
         return DateReading(_in_ns_range(typed), none, None, "", none, none, none, none)
     text = _as_text(values)
     given &= (text != "").fillna(False).to_numpy()
-    typed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     if date_format is not None:
         typed = _in_ns_range(pd.to_datetime(text, format=date_format, errors="coerce"))
         bad = given & typed.isna().to_numpy()
         return DateReading(typed, bad, None, "format", none, none, none, none)
 
-    parts = text.str.extract(DAY_MONTH)
-    day_month = parts[0].notna().to_numpy()
-    first = pd.to_numeric(parts[0], errors="coerce").to_numpy()
-    second = pd.to_numeric(parts[2], errors="coerce").to_numpy()
-    with np.errstate(invalid="ignore"):
-        day_first = day_month & (first > 12) & (second <= 12)
-        month_first = day_month & (second > 12) & (first <= 12)
-        ambiguous = day_month & (first <= 12) & (second <= 12) & (first != second)
-
-    order: Order | None
+    # ISO 8601 first, on every cell: it reads no day-month form and no serial day (it
+    # declines 03/04/2024 and 45355), so what it reads needs no decision
+    typed = _to_datetime(text.where(given), format="ISO8601")
+    rest = given & typed.isna().to_numpy()
+    day_first, month_first, ambiguous = none.copy(), none.copy(), none.copy()
+    order: Order | None = None
     decided_by = ""
     contradicting = none
-    if dayfirst is not None:
-        order, decided_by = ("day first" if dayfirst else "month first"), "params"
-        contradicting = month_first if dayfirst else day_first
-    elif day_first.any() and not month_first.any():
-        order, decided_by = "day first", "data"
-    elif month_first.any() and not day_first.any():
-        order, decided_by = "month first", "data"
-    else:
-        order = None
-    if day_month.any():
-        rows = parts[day_month]
-        if order is not None:
-            read = _day_month(rows, order)
-        else:  # undecided or contradictory: each row as it can be read, only to carry on
-            read = _day_month(rows, "month first")
-            only_day = day_first[day_month]
-            if only_day.any():
-                read[only_day] = _day_month(rows[only_day], "day first")
-        typed[day_month] = read.to_numpy()
-
-    serial = ~day_month & text.str.fullmatch(_SERIAL).fillna(False).to_numpy()
-    if serial.any():
-        typed[serial] = _serial_days(text[serial]).to_numpy()
-    yyyymmdd = ~day_month & text.str.fullmatch(_YYYYMMDD).fillna(False).to_numpy()
-    if yyyymmdd.any():
-        typed[yyyymmdd] = _to_datetime(text[yyyymmdd], format="%Y%m%d").to_numpy()
-    rest = given & ~day_month & ~serial & ~yyyymmdd
     if rest.any():
-        iso = _to_datetime(text[rest], format="ISO8601")
-        typed[rest] = iso.to_numpy()
-        retry = rest & typed.isna().to_numpy()
-        if retry.any():
-            typed[retry] = _to_datetime(text[retry], format="mixed").to_numpy()
+        # the other forms, read once per distinct text (a column repeats its dates)
+        codes, uniques = pd.factorize(text[rest])
+        unique = pd.Series(uniques, dtype="str")
+        parts = _day_month_parts(unique)
+        is_dm = parts["first"].notna().to_numpy()
+        first = pd.to_numeric(parts["first"], errors="coerce").to_numpy()
+        second = pd.to_numeric(parts["second"], errors="coerce").to_numpy()
+        with np.errstate(invalid="ignore"):
+            kinds = {
+                "day_first": is_dm & (first > 12) & (second <= 12),
+                "month_first": is_dm & (second > 12) & (first <= 12),
+                "ambiguous": is_dm & (first <= 12) & (second <= 12) & (first != second),
+            }
+        for name, target in (
+            ("day_first", day_first),
+            ("month_first", month_first),
+            ("ambiguous", ambiguous),
+        ):
+            target[rest] = kinds[name][codes]
+        if dayfirst is not None:
+            order, decided_by = ("day first" if dayfirst else "month first"), "params"
+            contradicting = month_first if dayfirst else day_first
+        elif day_first.any() and not month_first.any():
+            order, decided_by = "day first", "data"
+        elif month_first.any() and not day_first.any():
+            order, decided_by = "month first", "data"
+        read = pd.Series(pd.NaT, index=unique.index, dtype="datetime64[ns]")
+        if is_dm.any():
+            rows = parts[is_dm]
+            if order is not None:
+                read[is_dm] = _day_month(rows, order).to_numpy()
+            else:  # undecided or contradictory: each row as it can be read, only to carry on
+                only_day = kinds["day_first"][is_dm]
+                dm = _day_month(rows, "month first")
+                if only_day.any():
+                    dm[only_day] = _day_month(rows[only_day], "day first")
+                read[is_dm] = dm.to_numpy()
+        strings = pa.array(unique.to_numpy(dtype=object), type=pa.string())
+        serial = ~is_dm & pc.match_substring_regex(strings, _SERIAL).to_numpy(zero_copy_only=False)
+        if serial.any():
+            read[serial] = _serial_days(unique[serial]).to_numpy()
+        other = ~is_dm & ~serial
+        if other.any():  # month names and the like
+            read[other] = _to_datetime(unique[other], format="mixed").to_numpy()
+        typed[rest] = read.to_numpy()[codes]
     if contradicting.any():
         typed[contradicting] = pd.NaT
     return DateReading(
