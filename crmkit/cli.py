@@ -1,9 +1,18 @@
-"""The ``crmkit`` command: a thin layer over the library; errors are one clear message."""
+"""The ``crmkit`` command: a thin layer over the library; errors are one clear message.
+
+Exit codes of ``run`` and ``demo``: 0 when every stage ran (or was skipped for lack of data),
+every page was rendered and every part of the summary was computed; 1 when validation
+failed (nothing is written), when a stage, a page or a part of the summary failed (the
+report is written and says which), or when crmkit stopped on an unexpected error. Without
+``--debug`` an unexpected error prints one line; with it, the traceback.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -24,6 +33,38 @@ def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
             )
         result[key.strip()] = value.strip()
     return result
+
+
+_debug_option = click.option(
+    "--debug",
+    is_flag=True,
+    help="On an unexpected error, print the full traceback instead of one line.",
+)
+
+
+@contextlib.contextmanager
+def _stop_cleanly(debug: bool) -> Iterator[None]:
+    """Turn errors into one clear line and exit 1; ``debug`` lets unexpected ones through.
+
+    A :class:`CrmkitError` says what is wrong in its message; any other exception is a
+    defect or an environment problem: one line names it, and ``--debug`` shows where.
+    """
+    try:
+        yield
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise
+    except CrmkitError as exc:
+        raise click.ClickException(str(exc)) from None
+    except Exception as exc:
+        if debug:
+            raise
+        message = " ".join(str(exc).split())
+        click.echo(
+            f"crmkit stopped: {type(exc).__name__}: {message} "
+            "(run again with --debug for the details)",
+            err=True,
+        )
+        sys.exit(1)
 
 
 _set_option = click.option(
@@ -68,12 +109,14 @@ def init(name: str, root: str, display: str | None) -> None:
 @main.command()
 @click.argument("client_dir", type=click.Path(file_okay=False, path_type=Path))
 @_set_option
-def validate(client_dir: Path, settings: tuple[str, ...]) -> None:
+@_debug_option
+def validate(client_dir: Path, settings: tuple[str, ...], debug: bool) -> None:
     """Check CLIENT_DIR's params.yaml and data; list every problem; exit 1 if any is fatal."""
     from crmkit.validation import validate_client
 
-    report = validate_client(client_dir, overrides=_overrides(settings))
-    click.echo(report.summary())
+    with _stop_cleanly(debug):
+        report = validate_client(client_dir, overrides=_overrides(settings))
+        click.echo(report.summary())
     sys.exit(0 if report.ok else 1)
 
 
@@ -91,29 +134,31 @@ def _run_and_report(
     settings: tuple[str, ...],
     jobs: int | None,
     fresh_kernels: bool = False,
+    debug: bool = False,
 ) -> None:
     from crmkit.runner import run_assessment
 
     started = time.perf_counter()
-    try:
-        result = run_assessment(
-            client_dir,
-            output_root=output,
-            overrides=_overrides(settings),
-            jobs=jobs,
-            warm_kernels=not fresh_kernels,
-        )
-    except ValidationFailed as exc:
-        click.echo(str(exc), err=True)
-        click.echo("No report was written. Run `crmkit validate` to see warnings too.", err=True)
-        sys.exit(1)
-    except CrmkitError as exc:
-        raise click.ClickException(str(exc)) from None
-    for outcome in result.outcomes:
-        if outcome.status != "ok":
-            click.echo(
-                f"  {outcome.stage.file_stem}: {outcome.status}: {outcome.message}", err=True
+    with _stop_cleanly(debug):
+        try:
+            result = run_assessment(
+                client_dir,
+                output_root=output,
+                overrides=_overrides(settings),
+                jobs=jobs,
+                warm_kernels=not fresh_kernels,
             )
+        except ValidationFailed as exc:
+            click.echo(str(exc), err=True)
+            click.echo(
+                "No report was written. Run `crmkit validate` to see warnings too.", err=True
+            )
+            sys.exit(1)
+    for outcome in result.outcomes:
+        if outcome.status == "skipped":
+            click.echo(f"  {outcome.stage.file_stem}: skipped: {outcome.message}", err=True)
+    for line in result.failures:
+        click.echo(f"  {line}", err=True)
     click.echo(f"Report written in {time.perf_counter() - started:.0f} s:")
     click.echo(str(result.index_html))
     sys.exit(0 if result.ok else 1)
@@ -136,17 +181,29 @@ def _run_and_report(
 )
 @_set_option
 @_fresh_kernels_option
+@_debug_option
 def run(
-    client_dir: Path, output: Path, jobs: int | None, settings: tuple[str, ...], fresh_kernels: bool
+    client_dir: Path,
+    output: Path,
+    jobs: int | None,
+    settings: tuple[str, ...],
+    fresh_kernels: bool,
+    debug: bool,
 ) -> None:
     """Run the whole assessment of CLIENT_DIR and write its report folder.
 
-    Prints the path of the report's index.html. Exits 1 when validation fails (nothing is
-    written) or when a stage fails (the report shows which and why). Each worker reuses
-    one warm kernel for its stages, reset between them; --fresh-kernels starts a new
-    kernel per stage instead.
+    Prints the path of the report's index.html last. Each worker reuses one warm kernel for
+    its stages, reset between them; --fresh-kernels starts a new kernel per stage instead.
+
+    \b
+    Exit codes:
+      0  every stage ran or was skipped for lack of data, every page was rendered and every
+         part of the summary was computed
+      1  validation failed (nothing is written); or a stage, a page or a part of the
+         summary failed (the report is written: its index and results.json say which); or
+         crmkit stopped on an unexpected error (one line; --debug shows the traceback)
     """
-    _run_and_report(client_dir, output, settings, jobs, fresh_kernels)
+    _run_and_report(client_dir, output, settings, jobs, fresh_kernels, debug)
 
 
 @main.command()
@@ -172,13 +229,23 @@ def run(
 )
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Stages run at once.")
 @_fresh_kernels_option
+@_debug_option
 def demo(
-    output: Path, scale: float, client_dir: Path | None, jobs: int | None, fresh_kernels: bool
+    output: Path,
+    scale: float,
+    client_dir: Path | None,
+    jobs: int | None,
+    fresh_kernels: bool,
+    debug: bool,
 ) -> None:
-    """Generate the synthetic demo client (if needed) and run its assessment."""
+    """Generate the synthetic demo client (if needed) and run its assessment.
+
+    Exit codes as for crmkit run.
+    """
     from crmkit.context import demo_client_dir
     from crmkit.synth import ensure_demo_client
 
-    folder = ensure_demo_client(client_dir or demo_client_dir(), scale=scale)
+    with _stop_cleanly(debug):
+        folder = ensure_demo_client(client_dir or demo_client_dir(), scale=scale)
     click.echo(f"Demo client: {folder}")
-    _run_and_report(folder, output, (), jobs, fresh_kernels)
+    _run_and_report(folder, output, (), jobs, fresh_kernels, debug)

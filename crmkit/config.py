@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from crmkit.dates import check_date_format
 from crmkit.exceptions import ParamsError
 from crmkit.schemas import TABLES
 
@@ -39,6 +40,7 @@ __all__ = [
 ]
 
 CORRECTIONS = ("holm", "bonferroni", "fdr_bh")
+AUTO = "auto"
 ROI_CONVENTIONS = ("present_value", "simple")
 
 
@@ -196,7 +198,8 @@ class Assessment:
     finance: Finance = field(default_factory=Finance)
     columns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     encoding: str | Mapping[str, str] = "auto"
-    dayfirst: bool = False
+    dayfirst: bool | str | Mapping[str, bool | str] = AUTO
+    date_format: str | Mapping[str, str | Mapping[str, str]] = AUTO
     objectives: tuple[Objective, ...] = ()
     team: tuple[TeamMember, ...] = ()
     scope: Scope = field(default_factory=Scope)
@@ -215,6 +218,41 @@ class Assessment:
         if isinstance(self.encoding, str):
             return self.encoding
         return self.encoding.get(table, "auto")
+
+    def dayfirst_for(self, table: str) -> bool | None:
+        """How ``table``'s ambiguous dates (03/04/2025) are read: True day first, False month
+        first, None decided by the column's unambiguous dates (``auto``).
+
+        Examples
+        --------
+        >>> a = parse_params({"client": "A", "go_live_date": "2025-01-01",
+        ...                   "dayfirst": {"orders": True}})
+        >>> a.dayfirst_for("orders"), a.dayfirst_for("tickets")
+        (True, None)
+        """
+        value = (
+            self.dayfirst.get(table, AUTO) if isinstance(self.dayfirst, Mapping) else self.dayfirst
+        )
+        return None if value == AUTO else bool(value)
+
+    def date_format_for(self, table: str, column: str) -> str | None:
+        """The strftime pattern that reads ``table.column``, or None to detect the format.
+
+        The most specific setting wins: per column, then per table, then global.
+
+        Examples
+        --------
+        >>> a = parse_params({"client": "A", "go_live_date": "2025-01-01", "date_format":
+        ...     {"orders": "%d.%m.%Y", "tickets": {"opened_at": "%d.%m.%Y %H:%M"}}})
+        >>> a.date_format_for("orders", "order_date"), a.date_format_for("tickets", "resolved_at")
+        ('%d.%m.%Y', None)
+        """
+        value: Any = self.date_format
+        if isinstance(value, Mapping):
+            value = value.get(table, AUTO)
+        if isinstance(value, Mapping):
+            value = value.get(column, AUTO)
+        return None if value == AUTO else value
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (dates as ISO strings), as results.json records it."""
@@ -235,8 +273,8 @@ def _jsonable(value: Any) -> Any:
 
 _TOP_KEYS = {
     "client", "currency", "go_live_date", "before", "after", "data_dir", "control", "stats",
-    "finance", "columns", "encoding", "dayfirst", "objectives", "team", "scope", "scorecard",
-    "privacy",
+    "finance", "columns", "encoding", "dayfirst", "date_format", "objectives", "team", "scope",
+    "scorecard", "privacy",
 }  # fmt: skip
 _SECTION_KEYS = {
     "before": {"start", "end"},
@@ -544,7 +582,8 @@ def parse_params(raw: Mapping[str, Any], *, source: str = "params.yaml") -> Asse
         )
     )
 
-    dayfirst = c.boolean(raw.get("dayfirst", False), "dayfirst")
+    dayfirst = _dayfirst(c, raw.get("dayfirst", AUTO))
+    date_format = _date_format(c, raw.get("date_format", AUTO))
     currency = c.text(raw.get("currency", "USD"), "currency")
     data_dir = c.text(raw.get("data_dir", "data"), "data_dir")
 
@@ -562,13 +601,87 @@ def parse_params(raw: Mapping[str, Any], *, source: str = "params.yaml") -> Asse
         finance=finance,
         columns=columns,
         encoding=encoding,
-        dayfirst=bool(dayfirst),
+        dayfirst=dayfirst,
+        date_format=date_format,
         objectives=tuple(objectives),
         team=tuple(team),
         scope=scope,
         scorecard=Scorecard(targets=targets, weights=weights),
         privacy=privacy,
     )
+
+
+def _table_key(c: _Collector, key: str, table: Any) -> bool:
+    """Whether ``table`` names a canonical table; otherwise a problem with a "did you mean"."""
+    if table in TABLES:
+        return True
+    hint = difflib.get_close_matches(str(table), list(TABLES), n=1)
+    c.add(f"{key}.{table}", "unknown table" + (f"; did you mean '{hint[0]}'?" if hint else ""))
+    return False
+
+
+def _dayfirst(c: _Collector, value: Any) -> bool | str | dict[str, bool | str]:
+    """Params ``dayfirst``: true, false or auto, or a mapping of tables to one of them."""
+    expected = "expected true, false or auto"
+    if isinstance(value, bool) or value == AUTO:
+        return value
+    if value is None:
+        return AUTO
+    if not isinstance(value, Mapping):
+        c.add("dayfirst", f"{expected}, or one per table such as {{orders: true}}; got {value!r}")
+        return AUTO
+    per_table: dict[str, bool | str] = {}
+    for table, setting in value.items():
+        if not _table_key(c, "dayfirst", table):
+            continue
+        if isinstance(setting, bool) or setting == AUTO:
+            per_table[str(table)] = setting
+        else:
+            c.add(f"dayfirst.{table}", f"{expected}, got {setting!r}")
+    return per_table
+
+
+def _date_format(c: _Collector, value: Any) -> str | dict[str, str | dict[str, str]]:
+    """Params ``date_format``: auto or a strftime pattern; or per table, or per table column."""
+    if value is None or value == AUTO:
+        return AUTO
+    if isinstance(value, str):
+        problem = check_date_format(value)
+        if problem:
+            c.add("date_format", problem)
+        return AUTO if problem else value
+    if not isinstance(value, Mapping):
+        c.add("date_format", f"expected auto, a strftime pattern or a mapping, got {value!r}")
+        return AUTO
+    per_table: dict[str, str | dict[str, str]] = {}
+    for table, setting in value.items():
+        if not _table_key(c, "date_format", table):
+            continue
+        key = f"date_format.{table}"
+        if isinstance(setting, Mapping):
+            dated = sorted(
+                col.name for col in TABLES[table].columns if col.kind in ("date", "datetime")
+            )
+            columns: dict[str, str] = {}
+            for column, pattern in setting.items():
+                if column not in dated:
+                    hint = difflib.get_close_matches(str(column), dated, n=1)
+                    c.add(
+                        f"{key}.{column}",
+                        f"not a date column of {table}"
+                        + (f"; did you mean '{hint[0]}'?" if hint else "")
+                        + f" (date columns: {', '.join(dated)})",
+                    )
+                elif pattern != AUTO and (problem := check_date_format(pattern)):
+                    c.add(f"{key}.{column}", problem)
+                else:
+                    columns[str(column)] = pattern
+            per_table[str(table)] = columns
+        elif setting == AUTO or not (problem := check_date_format(setting)):
+            per_table[str(table)] = setting
+        else:
+            c.add(key, problem)
+    return per_table
 
 
 def _set_dotted(raw: dict, dotted: str, value: Any) -> None:

@@ -21,19 +21,31 @@ Run-folder layout the runner writes and stages read::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import html
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from pandas.io.formats.style import Styler
 
 from crmkit import io, results
 from crmkit.config import Assessment, parse_params
 from crmkit.stages import PROJECT_ROOT
 from crmkit.validation import Problem, problems_frame, validate_client
 
-__all__ = ["StageContext", "column_header", "demo_client_dir", "open_stage", "write_run_inputs"]
+__all__ = [
+    "StageContext",
+    "column_header",
+    "demo_client_dir",
+    "literal_markdown",
+    "open_stage",
+    "table_styler",
+    "write_run_inputs",
+]
 
 
 def demo_client_dir() -> Path:
@@ -108,10 +120,13 @@ class StageContext:
         frame: pd.DataFrame,
         *,
         units: Mapping[str, str] | None = None,
-        formats: Mapping[str, str] | None = None,
+        formats: Mapping[str, Any] | None = None,
         index: bool = False,
     ) -> None:
         """Display a table, with units in its column headers and numbers formatted.
+
+        Every cell, column label and index label is shown literally (HTML-escaped after
+        formatting, see :func:`table_styler`): client data never acts as markup.
 
         Parameters
         ----------
@@ -127,31 +142,164 @@ class StageContext:
         """
         from IPython.display import display
 
-        formats = dict(formats or {})
-        for name in frame.columns:
-            if name in formats:
-                continue
-            if pd.api.types.is_bool_dtype(frame[name]):
-                formats[name] = lambda v: "–" if pd.isna(v) else ("yes" if v else "no")
-            elif pd.api.types.is_datetime64_any_dtype(frame[name]):
-                formats[name] = lambda v: "–" if pd.isna(v) else f"{v:%Y-%m-%d}"
-        headers = {name: column_header(name, (units or {}).get(name)) for name in frame.columns}
-        frame = frame.rename(columns=headers)
-        formats = {headers[c]: f for c, f in formats.items() if c in headers}
-        styler = frame.style.format(formats, na_rep="–")
-        if not index:
-            styler = styler.hide(axis="index")
-        display(styler)
+        display(table_styler(frame, units=units, formats=formats, index=index))
 
     def markdown(self, text: str) -> None:
-        """Display generated text (findings, verdicts) as formatted markdown."""
-        from IPython.display import Markdown, display
+        """Display generated text (findings, verdicts) as formatted markdown.
 
-        display(Markdown(text))
+        The text goes through :func:`literal_markdown` first: crmkit's own emphasis, lists
+        and code spans stay, while raw HTML, math, links, images and web addresses, which can
+        only come from client data, show as plain text.
+        """
+        from IPython.display import display
+
+        # Raw MIME data, not IPython's Markdown object: that one fetches a text starting with
+        # "http" as a URL and reads a text naming an existing file from disk.
+        display({"text/markdown": literal_markdown(text), "text/plain": text}, raw=True)
+
+
+#: How a missing cell reads in a displayed table.
+_MISSING_CELL = "\u2013"
+
+#: The characters that make markdown act (HTML, math, links), which crmkit's own words never
+#: use as markup, each with its escaped form. The backslash comes first, so the escapes added
+#: after it are not escaped again.
+_MARKDOWN_ESCAPES = (
+    ("\\", "\\\\"),  # a client backslash must not escape what follows it
+    ("&", "&amp;"),  # entities show as written (``&amp;lt;`` stays ``&amp;lt;``)
+    ("<", "&lt;"),  # no raw HTML, no <autolinks>
+    (">", "&gt;"),
+    ("$", "\\$"),  # no math
+    ("[", "\\["),  # no links, images or link references
+    ("]", "\\]"),
+    ("://", "\\://"),  # no bare web addresses turned into links
+)
+
+
+def literal_markdown(text: str) -> str:
+    """Markdown in which nothing can act but emphasis, lists and code spans.
+
+    Stage text is built by the words layer from crmkit's own sentences and client strings
+    (segment, region, campaign and category names ...). crmkit's own sentences use only
+    emphasis, lists and code spans, never raw HTML, math, links or images; so every such
+    construct in a text can only come from client data, and this function makes each show
+    literally: HTML special characters become entities, ``$``, ``[``, ``]`` and backslashes
+    are backslash-escaped, and ``://`` is broken so no web address is turned into a link.
+
+    Parameters
+    ----------
+    text : str
+        Markdown from the words layer.
+
+    Returns
+    -------
+    str
+        Markdown that renders to the same words, with client text shown as written.
+
+    Notes
+    -----
+    Inside a code span backslash escapes and entities are shown as written; crmkit's code
+    spans hold identifiers only (``control``), never these characters.
+
+    Examples
+    --------
+    >>> literal_markdown("**East** <b>x</b> [a](javascript:alert(1))")
+    '**East** &lt;b&gt;x&lt;/b&gt; \\\\[a\\\\](javascript:alert(1))'
+    """
+    for character, escaped in _MARKDOWN_ESCAPES:
+        text = text.replace(character, escaped)
+    return text
+
+
+def _plain_text(value: Any) -> str:
+    """A cell value as text, as pandas' Styler shows it by default (floats to 6 decimals)."""
+    if isinstance(value, float | np.floating):
+        return f"{value:.{pd.get_option('styler.format.precision')}f}"
+    return str(value)
+
+
+def _escaped(formatter: Any) -> Callable[[Any], str]:
+    """A cell formatter (format string, function or None) whose text is HTML-escaped."""
+    if formatter is None:
+        base = _plain_text
+    elif isinstance(formatter, str):
+        base = formatter.format
+    elif callable(formatter):
+        base = formatter
+    else:
+        raise TypeError(f"a format must be a format string or a function, got {formatter!r}")
+    return lambda value: html.escape(str(base(value)), quote=True)
+
+
+def _escaped_label(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _escaped_name(name: Any) -> Any:
+    """An index or columns name, escaped (the Styler writes names as they are)."""
+    return None if name is None else _escaped_label(name)
+
+
+def table_styler(
+    frame: pd.DataFrame,
+    *,
+    units: Mapping[str, str] | None = None,
+    formats: Mapping[str, Any] | None = None,
+    index: bool = False,
+) -> Styler:
+    """The styled table :meth:`StageContext.show` displays.
+
+    Parameters
+    ----------
+    frame, units, formats, index
+        As for :meth:`StageContext.show`.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        Every cell is formatted first (its format, yes/no for true/false, YYYY-MM-DD for
+        dates, "–" when missing) and the resulting text HTML-escaped; column and index
+        labels and their names are escaped too, so a client's ``<script>`` shows as text. The table is marked
+        for MathJax to ignore (a ``$`` in client text is no formula in JupyterLab either).
+
+    Examples
+    --------
+    >>> html_text = table_styler(pd.DataFrame({"segment": ["<b>East</b>"]})).to_html()
+    >>> "&lt;b&gt;East&lt;/b&gt;" in html_text and "<b>" not in html_text
+    True
+    """
+    formats = dict(formats or {})
+    for name in frame.columns:
+        if name in formats:
+            continue
+        if pd.api.types.is_bool_dtype(frame[name]):
+            formats[name] = lambda v: _MISSING_CELL if pd.isna(v) else ("yes" if v else "no")
+        elif pd.api.types.is_datetime64_any_dtype(frame[name]):
+            formats[name] = lambda v: _MISSING_CELL if pd.isna(v) else f"{v:%Y-%m-%d}"
+    headers = {name: column_header(name, (units or {}).get(name)) for name in frame.columns}
+    frame = frame.rename(columns=headers).rename_axis(
+        index=[_escaped_name(n) for n in frame.index.names],
+        columns=[_escaped_name(n) for n in frame.columns.names],
+    )
+    formats = {headers[c]: f for c, f in formats.items() if c in headers}
+    styler = frame.style.format(
+        {name: _escaped(formats.get(name)) for name in frame.columns}, na_rep=_MISSING_CELL
+    )
+    styler = styler.format_index(_escaped_label, axis="columns")
+    styler = styler.format_index(_escaped_label, axis="index")
+    styler = styler.set_table_attributes('class="tex2jax_ignore mathjax_ignore"')
+    if not index:
+        styler = styler.hide(axis="index")
+    return styler
+
+
+#: A lowercase name of words (crmkit's snake_case column names): shown as words; a name with
+#: any other character (a client's label, say) is shown as written.
+_SNAKE_CASE = re.compile(r"[a-z][a-z0-9_ \-]*")
 
 
 def column_header(name: str, unit: str | None = None) -> str:
-    """A column name as a reader sees it.
+    """A column name as a reader sees it: lowercase snake_case as words, others as written.
 
     Examples
     --------
@@ -159,9 +307,11 @@ def column_header(name: str, unit: str | None = None) -> str:
     'Rows before (count)'
     >>> column_header("Revenue (CNY)")
     'Revenue (CNY)'
+    >>> column_header("east/west_ratio")
+    'east/west_ratio'
     """
     text = str(name)
-    if text == text.lower():
+    if _SNAKE_CASE.fullmatch(text):
         text = text.replace("_", " ").capitalize()
     return f"{text} ({unit})" if unit else text
 

@@ -2,21 +2,31 @@
 
 One place for number formatting, shared by the stage notebooks, the generated findings and
 the HTML pages, so that a figure reads the same wherever it appears. Computing happens at full
-precision elsewhere; only these functions round. Missing values (None, NaN) read ``n/a``.
+precision elsewhere; only these functions round.
+
+Every formatter takes whatever a results mapping may hold without raising: a number of any
+type (Python, numpy, :class:`decimal.Decimal`) is formatted; ``None``, NaN, ±inf, ``pd.NA``,
+booleans, strings and other objects are not numbers and read :data:`MISSING`
+("not available"). :func:`as_number` is the one rule for what counts as a printable number.
 """
 
 from __future__ import annotations
 
+import decimal
 import math
+import numbers
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
     "MISSING",
     "TableView",
+    "as_number",
     "display_unit",
     "format_change_pct",
     "format_kpi_change",
@@ -28,8 +38,11 @@ __all__ = [
     "is_missing",
 ]
 
-#: How a missing value reads.
-MISSING = "n/a"
+#: The largest magnitude printed: beyond it even a value's percentage (× 100) overflows.
+_LARGEST = sys.float_info.max / 100
+
+#: How a missing or non-finite value reads.
+MISSING = "not available"
 
 
 @dataclass(frozen=True)
@@ -56,28 +69,67 @@ _SCALE = re.compile(r"^score \((\d+)\s*[–-]\s*(\d+)\)$")
 
 
 def is_missing(value: Any) -> bool:
-    """True for None and NaN (of any numeric type), False for everything else.
+    """True for None, NaN (of any numeric type), ``pd.NA`` and ``NaT``; False otherwise.
+
+    Never raises, whatever ``value`` is. Infinity is not missing (see :func:`as_number` for
+    what a report can print).
 
     Examples
     --------
     >>> is_missing(float("nan")), is_missing(None), is_missing(0.0), is_missing("a")
     (True, True, False, False)
     """
-    if value is None:
+    if value is None or value is pd.NA or value is pd.NaT:
         return True
     try:
-        return math.isnan(value)
-    except TypeError:
+        return bool(math.isnan(value))
+    except (TypeError, ValueError, OverflowError):
         return False
 
 
-def format_percent(value: float | None, decimals: int = 1) -> str:
+def as_number(value: Any) -> float | None:
+    """``value`` as a finite float when it is a number, else None.
+
+    Numbers are Python and numpy integers and floats and :class:`decimal.Decimal`; booleans,
+    strings, None, NaN, ±inf, ``pd.NA`` and any other object are not (a report prints
+    :data:`MISSING` for them), nor is a magnitude so large (above 1.8e306) that its
+    percentage would overflow.
+
+    Examples
+    --------
+    >>> as_number(3), as_number(2.5), as_number(float("inf")), as_number(True), as_number("7")
+    (3.0, 2.5, None, None, None)
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real | decimal.Decimal):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError, decimal.InvalidOperation):
+        return None
+    return number if math.isfinite(number) and abs(number) <= _LARGEST else None
+
+
+def _digits(decimals: Any) -> int:
+    """A number of decimals that a format string accepts (0 to 12; 1 for anything odd)."""
+    if isinstance(decimals, bool) or not isinstance(decimals, numbers.Integral):
+        return 1
+    return min(max(int(decimals), 0), 12)
+
+
+def _text(value: Any) -> str:
+    """A unit or currency code as text: None and missing values are empty."""
+    if value is None or is_missing(value):
+        return ""
+    return value if isinstance(value, str) else str(value)
+
+
+def format_percent(value: Any, decimals: int = 1) -> str:
     """Format a fraction as a percentage, the report's way.
 
     Parameters
     ----------
     value : float or None
-        A fraction: 0.25 means 25 %. ``None`` and NaN give ``"n/a"``.
+        A fraction: 0.25 means 25 %. Anything but a finite number gives ``"not available"``.
     decimals : int, default 1
         Digits after the decimal point.
 
@@ -93,20 +145,21 @@ def format_percent(value: float | None, decimals: int = 1) -> str:
     >>> format_percent(3.29, decimals=0)
     '329 %'
     >>> format_percent(None)
-    'n/a'
+    'not available'
     """
-    if is_missing(value):
+    number = as_number(value)
+    if number is None:
         return MISSING
-    return f"{value * 100:,.{decimals}f} %"
+    return f"{number * 100:,.{_digits(decimals)}f} %"
 
 
-def format_money(value: float | None, currency: str | None = None, decimals: int = 0) -> str:
+def format_money(value: Any, currency: str | None = None, decimals: int = 0) -> str:
     """Format an amount of money with thousands separators and its currency code.
 
     Parameters
     ----------
     value : float or None
-        The amount in the client's currency. ``None`` and NaN give ``"n/a"``.
+        The amount in the client's currency. Anything but a finite number gives ``"not available"``.
     currency : str, optional
         ISO currency code shown before the amount; left out when not given.
     decimals : int, default 0
@@ -124,15 +177,16 @@ def format_money(value: float | None, currency: str | None = None, decimals: int
     >>> format_money(-2500, "EUR")
     'EUR -2,500'
     """
-    if is_missing(value):
+    number = as_number(value)
+    if number is None:
         return MISSING
-    amount = f"{value:,.{decimals}f}"
+    amount = f"{number:,.{_digits(decimals)}f}"
     if amount.lstrip("-").strip("0.,") == "":
         amount = amount.lstrip("-")  # no "-0"
-    return f"{currency} {amount}" if currency else amount
+    return f"{_text(currency)} {amount}" if _text(currency) else amount
 
 
-def format_number(value: float | None) -> str:
+def format_number(value: Any) -> str:
     """A number with as many decimals as its size deserves (3 significant digits, at least).
 
     Examples
@@ -140,21 +194,20 @@ def format_number(value: float | None) -> str:
     >>> format_number(38610281.9), format_number(51.04), format_number(2.771), format_number(0.0123)
     ('38,610,282', '51.0', '2.77', '0.0123')
     """
-    if is_missing(value):
+    number = as_number(value)
+    if number is None:
         return MISSING
-    size = abs(value)
+    size = abs(number)
     if size >= 100:
-        return f"{value:,.0f}"
+        return f"{number:,.0f}"
     if size >= 10:
-        return f"{value:,.1f}"
+        return f"{number:,.1f}"
     if size >= 1 or size == 0:
-        return f"{value:,.2f}"
-    return f"{value:,.3g}"
+        return f"{number:,.2f}"
+    return f"{number:,.3g}"
 
 
-def format_kpi_value(
-    value: float | None, unit: str, currency: str = "", *, with_unit: bool = True
-) -> str:
+def format_kpi_value(value: Any, unit: str, currency: str = "", *, with_unit: bool = True) -> str:
     """A KPI's value with its unit, as a reader expects it.
 
     Parameters
@@ -190,8 +243,10 @@ def format_kpi_value(
     >>> format_kpi_value(18.04, "per 1,000 orders")
     '18.0 per 1,000 orders'
     """
-    if is_missing(value):
+    value = as_number(value)
+    if value is None:
         return MISSING
+    unit, currency = _text(unit), _text(currency)
     if not with_unit:
         if unit in ("share", "ratio"):
             return f"{value * 100:,.{1 if unit == 'share' else 0}f}"
@@ -208,9 +263,7 @@ def format_kpi_value(
     return f"{format_number(value)} {_PARENTHESIS.sub('', unit)}".rstrip()
 
 
-def format_kpi_change(
-    change: float | None, unit: str, currency: str = "", *, with_unit: bool = True
-) -> str:
+def format_kpi_change(change: Any, unit: str, currency: str = "", *, with_unit: bool = True) -> str:
     """A change of a KPI, signed, in the KPI's unit (shares in percentage points).
 
     ``with_unit=False`` gives the signed number alone (shares in points, money without code).
@@ -228,8 +281,10 @@ def format_kpi_change(
     >>> format_kpi_change(0.42, "score (1–5)")
     '+0.42 points on the 1–5 scale'
     """
-    if is_missing(change):
+    change = as_number(change)
+    if change is None:
         return MISSING
+    unit, currency = _text(unit), _text(currency)
     sign = "+" if change > 0 else ("\u2212" if change < 0 else "\u00b1")
     size = abs(change)
     if not with_unit:
@@ -246,18 +301,19 @@ def format_kpi_change(
     return f"{sign}{format_number(size)} {_PARENTHESIS.sub('', unit)}".rstrip()
 
 
-def format_change_pct(value: float | None, decimals: int = 1) -> str:
+def format_change_pct(value: Any, decimals: int = 1) -> str:
     """A relative change, signed, as a percentage (0.08 → "+8.0 %").
 
     Examples
     --------
     >>> format_change_pct(0.08), format_change_pct(-0.2967), format_change_pct(None)
-    ('+8.0 %', '−29.7 %', 'n/a')
+    ('+8.0 %', '−29.7 %', 'not available')
     """
-    if is_missing(value):
+    value = as_number(value)
+    if value is None:
         return MISSING
     sign = "+" if value > 0 else ("\u2212" if value < 0 else "\u00b1")
-    return f"{sign}{abs(value) * 100:,.{decimals}f} %"
+    return f"{sign}{abs(value) * 100:,.{_digits(decimals)}f} %"
 
 
 def display_unit(unit: str, currency: str = "") -> str:
@@ -268,6 +324,7 @@ def display_unit(unit: str, currency: str = "") -> str:
     >>> display_unit("share"), display_unit("currency per month", "CNY"), display_unit("score (1–5)")
     ('%', 'CNY per month', 'score 1–5')
     """
+    unit, currency = _text(unit), _text(currency)
     if unit in ("share", "ratio"):
         return "%"
     if unit.startswith("currency"):
@@ -275,7 +332,7 @@ def display_unit(unit: str, currency: str = "") -> str:
     return unit.replace("(", "").replace(")", "")
 
 
-def format_p_value(p: float | None) -> str:
+def format_p_value(p: Any) -> str:
     """A p-value as reports print it: three decimals, or "< 0.001".
 
     Examples
@@ -283,6 +340,7 @@ def format_p_value(p: float | None) -> str:
     >>> format_p_value(0.0231), format_p_value(0.00002), format_p_value(0.5)
     ('0.023', '< 0.001', '0.500')
     """
-    if is_missing(p):
+    p = as_number(p)
+    if p is None:
         return MISSING
     return "< 0.001" if p < 0.001 else f"{p:.3f}"

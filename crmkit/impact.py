@@ -38,6 +38,9 @@ check_test,         a robustness test of the same hypothesis and its p-value (No
 check_p_value       there is none)
 interval_method     how ``ci_low`` / ``ci_high`` were computed
 note                a short caveat in plain English, or None
+guard               None, or the code (:class:`crmkit.guards.Guard`) of the first check that
+                    says the estimate is not to be claimed as it stands; the row's
+                    ``change_pct`` is then NaN when the guard withholds the percentage
 =================== =========================================================================
 
 Conventions: every interval has level 1 − alpha; every p-value is two-sided; too little data
@@ -45,8 +48,8 @@ gives NaN statistics and a note starting "insufficient data:", never an exceptio
 arguments (negative counts, alpha outside (0, 1) …) raise :class:`ValueError`. Every function
 is pure: no I/O, no printing, no state; random numbers come from a generator seeded with the
 caller's ``seed``; numbers are kept at full precision (round only for display). The text
-columns (test, effect_size_name, check_test, interval_method, note) hold str or None (object
-dtype), numbers are float64 and the counts int64, so stacked rows keep stable dtypes.
+columns (test, effect_size_name, check_test, interval_method, note, guard) hold str or None
+(object dtype), numbers are float64 and the counts int64, so stacked rows keep stable dtypes.
 """
 
 from __future__ import annotations
@@ -61,6 +64,8 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import sparse, special, stats
 
+from crmkit.guards import Guard, percent_change
+
 __all__ = [
     "CHANGE_COLUMNS",
     "COEFFICIENT_COLUMNS",
@@ -68,6 +73,7 @@ __all__ = [
     "DISTRIBUTION_COLUMNS",
     "EVENT_STUDY_COLUMNS",
     "FEW_CLUSTERS",
+    "ITS_MODELS",
     "POWER",
     "SMALL_SAMPLE",
     "VERDICTS",
@@ -110,6 +116,7 @@ CHANGE_COLUMNS: tuple[str, ...] = (
     "check_p_value",
     "interval_method",
     "note",
+    "guard",
 )
 #: The columns of :func:`compare_distributions`, one row per category.
 DISTRIBUTION_COLUMNS: tuple[str, ...] = (
@@ -169,7 +176,9 @@ _ABSORB_TOL = 1e-13
 _PRETREND_BOOTSTRAP_MAX = 100
 _MAX_SWEEPS = 10_000
 
-_TEXT_COLUMNS = frozenset({"test", "effect_size_name", "check_test", "interval_method", "note"})
+_TEXT_COLUMNS = frozenset(
+    {"test", "effect_size_name", "check_test", "interval_method", "note", "guard"}
+)
 _COUNT_COLUMNS = frozenset({"n_before", "n_after"})
 
 _WELCH = "Welch t-test"
@@ -182,6 +191,9 @@ _PAIRED_T = "paired t-test"
 _WILCOXON = "Wilcoxon signed-rank"
 _CHI_SQUARE = "chi-square test of homogeneity"
 _ITS_TEST = "segmented regression (Newey–West)"
+_ITS_TEST_LOG = "segmented regression on the log scale (Newey–West)"
+#: The models :func:`interrupted_time_series` fits.
+ITS_MODELS: tuple[str, ...] = ("auto", "linear", "log-linear")
 
 
 # --- small helpers ---------------------------------------------------------------------------
@@ -322,7 +334,9 @@ def change_row(**values: Any) -> pd.DataFrame:
     data: dict[str, Any] = {}
     for column in CHANGE_COLUMNS:
         value = values.get(column)
-        if column in _TEXT_COLUMNS:
+        if column == "guard" and value is not None:
+            data[column] = pd.Series([Guard(value).value], dtype=object)
+        elif column in _TEXT_COLUMNS:
             data[column] = pd.Series([value], dtype=object)
         elif column in _COUNT_COLUMNS:
             data[column] = np.array([int(value or 0)], dtype=np.int64)
@@ -1433,6 +1447,14 @@ class ITSResult:
         Newey–West covariance of the coefficients.
     comparison : pandas.DataFrame
         The standard one-row comparison (see :meth:`to_row`).
+    model : {"linear", "log-linear"}
+        The model fitted: on the KPI's values, or on their logarithms (the coefficients,
+        covariance and diagnostics are then on the log scale; ``fitted`` and
+        ``counterfactual`` are always in the KPI's unit).
+    guard : str or None
+        :attr:`crmkit.guards.Guard.COUNTERFACTUAL_IMPLAUSIBLE` when the projection goes beyond
+        what the months before go-live support, :attr:`~crmkit.guards.Guard.BASE_NEAR_ZERO`
+        when only the percentage has no sane base; else None (also the row's ``guard``).
     """
 
     coefficients: pd.DataFrame
@@ -1446,6 +1468,8 @@ class ITSResult:
     seasonality: bool
     covariance: pd.DataFrame = field(repr=False)
     comparison: pd.DataFrame = field(repr=False)
+    model: str = "linear"
+    guard: str | None = None
 
     @property
     def effect_series(self) -> pd.Series:
@@ -1544,6 +1568,7 @@ def interrupted_time_series(
     go_live: Any,
     *,
     seasonality: bool = True,
+    model: Literal["auto", "linear", "log-linear"] = "linear",
     alpha: float = 0.05,
     hac_lags: int | None = None,
     n_boot: int = 1999,
@@ -1564,6 +1589,12 @@ def interrupted_time_series(
         (two annual cycles) precede go-live: with fewer, a season cannot be told apart from
         the pre-go-live trend that the counterfactual extrapolates. Otherwise left out with a
         note (a control group's series, divided out, removes the season instead).
+    model : {"linear", "log-linear", "auto"}, default "linear"
+        "linear" fits the KPI's values; "log-linear" their logarithms (every month must be
+        above zero; the effect is then relative); "auto" fits both when every month is above
+        zero and keeps the one whose fit to the months before go-live has the smaller root
+        mean squared error on the KPI's own scale (the log-linear fit back-transformed by
+        exp), the linear one on a tie or when a month is zero or below.
     alpha : float, default 0.05
         Significance level; intervals have level 1 − alpha.
     hac_lags : int, optional
@@ -1577,9 +1608,15 @@ def interrupted_time_series(
     Returns
     -------
     ITSResult
-        Coefficients, fit, counterfactual, residual diagnostics and :meth:`ITSResult.to_row`.
-        With fewer than 3 months before or 3 from go-live, every statistic is NaN and the row's
-        note says "insufficient data".
+        Coefficients, fit, counterfactual, residual diagnostics, the model used, the guard and
+        :meth:`ITSResult.to_row`. With fewer than 3 months before or 3 from go-live, every
+        statistic is NaN and the row's note says "insufficient data".
+
+    Raises
+    ------
+    ValueError
+        For a series that is not monthly, an unknown ``model``, or ``model="log-linear"`` on
+        a series with a month at or below zero.
 
     Notes
     -----
@@ -1608,6 +1645,35 @@ def interrupted_time_series(
     positive rate to about 6–9 % for ρ ≤ 0.3 (up to about 13 % for ρ = 0.6); its interval is
     the matching symmetric bootstrap-t interval. The textbook t p-value is the row's check.
 
+    **Log-linear model.** The same design on :math:`\\log y_t`: the counterfactual
+    :math:`\\exp(\\hat b_0 + \\hat b_1 t + \\text{season})` is positive by construction and a
+    trend is a constant growth rate. The average effect c'β (level change + slope change ·
+    mean(t − t0), in logs) becomes ``change_pct`` = exp(c'β) − 1 with the interval
+    exp(c'β ± q*·SE) − 1 (q* from the same sieve bootstrap, on the log scale); ``change`` is
+    that fraction times the mean counterfactual over the post months, in the KPI's unit, so
+    the two always have the same sign.
+
+    **Guards.** A percentage of a projection means something only where the projection does.
+    ``change_pct`` is the effect relative to the mean counterfactual over the post months and
+    follows :func:`crmkit.guards.percent_change`; the row's ``guard`` is
+    ``counterfactual_implausible`` and ``change_pct`` (with its interval) NaN when
+
+    1. the after window is longer than the before window (the trend would be projected
+       further than the history it was fitted to);
+    2. the linear model's counterfactual is zero or below in any post month (a projected
+       negative revenue; the mean's sign would turn the percentage around);
+    3. the counterfactual, on the model's scale and without its fitted season, leaves the band
+       [min − S, max + S] of the months before go-live (season taken out alike) in any post
+       month, with S = (max − min) · n_pre / (n_pre − 1) (their range stretched to the before
+       window's full length). A straight trend projected
+       over an after window no longer than the before window stays inside the band exactly,
+       so the rule trips where the fitted trend runs steeper than the data it came from, as
+       after a one-off spike at the start of the history.
+
+    The estimate (``change``, its interval and p-value) stays in the row; the guard says it is
+    not to be claimed. Where the projection is plausible but the percentage's base is not
+    sane, the guard is ``base_near_zero`` (only the percentage is withheld).
+
     References
     ----------
     Wagner, A. K. et al. (2002). Segmented regression analysis of interrupted time series
@@ -1631,6 +1697,7 @@ def interrupted_time_series(
     [100.0, 2.0, 15.0, 3.0]
     """
     _check_alpha(alpha)
+    _check_choice(model, ITS_MODELS, "model")
     n_boot = _check_int(n_boot, "n_boot", minimum=1)
     seed = _check_int(seed, "seed", minimum=0)
     if hac_lags is not None:
@@ -1691,6 +1758,162 @@ def interrupted_time_series(
         columns += [np.sin(angle), np.cos(angle)]
         terms += list(_SEASON_TERMS)
     design = np.column_stack(columns)
+    if design.shape[0] - design.shape[1] < 1:
+        reason = f"{design.shape[0]} months leave no residual degrees of freedom"
+        return _its_insufficient(reason, before_mean, after_mean, n_pre, n_post, notes)
+    contrast = np.zeros(design.shape[1])
+    contrast[2] = 1.0
+    contrast[3] = float(np.mean((t - t0)[post]))
+    positive = bool(np.all(y > 0))
+    if model == "log-linear" and not positive:
+        raise ValueError("the log-linear model needs a series above zero in every month")
+    options = {"alpha": alpha, "hac_lags": hac_lags, "n_boot": n_boot, "seed": seed}
+    fit = _its_fit(y, design, post, contrast, **options)
+    chosen = "linear"
+    if model == "log-linear" or (model == "auto" and positive):
+        log_fit = _its_fit(np.log(y), design, post, contrast, **options)
+        rmse = [
+            math.sqrt(float(np.mean((f - y[~post]) ** 2)))
+            for f in (fit.fitted[~post], np.exp(log_fit.fitted[~post]))
+        ]
+        if model == "log-linear" or rmse[1] < rmse[0]:
+            chosen, fit = "log-linear", log_fit
+        if model == "auto":
+            notes.append(
+                f"model: {chosen}, by the root mean squared error of the fit before go-live "
+                f"({_rmse_text(rmse[0])} linear, {_rmse_text(rmse[1])} log-linear)"
+            )
+    log_scale = chosen == "log-linear"
+    coefficients = pd.DataFrame(
+        {
+            "term": pd.Series(terms, dtype="str"),
+            "estimate": fit.beta,
+            "se": fit.se,
+            "ci_low": fit.beta - fit.t_crit * fit.se,
+            "ci_high": fit.beta + fit.t_crit * fit.se,
+            "p_value": fit.coefficient_p,
+        }
+    )
+    # the band of rule 3 is drawn around the trend: the fitted season is taken out of both sides
+    season = design[:, 4:] @ fit.beta[4:]
+    trend_only = (np.log(y) if log_scale else y) - season
+    guard, reason = _counterfactual_guard(
+        trend_only[~post],
+        (fit.counterfactual - season)[post],
+        fit.counterfactual[post],
+        n_pre,
+        n_post,
+        log_scale=log_scale,
+    )
+    fitted = np.exp(fit.fitted) if log_scale else fit.fitted
+    counterfactual = np.exp(fit.counterfactual) if log_scale else fit.counterfactual
+    level = float(counterfactual[post].mean())
+    q, effect, effect_se = fit.crit, fit.effect, fit.effect_se
+    bounds = (effect - q * effect_se, effect + q * effect_se)
+    if log_scale:
+        relative = math.expm1(effect)
+        pct_ci = (math.expm1(bounds[0]), math.expm1(bounds[1]))
+        change, ci = level * relative, (level * pct_ci[0], level * pct_ci[1])
+        mde = level * math.expm1(fit.mde) if math.isfinite(fit.mde) else math.nan
+        change_pct, pct_guard = percent_change(level, level * (1 + relative))
+    else:
+        change, ci, mde = effect, bounds, fit.mde
+        change_pct, pct_guard = percent_change(level, float(fitted[post].mean()))
+        pct_ci = _linear_pct_interval(design, fit, post, q)
+    if guard is None and pct_guard is not None:
+        guard, reason = pct_guard, "the counterfactual is near zero against the values compared"
+    if guard is not None:
+        change_pct, pct_ci = None, (math.nan, math.nan)
+        notes.append(f"{guard.value}: {reason}")
+    if fit.ljung_box_p < 0.05:
+        notes.append(
+            f"residuals autocorrelated (Ljung–Box p = {fit.ljung_box_p:.3f}): Newey–West errors "
+            "used, read borderline p-values with care"
+        )
+    scale_words = " (log scale)" if log_scale else ""
+    row = change_row(
+        before=before_mean,
+        after=after_mean,
+        change=change,
+        change_pct=change_pct,
+        ci_low=ci[0],
+        ci_high=ci[1],
+        change_pct_ci_low=pct_ci[0],
+        change_pct_ci_high=pct_ci[1],
+        test=_ITS_TEST_LOG if log_scale else _ITS_TEST,
+        statistic=fit.statistic,
+        p_value=fit.p_value,
+        effect_size=_ratio(effect, fit.sigma),
+        effect_size_name=f"effect / residual SD{scale_words}",
+        n_before=n_pre,
+        n_after=n_post,
+        mde=mde,
+        check_test=f"segmented regression{scale_words} (Newey–West, t({fit.df}))",
+        check_p_value=fit.t_p_value,
+        interval_method=(
+            f"Newey–West HAC ({fit.lags} lags), bootstrap-t (AR(1) sieve, {n_boot:,} draws, "
+            f"seed {seed}){', on the log scale' if log_scale else ''}"
+        ),
+        note=_notes(*notes),
+        guard=guard,
+    )
+    return ITSResult(
+        coefficients=coefficients,
+        fitted=pd.Series(fitted, index=labels, name="fitted"),
+        counterfactual=pd.Series(counterfactual[post], index=labels[post], name="counterfactual"),
+        durbin_watson=fit.durbin_watson,
+        ljung_box_p=fit.ljung_box_p,
+        n_pre=n_pre,
+        n_post=n_post,
+        hac_lags=fit.lags,
+        seasonality=use_season,
+        covariance=pd.DataFrame(fit.cov, index=terms, columns=terms),
+        comparison=row,
+        model=chosen,
+        guard=None if guard is None else guard.value,
+    )
+
+
+def _rmse_text(value: float) -> str:
+    return f"{value:,.4g}"
+
+
+class _ITSFit(NamedTuple):
+    """One segmented regression on one scale (levels, or logs), with its effect's inference."""
+
+    beta: np.ndarray
+    cov: np.ndarray
+    se: np.ndarray
+    t_crit: float  # t_{1−α/2, T−k}, for the coefficient table
+    coefficient_p: np.ndarray
+    fitted: np.ndarray
+    counterfactual: np.ndarray  # every month, level and slope change set to zero
+    df: int
+    lags: int
+    effect: float  # contrast'β: the average effect over the post months, on this scale
+    effect_se: float
+    statistic: float
+    t_p_value: float
+    p_value: float  # sieve-bootstrap p-value of the effect
+    crit: float  # bootstrap-t critical value of |t| (t_{1−α/2} when there is no bootstrap)
+    mde: float
+    sigma: float
+    durbin_watson: float
+    ljung_box_p: float
+
+
+def _its_fit(
+    y: np.ndarray,
+    design: np.ndarray,
+    post: np.ndarray,
+    contrast: np.ndarray,
+    *,
+    alpha: float,
+    hac_lags: int | None,
+    n_boot: int,
+    seed: int,
+) -> _ITSFit:
+    """OLS of ``y`` on the segmented design, Newey–West errors, sieve-bootstrap effect test."""
     n, k = design.shape
     df = n - k
     beta = np.linalg.lstsq(design, y, rcond=None)[0]
@@ -1700,28 +1923,14 @@ def interrupted_time_series(
     lags = min(lags, n - 1)
     cov = _newey_west(design, resid, lags) * n / df
     se = np.sqrt(np.clip(np.diag(cov), 0, None))
-    crit = stats.t.isf(alpha / 2, df)
+    t_crit = float(stats.t.isf(alpha / 2, df))
     with np.errstate(divide="ignore", invalid="ignore"):
         t_values = beta / se
-    coefficients = pd.DataFrame(
-        {
-            "term": pd.Series(terms, dtype="str"),
-            "estimate": beta,
-            "se": se,
-            "ci_low": beta - crit * se,
-            "ci_high": beta + crit * se,
-            "p_value": 2 * stats.t.sf(np.abs(t_values), df),
-        }
-    )
     counterfactual_design = design.copy()
     counterfactual_design[:, 2:4] = 0
-    counterfactual = counterfactual_design @ beta
-
-    contrast = np.zeros(k)
-    contrast[2] = 1.0
-    contrast[3] = float(np.mean((t - t0)[post]))
     effect = float(contrast @ beta)
     effect_se = math.sqrt(max(float(contrast @ cov @ contrast), 0.0))
+    crit = t_crit
     if effect_se > 0:
         statistic = effect / effect_se
         t_p_value = 2 * _t_sf(abs(statistic), df)
@@ -1740,62 +1949,91 @@ def interrupted_time_series(
     else:
         statistic, t_p_value = math.nan, math.nan
         p_value = 1.0 if effect == 0 else math.nan
-    fit_row = design[post].mean(axis=0)
-    cf_row = counterfactual_design[post].mean(axis=0)
-    fit_mean, cf_mean = float(fit_row @ beta), float(cf_row @ beta)
-    if fit_mean > 0 and cf_mean > 0:
-        gradient = fit_row / fit_mean - cf_row / cf_mean
-        spread = crit * math.sqrt(max(float(gradient @ cov @ gradient), 0.0))
-        log_ratio = math.log(fit_mean / cf_mean)
-        pct_ci = (math.expm1(log_ratio - spread), math.expm1(log_ratio + spread))
-    else:
-        pct_ci = (math.nan, math.nan)
-    sigma = math.sqrt(float(resid @ resid) / df)
-    dw = _durbin_watson(resid)
-    lb_p = _ljung_box_p(resid, min(6, n // 4))
-    if lb_p < 0.05:
-        notes.append(
-            f"residuals autocorrelated (Ljung–Box p = {lb_p:.3f}): Newey–West errors used, "
-            "read borderline p-values with care"
-        )
-    row = change_row(
-        before=before_mean,
-        after=after_mean,
-        change=effect,
-        change_pct=_ratio(effect, cf_mean),
-        ci_low=effect - crit * effect_se,
-        ci_high=effect + crit * effect_se,
-        change_pct_ci_low=pct_ci[0],
-        change_pct_ci_high=pct_ci[1],
-        test=_ITS_TEST,
+    mde = (crit + float(special.stdtrit(df, POWER))) * effect_se if effect_se > 0 else math.nan
+    return _ITSFit(
+        beta=beta,
+        cov=cov,
+        se=se,
+        t_crit=t_crit,
+        coefficient_p=2 * stats.t.sf(np.abs(t_values), df),
+        fitted=fitted,
+        counterfactual=counterfactual_design @ beta,
+        df=df,
+        lags=lags,
+        effect=effect,
+        effect_se=effect_se,
         statistic=statistic,
+        t_p_value=t_p_value,
         p_value=p_value,
-        effect_size=_ratio(effect, sigma),
-        effect_size_name="effect / residual SD",
-        n_before=n_pre,
-        n_after=n_post,
-        mde=(crit + float(special.stdtrit(df, POWER))) * effect_se if effect_se > 0 else math.nan,
-        check_test=f"segmented regression (Newey–West, t({df}))",
-        check_p_value=t_p_value,
-        interval_method=(
-            f"Newey–West HAC ({lags} lags), bootstrap-t (AR(1) sieve, {n_boot:,} draws, "
-            f"seed {seed})"
-        ),
-        note=_notes(*notes),
+        crit=crit,
+        mde=mde,
+        sigma=math.sqrt(float(resid @ resid) / df),
+        durbin_watson=_durbin_watson(resid),
+        ljung_box_p=_ljung_box_p(resid, min(6, n // 4)),
     )
-    return ITSResult(
-        coefficients=coefficients,
-        fitted=pd.Series(fitted, index=labels, name="fitted"),
-        counterfactual=pd.Series(counterfactual[post], index=labels[post], name="counterfactual"),
-        durbin_watson=dw,
-        ljung_box_p=lb_p,
-        n_pre=n_pre,
-        n_post=n_post,
-        hac_lags=lags,
-        seasonality=use_season,
-        covariance=pd.DataFrame(cov, index=terms, columns=terms),
-        comparison=row,
-    )
+
+
+def _linear_pct_interval(
+    design: np.ndarray, fit: _ITSFit, post: np.ndarray, crit: float
+) -> tuple[float, float]:
+    """Interval of mean fitted / mean counterfactual − 1 over the post months (linear model).
+
+    Delta method on log(mean fitted / mean counterfactual), with the effect's critical value;
+    NaN unless both means are positive.
+    """
+    fit_row = design[post].mean(axis=0)
+    cf_row = fit_row.copy()
+    cf_row[2:4] = 0
+    fit_mean, cf_mean = float(fit_row @ fit.beta), float(cf_row @ fit.beta)
+    if not (fit_mean > 0 and cf_mean > 0):
+        return math.nan, math.nan
+    gradient = fit_row / fit_mean - cf_row / cf_mean
+    spread = crit * math.sqrt(max(float(gradient @ fit.cov @ gradient), 0.0))
+    log_ratio = math.log(fit_mean / cf_mean)
+    return math.expm1(log_ratio - spread), math.expm1(log_ratio + spread)
+
+
+def _counterfactual_guard(
+    before: np.ndarray,
+    trend: np.ndarray,
+    counterfactual: np.ndarray,
+    n_pre: int,
+    n_post: int,
+    *,
+    log_scale: bool,
+) -> tuple[Guard | None, str | None]:
+    """Whether a projected counterfactual goes beyond what the months before go-live support.
+
+    ``before`` are the months before go-live and ``trend`` the projection over the months
+    from go-live, both on the model's scale (levels, or logs for a log-linear model) with the
+    fitted season taken out; ``counterfactual`` is the projection with its season. The rules,
+    in order (see :func:`interrupted_time_series`):
+
+    1. the after window is longer than the before window;
+    2. on the level scale, the projection is zero or below in some month;
+    3. the projection without season leaves the band [min − S, max + S] of the months before
+       go-live without season in some month, where S = (max − min) · n_pre / (n_pre − 1) is
+       their range stretched to the window's full length (n months span n − 1 steps).
+    """
+    if n_post > n_pre:
+        return Guard.COUNTERFACTUAL_IMPLAUSIBLE, (
+            f"the projection runs {n_post} months from go-live on a trend fitted to "
+            f"{n_pre} months before it"
+        )
+    if not log_scale and np.any(counterfactual <= 0):
+        below = int(np.sum(counterfactual <= 0))
+        return Guard.COUNTERFACTUAL_IMPLAUSIBLE, (
+            f"the projection without go-live is zero or below in {below} of {n_post} months"
+        )
+    low, high = float(np.min(before)), float(np.max(before))
+    spread = (high - low) * n_pre / (n_pre - 1)
+    slack = 1e-9 * max(1.0, abs(low), abs(high))
+    if np.any(trend < low - spread - slack) or np.any(trend > high + spread + slack):
+        return Guard.COUNTERFACTUAL_IMPLAUSIBLE, (
+            "the projection leaves the range of the months before go-live by more than that "
+            "range spans"
+        )
+    return None, None
 
 
 def _its_insufficient(
@@ -1881,6 +2119,10 @@ class DiDResult:
         The cluster-robust t inference (G − 1 df), also when it is not the primary one.
     comparison : pandas.DataFrame
         The standard one-row comparison (see :meth:`to_row`).
+    guard : str or None
+        ``no_interval`` when the data cannot bound the estimate (too few units, or an
+        unbounded bootstrap interval: ``ci_low`` and ``ci_high`` are then both NaN),
+        ``base_near_zero`` when only the row's percentage has no sane base, else None.
     """
 
     estimate: float
@@ -1900,6 +2142,7 @@ class DiDResult:
     cr1_ci_low: float
     cr1_ci_high: float
     comparison: pd.DataFrame = field(repr=False)
+    guard: str | None = None
 
     def to_row(self) -> pd.DataFrame:
         """The standard one-row comparison (:data:`CHANGE_COLUMNS`).
@@ -2292,6 +2535,17 @@ def difference_in_differences(
     interval inverts the same bootstrap test. With two or fewer treated (or control) units even
     that is unreliable (MacKinnon & Webb 2017): the note says so.
 
+    **Cannot say.** With G units of which G₁ got the CRM there are C(G, G₁) ways to choose
+    the treated units; when that is below 1/alpha (20 at the 5 % level: every panel of 5 or
+    fewer units, 6 units with 1 or 2 treated, any panel with a single treated unit among fewer
+    than 20), no test whose reference distribution comes from the units (randomization
+    inference) can reach p < alpha, and the wild bootstrap rests on the few units alone (in
+    simulation with 4–5 regions, 12 months and no effect it rejected in 7–9 % of panels at
+    5 %). The estimate is then kept, but ``ci_low``, ``ci_high``, ``p_value`` and ``mde`` are
+    NaN and ``guard`` is ``no_interval``. The same guard, with both bounds NaN (never a
+    one-sided infinite bound), is set when the bootstrap test inversion finds no bound on a
+    side; the p-value is then kept (the test at zero is still valid).
+
     The event study replaces D by treated × [relative period = r] for every r except the last
     pre-period. The pre-trend test is the joint Wald test that the q leads (periods before the
     reference) are zero. The cluster-robust Wald is far too liberal unless G ≫ q (in simulation
@@ -2447,7 +2701,24 @@ def difference_in_differences(
         )
 
     rng = np.random.default_rng(seed)
-    if n_units < FEW_CLUSTERS and se > 0:
+    guard: Guard | None = None
+    arrangements = math.comb(n_units, n_treated_units)
+    if arrangements < 1 / alpha:
+        guard = Guard.NO_INTERVAL
+        p_value, ci_low, ci_high = math.nan, math.nan, math.nan
+        inference = (
+            f"cannot say: {n_units} units, {n_treated_units} of them with the CRM, can be split "
+            f"that way in only {arrangements} ways, too few for any test over units at the "
+            f"{alpha:g} level (at least {math.ceil(1 / alpha - 1e-9)} needed); the wild cluster "
+            "bootstrap rejects a true null too often on so few units (MacKinnon & Webb 2017)"
+        )
+        interval_method = "none: too few units for an interval"
+        check_test, check_p = None, math.nan
+        notes.append(
+            f"no interval and no p-value: {n_units} units allow only {arrangements} "
+            "arrangements of the treated ones"
+        )
+    elif n_units < FEW_CLUSTERS and se > 0:
         weights, weight_name = _wild_weights(n_boot, n_units, rng)
         p_value, ci_low, ci_high = _wild_cluster_bootstrap(fit, unit_codes, n_units, weights, alpha)
         inference = (
@@ -2486,24 +2757,37 @@ def difference_in_differences(
             f"treated and control trends differed before go-live (p = {pre_trend_p:.3f}): "
             "parallel trends doubtful"
         )
+    if guard is None and not (math.isfinite(ci_low) and math.isfinite(ci_high)):
+        guard = Guard.NO_INTERVAL
+        notes.append(
+            "the interval is unbounded: no effect size on that side is rejected, so both "
+            "bounds are withheld"
+        )
+        ci_low, ci_high = math.nan, math.nan
     counterfactual = after - estimate
+    change_pct, pct_guard = percent_change(counterfactual, after)
+    pct_ci = (math.nan, math.nan)
+    if change_pct is not None:
+        pct_ci = (ci_low / counterfactual, ci_high / counterfactual)
+    guard = guard or pct_guard
     sd_pre = float(treated_pre.std(ddof=1)) if treated_pre.size > 1 else math.nan
     row = change_row(
         **common,
         change=estimate,
-        change_pct=_ratio(estimate, counterfactual),
+        change_pct=change_pct,
         ci_low=ci_low,
         ci_high=ci_high,
-        change_pct_ci_low=_ratio(ci_low, counterfactual) if counterfactual > 0 else math.nan,
-        change_pct_ci_high=_ratio(ci_high, counterfactual) if counterfactual > 0 else math.nan,
+        change_pct_ci_low=pct_ci[0],
+        change_pct_ci_high=pct_ci[1],
         statistic=statistic,
         p_value=p_value,
         effect_size=_ratio(estimate, sd_pre),
-        mde=_mde_t(se, df, alpha),
+        mde=math.nan if arrangements < 1 / alpha else _mde_t(se, df, alpha),
         check_test=check_test,
         check_p_value=check_p,
         interval_method=interval_method,
         note=_notes(*notes),
+        guard=guard,
     )
     return DiDResult(
         estimate=estimate,
@@ -2520,6 +2804,7 @@ def difference_in_differences(
         cr1_ci_low=cr1_ci[0],
         cr1_ci_high=cr1_ci[1],
         comparison=row,
+        guard=None if guard is None else guard.value,
         **counts,
     )
 

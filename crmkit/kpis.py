@@ -110,6 +110,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, fields
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -118,6 +119,7 @@ import pandas as pd
 from crmkit.config import Assessment, Control, Window
 
 __all__ = [
+    "AGE_SENSITIVE",
     "AGGREGATES",
     "AREAS",
     "CATALOG",
@@ -131,10 +133,12 @@ __all__ = [
     "available",
     "catalog_frame",
     "channel_counts",
+    "control_view",
     "display_unit",
     "get_kpi",
     "kpi_value",
     "monthly_panel",
+    "needs",
     "observation_count",
     "observe_windows",
     "rows_in_window",
@@ -993,31 +997,93 @@ def _compare_churn(
 def _compare_average_clv(
     tables: Tables, assessment: Assessment, *, alpha: float, seed: int
 ) -> pd.DataFrame:
-    """Simple CLV per buying customer in each window, compared as a mean.
+    """Simple CLV per buying customer in each window, compared with both uncertainties.
 
-    A customer's CLV = gross margin × their spend in the window (a year) × r / (1 + d − r),
-    with r the window's retention (1 − annual churn probability) and d the discount rate
-    (:func:`crmkit.clv.simple_clv`). The retention of each window is taken as known: the
-    interval reflects the spread of customers' spend, not the uncertainty of r.
+    A customer's CLV = gross margin × their spend in the window (a year) × m(r), with
+    m(r) = r / (1 + d − r) (:func:`crmkit.clv.simple_clv`), r the window's retention (1 −
+    annual churn probability) and d the discount rate. The window's average CLV is
+    m(r) × the mean yearly margin.
+
+    Notes
+    -----
+    The retention is estimated too, and it moves every customer's CLV at once, so the
+    interval carries both uncertainties (delta method, the two windows independent):
+
+    .. math::
+
+        \\mathrm{Var}(\\overline{CLV}) \\approx m(r)^2\\, s^2 / n
+            + \\bar{g}^2\\, m'(r)^2\\, \\mathrm{Var}(r),\\qquad
+        m'(r) = (1 + d) / (1 + d - r)^2,
+
+    with :math:`s^2/n` the variance of the mean yearly margin :math:`\\bar g` over the
+    window's n buying customers and :math:`\\mathrm{Var}(r) = e^{-2\\lambda} D / T^2`
+    (:math:`\\lambda = D/T`, D churn events in T customer-years; at least one event is
+    counted, so a window without churn is not taken as certain). The change is tested with a
+    z-test; Welch's t-test on the customers' CLVs, which takes the retention as known, is the
+    check.
     """
     from crmkit import clv, customers, impact
 
     churn = customers.churn_rates(tables["customers"], assessment, orders=tables.get("orders"))
     f = assessment.finance
-    values = []
-    for window, retention in zip(
-        (assessment.before, assessment.after), churn["retention"].to_numpy(), strict=True
+    values, means, variances = [], [], []
+    for window, (_, rates) in zip(
+        (assessment.before, assessment.after), churn.iterrows(), strict=True
     ):
         orders = _rows_in(tables, "orders", "order_date", window, assessment.control)
         spend = orders.groupby("customer_id", sort=False)["amount"].sum()
         years = ((window.end - window.start).days + 1) / _DAYS_PER_YEAR
         margin = f.gross_margin * spend.to_numpy(dtype=float) / years
-        if not 0 <= retention <= 1:  # NaN: no churn could be measured in this window
+        retention = float(rates["retention"])
+        if not 0 <= retention <= 1 or margin.size < 2:  # NaN: no churn measured in the window
             values.append(pd.Series(dtype="float64"))
+            means.append(np.nan)
+            variances.append(np.nan)
             continue
-        multiple = clv.simple_clv(1.0, float(retention), discount_rate=f.discount_rate)
+        multiple = clv.simple_clv(1.0, retention, discount_rate=f.discount_rate)
+        slope = (1 + f.discount_rate) / (1 + f.discount_rate - retention) ** 2
+        events, exposure = float(rates["churned"]), float(rates["customer_years"])
+        hazard = events / exposure if exposure > 0 else np.nan
+        var_retention = np.exp(-2 * hazard) * max(events, 1.0) / exposure**2
+        mean_margin = float(margin.mean())
+        var_mean = float(margin.var(ddof=1)) / margin.size
         values.append(pd.Series(margin * multiple, dtype="float64"))
-    return impact.compare_means(*values, alpha=alpha, seed=seed)
+        means.append(multiple * mean_margin)
+        variances.append(multiple**2 * var_mean + mean_margin**2 * slope**2 * var_retention)
+    known = impact.compare_means(*values, alpha=alpha, seed=seed)
+    before, after = means
+    se = float(np.sqrt(variances[0] + variances[1]))
+    if not (np.isfinite(se) and se > 0):
+        return known
+    normal = NormalDist()
+    z = normal.inv_cdf(1 - alpha / 2)
+    change = after - before
+    low_pct = high_pct = np.nan
+    if before > 0 and after > 0:
+        spread = z * np.sqrt(variances[0] / before**2 + variances[1] / after**2)
+        low_pct, high_pct = np.expm1(np.log(after / before) + np.array([-spread, spread]))
+    return impact.change_row(
+        before=before,
+        after=after,
+        change=change,
+        change_pct=after / before - 1 if before else None,
+        ci_low=change - z * se,
+        ci_high=change + z * se,
+        change_pct_ci_low=low_pct,
+        change_pct_ci_high=high_pct,
+        test="z-test (delta method: spend and retention)",
+        statistic=change / se,
+        p_value=2 * (1 - normal.cdf(abs(change) / se)),
+        effect_size=known["effect_size"].iloc[0],
+        effect_size_name=known["effect_size_name"].iloc[0],
+        n_before=known["n_before"].iloc[0],
+        n_after=known["n_after"].iloc[0],
+        mde=(z + normal.inv_cdf(impact.POWER)) * se,
+        check_test="Welch t-test (retention taken as known)",
+        check_p_value=known["p_value"].iloc[0],
+        interval_method="delta method (normal)",
+        note=known["note"].iloc[0],
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1592,6 +1658,21 @@ _BY_NAME: Mapping[str, KPI] = {k.name: k for k in CATALOG}
 if len(_BY_NAME) != len(CATALOG):  # pragma: no cover - a defect of this module
     raise RuntimeError("duplicate KPI names in the catalog")
 
+#: The KPIs of customers' buying behaviour, which move as a customer base ages whatever the
+#: CRM does (see :mod:`crmkit.confounds`): purchase activity, spend, churn and the values
+#: built on them, and the revenue and new customers of the base.
+AGE_SENSITIVE: tuple[str, ...] = (
+    "revenue_monthly",
+    "purchase_frequency",
+    "orders_per_buyer",
+    "new_customers_monthly",
+    "churn_rate_annual",
+    "repeat_purchase_rate",
+    "purchase_interval_days",
+    "spend_per_customer",
+    "average_clv",
+)
+
 
 # ---------------------------------------------------------------------------------------------
 # Public functions
@@ -1665,6 +1746,23 @@ def display_unit(kpi: KPI, currency: str) -> str:
     return kpi.unit.replace("currency", currency)
 
 
+def _gaps(
+    kpi: KPI, tables: Mapping[str, pd.DataFrame] | Collection[str]
+) -> tuple[list[str], dict[str, list[str]], list[tuple[str, str]]]:
+    """What ``kpi`` lacks: absent tables; absent columns by table; columns without values."""
+    missing = [t for t in kpi.tables if t not in tables]
+    if missing or not isinstance(tables, Mapping):
+        return missing, {}, []
+    absent: dict[str, list[str]] = {}
+    for t, c in kpi.columns:
+        if c not in tables[t]:
+            absent.setdefault(t, []).append(c)
+    if absent:
+        return [], absent, []
+    empty = [(t, c) for t, c in kpi.columns if len(tables[t]) and tables[t][c].isna().all()]
+    return [], {}, empty
+
+
 def available(kpi: KPI, tables: Mapping[str, pd.DataFrame] | Collection[str]) -> str | None:
     """Why ``kpi`` cannot be computed from ``tables``, or None when it can.
 
@@ -1685,25 +1783,53 @@ def available(kpi: KPI, tables: Mapping[str, pd.DataFrame] | Collection[str]) ->
     >>> available(get_kpi("complaints_per_1000_orders"), ["orders"])
     'needs tickets'
     """
-    missing = [t for t in kpi.tables if t not in tables]
+    missing, absent, empty = _gaps(kpi, tables)
     if missing:
         return "needs " + " and ".join(missing)
-    if not isinstance(tables, Mapping):
-        return None
-    absent = [(t, c) for t, c in kpi.columns if c not in tables[t]]
     if absent:
-        by_table: dict[str, list[str]] = {}
-        for t, c in absent:
-            by_table.setdefault(t, []).append(c)
         parts = [
-            f"column{'s' if len(cs) > 1 else ''} {', '.join(cs)} in {t}"
-            for t, cs in by_table.items()
+            f"column{'s' if len(cs) > 1 else ''} {', '.join(cs)} in {t}" for t, cs in absent.items()
         ]
         return "needs " + " and ".join(parts)
-    empty = [(t, c) for t, c in kpi.columns if len(tables[t]) and tables[t][c].isna().all()]
     if empty:
         t, c = empty[0]
         return f"needs values in column {c} of {t}"
+    return None
+
+
+def needs(kpi: KPI, tables: Mapping[str, pd.DataFrame] | Collection[str]) -> str | None:
+    """The data that would let ``kpi`` be measured, named as the client provides it.
+
+    The ``needs`` of a "not measured" KPI in results.json: the files (``<table>.csv``, the
+    name ``crmkit init`` gives them; ``.xlsx`` and ``.parquet`` do as well) or columns absent.
+
+    Returns
+    -------
+    str or None
+        E.g. "tickets.csv", "tickets.csv and orders.csv", "column is_complaint of
+        tickets.csv", "columns nps, csat of surveys.csv", "values in column quantity of
+        orders.csv"; None when nothing is missing.
+
+    Examples
+    --------
+    >>> needs(get_kpi("complaints_per_1000_orders"), ["orders"])
+    'tickets.csv'
+    >>> import pandas as pd
+    >>> needs(get_kpi("units_per_order"), {"orders": pd.DataFrame(columns=["order_id"])})
+    'column quantity of orders.csv'
+    """
+    missing, absent, empty = _gaps(kpi, tables)
+    if missing:
+        return " and ".join(f"{t}.csv" for t in missing)
+    if absent:
+        parts = [
+            f"column{'s' if len(cs) > 1 else ''} {', '.join(cs)} of {t}.csv"
+            for t, cs in absent.items()
+        ]
+        return " and ".join(parts)
+    if empty:
+        t, c = empty[0]
+        return f"values in column {c} of {t}.csv"
     return None
 
 
@@ -1807,6 +1933,47 @@ def scope_of(kpi: KPI, tables: Tables, control: Control | None) -> str:
         excluded = "" if route is None else f" not in {', '.join(control.values)}"
         parts.append(f"{name}: {what}{excluded}")
     return "; ".join(parts)
+
+
+def control_view(tables: Tables, control: Control) -> dict[str, pd.DataFrame]:
+    """The control group's rows of every table that can be tied to it.
+
+    The same tie as the CRM scope (see "Scope": the row's own column, its customer, or its
+    member of staff, decided on the full tables); a table that cannot be tied (campaigns
+    without the control column, costs) is left out, so a KPI that needs it is not measured on
+    the control group. Measured with no control group to exclude, a KPI's observations of
+    this view are the control group's own.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The validated canonical tables.
+    control : Control
+        The units that did not get the CRM.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        Table name → its rows known to belong to the control group (possibly none).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> customers = pd.DataFrame({"customer_id": ["C1", "C2"], "region": ["West", "North"]})
+    >>> tickets = pd.DataFrame({"ticket_id": ["T1", "T2", "T3"],
+    ...                         "customer_id": ["C2", "C1", "C1"]})
+    >>> campaigns = pd.DataFrame({"campaign_id": ["K1"]})
+    >>> view = control_view({"customers": customers, "tickets": tickets,
+    ...                      "campaigns": campaigns}, Control("region", ("west",)))
+    >>> sorted(view), view["tickets"]["ticket_id"].tolist()
+    (['customers', 'tickets'], ['T2', 'T3'])
+    """
+    view = {}
+    for name, frame in tables.items():
+        if _control_route(frame.columns, tables, control) is None:
+            continue
+        view[name] = frame.loc[_control_flags(frame, tables, control)]
+    return view
 
 
 def observe_windows(

@@ -30,18 +30,23 @@ series      paired t-test of each month against the same calendar month of the o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import dataclasses
+import math
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from crmkit import impact, kpis
+from crmkit import confounds, guards, impact, kpis
 from crmkit.config import Assessment
+from crmkit.guards import Guard, percent_change
 from crmkit.io import jsonable
 
 __all__ = [
+    "CONTROL_COLUMNS",
     "DESCRIPTIVE_COLUMNS",
     "RESULTS_JSON_KEYS",
     "ControlAnalysis",
@@ -61,6 +66,7 @@ __all__ = [
     "measured_results",
     "monthly_values",
     "months",
+    "net_of_control",
     "observations",
     "results_table",
     "time_series",
@@ -109,6 +115,27 @@ RESULTS_JSON_KEYS = (
     "check_p_value",
     "interval_method",
     "note",
+    "guard",
+    "needs",
+    "control_before",
+    "control_after",
+    "control_change",
+    "did_change",
+    "did_ci_low",
+    "did_ci_high",
+    "did_p_value",
+)
+
+#: The columns of the control group's comparison (see :func:`measure_kpis`), NaN without a
+#: control group or where the KPI cannot be measured on it.
+CONTROL_COLUMNS = (
+    "control_before",
+    "control_after",
+    "control_change",
+    "did_change",
+    "did_ci_low",
+    "did_ci_high",
+    "did_p_value",
 )
 
 
@@ -257,8 +284,9 @@ def measure_kpis(
     tables : mapping of str to DataFrame
         The validated canonical tables present.
     assessment : Assessment
-        Windows, go-live, control group (left out of the before/after comparison), and
-        ``stats``: alpha, the multiple-testing correction and the seed.
+        Windows, go-live, control group (left out of the before/after comparison and measured
+        on its own for the difference-in-differences), and ``stats``: alpha, the
+        multiple-testing correction and the seed.
     kpis_wanted : iterable of str, optional
         KPI names (default: the whole catalog). The correction runs over the KPIs measured.
 
@@ -268,30 +296,292 @@ def measure_kpis(
         One row per KPI, in catalog order, indexed by KPI name: :data:`DESCRIPTIVE_COLUMNS`
         (``status`` is ``measured``, ``skipped`` — its table or column is absent — or
         ``failed`` — the data broke its computation, the error in ``note``), the columns of
-        :data:`crmkit.impact.CHANGE_COLUMNS`, then ``p_adjusted``, ``significant`` and
-        ``verdict`` (improved, worsened, no detectable change, insufficient data). A skipped KPI
-        (its table or column absent) has verdict "insufficient data" and its reason in
-        ``note``, e.g. "needs tickets".
+        :data:`crmkit.impact.CHANGE_COLUMNS`, then
+
+        - ``p_adjusted``, ``significant`` and ``verdict``: improved, worsened, no detectable
+          change, insufficient data (it had data, too little to compare), or not measured
+          (a skipped KPI: its table or column is absent; it is not in the multiple-testing
+          family);
+        - ``needs``: for a KPI not measured, the data that would add it ("tickets.csv",
+          "column is_complaint of tickets.csv", :func:`crmkit.kpis.needs`); else None;
+          ``note`` keeps the shorter reason ("needs tickets");
+        - :data:`CONTROL_COLUMNS`: ``control_before``, ``control_after``, ``control_change``
+          (the same KPI on the control group's units alone, same windows, same test) and
+          ``did_change``, ``did_ci_low``, ``did_ci_high``, ``did_p_value`` (the change net of
+          the control group's, see :func:`net_of_control`); NaN without a control group, or
+          where the KPI's rows cannot be tied to it or the control group has none;
+        - ``guard``: None or the :class:`crmkit.guards.Guard` code that withholds the
+          percentage or the claim (see Notes).
+
+    Notes
+    -----
+    Guards, applied here once for every KPI (those measured by a domain ``compare`` as well):
+
+    - the percentage: :func:`crmkit.guards.percent_change` of the base (the before value, or
+      ``after − change`` where the change was measured against a counterfactual) and the
+      after value, with the KPI's unit; where it trips, ``change_pct`` and its interval are
+      NaN, the absolute change and the verdict stand (``base_near_zero``,
+      ``not_a_ratio_scale``);
+    - the control group: an improved or worsened KPI whose difference-in-differences
+      interval includes zero, or whose difference-in-differences has the other sign, is
+      ``shared_with_control``; one the control group has data for but whose
+      difference-in-differences has no interval is ``no_interval``;
+    - the ageing base: without a control group, when the customer base is one ageing cohort
+      (:func:`crmkit.confounds.ageing_base`), every compared KPI of
+      :data:`crmkit.kpis.AGE_SENSITIVE` is ``confounded_ageing``.
+
+    One code is kept per row: the first that withholds the claim (a code the domain module
+    set, then the control group's, then the ageing base's), else the percentage's.
     """
     stats = assessment.stats
     chosen = kpis.CATALOG if kpis_wanted is None else [kpis.get_kpi(n) for n in kpis_wanted]
-    rows = []
-    for kpi in chosen:
-        try:
-            row, status = _measure_one(kpi, tables, assessment)
-        except Exception as error:  # one KPI's unexpected data must not sink every stage
-            row, status = (
-                _empty_row(f"could not be computed: {type(error).__name__}: {error}"),
-                "failed",
-            )
-        for column, value in reversed(_descriptive(kpi, status).items()):
-            row.insert(0, column, value)
-        rows.append(row)
-    frame = pd.concat(rows, ignore_index=True)
+    frame = pd.concat([_measured_row(kpi, tables, assessment) for kpi in chosen], ignore_index=True)
     frame = impact.finalize(
         frame, direction=frame["direction"], alpha=stats.alpha, correction=stats.correction
     )
+    skipped = (frame["status"] == "skipped").to_numpy()
+    frame.loc[skipped, "verdict"] = "not measured"
+    frame["needs"] = pd.Series(
+        [
+            kpis.needs(kpi, tables) if is_skipped else None
+            for kpi, is_skipped in zip(chosen, skipped, strict=True)
+        ],
+        index=frame.index,
+        dtype=object,
+    )
+    control, tied = _control_rows(chosen, tables, assessment)
+    frame = pd.concat([frame, net_of_control(frame, control, alpha=stats.alpha)], axis=1)
+    ageing = confounds.ageing_base(tables, assessment)
+    codes = _guards(frame, tied, ageing_kpis=() if ageing is None else ageing["kpis"])
+    frame["guard"] = pd.Series(codes, index=frame.index, dtype=object)
+    withheld = _percent_guarded(frame).to_numpy()
+    for column in ("change_pct", "change_pct_ci_low", "change_pct_ci_high"):
+        frame[column] = frame[column].astype("float64").mask(withheld)
     return frame.set_index("kpi", drop=False).rename_axis(None)
+
+
+def _measured_row(
+    kpi: kpis.KPI, tables: Mapping[str, pd.DataFrame], assessment: Assessment
+) -> pd.DataFrame:
+    """One KPI's result row with its descriptive columns first."""
+    try:
+        row, status = _measure_one(kpi, tables, assessment)
+    except Exception as error:  # one KPI's unexpected data must not sink every stage
+        row, status = (
+            _empty_row(f"could not be computed: {type(error).__name__}: {error}"),
+            "failed",
+        )
+    for column, value in reversed(_descriptive(kpi, status).items()):
+        row.insert(0, column, value)
+    return row
+
+
+def _control_rows(
+    chosen: Sequence[kpis.KPI], tables: Mapping[str, pd.DataFrame], assessment: Assessment
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Each KPI measured on the control group's units alone, and whether it could be.
+
+    The control group's rows of every table (:func:`crmkit.kpis.control_view`) go through the
+    very same path as the CRM units' (observations and test, or the domain ``compare``), with
+    no control group left to exclude. A KPI is *tied* to the control group when each of its
+    tables can be tied to it and holds at least one of its rows (the CRM's usage log has no
+    rows of units without the CRM: nothing to net); its row is then the control group's
+    result (possibly "insufficient data": NaN), else all NaN. The windows are the
+    assessment's; only what each view derives from its own rows (the data's end for
+    censoring, the maturity horizon) may differ by a few days.
+
+    Returns
+    -------
+    (DataFrame, ndarray of bool)
+        One row per KPI of ``chosen`` (:data:`crmkit.impact.CHANGE_COLUMNS`), and ``tied``.
+    """
+    empty = pd.DataFrame([dict.fromkeys(impact.CHANGE_COLUMNS, np.nan)])
+    tied = np.zeros(len(chosen), dtype=bool)
+    if assessment.control is None:
+        return pd.concat([empty] * len(chosen), ignore_index=True), tied
+    view = kpis.control_view(tables, assessment.control)
+    alone = dataclasses.replace(assessment, control=None)
+    rows = []
+    for i, kpi in enumerate(chosen):
+        tied[i] = kpis.available(kpi, view) is None and all(len(view[t]) for t in kpi.tables)
+        row = empty
+        if tied[i]:
+            try:
+                row = _measure_one(kpi, view, alone)[0]
+            except Exception:  # the control group's data broke the computation: no netting
+                row = empty
+        rows.append(row)
+    return pd.concat(rows, ignore_index=True), tied
+
+
+def net_of_control(
+    crm: pd.DataFrame, control: pd.DataFrame, *, alpha: float = 0.05
+) -> pd.DataFrame:
+    """Each KPI's change net of the control group's change: a difference-in-differences.
+
+    Parameters
+    ----------
+    crm : DataFrame
+        Result rows of the CRM units (``before``, ``after``, ``change``, ``ci_low``,
+        ``ci_high``; for totals also ``kind`` and ``kpi``).
+    control : DataFrame
+        The same KPIs measured on the control group's units alone over the same windows, in
+        the same row order (NaN rows where none).
+    alpha : float
+        1 − the confidence level of the intervals of both.
+
+    Returns
+    -------
+    DataFrame
+        Row for row: :data:`CONTROL_COLUMNS` — ``control_before``, ``control_after``,
+        ``control_change`` (the control group's own values and change), ``did_change``,
+        ``did_ci_low``, ``did_ci_high``, ``did_p_value`` (in the KPI's unit; NaN where
+        either change or its interval is missing).
+
+    Notes
+    -----
+    The two changes come from disjoint units, so they are independent:
+
+    .. math::
+
+        \\hat\\delta = \\Delta_\\text{CRM} - \\Delta_\\text{control},\\qquad
+        SE(\\hat\\delta) = \\sqrt{SE_\\text{CRM}^2 + SE_\\text{control}^2}
+
+    Each change's standard error is recovered from its own interval and the normal critical
+    value: :math:`SE = (\\text{ci\\_high} - \\text{ci\\_low}) / (2 z_{1-\\alpha/2})`. That is exact
+    for Wald intervals; for a t interval it is slightly larger than the t-based SE (so
+    conservative); for an asymmetric interval (Newcombe, Bonett–Price, bootstrap) it is its
+    mean half-width over z. The interval is :math:`\\hat\\delta \\pm z_{1-\\alpha/2} SE` and
+    ``did_p_value`` = :math:`2(1 - \\Phi(|\\hat\\delta| / SE))`. It is not corrected for
+    multiplicity: it only decides whether the plain change is credited (see
+    :func:`measure_kpis`), never adds a finding.
+
+    A total of the group (a ``series`` KPI summed over it: monthly revenue, new customers)
+    grows with the group's size, so the control group's change is taken relative to its own
+    before value and applied to the CRM units' before value:
+    :math:`\\Delta_\\text{control} \\cdot \\text{before}_\\text{CRM} / \\text{before}_\\text{control}`
+    (its SE scaled alike); ``control_change`` stays the control group's own.
+
+    Examples
+    --------
+    >>> crm = pd.DataFrame({"before": [10.0], "after": [13.0], "change": [3.0],
+    ...                     "ci_low": [1.04], "ci_high": [4.96]})
+    >>> ctl = pd.DataFrame({"before": [10.0], "after": [12.0], "change": [2.0],
+    ...                     "ci_low": [0.04], "ci_high": [3.96]})
+    >>> out = net_of_control(crm, ctl)
+    >>> round(float(out["did_change"].iloc[0]), 6), round(float(out["did_ci_high"].iloc[0]), 3)
+    (1.0, 3.772)
+    """
+    z = NormalDist().inv_cdf(1 - alpha / 2)
+
+    def column(frame: pd.DataFrame, name: str) -> np.ndarray:
+        return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype="float64")
+
+    change, ctl_change = column(crm, "change"), column(control, "change")
+    se = (column(crm, "ci_high") - column(crm, "ci_low")) / (2 * z)
+    ctl_se = (column(control, "ci_high") - column(control, "ci_low")) / (2 * z)
+    scale = np.ones(len(crm))
+    if "kind" in crm and "kpi" in crm:
+        totals = np.array(
+            [
+                kind == "series" and kpis.get_kpi(name).aggregate == "sum"
+                for kind, name in zip(crm["kind"], crm["kpi"], strict=True)
+            ],
+            dtype=bool,
+        )
+        ctl_before = column(control, "before")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(ctl_before > 0, column(crm, "before") / ctl_before, np.nan)
+        scale = np.where(totals, ratio, 1.0)
+    did = change - ctl_change * scale
+    did_se = np.sqrt(se**2 + (ctl_se * scale) ** 2)
+    valid = np.isfinite(did) & np.isfinite(did_se) & (did_se >= 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        statistic = np.abs(did) / did_se
+    p = np.array(
+        [
+            2 * (1 - NormalDist().cdf(t)) if np.isfinite(t) else (0.0 if d else 1.0)
+            for t, d in zip(statistic, did, strict=True)
+        ]
+    )
+    nan = np.full(len(crm), np.nan)
+    return pd.DataFrame(
+        {
+            "control_before": column(control, "before"),
+            "control_after": column(control, "after"),
+            "control_change": ctl_change,
+            "did_change": np.where(np.isfinite(did), did, nan),
+            "did_ci_low": np.where(valid, did - z * did_se, nan),
+            "did_ci_high": np.where(valid, did + z * did_se, nan),
+            "did_p_value": np.where(valid, p, nan),
+        },
+        index=crm.index,
+    )
+
+
+def _percent_base(row: Mapping[str, Any]) -> Any:
+    """The value a row's change_pct is relative to: before, or after − change (counterfactual)."""
+    try:
+        before, after, change = (float(row[c]) for c in ("before", "after", "change"))
+    except (TypeError, ValueError):
+        return row.get("before")
+    if not (np.isfinite(after) and np.isfinite(change)):
+        return before
+    counterfactual = after - change
+    if np.isfinite(before) and np.isclose(counterfactual, before, rtol=1e-6, atol=1e-12):
+        return before
+    return counterfactual
+
+
+def _percent_guarded(frame: pd.DataFrame) -> pd.Series:
+    """True where the percentage guard trips (its code may be hidden by a claim guard)."""
+    return pd.Series(
+        [
+            percent_change(_percent_base(row), row["after"], unit=row["unit"])[1] is not None
+            for _, row in frame.iterrows()
+        ],
+        index=frame.index,
+        dtype=bool,
+    )
+
+
+def _guards(
+    frame: pd.DataFrame, tied: np.ndarray, *, ageing_kpis: Collection[str]
+) -> list[str | None]:
+    """The one guard code of each row (see :func:`measure_kpis`, Notes).
+
+    ``tied`` says, row by row, whether the KPI was measured on the control group too.
+    """
+    codes: list[str | None] = []
+    for i, (_, row) in enumerate(frame.iterrows()):
+        found: list[Guard] = []
+        existing = row.get("guard")
+        if isinstance(existing, str) and existing in Guard._value2member_map_:
+            found.append(Guard(existing))
+        claimed = row["verdict"] in ("improved", "worsened")
+        if claimed and tied[i]:
+            low, high = row["did_ci_low"], row["did_ci_high"]
+            if _missing(low) or _missing(high):
+                found.append(Guard.NO_INTERVAL)
+            elif low <= 0 <= high or np.sign(row["did_change"]) != np.sign(row["change"]):
+                found.append(Guard.SHARED_WITH_CONTROL)
+        compared = row["verdict"] in ("improved", "worsened", "no detectable change")
+        if compared and row["kpi"] in ageing_kpis:
+            found.append(Guard.CONFOUNDED_AGEING)
+        percentage = percent_change(_percent_base(row), row["after"], unit=row["unit"])[1]
+        if percentage is not None:
+            found.append(percentage)
+        claims = [g for g in found if g.withholds_claim]
+        chosen = claims[0] if claims else (found[0] if found else None)
+        codes.append(None if chosen is None else chosen.value)
+    return codes
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return not np.isfinite(float(value))
+    except (TypeError, ValueError):
+        return True
 
 
 def _empty_row(note: str) -> pd.DataFrame:
@@ -344,13 +634,18 @@ class SeriesAnalysis:
         What the model expects without go-live: its fit before go-live and its projection
         (the counterfactual) from go-live, in the KPI's unit.
     its : ITSResult
-        The segmented regression (on the log ratio to the control group when ``comparative``).
+        The segmented regression (on the log ratio to the control group when ``comparative``;
+        on the KPI or its logarithm otherwise, whichever fits the months before go-live
+        better: :attr:`model`).
     comparative : bool
         True when the model ran on the ratio of the CRM units to the control group, so that
         season and shocks shared by both cancel.
     row : DataFrame
         The one-row comparison (:data:`crmkit.impact.CHANGE_COLUMNS`, with ``label`` and
-        ``unit``): ``change`` is the mean monthly gap between actual and expected from go-live.
+        ``unit``): ``change`` is the model's average monthly effect from go-live in the KPI's
+        unit and ``change_pct`` the same effect relative to the expected path (both from one
+        model and one counterfactual, so their signs agree); ``guard`` says when the
+        percentage, or the claim, is withheld.
     """
 
     kpi: kpis.KPI
@@ -360,6 +655,17 @@ class SeriesAnalysis:
     comparative: bool
     row: pd.DataFrame
 
+    @property
+    def model(self) -> str:
+        """ "linear" or "log-linear" (a comparative series is log-linear in the ratio)."""
+        return self.its.model
+
+    @property
+    def guard(self) -> str | None:
+        """The guard code of the row (see :mod:`crmkit.guards`), or None."""
+        code = self.row["guard"].iloc[0]
+        return code if isinstance(code, str) else None
+
     def chart_frame(self) -> pd.DataFrame:
         """Columns "Actual" and "Expected without go-live", indexed by month."""
         return pd.DataFrame({"Actual": self.series, "Expected without go-live": self.expected})
@@ -367,10 +673,16 @@ class SeriesAnalysis:
     def coefficients_table(self, *, currency: str = "") -> pd.DataFrame:
         """The regression's terms as a reader sees them.
 
-        In the KPI's unit per month, or, for a comparative series, in percent of the control
-        group's level (the model runs on the log ratio).
+        In the KPI's unit per month; for a comparative series in percent of the control
+        group's level (the model runs on the log ratio); for a log-linear model in percent
+        (the first month's level in the KPI's unit).
         """
-        from crmkit.formats import format_change_pct, format_kpi_change, format_p_value
+        from crmkit.formats import (
+            format_change_pct,
+            format_kpi_change,
+            format_kpi_value,
+            format_p_value,
+        )
 
         names = {
             "baseline_level": "Level in the first month",
@@ -384,19 +696,24 @@ class SeriesAnalysis:
         if self.comparative:
             names["baseline_level"] = "Gap to the control group in the first month (log ratio)"
 
-            def shown(v: float) -> str:
+        def shown(v: float, term: str) -> str:
+            if self.comparative or (self.model == "log-linear" and term != "baseline_level"):
                 return format_change_pct(np.expm1(v))
-        else:
-
-            def shown(v: float) -> str:
-                return format_kpi_change(v, self.kpi.unit, currency)
+            if self.model == "log-linear":
+                return format_kpi_value(np.exp(v), self.kpi.unit, currency)
+            return format_kpi_change(v, self.kpi.unit, currency)
 
         return pd.DataFrame(
             {
                 "Term": c["term"].map(names).fillna(c["term"]),
-                "Estimate": [shown(v) for v in c["estimate"]],
-                "CI low": [shown(v) for v in c["ci_low"]],
-                "CI high": [shown(v) for v in c["ci_high"]],
+                **{
+                    heading: [shown(v, t) for v, t in zip(c[column], c["term"], strict=True)]
+                    for heading, column in (
+                        ("Estimate", "estimate"),
+                        ("CI low", "ci_low"),
+                        ("CI high", "ci_high"),
+                    )
+                },
                 "p": [format_p_value(v) for v in c["p_value"]],
             }
         )
@@ -411,7 +728,13 @@ def time_series(
     regression runs on log(CRM units / control group) without a season term ("comparative
     interrupted time series"): the season, the market and anything else that moves both
     groups cancel, which a single year before go-live could never separate from a trend.
-    Otherwise it runs on the KPI itself, with a season term when the data allow it.
+    Otherwise it runs on the KPI itself, with a season term when the data allow it: on its
+    values, or — when every month is above zero and it fits the months before go-live better
+    — on their logarithms (``model="auto"`` of :func:`crmkit.impact.interrupted_time_series`).
+
+    The row's ``guard`` is ``counterfactual_implausible`` (and ``change_pct`` NaN) when the
+    projection crosses zero or runs beyond what the months before go-live support (the rules
+    of :func:`crmkit.impact.interrupted_time_series`).
 
     Returns None when the KPI's tables are absent.
     """
@@ -428,16 +751,15 @@ def time_series(
     if control is not None:
         control = control.reindex(series.index)
     if control is None or not ((control > 0).all() and (series > 0).all()):
-        its = impact.interrupted_time_series(series, go_live, alpha=alpha)
+        its = impact.interrupted_time_series(series, go_live, model="auto", alpha=alpha)
         expected = _expected(its, first)
         row = its.to_row()
         comparative = False
     else:
         its = impact.interrupted_time_series(
-            np.log(series) - np.log(control), go_live, seasonality=False, alpha=alpha
+            series / control, go_live, seasonality=False, model="log-linear", alpha=alpha
         )
-        log_expected = _expected(its, first)
-        expected = control * np.exp(log_expected)
+        expected = control * _expected(its, first)
         row = _comparative_row(series, expected, its, first)
         comparative = True
     row.insert(0, "unit", kpi.unit)
@@ -481,23 +803,32 @@ def _comparative_row(
 ) -> pd.DataFrame:
     """The one-row comparison of a comparative series, in the KPI's unit.
 
-    The model's average effect (mean log gap from go-live) and its interval become relative
-    changes by exp(·) − 1; the absolute change is the mean monthly gap between actual and
-    expected, its interval the relative one times the mean expected level.
+    ``its`` is the log-linear model of the ratio CRM units / control group. Its average effect
+    (mean log gap from go-live) and interval become relative changes by exp(·) − 1; the
+    absolute change and its interval are those relative changes times the mean expected level
+    from go-live (control group × projected ratio), so ``change`` and ``change_pct`` come from
+    one model and one counterfactual and agree in sign. The model's guard carries over; a
+    guarded row keeps the absolute change and drops the percentage.
     """
     log_row = its.to_row()
     post = expected.index >= first
     level = float(expected[post].mean())
-    change = float((series[post] - expected[post]).mean())
-    relative = [float(np.expm1(log_row[c].iloc[0])) for c in ("change", "ci_low", "ci_high")]
+    ratio_level = float(its.counterfactual.mean())
+    relative = [
+        float(log_row[c].iloc[0]) / ratio_level for c in ("change", "ci_low", "ci_high", "mde")
+    ]
     row = log_row.copy()
     row["before"] = float(series[~post].mean())
     row["after"] = float(series[post].mean())
-    row["change"] = change
-    row["change_pct"] = float(series[post].mean()) / level - 1 if level else np.nan
+    row["change"] = relative[0] * level
     row["ci_low"], row["ci_high"] = relative[1] * level, relative[2] * level
-    row["change_pct_ci_low"], row["change_pct_ci_high"] = relative[1], relative[2]
-    row["mde"] = float(np.expm1(log_row["mde"].iloc[0])) * level
+    row["mde"] = relative[3] * level
+    if isinstance(row["guard"].iloc[0], str):
+        row["change_pct"] = np.nan
+        row["change_pct_ci_low"], row["change_pct_ci_high"] = np.nan, np.nan
+    else:
+        row["change_pct"] = relative[0]
+        row["change_pct_ci_low"], row["change_pct_ci_high"] = relative[1], relative[2]
     row["effect_size_name"] = "effect / residual SD (log ratio)"
     row["test"] = "segmented regression on the ratio to the control group (Newey–West)"
     row["interval_method"] = f"{log_row['interval_method'].iloc[0]}, on the log ratio"
@@ -534,12 +865,37 @@ class ControlAnalysis:
 
     @property
     def relative_effect(self) -> tuple[float, float, float]:
-        """The effect as a fraction of the counterfactual, with its interval (log outcome)."""
+        """The effect as a fraction of the counterfactual, with its interval.
+
+        ``exp(·) − 1`` of the estimate and its bounds for a log outcome; otherwise the
+        estimate over the treated units' counterfactual level, by the rule of
+        :func:`crmkit.guards.percent_change` (NaN when that level is not a sane base). A
+        bound the data cannot give (guard ``no_interval``) is NaN, never ±100 %.
+        """
         d = self.did
         if not self.log_outcome:
-            level = float(d.comparison["after"].iloc[0]) - d.estimate
-            return d.estimate / level, d.ci_low / level, d.ci_high / level
+            after = float(d.comparison["after"].iloc[0])
+            level = after - d.estimate
+            effect, _ = guards.percent_change(level, after)
+            if effect is None:
+                return math.nan, math.nan, math.nan
+            return effect, d.ci_low / level, d.ci_high / level
         return float(np.expm1(d.estimate)), float(np.expm1(d.ci_low)), float(np.expm1(d.ci_high))
+
+    @property
+    def guard(self) -> str | None:
+        """Why the comparison is not claimed as it stands (a :mod:`crmkit.guards` code), or None.
+
+        ``no_interval`` when the data cannot bound the effect (too few units); for an outcome
+        in the KPI's unit also ``base_near_zero`` when the percentage has no sane base.
+        """
+        if self.did.guard == guards.Guard.NO_INTERVAL:
+            return self.did.guard
+        if not self.log_outcome:
+            after = float(self.did.comparison["after"].iloc[0])
+            _, code = guards.percent_change(after - self.did.estimate, after)
+            return None if code is None else code.value
+        return None
 
     def event_study_frame(self) -> pd.DataFrame:
         """The event study in percent (log outcome) or the KPI's unit, for the chart."""
@@ -630,14 +986,18 @@ def results_table(
     currency : str
         The client's currency code.
     alpha : float
-        1 − the confidence level, for the interval's column name.
+        1 − the confidence level, for the intervals' column names.
 
     Returns
     -------
     DataFrame
         Columns KPI, Unit, Before, After, Change, Change (%), the confidence interval of the
         change, Adjusted p, Verdict, Test, Observations (before / after) — text, since the rows'
-        units differ. Shares and ratios are in percent; their changes in percentage points.
+        units differ — and, when any KPI was measured on a control group, the change net of
+        the control group's with its interval. Shares and ratios are in percent; their changes
+        in percentage points. The verdict says what a KPI not measured needs ("not measured:
+        needs tickets.csv") and why a guarded one is not claimed
+        (:func:`crmkit.narrative.kpi_verdict_text`); a withheld percentage shows as missing.
     """
     from crmkit.formats import (
         display_unit,
@@ -647,8 +1007,11 @@ def results_table(
         format_p_value,
         is_missing,
     )
+    from crmkit.narrative import kpi_verdict_text
 
     level = f"{(1 - alpha) * 100:.0f} % CI of the change"
+    net = f"Change net of the control group ({(1 - alpha) * 100:.0f} % CI)"
+    with_control = "did_change" in results and results["did_change"].notna().any()
     rows = []
     for _, r in results.iterrows():
         unit = r["unit"]
@@ -659,31 +1022,35 @@ def results_table(
         def change(v: float, unit: str = unit) -> str:
             return format_kpi_change(v, unit, currency, with_unit=False)
 
-        interval = (
-            "–"
-            if is_missing(r["ci_low"]) or is_missing(r["ci_high"])
-            else f"{change(r['ci_low'])} to {change(r['ci_high'])}"
-        )
+        def interval(low: Any, high: Any) -> str:
+            return (
+                "–" if is_missing(low) or is_missing(high) else f"{change(low)} to {change(high)}"
+            )
+
         counts = (
             "–" if is_missing(r["n_before"]) else f"{int(r['n_before']):,} / {int(r['n_after']):,}"
         )
-        rows.append(
-            {
-                "KPI": r["label"],
-                "Unit": display_unit(unit, currency),
-                "Before": value(r["before"]),
-                "After": value(r["after"]),
-                "Change": change(r["change"]),
-                "Change (%)": format_change_pct(r["change_pct"]),
-                level: interval,
-                "Adjusted p": format_p_value(r["p_adjusted"]),
-                "Verdict": r["verdict"]
-                if r["status"] == "measured"
-                else f"{r['status']}: {r['note']}",
-                "Test": r["test"] if isinstance(r["test"], str) else "–",
-                "Observations (before / after)": counts,
-            }
-        )
+        row = {
+            "KPI": r["label"],
+            "Unit": display_unit(unit, currency),
+            "Before": value(r["before"]),
+            "After": value(r["after"]),
+            "Change": change(r["change"]),
+            "Change (%)": format_change_pct(r["change_pct"]),
+            level: interval(r["ci_low"], r["ci_high"]),
+            "Adjusted p": format_p_value(r["p_adjusted"]),
+            "Verdict": kpi_verdict_text(r),
+            "Test": r["test"] if isinstance(r["test"], str) else "–",
+            "Observations (before / after)": counts,
+        }
+        if with_control:
+            did = r["did_change"]
+            row[net] = (
+                "–"
+                if is_missing(did)
+                else f"{change(did)} ({interval(r['did_ci_low'], r['did_ci_high'])})"
+            )
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -793,21 +1160,35 @@ def campaign_table(tables: Mapping[str, pd.DataFrame], assessment: Assessment) -
 def impact_summary(
     series: SeriesAnalysis | None, control: ControlAnalysis | None
 ) -> dict[str, Any]:
-    """The ``impact`` section of results.json: the headline time series and control comparison."""
+    """The ``impact`` section of results.json: the headline time series and control comparison.
+
+    Every number is finite or None. ``time_series``: the model's average monthly effect in the
+    KPI's unit (``effect_per_month``, with ``ci_low`` / ``ci_high``) and relative to the
+    expected path (``effect_pct``, with ``effect_pct_ci_low`` / ``effect_pct_ci_high``; None when
+    a guard withholds it), ``model`` ("linear" or "log-linear"), ``comparative`` (modelled as
+    the ratio to the control group) and ``guard``. ``difference_in_differences``: the relative
+    effect and its bounds (both None when the data cannot bound it), its p-value (None when
+    no valid test exists) and ``guard``.
+    """
     out: dict[str, Any] = {}
     if series is not None:
         row = series.row.iloc[0]
         out["time_series"] = {
             "kpi": series.kpi.name,
+            "model": series.model,
+            "comparative": series.comparative,
             "effect_per_month": row["change"],
             "effect_pct": row["change_pct"],
             "ci_low": row["ci_low"],
             "ci_high": row["ci_high"],
+            "effect_pct_ci_low": row["change_pct_ci_low"],
+            "effect_pct_ci_high": row["change_pct_ci_high"],
             "p_value": row["p_value"],
             "months_before": series.its.n_pre,
             "months_after": series.its.n_post,
             "durbin_watson": series.its.durbin_watson,
             "ljung_box_p": series.its.ljung_box_p,
+            "guard": series.guard,
         }
     if control is not None:
         effect, low, high = control.relative_effect
@@ -823,6 +1204,7 @@ def impact_summary(
             "pre_trend_p": control.did.pre_trend_p,
             "n_clusters": control.did.n_clusters,
             "inference": control.did.inference,
+            "guard": control.guard,
         }
     return jsonable(out)
 

@@ -33,10 +33,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from types import MappingProxyType
-from typing import Any
+from typing import Any, ParamSpec
 
 import matplotlib as mpl
 import matplotlib.colors as mcolors
@@ -49,7 +50,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+from matplotlib.text import Text
+from matplotlib.ticker import FixedFormatter, FuncFormatter, LogLocator, NullFormatter
 
 __all__ = [
     "ACCENT",
@@ -85,6 +87,8 @@ MUTED = "#9aa5b1"
 WARNING = "#d9822b"
 #: Colour order for charts with several series (accent and grey first).
 PALETTE = (ACCENT, MUTED, "#e0a040", "#4f9d69", "#8c6bb1", "#c05a6a", "#3b3b3b")
+
+_P = ParamSpec("_P")
 
 #: What the chart functions accept as a date.
 DateLike = str | dt.date | dt.datetime | pd.Timestamp | np.datetime64
@@ -192,6 +196,40 @@ def apply_house_style() -> None:
 # --------------------------------------------------------------------------- helpers
 
 
+def _literal(text: str) -> str:
+    """Text that matplotlib draws as written: every ``$`` escaped, so no mathtext."""
+    return text.replace("$", r"\$")
+
+
+def _literal_text(chart: Callable[_P, Figure]) -> Callable[_P, Figure]:
+    """Make every text of a chart show as written: client text is never a formula.
+
+    matplotlib reads text between two ``$`` as mathtext: a segment or campaign named
+    ``$\\frac{a}{b}$`` would be typeset as a fraction, and one with an unknown command
+    makes drawing raise. Once the chart is built, every text in it (titles, axis labels,
+    legends, value labels, and the fixed tick labels, which are set again while drawing)
+    gets its ``$`` escaped. Escaping, not ``parse_math=False``: matplotlib measures the lines
+    of wrapped text (the titles) as mathtext whenever they hold an even number of ``$``,
+    whatever ``parse_math`` says. No crmkit chart uses mathtext; numbers on the axes that
+    matplotlib formats while drawing hold no ``$``.
+    """
+
+    @functools.wraps(chart)
+    def literal_chart(*args: _P.args, **kwargs: _P.kwargs) -> Figure:
+        fig = chart(*args, **kwargs)
+        for text in fig.findobj(Text):
+            text.set_parse_math(True)
+            text.set_text(_literal(text.get_text()))
+        for ax in fig.axes:
+            for axis in (ax.xaxis, ax.yaxis):
+                for formatter in (axis.get_major_formatter(), axis.get_minor_formatter()):
+                    if isinstance(formatter, FixedFormatter):
+                        formatter.seq = [_literal(str(label)) for label in formatter.seq]
+        return fig
+
+    return literal_chart
+
+
 def _new_figure(height: float | None = None) -> tuple[Figure, Axes]:
     """A figure in the house style (call inside ``house_style()``), closed for pyplot."""
     width = mpl.rcParams["figure.figsize"][0]
@@ -283,6 +321,7 @@ def _is_nan(value: Any) -> bool:
 # --------------------------------------------------------------------------- charts
 
 
+@_literal_text
 def bar_chart(
     values: pd.Series,
     *,
@@ -363,6 +402,7 @@ def bar_chart(
     return fig
 
 
+@_literal_text
 def line_chart(
     series: pd.DataFrame | pd.Series,
     *,
@@ -426,6 +466,7 @@ def line_chart(
     return fig
 
 
+@_literal_text
 def coverage_chart(
     coverage: pd.DataFrame,
     *,
@@ -520,6 +561,7 @@ def coverage_chart(
     return fig
 
 
+@_literal_text
 def score_chart(
     scores: pd.Series,
     *,
@@ -595,6 +637,60 @@ VERDICT_COLOURS = MappingProxyType(
 )
 
 
+#: Off the scale: an estimate more than this many times as far from zero as the next estimate
+#: towards zero (and as :data:`_FOREST_FLOOR`) sits at the edge of a forest plot, its value
+#: written, instead of stretching the axis.
+_FOREST_GAP = 10.0
+#: Percentage points: changes this small never put a larger one off the scale.
+_FOREST_FLOOR = 20.0
+#: The axis reaches at most this many times the largest estimate on the scale (or
+#: :data:`_FOREST_FLOOR`); longer intervals run into the edge.
+_FOREST_REACH = 3.0
+
+
+def forest_scale(points: np.ndarray) -> float:
+    """How far from zero a forest plot's axis may reach, in the estimates' unit.
+
+    Parameters
+    ----------
+    points : numpy.ndarray
+        The estimates (NaN ignored), e.g. relative changes in percent.
+
+    Returns
+    -------
+    float
+        The reach ``R``: estimates and interval limits within ``[−R, R]`` are drawn where they
+        are; the others at the axis edge. Sorted by distance from zero, the estimates are on
+        the scale up to the first that lies more than :data:`_FOREST_GAP` times as far out as
+        the one before it (and as :data:`_FOREST_FLOOR`); ``R`` is :data:`_FOREST_REACH` times
+        the largest distance on the scale, at least :data:`_FOREST_FLOOR` times that factor.
+
+    Examples
+    --------
+    >>> float(forest_scale(np.array([30.0, -20.0, 1.0, 350_000.0])))  # 350,000 % is off
+    90.0
+    >>> float(forest_scale(np.array([5.0, 150.0])))  # 150 is within ten times 20
+    450.0
+    """
+    distances = np.sort(np.abs(points[np.isfinite(points)]))
+    on_scale = 0.0
+    for distance in distances:
+        if distance > _FOREST_GAP * max(on_scale, _FOREST_FLOOR):
+            break
+        on_scale = float(distance)
+    return _FOREST_REACH * max(on_scale, _FOREST_FLOOR)
+
+
+def _forest_limits(values: np.ndarray, reach: float) -> tuple[float, float]:
+    """Axis limits around zero and every value within the reach, with a margin."""
+    shown = values[np.isfinite(values) & (np.abs(values) <= reach)]
+    low = float(min(0.0, shown.min())) if shown.size else 0.0
+    high = float(max(0.0, shown.max())) if shown.size else 0.0
+    span = max(high - low, 1.0)
+    return low - 0.08 * span, high + 0.08 * span
+
+
+@_literal_text
 def forest_plot(
     frame: pd.DataFrame,
     *,
@@ -613,7 +709,8 @@ def forest_plot(
     frame : pandas.DataFrame
         One row per KPI, drawn top to bottom in the frame's order, with the columns named by
         ``label``, ``estimate``, ``low``, ``high`` and ``verdict``. Estimates and limits are
-        fractions (0.08 is drawn as +8 %). A row without an estimate is listed as ``n/a``.
+        fractions (0.08 is drawn as +8 %). Rows without an estimate (a relative change that
+        was withheld, e.g. of a base near zero) are left out.
     title : str
         The finding the chart shows.
     xlabel : str
@@ -627,6 +724,13 @@ def forest_plot(
         A dot per estimate with its interval as a line, coloured by verdict
         (:data:`VERDICT_COLOURS`), and a dashed line at no change. Closed for pyplot.
 
+    Notes
+    -----
+    One estimate far from the others would squeeze them all into one dot. The axis spans
+    zero and the values within :func:`forest_scale` of it; an estimate beyond is drawn as a
+    triangle at the axis edge with its value written beside it (gid ``"off-scale"``), and an
+    interval reaching beyond runs into the edge.
+
     Examples
     --------
     >>> f = pd.DataFrame({"label": ["Win rate"], "change_pct": [0.3], "change_pct_ci_low": [0.2],
@@ -637,6 +741,8 @@ def forest_plot(
     missing = {label, estimate, low, high, verdict} - set(frame.columns)
     if missing:
         raise ValueError(f"forest_plot needs the columns {sorted(missing)}")
+    points_all = pd.to_numeric(frame[estimate], errors="coerce").to_numpy(float) * 100
+    frame = frame.loc[np.isfinite(points_all)]
     with house_style():
         fig, ax = _new_figure(_bars_height(len(frame)))
         _finish(ax, title)
@@ -647,21 +753,45 @@ def forest_plot(
         points = pd.to_numeric(frame[estimate], errors="coerce").to_numpy(float) * 100
         lows = pd.to_numeric(frame[low], errors="coerce").to_numpy(float) * 100
         highs = pd.to_numeric(frame[high], errors="coerce").to_numpy(float) * 100
+        reach = forest_scale(points)
+        left, right = _forest_limits(np.concatenate([points, lows, highs]), reach)
         colours = [VERDICT_COLOURS.get(v, MUTED) for v in frame[verdict]]
         for y, point, lo, hi, colour in zip(positions, points, lows, highs, colours, strict=True):
             if np.isfinite(lo) and np.isfinite(hi):
                 ax.plot([lo, hi], [y, y], color=colour, linewidth=2.2, solid_capstyle="round")
-            if np.isfinite(point):
+            if abs(point) <= reach:
                 ax.plot([point], [y], marker="o", markersize=7, color=colour, zorder=4)
-            else:
-                ax.text(0, y, " n/a", va="center", color=_SUBTLE, fontsize=9)
+                continue
+            edge = right if point > 0 else left
+            ax.plot(
+                [edge],
+                [y],
+                marker=">" if point > 0 else "<",
+                markersize=8,
+                color=colour,
+                zorder=4,
+                clip_on=False,
+                gid="off-scale",
+            )
+            ax.annotate(
+                f"{point:+,.0f} %",
+                (edge, y),
+                xytext=(-9 if point > 0 else 9, 4),
+                textcoords="offset points",
+                ha="right" if point > 0 else "left",
+                va="bottom",
+                fontsize=8,
+                color=_TEXT,
+                gid="off-scale-value",
+            )
+        ax.set_xlim(left, right)
         zero = ax.axvline(0, color=_TEXT, linestyle="--", linewidth=1.0, zorder=2)
         zero.set_gid("no-change")
         ax.set_yticks(positions, [str(v) for v in frame[label]])
-        ax.invert_yaxis()
+        ax.set_ylim(len(frame) - 0.5, -0.7)
         ax.tick_params(axis="y", length=0)
         ax.grid(axis="y", visible=False)
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:+.0f} %"))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:+,.0f} %"))
         ax.set_xlabel(xlabel)
         shown = [v for v in VERDICT_COLOURS if v in set(frame[verdict])]
         handles = [
@@ -672,6 +802,7 @@ def forest_plot(
     return fig
 
 
+@_literal_text
 def distribution_chart(
     before: pd.Series,
     after: pd.Series,
@@ -760,6 +891,7 @@ def distribution_chart(
     return fig
 
 
+@_literal_text
 def event_study_chart(
     frame: pd.DataFrame,
     *,
@@ -831,6 +963,7 @@ def event_study_chart(
     return fig
 
 
+@_literal_text
 def tornado_chart(
     frame: pd.DataFrame,
     *,
@@ -902,6 +1035,7 @@ def tornado_chart(
     return fig
 
 
+@_literal_text
 def histogram_chart(
     values: np.ndarray | pd.Series,
     *,
@@ -1011,6 +1145,7 @@ def _missing_columns(frame: pd.DataFrame, columns: Iterable[str], chart: str) ->
         raise ValueError(f"{chart} needs the columns {sorted(missing)}")
 
 
+@_literal_text
 def interval_chart(
     frame: pd.DataFrame,
     *,
@@ -1132,6 +1267,7 @@ def interval_chart(
     return fig
 
 
+@_literal_text
 def stacked_share_chart(
     shares: pd.DataFrame,
     *,
@@ -1200,6 +1336,7 @@ def stacked_share_chart(
     return fig
 
 
+@_literal_text
 def grouped_bar_chart(
     frame: pd.DataFrame,
     *,
@@ -1285,6 +1422,7 @@ def _row_label(value: Any) -> str:
     return str(value)
 
 
+@_literal_text
 def heatmap_chart(
     matrix: pd.DataFrame,
     *,
@@ -1413,6 +1551,7 @@ def heatmap_chart(
     return fig
 
 
+@_literal_text
 def survival_chart(
     curve: pd.DataFrame,
     *,
@@ -1504,6 +1643,7 @@ def survival_chart(
     return fig
 
 
+@_literal_text
 def concentration_chart(
     curve: pd.DataFrame,
     *,

@@ -17,12 +17,19 @@ integrity    share of references that find their parent row (:func:`referential_
 timeliness   share of the expected months or windows that have data (:func:`timeliness`)
 ============ =====================================================================
 
-:func:`quality_scores` combines them per table with equal weights over the dimensions that
-apply; :func:`issues_for_client` lists what to ask the client, most important first;
-:func:`quality_summary` is what results.json records; :func:`findings_text` and the
-``*_finding`` functions state in words what the numbers mean. :func:`assess_quality` computes
-everything at once for the stage notebook, and :func:`table_view` prepares each table for
-display (headers a reader understands, percentages, units).
+One story: the score and the issue list come from the same rules. :func:`issues_for_client`
+turns every shortfall of a dimension into one issue with its ``deficit`` (how much it lowers
+that dimension); :func:`quality_scores` computes each dimension as 1 − the deficits of its
+issues and the table score as the equal-weight mean of the dimensions that apply, so a table
+without an issue scores exactly 100 % and every issue lowers a score; :func:`score_impacts`
+says by how much (``score_impact``, on the overall score; the impacts add up to
+1 − overall score). What validation reports that measures no quality of the rows present (an
+absent table, rows outside the window, how dates were read) is a note
+(:func:`quality_notes`), listed apart. :func:`quality_summary` is what results.json records;
+:func:`findings_text` and the ``*_finding`` functions state in words what the numbers mean.
+:func:`assess_quality` computes everything at once for the stage notebook, and
+:func:`table_view` prepares each table for display (headers a reader understands,
+percentages, units).
 
 Every function is pure: no I/O, no printing, no state.
 """
@@ -48,6 +55,7 @@ __all__ = [
     "DIMENSIONS",
     "FAIR_SCORE",
     "GOOD_SCORE",
+    "SCORED_RULES",
     "VALIDITY_RULES",
     "WEAK_COMPLETENESS",
     "DataQuality",
@@ -61,10 +69,12 @@ __all__ = [
     "integrity_finding",
     "issues_finding",
     "issues_for_client",
+    "quality_notes",
     "quality_scores",
     "quality_summary",
     "referential_integrity",
     "score_chart_title",
+    "score_impacts",
     "score_series",
     "scores_finding",
     "table_view",
@@ -77,12 +87,21 @@ __all__ = [
 
 #: Validation rules whose rows count as invalid (validity dimension).
 VALIDITY_RULES = (
-    "missing_value",
     "wrong_type",
     "unparseable_date",
+    "ambiguous_date",
+    "mixed_date_order",
     "negative",
     "out_of_range",
     "not_allowed",
+)
+#: Validation rules whose rows lower a dimension of the score (the others are notes).
+SCORED_RULES = (
+    "missing_value",
+    *VALIDITY_RULES,
+    "inconsistent",
+    "duplicate_id",
+    "unknown_reference",
 )
 #: Validation rules across fields or tables, counted by :func:`consistency`.
 CONSISTENCY_RULES = ("inconsistent", "unknown_reference")
@@ -189,9 +208,6 @@ _PROBLEM_COLUMNS = (
     "count",
     "expected",
 )
-# Rules left out of the client's issue list: the consultant's own params file, and dates
-# outside the window, which are extra history rather than a defect of the data.
-_NOT_FOR_CLIENT = ("params", "outside_window")
 _BLOCKS = "the assessment cannot run until this is fixed"
 
 
@@ -342,7 +358,9 @@ def _applies(table_name: str, column: str, table: pd.DataFrame) -> tuple[pd.Seri
     return pd.Series(True, index=table.index), _EMPTY_MEANS.get((table_name, column), "")
 
 
-def completeness(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+def completeness(
+    tables: Mapping[str, pd.DataFrame], problems: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """How many cells of each schema column are filled.
 
     Parameters
@@ -350,6 +368,9 @@ def completeness(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     tables : mapping of str to DataFrame
         The typed canonical tables (as :func:`crmkit.validation.validate_client` returns
         them). Absent tables and columns are validation's business and are not listed.
+    problems : DataFrame, optional
+        Validation problems: a value given but not readable (``wrong_type``,
+        ``unparseable_date``) is a filled cell, counted against validity, not here.
 
     Returns
     -------
@@ -375,9 +396,10 @@ def completeness(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     the data). They are listed but not scored, nor raised with the client.
     ``opportunities.closed_date`` is counted over won and lost opportunities only,
     since an open deal has no closing date. Text cells holding only spaces are empty
-    (validation has already turned them into missing values), and so is a value validation
-    could not read (wrong type, unreadable date): it counts as missing here and as invalid
-    in :func:`validity`.
+    (validation has already turned them into missing values). A value validation could not
+    read (wrong type, unreadable date) is empty in the typed table but was given: with
+    ``problems`` it counts as filled here and as invalid in :func:`validity`, so that one
+    cell lowers one dimension only.
 
     Examples
     --------
@@ -391,6 +413,12 @@ def completeness(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     2   order_date       2           1.0
     3       amount       1           0.5
     """
+    p = _problems(problems)
+    unread = (
+        p[p["rule"].isin(["wrong_type", "unparseable_date"])]
+        .groupby(["table", "column"])["count"]
+        .sum()
+    )
     records = []
     for name in _ordered(tables):
         table = tables[name]
@@ -400,6 +428,7 @@ def completeness(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
             applies, note = _applies(name, column.name, table)
             rows = int(applies.sum())
             filled = int((table[column.name].notna() & applies).sum())
+            filled = min(rows, filled + int(unread.get((name, column.name), 0)))
             records.append(
                 {
                     "table": name,
@@ -445,8 +474,10 @@ def validity(tables: Mapping[str, pd.DataFrame], problems: pd.DataFrame) -> pd.D
 
     Notes
     -----
-    invalid_rows = min(rows, Σ count) over the table's problems of the rules missing_value,
-    wrong_type, unparseable_date, negative, out_of_range and not_allowed, of either severity.
+    invalid_rows = min(rows, Σ count) over the table's problems of the rules in
+    :data:`VALIDITY_RULES` (wrong_type, unparseable_date, ambiguous_date, mixed_date_order,
+    negative, out_of_range, not_allowed), of either severity. Empty required cells
+    (missing_value) are completeness's concern, not counted again here.
     A problem lists only its first few row numbers but counts every row, so the counts are
     summed; a row that breaks two rules is counted twice, which makes ``invalid_rows`` an
     upper bound (and ``validity`` a lower bound) when several rules hit the same rows.
@@ -780,23 +811,53 @@ def consistency(
 # --- scores ------------------------------------------------------------------------------------
 
 
-def quality_scores(
+def _applies_to(
     *,
     completeness: pd.DataFrame,
     validity: pd.DataFrame,
     uniqueness: pd.DataFrame,
     integrity: pd.DataFrame,
     timeliness: pd.DataFrame,
-    consistency: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One quality score per table, from the dimensions that apply to it, and an overall row.
+    """Which dimensions apply to which table (a bool frame: tables × :data:`DIMENSIONS`)."""
+    tables = pd.Index(list(validity["table"]), name="table")
+    has_rows = validity.set_index("table")["rows"].reindex(tables) > 0
+    scored = completeness[completeness["scored"] & completeness["completeness"].notna()]
+    with_values = integrity.groupby("table")["rows_with_value"].sum()
+    applies = pd.DataFrame(
+        {
+            "completeness": tables.isin(scored["table"]),
+            "validity": True,
+            "consistency": True,
+            "uniqueness": tables.isin(uniqueness.loc[uniqueness["rows_with_id"] > 0, "table"]),
+            "integrity": tables.isin(with_values[with_values > 0].index),
+            "timeliness": tables.isin(timeliness.loc[timeliness["coverage"].notna(), "table"]),
+        },
+        index=tables,
+    )
+    return applies[list(DIMENSIONS)] & has_rows.to_numpy()[:, None]
+
+
+def quality_scores(
+    issues: pd.DataFrame,
+    *,
+    completeness: pd.DataFrame,
+    validity: pd.DataFrame,
+    uniqueness: pd.DataFrame,
+    integrity: pd.DataFrame,
+    timeliness: pd.DataFrame,
+) -> pd.DataFrame:
+    """One quality score per table and an overall row, computed from the issues.
 
     Parameters
     ----------
-    completeness, validity, uniqueness, integrity, timeliness, consistency : DataFrame
+    issues : DataFrame
+        From :func:`issues_for_client`: each issue's ``table``, ``dimension`` and ``deficit``.
+    completeness, validity, uniqueness, integrity, timeliness : DataFrame
         The outputs of :func:`completeness`, :func:`validity`, :func:`uniqueness`,
-        :func:`referential_integrity`, :func:`timeliness` and :func:`consistency`. The tables
-        scored are those of ``validity`` (every table present).
+        :func:`referential_integrity` and :func:`timeliness`; they say which dimensions
+        apply to which table. The tables scored are those of ``validity`` (every table
+        present).
 
     Returns
     -------
@@ -805,14 +866,9 @@ def quality_scores(
 
         - ``table`` (str)
         - ``rows`` (int): rows in the table (overall: all tables' rows).
-        - ``completeness`` (float): mean completeness of the table's scored columns.
-        - ``validity`` (float): from :func:`validity`.
-        - ``consistency`` (float): ``1 - min(rows, inconsistent_rows) / rows``.
-        - ``uniqueness`` (float): NaN for tables without an identifier column.
-        - ``integrity`` (float): matched / rows with a value over the table's foreign keys;
-          NaN without a foreign key whose parent table is present.
-        - ``timeliness`` (float): coverage from :func:`timeliness`; NaN for undated tables
-          and the customers history.
+        - ``completeness``, ``validity``, ``consistency``, ``uniqueness``, ``integrity``,
+          ``timeliness`` (float): each dimension, ``1 − Σ deficit`` of the table's issues
+          of that dimension; NaN where the dimension does not apply.
         - ``dimensions`` (int): how many dimensions apply (are not NaN).
         - ``score`` (float): the mean of the dimensions that apply; NaN for an empty table.
         - ``grade`` (str): ``good`` (score ≥ 0.95), ``fair`` (≥ 0.85), ``poor``, or
@@ -820,40 +876,44 @@ def quality_scores(
 
     Notes
     -----
-    score = (1 / k) Σ d over the k dimensions d that apply to the table: equal weights,
-    because each dimension is a different way the data can mislead and none is known to
-    matter more in general. Completeness, validity and consistency apply to every table;
-    uniqueness where the schema names an identifier; integrity where a foreign key's parent
-    table is present; timeliness where the table is dated and expected to cover the window.
+    The score and the issue list come from the same rules: every shortfall of a dimension is
+    an issue, and every issue lowers its dimension by its ``deficit`` (see
+    :func:`issues_for_client`). For a table with k applicable dimensions,
 
-    The overall row is the *simple* mean of the table scores (and, per dimension, of the
+        dimension_d = 1 − Σ_{issues i of d} deficit_i
+        score_table = (1 / k) Σ_d dimension_d = 1 − Σ_{issues i of the table} deficit_i / k
+
+    with equal weights, because each dimension is a different way the data can mislead and
+    none is known to matter more in general. Completeness, validity and consistency apply to
+    every table; uniqueness where the schema names an identifier; integrity where a foreign
+    key's parent table is present; timeliness where the table is dated and expected to cover
+    the window. A table without an issue scores exactly 1.
+
+    The overall score is the *simple* mean of the T table scores (and, per dimension, of the
     tables where it applies), not weighted by rows: each table feeds its own results, and a
     ten-line costs table decides the ROI as much as a million orders decide revenue growth;
-    weighting by rows would let the largest table hide a weak small one.
+    weighting by rows would let the largest table hide a weak small one. Hence
+
+        overall = 1 − Σ_i deficit_i / (k_table(i) · T) = 1 − Σ_i score_impact_i
+
+    (:func:`score_impacts`).
     """
-    tables = list(validity["table"])
-    rows = validity.set_index("table")["rows"]
-    scored = completeness[completeness["scored"]]
-    dims = pd.DataFrame(index=pd.Index(tables, name="table"))
-    dims["completeness"] = scored.groupby("table")["completeness"].mean()
-    dims["validity"] = validity.set_index("table")["validity"]
-    inconsistent = (
-        consistency.set_index("table")["inconsistent_rows"]
-        if consistency is not None and len(consistency)
-        else pd.Series(dtype="float64")
+    applies = _applies_to(
+        completeness=completeness,
+        validity=validity,
+        uniqueness=uniqueness,
+        integrity=integrity,
+        timeliness=timeliness,
     )
-    dims["consistency"] = [
-        1 - min(rows[t], inconsistent.get(t, 0)) / rows[t] if rows[t] else math.nan for t in tables
-    ]
-    dims["uniqueness"] = uniqueness.set_index("table")["uniqueness"]
-    by_table = integrity.groupby("table")[["matched", "rows_with_value"]].sum()
-    dims["integrity"] = by_table["matched"] / by_table["rows_with_value"].where(lambda s: s > 0)
-    dims["timeliness"] = timeliness.set_index("table")["coverage"]
-    dims = dims.astype("float64")
-    empty = rows.reindex(tables) == 0
-    dims.loc[empty.to_numpy(), :] = math.nan
+    tables = list(applies.index)
+    rows = validity.set_index("table")["rows"].reindex(tables)
+    lost = pd.DataFrame(0.0, index=applies.index, columns=list(DIMENSIONS))
+    if len(issues):
+        sums = issues.groupby(["table", "dimension"])["deficit"].sum().unstack()
+        lost = lost.add(sums.reindex(index=applies.index, columns=lost.columns), fill_value=0)
+    dims = (1 - lost).where(applies).astype("float64")
     result = dims.reset_index()
-    result.insert(1, "rows", rows.reindex(tables).to_numpy().astype("int64"))
+    result.insert(1, "rows", rows.to_numpy().astype("int64"))
     result["dimensions"] = dims.notna().sum(axis=1).to_numpy().astype("int64")
     result["score"] = dims.mean(axis=1, skipna=True).to_numpy()
     overall = {"table": "overall", "rows": int(rows.sum())}
@@ -874,6 +934,46 @@ def quality_scores(
             **dict.fromkeys(DIMENSIONS, "float64"),
         }
     )
+
+
+def score_impacts(issues: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """The issues with how much each lowered its table's score and the overall score.
+
+    Parameters
+    ----------
+    issues : DataFrame
+        From :func:`issues_for_client`.
+    scores : DataFrame
+        From :func:`quality_scores` over the same issues.
+
+    Returns
+    -------
+    DataFrame
+        ``issues`` with two more columns, most important first (errors, then the larger
+        ``score_impact``, then schema order):
+
+        - ``table_score_impact`` (float): ``deficit / k``, what the issue takes off its table's
+          score (k: the dimensions that apply to the table).
+        - ``score_impact`` (float): ``deficit / (k · T)``, what it takes off the overall score
+          (T: the tables scored). Over all issues they sum to ``1 − overall score``.
+    """
+    per_table = scores[(scores["table"] != "overall") & scores["score"].notna()]
+    k = per_table.set_index("table")["dimensions"].astype("float64")
+    n_tables = len(per_table)
+    result = issues.copy()
+    result["table_score_impact"] = (result["deficit"] / result["table"].map(k)).astype("float64")
+    result["score_impact"] = result["table_score_impact"] / n_tables if n_tables else math.nan
+    if result.empty:
+        return result
+    order = pd.DataFrame(
+        {
+            "severity": result["severity"].map(_SEVERITY_RANK).fillna(2),
+            "impact": -result["score_impact"].fillna(0.0),
+            "table": result["table"].map({t: i for i, t in enumerate(TABLES)}).fillna(len(TABLES)),
+        }
+    )
+    order = order.sort_values(["severity", "impact", "table"], kind="stable")
+    return result.loc[order.index].reset_index(drop=True)
 
 
 def score_series(scores: pd.DataFrame) -> pd.Series:
@@ -933,6 +1033,11 @@ def _parent(table: str, column: str | None) -> str:
     return "parent"
 
 
+def _order_in(message: str) -> str:
+    """'day first' or 'month first', as a date_order problem's message says the dates were read."""
+    return "month first" if "read month first" in message else "day first"
+
+
 def _issue_words(p: pd.Series, files: Mapping[str, str]) -> tuple[str, str, str]:
     """(issue, impact, what_to_ask) for one validation problem, in plain words."""
     rule, table, column = p["rule"], p["table"], p["column"]
@@ -977,6 +1082,19 @@ def _issue_words(p: pd.Series, files: Mapping[str, str]) -> tuple[str, str, str]
             f"{values} cannot be read as dates{_examples(message)}",
             _BLOCKS,
             f"Please re-export {table} with every {label} in one date format, preferably {fmt}.",
+        )
+    if rule in ("ambiguous_date", "mixed_date_order"):
+        return (
+            message,
+            _BLOCKS,
+            f"Please tell us whether the {label} in {file} is written day first (31/01/2025) "
+            "or month first (01/31/2025), or re-export it as YYYY-MM-DD.",
+        )
+    if rule == "date_order":
+        return (
+            message,
+            "",
+            f"Please confirm that the {label} in {file} is written {_order_in(message)}.",
         )
     if rule == "negative":
         return (
@@ -1063,29 +1181,192 @@ def _issue_words(p: pd.Series, files: Mapping[str, str]) -> tuple[str, str, str]
     return (message, _BLOCKS if p["severity"] == "error" else "", ask)
 
 
+def _pseudo_problem(severity: str, rule: str, table: str, column: str | None, count: int,
+                    expected: str = "") -> pd.Series:  # fmt: skip
+    """A problem as validation would state it, for a shortfall measured on the tables."""
+    return pd.Series(
+        {
+            "severity": severity,
+            "rule": rule,
+            "message": "",
+            "file": None,
+            "table": table,
+            "column": column,
+            "rows": (),
+            "count": count,
+            "expected": expected,
+        }
+    )
+
+
+def _problem_of(problems: pd.DataFrame, rule: str, table: str, column: str | None) -> Any:
+    """The validation problem of ``rule`` on ``table.column`` (the first), or None."""
+    match = problems[(problems["rule"] == rule) & (problems["table"] == table)]
+    if column is not None:
+        match = match[match["column"] == column]
+    return match.iloc[0] if len(match) else None
+
+
+def _deficits(
+    problems: pd.DataFrame,
+    *,
+    completeness: pd.DataFrame,
+    validity: pd.DataFrame,
+    uniqueness: pd.DataFrame,
+    integrity: pd.DataFrame,
+    timeliness: pd.DataFrame,
+) -> list[dict[str, Any]]:
+    """Every shortfall of a dimension, one per cause: what lowers the score, and by how much.
+
+    Each record holds the ``problem`` (a validation problem, or one stated here for a
+    shortfall measured on the tables), its ``dimension``, ``rows_affected``,
+    ``share_affected`` and ``deficit`` (how much it lowers its dimension, 0–1).
+    """
+    rows_of = validity.set_index("table")["rows"]
+    rows_of = rows_of[rows_of > 0]
+    found: list[dict[str, Any]] = []
+
+    def add(problem, dimension, rows_affected, share, deficit):
+        if deficit > 0:
+            found.append(
+                {
+                    "problem": problem,
+                    "dimension": dimension,
+                    "rows_affected": rows_affected,
+                    "share_affected": share,
+                    "deficit": deficit,
+                }
+            )
+
+    scored = completeness[completeness["scored"] & completeness["completeness"].notna()]
+    columns_of = scored.groupby("table").size()
+    for c in scored[scored["missing"] > 0].itertuples(index=False):
+        if c.table not in rows_of:
+            continue
+        share = c.missing / c.rows
+        if c.required:
+            problem = _problem_of(problems, "missing_value", c.table, c.column)
+            if problem is None:
+                expected = TABLES[c.table].column(c.column).expected
+                problem = _pseudo_problem(
+                    "error", "missing_value", c.table, c.column, c.missing, expected
+                )
+        else:
+            problem = _pseudo_problem("warning", "low_completeness", c.table, c.column, c.missing)
+        add(problem, "completeness", int(c.missing), share, share / columns_of[c.table])
+
+    for dimension, rules in (("validity", VALIDITY_RULES), ("consistency", ("inconsistent",))):
+        hits = problems[problems["rule"].isin(rules) & problems["table"].isin(rows_of.index)]
+        for table, group in hits.groupby("table", sort=False):
+            rows = int(rows_of[table])
+            total = int(group["count"].sum())
+            cap = min(1.0, rows / total) if total else 0.0  # a row hit twice counts once
+            for _, problem in group.iterrows():
+                n = int(problem["count"])
+                add(problem, dimension, n, min(1.0, n / rows), n / rows * cap)
+
+    for u in uniqueness[uniqueness["duplicate_rows"] > 0].itertuples(index=False):
+        if u.table not in rows_of:
+            continue
+        problem = _problem_of(problems, "duplicate_id", u.table, u.id_column)
+        if problem is None:
+            problem = _pseudo_problem(
+                "error", "duplicate_id", u.table, u.id_column, u.duplicate_rows, "each once"
+            )
+        n = int(problem["count"])
+        add(problem, "uniqueness", n, min(1.0, n / u.rows), u.duplicate_rows / u.rows_with_id)
+
+    with_values = integrity.groupby("table")["rows_with_value"].sum()
+    for r in integrity[integrity["unmatched"] > 0].itertuples(index=False):
+        if r.table not in rows_of:
+            continue
+        problem = _problem_of(problems, "unknown_reference", r.table, r.column)
+        if problem is None:
+            problem = _pseudo_problem(
+                "warning", "unknown_reference", r.table, r.column, r.unmatched
+            )
+        share = r.unmatched / rows_of[r.table]
+        add(problem, "integrity", int(r.unmatched), share, r.unmatched / with_values[r.table])
+
+    for t in timeliness[timeliness["coverage"].notna() & (timeliness["gaps"] > 0)].itertuples():
+        if t.table not in rows_of:
+            continue
+        problem = _pseudo_problem("warning", "coverage_gap", t.table, t.date_column, 0)
+        add(problem, "timeliness", None, 1 - t.coverage, 1 - t.coverage)
+    return found
+
+
+def _gap_words(t: Any) -> tuple[str, str, str]:
+    """(issue, impact, what_to_ask) for months or windows of a table without data."""
+    many = _noun(t.table)
+    if t.cadence == "waves":
+        return (
+            f"no {many} dated {t.gap_periods}",
+            f"{many} cannot be compared before and after go-live",
+            f"Please send the {many} from {t.gap_periods} if any were collected.",
+        )
+    return (
+        f"no {many} dated in {t.gap_periods} ({t.gaps} of {t.months_expected} months)",
+        f"monthly {many} series have no data in these months",
+        f"Please check whether the {t.table} export is missing {t.gap_periods}; if "
+        f"there really were no {many} then, please confirm it.",
+    )
+
+
+def _weak_column_words(c: Any) -> tuple[str, str, str]:
+    """(issue, impact, what_to_ask) for an optional column with empty cells."""
+    label, use = _label(c.table, c.column), _use(c.table, c.column)
+    return (
+        f"{_share(c.missing / c.rows)} of {_noun(c.table)} ({c.missing:,} of {c.rows:,}) "
+        f"{'has' if c.missing == 1 else 'have'} no {label}",
+        f"only {_share(c.completeness)} of {_noun(c.table)} inform {use}",
+        f"Please fill in the {label} ({_description(c.table, c.column)}) where your system "
+        f"records it; if it is not recorded, please tell us, so that we can state the limit.",
+    )
+
+
+def _example_rows(
+    problem: pd.Series, tables: Mapping[str, pd.DataFrame] | None, completeness: pd.DataFrame
+) -> list[int]:
+    """Row numbers to show: the problem's, or the first empty rows of a weak column."""
+    shown = _row_numbers(problem["rows"])
+    if shown or problem["rule"] != "low_completeness" or tables is None:
+        return shown
+    table, column = problem["table"], problem["column"]
+    if table not in tables or column not in tables[table]:
+        return []
+    frame = tables[table]
+    applies, _ = _applies(table, column, frame)
+    empty = np.flatnonzero((frame[column].isna() & applies).to_numpy())
+    return [int(i) + 2 for i in empty[:5]]
+
+
+_ISSUE_COLUMNS = (
+    "severity rule dimension table file column issue impact rows_affected share_affected "
+    "example_rows example_ids what_to_ask deficit"
+)
+
+
 def issues_for_client(
     problems: pd.DataFrame,
-    scores: pd.DataFrame,
-    completeness: pd.DataFrame,
     *,
-    timeliness: pd.DataFrame | None = None,
+    completeness: pd.DataFrame,
+    validity: pd.DataFrame,
+    uniqueness: pd.DataFrame,
+    integrity: pd.DataFrame,
+    timeliness: pd.DataFrame,
     tables: Mapping[str, pd.DataFrame] | None = None,
     files: Mapping[str, str] | None = None,
     show_record_ids: bool = False,
 ) -> pd.DataFrame:
-    """The issues a consultant should raise with the client, most important first.
+    """Everything that lowers a quality score, one issue per cause, to raise with the client.
 
     Parameters
     ----------
     problems : DataFrame
         Validation problems (:meth:`crmkit.validation.ValidationReport.problems_frame`).
-    scores : DataFrame
-        From :func:`quality_scores`; gives each table's row count.
-    completeness : DataFrame
-        From :func:`completeness`; optional columns filled in fewer than
-        :data:`WEAK_COMPLETENESS` (90 %) of their rows become issues.
-    timeliness : DataFrame, optional
-        From :func:`timeliness`; months (or before/after windows) without data become issues.
+    completeness, validity, uniqueness, integrity, timeliness : DataFrame
+        The dimension measures (:func:`completeness` …); their every shortfall is an issue.
     tables : mapping of str to DataFrame, optional
         The typed tables; needed for example rows of weak columns and for record ids.
     files : mapping of str to str, optional
@@ -1097,149 +1378,171 @@ def issues_for_client(
     Returns
     -------
     DataFrame
-        One row per issue with columns:
+        One row per issue, in schema order of the tables, with columns:
 
         - ``severity`` (str): ``error`` (the assessment cannot run) or ``warning``.
-        - ``rule`` (str): the validation rule, or ``low_completeness`` / ``coverage_gap``.
+        - ``rule`` (str): the validation rule, or ``low_completeness`` (an optional column
+          with empty cells) / ``coverage_gap`` (months or windows without data).
+        - ``dimension`` (str): the score dimension the issue lowers.
         - ``table``, ``file``, ``column`` (str or None)
         - ``issue`` (str): what is wrong, in plain words.
         - ``impact`` (str): what it means for the results.
-        - ``rows_affected`` (Int64): rows concerned; NA when the issue is not about rows.
-        - ``share_affected`` (float): rows_affected / the table's rows (for coverage gaps: the
-          share of expected months or windows without data); NaN when unknown.
+        - ``rows_affected`` (Int64): rows concerned; NA for coverage gaps.
+        - ``share_affected`` (float): rows_affected / the rows the rule applies to (for
+          coverage gaps: the share of expected months or windows without data).
         - ``example_rows`` (str): the first row numbers as a spreadsheet shows them (the
           header is row 1), e.g. ``"2, 5, 17"``.
         - ``example_ids`` (str): the identifiers of those rows when ``show_record_ids`` and
           ``tables`` are given, otherwise empty.
         - ``what_to_ask`` (str): the request to the client, in plain words.
+        - ``deficit`` (float): how much the issue lowers its dimension (0–1), always > 0.
 
     Notes
     -----
-    Order: errors before warnings; within a severity, the larger ``share_affected`` first
-    (unknown shares last), then the larger ``rows_affected``, then schema order. Problems of
-    the rules ``params`` (the consultant's own file) and ``outside_window`` (extra history,
-    not a defect) are not raised with the client. Issue texts never quote record ids; they
-    quote at most the offending values of typed columns (e.g. ``'¥1,200'``).
+    One issue per cause, each lowering one dimension by its deficit:
+
+    ============ ======================== ===============================================
+    dimension    issue (rule)             deficit
+    ============ ======================== ===============================================
+    completeness missing_value (required  (missing / rows) / m, m = the table's scored
+                 column), low_completeness columns (completeness is their mean)
+    validity     wrong_type, unparseable_ count / rows, scaled down when the table's counts
+                 date, negative, …        add up to more than its rows
+    consistency  inconsistent             as validity
+    uniqueness   duplicate_id             surplus copies / rows with an identifier
+    integrity    unknown_reference        unmatched / rows with a value, over the table's
+                                          foreign keys
+    timeliness   coverage_gap             1 − coverage
+    ============ ======================== ===============================================
+
+    Problems that lower no score (an absent or empty table, rows outside the window, how
+    dates were read, a control group not found) are notes (:func:`quality_notes`). A value
+    that cannot be read counts against validity only, not also as an empty cell. Issue texts
+    never quote record ids; they quote at most the offending values of typed columns.
     """
     files = dict(files or {})
-    rows_of = scores.set_index("table")["rows"] if len(scores) else pd.Series(dtype="int64")
+    p = _problems(problems)
     records: list[dict[str, Any]] = []
-
-    def add(severity, rule, table, file, column, words, rows_affected, share, rows_shown):
+    for found in _deficits(
+        p,
+        completeness=completeness,
+        validity=validity,
+        uniqueness=uniqueness,
+        integrity=integrity,
+        timeliness=timeliness,
+    ):
+        problem = found["problem"]
+        table = problem["table"]
+        column = problem["column"] if isinstance(problem["column"], str) else None
+        if problem["rule"] == "low_completeness":
+            match = (completeness["table"] == table) & (completeness["column"] == column)
+            words = _weak_column_words(next(completeness[match].itertuples(index=False)))
+        elif problem["rule"] == "coverage_gap":
+            match = timeliness["table"] == table
+            words = _gap_words(next(timeliness[match].itertuples(index=False)))
+        else:
+            words = _issue_words(problem, files)
+        shown = _example_rows(problem, tables, completeness)
         ids = ""
-        if show_record_ids and tables is not None and table in tables and rows_shown:
-            id_column = TABLES[table].id_column if table in TABLES else None
+        if show_record_ids and tables is not None and table in tables and shown:
+            id_column = TABLES[table].id_column
             frame = tables[table]
             if id_column and id_column in frame:
-                positions = [r - 2 for r in rows_shown if 0 <= r - 2 < len(frame)]
+                positions = [r - 2 for r in shown if 0 <= r - 2 < len(frame)]
                 ids = ", ".join(str(v) for v in frame[id_column].iloc[positions])
         issue, impact, ask = words
         records.append(
             {
-                "severity": severity,
-                "rule": rule,
+                "severity": problem["severity"],
+                "rule": problem["rule"],
+                "dimension": found["dimension"],
                 "table": table,
-                "file": file,
+                "file": problem["file"] if isinstance(problem["file"], str) else files.get(table),
                 "column": column,
                 "issue": _cap(issue),
                 "impact": impact,
-                "rows_affected": rows_affected,
-                "share_affected": share,
-                "example_rows": ", ".join(str(r) for r in rows_shown),
+                "rows_affected": found["rows_affected"],
+                "share_affected": found["share_affected"],
+                "example_rows": ", ".join(str(r) for r in shown),
                 "example_ids": ids,
                 "what_to_ask": ask,
+                "deficit": found["deficit"],
             }
         )
+    return _frame(records, _ISSUE_COLUMNS, Int64="rows_affected", float64="share_affected deficit")
 
+
+def quality_notes(
+    problems: pd.DataFrame,
+    *,
+    scored_tables: Iterable[str],
+    files: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """What validation found that lowers no score: listed apart from the issues.
+
+    Parameters
+    ----------
+    problems : DataFrame
+        Validation problems.
+    scored_tables : iterable of str
+        The tables with rows (those :func:`quality_scores` scores).
+    files : mapping of str to str, optional
+        Each table's file.
+
+    Returns
+    -------
+    DataFrame
+        One row per note, with columns ``severity``, ``rule``, ``table``, ``file``,
+        ``column``, ``note`` (what was found, in plain words), ``what_to_ask``,
+        ``rows_affected`` (Int64) and ``example_rows`` (str).
+
+    Notes
+    -----
+    A note is a problem of a rule that measures no quality of the rows present: an absent or
+    empty table (the stages that need it are skipped, and say so), rows outside the
+    assessment window (extra history), how ambiguous dates were read, a control group that
+    is not in the data; and any problem of a table that could not be scored (a file that
+    cannot be read, a required column missing). Problems of the rule ``params`` (the
+    consultant's own file) are left out.
+    """
+    files = dict(files or {})
+    scored = set(scored_tables)
+    records = []
     for _, p in _problems(problems).iterrows():
-        if p["rule"] in _NOT_FOR_CLIENT:
+        if p["rule"] == "params":
             continue
+        if p["rule"] in SCORED_RULES and p["table"] in scored:
+            continue
+        note, _, ask = _issue_words(p, files)
         table = p["table"] if isinstance(p["table"], str) else None
-        n = int(p["count"])
-        total = rows_of.get(table) if table else None
-        share = min(1.0, n / total) if n and total else math.nan
-        add(
-            p["severity"],
-            p["rule"],
-            table,
-            p["file"] if isinstance(p["file"], str) else files.get(table or ""),
-            p["column"] if isinstance(p["column"], str) else None,
-            _issue_words(p, files),
-            n if n else None,
-            share,
-            _row_numbers(p["rows"]),
+        records.append(
+            {
+                "severity": p["severity"],
+                "rule": p["rule"],
+                "table": table,
+                "file": p["file"] if isinstance(p["file"], str) else files.get(table or ""),
+                "column": p["column"] if isinstance(p["column"], str) else None,
+                "note": _cap(note),
+                "what_to_ask": ask,
+                "rows_affected": int(p["count"]) or None,
+                "example_rows": ", ".join(str(r) for r in _row_numbers(p["rows"])),
+            }
         )
-
-    weak = completeness[
-        ~completeness["required"]
-        & completeness["scored"]
-        & (completeness["rows"] > 0)
-        & (completeness["completeness"] < WEAK_COMPLETENESS)
-    ]
-    for w in weak.itertuples(index=False):
-        label, use = _label(w.table, w.column), _use(w.table, w.column)
-        shown: list[int] = []
-        if tables is not None and w.table in tables:
-            frame = tables[w.table]
-            applies, _ = _applies(w.table, w.column, frame)
-            empty = np.flatnonzero((frame[w.column].isna() & applies).to_numpy())
-            shown = [int(i) + 2 for i in empty[:5]]
-        words = (
-            f"{_share(w.missing / w.rows)} of {_noun(w.table)} ({w.missing:,} of {w.rows:,}) "
-            f"{'has' if w.missing == 1 else 'have'} no {label}",
-            f"only {_share(w.completeness)} of {_noun(w.table)} inform {use}",
-            f"Please fill in the {label} ({_description(w.table, w.column)}) where your system "
-            f"records it; if it is not recorded, please tell us, so that we can state the limit.",
-        )
-        add("warning", "low_completeness", w.table, files.get(w.table), w.column, words,
-            int(w.missing), w.missing / w.rows, shown)  # fmt: skip
-
-    if timeliness is not None:
-        for t in timeliness[timeliness["gaps"] > 0].itertuples(index=False):
-            many = _noun(t.table)
-            if t.cadence == "waves":
-                words = (
-                    f"no {many} dated {t.gap_periods}",
-                    f"{many} cannot be compared before and after go-live",
-                    f"Please send the {many} from {t.gap_periods} if any were collected.",
-                )
-                share = t.gaps / 2
-            else:
-                words = (
-                    f"no {many} dated in {t.gap_periods} ({t.gaps} of {t.months_expected} months)",
-                    f"monthly {many} series have no data in these months",
-                    f"Please check whether the {t.table} export is missing {t.gap_periods}; if "
-                    f"there really were no {many} then, please confirm it.",
-                )
-                share = t.gaps / t.months_expected if t.months_expected else math.nan
-            add("warning", "coverage_gap", t.table, files.get(t.table), t.date_column, words,
-                None, share, [])  # fmt: skip
-
-    issues = _frame(
+    notes = _frame(
         records,
-        "severity rule table file column issue impact rows_affected share_affected "
-        "example_rows example_ids what_to_ask",
+        "severity rule table file column note what_to_ask rows_affected example_rows",
         Int64="rows_affected",
-        float64="share_affected",
     )
-    if issues.empty:
-        return issues
-    order = pd.DataFrame(
-        {
-            "severity": issues["severity"].map(_SEVERITY_RANK).fillna(2),
-            "share": -issues["share_affected"].fillna(-1.0),
-            "rows": -issues["rows_affected"].astype("float64").fillna(-1.0),
-            "table": issues["table"].map({t: i for i, t in enumerate(TABLES)}).fillna(len(TABLES)),
-        }
-    )
-    order = order.sort_values(["severity", "share", "rows", "table"], kind="stable")
-    return issues.loc[order.index].reset_index(drop=True)
+    order = notes["severity"].map(_SEVERITY_RANK).fillna(2).sort_values(kind="stable")
+    return notes.loc[order.index].reset_index(drop=True)
 
 
 # --- summary and findings -----------------------------------------------------------------------
 
 
-def quality_summary(scores: pd.DataFrame, issues: pd.DataFrame) -> dict[str, Any]:
+def quality_summary(
+    scores: pd.DataFrame, issues: pd.DataFrame, notes: pd.DataFrame | None = None
+) -> dict[str, Any]:
     """What results.json records for data quality: JSON-ready, no NaN.
 
     Parameters
@@ -1247,15 +1550,26 @@ def quality_summary(scores: pd.DataFrame, issues: pd.DataFrame) -> dict[str, Any
     scores : DataFrame
         From :func:`quality_scores`.
     issues : DataFrame
-        From :func:`issues_for_client`.
+        From :func:`score_impacts`.
+    notes : DataFrame, optional
+        From :func:`quality_notes`.
 
     Returns
     -------
     dict
-        ``{"overall_score": float | None, "overall_grade": str, "issues": int,
-        "errors": int, "tables": {table: {"score", "rows", "grade", "completeness",
-        "validity", "consistency", "uniqueness", "integrity", "timeliness"}}}``. Scores are
-        fractions 0–1 as Python floats; None where a score or dimension does not apply.
+        - ``overall_score`` (float or None), ``overall_grade`` (str)
+        - ``issues``: one mapping per issue, most important first: ``rule``, ``severity``,
+          ``dimension``, ``table``, ``column``, ``rows`` (rows affected, or None),
+          ``example_rows`` (spreadsheet row numbers), ``score_impact`` (what it took off the
+          overall score, a fraction), ``table_score_impact`` (off its table's score) and
+          ``message`` (the issue in plain words). The impacts add up to
+          ``1 − overall_score``.
+        - ``errors`` (int): issues and notes of severity error.
+        - ``notes``: what lowers no score, each ``rule``, ``severity``, ``table``,
+          ``column``, ``rows`` and ``message``.
+        - ``tables``: per table ``score``, ``rows``, ``grade`` and each dimension.
+
+        Scores are fractions 0–1; None where a score or dimension does not apply.
     """
     overall = scores[scores["table"] == "overall"]
     overall_score = _float(overall["score"].iloc[0]) if len(overall) else None
@@ -1267,11 +1581,46 @@ def quality_summary(scores: pd.DataFrame, issues: pd.DataFrame) -> dict[str, Any
             "grade": str(row["grade"]),
             **{name: _float(row[name]) for name in DIMENSIONS},
         }
+
+    def text(value: Any) -> str | None:
+        return value if isinstance(value, str) else None
+
+    def count(value: Any) -> int | None:
+        return None if _is_nan(value) else int(value)
+
+    listed = [
+        {
+            "rule": str(i["rule"]),
+            "severity": str(i["severity"]),
+            "dimension": str(i["dimension"]),
+            "table": text(i["table"]),
+            "column": text(i["column"]),
+            "rows": count(i["rows_affected"]),
+            "example_rows": [int(r) for r in str(i["example_rows"]).split(", ") if r],
+            "score_impact": _float(i.get("score_impact")),
+            "table_score_impact": _float(i.get("table_score_impact")),
+            "message": str(i["issue"]),
+        }
+        for i in issues.to_dict("records")
+    ]
+    noted = [
+        {
+            "rule": str(n["rule"]),
+            "severity": str(n["severity"]),
+            "table": text(n["table"]),
+            "column": text(n["column"]),
+            "rows": count(n["rows_affected"]),
+            "message": str(n["note"]),
+        }
+        for n in (notes.to_dict("records") if notes is not None else [])
+    ]
+    errors = sum(1 for item in [*listed, *noted] if item["severity"] == "error")
     return {
         "overall_score": overall_score,
         "overall_grade": grade(overall_score),
-        "issues": int(len(issues)),
-        "errors": int((issues["severity"] == "error").sum()) if len(issues) else 0,
+        "issues": listed,
+        "errors": errors,
+        "notes": noted,
         "tables": per_table,
     }
 
@@ -1282,14 +1631,6 @@ _TRUST = {
     "poor": "conclusions should be read as indicative until the issues below are resolved",
 }
 _TRUST_MOSTLY = "most of the data can be trusted for the assessment, with the exceptions below"
-_DIMENSION_RULES = {
-    "completeness": ("low_completeness", "missing_value"),
-    "validity": VALIDITY_RULES,
-    "consistency": ("inconsistent",),
-    "uniqueness": ("duplicate_id",),
-    "integrity": ("unknown_reference",),
-    "timeliness": ("coverage_gap",),
-}
 
 
 def _gap_phrase(row: Any) -> str:
@@ -1298,11 +1639,9 @@ def _gap_phrase(row: Any) -> str:
 
 
 def _reason(table: str, dimension: str, value: float, issues: pd.DataFrame) -> str:
-    """Why ``table`` is weak on ``dimension``, from its most important matching issue."""
+    """Why ``table`` is weak on ``dimension``, from its most important issue of that dimension."""
     if len(issues):
-        match = issues[
-            (issues["table"] == table) & issues["rule"].isin(_DIMENSION_RULES[dimension])
-        ]
+        match = issues[(issues["table"] == table) & (issues["dimension"] == dimension)]
         if len(match):
             first = match.iloc[0]
             issue = first["issue"][:1].lower() + first["issue"][1:]
@@ -1597,6 +1936,7 @@ class DataQuality:
     consistency: pd.DataFrame
     scores: pd.DataFrame
     issues: pd.DataFrame
+    notes: pd.DataFrame
     show_record_ids: bool = False
 
 
@@ -1607,7 +1947,7 @@ def assess_quality(
     *,
     files: Mapping[str, str] | None = None,
 ) -> DataQuality:
-    """Compute every data-quality measure, the scores and the issues at once.
+    """Compute every data-quality measure, the issues, the scores and the notes at once.
 
     Parameters
     ----------
@@ -1625,36 +1965,58 @@ def assess_quality(
     DataQuality
         The frames of :func:`completeness`, :func:`validity`, :func:`uniqueness`,
         :func:`referential_integrity`, :func:`timeliness`, :func:`consistency`,
-        :func:`quality_scores` and :func:`issues_for_client`.
+        :func:`quality_scores`, :func:`issues_for_client` (with :func:`score_impacts`) and
+        :func:`quality_notes`.
     """
-    comp = completeness(tables)
-    valid = validity(tables, problems)
-    unique = uniqueness(tables)
-    integ = referential_integrity(tables)
-    timely = timeliness(tables, assessment)
-    consist = consistency(problems, tables=tables)
-    scores = quality_scores(
-        completeness=comp,
-        validity=valid,
-        uniqueness=unique,
-        integrity=integ,
-        timeliness=timely,
-        consistency=consist,
-    )
+    measures = {
+        "completeness": completeness(tables, problems),
+        "validity": validity(tables, problems),
+        "uniqueness": uniqueness(tables),
+        "integrity": referential_integrity(tables),
+        "timeliness": timeliness(tables, assessment),
+    }
     show_ids = assessment.privacy.show_record_ids
-    issues = issues_for_client(
-        problems,
-        scores,
-        comp,
-        timeliness=timely,
-        tables=tables,
-        files=files,
-        show_record_ids=show_ids,
+    found = issues_for_client(
+        problems, **measures, tables=tables, files=files, show_record_ids=show_ids
     )
-    return DataQuality(comp, valid, unique, integ, timely, consist, scores, issues, show_ids)
+    scores = quality_scores(found, **measures)
+    issues = score_impacts(found, scores)
+    scored = scores.loc[(scores["table"] != "overall") & scores["score"].notna(), "table"]
+    notes = quality_notes(problems, scored_tables=scored, files=files)
+    consist = consistency(problems, tables=tables)
+    return DataQuality(
+        measures["completeness"],
+        measures["validity"],
+        measures["uniqueness"],
+        measures["integrity"],
+        measures["timeliness"],
+        consist,
+        scores,
+        issues,
+        notes,
+        show_ids,
+    )
 
 
-_PERCENT = "{:.1f}"
+def _percent_cell(value: float) -> str:
+    """A percentage (fraction × 100) to one decimal that never shows 100.0 below 100.
+
+    Examples
+    --------
+    >>> _percent_cell(99.97), _percent_cell(100.0), _percent_cell(95.04), _percent_cell(float("nan"))
+    ('> 99.9', '100.0', '95.0', '–')
+    """
+    if _is_nan(value):
+        return "–"
+    text = f"{value:.1f}"
+    return "> 99.9" if value < 100 and text == "100.0" else text
+
+
+def _points(value: float) -> str:
+    """Percentage points for the issue table: two decimals, "< 0.01" rather than "0.00"."""
+    if _is_nan(value):
+        return "–"
+    return "< 0.01" if 0 < value < 0.005 else f"{value:.2f}"
 
 
 def _percent(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
@@ -1671,7 +2033,8 @@ def table_view(result: DataQuality, section: str) -> TableView:
     ----------
     result : DataQuality
         From :func:`assess_quality`.
-    section : {'scores', 'completeness', 'validity', 'integrity', 'timeliness', 'issues'}
+    section : {'scores', 'completeness', 'validity', 'integrity', 'timeliness', 'issues', \
+'notes'}
         Which table.
 
     Returns
@@ -1690,7 +2053,7 @@ def table_view(result: DataQuality, section: str) -> TableView:
         frame = s[list(names)].rename(columns=names)
         pct = [d.capitalize() for d in DIMENSIONS] + ["Score"]
         return TableView(
-            frame, dict.fromkeys(pct, "%"), {"Rows": "{:,}"} | dict.fromkeys(pct, _PERCENT)
+            frame, dict.fromkeys(pct, "%"), {"Rows": "{:,}"} | dict.fromkeys(pct, _percent_cell)
         )
     if section == "completeness":
         c = result.completeness
@@ -1710,7 +2073,7 @@ def table_view(result: DataQuality, section: str) -> TableView:
         return TableView(
             frame,
             {"Completeness": "%"},
-            {"Rows": "{:,}", "Filled": "{:,}", "Completeness": _PERCENT},
+            {"Rows": "{:,}", "Filled": "{:,}", "Completeness": _percent_cell},
         )
     if section == "validity":
         v = result.validity.merge(
@@ -1735,7 +2098,7 @@ def table_view(result: DataQuality, section: str) -> TableView:
         return TableView(
             frame,
             dict.fromkeys(pct, "%"),
-            dict.fromkeys(counts, "{:,.0f}") | dict.fromkeys(pct, _PERCENT),
+            dict.fromkeys(counts, "{:,.0f}") | dict.fromkeys(pct, _percent_cell),
         )
     if section == "integrity":
         i = _percent(result.integrity, ["integrity"])
@@ -1752,7 +2115,7 @@ def table_view(result: DataQuality, section: str) -> TableView:
         return TableView(
             frame,
             {"Integrity": "%"},
-            {"Rows with a value": "{:,}", "Not found": "{:,}", "Integrity": _PERCENT},
+            {"Rows with a value": "{:,}", "Not found": "{:,}", "Integrity": _percent_cell},
         )
     if section == "timeliness":
         t = _percent(result.timeliness, ["coverage"])
@@ -1778,7 +2141,7 @@ def table_view(result: DataQuality, section: str) -> TableView:
                 "Last date": "{:%Y-%m-%d}",
                 "Months with data": "{:,}",
                 "Months expected": "{:,}",
-                "Coverage": _PERCENT,
+                "Coverage": _percent_cell,
                 "Staleness": "{:,}",
             },
         )
@@ -1791,15 +2154,34 @@ def table_view(result: DataQuality, section: str) -> TableView:
             "issue": "Issue",
             "impact": "What it affects",
             "rows_affected": "Rows affected",
+            "score_impact": "Lowers the score by",
             "example_rows": "Example rows",
             "example_ids": "Record ids",
             "what_to_ask": "What to ask",
         }
         if not result.show_record_ids:
             names.pop("example_ids")
-        frame = result.issues[list(names)].rename(columns=names)
+        frame = result.issues.assign(score_impact=result.issues["score_impact"] * 100)
+        frame = frame[list(names)].rename(columns=names)
+        return TableView(
+            frame,
+            {"Lowers the score by": "points"},
+            {"Rows affected": "{:,}", "Lowers the score by": _points},
+        )
+    if section == "notes":
+        names = {
+            "severity": "Severity",
+            "table": "Table",
+            "file": "File",
+            "column": "Column",
+            "note": "Note",
+            "rows_affected": "Rows affected",
+            "example_rows": "Example rows",
+            "what_to_ask": "What to ask",
+        }
+        frame = result.notes[list(names)].rename(columns=names)
         return TableView(frame, {}, {"Rows affected": "{:,}"})
     raise ValueError(
         f"unknown section {section!r}; expected scores, completeness, validity, integrity, "
-        "timeliness or issues"
+        "timeliness, issues or notes"
     )

@@ -36,6 +36,7 @@ import importlib.metadata
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -46,17 +47,28 @@ from markupsafe import Markup
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
-from crmkit.formats import MISSING as _MISSING
-from crmkit.formats import format_change_pct, format_money, format_percent
-from crmkit.formats import is_missing as _is_missing
+from crmkit import narrative
+from crmkit.formats import (
+    MISSING,
+    as_number,
+    format_change_pct,
+    format_money,
+    format_percent,
+    is_missing,
+)
+from crmkit.guards import Guard
 
 __all__ = [
     "STATUSES",
+    "IndexContent",
+    "error_text",
     "executive_summary",
     "format_money",
     "format_percent",
+    "fallback_index",
     "format_run_label",
     "headline_figures",
+    "index_content",
     "render_index",
     "render_stage",
     "report_exporter",
@@ -90,7 +102,7 @@ _NUMERIC = re.compile(
     r"""^\s*[-+\u2212]?\s*(?:[A-Z]{3}\s|[$\u20ac\u00a3\u00a5])?\s*[-+\u2212]?
         (?:\d[\d,\u00a0\u202f ]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?
         \s*(?:%|[a-zA-Z]{1,5})?\s*$
-      |^\s*(?:nan|NaN|&lt;NA&gt;|NaT|None|inf|-inf|n/a|\u2013|\u2014|-)\s*$""",
+      |^\s*(?:nan|NaN|&lt;NA&gt;|NaT|None|inf|-inf|n/a|not\ available|\u2013|\u2014|-)\s*$""",
     re.VERBOSE,
 )
 _FIRST_ERROR = 'class="output_subarea output_text output_error"'
@@ -138,6 +150,46 @@ def format_run_label(generated_at: str | datetime | None) -> str:
     return f"{label} UTC{zone[:3]}:{zone[3:]}"
 
 
+# --------------------------------------------------------------------------- reading results
+
+
+def _section(results: Mapping[str, Any], key: str) -> Mapping[str, Any] | None:
+    value = results.get(key)
+    return value if isinstance(value, Mapping) else None
+
+
+def _currency(results: Mapping[str, Any]) -> str:
+    params = _section(results, "params") or {}
+    currency = params.get("currency")
+    return currency if isinstance(currency, str) else ""
+
+
+def _alpha(results: Mapping[str, Any]) -> Any:
+    params = _section(results, "params") or {}
+    stats = params.get("stats")
+    return stats.get("alpha", 0.05) if isinstance(stats, Mapping) else 0.05
+
+
+def _has_control(results: Mapping[str, Any]) -> bool:
+    params = _section(results, "params") or {}
+    return bool(params.get("control"))
+
+
+def _kpi_labels(results: Mapping[str, Any]) -> dict[str, str]:
+    kpis = _section(results, "kpis") or {}
+    labels = {}
+    for name, entry in kpis.items():
+        label = entry.get("label") if isinstance(entry, Mapping) else None
+        labels[str(name)] = label if isinstance(label, str) and label else str(name)
+    return labels
+
+
+def _impact_label(results: Mapping[str, Any], design: Mapping[str, Any]) -> str:
+    """The label of the KPI an impact design measured ("Revenue" when it names none)."""
+    label = _kpi_labels(results).get(str(design.get("kpi")))
+    return label or "Revenue"
+
+
 # --------------------------------------------------------------------------- headline figures
 
 
@@ -146,88 +198,110 @@ def _figure(label: str, value: str, note: str = "") -> dict[str, str]:
 
 
 def _data_quality_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
-    quality = results.get("data_quality")
-    if not isinstance(quality, Mapping):
+    quality = _section(results, "data_quality")
+    if quality is None:
         return []
     figures = []
+    issues = quality.get("issues")
     if "overall_score" in quality:
         tables = quality.get("tables")
         n = len(tables) if isinstance(tables, Mapping | list | tuple) else 0
         note = f"overall score across {n} table{'s' if n != 1 else ''}" if n else "overall score"
-        figures.append(_figure("Data quality", format_percent(quality["overall_score"]), note))
+        score = quality["overall_score"]
+        count = narrative.issue_count(issues)
+        if count and (as_number(score) or 0) >= 1:
+            note += f"; the checks list {count} open issues that it does not reflect"
+        figures.append(_figure("Data quality", narrative.quality_score_text(score, issues), note))
     if "issues" in quality:
-        issues = quality["issues"]
-        if isinstance(issues, list | tuple):
-            issues = len(issues)
-        value = _MISSING if _is_missing(issues) else f"{issues:,}"
+        count = narrative.issue_count(issues)
+        value = MISSING if count is None else f"{count:,}"
         figures.append(_figure("Data-quality issues", value, "found by the data checks"))
     return figures
 
 
-_VERDICT_ORDER = ("improved", "worsened", "no detectable change", "insufficient data")
-
-
 def _kpi_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
-    kpis = results.get("kpis")
-    if not isinstance(kpis, Mapping) or not kpis:
+    kpis = _section(results, "kpis")
+    if not kpis:
         return []
-    verdicts = Counter(
-        str(kpi["verdict"])
-        for kpi in kpis.values()
-        if isinstance(kpi, Mapping) and kpi.get("verdict") is not None
+    standings = Counter(
+        narrative.kpi_standing(entry) for entry in kpis.values() if isinstance(entry, Mapping)
     )
-    if not verdicts:
+    total = sum(standings.values())
+    if not total:
         return []
-    total = sum(verdicts.values())
-    others = [v for v in _VERDICT_ORDER[1:] if verdicts[v]]
-    others += sorted(v for v in verdicts if v not in _VERDICT_ORDER)
-    note = ", ".join(f"{verdicts[v]} {v}" for v in others)
-    return [_figure("KPIs improved after go-live", f"{verdicts['improved']} of {total}", note)]
+    note = ", ".join(f"{standings[s]} {s}" for s in narrative.STANDINGS[1:] if standings[s])
+    return [_figure("KPIs improved after go-live", f"{standings['improved']} of {total}", note)]
+
+
+def _did_figure(did: Mapping[str, Any]) -> dict[str, str]:
+    label = "Revenue effect against the control group"
+    effect = as_number(did.get("effect_pct"))
+    low, high = as_number(did.get("ci_low_pct")), as_number(did.get("ci_high_pct"))
+    code = did.get("guard")
+    if effect is None:
+        return _figure(label, MISSING, "difference-in-differences: no estimate")
+    if code == Guard.NO_INTERVAL.value or low is None or high is None:
+        return _figure(
+            label,
+            "cannot say",
+            f"difference-in-differences {format_change_pct(effect)}, "
+            f"{narrative.GUARD_REASONS[Guard.NO_INTERVAL]}",
+        )
+    interval = f"95 % CI {format_change_pct(low)} to {format_change_pct(high)}"
+    if code is not None:
+        return _figure(
+            label,
+            "not claimed",
+            f"difference-in-differences {format_change_pct(effect)}: "
+            f"{narrative.guard_reason(code)}",
+        )
+    return _figure(label, format_change_pct(effect), f"{interval}; difference-in-differences")
 
 
 def _impact_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
-    impact = results.get("impact")
-    if not isinstance(impact, Mapping):
+    impact = _section(results, "impact")
+    if impact is None:
         return []
     did = impact.get("difference_in_differences")
-    if isinstance(did, Mapping) and not _is_missing(did.get("effect_pct")):
-        low, high = did.get("ci_low_pct"), did.get("ci_high_pct")
-        interval = (
-            ""
-            if _is_missing(low) or _is_missing(high)
-            else (f"95 % CI {format_change_pct(low)} to {format_change_pct(high)}; ")
-        )
-        return [
-            _figure(
-                "Revenue effect against the control group",
-                format_change_pct(did["effect_pct"]),
-                f"{interval}difference-in-differences",
-            )
-        ]
+    if isinstance(did, Mapping):
+        return [_did_figure(did)]
     series = impact.get("time_series")
-    if isinstance(series, Mapping) and not _is_missing(series.get("effect_pct")):
+    if not isinstance(series, Mapping):
+        return []
+    label = "Revenue against its expected path"
+    problem = narrative.series_problem(series)
+    if problem is not None:
         return [
-            _figure(
-                "Revenue against its expected path",
-                format_change_pct(series["effect_pct"]),
-                "interrupted time series",
-            )
+            _figure(label, MISSING, f"the data cannot give a reliable expected path: {problem}")
         ]
-    return []
+    return [_figure(label, format_change_pct(series.get("effect_pct")), "interrupted time series")]
 
 
 def _financial_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
-    financial = results.get("financial")
-    if not isinstance(financial, Mapping):
+    financial = _section(results, "financial")
+    if financial is None:
         return []
-    params = results.get("params")
-    currency = params.get("currency") if isinstance(params, Mapping) else None
+    currency = _currency(results)
+    basis = financial.get("basis")
+    basis_note = {"declared": "declared benefits", "measured": "measured benefits"}.get(
+        basis if isinstance(basis, str) else "", ""
+    )
+    if basis == "measured" and not narrative.measured_benefits_established(
+        financial, results.get("kpis")
+    ):
+        basis_note = "measured benefits, not established"
     figures = []
     if "npv" in financial:
-        rate = financial.get("discount_rate")
-        note = "" if _is_missing(rate) else f"discounted at {format_percent(rate)} a year"
+        rate = as_number(financial.get("discount_rate"))
+        parts = [basis_note] if basis_note else []
+        if rate is not None:
+            parts.append(f"discounted at {format_percent(rate)} a year")
         figures.append(
-            _figure("Net present value (NPV)", format_money(financial["npv"], currency), note)
+            _figure(
+                "Net present value (NPV)",
+                format_money(financial["npv"], currency),
+                "; ".join(parts),
+            )
         )
     if "roi" in financial:
         simple = financial.get("roi_convention") == "simple"
@@ -247,19 +321,19 @@ def _financial_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
             _figure(
                 "Internal rate of return (IRR)",
                 format_percent(financial["irr"]),
-                f"read with care: {note}" if note else "",
+                f"read with care: {note}" if isinstance(note, str) and note.strip() else "",
             )
         )
     if "payback_months" in financial:
-        months = financial["payback_months"]
-        value = _MISSING if _is_missing(months) else f"{months:,.1f} months"
+        months = as_number(financial["payback_months"])
+        value = MISSING if months is None else f"{months:,.1f} months"
         figures.append(_figure("Payback", value, "cumulative net benefit turns positive"))
     return figures
 
 
 def _scorecard_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
-    scorecard = results.get("scorecard")
-    if not isinstance(scorecard, Mapping) or "overall" not in scorecard:
+    scorecard = _section(results, "scorecard")
+    if scorecard is None or "overall" not in scorecard:
         return []
     return [
         _figure(
@@ -270,104 +344,171 @@ def _scorecard_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
     ]
 
 
-# The one place to add a headline figure: a function results -> list of figures, in the
-# order the index shows them.
-_HEADLINE_SOURCES: tuple[Callable[[Mapping[str, Any]], list[dict[str, str]]], ...] = (
-    _data_quality_figures,
-    _kpi_figures,
-    _impact_figures,
-    _financial_figures,
-    _scorecard_figures,
+# The one place to add a headline figure: a named function results -> list of figures, in
+# the order the index shows them. Each is computed on its own (see index_content).
+_HEADLINE_SOURCES: tuple[tuple[str, Callable[[Mapping[str, Any]], list[dict[str, str]]]], ...] = (
+    ("data-quality figures", _data_quality_figures),
+    ("KPI figures", _kpi_figures),
+    ("impact figures", _impact_figures),
+    ("financial figures", _financial_figures),
+    ("scorecard figures", _scorecard_figures),
 )
+
+
+# --------------------------------------------------------------------------- executive summary
+
+
+def _kpi_sentences(results: Mapping[str, Any]) -> list[str]:
+    return narrative.summary_kpis(results.get("kpis"), currency=_currency(results))
+
+
+def _impact_sentences(results: Mapping[str, Any]) -> list[str]:
+    impact = _section(results, "impact")
+    if impact is None:
+        return []
+    did = impact.get("difference_in_differences")
+    if isinstance(did, Mapping):
+        sentence = narrative.summary_control(
+            did, label=_impact_label(results, did), alpha=_alpha(results)
+        )
+    else:
+        series = impact.get("time_series")
+        sentence = (
+            narrative.summary_series(
+                series, label=_impact_label(results, series), alpha=_alpha(results)
+            )
+            if isinstance(series, Mapping)
+            else None
+        )
+    return [sentence] if sentence else []
+
+
+def _ageing_sentences(results: Mapping[str, Any]) -> list[str]:
+    impact = _section(results, "impact") or {}
+    if _has_control(results):
+        return []
+    sentence = narrative.summary_ageing(impact.get("ageing_base"), labels=_kpi_labels(results))
+    return [sentence] if sentence else []
+
+
+def _financial_sentences(results: Mapping[str, Any]) -> list[str]:
+    sentence = narrative.summary_financial(
+        results.get("financial"), kpis=results.get("kpis"), currency=_currency(results)
+    )
+    return [sentence] if sentence else []
+
+
+def _quality_sentences(results: Mapping[str, Any]) -> list[str]:
+    sentence = narrative.summary_quality(results.get("data_quality"))
+    return [sentence] if sentence else []
+
+
+def _stage_sentences(results: Mapping[str, Any]) -> list[str]:
+    sentence = narrative.summary_failed_stages(results.get("stages"))
+    return [sentence] if sentence else []
+
+
+# The executive summary's sections, in the order the index prints them; each is computed
+# on its own, and one that raises is left out and listed as failed (see index_content).
+_SUMMARY_SECTIONS: tuple[tuple[str, Callable[[Mapping[str, Any]], list[str]]], ...] = (
+    ("KPI findings", _kpi_sentences),
+    ("revenue effect", _impact_sentences),
+    ("ageing customer base", _ageing_sentences),
+    ("financial value", _financial_sentences),
+    ("data quality", _quality_sentences),
+    ("failed stages", _stage_sentences),
+)
+
+
+@dataclass(frozen=True)
+class IndexContent:
+    """What the index page says above its stage table.
+
+    Attributes
+    ----------
+    summary : list of str
+        The executive summary's sentences.
+    figures : list of dict
+        The headline figures (``label``, ``value``, ``note``).
+    failed_sections : list of dict
+        Each part that could not be computed: ``section`` and ``message`` (as
+        ``results.json`` records them under ``report.failed_sections``), including those
+        already recorded there by the run.
+    """
+
+    summary: list[str]
+    figures: list[dict[str, str]]
+    failed_sections: list[dict[str, str]]
+
+
+def error_text(error: BaseException) -> str:
+    """An exception as one line: ``"KeyError: 'npv'"``."""
+    message = " ".join(str(error).split())
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
+def _recorded_failures(results: Mapping[str, Any]) -> list[dict[str, str]]:
+    report = _section(results, "report") or {}
+    recorded = report.get("failed_sections")
+    if not isinstance(recorded, list | tuple):
+        return []
+    return [
+        {"section": str(item.get("section")), "message": str(item.get("message"))}
+        for item in recorded
+        if isinstance(item, Mapping)
+    ]
+
+
+def index_content(results: Mapping[str, Any]) -> IndexContent:
+    """The executive summary and headline figures, each part computed on its own.
+
+    A summary section or a headline source that raises is left out; it is listed in
+    ``failed_sections`` with its error, after any failures ``results["report"]`` already
+    records. Never raises for any content of ``results``.
+    """
+    results = results if isinstance(results, Mapping) else {}
+    failed = _recorded_failures(results)
+    summary: list[str] = []
+    for name, section in _SUMMARY_SECTIONS:
+        try:
+            summary.extend(str(sentence) for sentence in section(results))
+        except Exception as error:  # one section's odd data must not cost the others
+            failed.append({"section": f"summary: {name}", "message": error_text(error)})
+    figures: list[dict[str, str]] = []
+    for name, source in _HEADLINE_SOURCES:
+        try:
+            figures.extend(source(results))
+        except Exception as error:
+            failed.append({"section": f"headline: {name}", "message": error_text(error)})
+    return IndexContent(summary, figures, failed)
 
 
 def executive_summary(results: Mapping[str, Any]) -> list[str]:
     """The index page's executive summary: a few plain sentences from ``results.json``.
 
-    Each sentence comes from one section when it is present: the KPIs' verdicts and the
-    largest improvements, the revenue effect against the control group (or the time series),
-    the financial headline, data quality, and stages that failed.
+    Each section comes from one part of the results when it is present, in this order: the
+    KPIs (counted by standing, the strongest claimable improvements and deteriorations, what
+    is not claimed and why, what was not measured and which data would add it); the revenue
+    effect against the control group (or else the time series, when it is reliable); the
+    ageing customer base without a control group; the financial headline with its basis; data
+    quality with its issues; stages that failed. The sentences are built in
+    :mod:`crmkit.narrative`. A section that cannot be computed is left out (see
+    :func:`index_content` for the list of such sections).
 
     Examples
     --------
     >>> executive_summary({"kpis": {"win_rate": {"label": "Win rate", "verdict": "improved",
-    ...                                          "change_pct": 0.3}}})
-    ['After go-live, 1 of 1 KPIs improved and 0 worsened; the largest improvements: Win rate (+30.0 %).']
+    ...                                          "change_pct": 0.3}}})[1]
+    'The strongest improvements: Win rate (+30.0 %).'
     """
-    sentences = []
-    kpis = results.get("kpis")
-    if isinstance(kpis, Mapping) and kpis:
-        rows = [k for k in kpis.values() if isinstance(k, Mapping)]
-        compared = [
-            k for k in rows if k.get("verdict") in ("improved", "worsened", "no detectable change")
-        ]
-        improved = [k for k in compared if k.get("verdict") == "improved"]
-        worsened = [k for k in compared if k.get("verdict") == "worsened"]
-        sentence = (
-            f"After go-live, {len(improved)} of {len(rows)} KPIs improved and {len(worsened)} "
-            f"worsened"
-        )
-        if len(rows) > len(compared):
-            sentence += f" ({len(rows) - len(compared)} had too little data to compare)"
-        ranked = sorted(
-            (k for k in improved if not _is_missing(k.get("change_pct"))),
-            key=lambda k: -abs(k["change_pct"]),
-        )[:3]
-        if ranked:
-            sentence += "; the largest improvements: " + ", ".join(
-                f"{k.get('label')} ({format_change_pct(k['change_pct'])})" for k in ranked
-            )
-        if worsened:
-            sentence += "; worse: " + ", ".join(str(k.get("label")) for k in worsened)
-        sentences.append(sentence + ".")
-    impact = results.get("impact")
-    if isinstance(impact, Mapping):
-        did = impact.get("difference_in_differences")
-        if isinstance(did, Mapping) and not _is_missing(did.get("effect_pct")):
-            low, high = did.get("ci_low_pct"), did.get("ci_high_pct")
-            detected = not _is_missing(low) and (low > 0 or high < 0)
-            sentences.append(
-                f"Revenue where the CRM went live moved {format_change_pct(did['effect_pct'])} "
-                f"against the units that did not get it (95 % CI {format_change_pct(low)} to "
-                f"{format_change_pct(high)}): "
-                + ("more than chance explains." if detected else "within what chance explains.")
-            )
-    financial = results.get("financial")
-    if isinstance(financial, Mapping) and not _is_missing(financial.get("npv")):
-        params = results.get("params")
-        currency = params.get("currency") if isinstance(params, Mapping) else None
-        basis = "declared, risk-adjusted" if financial.get("basis") == "declared" else "measured"
-        sentence = (
-            f"On {basis} benefits the CRM's net present value is "
-            f"{format_money(financial['npv'], currency)}"
-        )
-        if not _is_missing(financial.get("roi")):
-            sentence += f" (ROI {format_percent(financial['roi'], decimals=0)})"
-        if not _is_missing(financial.get("payback_months")):
-            sentence += f", paying back in {financial['payback_months']:.0f} months"
-        sentences.append(sentence + ".")
-    quality = results.get("data_quality")
-    if isinstance(quality, Mapping) and not _is_missing(quality.get("overall_score")):
-        score = quality["overall_score"]
-        verdict = "fit for the assessment" if score >= 0.95 else "usable with the caveats listed"
-        sentences.append(f"The client's data scored {format_percent(score)} on quality: {verdict}.")
-    stages = results.get("stages")
-    if isinstance(stages, Mapping):
-        failed = [
-            str(v.get("title") or k)
-            for k, v in stages.items()
-            if isinstance(v, Mapping) and v.get("status") == "failed"
-        ]
-        if failed:
-            sentences.append(f"Failed and to be rerun: {', '.join(failed)}.")
-    return sentences
+    return index_content(results).summary
 
 
 def headline_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
     """The headline figures of a run, formatted for the index page.
 
     Sections absent from ``results`` are skipped silently; a key that is present with a
-    ``null`` value is shown as ``"n/a"``.
+    ``null`` (or non-finite, or non-numeric) value is shown as ``"not available"``.
 
     Parameters
     ----------
@@ -379,19 +520,16 @@ def headline_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
     list of dict
         One dict per figure, in display order, with keys ``label``, ``value`` (the formatted
         string) and ``note`` (a short explanation, possibly empty). Sources, in order:
-        ``data_quality.overall_score`` and ``.issues``; the count of
-        ``kpis.*.verdict``; ``financial.npv``, ``.roi``, ``.irr``, ``.payback_months``;
-        ``scorecard.overall``.
+        ``data_quality.overall_score`` and ``.issues``; the KPIs counted by standing;
+        the revenue effect (difference-in-differences, else a reliable time series);
+        ``financial.npv``, ``.roi``, ``.irr``, ``.payback_months``; ``scorecard.overall``.
 
     Examples
     --------
     >>> headline_figures({"financial": {"roi": 3.29}})[0]["value"]
     '329 %'
     """
-    figures: list[dict[str, str]] = []
-    for source in _HEADLINE_SOURCES:
-        figures.extend(source(results))
-    return figures
+    return index_content(results).figures
 
 
 # --------------------------------------------------------------------------- templates
@@ -636,16 +774,42 @@ def _index_link() -> Markup:
 
 
 def _seconds(value: Any) -> str:
-    if _is_missing(value):
-        return ""
-    try:
-        return f"{float(value):,.1f}"
-    except (TypeError, ValueError):
-        return str(value)
+    number = as_number(value)
+    return "" if number is None else f"{number:,.1f}"
 
 
-def render_index(results: Mapping[str, Any], *, log_file: str | None = "run.log") -> str:
-    """Render the run's index page: headline figures, the stages and the run's files.
+_SAFE_HREF = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.\-]*)*/?$")
+
+
+def _safe_href(value: Any) -> str | None:
+    """A link target inside the report folder, or None for anything else.
+
+    Only relative paths of plain file names pass (no scheme such as ``javascript:``, no
+    ``..``, no query): a results mapping cannot make the index link elsewhere.
+    """
+    if not isinstance(value, str) or ".." in value or not _SAFE_HREF.match(value):
+        return None
+    return value
+
+
+def _text(value: Any, default: str = "") -> str:
+    """A value from results.json as plain text for a template (which escapes it)."""
+    if value is None or is_missing(value):
+        return default
+    return value if isinstance(value, str) else str(value)
+
+
+def render_index(
+    results: Mapping[str, Any],
+    *,
+    log_file: str | None = "run.log",
+    content: IndexContent | None = None,
+) -> str:
+    """Render the run's index page: summary, headline figures, the stages and the run's files.
+
+    Every text taken from ``results`` (client, KPI labels, stage titles, messages …) is
+    HTML-escaped by the template; links are kept only when they point inside the report
+    folder.
 
     Parameters
     ----------
@@ -654,34 +818,43 @@ def render_index(results: Mapping[str, Any], *, log_file: str | None = "run.log"
         ``run_id``, ``params``, ``stages`` in stage order, and the result sections).
     log_file : str or None, default "run.log"
         The run log's file name relative to the report folder; ``None`` leaves it out.
+    content : IndexContent, optional
+        The summary and headline figures when already computed (:func:`index_content`);
+        computed here otherwise. Its ``failed_sections`` are listed on the page.
 
     Returns
     -------
     str
         A complete, self-contained HTML document using the same stylesheet as the stages.
     """
-    client = str(results.get("client") or "")
-    version = str(results.get("crmkit_version") or _crmkit_version())
+    results = results if isinstance(results, Mapping) else {}
+    content = content if content is not None else index_content(results)
+    client = _text(results.get("client"))
+    version = _text(results.get("crmkit_version")) or _crmkit_version()
     run_label = format_run_label(results.get("generated_at"))
-    run_id = str(results.get("run_id") or "")
+    run_id = _text(results.get("run_id"))
 
     stages = []
     notebook_dirs: list[str] = []
-    raw_stages = results.get("stages") or {}
+    raw_stages = results.get("stages")
+    raw_stages = raw_stages if isinstance(raw_stages, Mapping) else {}
     for key, stage in raw_stages.items():
         stage = stage if isinstance(stage, Mapping) else {}
+        status = _text(stage.get("status"), "unknown")
         stages.append(
             {
-                "number": stage.get("number") or "",
-                "title": stage.get("title") or key.replace("_", " ").capitalize(),
-                "html": stage.get("html"),
-                "status": str(stage.get("status") or "unknown"),
-                "message": stage.get("message") or "",
+                "number": _text(stage.get("number")),
+                "title": _text(stage.get("title")) or str(key).replace("_", " ").capitalize(),
+                "html": _safe_href(stage.get("html")),
+                "status": status,
+                "status_class": status if status in STATUSES else "unknown",
+                "message": _text(stage.get("message")),
                 "seconds": _seconds(stage.get("seconds")),
             }
         )
-        if stage.get("notebook"):
-            parent = str(PurePosixPath(str(stage["notebook"])).parent)
+        notebook = _safe_href(stage.get("notebook"))
+        if notebook:
+            parent = str(PurePosixPath(notebook).parent)
             if parent not in (".", "") and parent not in notebook_dirs:
                 notebook_dirs.append(parent)
     counts = Counter(stage["status"] for stage in stages)
@@ -693,7 +866,7 @@ def render_index(results: Mapping[str, Any], *, log_file: str | None = "run.log"
     files = [{"href": "results.json", "description": "all results, machine-readable"}]
     for folder in notebook_dirs or ["notebooks"]:
         files.append({"href": f"{folder}/", "description": "the executed notebooks"})
-    if log_file:
+    if log_file and _safe_href(log_file):
         files.append({"href": log_file, "description": "the run log"})
 
     meta = [f"Run {run_label}" if run_label else "", f"Run ID {run_id}" if run_id else ""]
@@ -708,10 +881,42 @@ def render_index(results: Mapping[str, Any], *, log_file: str | None = "run.log"
         client=client,
         heading="CRM value assessment",
         meta=[item for item in meta if item],
-        figures=headline_figures(results),
-        summary=executive_summary(results),
+        figures=content.figures,
+        summary=content.summary,
+        failed_sections=content.failed_sections,
         stages=stages,
         stage_summary=stage_summary,
         files=files,
         run_id=run_id,
+    )
+
+
+def fallback_index(results: Mapping[str, Any], failures: list[dict[str, str]]) -> str:
+    """A plain index page for when :func:`render_index` itself fails: links and what failed.
+
+    Built without templates, every text escaped, so that a run whose index cannot be rendered
+    still opens on a page that says what went wrong and links the stage pages.
+    """
+    results = results if isinstance(results, Mapping) else {}
+    client = html.escape(_text(results.get("client")))
+    raw_stages = results.get("stages")
+    items = []
+    for key, stage in (raw_stages if isinstance(raw_stages, Mapping) else {}).items():
+        stage = stage if isinstance(stage, Mapping) else {}
+        title = html.escape(_text(stage.get("title")) or str(key))
+        status = html.escape(_text(stage.get("status"), "unknown"))
+        href = _safe_href(stage.get("html"))
+        link = f'<a href="{html.escape(href, quote=True)}">{title}</a>' if href else title
+        items.append(f"<li>{link}: {status}</li>")
+    failed = "".join(
+        f"<li>{html.escape(str(item.get('section')))}: {html.escape(str(item.get('message')))}</li>"
+        for item in failures
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>CRM value assessment \u2014 {client}</title>\n</head>\n<body>\n"
+        f"<h1>CRM value assessment \u2014 {client}</h1>\n"
+        "<p>The index page could not be rendered in full; what failed:</p>\n"
+        f"<ul>{failed}</ul>\n<h2>Stages</h2>\n<ul>{''.join(items)}</ul>\n"
+        '<p><a href="results.json">results.json</a> holds every figure.</p>\n</body>\n</html>\n'
     )

@@ -14,9 +14,15 @@ from typing import Any
 
 from crmkit import io
 
-__all__ = ["record_section", "merge_results", "stage_results_path"]
+__all__ = [
+    "failed_sections",
+    "merge_results",
+    "record_failure",
+    "record_section",
+    "stage_results_path",
+]
 
-RESERVED = {"client", "crmkit_version", "generated_at", "run_id", "params", "stages"}
+RESERVED = {"client", "crmkit_version", "generated_at", "run_id", "params", "stages", "report"}
 
 
 def stage_results_path(run_dir: Path, stage: str) -> Path:
@@ -53,11 +59,39 @@ def merge_results(header: Mapping[str, Any], stage_files: list[Path]) -> dict[st
     """results.json: the runner's ``header`` (client, params, stages …) and every stage's sections.
 
     Sections recorded by several stages (e.g. ``kpis``) are merged key by key, later stages
-    winning on the same key. Always present: ``kpis`` (possibly empty).
+    winning on the same key. Always present: ``kpis`` (possibly empty). A stage file that
+    cannot be read is left out and recorded under ``report.failed_sections``.
     """
     results: dict[str, Any] = dict(header)
     results.setdefault("kpis", {})
     for path in stage_files:
-        for section, data in io.read_json(path).items():
+        try:
+            sections = io.read_json(path)
+            if not isinstance(sections, dict):
+                raise ValueError("its content is not a mapping of sections")
+        except (OSError, ValueError) as error:
+            record_failure(
+                results, f"results of stage {path.stem}", f"{type(error).__name__}: {error}"
+            )
+            continue
+        for section, data in sections.items():
             results[section] = _deep_merge(results.get(section, {}), data)
     return io.jsonable(results)
+
+
+def failed_sections(results: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The parts of a run's report that could not be computed (``report.failed_sections``)."""
+    report = results.get("report")
+    recorded = report.get("failed_sections") if isinstance(report, Mapping) else None
+    return [dict(item) for item in recorded or [] if isinstance(item, Mapping)]
+
+
+def record_failure(results: dict[str, Any], section: str, message: str) -> None:
+    """Add one part that could not be computed to ``results["report"]["failed_sections"]``."""
+    report = results.get("report")
+    if not isinstance(report, dict):
+        report = results["report"] = {}
+    listed = report.get("failed_sections")
+    if not isinstance(listed, list):
+        listed = report["failed_sections"] = []
+    listed.append({"section": section, "message": message})

@@ -47,7 +47,7 @@ from jupyter_client.manager import AsyncKernelManager
 from crmkit import __version__, io, render
 from crmkit.context import write_run_inputs
 from crmkit.engine import CELL_TIMEOUT_SECONDS, WarmKernel
-from crmkit.results import merge_results, stage_results_path
+from crmkit.results import failed_sections, merge_results, record_failure, stage_results_path
 from crmkit.stages import Stage, discover_stages, missing_tables
 from crmkit.validation import validate_client
 
@@ -119,8 +119,30 @@ class RunResult:
 
     @property
     def ok(self) -> bool:
-        """True when no stage failed."""
-        return all(o.status != "failed" for o in self.outcomes)
+        """True when every stage ran or was skipped, every page was rendered and every part
+        of the summary was computed (the exit code of ``crmkit run`` is 0 then, else 1)."""
+        stages = self.results.get("stages")
+        pages_ok = not isinstance(stages, Mapping) or all(
+            not isinstance(entry, Mapping) or entry.get("status") != "failed"
+            for entry in stages.values()
+        )
+        return (
+            pages_ok
+            and all(o.status != "failed" for o in self.outcomes)
+            and not failed_sections(self.results)
+        )
+
+    @property
+    def failures(self) -> list[str]:
+        """One line per failed stage, page or report section, as the command line prints them."""
+        lines = []
+        stages = self.results.get("stages")
+        for name, entry in (stages if isinstance(stages, Mapping) else {}).items():
+            if isinstance(entry, Mapping) and entry.get("status") == "failed":
+                lines.append(f"{name}: failed: {entry.get('message')}")
+        for item in failed_sections(self.results):
+            lines.append(f"{item.get('section')}: could not be computed: {item.get('message')}")
+        return lines
 
     @property
     def index_html(self) -> Path:
@@ -424,38 +446,23 @@ def _write_report(
     logger: logging.Logger,
     warm_kernels: bool = True,
 ) -> dict[str, Any]:
+    """Render every stage page, then results.json and index.html; never lose the run.
+
+    Each page is rendered on its own: one that raises is recorded as failed (its entry in
+    ``stages`` gets status ``failed`` and the message "the page could not be rendered: …";
+    a page with its header and that message replaces it when that can be rendered). The
+    summary and headline figures are computed section by section
+    (:func:`crmkit.render.index_content`); failures go to ``report.failed_sections``. An
+    index that cannot be rendered is replaced by a plain one (:func:`crmkit.render.fallback_index`).
+    """
     generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
     run_label = render.format_run_label(generated.isoformat())
     exporter = render.report_exporter()
     stages_section: dict[str, Any] = {}
     for o in outcomes:
-        entry = {
-            "number": o.stage.number,
-            "title": o.stage.title,
-            "status": o.status,
-            "message": o.message,
-            "html": None,
-            "notebook": None,
-            "seconds": round(o.seconds, 2),
-            "compute_seconds": round(o.compute_seconds, 2),
-        }
-        executed = run_dir / "notebooks" / o.stage.notebook.name
-        nb = nbformat.read(executed, as_version=4) if executed.exists() else None
-        html = render.render_stage(
-            nb,
-            title=o.stage.title,
-            client=assessment.client,
-            run_label=run_label,
-            status=o.status,
-            message=o.message,
-            exporter=exporter,
+        stages_section[o.stage.name] = _write_stage_page(
+            run_dir, o, assessment.client, run_label, exporter, logger
         )
-        page = f"{o.stage.file_stem}.html"
-        (run_dir / page).write_text(html, encoding="utf-8")
-        entry["html"] = page
-        if nb is not None:
-            entry["notebook"] = f"notebooks/{executed.name}"
-        stages_section[o.stage.name] = entry
     wall = time.perf_counter() - run_started
     header = {
         "client": assessment.client,
@@ -472,11 +479,21 @@ def _write_report(
             "warm_kernels": warm_kernels,
             "kernels_started": sum(o.kernel_started for o in outcomes),
         },
+        "report": {"failed_sections": []},
     }
     stage_files = [stage_results_path(run_dir, o.stage.name) for o in outcomes]
     results = merge_results(header, [p for p in stage_files if p.exists()])
+    content = render.index_content(results)
+    results["report"] = {"failed_sections": content.failed_sections}
+    try:
+        index = render.render_index(results, content=content)
+    except Exception as error:  # the index must not cost the run: a plain page instead
+        record_failure(results, "index page", render.error_text(error))
+        index = render.fallback_index(results, failed_sections(results))
+    for failure in failed_sections(results):
+        logger.error("report section %s failed: %s", failure["section"], failure["message"])
     io.write_json(results, run_dir / "results.json")
-    (run_dir / "index.html").write_text(render.render_index(results), encoding="utf-8")
+    (run_dir / "index.html").write_text(index, encoding="utf-8")
     logger.info(
         "report written in %.1f s (stages %.1f s, of which cells %.1f s)",
         wall,
@@ -484,3 +501,60 @@ def _write_report(
         header["run"]["compute_seconds"],
     )
     return results
+
+
+def _write_stage_page(
+    run_dir: Path,
+    outcome: StageOutcome,
+    client: str,
+    run_label: str,
+    exporter: Any,
+    logger: logging.Logger,
+) -> dict[str, Any]:
+    """Render one stage's page into ``run_dir``; its ``stages`` entry for results.json."""
+    stage = outcome.stage
+    entry: dict[str, Any] = {
+        "number": stage.number,
+        "title": stage.title,
+        "status": outcome.status,
+        "message": outcome.message,
+        "html": None,
+        "notebook": None,
+        "seconds": round(outcome.seconds, 2),
+        "compute_seconds": round(outcome.compute_seconds, 2),
+    }
+    executed = run_dir / "notebooks" / stage.notebook.name
+    if executed.exists():
+        entry["notebook"] = f"notebooks/{executed.name}"
+    page = f"{stage.file_stem}.html"
+    try:
+        nb = nbformat.read(executed, as_version=4) if executed.exists() else None
+        html = render.render_stage(
+            nb,
+            title=stage.title,
+            client=client,
+            run_label=run_label,
+            status=outcome.status,
+            message=outcome.message,
+            exporter=exporter,
+        )
+    except Exception as error:  # one page must not cost the others
+        problem = f"the page could not be rendered: {render.error_text(error)}"
+        logger.error("stage %s: %s", stage.file_stem, problem)
+        entry["status"] = "failed"
+        entry["message"] = f"{outcome.message}; {problem}" if outcome.message else problem
+        try:  # the header and the message alone, so that the index's link still opens
+            html = render.render_stage(
+                None,
+                title=stage.title,
+                client=client,
+                run_label=run_label,
+                status="failed",
+                message=entry["message"],
+                exporter=exporter,
+            )
+        except Exception:
+            return entry
+    (run_dir / page).write_text(html, encoding="utf-8")
+    entry["html"] = page
+    return entry

@@ -15,6 +15,8 @@ missing_column      error    a required column is absent (after column mapping)
 missing_value       error    a required column has empty cells
 wrong_type          error    a value is not a number, whole number or true/false as expected
 unparseable_date    error    a date or time cannot be read
+ambiguous_date      error    dates such as 03/04/2025 and nothing to say day or month first
+mixed_date_order    error    one column holds day-first (25/03) and month-first (03/25) dates
 negative            error    an amount, count or duration below zero
 out_of_range        error    a value outside its scale (nps 0–10, csat 1–5, …)
 not_allowed         error    a label outside its list (status not won / lost / open)
@@ -25,6 +27,7 @@ unknown_reference   warning  a row points to an id its parent table does not hav
 outside_window      warning  a date outside the assessment window: ignored by comparisons
 inconsistent        warning  dates or counts that contradict each other
 control_group       warning  the control group of params.yaml is in no table: it cannot be used
+date_order          warning  how dates such as 03/04/2025 were read, and what decided it
 =================== ======== ==================================================================
 """
 
@@ -40,6 +43,7 @@ import pandas as pd
 
 from crmkit import io
 from crmkit.config import Assessment, load_params
+from crmkit.dates import DAY_MONTH, DateReading, read_dates
 from crmkit.exceptions import InputError, ParamsError, ValidationFailed
 from crmkit.schemas import TABLES, Column, TableSchema
 
@@ -212,45 +216,12 @@ def _rows(
 _GROUPED = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?|[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:\.\d*)?"
 
 
-# A UTC offset after a time ("10:00Z", "10:00:00+01:00", "10:00 +0100").
-_OFFSET = r"(?<=\d)\s*(?:Z|UTC|[+-]\d{2}:?\d{2})$"
-
-
-def _to_datetime(text: pd.Series, **options: Any) -> pd.Series:
-    """Parse text dates; a time's UTC offset is dropped, keeping the time as written.
-
-    Local time is what matters for the day a row belongs to, and one column may mix offsets
-    (summer and winter time), which pandas cannot hold in one column.
-    """
-    try:
-        typed = pd.to_datetime(text, errors="coerce", **options)
-    except (ValueError, TypeError):  # "Mixed timezones detected"
-        typed = None
-    if typed is None or typed.dt.tz is not None:
-        text = text.str.replace(_OFFSET, "", regex=True)
-        try:
-            typed = pd.to_datetime(text, errors="coerce", **options)
-        except (ValueError, TypeError):
-            typed = pd.to_datetime(text, errors="coerce", utc=True, **options)
-        if typed.dt.tz is not None:
-            typed = typed.dt.tz_localize(None)
-    return _in_ns_range(typed)
-
-
-def _in_ns_range(typed: pd.Series) -> pd.Series:
-    """``typed`` as ``datetime64[ns]``, with dates beyond its range (years 1677–2262) as NaT.
-
-    A typo such as 3024-01-01 then counts as a date that cannot be read, not as a crash.
-    """
-    lo, hi = pd.Timestamp.min, pd.Timestamp.max
-    if len(typed) and str(typed.dtype) != "datetime64[ns]":
-        outside = typed.notna() & ((typed < lo) | (typed > hi))
-        typed = typed.where(~outside)
-    return typed.astype("datetime64[ns]")
-
-
 def coerce_column(
-    values: pd.Series, column: Column, *, dayfirst: bool = False
+    values: pd.Series,
+    column: Column,
+    *,
+    dayfirst: bool | None = None,
+    date_format: str | None = None,
 ) -> tuple[pd.Series, np.ndarray]:
     """Convert raw values to the column's type.
 
@@ -260,8 +231,11 @@ def coerce_column(
         Raw values: text from CSV or Excel, or typed values from Parquet.
     column : Column
         The canonical column, whose ``kind`` decides the type.
-    dayfirst : bool
-        Read ambiguous dates such as 03/04/2025 as day first.
+    dayfirst : bool, optional
+        Read ambiguous dates such as 03/04/2025 as day first (True) or month first (False);
+        None lets the column's unambiguous dates decide (:func:`crmkit.dates.read_dates`).
+    date_format : str, optional
+        A strftime pattern that every date of the column is read by.
 
     Returns
     -------
@@ -282,19 +256,8 @@ def coerce_column(
             typed = typed.str.lower()
         return typed, np.zeros(len(values), dtype=bool)
     if kind in ("date", "datetime"):
-        if pd.api.types.is_datetime64_any_dtype(values):
-            typed = values.dt.tz_localize(None) if values.dt.tz is not None else values
-            typed = _in_ns_range(typed)
-        else:
-            text = values.astype("str").str.strip().where(values.notna())
-            typed = _to_datetime(text, format="ISO8601")
-            retry = typed.isna().to_numpy() & given
-            if retry.any():
-                typed[retry] = _to_datetime(text[retry], format="mixed", dayfirst=dayfirst)
-        typed = typed.astype("datetime64[ns]")
-        if kind == "date":
-            typed = typed.dt.normalize()
-        return typed, given & typed.isna().to_numpy()
+        reading = read_dates(values, dayfirst=dayfirst, date_format=date_format)
+        return _dates_of(reading, kind), reading.bad
     if kind in ("number", "integer"):
         if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
             typed = values.astype("float64")
@@ -319,6 +282,129 @@ def coerce_column(
         typed[text.isin(_FALSE).to_numpy()] = False
         return typed, given & typed.isna().to_numpy()
     raise ValueError(f"unknown column kind {kind!r}")
+
+
+def _dates_of(reading: DateReading, kind: str) -> pd.Series:
+    """The dates of a reading as the column's kind holds them (``date``: midnight)."""
+    typed = reading.values.astype("datetime64[ns]")
+    return typed.dt.normalize() if kind == "date" else typed
+
+
+def _long_date(day: pd.Timestamp) -> str:
+    """3 April 2024."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def _date_order_problems(
+    raw: pd.Series,
+    reading: DateReading,
+    *,
+    table: str,
+    column: str,
+    dayfirst: bool | None,
+    numbers: np.ndarray,
+) -> list[tuple[str, str, str, np.ndarray | None, str]]:
+    """How a column's day-month dates were read, or why they cannot be: the problems.
+
+    Returns (severity, rule, message, mask, expected) for each problem, in the order a user
+    should read them.
+    """
+    found: list[tuple[str, str, str, np.ndarray | None, str]] = []
+    text = raw.astype("str").str.strip()
+
+    def example(mask: np.ndarray) -> str:
+        return repr(text[mask].iloc[0])
+
+    def rows(mask: np.ndarray, shown: int = 3) -> str:
+        listed, count = _rows(mask, numbers)
+        more = f" and {count - len(listed[:shown]):,} more" if count > shown else ""
+        many = "s" if count > 1 else ""
+        return f"row{many} {', '.join(str(r) for r in listed[:shown])}{more}"
+
+    def both_ways(mask: np.ndarray) -> str:
+        match = DAY_MONTH.match(text[mask].iloc[0])
+        day = reading.values[mask].iloc[0]
+        if match is None or pd.isna(day):
+            return ""
+        first, second = int(match.group(1)), int(match.group(3))
+        as_day_first = _long_date(day.replace(month=second, day=first))
+        as_month_first = _long_date(day.replace(month=first, day=second))
+        return f" can be day first ({as_day_first}) or month first ({as_month_first})"
+
+    settings = (
+        "params.yaml to say how the dates are written: dayfirst: true (day first) or "
+        f"dayfirst: false (month first); for this table only, dayfirst: {{{table}: true}}; "
+        f"or a date_format such as date_format: {{{table}: {{{column}: '%d/%m/%Y'}}}}"
+    )
+    if reading.contradictory:
+        both = reading.day_first | reading.month_first
+        found.append(
+            (
+                "error",
+                "mixed_date_order",
+                f"the column mixes day-first dates ({int(reading.day_first.sum()):,}, e.g. "
+                f"{example(reading.day_first)} in {rows(reading.day_first)}) and month-first "
+                f"dates ({int(reading.month_first.sum()):,}, e.g. "
+                f"{example(reading.month_first)} in {rows(reading.month_first)}), so no "
+                "setting reads it right",
+                both,
+                "every date of the column written the same way; please re-export it, "
+                "preferably as YYYY-MM-DD",
+            )
+        )
+    elif reading.undecided:
+        n = int(reading.ambiguous.sum())
+        found.append(
+            (
+                "error",
+                "ambiguous_date",
+                f"{n:,} date{'s' if n > 1 else ''} such as {example(reading.ambiguous)}"
+                f"{both_ways(reading.ambiguous)}, and no date in the column decides which "
+                "(none has a day above 12)",
+                reading.ambiguous,
+                settings,
+            )
+        )
+    elif reading.resolved.any():
+        n = int(reading.resolved.sum())
+        first = reading.values[reading.resolved].iloc[0]
+        said = (
+            f"{n:,} date{'s' if n > 1 else ''} such as {example(reading.resolved)} "
+            f"{'were' if n > 1 else 'was'} read {reading.order} ({_long_date(first)})"
+        )
+        if reading.decided_by == "params":
+            message = f"{said}, as params dayfirst: {str(bool(dayfirst)).lower()} says"
+            mask, wanted = reading.resolved, ""
+        else:
+            evidence = reading.day_first if reading.order == "day first" else reading.month_first
+            k = int(evidence.sum())
+            other = "false" if reading.order == "day first" else "true"
+            message = (
+                f"{said}, because {k:,} date{'s' if k > 1 else ''} of the column can only be "
+                f"read {reading.order}, e.g. {example(evidence)}"
+            )
+            mask = evidence
+            wanted = (
+                f"dates written {reading.order}; otherwise correct the rows listed, or set "
+                f"dayfirst: {other} in params.yaml (for this table only: "
+                f"dayfirst: {{{table}: {other}}})"
+            )
+        found.append(("warning", "date_order", message, mask, wanted))
+    if reading.contradicting.any():
+        n = int(reading.contradicting.sum())
+        found.append(
+            (
+                "error",
+                "unparseable_date",
+                f"{n:,} date{'s' if n > 1 else ''} such as {example(reading.contradicting)} "
+                f"cannot be read {reading.order}, as params dayfirst: "
+                f"{str(bool(dayfirst)).lower()} says",
+                reading.contradicting,
+                f"every date of the column written {reading.order}, or dayfirst set to what "
+                "the file holds",
+            )
+        )
+    return found
 
 
 # --- one table -----------------------------------------------------------------------------
@@ -382,7 +468,7 @@ def validate_table(
     if frame.empty:
         add("warning", "empty_table", "the table has a header but no rows")
 
-    dayfirst = assessment.dayfirst if assessment else False
+    dayfirst = assessment.dayfirst_for(schema.name) if assessment else None
     typed: dict[str, pd.Series] = {}
     for column in schema.columns:
         if column.name not in frame.columns:
@@ -391,7 +477,24 @@ def validate_table(
         if isinstance(raw, pd.DataFrame):
             add("error", "ambiguous_file", "the column appears more than once", column=column.name)
             continue
-        values, bad = coerce_column(raw, column, dayfirst=dayfirst)
+        expected = column.expected
+        unread = np.zeros(len(raw), dtype=bool)  # given, not read, reported by another rule
+        if column.kind in ("date", "datetime"):
+            date_format = (
+                assessment.date_format_for(schema.name, column.name) if assessment else None
+            )
+            reading = read_dates(raw, dayfirst=dayfirst, date_format=date_format)
+            values, bad = _dates_of(reading, column.kind), reading.bad & ~reading.contradicting
+            unread = reading.contradicting
+            for severity, rule, message, mask, wanted in _date_order_problems(
+                raw, reading, table=schema.name, column=column.name, dayfirst=dayfirst,
+                numbers=numbers,
+            ):  # fmt: skip
+                add(severity, rule, message, column=column.name, mask=mask, expected=wanted)
+            if date_format is not None:
+                expected = f"a date written as {date_format} (params date_format)"
+        else:
+            values, bad = coerce_column(raw, column)
         typed[column.name] = values
         if bad.any():
             rule = "unparseable_date" if column.kind in ("date", "datetime") else "wrong_type"
@@ -407,10 +510,10 @@ def validate_table(
                 f"{int(bad.sum()):,} {what}, e.g. {examples}",
                 column=column.name,
                 mask=bad,
-                expected=column.expected,
+                expected=expected,
             )
         if column.required:
-            empty = values.isna().to_numpy() & ~bad
+            empty = values.isna().to_numpy() & ~bad & ~unread
             if empty.any():
                 add(
                     "error",
@@ -418,7 +521,7 @@ def validate_table(
                     f"{int(empty.sum()):,} empty cells in a required column",
                     column=column.name,
                     mask=empty,
-                    expected=column.expected,
+                    expected=expected,
                 )
         if column.kind in ("number", "integer") and (
             column.minimum is not None or column.maximum is not None
@@ -633,11 +736,9 @@ def _references(
         and {"customer_id", "order_date"} <= set(orders.columns)
         and {"customer_id", "created_date"} <= set(customers.columns)
     ):
-        created = orders["customer_id"].map(
-            customers.set_index("customer_id")["created_date"]
-            if customers["customer_id"].is_unique
-            else {}
-        )
+        # a customer listed twice (a duplicate_id error) counts from its earliest creation
+        first_created = customers.groupby("customer_id")["created_date"].min()
+        created = orders["customer_id"].map(first_created).astype("datetime64[ns]")
         early = (orders["order_date"] < created).fillna(False).to_numpy(dtype=bool)
         if early.any():
             rows, count = _rows(early, numbers.get("orders"))

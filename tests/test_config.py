@@ -50,7 +50,8 @@ def test_defaults_of_a_minimal_file():
     assert a.finance.handling_share == 0.10 and a.finance.deal_hours_per_day == 0.25
     assert a.columns == {}
     assert a.encoding == "auto" and a.encoding_for("orders") == "auto"
-    assert a.dayfirst is False
+    assert a.dayfirst == "auto" and a.dayfirst_for("orders") is None
+    assert a.date_format == "auto" and a.date_format_for("orders", "order_date") is None
     assert a.objectives == () and a.team == ()
     assert dict(a.scorecard.weights) == {
         "financial": 0.25,
@@ -163,7 +164,23 @@ def test_unknown_key_without_a_close_match_lists_the_known_keys():
         ({"go_live_date": "2025-02-30"}, "go_live_date", "got '2025-02-30'"),
         ({"before": "2024"}, "before", "expected a mapping"),
         ({"client": ""}, "client", "expected text"),
-        ({"dayfirst": "yes"}, "dayfirst", "expected true or false"),
+        ({"dayfirst": "yes"}, "dayfirst", "expected true, false or auto"),
+        ({"dayfirst": {"order": True}}, "dayfirst.order", "did you mean 'orders'?"),
+        ({"dayfirst": {"orders": "yes"}}, "dayfirst.orders", "expected true, false or auto"),
+        ({"date_format": "dd/mm/yyyy"}, "date_format", "strftime pattern such as"),
+        ({"date_format": "%H:%M"}, "date_format", "does not name the year, month and day"),
+        (
+            {"date_format": {"tickets": {"opened": "%d/%m/%Y"}}},
+            "date_format.tickets.opened",
+            "did you mean 'opened_at'?",
+        ),
+        ({"date_format": {"ticket": "%d/%m/%Y"}}, "date_format.ticket", "did you mean 'tickets'?"),
+        (
+            {"date_format": {"orders": {"amount": "%d/%m/%Y"}}},
+            "date_format.orders.amount",
+            "not a date column of orders",
+        ),
+        ({"date_format": 5}, "date_format", "expected auto, a strftime pattern"),
         ({"privacy": {"show_record_ids": "no"}}, "privacy.show_record_ids", "true or false"),
         ({"encoding": 8}, "encoding", "gb18030"),
         ({"control": {"values": ["West"]}}, "control.column", "required when control"),
@@ -386,3 +403,30 @@ def test_to_dict_round_trips_through_json(template_client):
 def test_to_dict_round_trip_of_the_defaults():
     original = parse_params(MINIMAL)
     assert parse_params(original.to_dict()) == original
+
+
+def test_date_settings_most_specific_wins():
+    a = parse_params(
+        {
+            **MINIMAL,
+            "dayfirst": {"orders": True, "tickets": "auto"},
+            "date_format": {"tickets": {"opened_at": "%d.%m.%Y %H:%M"}, "costs": "auto"},
+        }
+    )
+    assert (a.dayfirst_for("orders"), a.dayfirst_for("tickets"), a.dayfirst_for("surveys")) == (
+        True,
+        None,
+        None,
+    )
+    assert a.date_format_for("tickets", "opened_at") == "%d.%m.%Y %H:%M"
+    assert a.date_format_for("tickets", "resolved_at") is None
+    b = parse_params({**MINIMAL, "dayfirst": False, "date_format": "%Y%m%d"})
+    assert b.dayfirst_for("orders") is False
+    assert b.date_format_for("orders", "order_date") == "%Y%m%d"
+
+
+def test_date_settings_from_the_command_line(tmp_path):
+    (tmp_path / "params.yaml").write_text("client: A\ngo_live_date: 2025-01-01\ndayfirst: true\n")
+    a = load_params(tmp_path, overrides={"dayfirst": "auto", "date_format": "{orders: '%d/%m/%Y'}"})
+    assert a.dayfirst_for("orders") is None
+    assert a.date_format_for("orders", "order_date") == "%d/%m/%Y"

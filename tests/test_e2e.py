@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from crmkit import render
+from crmkit import runner
 from crmkit.cli import main
 from crmkit.runner import run_assessment
 from crmkit.stages import notebooks_dir, templates_dir
@@ -191,11 +191,13 @@ def test_a_crash_leaves_no_half_written_report(tiny_client, tmp_path, monkeypatc
     books.mkdir()
     _notebook(books / "01_fine.ipynb", "Fine", "x = 1")
 
-    def broken_index(results):
-        raise RuntimeError("disk full")
+    def disk_full(*args, **kwargs):
+        raise OSError("disk full")
 
-    monkeypatch.setattr(render, "render_index", broken_index)
-    with pytest.raises(RuntimeError, match="disk full"):
+    # an index that cannot be rendered no longer costs the run (tests/test_report_safety.py);
+    # a write that fails does
+    monkeypatch.setattr(runner, "_write_report", disk_full)
+    with pytest.raises(OSError, match="disk full"):
         run_assessment(
             tiny_client, output_root=tmp_path / "reports", notebooks=books, progress=False
         )

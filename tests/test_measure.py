@@ -193,8 +193,10 @@ def test_a_skipped_kpi_says_which_table_it_needs(demo):
     results = measure.measure_kpis(without_tickets, assessment)
     row = results.loc["first_response_hours"]
     assert row["status"] == "skipped" and row["note"] == "needs tickets"
-    assert row["verdict"] == "insufficient data" and math.isnan(row["p_adjusted"])
+    assert row["verdict"] == "not measured" and math.isnan(row["p_adjusted"])
+    assert row["needs"] == "tickets.csv"
     assert results.loc["win_rate", "status"] == "measured"
+    assert results.loc["win_rate", "needs"] is None
 
 
 def test_results_json_section_has_the_contract_keys(demo):

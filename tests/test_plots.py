@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import xml.etree.ElementTree as ET
 
 import matplotlib
 
@@ -342,17 +343,102 @@ def test_forest_plot_draws_each_interval_coloured_by_verdict(kpi_changes):
     fig = plots.forest_plot(kpi_changes, title="Three KPIs moved")
     ax = fig.axes[0]
     assert _title(fig) == "Three KPIs moved"
-    assert [t.get_text() for t in ax.get_yticklabels()] == list(kpi_changes["label"])
+    # the KPI without a relative change is left out, not drawn at zero
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(kpi_changes["label"][:3])
     intervals = [line for line in ax.lines if len(line.get_xdata()) == 2 and line.get_gid() is None]
-    assert [tuple(line.get_xdata()) for line in intervals][:3] == [
+    assert [tuple(line.get_xdata()) for line in intervals] == [
         (20.0, 40.0),
         (-25.0, -15.0),
         (-2.0, 4.0),
     ]
     assert _same_colour(intervals[2].get_color(), plots.MUTED)  # no detectable change is grey
-    assert " n/a" in _texts(fig)  # the KPI without an estimate is named, not dropped
     assert len(_by_gid(fig, "no-change")) == 1
+    assert _by_gid(fig, "off-scale") == []
+    # the axis spans zero and every interval: -25 % to +40 %, padded by 8 % of the span (65)
+    assert ax.get_xlim() == pytest.approx((-25 - 5.2, 40 + 5.2))
     assert _png(fig).startswith(PNG_SIGNATURE)
+
+
+def test_forest_plot_puts_a_change_on_a_near_zero_base_at_the_edge(kpi_changes):
+    """One +350,000 % row (a before value near zero) must not flatten the other KPIs."""
+    outlier = pd.DataFrame(
+        {
+            "label": ["Average CLV"],
+            "change_pct": [3500.0],
+            "change_pct_ci_low": [2800.0],
+            "change_pct_ci_high": [4200.0],
+            "verdict": ["improved"],
+        }
+    )
+    fig = plots.forest_plot(pd.concat([kpi_changes, outlier]), title="t")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()][-1] == "Average CLV"
+    # the axis is the one without the outlier: -25 % to +40 %, padded by 8 % of 65
+    left, right = ax.get_xlim()
+    assert (left, right) == pytest.approx((-30.2, 45.2))
+    (marker,) = _by_gid(fig, "off-scale")
+    assert tuple(marker.get_xdata()) == (right,) and tuple(marker.get_ydata()) == (3,)
+    assert marker.get_marker() == ">"
+    assert "+350,000 %" in _texts(fig)
+    # without the outlier's row the other rows are drawn exactly as before
+    assert [
+        tuple(line.get_xdata())
+        for line in ax.lines
+        if len(line.get_xdata()) == 2 and line.get_gid() is None
+    ][:3] == [(20.0, 40.0), (-25.0, -15.0), (-2.0, 4.0)]
+
+
+def test_forest_plot_keeps_large_changes_that_are_not_far_from_the_others():
+    frame = pd.DataFrame(
+        {
+            "label": ["a", "b", "c"],
+            "change_pct": [-0.6, 0.05, 1.5],  # -60 %, +5 %, +150 %: no gap of ten times
+            "change_pct_ci_low": [-0.7, 0.0, 1.0],
+            "change_pct_ci_high": [-0.5, 0.1, 2.0],
+            "verdict": ["worsened", "no detectable change", "improved"],
+        }
+    )
+    ax = plots.forest_plot(frame, title="t").axes[0]
+    assert _by_gid(ax.figure, "off-scale") == []
+    left, right = ax.get_xlim()
+    assert left < -70 and right > 200  # every interval fits
+
+
+def test_forest_plot_lets_a_very_wide_interval_run_into_the_edge():
+    frame = pd.DataFrame(
+        {
+            "label": ["a", "b"],
+            "change_pct": [0.10, -0.05],
+            "change_pct_ci_low": [0.05, -9.0],  # -900 %: beyond 3 × the 20 % floor
+            "change_pct_ci_high": [0.15, 8.0],
+            "verdict": ["improved", "no detectable change"],
+        }
+    )
+    ax = plots.forest_plot(frame, title="t").axes[0]
+    left, right = ax.get_xlim()
+    # reach = 3 × max(10 %, floor 20 %) = 60 %: no limit within it beyond -5 % and +15 %
+    assert (left, right) == pytest.approx((-5 - 1.6, 15 + 1.6))
+    assert _by_gid(ax.figure, "off-scale") == []  # the estimates are on the scale
+
+
+@pytest.mark.parametrize(
+    ("points", "reach"),
+    [
+        ([30.0, -20.0, 1.0, 350_000.0], 90.0),  # 350,000 > 10 × 30: off the scale
+        ([5.0, 150.0], 450.0),  # 150 <= 10 × max(5, 20)
+        ([5.0, 250.0], 60.0),  # 250 > 10 × max(5, 20): off; the floor of 20 stays
+        ([1.0, 2.0, 500.0, 600.0], 60.0),  # both far ones are off the scale
+        ([np.nan, 0.0], 60.0),
+        ([], 60.0),
+    ],
+)
+def test_forest_scale_reaches_three_times_the_largest_change_on_the_scale(points, reach):
+    assert plots.forest_scale(np.array(points, dtype=float)) == pytest.approx(reach)
+
+
+def test_forest_plot_of_no_relative_change_says_so(kpi_changes):
+    fig = plots.forest_plot(kpi_changes.iloc[3:], title="t")
+    assert "No data to show" in _texts(fig)
 
 
 def test_forest_plot_needs_its_columns(kpi_changes):
@@ -633,3 +719,173 @@ def test_customer_charts_leave_global_state_alone():
     )
     assert plt.get_fignums() == figures_before
     assert dict(matplotlib.rcParams) == before
+
+
+# --------------------------------------------------------------------------- client text
+
+
+#: Client text that matplotlib would read as mathtext (typeset, or raise while drawing) or
+#: that would be markup in an SVG file.
+FORMULA = r"$\frac{a}{b}$"
+BROKEN = r"$\nosuchcommand{x}$ and $"
+MARKUP = '"><script>window.__x=1</script><!--'
+ENTITY = "&amp;lt;"
+HOSTILE = (FORMULA, BROKEN, MARKUP, ENTITY)
+TITLE = " ".join(HOSTILE)
+
+
+def _dates(n: int) -> pd.PeriodIndex:
+    return pd.period_range("2024-01", periods=n, freq="M")
+
+
+def _hostile_curve() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "group": [FORMULA, FORMULA, MARKUP, MARKUP],
+            "time": [0.0, 30.0, 0.0, 30.0],
+            "survival": [1.0, 0.9, 1.0, 0.95],
+            "ci_low": [1.0, 0.85, 1.0, 0.9],
+            "ci_high": [1.0, 0.94, 1.0, 0.98],
+        }
+    )
+
+
+#: Every chart function, with client text in each place it shows text.
+HOSTILE_CHARTS = {
+    "bar_chart": lambda: plots.bar_chart(
+        pd.Series(dict.fromkeys(HOSTILE, 1.0)), title=TITLE, xlabel=BROKEN
+    ),
+    "bar_chart vertical": lambda: plots.bar_chart(
+        pd.Series(dict.fromkeys(HOSTILE, 1.0)), title=TITLE, xlabel=BROKEN, horizontal=False
+    ),
+    "line_chart": lambda: plots.line_chart(
+        pd.DataFrame({FORMULA: [1.0, 2.0], MARKUP: [2.0, 1.0]}, index=_dates(2)),
+        title=TITLE,
+        ylabel=BROKEN,
+        go_live="2024-02-01",
+    ),
+    "coverage_chart": lambda: plots.coverage_chart(
+        pd.DataFrame(
+            {"first_date": ["2024-01-01"] * 4, "last_date": ["2024-12-31"] * 4}, index=HOSTILE
+        ),
+        title=TITLE,
+        window_start="2024-01-01",
+        window_end="2024-12-31",
+        go_live="2024-07-01",
+    ),
+    "score_chart": lambda: plots.score_chart(
+        pd.Series(dict.fromkeys(HOSTILE, 0.9)), title=TITLE, xlabel=BROKEN
+    ),
+    "forest_plot": lambda: plots.forest_plot(
+        pd.DataFrame(
+            {
+                "label": list(HOSTILE),
+                "change_pct": [0.1] * 4,
+                "change_pct_ci_low": [0.0] * 4,
+                "change_pct_ci_high": [0.2] * 4,
+                "verdict": ["improved"] * 4,
+            }
+        ),
+        title=TITLE,
+        xlabel=BROKEN,
+    ),
+    "distribution_chart": lambda: plots.distribution_chart(
+        pd.Series([1.0, 2.0]),
+        pd.Series([2.0, 3.0]),
+        title=TITLE,
+        xlabel=BROKEN,
+        labels=(FORMULA, MARKUP),
+    ),
+    "event_study_chart": lambda: plots.event_study_chart(
+        pd.DataFrame(
+            {
+                "relative_period": [-1, 0],
+                "estimate": [0.0, 1.0],
+                "ci_low": [-1, 0],
+                "ci_high": [1, 2],
+            }
+        ),
+        title=TITLE,
+        ylabel=BROKEN,
+    ),
+    "tornado_chart": lambda: plots.tornado_chart(
+        pd.DataFrame({"driver": list(HOSTILE), "low_npv": [-1.0] * 4, "high_npv": [1.0] * 4}),
+        title=TITLE,
+        xlabel=BROKEN,
+        base=0.0,
+    ),
+    "histogram_chart": lambda: plots.histogram_chart(
+        np.arange(10.0), title=TITLE, xlabel=BROKEN, markers={FORMULA: 2.0, MARKUP: 5.0}
+    ),
+    "interval_chart": lambda: plots.interval_chart(
+        pd.DataFrame(
+            {
+                "label": list(HOSTILE),
+                "estimate": [1.0] * 4,
+                "ci_low": [0.0] * 4,
+                "ci_high": [2.0] * 4,
+            }
+        ),
+        title=TITLE,
+        xlabel=BROKEN,
+        highlight=[FORMULA],
+        reference=1.0,
+        reference_label=ENTITY,
+    ),
+    "stacked_share_chart": lambda: plots.stacked_share_chart(
+        pd.DataFrame({FORMULA: [0.5, 0.5], MARKUP: [0.5, 0.5]}, index=[BROKEN, ENTITY]),
+        title=TITLE,
+        xlabel=BROKEN,
+    ),
+    "grouped_bar_chart": lambda: plots.grouped_bar_chart(
+        pd.DataFrame({FORMULA: [1.0, 2.0], MARKUP: [2.0, 1.0]}, index=[BROKEN, ENTITY]),
+        title=TITLE,
+        ylabel=BROKEN,
+        xlabel=ENTITY,
+    ),
+    "heatmap_chart": lambda: plots.heatmap_chart(
+        pd.DataFrame([[0.5, 0.4], [0.3, 0.2]], columns=[FORMULA, MARKUP], index=[BROKEN, ENTITY]),
+        title=TITLE,
+        xlabel=FORMULA,
+        ylabel=BROKEN,
+        colorbar_label=MARKUP,
+    ),
+    "survival_chart": lambda: plots.survival_chart(
+        _hostile_curve(), title=TITLE, xlabel=BROKEN, labels={MARKUP: ENTITY}
+    ),
+    "concentration_chart": lambda: plots.concentration_chart(
+        pd.DataFrame({"customer_share": [0.5, 1.0], "cumulative_share": [0.8, 1.0]}),
+        title=TITLE,
+        xlabel=BROKEN,
+        ylabel=MARKUP,
+    ),
+}
+
+
+def test_every_chart_function_is_checked_with_client_text():
+    checked = {name.split()[0] for name in HOSTILE_CHARTS}
+    charts = {name for name in plots.__all__ if name.endswith(("_chart", "_plot"))}
+    assert charts == checked
+
+
+def _svg_texts(fig: Figure) -> tuple[ET.Element, str]:
+    """The SVG of a chart (text kept as text) and all its text, whitespace collapsed."""
+    buffer = io.StringIO()
+    # matplotlib's defaults, as when a caller draws the figure outside the house style
+    with mpl.rc_context({"text.parse_math": True, "svg.fonttype": "none"}):
+        fig.savefig(buffer, format="svg")
+    root = ET.fromstring(buffer.getvalue())  # well-formed XML: the text was escaped
+    words = " ".join("".join(e.itertext()) for e in root.iter("{http://www.w3.org/2000/svg}text"))
+    return root, " ".join(words.split())
+
+
+@pytest.mark.parametrize("chart", sorted(HOSTILE_CHARTS))
+def test_charts_show_client_text_as_written(chart):
+    fig = HOSTILE_CHARTS[chart]()
+    assert _png(fig).startswith(PNG_SIGNATURE)  # a stray $ or unknown command does not raise
+    root, words = _svg_texts(fig)
+    for text in HOSTILE:
+        assert " ".join(text.split()) in words, (chart, text)
+    for element in root.iter():
+        assert not element.tag.endswith("script"), chart
+        assert not any(name.lower().startswith("on") for name in element.attrib), chart

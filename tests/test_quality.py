@@ -328,13 +328,13 @@ def test_quality_scores_combine_the_dimensions_that_apply(result):
     # customers: completeness 1, validity 1, consistency 1, uniqueness 1 (no key, undated)
     assert s.loc["customers", "dimensions"] == 4
     assert s.loc["customers", "score"] == pytest.approx(1.0)
-    # orders: completeness (1 + 1 + 1 + 23/24) / 4 = 0.989583 (the unreadable amount is empty)
+    # orders: completeness 1 (the unreadable amount was given: it counts against validity only)
     #         validity 1 − 1/24 = 0.958333, consistency 1, uniqueness 1,
     #         integrity 23/24 = 0.958333, timeliness 24/24 = 1
-    #         score = 5.906250 / 6 = 0.984375
-    assert s.loc["orders", "completeness"] == pytest.approx(0.989583, abs=1e-6)
+    #         score = 1 − (1/24 + 1/24) / 6 = 1 − 1/72 = 0.986111
+    assert s.loc["orders", "completeness"] == 1.0
     assert s.loc["orders", "validity"] == pytest.approx(0.958333, abs=1e-6)
-    assert s.loc["orders", "score"] == pytest.approx(0.984375, abs=1e-6)
+    assert s.loc["orders", "score"] == pytest.approx(0.986111, abs=1e-6)
     # tickets: completeness (1 + 1 + 1 + 9/12) / 4 = 0.9375, validity 1,
     #          consistency 1 − 1/12 = 0.916667, uniqueness 1, integrity 1,
     #          timeliness 12 of 24 months = 0.5 → score 5.354167 / 6 = 0.892361 → fair
@@ -343,8 +343,8 @@ def test_quality_scores_combine_the_dimensions_that_apply(result):
     assert s.loc["tickets", "timeliness"] == pytest.approx(0.5)
     assert s.loc["tickets", "score"] == pytest.approx(0.892361, abs=1e-6)
     assert s.loc["tickets", "grade"] == "fair"
-    # overall: simple mean of the table scores (1 + 0.984375 + 0.892361) / 3 = 0.958912
-    assert s.loc["overall", "score"] == pytest.approx(0.958912, abs=1e-6)
+    # overall: simple mean of the table scores (1 + 0.986111 + 0.892361) / 3 = 0.959491
+    assert s.loc["overall", "score"] == pytest.approx(0.959491, abs=1e-6)
     assert s.loc["overall", "grade"] == "good"
     assert s.loc["overall", "rows"] == 4 + 24 + 12
     values = result.scores[[*quality.DIMENSIONS, "score"]].to_numpy().ravel()
@@ -385,7 +385,7 @@ def test_an_empty_table_gets_no_score(assessment):
 # --- issues for the client ---------------------------------------------------------------------
 
 
-def test_issues_put_errors_first_then_the_largest_share(result):
+def test_issues_put_errors_first_then_the_largest_score_impact(result):
     issues = result.issues
     assert issues["severity"].iloc[0] == "error"
     assert (issues["severity"] == "error").sum() == 1
@@ -394,16 +394,33 @@ def test_issues_put_errors_first_then_the_largest_share(result):
     assert first["example_rows"] == "3"  # O02 is the second data row
     assert first["file"] == "data/orders.csv"
     assert "number" in first["what_to_ask"] and "currency" in first["what_to_ask"]
-    # warnings by share of the table: tickets' 2025 gap 12/24 = 0.5, first_response_at
-    # 3/12 = 0.25, inconsistent 1/12, unknown customer 1/24, then absent tables
-    rules = list(issues["rule"].iloc[1:5])
-    assert rules == ["coverage_gap", "low_completeness", "inconsistent", "unknown_reference"]
-    weak = issues.iloc[2]
-    assert weak["column"] == "first_response_at"
+    # 3 tables scored; orders and tickets have 6 dimensions each. What each issue takes off
+    # the overall score, deficit / (6 · 3):
+    #   orders wrong_type          (1/24) / 18 = 0.0023148
+    #   tickets coverage_gap        0.5   / 18 = 0.0277778  (12 of 24 months without tickets)
+    #   tickets inconsistent       (1/12) / 18 = 0.0046296  (T01 answered before it opened)
+    #   tickets low_completeness   (3/12 / 4 scored columns) / 18 = 0.0034722
+    #   orders unknown_reference   (1/24) / 18 = 0.0023148  (O18 → C9)
+    assert list(issues["rule"]) == [
+        "wrong_type",
+        "coverage_gap",
+        "inconsistent",
+        "low_completeness",
+        "unknown_reference",
+    ]
+    assert issues["score_impact"].tolist() == pytest.approx(
+        [1 / 24 / 18, 0.5 / 18, 1 / 12 / 18, 0.0625 / 18, 1 / 24 / 18]
+    )
+    assert issues["table_score_impact"].tolist() == pytest.approx(
+        [1 / 24 / 6, 0.5 / 6, 1 / 12 / 6, 0.0625 / 6, 1 / 24 / 6]
+    )
+    weak = issues.iloc[3]
+    assert weak["column"] == "first_response_at" and weak["dimension"] == "completeness"
     assert weak["rows_affected"] == 3
     assert weak["example_rows"] == "5, 8, 11"  # T04, T07, T10
     assert weak["issue"].startswith("25 % of tickets (3 of 12)")
-    assert set(issues["rule"].iloc[5:]) == {"absent_table"}
+    # absent tables lower no score: they are notes, listed apart
+    assert set(result.notes["rule"]) == {"absent_table"} and len(result.notes) == 8
 
 
 def test_issues_show_record_ids_only_when_allowed(report, result):
@@ -412,8 +429,11 @@ def test_issues_show_record_ids_only_when_allowed(report, result):
         assert not result.issues[column].str.contains("O02").any()
     shown = quality.issues_for_client(
         report.problems_frame(),
-        result.scores,
-        result.completeness,
+        completeness=result.completeness,
+        validity=result.validity,
+        uniqueness=result.uniqueness,
+        integrity=result.integrity,
+        timeliness=result.timeliness,
         tables=report.tables,
         show_record_ids=True,
     )
@@ -421,7 +441,7 @@ def test_issues_show_record_ids_only_when_allowed(report, result):
     assert shown.loc[shown["rule"] == "low_completeness", "example_ids"].item() == "T04, T07, T10"
 
 
-def test_issues_leave_out_params_and_outside_window_problems(assessment):
+def test_problems_that_lower_no_score_are_notes_and_params_are_left_out(assessment):
     problems = pd.DataFrame(
         [
             {"severity": "warning", "rule": "outside_window", "message": "x", "table": "orders",
@@ -431,18 +451,37 @@ def test_issues_leave_out_params_and_outside_window_problems(assessment):
     )  # fmt: skip
     q = quality.assess_quality({}, problems, assessment)
     assert q.issues.empty
+    assert q.notes["rule"].tolist() == ["outside_window"]
+    assert q.notes["example_rows"].tolist() == ["2"]
 
 
 # --- summary and findings -----------------------------------------------------------------------
 
 
 def test_summary_is_json_without_nan(result):
-    summary = quality.quality_summary(result.scores, result.issues)
+    summary = quality.quality_summary(result.scores, result.issues, result.notes)
     text = json.dumps(summary, allow_nan=False)
     back = json.loads(text)
-    assert back["overall_score"] == pytest.approx(0.958912, abs=1e-6)
+    assert back["overall_score"] == pytest.approx(0.959491, abs=1e-6)
     assert back["overall_grade"] == "good"
-    assert back["issues"] == len(result.issues)
+    assert len(back["issues"]) == len(result.issues) == 5
+    assert back["issues"][0] == {
+        "rule": "wrong_type",
+        "severity": "error",
+        "dimension": "validity",
+        "table": "orders",
+        "column": "amount",
+        "rows": 1,
+        "example_rows": [3],
+        "score_impact": pytest.approx(1 / 24 / 18),
+        "table_score_impact": pytest.approx(1 / 24 / 6),
+        "message": result.issues["issue"].iloc[0],
+    }
+    assert back["issues"][1]["rows"] is None  # a coverage gap is about months, not rows
+    # the score is what the issues leave of 1
+    impacts = sum(i["score_impact"] for i in back["issues"])
+    assert impacts == pytest.approx(1 - back["overall_score"], abs=1e-12)
+    assert [n["rule"] for n in back["notes"]] == ["absent_table"] * 8
     assert back["errors"] == 1
     assert back["tables"]["tickets"] == {
         "score": pytest.approx(0.892361, abs=1e-6),
@@ -461,7 +500,7 @@ def test_summary_is_json_without_nan(result):
 
 def test_findings_name_the_weakest_table_and_why(result):
     text = quality.findings_text(result.scores, result.issues, result.timeliness)
-    assert text.startswith("Overall data quality is good (95.9 %")
+    assert text.startswith("Overall data quality is good (95.9 %")  # 0.959491
     assert "most of the data can be trusted" in text  # good overall, but tickets is fair
     # tickets' lowest dimension is timeliness (0.5): its 2025 gap is the reason
     assert "The tickets table is weakest (89 %, fair)" in text
@@ -489,8 +528,9 @@ def test_no_data_at_all_degrades_gracefully(assessment):
     q = quality.assess_quality({}, pd.DataFrame(), assessment)
     assert q.scores["table"].tolist() == ["overall"]
     assert quality.findings_text(q.scores, q.issues, q.timeliness).startswith("No table")
-    json.dumps(quality.quality_summary(q.scores, q.issues), allow_nan=False)
-    for section in ("scores", "completeness", "validity", "integrity", "timeliness", "issues"):
+    json.dumps(quality.quality_summary(q.scores, q.issues, q.notes), allow_nan=False)
+    sections = ("scores", "completeness", "validity", "integrity", "timeliness", "issues", "notes")
+    for section in sections:
         quality.table_view(q, section)
 
 
@@ -502,9 +542,152 @@ def test_table_views_show_percent_with_units(result):
     assert list(view.frame.columns)[-2:] == ["Score", "Grade"]
     completeness = quality.table_view(result, "completeness").frame
     assert (completeness["Completeness"] < 100).all()
-    assert "Record ids" not in quality.table_view(result, "issues").frame
+    issues = quality.table_view(result, "issues")
+    assert "Record ids" not in issues.frame
+    # each issue's score impact in percentage points: wrong_type (1/24) / 18 = 0.23 points
+    assert issues.units["Lowers the score by"] == "points"
+    assert issues.frame["Lowers the score by"].iloc[0] == pytest.approx(100 / 24 / 18)
+    assert issues.formats["Lowers the score by"](100 / 24 / 18) == "0.23"
+    assert list(quality.table_view(result, "notes").frame["Note"].str[:3]) == ["No "] * 8
     with pytest.raises(ValueError, match="unknown section"):
         quality.table_view(result, "nope")
+
+
+# --- one story: the score is what the issues leave ---------------------------------------------
+
+
+def orders_rows(customer=None, amount=None, channel=None) -> list[str]:
+    """One order per month of 2024–2025 (O01 … O24), with cells changed by order number."""
+    rows = []
+    for i, month in enumerate(MONTHS_2024_2025, start=1):
+        cust = (customer or {}).get(i, f"C{i % 3 + 1}")
+        value = (amount or {}).get(i, "100")
+        chan = (channel or {}).get(i, "web")
+        rows.append(f"O{i:02d},{cust},{month}-15,{value},{chan}")
+    return rows
+
+
+def quality_of(folder: Path) -> quality.DataQuality:
+    report = validate_client(folder)
+    return quality.assess_quality(
+        report.tables, report.problems_frame(), report.assessment, files=report.files
+    )
+
+
+def make_client(tmp_path: Path, customers: list[str], orders: list[str]) -> Path:
+    (tmp_path / "params.yaml").write_text("client: Test Co\ngo_live_date: 2025-01-01\n")
+    data = tmp_path / "data"
+    data.mkdir()
+    write_csv(data, "customers", "customer_id,created_date,segment", customers)
+    write_csv(data, "orders", "order_id,customer_id,order_date,amount,channel", orders)
+    return tmp_path
+
+
+CUSTOMERS = ["C1,2023-01-01,SMB", "C2,2023-01-01,SMB", "C3,2023-03-01,Enterprise"]
+
+
+def test_a_clean_client_scores_100_percent_with_no_issue(tmp_path):
+    q = quality_of(make_client(tmp_path, CUSTOMERS, orders_rows()))
+    assert q.issues.empty
+    assert q.scores["score"].tolist() == [1.0, 1.0, 1.0]  # customers, orders, overall
+    summary = quality.quality_summary(q.scores, q.issues, q.notes)
+    assert summary["overall_score"] == 1.0 and summary["issues"] == []
+    # the other nine tables are absent: said apart, and no score is lowered by them
+    assert [n["rule"] for n in summary["notes"]] == ["absent_table"] * 9
+
+
+def test_duplicates_missing_values_and_orphans_score_by_the_documented_formula(tmp_path):
+    customers = [*CUSTOMERS[:2], "C2,2023-02-01,Enterprise", "C3,2023-03-01,"]
+    orders = orders_rows(
+        customer={5: "C8", 6: "C9"},  # two orphans
+        amount={10: ""},  # an empty required cell
+        channel={11: "", 12: "", 13: ""},  # three empty optional cells
+    )
+    q = quality_of(make_client(tmp_path, customers, orders))
+    # By hand, from the formula of quality_scores (k = dimensions that apply, T = 2 tables):
+    # customers (4 rows; completeness, validity, consistency, uniqueness: k = 4)
+    #   segment empty in 1 of 4 rows, 3 scored columns: completeness deficit (1/4) / 3 = 1/12
+    #   C2 twice: 3 distinct ids in 4 rows, uniqueness deficit 1/4
+    #   score = 1 − (1/12 + 1/4) / 4 = 1 − 1/12 = 0.916667
+    # orders (24 rows; all six dimensions apply: k = 6)
+    #   amount empty in 1 row, channel in 3, 5 scored columns: (1/24 + 3/24) / 5 = 1/30
+    #   C8, C9 not in customers: integrity deficit 2/24 = 1/12; one order every month
+    #   score = 1 − (1/30 + 1/12) / 6 = 1 − 7/360 = 0.980556
+    # overall = (0.916667 + 0.980556) / 2 = 0.948611
+    s = q.scores.set_index("table")
+    assert s.loc["customers", "score"] == pytest.approx(11 / 12)
+    assert s.loc["orders", "score"] == pytest.approx(1 - 7 / 360)
+    assert s.loc["overall", "score"] == pytest.approx((11 / 12 + 1 - 7 / 360) / 2)
+    assert s.loc["customers", "uniqueness"] == pytest.approx(0.75)
+    assert s.loc["orders", "integrity"] == pytest.approx(22 / 24)
+    # each issue, what it took off the overall score: deficit / (k · T)
+    got = {(i.table, i.rule, i.column): i.score_impact for i in q.issues.itertuples(index=False)}
+    assert got == {
+        ("customers", "duplicate_id", "customer_id"): pytest.approx(1 / 4 / 8),
+        ("customers", "low_completeness", "segment"): pytest.approx(1 / 12 / 8),
+        ("orders", "missing_value", "amount"): pytest.approx(1 / 120 / 12),
+        ("orders", "low_completeness", "channel"): pytest.approx(3 / 120 / 12),
+        ("orders", "unknown_reference", "customer_id"): pytest.approx(1 / 12 / 12),
+    }
+    dup = q.issues.set_index("rule").loc["duplicate_id"]
+    assert dup["rows_affected"] == 2 and dup["example_rows"] == "3, 4"  # both rows of C2
+    orphans = q.issues.set_index("rule").loc["unknown_reference"]
+    assert orphans["rows_affected"] == 2 and orphans["example_rows"] == "6, 7"  # O05, O06
+    assert list(q.issues["severity"].iloc[:2]) == ["error", "error"]  # blocking ones first
+
+
+@pytest.mark.parametrize(
+    "orders",
+    [
+        orders_rows(),
+        orders_rows(amount={3: "-5"}),  # negative
+        orders_rows(amount={3: "x", 4: "-1"}, channel={3: ""}),  # two rules, one row empty
+        orders_rows(customer={1: "C7"}),  # an orphan
+        orders_rows()[:20],  # four months without orders
+        orders_rows(channel={i: "" for i in range(1, 25)}),  # a column never filled
+        orders_rows()[:1] + orders_rows()[:1] * 3 + orders_rows()[1:],  # duplicated ids
+    ],
+    ids=["clean", "negative", "several", "orphan", "gap", "empty-column", "duplicates"],
+)
+def test_no_issue_leaves_the_score_unchanged_and_no_score_hides_an_issue(tmp_path, orders):
+    q = quality_of(make_client(tmp_path, CUSTOMERS, orders))
+    overall = q.scores.set_index("table").loc["overall", "score"]
+    assert (q.issues["score_impact"] > 0).all()
+    assert q.issues.empty == (overall == 1.0)
+    assert q.issues["score_impact"].sum() == pytest.approx(1 - overall, abs=1e-12)
+    per_table = q.issues.groupby("table")["table_score_impact"].sum()
+    for row in q.scores[q.scores["table"] != "overall"].itertuples(index=False):
+        assert per_table.get(row.table, 0.0) == pytest.approx(1 - row.score, abs=1e-12)
+    # the dimensions rebuilt from the issues equal the measures computed on their own
+    s = q.scores.set_index("table")
+    scored = q.completeness[q.completeness["scored"]]
+    assert s.loc["orders", "completeness"] == pytest.approx(
+        scored.loc[scored["table"] == "orders", "completeness"].mean()
+    )
+    assert s.loc["orders", "validity"] == pytest.approx(
+        q.validity.set_index("table").loc["orders", "validity"]
+    )
+    assert s.loc["orders", "timeliness"] == pytest.approx(
+        q.timeliness.set_index("table").loc["orders", "coverage"]
+    )
+
+
+def test_an_unreadable_value_lowers_validity_not_also_completeness():
+    raw = pd.DataFrame(
+        {
+            "order_id": ["O1", "O2"],
+            "customer_id": ["C1", "C1"],
+            "order_date": ["2024-01-05", "not a date"],
+            "amount": ["12 EUR", None],
+        }
+    )
+    table, problems = typed("orders", raw)
+    c = quality.completeness({"orders": table}, problems).set_index("column")
+    # order_date: given in both rows (one unreadable) → 2 of 2; amount: '12 EUR' given,
+    # the second empty → 1 of 2
+    assert c.loc["order_date", "filled"] == 2
+    assert c.loc["amount", "completeness"] == pytest.approx(0.5)
+    assert quality.completeness({"orders": table}).loc[2, "filled"] == 1  # without problems
 
 
 # --- the notebook -------------------------------------------------------------------------------
@@ -549,3 +732,16 @@ def test_notebook_executes_on_a_small_client(client, tmp_path):
     nb = nbformat.read(out, as_version=4)
     text = json.dumps([c.get("outputs", []) for c in nb.cells])
     assert "tickets table is weakest" in text
+
+
+def test_a_score_just_below_100_percent_never_shows_as_100(tmp_path):
+    # 1 empty channel in 24 orders: orders' completeness 1 − (1/24)/5, score 1 − 1/720
+    q = quality_of(make_client(tmp_path, CUSTOMERS, orders_rows(channel={3: ""})))
+    view = quality.table_view(q, "scores")
+    shown = {
+        row["Table"]: view.formats["Score"](row["Score"]) for row in view.frame.to_dict("records")
+    }
+    # orders 1 − 1/720 = 99.86 %; overall (1 + 0.998611) / 2 = 99.93 %
+    assert shown == {"customers": "100.0", "orders": "99.9", "overall": "99.9"}
+    # a score of 99.96 % would round to 100.0: it is shown as "> 99.9"
+    assert view.formats["Score"](100 * (1 - 1 / 2400)) == "> 99.9"

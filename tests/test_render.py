@@ -340,8 +340,8 @@ def test_svg_output_is_an_inline_data_uri(exporter):
         (0.964, 1, "96.4 %"),
         (3.29, 0, "329 %"),
         (-0.052, 1, "-5.2 %"),
-        (None, 1, "n/a"),
-        (float("nan"), 1, "n/a"),
+        (None, 1, "not available"),
+        (float("nan"), 1, "not available"),
     ],
 )
 def test_format_percent(value, decimals, expected):
@@ -356,7 +356,7 @@ def test_format_percent(value, decimals, expected):
         (-2500.0, "EUR", "EUR -2,500"),
         (-0.2, "EUR", "EUR 0"),
         (1000, None, "1,000"),
-        (None, "CNY", "n/a"),
+        (None, "CNY", "not available"),
     ],
 )
 def test_format_money(value, currency, expected):
@@ -471,7 +471,7 @@ def test_headline_figures_skip_absent_sections_and_show_nulls():
     assert headline_figures(_results(kpis={})) == headline_figures(_results())
     figures = _by_label(headline_figures({"financial": {"npv": -5000, "irr": None}}))
     assert figures["Net present value (NPV)"]["value"] == "-5,000"  # no currency in params
-    assert figures["Internal rate of return (IRR)"]["value"] == "n/a"
+    assert figures["Internal rate of return (IRR)"]["value"] == "not available"
     assert "Return on investment (ROI)" not in figures
 
 
@@ -535,7 +535,8 @@ def test_headline_figures_show_the_impact_against_the_control_group():
     figure = figures["Revenue effect against the control group"]
     assert figure["value"] == "+18.4 %"  # 0.184 as a signed percentage, written by hand
     assert figure["note"] == "95 % CI +11.3 % to +25.9 %; difference-in-differences"
-    only_series = _by_label(headline_figures({"impact": {"time_series": {"effect_pct": -0.05}}}))
+    series = {"effect_pct": -0.05, "effect_per_month": -1200.0}
+    only_series = _by_label(headline_figures({"impact": {"time_series": series}}))
     assert only_series["Revenue against its expected path"]["value"] == "\u22125.0 %"
 
 
@@ -584,21 +585,25 @@ def test_executive_summary_speaks_from_the_results():
         "stages": {"sales": {"title": "Sales performance", "status": "failed"}},
     }
     summary = render.executive_summary(results)
+    # expected sentences written by hand from the mapping above
     assert summary[0] == (
-        "After go-live, 2 of 5 KPIs improved and 1 worsened (1 had too little data to compare); "
-        "the largest improvements: Win rate (+29.6 %), Average order value (+9.2 %); worse: "
-        "Customer Effort Score."
+        "Of 5 KPIs, after go-live 2 improved, 1 worsened, 1 shows no detectable change and "
+        "1 had too little data to compare."
     )
-    assert summary[1].startswith("Revenue where the CRM went live moved +18.4 %")
-    assert summary[1].endswith("more than chance explains.")
-    assert summary[2] == (
-        "On declared, risk-adjusted benefits the CRM's net present value is CNY 8,407,400 "
-        "(ROI 42 %), paying back in 20 months."
+    assert summary[1] == (
+        "The strongest improvements: Win rate (+29.6 %), Average order value (+9.2 %)."
+    )
+    assert summary[2] == "The strongest deteriorations: Customer Effort Score (\u22121.0 %)."
+    assert summary[3].startswith("Revenue where the CRM went live moved +18.4 %")
+    assert summary[3].endswith("more than chance explains.")
+    assert summary[4] == (
+        "On the benefits the client declared, risk-adjusted, the CRM's net present value is "
+        "CNY 8,407,400 (ROI 42 %), paying back in 20 months."
     )
     assert (
-        summary[3] == "The client's data scored 80.0 % on quality: usable with the caveats listed."
+        summary[5] == "The client's data scored 80.0 % on quality: usable with the caveats listed."
     )
-    assert summary[4] == "Failed and to be rerun: Sales performance."
+    assert summary[6] == "Failed and to be rerun: Sales performance."
     assert "Executive summary" in render_index({**results, "client": "Acme"})
 
 

@@ -86,7 +86,7 @@ def test_stated_defaults_are_the_defaults():
         assert raw[key] == stated, key
         assert getattr(minimal, key) == stated, key
         checked.append(key)
-    assert checked == ["currency", "data_dir", "encoding", "dayfirst"]
+    assert checked == ["currency", "data_dir", "encoding", "dayfirst", "date_format"]
 
 
 def test_the_template_writes_out_the_defaults():
@@ -95,7 +95,7 @@ def test_the_template_writes_out_the_defaults():
     minimal = parse_params({"client": "Acme Ltd", "go_live_date": "2025-01-01"})
     same = [
         "client", "go_live_date", "before", "after", "currency", "data_dir", "control", "stats",
-        "finance", "columns", "encoding", "dayfirst", "scorecard", "privacy",
+        "finance", "columns", "encoding", "dayfirst", "date_format", "scorecard", "privacy",
     ]  # fmt: skip
     for name in same:
         assert getattr(template, name) == getattr(minimal, name), name

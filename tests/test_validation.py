@@ -426,14 +426,18 @@ def test_thousands_separators_are_accepted(client):
 def test_dayfirst_dates(client, dayfirst, expected):
     set_cells(client, "orders", {(9, "order_date"): "03/04/2025"})
     report = validate_client(client, overrides={"dayfirst": dayfirst})
-    assert report.problems == []
+    # how the ambiguous date was read is said, not guessed in silence
+    said = only(report, "date_order")
+    assert said.severity == "warning" and said.rows == (9,)
+    assert f"as params dayfirst: {dayfirst} says" in said.message
+    assert report.ok
     assert report.tables["orders"]["order_date"].iloc[7] == pd.Timestamp(expected)
 
 
 def test_dayfirst_in_params_file(client):
     params = client / "params.yaml"
     params.write_text(
-        params.read_text(encoding="utf-8").replace("dayfirst: false", "dayfirst: true"),
+        params.read_text(encoding="utf-8").replace("dayfirst: auto", "dayfirst: true"),
         encoding="utf-8",
     )
     set_cells(client, "orders", {(9, "order_date"): "13/02/2025", (8, "order_date"): "01/02/2025"})
@@ -666,3 +670,21 @@ def test_a_control_group_found_in_the_data_raises_nothing(client):
         encoding="utf-8",
     )
     assert not [p for p in validate_client(client).problems if p.rule == "control_group"]
+
+
+def test_a_customer_listed_twice_still_checks_orders_against_its_first_creation(client):
+    # C0001 twice, created 2024-03-01 and 2023-01-01: its orders (2024-01-15 …) are checked
+    # against the earlier date, so none is "before its customer was created"
+    write_rows(
+        client,
+        "customers",
+        [
+            ["customer_id", "created_date"],
+            ["C0001", "2024-03-01"],
+            ["C0001", "2023-01-01"],
+            ["C0002", "2024-01-01"],
+        ],
+    )
+    report = validate_client(client)
+    assert [p.rule for p in report.errors] == ["duplicate_id"]
+    assert not [p for p in report.problems if p.rule == "inconsistent"]
