@@ -110,7 +110,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, fields
-from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -997,92 +996,16 @@ def _compare_churn(
 def _compare_average_clv(
     tables: Tables, assessment: Assessment, *, alpha: float, seed: int
 ) -> pd.DataFrame:
-    """Simple CLV per buying customer in each window, compared with both uncertainties.
+    """Average simple CLV of a buying customer, before against after (comparable windows).
 
-    A customer's CLV = gross margin × their spend in the window (a year) × m(r), with
-    m(r) = r / (1 + d − r) (:func:`crmkit.clv.simple_clv`), r the window's retention (1 −
-    annual churn probability) and d the discount rate. The window's average CLV is
-    m(r) × the mean yearly margin.
-
-    Notes
-    -----
-    The retention is estimated too, and it moves every customer's CLV at once, so the
-    interval carries both uncertainties (delta method, the two windows independent):
-
-    .. math::
-
-        \\mathrm{Var}(\\overline{CLV}) \\approx m(r)^2\\, s^2 / n
-            + \\bar{g}^2\\, m'(r)^2\\, \\mathrm{Var}(r),\\qquad
-        m'(r) = (1 + d) / (1 + d - r)^2,
-
-    with :math:`s^2/n` the variance of the mean yearly margin :math:`\\bar g` over the
-    window's n buying customers and :math:`\\mathrm{Var}(r) = e^{-2\\lambda} D / T^2`
-    (:math:`\\lambda = D/T`, D churn events in T customer-years; at least one event is
-    counted, so a window without churn is not taken as certain). The change is tested with a
-    z-test; Welch's t-test on the customers' CLVs, which takes the retention as known, is the
-    check.
+    Measured by :func:`crmkit.clv.compare_average_clv`: the same days of spend, the churn
+    KPI's retention and the shared customer-age mix in both windows; declined where churn
+    cannot be compared.
     """
-    from crmkit import clv, customers, impact
+    from crmkit import clv
 
-    churn = customers.churn_rates(tables["customers"], assessment, orders=tables.get("orders"))
-    f = assessment.finance
-    values, means, variances = [], [], []
-    for window, (_, rates) in zip(
-        (assessment.before, assessment.after), churn.iterrows(), strict=True
-    ):
-        orders = _rows_in(tables, "orders", "order_date", window, assessment.control)
-        spend = orders.groupby("customer_id", sort=False)["amount"].sum()
-        years = ((window.end - window.start).days + 1) / _DAYS_PER_YEAR
-        margin = f.gross_margin * spend.to_numpy(dtype=float) / years
-        retention = float(rates["retention"])
-        if not 0 <= retention <= 1 or margin.size < 2:  # NaN: no churn measured in the window
-            values.append(pd.Series(dtype="float64"))
-            means.append(np.nan)
-            variances.append(np.nan)
-            continue
-        multiple = clv.simple_clv(1.0, retention, discount_rate=f.discount_rate)
-        slope = (1 + f.discount_rate) / (1 + f.discount_rate - retention) ** 2
-        events, exposure = float(rates["churned"]), float(rates["customer_years"])
-        hazard = events / exposure if exposure > 0 else np.nan
-        var_retention = np.exp(-2 * hazard) * max(events, 1.0) / exposure**2
-        mean_margin = float(margin.mean())
-        var_mean = float(margin.var(ddof=1)) / margin.size
-        values.append(pd.Series(margin * multiple, dtype="float64"))
-        means.append(multiple * mean_margin)
-        variances.append(multiple**2 * var_mean + mean_margin**2 * slope**2 * var_retention)
-    known = impact.compare_means(*values, alpha=alpha, seed=seed)
-    before, after = means
-    se = float(np.sqrt(variances[0] + variances[1]))
-    if not (np.isfinite(se) and se > 0):
-        return known
-    normal = NormalDist()
-    z = normal.inv_cdf(1 - alpha / 2)
-    change = after - before
-    low_pct = high_pct = np.nan
-    if before > 0 and after > 0:
-        spread = z * np.sqrt(variances[0] / before**2 + variances[1] / after**2)
-        low_pct, high_pct = np.expm1(np.log(after / before) + np.array([-spread, spread]))
-    return impact.change_row(
-        before=before,
-        after=after,
-        change=change,
-        change_pct=after / before - 1 if before else None,
-        ci_low=change - z * se,
-        ci_high=change + z * se,
-        change_pct_ci_low=low_pct,
-        change_pct_ci_high=high_pct,
-        test="z-test (delta method: spend and retention)",
-        statistic=change / se,
-        p_value=2 * (1 - normal.cdf(abs(change) / se)),
-        effect_size=known["effect_size"].iloc[0],
-        effect_size_name=known["effect_size_name"].iloc[0],
-        n_before=known["n_before"].iloc[0],
-        n_after=known["n_after"].iloc[0],
-        mde=(z + normal.inv_cdf(impact.POWER)) * se,
-        check_test="Welch t-test (retention taken as known)",
-        check_p_value=known["p_value"].iloc[0],
-        interval_method="delta method (normal)",
-        note=known["note"].iloc[0],
+    return clv.compare_average_clv(
+        tables["orders"], assessment, customers=tables["customers"], alpha=alpha
     )
 
 

@@ -351,7 +351,7 @@ def test_no_effect_with_a_control_group_leaves_about_alpha_claimable():
     bound = int(stats.binom.isf(0.01, tests, 0.05))  # smallest k with P(X > k) ≤ 0.01
     assert stats.binom.sf(bound, tests, 0.05) <= 0.01
     assert claimed <= bound, (claimed, bound)
-    assert called >= 12  # trends shared with the control group were called, then guarded
+    assert called - claimed >= 6  # trends shared with the control group: called, then guarded
 
 
 @pytest.mark.parametrize("seed", [11, 12])
@@ -381,47 +381,3 @@ def test_the_control_group_measured_alone_matches_a_hand_filtered_client():
     by_hand = measure.measure_kpis(west, alone, kpis_wanted=["purchase_frequency"])
     assert results["control_before"].iloc[0] == pytest.approx(by_hand["before"].iloc[0])
     assert results["control_after"].iloc[0] == pytest.approx(by_hand["after"].iloc[0])
-
-
-def test_average_clv_interval_carries_retention_uncertainty_by_hand():
-    from crmkit import customers as cu
-
-    customers = pd.DataFrame(
-        {
-            "customer_id": ["A", "B", "C"],
-            "created_date": pd.to_datetime(["2023-01-01", "2023-01-01", "2024-03-01"]),
-            "churned_date": pd.to_datetime(["2024-07-01", None, None]),
-        }
-    )
-    orders = pd.DataFrame(
-        {
-            "order_id": [f"O{i}" for i in range(5)],
-            "customer_id": ["A", "B", "C", "B", "C"],
-            "order_date": pd.to_datetime(
-                ["2024-02-01", "2024-03-01", "2024-04-01", "2025-03-01", "2025-05-01"]
-            ),
-            "amount": [100.0, 200.0, 60.0, 300.0, 90.0],
-        }
-    )
-    tables = {"customers": customers, "orders": orders}
-    a = parse_params({"client": "Acme", "go_live_date": "2025-01-01"})  # margin 30 %, d 10 %
-    row = kpis.get_kpi("average_clv").compare(tables, a, alpha=0.05, seed=1).iloc[0]
-    exposure = cu.churn_rates(customers, a, orders=orders)["customer_years"].to_numpy()
-    # before (2024, 366 days): spends 100, 200, 60 → yearly margins 0.3 · 365/366 · spend;
-    # 1 churn in 854 / 365 customer-years (A 182 days, B 366, C 306): r = e^(−365/854)
-    k = 0.3 * 365 / 366
-    r = math.exp(-365 / 854)
-    assert exposure[0] == pytest.approx(854 / 365)
-    m, slope = r / (1.1 - r), 1.1 / (1.1 - r) ** 2
-    var_before = (
-        m**2 * k**2 * 5200 / 3
-        + (k * 120) ** 2 * slope**2 * math.exp(-2 * 365 / 854) / (854 / 365) ** 2
-    )  # sample variance of 100, 200, 60 is 10400 / 2 = 5200
-    # after (2025): spends 300, 90 → margins 90, 27 (mean 58.5, sample variance 0.09 · 22050);
-    # nobody churns: r = 1, m = 1 / 0.1 = 10, m' = 1.1 / 0.01 = 110, one event counted
-    var_after = 10**2 * 0.09 * 22050 / 2 + 58.5**2 * 110**2 * 1 / exposure[1] ** 2
-    assert row["before"] == pytest.approx(k * 120 * m) and row["after"] == pytest.approx(585.0)
-    half = 1.959964 * math.sqrt(var_before + var_after)
-    assert row["ci_low"] == pytest.approx(row["change"] - half, rel=1e-6)
-    assert row["ci_high"] == pytest.approx(row["change"] + half, rel=1e-6)
-    assert row["check_test"] == "Welch t-test (retention taken as known)"
