@@ -138,6 +138,9 @@ class ClientShape:
         Relative amplitude of a yearly cycle of the purchase rate (peak in December).
     churn_annual : float
         Annual probability that a customer stops buying for good; 0: nobody ever stops.
+    churn_recorded : bool
+        customers.csv gives the day a customer stopped (``churned_date``, a contract's end);
+        False: customers leave without a word, as in a shop (``churned_date`` absent).
     acquisition_per_year : float or None
         New customers per year as a share of ``n_customers``; None: as many as churn takes
         (a stationary base).
@@ -189,6 +192,7 @@ class ClientShape:
     rate_shape: float | None = 1.5
     seasonality: float = 0.0
     churn_annual: float = 0.2
+    churn_recorded: bool = True
     acquisition_per_year: float | None = None
     one_cohort: bool = False
     effect: float = 0.0
@@ -465,7 +469,9 @@ def _opportunities(
             created = start + rng.integers(0, end - start, n)
             closed = created + np.ceil(rng.lognormal(math.log(45.0), 0.8, n)).astype("int64")
             frames.append(
-                pd.DataFrame({"created": created, "closed": closed, "rep_id": rep, "region": region})
+                pd.DataFrame(
+                    {"created": created, "closed": closed, "rep_id": rep, "region": region}
+                )
             )
     frame = pd.concat(frames, ignore_index=True).sort_values(["created", "rep_id"], kind="stable")
     n = len(frame)
@@ -610,7 +616,12 @@ def _costs(shape: ClientShape) -> pd.DataFrame:
     rows = [
         (0, categories[0], 60_000.0, phases[0]),
         (0, categories[1], 40_000.0, phases[0]),
-    ] + [(y, c, a, phases[1]) for y in (1, 2, 3) for c, a in zip(categories[2:], (20_000.0, 8_000.0))]
+    ]
+    for year in (1, 2, 3):
+        rows += [
+            (year, categories[2], 20_000.0, phases[1]),
+            (year, categories[3], 8_000.0, phases[1]),
+        ]
     frame = pd.DataFrame(rows, columns=["year", "category", "amount", "phase"])
     frame["amount"] = np.round(frame["amount"] * size, 2)
     return frame
@@ -670,6 +681,12 @@ def generate_tables(shape: ClientShape, seed: int) -> dict[str, pd.DataFrame]:
             "region": people["region"],
         }
     )
+    if shape.churn_recorded:
+        churn_day = people["churn_day"].to_numpy()
+        left = churn_day <= _days(t.data_end)
+        churned = pd.Series(pd.NaT, index=customers.index, dtype="datetime64[ns]")
+        churned[left] = _dates(churn_day[left]).to_numpy()
+        customers["churned_date"] = churned
     makers = {
         "customers": lambda: customers,
         "orders": lambda: orders,
@@ -834,14 +851,18 @@ SHAPES: dict[str, ClientShape] = {
         _shape(
             "null_with_control",
             "No effect at all, with a control region, every table, a stationary customer "
-            "base: every verdict of change is a false positive.",
+            "base whose leavers leave without a word: every verdict of change is a false "
+            "positive.",
             tables=_EVERY,
+            churn_recorded=False,
         ),
         _shape(
             "null_without_control",
-            "No effect at all, no control group, every table, a stationary customer base.",
+            "No effect at all, no control group, every table, a stationary customer base "
+            "whose leavers leave without a word.",
             tables=_EVERY,
             control_column=None,
+            churn_recorded=False,
         ),
         _shape(
             "no_churn_effect_control",
@@ -858,6 +879,11 @@ SHAPES: dict[str, ClientShape] = {
             "a perfectly stationary client.",
             churn_annual=0.0,
             acquisition_per_year=0.0,
+        ),
+        _shape(
+            "null_churn_recorded",
+            "No effect, with control, customers.csv records when each customer left "
+            "(churned_date, as under contracts).",
         ),
         _shape(
             "region_without_rep_control",
@@ -951,6 +977,7 @@ SHAPES: dict[str, ClientShape] = {
             "no control: a before/after change is the base's age, not the CRM.",
             control_column=None,
             one_cohort=True,
+            churn_recorded=False,
             churn_annual=0.6,
             before_months=9,
             after_months=9,
@@ -961,6 +988,7 @@ SHAPES: dict[str, ClientShape] = {
             "One acquisition cohort with a control region: the ageing is common to both "
             "groups and nets out.",
             one_cohort=True,
+            churn_recorded=False,
             churn_annual=0.6,
             before_months=9,
             after_months=9,
