@@ -255,7 +255,9 @@ def check_change_pct(results: Mapping[str, Any], bound: float = MAX_CHANGE_PCT) 
     for name, entry in (results.get("kpis") or {}).items():
         change = _number((entry or {}).get("change_pct"))
         if change is not None and abs(change) > bound and not entry.get("guard"):
-            bad.append(f"kpis.{name}.change_pct = {change:g} ({change:+,.0%}) without a guard")
+            bad.append(
+                f"kpis.{name}.change_pct = {change:g} ({100 * change:+,.0f} %) without a guard"
+            )
     return bad
 
 
