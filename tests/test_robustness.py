@@ -14,7 +14,7 @@ import json
 import math
 import re
 import warnings
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -345,6 +345,20 @@ def test_shape_runs_end_to_end_and_passes_every_check(fast_runs, name):
 NULL_SEEDS = range(1, 21)
 
 
+def _null_rows(name: str, seed: int, folder: Path) -> list[dict]:
+    """One null client written, read back through crmkit's validation, every KPI measured."""
+    report = validate_client(write_client(SHAPES[name], folder, seed))
+    assert report.ok, report.summary()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        results = measure_kpis(report.tables, report.assessment)
+    return [
+        {"seed": seed, "kpi": kpi, "called": claimable(entry)}
+        for kpi, entry in kpis_for_results(results).items()
+        if entry["verdict"] in ("improved", "worsened", "no detectable change")
+    ]
+
+
 @pytest.fixture(scope="module")
 def null_calls(tmp_path_factory) -> dict[str, pd.DataFrame]:
     """Per null shape: one row per (seed, KPI tested) with whether it was called.
@@ -355,20 +369,16 @@ def null_calls(tmp_path_factory) -> dict[str, pd.DataFrame]:
     :func:`crmkit.guards.claimable` allows its verdict as a finding.
     """
     root = tmp_path_factory.mktemp("null")
-    frames = {}
-    for name in ("null_with_control", "null_without_control"):
-        rows = []
-        for seed in NULL_SEEDS:
-            report = validate_client(write_client(SHAPES[name], root / f"{name}-{seed}", seed))
-            assert report.ok, report.summary()
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                results = measure_kpis(report.tables, report.assessment)
-            for kpi, entry in kpis_for_results(results).items():
-                if entry["verdict"] in ("improved", "worsened", "no detectable change"):
-                    rows.append({"seed": seed, "kpi": kpi, "called": claimable(entry)})
-        frames[name] = pd.DataFrame(rows)
-    return frames
+    names = ("null_with_control", "null_without_control")
+    jobs = [(name, seed, root / f"{name}-{seed}") for name in names for seed in NULL_SEEDS]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        rows = list(pool.map(_null_rows, *zip(*jobs, strict=True)))
+    return {
+        name: pd.DataFrame(
+            [row for (n, *_), part in zip(jobs, rows, strict=True) if n == name for row in part]
+        )
+        for name in names
+    }
 
 
 def _binomial_limit(n: int, alpha: float, level: float = 0.999) -> int:
