@@ -62,6 +62,11 @@ __all__ = [
 #: half, one acquisition cohort a few percent.
 MIN_AGE_OVERLAP = 0.25
 
+#: A customer without a recorded churn date has lapsed once this many days pass without an
+#: order (or since their creation): the one threshold of churn, retention and the exposure of
+#: the per-customer-year KPIs.
+INACTIVITY_DAYS = 180
+
 #: Age-band edges as multiples of the inactivity threshold.
 _EDGE_MULTIPLES = (0.5, 1.0, 2.0, 4.0)
 

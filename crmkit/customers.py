@@ -56,6 +56,7 @@ from scipy import special
 from statsmodels.duration.hazard_regression import PHReg
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
+from crmkit.comparable import INACTIVITY_DAYS
 from crmkit.comparable import MIN_AGE_OVERLAP as _MIN_AGE_OVERLAP
 from crmkit.comparable import Spread as _Spread
 from crmkit.comparable import age_bands as _age_bands
@@ -449,7 +450,7 @@ def churn_dates(
     customers: pd.DataFrame,
     orders: pd.DataFrame | None = None,
     *,
-    inactivity_days: int = 180,
+    inactivity_days: int = INACTIVITY_DAYS,
     source: Literal["auto", "churned_date", "inactivity"] = "auto",
     data_end: dt.date | str | None = None,
 ) -> pd.DataFrame:
@@ -685,7 +686,7 @@ def churn_rates(
     assessment: Assessment,
     *,
     orders: pd.DataFrame | None = None,
-    inactivity_days: int = 180,
+    inactivity_days: int = INACTIVITY_DAYS,
     source: Literal["auto", "churned_date", "inactivity"] = "auto",
     scope: Scope = "crm",
     data_end: dt.date | str | None = None,
@@ -831,7 +832,7 @@ def compare_churn(
     assessment: Assessment,
     *,
     orders: pd.DataFrame | None = None,
-    inactivity_days: int = 180,
+    inactivity_days: int = INACTIVITY_DAYS,
     source: Literal["auto", "churned_date", "inactivity"] = "auto",
     scope: Scope = "crm",
     data_end: dt.date | str | None = None,
@@ -1317,7 +1318,7 @@ def cohort_retention(
     freq: Literal["M", "Q"] = "M",
     measure: Literal["ordered", "retained"] = "ordered",
     data_end: dt.date | str | None = None,
-    inactivity_days: int = 180,
+    inactivity_days: int = INACTIVITY_DAYS,
     source: Literal["auto", "churned_date", "inactivity"] = "auto",
     alpha: float = 0.05,
 ) -> pd.DataFrame:
@@ -1473,7 +1474,7 @@ def compare_cohorts(
     measure: Literal["ordered", "retained"] = "ordered",
     scope: Scope = "crm",
     data_end: dt.date | str | None = None,
-    inactivity_days: int = 180,
+    inactivity_days: int = INACTIVITY_DAYS,
     source: Literal["auto", "churned_date", "inactivity"] = "auto",
     alpha: float = 0.05,
 ) -> pd.DataFrame:
@@ -1567,7 +1568,7 @@ def revenue_by_relationship(
     orders: pd.DataFrame,
     assessment: Assessment,
     *,
-    inactivity_days: int = 180,
+    inactivity_days: int = INACTIVITY_DAYS,
     scope: Scope = "crm",
 ) -> pd.DataFrame:
     """Revenue per window from new, retained and won-back customers.
@@ -1768,7 +1769,7 @@ def survival_frame(
     assessment: Assessment,
     *,
     tickets: pd.DataFrame | None = None,
-    inactivity_days: int = 180,
+    inactivity_days: int = INACTIVITY_DAYS,
     source: Literal["auto", "churned_date", "inactivity"] = "auto",
     data_end: dt.date | str | None = None,
 ) -> pd.DataFrame:
@@ -3059,7 +3060,7 @@ def churn_summary(
     assessment: Assessment,
     *,
     orders: pd.DataFrame | None = None,
-    inactivity_days: int = 180,
+    inactivity_days: int = INACTIVITY_DAYS,
 ) -> ChurnSummary:
     """Churn per window of the CRM units and of the control group (see :class:`ChurnSummary`).
 
@@ -3607,7 +3608,7 @@ def survival_analysis(
     assessment: Assessment,
     *,
     tickets: pd.DataFrame | None = None,
-    inactivity_days: int = 180,
+    inactivity_days: int = INACTIVITY_DAYS,
 ) -> SurvivalAnalysis:
     """Survival (retention) curves of the CRM units' customers in each window, and their test.
 

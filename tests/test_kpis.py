@@ -402,7 +402,9 @@ def test_ticket_satisfaction_is_the_mean_rating(service):
 
 
 def test_tickets_per_customer_is_tickets_per_active_customer_year(service):
-    obs, value = observe("tickets_per_customer", service, JAN)
+    # churn recorded in the register (C2 leaves in June): C1 is a customer all January
+    churned = service["customers"].assign(churned_date=ts(None, "2024-06-30"))
+    obs, value = observe("tickets_per_customer", {**service, "customers": churned}, JAN)
     assert obs.events == 4  # T1..T4 of C1
     assert obs.exposure == pytest.approx(31 / 365)  # C1 is active all January; C2 is West
     assert value == pytest.approx(4 * 365 / 31)
@@ -829,3 +831,38 @@ def test_demo_panel_agrees_with_the_kpi_it_breaks_down(demo):
         tables, assessment.after, exclude=assessment.control
     )
     pd.testing.assert_series_equal(crm, series, check_names=False, check_freq=False)
+
+
+def test_purchase_frequency_without_recorded_churn_counts_active_days_by_hand():
+    """Customers who leave without a word stop counting 180 days after their last activity.
+
+    Orders' history begins 2024-01-01 (H). A was created before H, so its activity is known
+    only from H + 180 days = 2024-06-29: its order of 2024-01-01 and the days before are left
+    out; its order of 2024-09-01 keeps it active until 2025-02-28, i.e. 122 days of 2024.
+    B was created 2024-03-01: active 31 days until its order of 2024-04-01, then 180 days:
+    211 days. Before window: 2 orders in (122 + 211) / 365 customer-years.
+    """
+    customers = pd.DataFrame(
+        {
+            "customer_id": ["A", "B"],
+            "created_date": pd.to_datetime(["2020-01-01", "2024-03-01"]),
+        }
+    )
+    orders = pd.DataFrame(
+        {
+            "order_id": ["O1", "O2", "O3"],
+            "customer_id": ["A", "A", "B"],
+            "order_date": pd.to_datetime(["2024-01-01", "2024-09-01", "2024-04-01"]),
+            "amount": [10.0, 20.0, 30.0],
+        }
+    )
+    window = Window(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    kpi = kpis_module.get_kpi("purchase_frequency")
+    rate = kpi.observe({"customers": customers, "orders": orders}, window)
+    assert rate.events == 2
+    assert rate.exposure == pytest.approx((122 + 211) / 365)
+    # with a churned_date column that records churn, the register decides instead
+    recorded = customers.assign(churned_date=pd.to_datetime(["2024-07-01", None]))
+    rate = kpi.observe({"customers": recorded, "orders": orders}, window)
+    assert rate.events == 3
+    assert rate.exposure == pytest.approx((182 + 306) / 365)
