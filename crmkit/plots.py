@@ -55,10 +55,12 @@ from matplotlib.ticker import FixedFormatter, FuncFormatter, LogLocator, NullFor
 
 __all__ = [
     "ACCENT",
+    "CJK_FONTS",
     "MUTED",
     "PALETTE",
     "VERDICT_COLOURS",
     "WARNING",
+    "font_families",
     "apply_house_style",
     "bar_chart",
     "concentration_chart",
@@ -155,7 +157,38 @@ def house_rc() -> dict[str, Any]:
     >>> house_rc()["figure.dpi"]
     100
     """
-    return dict(_HOUSE_RC)
+    return {**_HOUSE_RC, "font.family": font_families()}
+
+
+#: Fonts that draw Chinese, Japanese and Korean text, most preferred first, as Linux, macOS
+#: and Windows name them; the first installed one backs up the house font.
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "PingFang SC",
+    "Microsoft YaHei",
+    "SimHei",
+)
+
+
+def font_families() -> list[str]:
+    """The house font, then the first installed font of :data:`CJK_FONTS` as its fallback.
+
+    matplotlib draws each character with the first family in the list that has it, so a
+    client's Chinese segment or product name shows as written, not as empty boxes.
+
+    Examples
+    --------
+    >>> font_families()[0]
+    'DejaVu Sans'
+    """
+    from matplotlib import font_manager
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    return ["DejaVu Sans", *[name for name in CJK_FONTS if name in installed][:1]]
 
 
 @contextlib.contextmanager

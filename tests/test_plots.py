@@ -889,3 +889,24 @@ def test_charts_show_client_text_as_written(chart):
     for element in root.iter():
         assert not element.tag.endswith("script"), chart
         assert not any(name.lower().startswith("on") for name in element.attrib), chart
+
+
+def test_chinese_text_draws_without_missing_glyphs_when_a_cjk_font_is_installed():
+    """A client's Chinese labels show as written: the house style backs its font with a CJK one.
+
+    .ci/run installs Debian's fonts-wqy-microhei; without any CJK font the test is skipped.
+    """
+    import warnings
+
+    from matplotlib import font_manager
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    if not installed.intersection(plots.CJK_FONTS):
+        pytest.skip("no CJK font installed")
+    assert plots.font_families()[1] in plots.CJK_FONTS
+    frame = pd.DataFrame({"value": [3.0, 5.0]}, index=["华东 区", "华北 区"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph … missing from font(s)" would raise
+        fig = plots.bar_chart(frame["value"], title="客户满意度：华东最高", xlabel="分数")
+        fig.savefig(io.BytesIO(), format="png")
+    plt.close(fig)
