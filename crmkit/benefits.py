@@ -186,7 +186,8 @@ GUARD_REASONS = {
     Guard.CONFOUNDED_AGEING: "without a control group the change may be the customer base "
     "ageing, not the CRM",
     Guard.NOT_COMPARABLE: "the windows before and after go-live cannot be compared",
-    Guard.SHARED_WITH_CONTROL: "the control group, which did not get the CRM, changed as much",
+    Guard.SHARED_WITH_CONTROL: "net of the control group's change, what is left is within what "
+    "chance explains",
     Guard.NO_INTERVAL: "the change net of the control group has no interval (too few control "
     "units): the data cannot say",
 }

@@ -53,7 +53,8 @@ class Guard(StrEnum):
     #: The two windows do not measure the same thing (observation length, population at
     #: risk, customer age): the comparison is declined.
     NOT_COMPARABLE = "not_comparable"
-    #: The control group, which did not get the CRM, changed as much: not credited to the CRM.
+    #: Net of the control group's change over the same windows (difference-in-differences), the
+    #: change is within chance: the control group, without the CRM, changed about as much.
     SHARED_WITH_CONTROL = "shared_with_control"
     #: The interval could not be computed (e.g. too few clusters): the data cannot say.
     NO_INTERVAL = "no_interval"

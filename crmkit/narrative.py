@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import pandas as pd
@@ -191,7 +191,10 @@ GUARD_REASONS: dict[Guard, str] = {
     Guard.NOT_COMPARABLE: (
         "the before and after windows do not measure the same customers in the same way"
     ),
-    Guard.SHARED_WITH_CONTROL: ("the control group, which did not get the CRM, changed as much"),
+    Guard.SHARED_WITH_CONTROL: (
+        "net of the control group's change over the same windows, what is left is within "
+        "what chance explains"
+    ),
     Guard.NO_INTERVAL: "too few units to compute an interval",
 }
 
@@ -341,7 +344,9 @@ def _series_of(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def summary_kpis(kpis: Any, *, currency: str = "") -> list[str]:
+def summary_kpis(
+    kpis: Any, *, currency: str = "", reported_elsewhere: Collection[str] = ()
+) -> list[str]:
     """The summary's sentences on the KPIs: counts, top findings, what is not claimed or measured.
 
     Parameters
@@ -351,6 +356,9 @@ def summary_kpis(kpis: Any, *, currency: str = "") -> list[str]:
         change_pct, p_adjusted, effect_size, verdict, guard, needs …).
     currency : str
         The client's currency code.
+    reported_elsewhere : collection of str
+        KPIs that a design of their own reports in the summary (monthly revenue against the
+        control group): counted, but not listed again as "not claimed".
 
     Returns
     -------
@@ -394,7 +402,7 @@ def summary_kpis(kpis: Any, *, currency: str = "") -> list[str]:
             sentences.append(f"The strongest {heading}: {', '.join(listed)}.")
     by_reason: dict[str, list[str]] = {}
     for name, entry in entries.items():
-        if kpi_standing(entry) == "not claimed":
+        if kpi_standing(entry) == "not claimed" and name not in reported_elsewhere:
             reason = guard_reason(entry.get("guard")) or "a check on the estimate failed"
             by_reason.setdefault(reason, []).append(_label(entry, name))
     if by_reason:
@@ -1344,7 +1352,7 @@ def kpi_verdict_text(row: Mapping[str, Any]) -> str:
     'not measured: needs tickets.csv'
     >>> kpi_verdict_text({"status": "measured", "verdict": "improved",
     ...                   "guard": "shared_with_control"})
-    'improved (not claimed: the control group, which did not get the CRM, changed as much)'
+    "improved (not claimed: net of the control group's change over the same windows, what is left is within what chance explains)"
     >>> kpi_verdict_text({"status": "measured", "verdict": "improved", "guard": "base_near_zero"})
     'improved (no percentage: its before value is zero or near zero, so a percentage change would mean nothing)'
     """

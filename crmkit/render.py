@@ -359,7 +359,14 @@ _HEADLINE_SOURCES: tuple[tuple[str, Callable[[Mapping[str, Any]], list[dict[str,
 
 
 def _kpi_sentences(results: Mapping[str, Any]) -> list[str]:
-    return narrative.summary_kpis(results.get("kpis"), currency=_currency(results))
+    impact = _section(results, "impact") or {}
+    did = impact.get("difference_in_differences")
+    has_did = isinstance(did, Mapping) and as_number(did.get("effect_pct")) is not None
+    return narrative.summary_kpis(
+        results.get("kpis"),
+        currency=_currency(results),
+        reported_elsewhere=("revenue_monthly",) if has_did else (),
+    )
 
 
 def _impact_sentences(results: Mapping[str, Any]) -> list[str]:

@@ -499,3 +499,24 @@ def test_every_text_from_results_is_escaped_on_the_index(attack):
 def test_links_stay_inside_the_report_folder(href):
     page = render_index({"stages": {"s": {"title": "S", "status": "ok", "html": href}}})
     assert "<a href" not in page.split('<section class="stages">')[1].split("</table>")[0]
+
+
+def test_monthly_revenue_is_told_once_by_the_difference_in_differences():
+    """The panel difference-in-differences reports monthly revenue; its KPI row is not listed
+    again as "not claimed" (the two would read as contradictory findings)."""
+    kpis = {
+        "revenue_monthly": _kpi(
+            "Monthly revenue", "currency per month", 100.0, 120.0, "improved",
+            guard=Guard.SHARED_WITH_CONTROL.value,
+        ),
+        "win_rate": _kpi(
+            "Win rate", "share", 0.2, 0.3, "improved", guard=Guard.SHARED_WITH_CONTROL.value
+        ),
+    }  # fmt: skip
+    did = {"effect_pct": 0.14, "ci_low_pct": 0.036, "ci_high_pct": 0.34, "guard": None}
+    text = " ".join(executive_summary({"kpis": kpis, "impact": {"difference_in_differences": did}}))
+    not_claimed = text.split("Not claimed")[1].split(".")[0]
+    assert "Win rate" in not_claimed and "Monthly revenue" not in not_claimed
+    assert "moved +14.0 % against the units that did not get it" in text
+    alone = " ".join(executive_summary({"kpis": kpis}))
+    assert "Monthly revenue" in alone.split("Not claimed")[1]
