@@ -1653,9 +1653,14 @@ if len(_BY_NAME) != len(CATALOG):  # pragma: no cover - a defect of this module
 
 #: The KPIs of customers' buying behaviour, which move as a customer base ages whatever the
 #: CRM does (see :mod:`crmkit.confounds`): purchase activity, spend, churn and the values
-#: built on them, and the revenue and new customers of the base.
+#: built on them, the revenue and new customers of the base, and the size of orders (in an
+#: ageing cohort the customers still buying are a selected few, so even the average order
+#: changes with the mix of buyers).
 AGE_SENSITIVE: tuple[str, ...] = (
     "revenue_monthly",
+    "revenue_per_rep",
+    "average_order_value",
+    "units_per_order",
     "purchase_frequency",
     "orders_per_buyer",
     "new_customers_monthly",

@@ -182,8 +182,8 @@ GUARD_REASONS: dict[Guard, str] = {
     ),
     Guard.NOT_A_RATIO_SCALE: "its scale has no true zero, so its change is given in points",
     Guard.COUNTERFACTUAL_IMPLAUSIBLE: (
-        "the path projected from before go-live is implausible (it crosses zero or runs far "
-        "beyond the history it was fitted on)"
+        "the path projected from before go-live is implausible: it crosses zero or runs far "
+        "beyond the history it was fitted on"
     ),
     Guard.CONFOUNDED_AGEING: (
         "the customer base ages and there is no control group to separate that from the CRM"
