@@ -205,6 +205,7 @@ STANDINGS = (
     "not claimed",
     "no detectable change",
     "insufficient data",
+    "declined",
     "not measured",
     "without a verdict",
 )
@@ -215,6 +216,7 @@ _STANDING_WORDS = {
     "not claimed": "moved but {are} not claimed",
     "no detectable change": "show{s} no detectable change",
     "insufficient data": "had too little data to compare",
+    "declined": "{were} not compared, because the two windows cannot measure {them} alike",
     "not measured": "{were} not measured ({their} data is absent)",
     "without a verdict": "have no verdict",
 }
@@ -258,12 +260,16 @@ def kpi_standing(entry: Mapping[str, Any]) -> str:
     'not claimed'
     >>> kpi_standing({"verdict": "insufficient data", "status": "skipped"})
     'not measured'
+    >>> kpi_standing({"verdict": "insufficient data", "guard": "not_comparable"})
+    'declined'
     """
     verdict = entry.get("verdict")
     if verdict == "not measured" or entry.get("status") == "skipped":
         return "not measured"
     if verdict in ("improved", "worsened"):
         return str(verdict) if claimable(entry) else "not claimed"
+    if entry.get("guard") == Guard.NOT_COMPARABLE.value:
+        return "declined"
     if verdict in ("no detectable change", "insufficient data"):
         return str(verdict)
     return "without a verdict"
@@ -386,6 +392,7 @@ def summary_kpis(
                 s="s" if n == 1 else "",
                 were="was" if n == 1 else "were",
                 their="its" if n == 1 else "their",
+                them="it" if n == 1 else "them",
             )
             parts.append(f"{n} {words}")
     noun = "KPI" if len(entries) == 1 else "KPIs"
@@ -408,6 +415,12 @@ def summary_kpis(
     if by_reason:
         groups = [f"{_series_of(labels)} ({reason})" for reason, labels in by_reason.items()]
         sentences.append(f"Not claimed, although the numbers moved: {'; '.join(groups)}.")
+    declined = [_label(e, name) for name, e in entries.items() if kpi_standing(e) == "declined"]
+    if declined:
+        sentences.append(
+            f"Not compared: {_series_of(declined)} "
+            f"({GUARD_REASONS[Guard.NOT_COMPARABLE]}; the loyalty and customer-value pages say why)."
+        )
     by_need: dict[str, list[str]] = {}
     for name, entry in entries.items():
         if kpi_standing(entry) == "not measured":

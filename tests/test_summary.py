@@ -520,3 +520,13 @@ def test_monthly_revenue_is_told_once_by_the_difference_in_differences():
     assert "moved +14.0 % against the units that did not get it" in text
     alone = " ".join(executive_summary({"kpis": kpis}))
     assert "Monthly revenue" in alone.split("Not claimed")[1]
+
+
+def test_a_declined_comparison_is_counted_and_named_apart_from_too_little_data():
+    declined = _kpi("Annual churn rate", "share", None, None, "insufficient data")
+    declined["guard"] = Guard.NOT_COMPARABLE.value
+    thin = _kpi("Win rate", "share", None, None, "insufficient data")
+    text = " ".join(executive_summary({"kpis": {"churn_rate_annual": declined, "win_rate": thin}}))
+    assert "1 had too little data to compare" in text
+    assert "1 was not compared, because the two windows cannot measure it alike" in text
+    assert "Not compared: Annual churn rate" in text
