@@ -290,9 +290,24 @@ def kpi_change_text(entry: Mapping[str, Any], *, currency: str = "") -> str:
     >>> kpi_change_text({"unit": "points (−100–100)", "before": 1.0, "after": 26.3,
     ...                  "change": 25.3, "change_pct": 25.3})
     '+25.3 points'
+
+    Where the KPI was also measured on the control group, the change printed is the one net of
+    the control group's change (``did_change``), relative to the before value:
+
+    >>> kpi_change_text({"unit": "share", "before": 0.2, "after": 0.26, "change": 0.06,
+    ...                  "change_pct": 0.3, "did_change": 0.04})
+    '+20.0 % net of the control group'
     """
     unit = entry.get("unit")
     unit = unit if isinstance(unit, str) else ""
+    net = as_number(entry.get("did_change"))
+    if net is not None:
+        before = as_number(entry.get("before"))
+        plain = {"unit": unit, "change": net, "guard": entry.get("guard"), "before": before}
+        if before is not None:
+            plain.update(after=before + net, change_pct=net / before if before else None)
+        text = kpi_change_text(plain, currency=currency)
+        return f"{text} net of the control group" if text else ""
     pct = as_number(entry.get("change_pct"))
     code = entry.get("guard")
     sane = code not in (Guard.BASE_NEAR_ZERO.value, Guard.NOT_A_RATIO_SCALE.value)
@@ -318,17 +333,24 @@ def _finding_rank(entry: Mapping[str, Any]) -> tuple[float, float]:
 
 
 def top_findings(
-    kpis: Mapping[str, Any], standing: str, *, limit: int = 3
+    kpis: Mapping[str, Any],
+    standing: str,
+    *,
+    limit: int = 3,
+    reported_elsewhere: Collection[str] = (),
 ) -> list[tuple[str, Mapping[str, Any]]]:
     """The ``limit`` strongest KPIs of one standing ("improved" or "worsened"), best first.
 
     Ranked by the corrected p-value (all below 0.001 alike), then by the size of the effect:
-    ``|effect_size|`` where recorded, else ``|change_pct|``; the KPI name breaks ties.
+    ``|effect_size|`` where recorded, else ``|change_pct|``; the KPI name breaks ties. KPIs in
+    ``reported_elsewhere`` (told by a design of their own) are left out.
     """
     chosen = [
         (str(name), entry)
         for name, entry in kpis.items()
-        if isinstance(entry, Mapping) and kpi_standing(entry) == standing
+        if isinstance(entry, Mapping)
+        and kpi_standing(entry) == standing
+        and name not in reported_elsewhere
     ]
     chosen.sort(key=lambda item: (*_finding_rank(item[1]), item[0]))
     return chosen[:limit]
@@ -364,7 +386,7 @@ def summary_kpis(
         The client's currency code.
     reported_elsewhere : collection of str
         KPIs that a design of their own reports in the summary (monthly revenue against the
-        control group): counted, but not listed again as "not claimed".
+        control group): counted, but not listed again among the findings or "not claimed".
 
     Returns
     -------
@@ -398,7 +420,7 @@ def summary_kpis(
     noun = "KPI" if len(entries) == 1 else "KPIs"
     sentences = [f"Of {len(entries)} {noun}, after go-live {_series_of(parts)}."]
     for standing, heading in (("improved", "improvements"), ("worsened", "deteriorations")):
-        found = top_findings(entries, standing)
+        found = top_findings(entries, standing, reported_elsewhere=reported_elsewhere)
         if found:
             listed = []
             for name, entry in found:
