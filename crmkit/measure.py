@@ -86,6 +86,18 @@ DESCRIPTIVE_COLUMNS = (
     "status",
 )
 
+#: The columns of the control group's comparison (see :func:`measure_kpis`), NaN without a
+#: control group or where the KPI cannot be measured on it.
+CONTROL_COLUMNS = (
+    "control_before",
+    "control_after",
+    "control_change",
+    "did_change",
+    "did_ci_low",
+    "did_ci_high",
+    "did_p_value",
+)
+
 #: The keys of ``kpis.<name>`` in results.json (DESIGN §3), taken from the result row.
 RESULTS_JSON_KEYS = (
     "label",
@@ -117,25 +129,7 @@ RESULTS_JSON_KEYS = (
     "note",
     "guard",
     "needs",
-    "control_before",
-    "control_after",
-    "control_change",
-    "did_change",
-    "did_ci_low",
-    "did_ci_high",
-    "did_p_value",
-)
-
-#: The columns of the control group's comparison (see :func:`measure_kpis`), NaN without a
-#: control group or where the KPI cannot be measured on it.
-CONTROL_COLUMNS = (
-    "control_before",
-    "control_after",
-    "control_change",
-    "did_change",
-    "did_ci_low",
-    "did_ci_high",
-    "did_p_value",
+    *CONTROL_COLUMNS,
 )
 
 

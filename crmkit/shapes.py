@@ -44,6 +44,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from crmkit.schemas import TABLES as _SCHEMAS
+
 __all__ = [
     "ALL_TABLES",
     "HOSTILE_TEXTS",
@@ -60,19 +62,7 @@ __all__ = [
 ]
 
 #: Every canonical table a shape may hold.
-ALL_TABLES = (
-    "customers",
-    "orders",
-    "opportunities",
-    "tickets",
-    "surveys",
-    "usage",
-    "user_survey",
-    "campaigns",
-    "costs",
-    "benefits",
-    "benchmarks",
-)
+ALL_TABLES = tuple(_SCHEMAS)
 
 #: Text that breaks a page that does not escape it: markup, script, attribute breakers,
 #: template and formula syntax, a markdown link, quotes and non-ASCII letters.

@@ -43,6 +43,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from crmkit.schemas import TABLES as _SCHEMAS
+
 __all__ = [
     "CONTROL_REGIONS",
     "DEMO_AFTER",
@@ -74,19 +76,7 @@ DEMO_AFTER = ("2025-01-01", "2025-12-31")
 REGIONS = ("North", "South", "East", "West")
 TREATED_REGIONS = ("North", "South", "East")
 CONTROL_REGIONS = ("West",)
-TABLES = (
-    "customers",
-    "orders",
-    "opportunities",
-    "tickets",
-    "surveys",
-    "usage",
-    "user_survey",
-    "campaigns",
-    "costs",
-    "benefits",
-    "benchmarks",
-)
+TABLES = tuple(_SCHEMAS)
 
 # ---------------------------------------------------------------------------------------------
 # Design parameters of the data-generating process (private, immutable)
