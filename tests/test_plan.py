@@ -131,7 +131,7 @@ def test_shipped_notebooks_are_stages_without_outputs():
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert all(not c.outputs and c.execution_count is None for c in code), stage.notebook.name
         params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
-        assert len(params) == 1 and 'client_dir = "../data/demo"' in params[0].source
+        assert len(params) == 1 and 'client_dir: str = "../data/demo"' in params[0].source
         assert nb.metadata["kernelspec"]["name"] == "crmkit"
 
 

@@ -699,7 +699,7 @@ def test_notebook_is_thin_parameterized_and_stored_without_outputs():
     assert nb.metadata["kernelspec"]["name"] == "crmkit"
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1
-    assert params[0].source.startswith('client_dir = "../data/demo"')
+    assert params[0].source.startswith('client_dir: str = "../data/demo"')
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
