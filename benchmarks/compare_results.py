@@ -82,9 +82,7 @@ def differences(
             if key not in old or key not in new:
                 lines.append(f"{where}: {'missing before' if key not in old else 'missing after'}")
                 continue
-            lines += differences(
-                old[key], new[key], run_ids=run_ids, path=where, depth=depth + 1
-            )
+            lines += differences(old[key], new[key], run_ids=run_ids, path=where, depth=depth + 1)
         return lines
     if isinstance(old, list) and isinstance(new, list):
         if len(old) != len(new):

@@ -87,6 +87,7 @@ from crmkit.impact import (
     wilson_interval,
 )
 from crmkit.io import jsonable
+from crmkit.kpis import get_kpi
 
 __all__ = [
     "CHURN_SOURCES",
@@ -176,8 +177,6 @@ _UNITS = {
 
 def _kpi_info(name: str) -> tuple[str, str, str, str]:
     """Name, label, unit and direction of a loyalty KPI, from the one KPI catalog."""
-    from crmkit.kpis import get_kpi
-
     kpi = get_kpi(name)
     return kpi.name, kpi.label, kpi.unit, kpi.direction
 

@@ -66,6 +66,7 @@ from crmkit.impact import (
     wilson_interval,
 )
 from crmkit.io import jsonable
+from crmkit.kpis import get_kpi
 
 __all__ = [
     "CES_SCALE",
@@ -149,8 +150,6 @@ def _kpi_info(name: str) -> tuple[str, str, str]:
     """Label, unit and direction of a survey KPI, from the one KPI catalog."""
     if name == "csat_mean":
         return _CSAT_MEAN
-    from crmkit.kpis import get_kpi
-
     kpi = get_kpi(name)
     return kpi.label, kpi.unit, kpi.direction
 
