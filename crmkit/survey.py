@@ -56,7 +56,7 @@ import pandas as pd
 from scipy import special, stats
 
 from crmkit.config import Assessment
-from crmkit.customers import WINDOW_LABELS, control_mask, findings_markdown, what_it_means
+from crmkit.customers import control_mask
 from crmkit.formats import TableView, format_number, format_p_value, format_percent, is_missing
 from crmkit.impact import (
     CHANGE_COLUMNS,
@@ -67,6 +67,7 @@ from crmkit.impact import (
 )
 from crmkit.io import jsonable
 from crmkit.kpis import get_kpi
+from crmkit.phrases import WINDOW_LABELS, findings_markdown, what_it_means
 
 __all__ = [
     "CES_SCALE",
