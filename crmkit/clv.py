@@ -87,11 +87,11 @@ from scipy import optimize, special, stats
 from crmkit import comparable
 from crmkit import customers as cu
 from crmkit.config import Assessment
-from crmkit.customers import WINDOW_LABELS, what_it_means
 from crmkit.exceptions import InputError
 from crmkit.formats import TableView, format_money, format_number, is_missing
 from crmkit.impact import CHANGE_COLUMNS, change_row
 from crmkit.io import jsonable
+from crmkit.phrases import WINDOW_LABELS, what_it_means
 
 __all__ = [
     "HOLDOUT_COLUMNS",

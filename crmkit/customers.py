@@ -87,6 +87,8 @@ from crmkit.impact import (
     wilson_interval,
 )
 from crmkit.io import jsonable
+from crmkit.kpis import get_kpi
+from crmkit.phrases import WINDOW_LABELS, findings_markdown, what_it_means
 
 __all__ = [
     "CHURN_SOURCES",
@@ -176,8 +178,6 @@ _UNITS = {
 
 def _kpi_info(name: str) -> tuple[str, str, str, str]:
     """Name, label, unit and direction of a loyalty KPI, from the one KPI catalog."""
-    from crmkit.kpis import get_kpi
-
     kpi = get_kpi(name)
     return kpi.name, kpi.label, kpi.unit, kpi.direction
 
@@ -2948,25 +2948,11 @@ def customer_findings(
 # tables with units in their headers (:class:`crmkit.quality.TableView`), the frames its charts
 # draw, chart titles that state the finding, and "What it means" paragraphs from the numbers.
 
-#: How the report names the two windows.
-WINDOW_LABELS = {"before": "Before go-live", "after": "After go-live"}
-
 #: Fewer churn events than this and the churn model is not fitted.
 MIN_DRIVER_EVENTS = 10
 
 _RELATIONSHIP_LABELS = {"retained": "Retained", "new": "New", "won_back": "Won back"}
 _RELATIONSHIP_WORDS = {"retained": "retained", "new": "new", "won_back": "won-back"}
-
-
-def what_it_means(text: str) -> str:
-    """A section's closing paragraph: "**What it means:**" and the text.
-
-    Examples
-    --------
-    >>> what_it_means("customers stay longer.")
-    '**What it means:** customers stay longer.'
-    """
-    return f"**What it means:** {text}"
 
 
 def _verdict(row: Any, alpha: float) -> str:
@@ -2978,24 +2964,6 @@ def _verdict(row: Any, alpha: float) -> str:
     if is_missing(p):
         return "insufficient data"
     return "no detectable change" if p >= alpha else "significant"
-
-
-def findings_markdown(paragraph: str, limitations: Sequence[str]) -> str:
-    """Findings as markdown: the paragraph, then the limitations as a bulleted list.
-
-    Examples
-    --------
-    >>> print(findings_markdown("Churn fell.", ["Few customers."]))
-    Churn fell.
-    <BLANKLINE>
-    **Limitations**
-    <BLANKLINE>
-    - Few customers.
-    """
-    text = paragraph or "The data allow no findings on this yet."
-    if limitations:
-        text += "\n\n**Limitations**\n\n" + "\n".join(f"- {item}" for item in limitations)
-    return text
 
 
 def scoped_customers(

@@ -9,25 +9,80 @@
     ├── StageError               a stage notebook failed (stage, cell, message)
     └── KernelError              a warm kernel could not be prepared or reset (not reused)
 
+:class:`Problem` is one validation finding (``ValidationFailed`` carries them); it lives here,
+at the bottom of the data layer, so that validation imports it with the errors and this
+module imports nothing of crmkit. ``crmkit.validation.Problem`` names the same class.
+
 A command-line user sees ``str(error)``: one clear message, never a traceback.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # pragma: no cover
-    from crmkit.validation import Problem
+from dataclasses import dataclass
+from typing import Literal
 
 __all__ = [
     "CrmkitError",
     "InputError",
     "KernelError",
     "ParamsError",
+    "Problem",
     "StageError",
     "ValidationFailed",
 ]
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation finding.
+
+    Attributes
+    ----------
+    severity : {'error', 'warning'}
+        Errors stop the assessment; warnings are reported and the run goes on.
+    rule : str
+        The rule broken (the rules are listed in :mod:`crmkit.validation`).
+    message : str
+        What was found.
+    file : str, optional
+        The file, relative to the client folder.
+    table, column : str, optional
+        The canonical table and column.
+    rows : tuple of int
+        The first few offending row numbers (header = row 1).
+    count : int
+        How many rows are affected in all.
+    expected : str, optional
+        What the rule expects.
+    """
+
+    severity: Severity
+    rule: str
+    message: str
+    file: str | None = None
+    table: str | None = None
+    column: str | None = None
+    rows: tuple[int, ...] = ()
+    count: int = 0
+    expected: str | None = None
+
+    def __str__(self) -> str:
+        where = ", ".join(
+            p for p in (self.file, f"column {self.column}" if self.column else None) if p
+        )
+        text = f"{where}: {self.message}" if where else self.message
+        if self.rows:
+            shown = ", ".join(str(r) for r in self.rows)
+            more = (
+                f" and {self.count - len(self.rows):,} more" if self.count > len(self.rows) else ""
+            )
+            text += f" (row{'s' if self.count > 1 else ''} {shown}{more})"
+        if self.expected:
+            text += f"; expected {self.expected}"
+        return text
 
 
 class CrmkitError(Exception):

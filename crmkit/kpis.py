@@ -127,6 +127,7 @@ __all__ = [
     "KINDS",
     "KPI",
     "MATURITY_QUANTILE",
+    "MEASURING_DOMAINS",
     "PERSPECTIVES",
     "Proportion",
     "Rate",
@@ -154,6 +155,8 @@ DIRECTIONS = ("higher", "lower")
 PERSPECTIVES = ("financial", "customer", "internal_process", "learning_and_growth")
 AREAS = ("sales", "service", "adoption", "marketing", "satisfaction", "loyalty", "value")
 AGGREGATES = ("sum", "mean")
+#: The domains that measure a KPI's change themselves (``KPI.measured_by``).
+MEASURING_DOMAINS = ("survey", "customers", "clv")
 
 #: Quantile of observed durations that sets the maturity horizon (see "Censoring").
 MATURITY_QUANTILE = 0.95
@@ -248,19 +251,20 @@ class KPI:
         The formula in plain words, shown in the report.
     observe : callable or None
         ``observe(tables, window, *, exclude) -> observations`` (see the module docstring);
-        None for a KPI measured by ``compare``.
-    compare : callable or None
-        ``compare(tables, assessment, *, alpha, seed) -> one-row DataFrame`` with the columns
-        of :data:`crmkit.impact.CHANGE_COLUMNS`: for KPIs whose before/after comparison needs
-        both windows at once (churn follows customers across them) or lives in a domain
-        module (:mod:`crmkit.survey`, :mod:`crmkit.customers`). The catalog still defines
-        the KPI; the module computes it.
+        None for a KPI measured by its domain (``measured_by``).
     columns : tuple of (table, column)
         Optional columns of those tables it also needs.
     aggregate : {'sum', 'mean'} or None
         For ``series`` KPIs: how the window's figure is formed from its months.
     notes : str
         Judgment calls a reader should know: scope, censoring, denominators.
+    measured_by : str or None
+        The domain that measures the KPI's before/after change itself, one of
+        :data:`MEASURING_DOMAINS`, for KPIs whose comparison needs both windows at once
+        (churn follows customers across them) or lives in a domain module; None for a KPI
+        measured from its ``observe`` observations. The catalog defines the KPI and names its
+        domain; it imports no domain module: :mod:`crmkit.measure`, above both, joins each
+        such KPI to its domain's compare function.
     """
 
     name: str
@@ -277,7 +281,7 @@ class KPI:
     columns: tuple[tuple[str, str], ...] = ()
     aggregate: str | None = None
     notes: str = ""
-    compare: Callable[..., pd.DataFrame] | None = field(default=None, repr=False, compare=False)
+    measured_by: str | None = None
 
     def __post_init__(self) -> None:
         for attr, allowed in (
@@ -290,8 +294,10 @@ class KPI:
                 raise ValueError(f"KPI {self.name}: {attr} must be one of {allowed}")
         if (self.kind == "series") != (self.aggregate in AGGREGATES):
             raise ValueError(f"KPI {self.name}: a series needs aggregate sum or mean, others none")
-        if (self.observe is None) == (self.compare is None):
-            raise ValueError(f"KPI {self.name}: give exactly one of observe and compare")
+        if (self.observe is None) == (self.measured_by is None):
+            raise ValueError(f"KPI {self.name}: give exactly one of observe and measured_by")
+        if self.measured_by is not None and self.measured_by not in MEASURING_DOMAINS:
+            raise ValueError(f"KPI {self.name}: measured_by must be one of {MEASURING_DOMAINS}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1019,67 +1025,6 @@ def _campaign_ratio(numerator: str, denominator: str) -> Callable[..., Rate]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Customer KPIs measured by their domain modules (both windows at once)
-# ---------------------------------------------------------------------------------------------
-
-
-def _row_of(rows: pd.DataFrame, name: str) -> pd.DataFrame:
-    from crmkit.impact import CHANGE_COLUMNS
-
-    return rows.loc[rows["kpi"] == name, list(CHANGE_COLUMNS)].reset_index(drop=True)
-
-
-def _survey_kpi(name: str) -> Callable[..., pd.DataFrame]:
-    def compare(tables: Tables, assessment: Assessment, *, alpha: float, seed: int) -> pd.DataFrame:
-        from crmkit import survey
-
-        rows = survey.survey_changes(
-            tables["surveys"], assessment, customers=tables.get("customers"), alpha=alpha, seed=seed
-        )
-        return _row_of(rows, name)
-
-    return compare
-
-
-def _loyalty_kpi(name: str) -> Callable[..., pd.DataFrame]:
-    def compare(tables: Tables, assessment: Assessment, *, alpha: float, seed: int) -> pd.DataFrame:
-        from crmkit import customers
-
-        rows = customers.compare_loyalty(
-            tables["orders"], assessment, customers=tables.get("customers"), alpha=alpha, seed=seed
-        )
-        return _row_of(rows, name)
-
-    return compare
-
-
-def _compare_churn(
-    tables: Tables, assessment: Assessment, *, alpha: float, seed: int
-) -> pd.DataFrame:
-    from crmkit import customers
-
-    return customers.compare_churn(
-        tables["customers"], assessment, orders=tables.get("orders"), alpha=alpha
-    )
-
-
-def _compare_average_clv(
-    tables: Tables, assessment: Assessment, *, alpha: float, seed: int
-) -> pd.DataFrame:
-    """Average simple CLV of a buying customer, before against after (comparable windows).
-
-    Measured by :func:`crmkit.clv.compare_average_clv`: the same days of spend, the churn
-    KPI's retention and the shared customer-age mix in both windows; declined where churn
-    cannot be compared.
-    """
-    from crmkit import clv
-
-    return clv.compare_average_clv(
-        tables["orders"], assessment, customers=tables["customers"], alpha=alpha
-    )
-
-
-# ---------------------------------------------------------------------------------------------
 # The catalog
 # ---------------------------------------------------------------------------------------------
 
@@ -1536,7 +1481,7 @@ CATALOG: tuple[KPI, ...] = (
         columns=(("surveys", "nps"),),
         notes="Responses of customers of the CRM units (through customers when the survey "
         "has no region). Compared with a z-test on the difference of two NPS values.",
-        compare=_survey_kpi("nps"),
+        measured_by="survey",
     ),
     KPI(
         "csat_top2_share",
@@ -1551,7 +1496,7 @@ CATALOG: tuple[KPI, ...] = (
         "answers of 4 or 5 / all CSAT answers (1–5 scale)",
         None,
         columns=(("surveys", "csat"),),
-        compare=_survey_kpi("csat_top2_share"),
+        measured_by="survey",
     ),
     KPI(
         "ces",
@@ -1566,7 +1511,7 @@ CATALOG: tuple[KPI, ...] = (
         "mean CES answer (1–7, agreement that the company made it easy)",
         None,
         columns=(("surveys", "ces"),),
-        compare=_survey_kpi("ces"),
+        measured_by="survey",
     ),
     # --- loyalty and retention (customers, orders) -------------------------------------------
     KPI(
@@ -1583,7 +1528,7 @@ CATALOG: tuple[KPI, ...] = (
         None,
         notes="Churn from churned_date where the customers table has it, else from inactivity "
         "(no order for 180 days). Retention is this KPI's complement, not a second KPI.",
-        compare=_compare_churn,
+        measured_by="customers",
     ),
     KPI(
         "repeat_purchase_rate",
@@ -1597,7 +1542,7 @@ CATALOG: tuple[KPI, ...] = (
         "buying customer",
         "buying customers with 2 or more orders in the window / buying customers",
         None,
-        compare=_loyalty_kpi("repeat_purchase_rate"),
+        measured_by="customers",
     ),
     KPI(
         "purchase_interval_days",
@@ -1611,7 +1556,7 @@ CATALOG: tuple[KPI, ...] = (
         "repeat customer",
         "median over customers of each one's median days between consecutive orders",
         None,
-        compare=_loyalty_kpi("purchase_interval_days"),
+        measured_by="customers",
     ),
     KPI(
         "spend_per_customer",
@@ -1625,7 +1570,7 @@ CATALOG: tuple[KPI, ...] = (
         "buying customer",
         "revenue in the window / buying customers",
         None,
-        compare=_loyalty_kpi("spend_per_customer"),
+        measured_by="customers",
     ),
     # --- customer value ------------------------------------------------------------------
     KPI(
@@ -1643,7 +1588,7 @@ CATALOG: tuple[KPI, ...] = (
         None,
         notes="Simple margin × retention formula (crmkit.clv.simple_clv); the probabilistic "
         "BG/NBD and Gamma–Gamma values are in the customer-value stage.",
-        compare=_compare_average_clv,
+        measured_by="clv",
     ),
 )
 
@@ -2002,7 +1947,7 @@ def observe_windows(
             out[kpi.name] = reason
             continue
         if kpi.observe is None:
-            continue  # measured by its compare function, not by observations per window
+            continue  # measured by its domain, not by observations per window
         out[kpi.name] = tuple(
             kpi.observe(tables, window, exclude=assessment.control)
             for window in (assessment.before, assessment.after)

@@ -23,8 +23,9 @@ paired      paired t-test over the units seen in both windows (Wilcoxon as a che
 series      paired t-test of each month against the same calendar month of the other window
             (season removed; trend included); the interrupted time series of
             :func:`time_series` separates the trend
-(compare)   KPIs measured by their domain module (NPS, churn, loyalty, CLV: see
-            :attr:`crmkit.kpis.KPI.compare`), with the same one-row result
+(domain)    KPIs measured by their domain module (NPS, churn, loyalty, CLV: see
+            :attr:`crmkit.kpis.KPI.measured_by` and :data:`DOMAIN_MEASURES`), with the
+            same one-row result
 =========== ====================================================================================
 """
 
@@ -32,7 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Any
@@ -40,7 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmkit import confounds, guards, impact, kpis
+from crmkit import clv, confounds, customers, guards, impact, kpis, survey
 from crmkit.config import Assessment
 from crmkit.guards import Guard, percent_change
 from crmkit.io import jsonable
@@ -48,6 +49,7 @@ from crmkit.io import jsonable
 __all__ = [
     "CONTROL_COLUMNS",
     "DESCRIPTIVE_COLUMNS",
+    "DOMAIN_MEASURES",
     "RESULTS_JSON_KEYS",
     "ControlAnalysis",
     "SeriesAnalysis",
@@ -585,6 +587,75 @@ def _empty_row(note: str) -> pd.DataFrame:
     return row
 
 
+# --- KPIs measured by their domain modules (both windows at once) ------------------------------
+#
+# The catalog (crmkit.kpis) names the domain that measures such a KPI (``KPI.measured_by``) and
+# imports no domain module; this layer, above both, joins each KPI to its domain's function.
+
+Tables = Mapping[str, pd.DataFrame]
+
+
+def _row_of(rows: pd.DataFrame, name: str) -> pd.DataFrame:
+    return rows.loc[rows["kpi"] == name, list(impact.CHANGE_COLUMNS)].reset_index(drop=True)
+
+
+def _survey_kpi(name: str) -> Callable[..., pd.DataFrame]:
+    def compare(tables: Tables, assessment: Assessment, *, alpha: float, seed: int) -> pd.DataFrame:
+        rows = survey.survey_changes(
+            tables["surveys"], assessment, customers=tables.get("customers"), alpha=alpha, seed=seed
+        )
+        return _row_of(rows, name)
+
+    return compare
+
+
+def _loyalty_kpi(name: str) -> Callable[..., pd.DataFrame]:
+    def compare(tables: Tables, assessment: Assessment, *, alpha: float, seed: int) -> pd.DataFrame:
+        rows = customers.compare_loyalty(
+            tables["orders"], assessment, customers=tables.get("customers"), alpha=alpha, seed=seed
+        )
+        return _row_of(rows, name)
+
+    return compare
+
+
+def _compare_churn(
+    tables: Tables, assessment: Assessment, *, alpha: float, seed: int
+) -> pd.DataFrame:
+    return customers.compare_churn(
+        tables["customers"], assessment, orders=tables.get("orders"), alpha=alpha
+    )
+
+
+def _compare_average_clv(
+    tables: Tables, assessment: Assessment, *, alpha: float, seed: int
+) -> pd.DataFrame:
+    """Average simple CLV of a buying customer, before against after (comparable windows).
+
+    Measured by :func:`crmkit.clv.compare_average_clv`: the same days of spend, the churn
+    KPI's retention and the shared customer-age mix in both windows; declined where churn
+    cannot be compared.
+    """
+    return clv.compare_average_clv(
+        tables["orders"], assessment, customers=tables["customers"], alpha=alpha
+    )
+
+
+#: For each KPI the catalog says is measured by its domain (``KPI.measured_by``), the function
+#: that measures it: ``compare(tables, assessment, *, alpha, seed)`` → a one-row DataFrame with
+#: the columns of :data:`crmkit.impact.CHANGE_COLUMNS`.
+DOMAIN_MEASURES: dict[str, Callable[..., pd.DataFrame]] = {
+    "nps": _survey_kpi("nps"),
+    "csat_top2_share": _survey_kpi("csat_top2_share"),
+    "ces": _survey_kpi("ces"),
+    "churn_rate_annual": _compare_churn,
+    "repeat_purchase_rate": _loyalty_kpi("repeat_purchase_rate"),
+    "purchase_interval_days": _loyalty_kpi("purchase_interval_days"),
+    "spend_per_customer": _loyalty_kpi("spend_per_customer"),
+    "average_clv": _compare_average_clv,
+}
+
+
 def _measure_one(
     kpi: kpis.KPI, tables: Mapping[str, pd.DataFrame], assessment: Assessment
 ) -> tuple[pd.DataFrame, str]:
@@ -593,8 +664,9 @@ def _measure_one(
     reason = kpis.available(kpi, tables)
     if reason is not None:
         return _empty_row(reason), "skipped"
-    if kpi.compare is not None:  # measured by its domain module, both windows at once
-        return kpi.compare(tables, assessment, alpha=stats.alpha, seed=stats.seed), "measured"
+    if kpi.measured_by is not None:  # measured by its domain module, both windows at once
+        compare = DOMAIN_MEASURES[kpi.name]
+        return compare(tables, assessment, alpha=stats.alpha, seed=stats.seed), "measured"
     before, after = kpis.observe_windows(tables, assessment, [kpi])[kpi.name]
     row = compare_observations(
         kpi, before, after, go_live=assessment.go_live_date, alpha=stats.alpha, seed=stats.seed

@@ -5,6 +5,9 @@ was before and after go-live, whether the change is larger than chance explains,
 is with its confidence interval and, for "no detectable change", the smallest change the data
 could have detected. The sentences are generated from the result rows of
 :func:`crmkit.measure.measure_kpis` and never contain a number that is not in the row.
+
+The phrasing every report text shares (the window labels, the "What it means" paragraph, the
+findings with their limitations) is defined in :mod:`crmkit.phrases` and offered here too.
 """
 
 from __future__ import annotations
@@ -28,11 +31,13 @@ from crmkit.formats import (
     is_missing,
 )
 from crmkit.guards import Guard, claimable, percent_change, ratio_scale
+from crmkit.phrases import WINDOW_LABELS, findings_markdown, what_it_means
 
 __all__ = [
     "GUARD_REASONS",
     "MONEY_CANNOT_SHOW",
     "STANDINGS",
+    "WINDOW_LABELS",
     "area_findings",
     "breakeven_text",
     "change_title",
@@ -43,6 +48,7 @@ __all__ = [
     "describe_change",
     "finance_findings",
     "finance_title",
+    "findings_markdown",
     "guard_reason",
     "issue_count",
     "kpi_change_text",
@@ -67,6 +73,7 @@ __all__ = [
     "tornado_title",
     "trend_title",
     "verdict_counts",
+    "what_it_means",
 ]
 
 VERDICTS = ("improved", "worsened", "no detectable change", "insufficient data", "not measured")

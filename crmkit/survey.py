@@ -56,7 +56,7 @@ import pandas as pd
 from scipy import special, stats
 
 from crmkit.config import Assessment
-from crmkit.customers import WINDOW_LABELS, control_mask, findings_markdown, what_it_means
+from crmkit.customers import control_mask
 from crmkit.formats import TableView, format_number, format_p_value, format_percent, is_missing
 from crmkit.impact import (
     CHANGE_COLUMNS,
@@ -66,6 +66,8 @@ from crmkit.impact import (
     wilson_interval,
 )
 from crmkit.io import jsonable
+from crmkit.kpis import get_kpi
+from crmkit.phrases import WINDOW_LABELS, findings_markdown, what_it_means
 
 __all__ = [
     "CES_SCALE",
@@ -149,8 +151,6 @@ def _kpi_info(name: str) -> tuple[str, str, str]:
     """Label, unit and direction of a survey KPI, from the one KPI catalog."""
     if name == "csat_mean":
         return _CSAT_MEAN
-    from crmkit.kpis import get_kpi
-
     kpi = get_kpi(name)
     return kpi.label, kpi.unit, kpi.direction
 

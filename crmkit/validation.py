@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -44,7 +44,7 @@ import pandas as pd
 from crmkit import io
 from crmkit.config import Assessment, load_params
 from crmkit.dates import DAY_MONTH, DateReading, read_dates
-from crmkit.exceptions import InputError, ParamsError, ValidationFailed
+from crmkit.exceptions import InputError, ParamsError, Problem, Severity, ValidationFailed
 from crmkit.schemas import TABLES, Column, TableSchema
 
 __all__ = [
@@ -56,60 +56,9 @@ __all__ = [
     "validate_table",
 ]
 
-Severity = Literal["error", "warning"]
 ROWS_SHOWN = 5
 _TRUE = {"true", "1", "yes", "y", "t", "1.0"}
 _FALSE = {"false", "0", "no", "n", "f", "0.0"}
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One validation finding.
-
-    Attributes
-    ----------
-    severity : {'error', 'warning'}
-        Errors stop the assessment; warnings are reported and the run goes on.
-    rule : str
-        The rule broken (see the module docstring).
-    message : str
-        What was found.
-    file : str, optional
-        The file, relative to the client folder.
-    table, column : str, optional
-        The canonical table and column.
-    rows : tuple of int
-        The first few offending row numbers (header = row 1).
-    count : int
-        How many rows are affected in all.
-    expected : str, optional
-        What the rule expects.
-    """
-
-    severity: Severity
-    rule: str
-    message: str
-    file: str | None = None
-    table: str | None = None
-    column: str | None = None
-    rows: tuple[int, ...] = ()
-    count: int = 0
-    expected: str | None = None
-
-    def __str__(self) -> str:
-        where = ", ".join(
-            p for p in (self.file, f"column {self.column}" if self.column else None) if p
-        )
-        text = f"{where}: {self.message}" if where else self.message
-        if self.rows:
-            shown = ", ".join(str(r) for r in self.rows)
-            more = (
-                f" and {self.count - len(self.rows):,} more" if self.count > len(self.rows) else ""
-            )
-            text += f" (row{'s' if self.count > 1 else ''} {shown}{more})"
-        if self.expected:
-            text += f"; expected {self.expected}"
-        return text
 
 
 @dataclass

@@ -42,10 +42,9 @@ _ASSESSMENT = parse_params({"client": "Acme", "go_live_date": "2025-01-01"})
 def _measured_as(monkeypatch, name: str, **row) -> pd.Series:
     """The result row of KPI ``name`` when its measurement returns exactly ``row``."""
     real = kpis.get_kpi
-    fixed = dataclasses.replace(
-        real(name), observe=None, compare=lambda *a, **k: impact.change_row(**row)
-    )
+    fixed = dataclasses.replace(real(name), observe=None, measured_by="survey")
     monkeypatch.setattr(kpis, "get_kpi", lambda n: fixed if n == name else real(n))
+    monkeypatch.setitem(measure.DOMAIN_MEASURES, name, lambda *a, **k: impact.change_row(**row))
     tables = {"surveys": _SURVEYS, "opportunities": _OPPORTUNITIES}
     return measure.measure_kpis(tables, _ASSESSMENT, kpis_wanted=[name]).loc[name]
 

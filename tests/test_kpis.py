@@ -7,6 +7,7 @@ values in ``truth.json`` (see :mod:`crmkit.synth`), within a stated sampling tol
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import doctest
 import json
@@ -814,7 +815,7 @@ def test_demo_observe_windows_skips_kpis_whose_tables_are_absent(demo):
     observed = observe_windows(without_tickets, assessment)
     assert observed["first_response_hours"] == "needs tickets"
     assert observed["complaints_per_1000_orders"] == "needs tickets"
-    # every KPI with observations is there; the rest are measured by their compare function
+    # every KPI with observations is there; the rest are measured by their domain
     assert set(observed) == {k.name for k in CATALOG if k.observe is not None}
     assert {k.name for k in CATALOG if k.observe is None} >= {"nps", "churn_rate_annual"}
     # the CRM's usage log starts at go-live: its KPIs' before windows are empty, not zero
@@ -866,3 +867,16 @@ def test_purchase_frequency_without_recorded_churn_counts_active_days_by_hand():
     rate = kpi.observe({"customers": recorded, "orders": orders}, window)
     assert rate.events == 3
     assert rate.exposure == pytest.approx((182 + 306) / 365)
+
+
+def test_a_kpi_is_measured_either_from_observations_or_by_one_named_domain():
+    nps = get_kpi("nps")
+    assert nps.observe is None and nps.measured_by == "survey"
+    win_rate = get_kpi("win_rate")
+    assert win_rate.observe is not None and win_rate.measured_by is None
+    with pytest.raises(ValueError, match="exactly one of observe and measured_by"):
+        dataclasses.replace(win_rate, measured_by="customers")  # both
+    with pytest.raises(ValueError, match="exactly one of observe and measured_by"):
+        dataclasses.replace(nps, measured_by=None)  # neither
+    with pytest.raises(ValueError, match="measured_by must be one of"):
+        dataclasses.replace(nps, measured_by="astrology")

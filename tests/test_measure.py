@@ -274,11 +274,7 @@ def test_a_run_computes_the_kpi_results_once_and_shares_them(demo, tmp_path, mon
 
 def test_a_kpi_whose_computation_breaks_is_reported_not_raised(demo, monkeypatch):
     tables, assessment, _, _ = demo
-    real = kpis.get_kpi
-    broken = dataclasses.replace(real("average_clv"), compare=lambda *a, **k: 1 / 0)
-    monkeypatch.setattr(
-        kpis, "get_kpi", lambda name: broken if name == "average_clv" else real(name)
-    )
+    monkeypatch.setitem(measure.DOMAIN_MEASURES, "average_clv", lambda *a, **k: 1 / 0)
     results = measure.measure_kpis(tables, assessment, kpis_wanted=["average_clv", "win_rate"])
     row = results.loc["average_clv"]
     assert row["status"] == "failed" and row["verdict"] == "insufficient data"
@@ -286,6 +282,22 @@ def test_a_kpi_whose_computation_breaks_is_reported_not_raised(demo, monkeypatch
     assert results.loc["win_rate", "status"] == "measured"
     table = measure.results_table(results)
     assert table.loc[0, "Verdict"].startswith("failed: could not be computed")
+
+
+def test_every_kpi_the_catalog_leaves_to_a_domain_has_its_measuring_function():
+    by_domain = {k.name: k.measured_by for k in kpis.CATALOG if k.measured_by is not None}
+    assert set(measure.DOMAIN_MEASURES) == set(by_domain)
+    # written out from the catalog's definitions: survey scores, customer behaviour, CLV
+    assert by_domain == {
+        "nps": "survey",
+        "csat_top2_share": "survey",
+        "ces": "survey",
+        "churn_rate_annual": "customers",
+        "repeat_purchase_rate": "customers",
+        "purchase_interval_days": "customers",
+        "spend_per_customer": "customers",
+        "average_clv": "clv",
+    }
 
 
 def test_chart_data_helpers_by_hand():

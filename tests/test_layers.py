@@ -1,0 +1,325 @@
+"""Imports inside crmkit run one way: no cycle, and never up the layer order.
+
+Every crmkit module's imports are read with :mod:`ast`, at module level and inside functions
+(a function-level import is a dependency all the same), including ``TYPE_CHECKING`` blocks.
+The layers follow DESIGN.md §2, from the bottom up: data, statistics, the KPI catalog, the
+domains, the measure layer that joins KPIs to their domains, words, report, pipeline, CLI.
+A module may import its own layer (the cycle test guards those) and the layers below it.
+The imports that still run upwards today are listed, each with its reason, in
+:data:`UPWARD_TODAY`; a new one fails, and so does an entry that no longer exists.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pytest
+
+import crmkit
+
+PACKAGE = Path(crmkit.__file__).resolve().parent
+
+DATA, STATS, KPIS, DOMAINS, MEASURE, WORDS, REPORT, PIPELINE, CLI = range(9)
+LAYER_NAMES = ("data", "stats", "kpis", "domains", "measure", "words", "report", "pipeline", "cli")
+
+#: Every crmkit module and its layer. A new module must be placed here.
+LAYERS: dict[str, int] = {
+    # data: parameters, schemas, reading, validation, quality, errors, the percentage rule
+    "__init__": DATA,  # re-exports data-layer names only (config, errors, validation)
+    "config": DATA,
+    "dates": DATA,
+    "exceptions": DATA,
+    "guards": DATA,
+    "io": DATA,
+    "quality": DATA,
+    "schemas": DATA,
+    "validation": DATA,
+    # statistics
+    "comparable": STATS,
+    "impact": STATS,
+    # the KPI catalog: definitions and observations per window, no domain module
+    "kpis": KPIS,
+    # domains
+    "benefits": DOMAINS,
+    "clv": DOMAINS,
+    "confounds": DOMAINS,
+    "customers": DOMAINS,
+    "finance": DOMAINS,
+    "plan": DOMAINS,
+    "survey": DOMAINS,
+    "valuation": DOMAINS,
+    # measure: every KPI before/after, joining the catalog to the domains that measure KPIs
+    "measure": MEASURE,
+    # words: every sentence a report prints, number formats, the shared phrasing
+    "formats": WORDS,
+    "narrative": WORDS,
+    "phrases": WORDS,
+    # report: charts and HTML rendering
+    "plots": REPORT,
+    "render": REPORT,
+    # pipeline: stages, execution, run context, results.json, scaffolding, the demo clients
+    "context": PIPELINE,
+    "engine": PIPELINE,
+    "results": PIPELINE,
+    "runner": PIPELINE,
+    "scaffold": PIPELINE,
+    "shapes": PIPELINE,
+    "stages": PIPELINE,
+    "synth": PIPELINE,
+    # the command line
+    "cli": CLI,
+}
+
+#: Imports that run up the layer order today, each (importer, imported) with its reason.
+#: Issue 10 removes them, one by one, and then their entries; none may be added.
+UPWARD_TODAY: dict[tuple[str, str], str] = {
+    # Domains still format the numbers of their own tables and readings; issue 10 moves the
+    # report views and sentences into the words layer, and these imports with them.
+    ("quality", "formats"): "the data-quality tables format their own numbers (TableView)",
+    ("benefits", "formats"): "benefit tables and readings format their own numbers",
+    ("customers", "formats"): "churn, loyalty and cohort views format their own numbers",
+    ("survey", "formats"): "survey views format their own numbers",
+    ("clv", "formats"): "customer-value views format their own numbers",
+    ("valuation", "formats"): "the appraisal's tables format their own numbers",
+    # Domains still write their own "What it means" paragraphs, with the shared phrasing.
+    ("customers", "phrases"): "loyalty readings are written in the domain module",
+    ("survey", "phrases"): "satisfaction readings are written in the domain module",
+    ("clv", "phrases"): "customer-value readings are written in the domain module",
+    # The measure layer still builds the report's result table with its verdict sentences.
+    ("measure", "formats"): "results_table and the chart helpers format numbers for the page",
+    ("measure", "narrative"): "results_table writes each KPI's verdict sentence",
+    # The plan's data inventory names the stages each table feeds.
+    ("plan", "stages"): "the data inventory reads the stage list (Stage, missing_tables)",
+}
+
+
+def module_names(package: Path = PACKAGE) -> set[str]:
+    """The package's modules as dotted names below ``crmkit`` ("__init__" for the package).
+
+    Examples
+    --------
+    >>> {"__init__", "kpis", "measure"} <= module_names()
+    True
+    """
+    names = set()
+    for path in package.rglob("*.py"):
+        parts = path.relative_to(package).with_suffix("").parts
+        if parts[-1] == "__init__" and len(parts) > 1:
+            parts = parts[:-1]  # a sub-package's __init__ is the sub-package itself
+        names.add(".".join(parts))
+    return names
+
+
+def _resolve(dotted: str, modules: set[str]) -> str:
+    """The crmkit module a dotted name below crmkit refers to (its longest module prefix)."""
+    parts = dotted.split(".") if dotted else []
+    for end in range(len(parts), 0, -1):
+        candidate = ".".join(parts[:end])
+        if candidate in modules:
+            return candidate
+    return "__init__"
+
+
+def crmkit_imports(
+    source: str, module: str, modules: set[str], *, is_package: bool = False
+) -> set[str]:
+    """The crmkit modules that ``source`` (the text of crmkit module ``module``) imports.
+
+    Counts ``import crmkit.x``, ``from crmkit import x`` (the module x, or the package's
+    ``__init__`` when x is a name defined there), ``from crmkit.x import y``, and relative
+    imports, wherever they stand: at module level, in functions, under ``TYPE_CHECKING``.
+    ``is_package``: ``source`` is a sub-package's ``__init__.py`` (relative imports start
+    in the sub-package itself).
+
+    Examples
+    --------
+    >>> text = "import numpy\\nfrom crmkit import io, __version__\\n"
+    >>> text += "def f():\\n    from crmkit.kpis import get_kpi\\n    import crmkit.guards\\n"
+    >>> sorted(crmkit_imports(text, "cli", {"__init__", "io", "kpis", "guards", "cli"}))
+    ['__init__', 'guards', 'io', 'kpis']
+    """
+    # the package the module's relative imports start from, below crmkit
+    if module == "__init__":
+        package = []
+    else:
+        package = module.split(".") if is_package else module.split(".")[:-1]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == "crmkit" or alias.name.startswith("crmkit."):
+                    found.add(_resolve(alias.name.removeprefix("crmkit").lstrip("."), modules))
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - (node.level - 1)] if node.level > 1 else package
+                below = ".".join([*base, *([node.module] if node.module else [])])
+            elif node.module == "crmkit" or (node.module or "").startswith("crmkit."):
+                below = node.module.removeprefix("crmkit").lstrip(".")
+            else:
+                continue
+            for alias in node.names:
+                name = f"{below}.{alias.name}" if below else alias.name
+                found.add(name if name in modules else _resolve(below, modules))
+    found.discard(module)
+    return found
+
+
+def import_graph(package: Path = PACKAGE) -> dict[str, set[str]]:
+    """Each crmkit module and the crmkit modules it imports."""
+    modules = module_names(package)
+    graph = {}
+    for name in modules:
+        parts = name.split(".")
+        path = package.joinpath(*parts).with_suffix(".py")
+        is_package = name != "__init__" and not path.exists()
+        if is_package:
+            path = package.joinpath(*parts, "__init__.py")
+        text = path.read_text(encoding="utf-8")
+        graph[name] = crmkit_imports(text, name, modules, is_package=is_package)
+    return graph
+
+
+def find_cycles(graph: Mapping[str, Iterable[str]]) -> list[list[str]]:
+    """Every import cycle, one per strongly connected group, as a closed path of modules.
+
+    Tarjan's strongly connected components; a group of two or more modules (or a module that
+    imports itself) holds a cycle, shown as a path through the group back to its start.
+
+    Examples
+    --------
+    >>> find_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}})
+    [['a', 'b', 'c', 'a']]
+    >>> find_cycles({"a": {"b"}, "b": set()})
+    []
+    """
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[set[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = set()
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.add(member)
+                if member == node:
+                    break
+            if len(group) > 1 or node in graph.get(node, ()):
+                groups.append(group)
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return [_cycle_path(graph, group) for group in groups]
+
+
+def _cycle_path(graph: Mapping[str, Iterable[str]], group: set[str]) -> list[str]:
+    """The shortest closed path inside ``group`` (strongly connected) from its first member."""
+    start = min(group)
+    previous: dict[str, str | None] = {start: None}
+    queue = [start]
+    for node in queue:  # breadth first, so the path shown is a shortest one
+        for target in sorted(t for t in graph.get(node, ()) if t in group):
+            if target == start:
+                path = [node]
+                while (back := previous[path[-1]]) is not None:
+                    path.append(back)
+                return [*reversed(path), start]
+            if target not in previous:
+                previous[target] = node
+                queue.append(target)
+    raise ValueError(f"not a strongly connected group: {sorted(group)}")
+
+
+def upward_imports(
+    graph: Mapping[str, Iterable[str]], layers: Mapping[str, int]
+) -> set[tuple[str, str]]:
+    """The imports (importer, imported) from a lower layer to a higher one."""
+    return {
+        (module, target)
+        for module, targets in graph.items()
+        for target in targets
+        if layers[target] > layers[module]
+    }
+
+
+@pytest.fixture(scope="module")
+def graph() -> dict[str, set[str]]:
+    return import_graph()
+
+
+def test_every_module_has_a_layer(graph):
+    unplaced = sorted(set(graph) - set(LAYERS))
+    assert not unplaced, f"place these modules in LAYERS of tests/test_layers.py: {unplaced}"
+    gone = sorted(set(LAYERS) - set(graph))
+    assert not gone, f"LAYERS names modules that no longer exist: {gone}"
+
+
+def test_no_import_cycle_inside_crmkit(graph):
+    cycles = find_cycles(graph)
+    assert not cycles, "import cycles: " + "; ".join(" -> ".join(c) for c in cycles)
+
+
+def test_imports_run_down_the_layers(graph):
+    upward = upward_imports(graph, LAYERS)
+    new = sorted(upward - set(UPWARD_TODAY))
+    assert not new, "imports against the layer order: " + "; ".join(
+        f"{a} ({LAYER_NAMES[LAYERS[a]]}) imports {b} ({LAYER_NAMES[LAYERS[b]]})" for a, b in new
+    )
+    stale = sorted(set(UPWARD_TODAY) - upward)
+    assert not stale, f"remove these entries from UPWARD_TODAY, they import no more: {stale}"
+
+
+def test_the_kpi_catalog_imports_no_domain_module(graph):
+    assert all(LAYERS[target] < KPIS for target in graph["kpis"]), sorted(graph["kpis"])
+
+
+def test_the_reader_sees_function_level_and_relative_imports():
+    source = (
+        "from __future__ import annotations\n"
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    from crmkit.stats.tests import welch\n"
+        "from . import means\n"
+        "from ..kpis import get_kpi\n"
+        "class A:\n"
+        "    def f(self):\n"
+        "        import crmkit.io as io\n"
+        "        from crmkit import phrases\n"
+    )
+    modules = {"__init__", "stats", "stats.tests", "stats.means", "kpis", "io", "phrases"}
+    assert crmkit_imports(source, "stats.means", modules) == {
+        "stats.tests",
+        "kpis",
+        "io",
+        "phrases",
+    }  # "from . import means" is the module itself
+    assert crmkit_imports("from crmkit import __version__", "cli", modules) == {"__init__"}
+    # in a sub-package's __init__, "." is the sub-package itself
+    package_init = "from .tests import welch\nfrom . import means\n"
+    assert crmkit_imports(package_init, "stats", modules, is_package=True) == {
+        "stats.tests",
+        "stats.means",
+    }
+
+
+def test_a_cycle_and_an_upward_import_are_found_in_a_made_up_graph():
+    made_up = {"io": {"kpis"}, "kpis": {"customers"}, "customers": {"kpis"}, "cli": {"io"}}
+    assert find_cycles(made_up) == [["customers", "kpis", "customers"]]
+    layers = {"io": DATA, "kpis": KPIS, "customers": DOMAINS, "cli": CLI}
+    assert upward_imports(made_up, layers) == {("io", "kpis"), ("kpis", "customers")}
+    assert find_cycles({"a": {"a"}}) == [["a", "a"]]
