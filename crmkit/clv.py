@@ -92,6 +92,7 @@ from crmkit.formats import TableView, format_money, format_number, is_missing
 from crmkit.impact import CHANGE_COLUMNS, change_row
 from crmkit.io import jsonable
 from crmkit.phrases import WINDOW_LABELS, what_it_means
+from crmkit.primitives import mde_z
 
 __all__ = [
     "HOLDOUT_COLUMNS",
@@ -2805,7 +2806,7 @@ def compare_average_clv(
         statistic=log_ratio / se,
         p_value=float(2 * special.ndtr(-abs(log_ratio) / se)),
         effect_size=after / before,
-        mde=comparable.mde_z(math.sqrt(after**2 * v_a + before**2 * v_b), alpha),
+        mde=mde_z(math.sqrt(after**2 * v_a + before**2 * v_b), alpha),
         note=f"{int(table.loc['before', 'observation_days'])} days of spend in each window, "
         "retention on the churn KPI's comparable definition, age mix standardised",
         **common,

@@ -39,7 +39,7 @@ import pandas as pd
 from scipy import special, stats
 
 from crmkit.guards import Guard
-from crmkit.impact import CHANGE_COLUMNS, POWER, change_row
+from crmkit.impact import CHANGE_COLUMNS, change_row
 
 __all__ = [
     "MIN_AGE_OVERLAP",
@@ -307,13 +307,6 @@ def standardised_mean(
     mean = float((w[used] * means.to_numpy(dtype=float)[used]).sum())
     variance = float((w[used] ** 2 * var[used] / counts[used]).sum())
     return mean, variance, int(counts[used].sum())
-
-
-def mde_z(se: float, alpha: float) -> float:
-    """Minimum detectable change at :data:`crmkit.impact.POWER` for a z-test with this se."""
-    if not (se > 0 and math.isfinite(se)):
-        return math.nan
-    return float((-special.ndtri(alpha / 2) + special.ndtri(POWER)) * se)
 
 
 def decline(reason: str, **values: float | str | None) -> pd.DataFrame:

@@ -63,7 +63,6 @@ from crmkit.comparable import age_bands as _age_bands
 from crmkit.comparable import age_overlap as _age_overlap
 from crmkit.comparable import band_counts as _band_counts
 from crmkit.comparable import decline as _decline
-from crmkit.comparable import mde_z as _mde_z
 from crmkit.comparable import overlap_weights as _overlap_weights
 from crmkit.comparable import standardised_rate as _standardised_rate
 from crmkit.comparable import standardised_rate_test as _standardised_rate_test
@@ -84,11 +83,16 @@ from crmkit.impact import (
     compare_medians,
     compare_proportions,
     compare_rates,
-    wilson_interval,
 )
 from crmkit.io import jsonable
 from crmkit.kpis import get_kpi
+from crmkit.labels import is_label, lookup
 from crmkit.phrases import WINDOW_LABELS, findings_markdown, what_it_means
+from crmkit.primitives import check_alpha as _check_alpha
+from crmkit.primitives import mde_z as _mde_z
+from crmkit.primitives import wilson_interval
+from crmkit.primitives import wilson_intervals as _wilson
+from crmkit.primitives import z_critical as _z
 
 __all__ = [
     "CHURN_SOURCES",
@@ -182,11 +186,6 @@ def _kpi_info(name: str) -> tuple[str, str, str, str]:
     return kpi.name, kpi.label, kpi.unit, kpi.direction
 
 
-def _check_alpha(alpha: float) -> None:
-    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
-        raise ValueError(f"alpha must be a number between 0 and 1 (exclusive), got {alpha!r}")
-
-
 def _check_scope(scope: str) -> None:
     if scope not in _SCOPES:
         raise ValueError(f"scope must be one of {', '.join(map(repr, _SCOPES))}, got {scope!r}")
@@ -205,10 +204,6 @@ def _require(frame: pd.DataFrame | None, table: str, columns: Iterable[str]) -> 
     if missing:
         raise ValueError(f"the {table} table has no column(s) {missing}")
     return frame
-
-
-def _z(alpha: float) -> float:
-    return float(-special.ndtri(alpha / 2))
 
 
 def _days(values: Any) -> np.ndarray:
@@ -241,52 +236,19 @@ def _window_days(window: Window) -> tuple[float, float]:
     return _day(window.start), _day(window.end) + 1
 
 
-def _is_label(labels: pd.Series, values: Iterable[str]) -> np.ndarray:
-    """True where a label is one of ``values`` (ignoring case and surrounding spaces)."""
-    wanted = {str(v).strip().casefold() for v in values}
-    codes, uniques = pd.factorize(labels)
-    hit = pd.Index(uniques).astype(str).str.strip().str.casefold().isin(wanted)
-    return np.append(np.asarray(hit, dtype=bool), False)[codes]
-
-
-def _lookup(keys: pd.Series, values: pd.Series, fill: Any) -> np.ndarray:
-    """``values[key]`` for each key (``fill`` where missing or unknown)."""
-    positions = pd.Index(values.index).get_indexer(keys.to_numpy())
-    array = values.to_numpy()
-    out = np.append(array, np.array([fill], dtype=array.dtype))
-    return out[positions]
-
-
-def _wilson(x: np.ndarray, n: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    """Vectorised Wilson interval (NaN where n = 0), as :func:`crmkit.impact.wilson_interval`."""
-    x = np.asarray(x, dtype=float)
-    n = np.asarray(n, dtype=float)
-    z = _z(alpha)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        centre = (x + z * z / 2) / (n + z * z)
-        half = z * np.sqrt(x * (n - x) / n + z * z / 4) / (n + z * z)
-    low = np.where(x == 0, 0.0, np.maximum(0.0, centre - half))
-    high = np.where(x == n, 1.0, np.minimum(1.0, centre + half))
-    bad = n == 0
-    return np.where(bad, np.nan, low), np.where(bad, np.nan, high)
-
-
-# --- scope: the units that got the CRM -------------------------------------------------------
-
-
 def _customer_control(
     customers: pd.DataFrame | None, control: Control, orders: pd.DataFrame | None
 ) -> pd.Series | None:
     """Whether each customer (index customer_id) is in the control group; None if unknown."""
     if customers is not None and {"customer_id", control.column} <= set(customers.columns):
         flags = pd.Series(
-            _is_label(customers[control.column], control.values),
+            is_label(customers[control.column], control.values),
             index=customers["customer_id"].to_numpy(),
         )
         return flags[~flags.index.duplicated()]
     if orders is not None and {"customer_id", control.column} <= set(orders.columns):
         known = orders["customer_id"].notna().to_numpy()
-        flags = pd.Series(_is_label(orders[control.column], control.values)[known]).astype(float)
+        flags = pd.Series(is_label(orders[control.column], control.values)[known]).astype(float)
         share = flags.groupby(orders["customer_id"].to_numpy()[known]).mean()
         return share > 0.5
     return None
@@ -331,11 +293,11 @@ def control_mask(
     if control is None:
         return np.zeros(len(frame), dtype=bool)
     if control.column in frame.columns:
-        return _is_label(frame[control.column], control.values)
+        return is_label(frame[control.column], control.values)
     if "customer_id" in frame.columns:
         flags = _customer_control(customers, control, orders)
         if flags is not None:
-            return _lookup(frame["customer_id"], flags, False).astype(bool)
+            return lookup(frame["customer_id"], flags, False).astype(bool)
     return np.zeros(len(frame), dtype=bool)
 
 

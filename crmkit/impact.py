@@ -65,6 +65,12 @@ import pandas as pd
 from scipy import sparse, special, stats
 
 from crmkit.guards import Guard, percent_change
+from crmkit.primitives import POWER, wilson_interval
+from crmkit.primitives import check_alpha as _check_alpha
+from crmkit.primitives import check_count as _count
+from crmkit.primitives import mde_z as _mde_z
+from crmkit.primitives import t_critical as _t_crit
+from crmkit.primitives import z_critical as _z_crit
 
 __all__ = [
     "CHANGE_COLUMNS",
@@ -155,8 +161,6 @@ CORRECTIONS: tuple[str, ...] = ("holm", "bonferroni", "fdr_bh")
 VERDICTS: tuple[str, ...] = ("improved", "worsened", "no detectable change", "insufficient data")
 #: Below this many observations in a window, means and medians get a bootstrap interval.
 SMALL_SAMPLE = 30
-#: Power at which the minimum detectable effect (``mde``) is computed.
-POWER = 0.80
 #: Below this many clusters, difference-in-differences inference is a wild cluster bootstrap.
 FEW_CLUSTERS = 30
 
@@ -199,11 +203,6 @@ ITS_MODELS: tuple[str, ...] = ("auto", "linear", "log-linear")
 # --- small helpers ---------------------------------------------------------------------------
 
 
-def _check_alpha(alpha: float) -> None:
-    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
-        raise ValueError(f"alpha must be a number between 0 and 1 (exclusive), got {alpha!r}")
-
-
 def _check_int(value: Any, name: str, *, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
         raise ValueError(f"{name} must be a whole number of at least {minimum}, got {value!r}")
@@ -212,16 +211,6 @@ def _check_int(value: Any, name: str, *, minimum: int) -> int:
 
 # Scalar distribution functions straight from scipy.special: the numbers scipy.stats' methods
 # give, without their per-call overhead (simulations call these thousands of times).
-def _z_crit(alpha: float) -> float:
-    """z_{1−α/2}."""
-    return float(-special.ndtri(alpha / 2))
-
-
-def _t_crit(alpha: float, df: float) -> float:
-    """t_{1−α/2, df}."""
-    return float(-special.stdtrit(df, alpha / 2))
-
-
 def _norm_sf(x: float) -> float:
     return float(special.ndtr(-x))
 
@@ -293,17 +282,6 @@ def _finite_values(values: npt.ArrayLike | pd.Series, name: str) -> tuple[np.nda
     return array[keep], int((~keep).sum())
 
 
-def _count(value: Any, name: str) -> int:
-    """A non-negative whole number given as int or integral float."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a non-negative whole number, got {value!r}") from None
-    if not math.isfinite(number) or number < 0 or number != math.floor(number):
-        raise ValueError(f"{name} must be a non-negative whole number, got {value!r}")
-    return int(number)
-
-
 def _notes(*parts: str | None) -> str | None:
     kept = [part for part in parts if part]
     return "; ".join(kept) if kept else None
@@ -372,12 +350,6 @@ def _mde_t(se: float, df: float, alpha: float) -> float:
     if not (se > 0 and df > 0 and math.isfinite(se)):
         return math.nan
     return (_t_crit(alpha, df) + float(special.stdtrit(df, POWER))) * se
-
-
-def _mde_z(se: float, alpha: float) -> float:
-    if not (se > 0 and math.isfinite(se)):
-        return math.nan
-    return (_z_crit(alpha) + float(special.ndtri(POWER))) * se
 
 
 # --- two-sample building blocks --------------------------------------------------------------
@@ -799,53 +771,6 @@ def compare_medians(
 
 
 # --- proportions -----------------------------------------------------------------------------
-
-
-def wilson_interval(successes: int, n: int, *, alpha: float = 0.05) -> tuple[float, float]:
-    """Wilson score interval of a proportion.
-
-    Parameters
-    ----------
-    successes : int
-        Number of successes (0 ≤ successes ≤ n).
-    n : int
-        Number of trials.
-    alpha : float, default 0.05
-        The interval has level 1 − alpha.
-
-    Returns
-    -------
-    tuple of float
-        (low, high); (NaN, NaN) when n is 0.
-
-    Notes
-    -----
-    With :math:`\\hat p = x/n` and :math:`z = z_{1-\\alpha/2}`:
-
-    .. math:: \\frac{x + z^2/2 \\pm z\\sqrt{x(n-x)/n + z^2/4}}{n + z^2}
-
-    References
-    ----------
-    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical inference.
-    JASA 22, 209–212.
-
-    Examples
-    --------
-    >>> [round(v, 4) for v in wilson_interval(56, 70)]
-    [0.6918, 0.877]
-    """
-    _check_alpha(alpha)
-    x, n = _count(successes, "successes"), _count(n, "n")
-    if x > n:
-        raise ValueError(f"successes ({x}) cannot exceed n ({n})")
-    if n == 0:
-        return math.nan, math.nan
-    z = _z_crit(alpha)
-    centre = (x + z**2 / 2) / (n + z**2)
-    half = z * math.sqrt(x * (n - x) / n + z**2 / 4) / (n + z**2)
-    low = 0.0 if x == 0 else max(0.0, float(centre - half))
-    high = 1.0 if x == n else min(1.0, float(centre + half))
-    return low, high
 
 
 def _newcombe(x1: int, n1: int, x2: int, n2: int, alpha: float) -> tuple[float, float]:

@@ -117,6 +117,7 @@ import pandas as pd
 
 from crmkit.comparable import INACTIVITY_DAYS
 from crmkit.config import Assessment, Control, Window
+from crmkit.labels import is_label, lookup
 
 __all__ = [
     "AGE_SENSITIVE",
@@ -348,20 +349,6 @@ def _fill_months(
     return out.rename(name)
 
 
-def _is_label(labels: pd.Series, values: Iterable[str]) -> np.ndarray:
-    """True where a label is one of ``values`` (ignoring case and surrounding spaces)."""
-    wanted = {str(v).strip().casefold() for v in values}
-    codes, uniques = pd.factorize(labels)
-    hit = pd.Index(uniques).astype(str).str.strip().str.casefold().isin(wanted)
-    return np.append(np.asarray(hit, dtype=bool), False)[codes]  # code -1 (missing): False
-
-
-def _lookup(keys: pd.Series, flags: pd.Series) -> np.ndarray:
-    """``flags[key]`` for each key; False where the key is missing or unknown."""
-    positions = pd.Index(flags.index).get_indexer(keys.to_numpy())
-    return np.append(flags.to_numpy(dtype=bool), False)[positions]  # position -1: False
-
-
 def _links_customers(tables: Tables, control: Control) -> bool:
     customers = tables.get("customers")
     return customers is not None and {"customer_id", control.column} <= set(customers.columns)
@@ -382,7 +369,7 @@ def _customers_in_control(tables: Tables, control: Control) -> pd.Series:
     """Whether each customer (index, unique) is in the control group."""
     customers = tables["customers"]
     flags = pd.Series(
-        _is_label(customers[control.column], control.values),
+        is_label(customers[control.column], control.values),
         index=customers["customer_id"].to_numpy(),
     )
     return flags[~flags.index.duplicated()]
@@ -391,9 +378,9 @@ def _customers_in_control(tables: Tables, control: Control) -> pd.Series:
 def _row_flags_direct(frame: pd.DataFrame, tables: Tables, control: Control) -> np.ndarray | None:
     """Control flags from the row's own column or its customer; None if neither exists."""
     if control.column in frame:
-        return _is_label(frame[control.column], control.values)
+        return is_label(frame[control.column], control.values)
     if "customer_id" in frame and _links_customers(tables, control):
-        return _lookup(frame["customer_id"], _customers_in_control(tables, control))
+        return lookup(frame["customer_id"], _customers_in_control(tables, control), False)
     return None
 
 
@@ -441,7 +428,7 @@ def _control_flags(frame: pd.DataFrame, tables: Tables, control: Control) -> np.
     if route in ("own", "customer"):
         return _row_flags_direct(frame, tables, control)
     if route in ("rep_id", "user_id"):
-        return _lookup(frame[route], _staff_in_control(tables, control))
+        return lookup(frame[route], _staff_in_control(tables, control), False)
     return np.zeros(len(frame), dtype=bool)
 
 

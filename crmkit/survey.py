@@ -63,11 +63,13 @@ from crmkit.impact import (
     change_row,
     compare_means,
     compare_proportions,
-    wilson_interval,
 )
 from crmkit.io import jsonable
 from crmkit.kpis import get_kpi
 from crmkit.phrases import WINDOW_LABELS, findings_markdown, what_it_means
+from crmkit.primitives import check_alpha as _check_alpha
+from crmkit.primitives import wilson_interval
+from crmkit.primitives import z_critical as _z
 
 __all__ = [
     "CES_SCALE",
@@ -156,16 +158,6 @@ def _kpi_info(name: str) -> tuple[str, str, str]:
 
 
 # --- small helpers ---------------------------------------------------------------------------
-
-
-def _check_alpha(alpha: float) -> None:
-    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
-        raise ValueError(f"alpha must be a number between 0 and 1 (exclusive), got {alpha!r}")
-
-
-def _z(alpha: float) -> float:
-    """z_{1−α/2}."""
-    return float(-special.ndtri(alpha / 2))
 
 
 def _scores(values: Any, name: str, scale: tuple[int, int]) -> np.ndarray:

@@ -33,12 +33,14 @@ LAYERS: dict[str, int] = {
     "exceptions": DATA,
     "guards": DATA,
     "io": DATA,
+    "labels": DATA,
     "quality": DATA,
     "schemas": DATA,
     "validation": DATA,
     # statistics
     "comparable": STATS,
     "impact": STATS,
+    "primitives": STATS,
     # the KPI catalog: definitions and observations per window, no domain module
     "kpis": KPIS,
     # domains
