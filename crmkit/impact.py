@@ -71,6 +71,7 @@ from crmkit.primitives import check_count as _count
 from crmkit.primitives import mde_z as _mde_z
 from crmkit.primitives import t_critical as _t_crit
 from crmkit.primitives import z_critical as _z_crit
+from crmkit.verdicts import TEST_VERDICTS
 
 __all__ = [
     "CHANGE_COLUMNS",
@@ -157,8 +158,8 @@ EVENT_STUDY_COLUMNS: tuple[str, ...] = (
 )
 #: Multiple-testing corrections understood by :func:`adjust_pvalues` and :func:`finalize`.
 CORRECTIONS: tuple[str, ...] = ("holm", "bonferroni", "fdr_bh")
-#: The verdicts :func:`finalize` gives.
-VERDICTS: tuple[str, ...] = ("improved", "worsened", "no detectable change", "insufficient data")
+#: The verdicts :func:`finalize` gives (the one definition: :mod:`crmkit.verdicts`).
+VERDICTS = TEST_VERDICTS
 #: Below this many observations in a window, means and medians get a bootstrap interval.
 SMALL_SAMPLE = 30
 #: Below this many clusters, difference-in-differences inference is a wild cluster bootstrap.

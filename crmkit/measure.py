@@ -45,6 +45,7 @@ from crmkit import clv, confounds, customers, guards, impact, kpis, survey
 from crmkit.config import Assessment
 from crmkit.guards import Guard, percent_change
 from crmkit.io import jsonable
+from crmkit.verdicts import CLAIMED, COMPARED, Status, Verdict
 
 __all__ = [
     "CONTROL_COLUMNS",
@@ -215,7 +216,8 @@ def _same_months(before: pd.Series, after: pd.Series, *, alpha: float) -> pd.Dat
         return values.groupby(pd.DatetimeIndex(values.index).month).mean()
 
     row = impact.compare_paired(by_calendar_month(before), by_calendar_month(after), alpha=alpha)
-    if row["note"].iloc[0] is None or not str(row["note"].iloc[0]).startswith("insufficient"):
+    # A row without a p-value is what impact.finalize calls "insufficient data".
+    if not pd.isna(row["p_value"].iloc[0]):
         row["test"] = "paired t-test on the same calendar months"
         row["note"] = "months paired by calendar month; the change includes trend"
     return row
@@ -252,7 +254,7 @@ def _clustered_mean(before: pd.Series, after: pd.Series, *, alpha: float) -> pd.
     return row
 
 
-def _descriptive(kpi: kpis.KPI, status: str) -> dict[str, Any]:
+def _descriptive(kpi: kpis.KPI, status: Status) -> dict[str, Any]:
     return {
         "kpi": kpi.name,
         "label": kpi.label,
@@ -335,8 +337,8 @@ def measure_kpis(
     frame = impact.finalize(
         frame, direction=frame["direction"], alpha=stats.alpha, correction=stats.correction
     )
-    skipped = (frame["status"] == "skipped").to_numpy()
-    frame.loc[skipped, "verdict"] = "not measured"
+    skipped = (frame["status"] == Status.SKIPPED).to_numpy()
+    frame.loc[skipped, "verdict"] = Verdict.NOT_MEASURED
     frame["needs"] = pd.Series(
         [
             kpis.needs(kpi, tables) if is_skipped else None
@@ -365,7 +367,7 @@ def _measured_row(
     except Exception as error:  # one KPI's unexpected data must not sink every stage
         row, status = (
             _empty_row(f"could not be computed: {type(error).__name__}: {error}"),
-            "failed",
+            Status.FAILED,
         )
     for column, value in reversed(_descriptive(kpi, status).items()):
         row.insert(0, column, value)
@@ -554,14 +556,14 @@ def _guards(
         existing = row.get("guard")
         if isinstance(existing, str) and existing in Guard._value2member_map_:
             found.append(Guard(existing))
-        claimed = row["verdict"] in ("improved", "worsened")
+        claimed = row["verdict"] in CLAIMED
         if claimed and tied[i]:
             low, high = row["did_ci_low"], row["did_ci_high"]
             if _missing(low) or _missing(high):
                 found.append(Guard.NO_INTERVAL)
             elif low <= 0 <= high or np.sign(row["did_change"]) != np.sign(row["change"]):
                 found.append(Guard.SHARED_WITH_CONTROL)
-        compared = row["verdict"] in ("improved", "worsened", "no detectable change")
+        compared = row["verdict"] in COMPARED
         if compared and row["kpi"] in ageing_kpis:
             found.append(Guard.CONFOUNDED_AGEING)
         percentage = percent_change(_percent_base(row), row["after"], unit=row["unit"])[1]
@@ -658,20 +660,20 @@ DOMAIN_MEASURES: dict[str, Callable[..., pd.DataFrame]] = {
 
 def _measure_one(
     kpi: kpis.KPI, tables: Mapping[str, pd.DataFrame], assessment: Assessment
-) -> tuple[pd.DataFrame, str]:
+) -> tuple[pd.DataFrame, Status]:
     """One KPI's result row and its status: measured, or skipped with the reason."""
     stats = assessment.stats
     reason = kpis.available(kpi, tables)
     if reason is not None:
-        return _empty_row(reason), "skipped"
+        return _empty_row(reason), Status.SKIPPED
     if kpi.measured_by is not None:  # measured by its domain module, both windows at once
         compare = DOMAIN_MEASURES[kpi.name]
-        return compare(tables, assessment, alpha=stats.alpha, seed=stats.seed), "measured"
+        return compare(tables, assessment, alpha=stats.alpha, seed=stats.seed), Status.MEASURED
     before, after = kpis.observe_windows(tables, assessment, [kpi])[kpi.name]
     row = compare_observations(
         kpi, before, after, go_live=assessment.go_live_date, alpha=stats.alpha, seed=stats.seed
     )
-    return row, "measured"
+    return row, Status.MEASURED
 
 
 def kpis_for_results(results: pd.DataFrame) -> dict[str, dict[str, Any]]:
@@ -1277,7 +1279,7 @@ def impact_summary(
 
 def measured_results(results: pd.DataFrame) -> pd.DataFrame:
     """The KPI rows that were measured (not skipped for lack of data, not failed)."""
-    return results.loc[results["status"] == "measured"]
+    return results.loc[results["status"] == Status.MEASURED]
 
 
 def in_percent(values: pd.Series) -> pd.Series:

@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from crmkit import verdicts
 from crmkit.formats import (
     MISSING,
     as_number,
@@ -32,6 +33,7 @@ from crmkit.formats import (
 )
 from crmkit.guards import Guard, claimable, percent_change, ratio_scale
 from crmkit.phrases import WINDOW_LABELS, findings_markdown, what_it_means
+from crmkit.verdicts import CLAIMED, Status, Verdict
 
 __all__ = [
     "GUARD_REASONS",
@@ -76,7 +78,8 @@ __all__ = [
     "what_it_means",
 ]
 
-VERDICTS = ("improved", "worsened", "no detectable change", "insufficient data", "not measured")
+#: Every verdict, in the order reports list them (the one definition: crmkit.verdicts).
+VERDICTS = verdicts.VERDICTS
 
 
 def _moved(row: Mapping[str, Any]) -> str:
@@ -114,9 +117,9 @@ def describe_change(row: Mapping[str, Any], *, currency: str = "", confidence: f
     """
     label, unit = str(row["label"]), str(row["unit"])
     verdict = row["verdict"]
-    if verdict == "not measured":
+    if verdict == Verdict.NOT_MEASURED:
         return f"{label} was not measured: it needs {_needs(row)}."
-    if verdict == "insufficient data":
+    if verdict == Verdict.INSUFFICIENT:
         note = row.get("note")
         reason = (
             "too few observations in one of the windows" if is_missing(note) or not note else note
@@ -138,8 +141,8 @@ def describe_change(row: Mapping[str, Any], *, currency: str = "", confidence: f
         opening = f"{label} stayed at {after}"
     else:
         opening = f"{label} {moved} from {before} to {after}"
-    if verdict in ("improved", "worsened"):
-        meaning = "an improvement" if verdict == "improved" else "a deterioration"
+    if verdict in CLAIMED:
+        meaning = "an improvement" if verdict == Verdict.IMPROVED else "a deterioration"
         return (
             f"{opening} ({change}{relative}{interval}). This is more than chance explains "
             f"({p_text} after correcting for the number of KPIs tested): {meaning}."
@@ -174,7 +177,7 @@ def verdict_counts(results: pd.DataFrame) -> dict[str, int]:
     {'improved': 2, 'worsened': 1, 'no detectable change': 0, 'insufficient data': 0, 'not measured': 0}
     """
     counts = results["verdict"].value_counts()
-    return {v: int(counts.get(v, 0)) for v in VERDICTS}
+    return {v.value: int(counts.get(v, 0)) for v in VERDICTS}
 
 
 # --------------------------------------------------------------------------- executive summary
@@ -271,13 +274,13 @@ def kpi_standing(entry: Mapping[str, Any]) -> str:
     'declined'
     """
     verdict = entry.get("verdict")
-    if verdict == "not measured" or entry.get("status") == "skipped":
+    if verdict == Verdict.NOT_MEASURED or entry.get("status") == Status.SKIPPED:
         return "not measured"
-    if verdict in ("improved", "worsened"):
+    if verdict in CLAIMED:
         return str(verdict) if claimable(entry) else "not claimed"
     if entry.get("guard") == Guard.NOT_COMPARABLE.value:
         return "declined"
-    if verdict in ("no detectable change", "insufficient data"):
+    if verdict in (Verdict.NO_CHANGE, Verdict.INSUFFICIENT):
         return str(verdict)
     return "without a verdict"
 
@@ -412,7 +415,7 @@ def summary_kpis(
     if not entries:
         return []
     counts = Counter(kpi_standing(e) for e in entries.values())
-    parts = [f"{counts['improved']} improved", f"{counts['worsened']} worsened"]
+    parts = [f"{counts[Verdict.IMPROVED]} improved", f"{counts[Verdict.WORSENED]} worsened"]
     for standing in STANDINGS[2:]:
         n = counts[standing]
         if n:
@@ -763,16 +766,16 @@ def area_findings(
     if results.empty:
         return f"No {area} KPI could be measured with the data provided."
     counts = verdict_counts(results)
-    measured = len(results) - counts["insufficient data"] - counts["not measured"]
-    parts = [f"{counts['improved']} improved", f"{counts['worsened']} worsened"]
-    parts.append(f"{counts['no detectable change']} show no detectable change")
+    measured = len(results) - counts[Verdict.INSUFFICIENT] - counts[Verdict.NOT_MEASURED]
+    parts = [f"{counts[Verdict.IMPROVED]} improved", f"{counts[Verdict.WORSENED]} worsened"]
+    parts.append(f"{counts[Verdict.NO_CHANGE]} show no detectable change")
     noun = "KPI" if measured == 1 else "KPIs"
     summary = f"Of the {measured} {area} {noun} that could be compared, " + ", ".join(parts[:-1])
     summary += f" and {parts[-1]}."
-    if counts["insufficient data"]:
-        summary += f" {counts['insufficient data']} could not be compared."
-    if counts["not measured"]:
-        summary += f" {counts['not measured']} could not be measured: their data is absent."
+    if counts[Verdict.INSUFFICIENT]:
+        summary += f" {counts[Verdict.INSUFFICIENT]} could not be compared."
+    if counts[Verdict.NOT_MEASURED]:
+        summary += f" {counts[Verdict.NOT_MEASURED]} could not be measured: their data is absent."
     order = {v: i for i, v in enumerate(VERDICTS)}
     ranked = results.assign(_order=results["verdict"].map(order)).sort_values(
         "_order", kind="stable"
@@ -785,7 +788,7 @@ def area_findings(
 
 
 def _meaning(counts: Mapping[str, int], area: str) -> str:
-    improved, worsened = counts["improved"], counts["worsened"]
+    improved, worsened = counts[Verdict.IMPROVED], counts[Verdict.WORSENED]
     if improved and not worsened:
         text = (
             f"**What it means:** {area.capitalize()} performance is measurably better after go-live "
@@ -829,9 +832,9 @@ def change_title(row: Mapping[str, Any], *, currency: str = "") -> str:
     label, unit, verdict = str(row["label"]), str(row["unit"]), row["verdict"]
     before = format_kpi_value(row["before"], unit, currency)
     after = format_kpi_value(row["after"], unit, currency)
-    if verdict == "insufficient data":
+    if verdict == Verdict.INSUFFICIENT:
         return f"{label}: too little data to compare before and after go-live"
-    if verdict in ("improved", "worsened"):
+    if verdict in CLAIMED:
         return f"{label} {_moved(row)} from {before} to {after} after go-live, more than chance explains"
     return f"{label}: no detectable change after go-live ({before} \u2192 {after})"
 
@@ -1045,12 +1048,12 @@ def limitations(
             "**Autocorrelated months.** The monthly series' residuals are autocorrelated, so its "
             "intervals are approximate."
         )
-    skipped = results.loc[results["status"] == "skipped"]
+    skipped = results.loc[results["status"] == Status.SKIPPED]
     if len(skipped):
         names = ", ".join(f"{r.label} ({r.note})" for r in skipped.itertuples())
         items.append(f"**Not measured** for lack of data: {names}.")
     insufficient = results.loc[
-        (results["status"] == "measured") & (results["verdict"] == "insufficient data")
+        (results["status"] == Status.MEASURED) & (results["verdict"] == Verdict.INSUFFICIENT)
     ]
     if len(insufficient):
         names = ", ".join(insufficient["label"])
@@ -1058,7 +1061,7 @@ def limitations(
             f"**Too little data to compare**: {names} (e.g. a table that starts at go-live has "
             "no before window)."
         )
-    flat = results.loc[results["verdict"] == "no detectable change"]
+    flat = results.loc[results["verdict"] == Verdict.NO_CHANGE]
     if len(flat):
         items.append(
             f"**Low power is not proof of no effect.** {len(flat)} KPIs show no detectable "
@@ -1104,10 +1107,11 @@ def trend_title(series: pd.Series, subject: str) -> str:
 
 def overview_title(results: pd.DataFrame) -> str:
     """The forest plot's title: how many KPIs improved, worsened, or did not move."""
-    counts = verdict_counts(results.loc[results["status"] == "measured"])
+    counts = verdict_counts(results.loc[results["status"] == Status.MEASURED])
+    improved, worsened = counts[Verdict.IMPROVED], counts[Verdict.WORSENED]
     return (
-        f"{counts['improved']} KPIs improved and {counts['worsened']} worsened after go-live; "
-        f"{counts['no detectable change']} show no detectable change"
+        f"{improved} KPIs improved and {worsened} worsened after go-live; "
+        f"{counts[Verdict.NO_CHANGE]} show no detectable change"
     )
 
 
@@ -1115,14 +1119,14 @@ def overview_findings(
     results: pd.DataFrame, *, series: Any | None, control: Any | None, currency: str = ""
 ) -> str:
     """The impact overview's closing paragraph (markdown)."""
-    measured = results.loc[results["status"] == "measured"]
+    measured = results.loc[results["status"] == Status.MEASURED]
     counts = verdict_counts(measured)
-    improved = measured.loc[measured["verdict"] == "improved", "label"].tolist()
-    worsened = measured.loc[measured["verdict"] == "worsened", "label"].tolist()
+    improved = measured.loc[measured["verdict"] == Verdict.IMPROVED, "label"].tolist()
+    worsened = measured.loc[measured["verdict"] == Verdict.WORSENED, "label"].tolist()
     lines = [
-        f"Of {len(measured)} KPIs measured before and after go-live, {counts['improved']} "
-        f"improved, {counts['worsened']} worsened, {counts['no detectable change']} show no "
-        f"detectable change and {counts['insufficient data']} had too little data."
+        f"Of {len(measured)} KPIs measured before and after go-live, {counts[Verdict.IMPROVED]} "
+        f"improved, {counts[Verdict.WORSENED]} worsened, {counts[Verdict.NO_CHANGE]} show no "
+        f"detectable change and {counts[Verdict.INSUFFICIENT]} had too little data."
     ]
     if improved:
         lines.append("Improved: " + ", ".join(improved) + ".")
@@ -1399,9 +1403,9 @@ def kpi_verdict_text(row: Mapping[str, Any]) -> str:
     'improved (no percentage: its before value is zero or near zero, so a percentage change would mean nothing)'
     """
     status, verdict = row.get("status"), row.get("verdict")
-    if status == "skipped" or verdict == "not measured":
+    if status == Status.SKIPPED or verdict == Verdict.NOT_MEASURED:
         return f"not measured: needs {_needs(row)}"
-    if status != "measured":
+    if status != Status.MEASURED:
         return f"{status}: {row.get('note')}"
     guard = row.get("guard")
     reason = guard_reason(guard)
@@ -1410,7 +1414,7 @@ def kpi_verdict_text(row: Mapping[str, Any]) -> str:
     withheld = not isinstance(guard, str) or guard not in set(Guard) or Guard(guard).withholds_claim
     if not withheld:
         prefix = "no percentage"
-    elif verdict in ("improved", "worsened"):
+    elif verdict in CLAIMED:
         prefix = "not claimed"
     else:
         prefix = "read with care"

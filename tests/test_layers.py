@@ -37,6 +37,7 @@ LAYERS: dict[str, int] = {
     "quality": DATA,
     "schemas": DATA,
     "validation": DATA,
+    "verdicts": DATA,
     # statistics
     "comparable": STATS,
     "impact": STATS,
