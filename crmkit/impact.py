@@ -63,6 +63,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from scipy import sparse, special, stats
+from statsmodels.regression.linear_model import OLS
+from statsmodels.stats.diagnostic import acorr_ljungbox
+from statsmodels.stats.stattools import durbin_watson
 
 from crmkit.guards import Guard, percent_change
 from crmkit.primitives import POWER, wilson_interval
@@ -218,45 +221,6 @@ def _norm_sf(x: float) -> float:
 
 def _t_sf(x: float, df: float) -> float:
     return float(special.stdtr(df, -x))
-
-
-def _log_choose(n: Any, k: Any) -> Any:
-    return special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
-
-
-def _exact_p(log_pmf: np.ndarray, observed: int) -> float:
-    """Two-sided exact p-value: the probability of every outcome no more likely than the one
-    observed (relative tolerance 1e-7 for ties in probability, as R and scipy)."""
-    threshold = log_pmf[observed] + math.log1p(1e-7)
-    return min(1.0, float(np.exp(log_pmf[log_pmf <= threshold]).sum()))
-
-
-def _binomial_p(successes: int, trials: int, probability: float) -> float:
-    """Two-sided exact binomial test (R's ``binom.test``), vectorised over the support."""
-    k = np.arange(trials + 1)
-    log_pmf = (
-        _log_choose(trials, k) + k * math.log(probability) + (trials - k) * math.log1p(-probability)
-    )
-    return _exact_p(log_pmf, successes)
-
-
-def _fisher_exact(x_a: int, n_a: int, x_b: int, n_b: int) -> tuple[float, float]:
-    """Two-sided Fisher exact test of x_a/n_a vs x_b/n_b (R's ``fisher.test``) and the sample
-    odds ratio (a vs b)."""
-    total = x_a + x_b
-    low, high = max(0, total - n_b), min(total, n_a)
-    support = np.arange(low, high + 1)
-    log_pmf = (
-        _log_choose(n_a, support)
-        + _log_choose(n_b, total - support)
-        - _log_choose(n_a + n_b, total)
-    )
-    numerator, denominator = x_a * (n_b - x_b), (n_a - x_a) * x_b
-    if denominator:
-        odds_ratio = numerator / denominator
-    else:
-        odds_ratio = math.inf if numerator else math.nan
-    return odds_ratio, _exact_p(log_pmf, x_a - low)
 
 
 def _check_choice(value: Any, choices: Sequence[str], name: str) -> None:
@@ -832,8 +796,8 @@ def compare_proportions(
     -----
     z-test: :math:`z = (\\hat p_a - \\hat p_b) / \\sqrt{\\bar p(1-\\bar p)(1/n_b + 1/n_a)}`
     with the pooled share :math:`\\bar p`; its square is the Pearson chi-square of the 2×2
-    table. Fisher's exact test is two-sided by summing the probabilities of tables no more
-    likely than the one observed (as R's ``fisher.test``).
+    table. Fisher's exact test (``scipy.stats.fisher_exact``) is two-sided by summing the
+    probabilities of tables no more likely than the one observed (as R's ``fisher.test``).
 
     Newcombe's method 10: with Wilson intervals :math:`(l_b, u_b)`, :math:`(l_a, u_a)` and
     :math:`d = \\hat p_a - \\hat p_b`:
@@ -888,7 +852,8 @@ def compare_proportions(
         z_p = 2 * _norm_sf(abs(z))
     else:
         z, z_p = math.nan, math.nan
-    odds_ratio, fisher_p = _fisher_exact(x2, n2, x1, n1)
+    fisher = stats.fisher_exact([[x2, n2 - x2], [x1, n1 - x1]])
+    odds_ratio, fisher_p = fisher.statistic, fisher.pvalue
     small = bool((expected < 5).any())
     if small:
         primary = {"test": _FISHER, "statistic": float(odds_ratio), "p_value": float(fisher_p)}
@@ -971,9 +936,9 @@ def compare_rates(
     -----
     Given the total :math:`x_b + x_a`, the events after are
     :math:`\\mathrm{Bin}(x_b + x_a, \\pi)` with :math:`\\pi = t_a/(t_b + t_a)` when the rates
-    are equal. The p-value is the two-sided binomial test and the rate-ratio interval is the
-    Clopper–Pearson interval :math:`(\\pi_L, \\pi_U)` transformed by
-    :math:`RR = \\frac{\\pi}{1-\\pi}\\,\\frac{t_b}{t_a}` — as R's
+    are equal. The p-value is the two-sided binomial test (``scipy.stats.binomtest``) and the
+    rate-ratio interval is the Clopper–Pearson interval :math:`(\\pi_L, \\pi_U)` (beta
+    quantiles) transformed by :math:`RR = \\frac{\\pi}{1-\\pi}\\,\\frac{t_b}{t_a}` — as R's
     ``poisson.test(c(x_a, x_b), c(t_a, t_b))``. Wald check:
     :math:`z = \\log RR / \\sqrt{1/x_a + 1/x_b}`. MDE:
     :math:`(z_{1-\\alpha/2} + z_{0.8})\\sqrt{\\bar\\lambda (1/t_b + 1/t_a)}` × per, with the
@@ -1021,7 +986,10 @@ def compare_rates(
         return _insufficient("no events in either window", **common)
 
     share = t2 / (t1 + t2)
-    p_value = _binomial_p(x2, total, share)
+    p_value = float(stats.binomtest(x2, total, share).pvalue)
+    # Clopper–Pearson by the beta quantiles (as R's qbeta in binom.test and poisson.test):
+    # to about 1e-15, where binomtest's proportion_ci root search stops near 1e-11
+    # (benchmarks/bench_exact_tests.py)
     pi_low = 0.0 if x2 == 0 else float(special.betaincinv(x2, total - x2 + 1, alpha / 2))
     pi_high = 1.0 if x2 == total else float(special.betainccinv(x2 + 1, total - x2, alpha / 2))
     rr = rate2 / rate1 if rate1 > 0 else math.inf
@@ -1421,32 +1389,11 @@ class ITSResult:
         return self.comparison.copy()
 
 
-def _newey_west(design: np.ndarray, resid: np.ndarray, lags: int) -> np.ndarray:
-    """Newey–West (Bartlett kernel) covariance of OLS coefficients, without df correction."""
-    scores = design * resid[:, None]
-    meat = scores.T @ scores
-    for lag in range(1, lags + 1):
-        weight = 1 - lag / (lags + 1)
-        cross = scores[lag:].T @ scores[:-lag]
-        meat += weight * (cross + cross.T)
-    bread = np.linalg.inv(design.T @ design)
-    return bread @ meat @ bread
-
-
-def _durbin_watson(resid: np.ndarray) -> float:
-    denominator = float(resid @ resid)
-    return float(np.sum(np.diff(resid) ** 2) / denominator) if denominator > 0 else math.nan
-
-
 def _ljung_box_p(resid: np.ndarray, lags: int) -> float:
-    centred = resid - resid.mean()
-    denominator = float(centred @ centred)
-    n = centred.size
-    if denominator <= 0 or lags < 1:
+    """Ljung–Box p-value of ``resid`` at ``lags`` (NaN without lags or without variation)."""
+    if lags < 1 or float(np.ptp(resid)) == 0:
         return math.nan
-    acf = np.array([centred[k:] @ centred[:-k] for k in range(1, lags + 1)]) / denominator
-    q = n * (n + 2) * float(np.sum(acf**2 / (n - np.arange(1, lags + 1))))
-    return float(special.chdtrc(lags, q))
+    return float(acorr_ljungbox(resid, lags=[lags])["lb_pvalue"].iloc[0])
 
 
 def _sieve_bootstrap_t(
@@ -1555,11 +1502,13 @@ def interrupted_time_series(
     One Fourier pair (a smooth annual cycle, 2 parameters) instead of 11 month dummies: with
     24 months, dummies would leave 24 − 15 = 9 residual degrees of freedom and could absorb the
     level change. OLS estimates; Newey–West standard errors (Bartlett weights
-    :math:`1 - l/(L+1)`) with the small-sample factor T/(T − k); tests and intervals use t
-    with T − k degrees of freedom. Residual autocorrelation is reported (Durbin–Watson;
-    Ljung–Box :math:`Q = T(T+2)\\sum_{k=1}^{h} \\hat\\rho_k^2/(T-k)` on h = min(6, T // 4)
-    degrees of freedom). Months are counted on the calendar, so a missing month leaves a gap
-    in t (the HAC lags then count observations, not months; the note says so).
+    :math:`1 - l/(L+1)`) with the small-sample factor T/(T − k) (statsmodels' OLS with
+    ``cov_type="HAC"``, ``use_correction=True``); tests and intervals use t with T − k
+    degrees of freedom. Residual autocorrelation is reported (Durbin–Watson; Ljung–Box
+    :math:`Q = T(T+2)\\sum_{k=1}^{h} \\hat\\rho_k^2/(T-k)` on h = min(6, T // 4) degrees of
+    freedom; statsmodels' ``durbin_watson`` and ``acorr_ljungbox``). Months are counted on the
+    calendar, so a missing month leaves a gap in t (the HAC lags then count observations, not
+    months; the note says so).
 
     In series of two to four years the Newey–West t rejects far too often: its variance
     estimate is biased down by the few high-leverage months around go-live and by the short
@@ -1842,16 +1791,14 @@ def _its_fit(
     """OLS of ``y`` on the segmented design, Newey–West errors, sieve-bootstrap effect test."""
     n, k = design.shape
     df = n - k
-    beta = np.linalg.lstsq(design, y, rcond=None)[0]
-    fitted = design @ beta
-    resid = y - fitted
     lags = hac_lags if hac_lags is not None else max(1, math.floor(4 * (n / 100) ** (2 / 9)))
     lags = min(lags, n - 1)
-    cov = _newey_west(design, resid, lags) * n / df
-    se = np.sqrt(np.clip(np.diag(cov), 0, None))
+    ols = OLS(y, design).fit(
+        cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}, use_t=True
+    )
+    beta, fitted, resid = ols.params, ols.fittedvalues, ols.resid
+    cov = ols.cov_params()
     t_crit = float(stats.t.isf(alpha / 2, df))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t_values = beta / se
     counterfactual_design = design.copy()
     counterfactual_design[:, 2:4] = 0
     effect = float(contrast @ beta)
@@ -1879,9 +1826,9 @@ def _its_fit(
     return _ITSFit(
         beta=beta,
         cov=cov,
-        se=se,
+        se=ols.bse,
         t_crit=t_crit,
-        coefficient_p=2 * stats.t.sf(np.abs(t_values), df),
+        coefficient_p=ols.pvalues,
         fitted=fitted,
         counterfactual=counterfactual_design @ beta,
         df=df,
@@ -1894,7 +1841,7 @@ def _its_fit(
         crit=crit,
         mde=mde,
         sigma=math.sqrt(float(resid @ resid) / df),
-        durbin_watson=_durbin_watson(resid),
+        durbin_watson=float(durbin_watson(resid)) if resid @ resid > 0 else math.nan,
         ljung_box_p=_ljung_box_p(resid, min(6, n // 4)),
     )
 

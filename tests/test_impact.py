@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import itertools
 import math
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -414,27 +415,46 @@ def test_fisher_exact_test_is_used_for_small_counts_and_matches_r():
     assert "Fisher" in value(row, "note")
 
 
-def test_exact_binomial_and_fisher_p_values_match_scipy():
-    # Reference: scipy.stats.binomtest and scipy.stats.fisher_exact (independent
-    # implementations of the same two-sided rule as R's binom.test and fisher.test).
+def exact_two_sided_p(weights: list[Fraction], observed: int) -> float:
+    """Two-sided exact p-value in rational arithmetic: the total weight of the outcomes no more
+    likely than the observed one (R's rule: within a relative 1e-7 counts as a tie)."""
+    cut = weights[observed] * Fraction(10**7 + 1, 10**7)
+    return float(sum(w for w in weights if w <= cut) / sum(weights))
+
+
+def test_exact_binomial_and_fisher_p_values_match_exact_arithmetic():
+    # Reference: the hypergeometric and binomial probabilities in exact integer/rational
+    # arithmetic (math.comb, fractions), summed by R's rule for fisher.test and binom.test.
     rng = np.random.default_rng(12)
-    for _ in range(200):
-        n = int(rng.integers(1, 80))
-        k = int(rng.integers(0, n + 1))
-        probability = float(rng.uniform(0.05, 0.95))
-        expected = stats.binomtest(k, n, probability).pvalue
-        assert impact._binomial_p(k, n, probability) == pytest.approx(expected, abs=1e-12)
-        n_a, n_b = (int(v) for v in rng.integers(1, 60, 2))
-        x_a, x_b = int(rng.integers(0, n_a + 1)), int(rng.integers(0, n_b + 1))
-        table = [[x_a, n_a - x_a], [x_b, n_b - x_b]]
-        odds_ratio, p_value = impact._fisher_exact(x_a, n_a, x_b, n_b)
-        reference = stats.fisher_exact(table)
-        assert p_value == pytest.approx(reference.pvalue, abs=1e-12)
-        assert odds_ratio == pytest.approx(reference.statistic, nan_ok=True)
-    # a large table (10⁶ per window) stays exact and fast (vectorised over the support)
-    _, p_value = impact._fisher_exact(300_000, 1_000_000, 301_000, 1_000_000)
-    reference = stats.fisher_exact([[300_000, 700_000], [301_000, 699_000]]).pvalue
-    assert p_value == pytest.approx(reference, rel=1e-7)
+    for _ in range(60):
+        n_b, n_a = (int(v) for v in rng.integers(1, 400, 2))
+        x_b, x_a = int(rng.integers(0, n_b + 1)), int(rng.integers(0, n_a + 1))
+        total = x_a + x_b
+        support = range(max(0, total - n_b), min(total, n_a) + 1)
+        weights = [Fraction(math.comb(n_a, k) * math.comb(n_b, total - k)) for k in support]
+        expected = exact_two_sided_p(weights, x_a - support[0])
+        row = compare_proportions(x_b, n_b, x_a, n_a)
+        column = "p_value" if value(row, "test") == "Fisher's exact test" else "check_p_value"
+        assert value(row, column) == pytest.approx(expected, rel=1e-12)
+
+        exposure_b, exposure_a = (int(v) for v in rng.integers(1, 1000, 2))
+        share = Fraction(exposure_a, exposure_a + exposure_b)
+        events_b, events_a = (int(v) for v in rng.integers(0, 40, 2))
+        events = events_a + events_b
+        if events == 0:
+            continue
+        weights = [
+            math.comb(events, k) * share**k * (1 - share) ** (events - k) for k in range(events + 1)
+        ]
+        row = compare_rates(events_b, exposure_b, events_a, exposure_a)
+        expected = exact_two_sided_p(weights, events_a)
+        assert value(row, "p_value") == pytest.approx(expected, rel=1e-12)
+    # a large table (10⁶ per window): by hand, the Yates-corrected z (which Fisher's p nears
+    # at this size) is (0.001 − 10⁻⁶)/sqrt(0.3005 · 0.6995 · 2·10⁻⁶) = 1.54075, p = 0.12338
+    row = compare_proportions(300_000, 1_000_000, 301_000, 1_000_000)
+    assert value(row, "check_test") == "Fisher's exact test"
+    yates_z = (0.001 - 1e-6) / math.sqrt(0.3005 * 0.6995 * 2e-6)
+    assert value(row, "check_p_value") == pytest.approx(2 * stats.norm.sf(yates_z), rel=1e-5)
 
 
 def test_wilson_interval_by_hand():
@@ -708,17 +728,18 @@ def test_its_leaves_the_season_out_with_less_than_two_years_before_go_live():
     assert "18 months before go-live, at least 24 needed" in value(result.to_row(), "note")
 
 
-def test_its_matches_statsmodels_newey_west_and_diagnostics():
-    # Reference: statsmodels OLS with cov_type="HAC" (Bartlett, use_correction=True: T/(T − k))
-    # and use_t=True; durbin_watson and acorr_ljungbox on its residuals.
-    sm = importlib.import_module("statsmodels.api")
-    diagnostic = importlib.import_module("statsmodels.stats.diagnostic")
-    stattools = importlib.import_module("statsmodels.stats.stattools")
+def test_its_matches_textbook_newey_west_and_diagnostics():
+    # Reference: the textbook formulas written out here, independent of the library calls in
+    # crmkit. OLS by the normal equations; Newey–West (1987) covariance
+    # (X'X)⁻¹ [Σ_t Σ_s w(|t − s|) u_t u_s x_t x_s'] (X'X)⁻¹ · T/(T − k), w(l) = 1 − l/(L + 1)
+    # for l ≤ L; Durbin–Watson Σ(e_t − e_{t−1})²/Σe_t²; Ljung–Box
+    # Q = T(T + 2) Σ_{j≤h} ρ̂_j²/(T − j) on the demeaned residuals, p from χ²(h).
     rng = np.random.default_rng(5)
     t = np.arange(40)
     y = 50 + 0.4 * t + 6 * (t >= 26) + rng.normal(0, 2, 40)
     series = monthly(y, "2022-05-01")
-    result = interrupted_time_series(series, "2024-07-01", hac_lags=3)
+    lags = 3
+    result = interrupted_time_series(series, "2024-07-01", hac_lags=lags)
     months = series.index.month.to_numpy()
     post = (t >= 26).astype(float)
     design = np.column_stack(
@@ -731,25 +752,41 @@ def test_its_matches_statsmodels_newey_west_and_diagnostics():
             np.cos(2 * np.pi * months / 12),
         ]
     )
-    fit = sm.OLS(y, design).fit(
-        cov_type="HAC", cov_kwds={"maxlags": 3, "use_correction": True}, use_t=True
-    )
+    n, k = design.shape
+    bread = np.linalg.inv(design.T @ design)
+    beta = bread @ design.T @ y
+    resid = y - design @ beta
+    meat = np.zeros((k, k))
+    for first in range(n):
+        for second in range(n):
+            gap = abs(first - second)
+            if gap <= lags:
+                weight = 1 - gap / (lags + 1)
+                meat += (
+                    weight * resid[first] * resid[second] * np.outer(design[first], design[second])
+                )
+    cov = bread @ meat @ bread * n / (n - k)
+    se = np.sqrt(np.diag(cov))
+    t_crit = stats.t.ppf(0.975, n - k)
     table = result.coefficients
-    np.testing.assert_allclose(table["estimate"], fit.params, rtol=1e-10)
-    np.testing.assert_allclose(table["se"], fit.bse, rtol=1e-10)
-    np.testing.assert_allclose(table["p_value"], fit.pvalues, rtol=1e-8)
-    low, high = fit.conf_int().T
-    np.testing.assert_allclose(table["ci_low"], low, rtol=1e-10)
-    np.testing.assert_allclose(table["ci_high"], high, rtol=1e-10)
-    assert result.durbin_watson == pytest.approx(stattools.durbin_watson(fit.resid), rel=1e-12)
-    ljung_box = diagnostic.acorr_ljungbox(fit.resid, lags=[min(6, 40 // 4)])
-    assert result.ljung_box_p == pytest.approx(ljung_box["lb_pvalue"].iloc[0], rel=1e-10)
+    np.testing.assert_allclose(table["estimate"], beta, rtol=1e-9)
+    np.testing.assert_allclose(table["se"], se, rtol=1e-9)
+    np.testing.assert_allclose(table["p_value"], 2 * stats.t.sf(np.abs(beta / se), n - k))
+    np.testing.assert_allclose(table["ci_low"], beta - t_crit * se, rtol=1e-9)
+    np.testing.assert_allclose(table["ci_high"], beta + t_crit * se, rtol=1e-9)
+    durbin_watson = np.sum(np.diff(resid) ** 2) / np.sum(resid**2)
+    assert result.durbin_watson == pytest.approx(durbin_watson, rel=1e-10)
+    h = min(6, n // 4)
+    centred = resid - resid.mean()
+    rho = [np.sum(centred[j:] * centred[:-j]) / np.sum(centred**2) for j in range(1, h + 1)]
+    q = n * (n + 2) * sum(rho[j - 1] ** 2 / (n - j) for j in range(1, h + 1))
+    assert result.ljung_box_p == pytest.approx(stats.chi2.sf(q, h), rel=1e-9)
     # the row's check is the textbook t-test of the average effect, level + 6.5 · slope
     contrast = np.array([0, 0, 1, np.mean(np.arange(14)), 0, 0])
-    test = fit.t_test(contrast)
+    t_value = contrast @ beta / math.sqrt(contrast @ cov @ contrast)
     row = result.to_row()
-    assert value(row, "check_p_value") == pytest.approx(float(test.pvalue), rel=1e-8)
-    assert value(row, "statistic") == pytest.approx(float(test.tvalue.item()), rel=1e-10)
+    assert value(row, "statistic") == pytest.approx(t_value, rel=1e-9)
+    assert value(row, "check_p_value") == pytest.approx(2 * stats.t.sf(abs(t_value), n - k))
 
 
 def test_its_default_lags_and_options():
