@@ -601,24 +601,26 @@ def _row_of(rows: pd.DataFrame, name: str) -> pd.DataFrame:
     return rows.loc[rows["kpi"] == name, list(impact.CHANGE_COLUMNS)].reset_index(drop=True)
 
 
-def _survey_kpi(name: str) -> Callable[..., pd.DataFrame]:
+def _rows_kpi(
+    name: str, table: str, rows_of: Callable[..., pd.DataFrame]
+) -> Callable[..., pd.DataFrame]:
+    """The compare function of a KPI that a domain measures among the rows of one call."""
+
     def compare(tables: Tables, assessment: Assessment, *, alpha: float, seed: int) -> pd.DataFrame:
-        rows = survey.survey_changes(
-            tables["surveys"], assessment, customers=tables.get("customers"), alpha=alpha, seed=seed
+        rows = rows_of(
+            tables[table], assessment, customers=tables.get("customers"), alpha=alpha, seed=seed
         )
         return _row_of(rows, name)
 
     return compare
+
+
+def _survey_kpi(name: str) -> Callable[..., pd.DataFrame]:
+    return _rows_kpi(name, "surveys", survey.survey_changes)
 
 
 def _loyalty_kpi(name: str) -> Callable[..., pd.DataFrame]:
-    def compare(tables: Tables, assessment: Assessment, *, alpha: float, seed: int) -> pd.DataFrame:
-        rows = customers.compare_loyalty(
-            tables["orders"], assessment, customers=tables.get("customers"), alpha=alpha, seed=seed
-        )
-        return _row_of(rows, name)
-
-    return compare
+    return _rows_kpi(name, "orders", customers.compare_loyalty)
 
 
 def _compare_churn(

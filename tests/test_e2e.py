@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from click.testing import CliRunner
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from stage_notebooks import write_stage_notebook
 
 from crmkit import runner
 from crmkit.cli import main
@@ -137,23 +137,6 @@ def test_a_second_run_never_overwrites_the_first(demo_run, tmp_path):
 # --- failures and skips on a tiny client --------------------------------------------------
 
 
-def _notebook(path: Path, title: str, source: str, needs: list[str] | None = None) -> None:
-    params = new_code_cell('client_dir = ""\nrun_dir = ""')
-    params.metadata["tags"] = ["parameters"]
-    nb = new_notebook(
-        cells=[new_markdown_cell(f"# {title}"), params, new_code_cell(source)],
-        metadata={
-            "kernelspec": {
-                "name": "crmkit",
-                "display_name": "Python (crmkit)",
-                "language": "python",
-            },
-            "crmkit": {"title": title, "needs": needs or []},
-        },
-    )
-    nbformat.write(nb, path)
-
-
 @pytest.fixture()
 def tiny_client(tmp_path) -> Path:
     client = tmp_path / "tiny"
@@ -164,11 +147,15 @@ def tiny_client(tmp_path) -> Path:
 def test_failing_stage_is_recorded_and_others_still_run(tiny_client, tmp_path):
     books = tmp_path / "notebooks"
     books.mkdir()
-    _notebook(books / "01_fine.ipynb", "Fine", "from crmkit.context import open_stage\n"
+    write_stage_notebook(books / "01_fine.ipynb", "Fine", "from crmkit.context import open_stage\n"
               "stage = open_stage('fine', client_dir=client_dir, run_dir=run_dir)\n"
               "stage.record('probe', {'rows': len(stage.tables['orders'])})")  # fmt: skip
-    _notebook(books / "02_boom.ipynb", "Boom", "raise ValueError('the export has no amounts')")
-    _notebook(books / "03_needs_usage.ipynb", "Adoption", "pass", needs=["usage", "nonexistent"])
+    write_stage_notebook(
+        books / "02_boom.ipynb", "Boom", "raise ValueError('the export has no amounts')"
+    )
+    write_stage_notebook(
+        books / "03_needs_usage.ipynb", "Adoption", "pass", needs=["usage", "nonexistent"]
+    )
     result = run_assessment(
         tiny_client, output_root=tmp_path / "reports", notebooks=books, progress=False
     )
@@ -189,7 +176,7 @@ def test_failing_stage_is_recorded_and_others_still_run(tiny_client, tmp_path):
 def test_a_crash_leaves_no_half_written_report(tiny_client, tmp_path, monkeypatch):
     books = tmp_path / "notebooks"
     books.mkdir()
-    _notebook(books / "01_fine.ipynb", "Fine", "x = 1")
+    write_stage_notebook(books / "01_fine.ipynb", "Fine", "x = 1")
 
     def disk_full(*args, **kwargs):
         raise OSError("disk full")
@@ -209,7 +196,7 @@ def test_cli_run_exits_1_when_a_stage_fails_but_writes_the_report(
 ):
     books = tmp_path / "notebooks"
     books.mkdir()
-    _notebook(books / "01_boom.ipynb", "Boom", "1 / 0")
+    write_stage_notebook(books / "01_boom.ipynb", "Boom", "1 / 0")
     monkeypatch.setattr("crmkit.stages.notebooks_dir", lambda: books)
     result = CliRunner().invoke(
         main, ["run", str(tiny_client), "--output", str(tmp_path / "reports")]

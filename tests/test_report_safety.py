@@ -7,31 +7,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from stage_notebooks import write_stage_notebook
 
 from crmkit import render
 from crmkit.cli import main
-
-
-def _notebook(path: Path, title: str, source: str) -> None:
-    params = new_code_cell('client_dir = ""\nrun_dir = ""')
-    params.metadata["tags"] = ["parameters"]
-    nb = new_notebook(
-        cells=[new_markdown_cell(f"# {title}"), params, new_code_cell(source)],
-        metadata={
-            "kernelspec": {
-                "name": "crmkit",
-                "display_name": "Python (crmkit)",
-                "language": "python",
-            },
-            "crmkit": {"title": title, "needs": []},
-        },
-    )
-    nbformat.write(nb, path)
 
 
 @pytest.fixture()
@@ -39,7 +21,9 @@ def three_stages(tmp_path, monkeypatch) -> Path:
     books = tmp_path / "notebooks"
     books.mkdir()
     for number, title in (("01", "One"), ("02", "Two"), ("03", "Three")):
-        _notebook(books / f"{number}_{title.lower()}.ipynb", title, f"print('{title} ran')")
+        write_stage_notebook(
+            books / f"{number}_{title.lower()}.ipynb", title, f"print('{title} ran')"
+        )
     monkeypatch.setattr("crmkit.stages.notebooks_dir", lambda: books)
     return books
 
