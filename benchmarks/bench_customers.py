@@ -25,10 +25,11 @@ from typing import Any
 
 from memory import peak_mib, reset_peak, resident_mib
 
-from crmkit import clv, measure, survey
-from crmkit import customers as cu
-from crmkit.synth import generate_demo_client
-from crmkit.validation import validate_client
+from crmkit import measure
+from crmkit.data.validation import validate_client
+from crmkit.demo.synth import generate_demo_client
+from crmkit.domains import clv, survey
+from crmkit.domains import customers as cu
 
 #: The KPIs the three stages show (areas satisfaction, loyalty and value of the catalog).
 CUSTOMER_KPIS = (

@@ -81,7 +81,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         client = Path(tmp) / "demo"
-        gen_code = f"from crmkit.synth import generate_demo_client; generate_demo_client({str(client)!r}, scale={args.scale})"
+        gen_code = f"from crmkit.demo.synth import generate_demo_client; generate_demo_client({str(client)!r}, scale={args.scale})"
         gen_s, gen_mem, _ = measure([sys.executable, "-c", gen_code])
         val_s, val_mem, _ = measure([str(BIN / "crmkit"), "validate", str(client)])
         run_cmd = [str(BIN / "crmkit"), "run", str(client), "--output", str(Path(tmp) / "reports")]

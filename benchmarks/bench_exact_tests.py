@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/bench_exact_tests.py
 
-:func:`crmkit.impact.compare_proportions` takes Fisher's exact test from
-``scipy.stats.fisher_exact`` and :func:`crmkit.impact.compare_rates` its two-sided binomial
+:func:`crmkit.stats.impact.compare_proportions` takes Fisher's exact test from
+``scipy.stats.fisher_exact`` and :func:`crmkit.stats.impact.compare_rates` its two-sided binomial
 test from ``scipy.stats.binomtest``; the rate-ratio interval is the Clopper–Pearson interval
 by the beta quantiles (``scipy.special.betaincinv`` / ``betainccinv``, as R's ``qbeta`` in
 ``binom.test`` and ``poisson.test``) rather than ``BinomTestResult.proportion_ci``, which

@@ -21,8 +21,8 @@ from pathlib import Path
 from memory import peak_mib, reset_peak, resident_mib
 
 from crmkit import measure
-from crmkit.synth import generate_demo_client
-from crmkit.validation import validate_client
+from crmkit.data.validation import validate_client
+from crmkit.demo.synth import generate_demo_client
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """The robustness matrix: ``crmkit run`` on every shape of client, and what each run must hold.
 
-Each shape of :data:`crmkit.shapes.SHAPES` (and each seed) is written as a client folder and
+Each shape of :data:`crmkit.demo.shapes.SHAPES` (and each seed) is written as a client folder and
 run through the installed ``crmkit`` command, as a user would. Every run is checked by
 ``tests/robustness_checks.py`` (exit 0 and a complete report, or exit 1 with a clear
 validation error and no report; no traceback; every results.json number finite or null;
@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from robustness_checks import all_problems, run_client  # noqa: E402
 
-from crmkit.shapes import SHAPES, write_client  # noqa: E402
+from crmkit.demo.shapes import SHAPES, write_client  # noqa: E402
 
 
 def _one(name: str, seed: int, root: Path, stage_jobs: int | None) -> tuple[str, int, str, list]:

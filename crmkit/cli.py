@@ -17,8 +17,8 @@ from pathlib import Path
 
 import click
 
-from crmkit import __version__
-from crmkit.exceptions import CrmkitError, ValidationFailed
+from crmkit.version import __version__
+from crmkit.data.exceptions import CrmkitError, ValidationFailed
 
 __all__ = ["main"]
 
@@ -94,7 +94,7 @@ def main() -> None:
 @click.option("--client", "display", default=None, help="The client's name as reports show it.")
 def init(name: str, root: str, display: str | None) -> None:
     """Create the client folder ROOT/NAME: a commented params.yaml and template tables."""
-    from crmkit.scaffold import init_client
+    from crmkit.pipeline.scaffold import init_client
 
     try:
         folder = init_client(name, root=root, client=display)
@@ -112,7 +112,7 @@ def init(name: str, root: str, display: str | None) -> None:
 @_debug_option
 def validate(client_dir: Path, settings: tuple[str, ...], debug: bool) -> None:
     """Check CLIENT_DIR's params.yaml and data; list every problem; exit 1 if any is fatal."""
-    from crmkit.validation import validate_client
+    from crmkit.data.validation import validate_client
 
     with _stop_cleanly(debug):
         report = validate_client(client_dir, overrides=_overrides(settings))
@@ -136,7 +136,7 @@ def _run_and_report(
     fresh_kernels: bool = False,
     debug: bool = False,
 ) -> None:
-    from crmkit.runner import run_assessment
+    from crmkit.pipeline.runner import run_assessment
 
     started = time.perf_counter()
     with _stop_cleanly(debug):
@@ -242,8 +242,8 @@ def demo(
 
     Exit codes as for crmkit run.
     """
-    from crmkit.context import demo_client_dir
-    from crmkit.synth import ensure_demo_client
+    from crmkit.demo.synth import ensure_demo_client
+    from crmkit.pipeline.context import demo_client_dir
 
     with _stop_cleanly(debug):
         folder = ensure_demo_client(client_dir or demo_client_dir(), scale=scale)

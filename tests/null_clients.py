@@ -15,7 +15,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from crmkit.config import Assessment, Control, Window
+from crmkit.data.config import Assessment, Control, Window
 
 START = dt.date(2023, 1, 1)
 GO_LIVE = dt.date(2025, 1, 1)

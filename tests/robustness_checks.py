@@ -1,6 +1,6 @@
 """Checks of one ``crmkit run`` on a client the kit was not made for.
 
-Used by ``benchmarks/robustness_matrix.py`` (every shape of :data:`crmkit.shapes.SHAPES`)
+Used by ``benchmarks/robustness_matrix.py`` (every shape of :data:`crmkit.demo.shapes.SHAPES`)
 and by ``tests/test_robustness.py`` and ``tests/test_real_data.py`` (a few clients): one
 definition of what a run must satisfy, whatever the data:
 
@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crmkit.guards import Guard
+from crmkit.data.guards import Guard
 
 __all__ = [
     "MAX_CHANGE_PCT",
@@ -356,7 +356,7 @@ _CAVEAT = re.compile(r"not credited|not claimed|withheld|confound|caveat|cannot 
 def check_summary(index_html: str, results: Mapping[str, Any]) -> list[str]:
     """The executive summary: no percentage beyond 900 %, no claim on a guarded KPI.
 
-    A KPI is guarded when its ``guard`` withholds the claim (:class:`crmkit.guards.Guard`);
+    A KPI is guarded when its ``guard`` withholds the claim (:class:`crmkit.data.guards.Guard`);
     a sentence of the summary that names such a KPI and calls it improved or worsened (or
     lists it among the improvements) is a claim, unless the sentence states the caveat.
     """

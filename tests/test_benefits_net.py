@@ -14,8 +14,9 @@ import pandas as pd
 import pytest
 from null_clients import assessment, constant_rate_client
 
-from crmkit import benefits, finance, measure, valuation
-from crmkit.config import parse_params
+from crmkit import measure
+from crmkit.data.config import parse_params
+from crmkit.domains import benefits, finance, valuation
 
 
 def _assessment():

@@ -1,4 +1,4 @@
-"""Churn before and after go-live on comparable definitions (crmkit.customers, crmkit.comparable).
+"""Churn before and after go-live on comparable definitions (crmkit.domains.customers, crmkit.stats.comparable).
 
 References: hand arithmetic written out in each test (day counts from the calendar), Garwood's
 exact Poisson interval (χ² table values), and simulations of generated clients whose truth is
@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 from null_clients import assessment, constant_rate_client
 
-from crmkit import comparable
-from crmkit import customers as cu
-from crmkit.config import Assessment, Window
-from crmkit.impact import CHANGE_COLUMNS
+from crmkit.data.config import Assessment, Window
+from crmkit.domains import customers as cu
+from crmkit.stats import comparable
+from crmkit.stats.impact import CHANGE_COLUMNS
 
 ASSESSMENT = Assessment(
     "Acme",

@@ -1,4 +1,4 @@
-"""Tests of crmkit.clv: RFM summaries, the BG/NBD and Gamma–Gamma models, CLV, segmentation.
+"""Tests of crmkit.domains.clv: RFM summaries, the BG/NBD and Gamma–Gamma models, CLV, segmentation.
 
 Every reference value names its source in a comment:
 
@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmkit.clv import (
+from crmkit.data.exceptions import InputError
+from crmkit.domains.clv import (
     SEGMENTS,
     TIER_STRATEGIES,
     VALIDATION_COLUMNS,
@@ -50,7 +51,6 @@ from crmkit.clv import (
     simple_clv,
     simple_clv_table,
 )
-from crmkit.exceptions import InputError
 
 
 def printed(actual: float, shown: str) -> None:
@@ -566,7 +566,7 @@ def test_holdout_validation_on_CDNOW_recovers_paper_calibration_fit(cdnow_orders
 
 
 def test_holdout_validation_row_measures_by_hand():
-    from crmkit.clv import _validation_row
+    from crmkit.domains.clv import _validation_row
 
     row = _validation_row("x", np.array([0.0, 2.0, 4.0]), np.array([1.0, 2.0, 3.0]))
     # totals 6 and 6; errors −1, 0, +1 → MAE 2/3; correlation of (0,2,4) and (1,2,3) = 1
@@ -578,8 +578,8 @@ def test_holdout_validation_row_measures_by_hand():
 
 @pytest.fixture(scope="module")
 def demo_orders(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
-    from crmkit.synth import generate_demo_client
-    from crmkit.validation import validate_client
+    from crmkit.data.validation import validate_client
+    from crmkit.demo.synth import generate_demo_client
 
     folder = tmp_path_factory.mktemp("clv") / "demo"
     generate_demo_client(folder, scale=0.3)
@@ -809,8 +809,8 @@ def test_findings_paragraph_states_the_numbers(cdnow_ggf: GammaGammaFitter):
 
 # --- report views of the customer-value stage -------------------------------------------------
 
-from crmkit import clv as clv_module  # noqa: E402
-from crmkit.config import Assessment, Window  # noqa: E402
+from crmkit.data.config import Assessment, Window  # noqa: E402
+from crmkit.domains import clv as clv_module  # noqa: E402
 
 
 def test_yearly_to_monthly_compounds_back_to_the_yearly_rate():
@@ -1187,7 +1187,7 @@ def test_a_customer_base_without_dropout_gets_finite_values_near_the_nbd_limit()
     # Lee 2005a, §4; Ehrenberg's NBD), times P(alive) ≈ 1.
     from null_clients import constant_rate_client
 
-    from crmkit import clv
+    from crmkit.domains import clv
 
     orders = constant_rate_client(8, customers=1500)["orders"]
     summary = clv.customer_summary(orders)

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from crmkit.cli import main
-from crmkit.config import Control, Finance, Stats, Window, load_params, parse_params
-from crmkit.exceptions import ParamsError
+from crmkit.data.config import Control, Finance, Stats, Window, load_params, parse_params
+from crmkit.data.exceptions import ParamsError
 
 D = dt.date
 MINIMAL = {"client": "Acme Ltd", "go_live_date": "2025-01-01"}

@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmkit import confounds, kpis, measure
-from crmkit.config import parse_params
-from crmkit.synth import demo_params, generate_tables
+from crmkit import kpis, measure
+from crmkit.data.config import parse_params
+from crmkit.demo.synth import demo_params, generate_tables
+from crmkit.domains import confounds
 
 _GO_LIVE = {"client": "Acme", "go_live_date": "2025-01-01"}
 

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from crmkit import render
-from crmkit.context import StageContext, literal_markdown, table_styler
+from crmkit.pipeline.context import StageContext, literal_markdown, table_styler
+from crmkit.report import render
 
 SCRIPT = "<script>window.__x=1</script>"
 IMAGE = '"><img src=x onerror="window.__x=2">'

@@ -1,4 +1,4 @@
-"""crmkit.customers: churn, retention, loyalty, cohorts, survival, revenue split, findings.
+"""crmkit.domains.customers: churn, retention, loyalty, cohorts, survival, revenue split, findings.
 
 Every reference value names its source: the Freireich 6-MP leukaemia data as printed in the
 survival textbooks and by R, lifelines 0.30.3 run once on the deterministic data below
@@ -18,11 +18,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmkit import customers as cu
-from crmkit.config import Assessment, Control, Window
-from crmkit.impact import CHANGE_COLUMNS, compare_rates, wilson_interval
-from crmkit.synth import generate_demo_client
-from crmkit.validation import validate_client
+from crmkit.data.config import Assessment, Control, Window
+from crmkit.data.validation import validate_client
+from crmkit.demo.synth import generate_demo_client
+from crmkit.domains import customers as cu
+from crmkit.stats.impact import CHANGE_COLUMNS, compare_rates, wilson_interval
 
 Z975 = 1.959963984540054
 
@@ -389,7 +389,7 @@ def test_compare_churn_by_hand() -> None:
     assert (row["before"], row["after"]) == pytest.approx((p_b, p_a))
     assert row["change"] == pytest.approx(p_a - p_b)
     assert row["change_pct"] == pytest.approx(p_a / p_b - 1)
-    # the check is crmkit.impact's exact conditional test on events per customer-year
+    # the check is crmkit.stats.impact's exact conditional test on events per customer-year
     rates = compare_rates(3, t_b, 1, t_a).iloc[0]
     assert row["check_p_value"] == pytest.approx(rates["p_value"])
     assert row["effect_size"] == pytest.approx(r_a / r_b)

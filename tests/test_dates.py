@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from crmkit.cli import main
-from crmkit.dates import check_date_format, read_dates
-from crmkit.validation import validate_client
+from crmkit.data.dates import check_date_format, read_dates
+from crmkit.data.validation import validate_client
 
 T = pd.Timestamp
 

@@ -15,10 +15,10 @@ import pytest
 from click.testing import CliRunner
 from stage_notebooks import write_stage_notebook
 
-from crmkit import runner
 from crmkit.cli import main
-from crmkit.runner import run_assessment
-from crmkit.stages import notebooks_dir, templates_dir
+from crmkit.pipeline import runner
+from crmkit.pipeline.runner import run_assessment
+from crmkit.pipeline.stages import notebooks_dir, templates_dir
 
 pytestmark = pytest.mark.slow
 
@@ -147,7 +147,7 @@ def tiny_client(tmp_path) -> Path:
 def test_failing_stage_is_recorded_and_others_still_run(tiny_client, tmp_path):
     books = tmp_path / "notebooks"
     books.mkdir()
-    write_stage_notebook(books / "01_fine.ipynb", "Fine", "from crmkit.context import open_stage\n"
+    write_stage_notebook(books / "01_fine.ipynb", "Fine", "from crmkit.pipeline.context import open_stage\n"
               "stage = open_stage('fine', client_dir=client_dir, run_dir=run_dir)\n"
               "stage.record('probe', {'rows': len(stage.tables['orders'])})")  # fmt: skip
     write_stage_notebook(
@@ -197,7 +197,7 @@ def test_cli_run_exits_1_when_a_stage_fails_but_writes_the_report(
     books = tmp_path / "notebooks"
     books.mkdir()
     write_stage_notebook(books / "01_boom.ipynb", "Boom", "1 / 0")
-    monkeypatch.setattr("crmkit.stages.notebooks_dir", lambda: books)
+    monkeypatch.setattr("crmkit.pipeline.stages.notebooks_dir", lambda: books)
     result = CliRunner().invoke(
         main, ["run", str(tiny_client), "--output", str(tmp_path / "reports")]
     )
@@ -255,7 +255,7 @@ def test_pages_open_offline_in_a_browser(demo_run):
 
 def test_a_client_with_only_the_required_columns_runs_every_stage(tmp_path):
     """Optional columns absent everywhere: KPIs are skipped with their reason, no stage fails."""
-    from crmkit.schemas import TABLES
+    from crmkit.data.schemas import TABLES
 
     client = tmp_path / "bare"
     shutil.copytree(templates_dir(), client)
@@ -281,7 +281,7 @@ def test_a_client_whose_data_start_at_go_live_runs_every_stage(tmp_path):
     """No before window at all: every comparison says "insufficient data", no stage fails."""
     import pandas as pd
 
-    from crmkit.synth import generate_demo_client
+    from crmkit.demo.synth import generate_demo_client
 
     client = generate_demo_client(tmp_path / "late", scale=0.05)
     dated = {"orders": "order_date", "customers": "created_date", "tickets": "opened_at",

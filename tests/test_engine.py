@@ -17,9 +17,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from papermill.exceptions import PapermillExecutionError
 
 from crmkit.cli import main
-from crmkit.engine import WarmKernel
-from crmkit.exceptions import ValidationFailed
-from crmkit.runner import CrmkitKernelManager, run_assessment
+from crmkit.data.exceptions import ValidationFailed
+from crmkit.pipeline.engine import WarmKernel
+from crmkit.pipeline.runner import CrmkitKernelManager, run_assessment
 
 pytestmark = pytest.mark.slow
 
@@ -281,7 +281,7 @@ def test_cli_fresh_kernels_flag(template_client, monkeypatch):
         seen.append(kwargs["warm_kernels"])
         raise ValidationFailed([])
 
-    monkeypatch.setattr("crmkit.runner.run_assessment", fake_run)
+    monkeypatch.setattr("crmkit.pipeline.runner.run_assessment", fake_run)
     CliRunner().invoke(main, ["run", str(template_client)])
     CliRunner().invoke(main, ["run", str(template_client), "--fresh-kernels"])
     assert seen == [True, False]

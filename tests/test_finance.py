@@ -1,4 +1,4 @@
-"""Tests of crmkit.finance: NPV, ROI, IRR, MIRR, payback, cost structure, sensitivity and
+"""Tests of crmkit.domains.finance: NPV, ROI, IRR, MIRR, payback, cost structure, sensitivity and
 simulation.
 
 Every reference value names its source in a comment: numpy-financial's own docstring
@@ -20,7 +20,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from crmkit.finance import (
+from crmkit.domains.finance import (
     ECONOMIC_USES,
     breakeven_benefit_factor,
     cash_flows,
@@ -515,7 +515,7 @@ def test_cost_breakdown_by_phase_and_category():
 
 
 def test_cost_breakdown_present_values_add_up_to_pv_costs_of_the_demo():
-    from crmkit.synth import generate_tables
+    from crmkit.demo.synth import generate_tables
 
     tables = generate_tables(scale=0.05)
     s = investment_summary(tables["costs"], tables["benefits"])

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crmkit import formats
-from crmkit.formats import (
+from crmkit.words import formats
+from crmkit.words.formats import (
     MISSING,
     as_number,
     format_change_pct,

@@ -19,8 +19,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from crmkit.runner import run_assessment
-from crmkit.synth import demo_params, generate_tables
+from crmkit.demo.synth import demo_params, generate_tables
+from crmkit.pipeline.runner import run_assessment
 
 pytestmark = pytest.mark.slow
 

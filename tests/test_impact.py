@@ -1,4 +1,4 @@
-"""Tests of crmkit.impact, the before/after statistics engine.
+"""Tests of crmkit.stats.impact, the before/after statistics engine.
 
 Every reference value names its source in a comment: R output (from R's own help-page
 examples or classic datasets), a paper's worked example, a textbook, an independent
@@ -19,8 +19,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from crmkit import impact
-from crmkit.impact import (
+from crmkit.stats import impact
+from crmkit.stats.impact import (
     CHANGE_COLUMNS,
     DISTRIBUTION_COLUMNS,
     adjust_pvalues,

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmkit.exceptions import InputError
-from crmkit.io import (
+from crmkit.data.exceptions import InputError
+from crmkit.data.io import (
     detect_encoding,
     find_table_files,
     jsonable,
@@ -20,8 +20,8 @@ from crmkit.io import (
     read_table_file,
     write_json,
 )
-from crmkit.schemas import TABLES
-from crmkit.validation import validate_client
+from crmkit.data.schemas import TABLES
+from crmkit.data.validation import validate_client
 
 ORDERS = TABLES["orders"]
 
@@ -354,7 +354,7 @@ def test_write_json_replaces_an_old_file(tmp_path):
 
 
 def test_write_frame_round_trips_a_results_frame_with_missing_text(tmp_path):
-    from crmkit.io import read_frame, write_frame
+    from crmkit.data.io import read_frame, write_frame
 
     frame = pd.DataFrame(
         {

@@ -19,10 +19,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmkit import impact, measure
-from crmkit.config import Assessment, Control, Window
-from crmkit.guards import Guard
-from crmkit.impact import difference_in_differences, interrupted_time_series
+from crmkit import measure
+from crmkit.data.config import Assessment, Control, Window
+from crmkit.data.guards import Guard
+from crmkit.stats import impact
+from crmkit.stats.impact import difference_in_differences, interrupted_time_series
 
 
 def monthly(values: np.ndarray, start: str = "2022-01-01") -> pd.Series:
@@ -515,7 +516,7 @@ def test_robustness_matrix_of_the_impact_section(cdnow_orders):
 
 
 def test_guarded_results_are_not_worded_as_claims(cdnow_orders):
-    from crmkit import narrative
+    from crmkit.words import narrative
 
     analysis = measure.time_series({"orders": cdnow_orders}, CDNOW, "revenue_monthly")
     title = narrative.guarded_series_title(analysis, currency="USD")

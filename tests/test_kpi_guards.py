@@ -16,8 +16,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from crmkit import guards, impact, kpis, measure
-from crmkit.config import parse_params
+from crmkit import kpis, measure
+from crmkit.data import guards
+from crmkit.data.config import parse_params
+from crmkit.stats import impact
 
 # --- the percentage guard, applied once for every KPI ------------------------------------------
 

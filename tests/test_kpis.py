@@ -2,7 +2,7 @@
 
 Every formula is checked by a hand calculation written out beside a tiny hand-made table;
 the catalog is then checked against the synthetic demo client's true (data-generating) KPI
-values in ``truth.json`` (see :mod:`crmkit.synth`), within a stated sampling tolerance.
+values in ``truth.json`` (see :mod:`crmkit.demo.synth`), within a stated sampling tolerance.
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ import pandas as pd
 import pytest
 
 import crmkit.kpis as kpis_module
-from crmkit.config import Control, Window, parse_params
+from crmkit.data.config import Control, Window, parse_params
+from crmkit.data.validation import validate_client
+from crmkit.demo.synth import generate_demo_client
 from crmkit.kpis import (
     AREAS,
     CATALOG,
@@ -41,8 +43,6 @@ from crmkit.kpis import (
     sus_scores,
     window_aggregate,
 )
-from crmkit.synth import generate_demo_client
-from crmkit.validation import validate_client
 
 WEST = Control("region", ("West",))
 Q1 = Window(dt.date(2024, 1, 1), dt.date(2024, 3, 31))  # 31 + 29 + 31 = 91 days

@@ -1,6 +1,6 @@
 """Every KPI measured before and after go-live on the demo client, against the known truth.
 
-The demo client (:mod:`crmkit.synth`) injects effects on some KPIs of the CRM regions and
+The demo client (:mod:`crmkit.demo.synth`) injects effects on some KPIs of the CRM regions and
 none on others, and writes what it injected to ``truth.json``. These tests check that the
 whole chain — catalog, tests, correction, verdicts — recovers the injected effects inside
 their intervals and stays quiet where nothing was injected. Reference values of the tests
@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmkit import impact, kpis, measure
-from crmkit.synth import generate_demo_client
-from crmkit.validation import validate_client
+from crmkit import kpis, measure
+from crmkit.data.validation import validate_client
+from crmkit.demo.synth import generate_demo_client
+from crmkit.stats import impact
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +133,7 @@ def test_time_series_without_a_control_group_uses_its_own_trend(demo):
     analysis = measure.time_series(tables, alone, "revenue_monthly")
     assert not analysis.comparative
     assert analysis.its.n_pre == 12 and analysis.its.n_post == 12
-    from crmkit import narrative
+    from crmkit.words import narrative
 
     text = narrative.series_finding(analysis, currency="CNY")
     assert "a season cannot be told apart from a trend" in text
@@ -251,7 +252,7 @@ def test_clustered_means_are_compared_per_unit():
 
 
 def test_a_run_computes_the_kpi_results_once_and_shares_them(demo, tmp_path, monkeypatch):
-    from crmkit.context import StageContext
+    from crmkit.pipeline.context import StageContext
 
     tables, assessment, _, results = demo
     calls = []

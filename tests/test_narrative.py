@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from crmkit.narrative import area_findings, describe_change, verdict_counts
+from crmkit.words.narrative import area_findings, describe_change, verdict_counts
 
 
 def _row(**changes):

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_notebook
 
-from crmkit import plan
-from crmkit.config import parse_params
-from crmkit.results import merge_results, record_section, stage_results_path
-from crmkit.stages import Stage, discover_stages, missing_tables, notebooks_dir
+from crmkit.data.config import parse_params
+from crmkit.domains import plan
+from crmkit.pipeline.results import merge_results, record_section, stage_results_path
+from crmkit.pipeline.stages import Stage, discover_stages, missing_tables, notebooks_dir
 
 
 @pytest.fixture()

@@ -1,4 +1,4 @@
-"""Tests for crmkit.plots: the house style and the chart functions."""
+"""Tests for crmkit.report.plots: the house style and the chart functions."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from crmkit import plots  # noqa: E402
+from crmkit.report import plots  # noqa: E402
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

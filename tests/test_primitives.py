@@ -1,4 +1,4 @@
-"""The shared statistical primitives (crmkit.primitives) and label helpers (crmkit.labels).
+"""The shared statistical primitives (crmkit.stats.primitives) and label helpers (crmkit.data.labels).
 
 References are independent of the code: statsmodels' Wilson interval, scipy.stats'
 quantiles, printed table values, the exact binomial coverage of the Wilson interval, and
@@ -15,9 +15,11 @@ import pytest
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from crmkit import customers, impact, kpis, survey
-from crmkit.labels import is_label, lookup
-from crmkit.primitives import (
+from crmkit import kpis
+from crmkit.data.labels import is_label, lookup
+from crmkit.domains import customers, survey
+from crmkit.stats import impact
+from crmkit.stats.primitives import (
     POWER,
     check_alpha,
     check_count,

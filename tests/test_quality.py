@@ -1,4 +1,4 @@
-"""Tests of crmkit.quality: every expected number is worked out by hand in a comment.
+"""Tests of crmkit.data.quality: every expected number is worked out by hand in a comment.
 
 Tables reach the functions as the stages see them: typed by ``validate_table`` or
 ``validate_client``, with the validation problems as a frame.
@@ -14,10 +14,10 @@ import nbformat
 import pandas as pd
 import pytest
 
-from crmkit import quality
-from crmkit.config import parse_params
-from crmkit.schemas import TABLES
-from crmkit.validation import problems_frame, validate_client, validate_table
+from crmkit.data import quality
+from crmkit.data.config import parse_params
+from crmkit.data.schemas import TABLES
+from crmkit.data.validation import problems_frame, validate_client, validate_table
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "02_data_quality.ipynb"
 

@@ -36,7 +36,7 @@ from robustness_checks import (
     summary_text,
 )
 
-from crmkit.guards import Guard, claimable
+from crmkit.data.guards import Guard, claimable
 
 pytestmark = pytest.mark.slow
 

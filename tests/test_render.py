@@ -1,4 +1,4 @@
-"""Tests for crmkit.render: self-contained stage pages and the index page."""
+"""Tests for crmkit.report.render: self-contained stage pages and the index page."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output  # noqa: E402
 
-from crmkit import render  # noqa: E402
-from crmkit.render import (  # noqa: E402
+from crmkit.report import render  # noqa: E402
+from crmkit.report.render import (  # noqa: E402
     format_money,
     format_percent,
     format_run_label,
@@ -608,7 +608,7 @@ def test_executive_summary_speaks_from_the_results():
 
 
 def test_missing_value_dashes_align_with_the_numbers():
-    from crmkit.render import _mark_numeric_cells
+    from crmkit.report.render import _mark_numeric_cells
 
     body = "<td>\u2013</td><td>\u2014</td><td>12.5 %</td><td>email</td>"
     assert _mark_numeric_cells(body) == (

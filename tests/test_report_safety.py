@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 from stage_notebooks import write_stage_notebook
 
-from crmkit import render
 from crmkit.cli import main
+from crmkit.report import render
 
 
 @pytest.fixture()
@@ -24,7 +24,7 @@ def three_stages(tmp_path, monkeypatch) -> Path:
         write_stage_notebook(
             books / f"{number}_{title.lower()}.ipynb", title, f"print('{title} ran')"
         )
-    monkeypatch.setattr("crmkit.stages.notebooks_dir", lambda: books)
+    monkeypatch.setattr("crmkit.pipeline.stages.notebooks_dir", lambda: books)
     return books
 
 
@@ -117,7 +117,7 @@ def test_an_unexpected_error_prints_one_line_without_debug(template_client, monk
     def boom(*args, **kwargs):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr("crmkit.runner.run_assessment", boom)
+    monkeypatch.setattr("crmkit.pipeline.runner.run_assessment", boom)
     result = CliRunner().invoke(main, ["run", str(template_client)])
     assert result.exit_code == 1
     assert result.output.strip() == (
@@ -132,7 +132,7 @@ def test_validate_stops_cleanly_too(template_client, monkeypatch):
     def boom(*args, **kwargs):
         raise KeyError("orders")
 
-    monkeypatch.setattr("crmkit.validation.validate_client", boom)
+    monkeypatch.setattr("crmkit.data.validation.validate_client", boom)
     result = CliRunner().invoke(main, ["validate", str(template_client)])
     assert result.exit_code == 1
     assert result.output.startswith("crmkit stopped: KeyError: 'orders' (run again with --debug")
@@ -143,12 +143,12 @@ def test_validate_stops_cleanly_too(template_client, monkeypatch):
 
 
 def test_a_crmkit_error_keeps_its_one_clear_message(template_client, monkeypatch):
-    from crmkit.exceptions import ParamsError
+    from crmkit.data.exceptions import ParamsError
 
     def bad_params(*args, **kwargs):
         raise ParamsError("params.yaml: go_live_date is missing")
 
-    monkeypatch.setattr("crmkit.runner.run_assessment", bad_params)
+    monkeypatch.setattr("crmkit.pipeline.runner.run_assessment", bad_params)
     result = CliRunner().invoke(main, ["run", str(template_client), "--debug"])
     assert result.exit_code == 1
     assert result.output.strip() == "Error: params.yaml: go_live_date is missing"
@@ -165,7 +165,7 @@ def test_run_help_documents_the_exit_codes():
 
 @pytest.mark.slow
 def test_a_control_group_without_rep_id_runs_to_a_complete_report(tmp_path):
-    from crmkit.synth import ensure_demo_client
+    from crmkit.demo.synth import ensure_demo_client
 
     client = ensure_demo_client(tmp_path / "c1", scale=0.1)
     orders_file = client / "data" / "orders.csv"

@@ -21,9 +21,9 @@ import pytest
 from robustness_checks import all_problems, check_change_pct, check_headline_signs, run_client
 from scipy import stats
 
-from crmkit.guards import claimable
-from crmkit.measure import kpis_for_results, measure_kpis
-from crmkit.shapes import (
+from crmkit.data.guards import claimable
+from crmkit.data.validation import validate_client
+from crmkit.demo.shapes import (
     HOSTILE_TEXTS,
     SHAPES,
     crm_regions,
@@ -31,7 +31,7 @@ from crmkit.shapes import (
     timeline,
     write_client,
 )
-from crmkit.validation import validate_client
+from crmkit.measure import kpis_for_results, measure_kpis
 
 DAYS_PER_YEAR = 365.25
 
@@ -364,7 +364,7 @@ def null_calls(tmp_path_factory) -> dict[str, pd.DataFrame]:
     The tables are written as client folders and read back through crmkit's validation,
     so the types are those a run sees. A KPI counts as tested when it had data to compare
     (verdict improved, worsened or no detectable change); as called when
-    :func:`crmkit.guards.claimable` allows its verdict as a finding.
+    :func:`crmkit.data.guards.claimable` allows its verdict as a finding.
     """
     root = tmp_path_factory.mktemp("null")
     names = ("null_with_control", "null_without_control")

@@ -9,9 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crmkit import narrative, render
-from crmkit.guards import Guard
-from crmkit.render import executive_summary, headline_figures, index_content, render_index
+from crmkit.data.guards import Guard
+from crmkit.report import render
+from crmkit.report.render import executive_summary, headline_figures, index_content, render_index
+from crmkit.words import narrative
 
 
 def _by_label(figures: list[dict]) -> dict[str, dict]:

@@ -1,4 +1,4 @@
-"""crmkit.survey: NPS, CSAT, CES, representativeness, Cronbach's alpha, findings.
+"""crmkit.domains.survey: NPS, CSAT, CES, representativeness, Cronbach's alpha, findings.
 
 Every reference value names its source: arithmetic written out from the published formula,
 a textbook table, pingouin's documented output, or the demo client's injected truth.
@@ -17,12 +17,12 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from crmkit import survey
-from crmkit.config import Assessment, Control, Window
-from crmkit.formats import format_p_value
-from crmkit.impact import CHANGE_COLUMNS, compare_means, compare_proportions, wilson_interval
-from crmkit.synth import generate_demo_client
-from crmkit.validation import validate_client
+from crmkit.data.config import Assessment, Control, Window
+from crmkit.data.validation import validate_client
+from crmkit.demo.synth import generate_demo_client
+from crmkit.domains import survey
+from crmkit.stats.impact import CHANGE_COLUMNS, compare_means, compare_proportions, wilson_interval
+from crmkit.words.formats import format_p_value
 
 Z975 = 1.959963984540054  # z_{0.975}
 
@@ -330,7 +330,7 @@ def test_survey_changes_recover_the_demo_truth(demo: tuple[dict, Assessment, dic
         tables["surveys"], assessment, customers=tables["customers"], scope="control"
     ).set_index("kpi")
     assert control.loc["nps", "p_value"] > 0.05
-    # the rows are crmkit.impact's comparisons of the CRM regions' answers in each year
+    # the rows are crmkit.stats.impact's comparisons of the CRM regions' answers in each year
     before = _crm_surveys(tables, 2024)["ces"]
     assert rows.loc["ces", "n_before"] == before.notna().sum()
     assert rows.loc["ces", "before"] == pytest.approx(before.mean())

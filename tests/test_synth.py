@@ -1,4 +1,4 @@
-"""Tests of crmkit.synth: the synthetic demo client and its known injected effects."""
+"""Tests of crmkit.demo.synth: the synthetic demo client and its known injected effects."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from crmkit.synth import (
+from crmkit.demo.synth import (
     CONTROL_REGIONS,
     DEMO_GO_LIVE,
     TABLES,

@@ -12,9 +12,9 @@ import yaml
 from click.testing import CliRunner
 
 from crmkit.cli import main
-from crmkit.config import Assessment, load_params, parse_params
-from crmkit.schemas import TABLES
-from crmkit.validation import validate_client
+from crmkit.data.config import Assessment, load_params, parse_params
+from crmkit.data.schemas import TABLES
+from crmkit.data.validation import validate_client
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 PARAMS_LINES = (TEMPLATES / "params.yaml").read_text(encoding="utf-8").splitlines()

@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from crmkit import validation
 from crmkit.cli import main
-from crmkit.exceptions import ValidationFailed
-from crmkit.validation import Problem, problems_frame, validate_client
+from crmkit.data import validation
+from crmkit.data.exceptions import ValidationFailed
+from crmkit.data.validation import Problem, problems_frame, validate_client
 
 ORDER_COLUMNS = ["order_id", "customer_id", "order_date", "amount", "quantity", "rep_id"]
 
@@ -628,7 +628,7 @@ def test_console_entry_point_shows_no_traceback(client):
 
 
 def test_run_assessment_on_a_broken_folder_writes_nothing(client, tmp_path):
-    from crmkit.runner import run_assessment
+    from crmkit.pipeline.runner import run_assessment
 
     break_several(client)
     output = tmp_path / "reports"

@@ -13,10 +13,10 @@ import math
 import pandas as pd
 import pytest
 
-from crmkit import benefits, valuation
-from crmkit.config import parse_params
-from crmkit.synth import generate_demo_client
-from crmkit.validation import validate_client
+from crmkit.data.config import parse_params
+from crmkit.data.validation import validate_client
+from crmkit.demo.synth import generate_demo_client
+from crmkit.domains import benefits, valuation
 
 
 def _assessment(**finance):

@@ -1,4 +1,4 @@
-"""Verdicts and statuses as typed values (crmkit.verdicts), and the decisions made on them."""
+"""Verdicts and statuses as typed values (crmkit.data.verdicts), and the decisions made on them."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import json
 import numpy as np
 import pandas as pd
 
-from crmkit import impact, measure, narrative
-from crmkit.verdicts import VERDICTS, Status, Verdict
+from crmkit import measure
+from crmkit.data.verdicts import VERDICTS, Status, Verdict
+from crmkit.stats import impact
+from crmkit.words import narrative
 
 
 def test_members_are_the_strings_results_json_carries() -> None:

@@ -1,0 +1,785 @@
+"""The assessment's parameters: one model, loaded from ``params.yaml`` with safe YAML.
+
+Where a value comes from, lowest priority first:
+
+1. the defaults documented on each field below (and in ``templates/params.yaml``);
+2. the client's ``params.yaml``;
+3. ``overrides`` passed to :func:`load_params` (``crmkit run --set stats.alpha=0.01``).
+
+Only ``client`` and ``go_live_date`` have no default. Every problem is collected, so the user
+sees them all at once; unknown keys get a "did you mean" hint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from crmkit.data.dates import check_date_format
+from crmkit.data.exceptions import ParamsError
+from crmkit.data.schemas import TABLES
+
+__all__ = [
+    "Assessment",
+    "Control",
+    "Finance",
+    "Objective",
+    "Stats",
+    "TeamMember",
+    "Window",
+    "load_params",
+    "parse_params",
+]
+
+CORRECTIONS = ("holm", "bonferroni", "fdr_bh")
+AUTO = "auto"
+ROI_CONVENTIONS = ("present_value", "simple")
+
+
+@dataclass(frozen=True)
+class Window:
+    """An inclusive date range."""
+
+    start: dt.date
+    end: dt.date
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+
+    def contains(self, dates: Any) -> np.ndarray:
+        """True where a date or time falls on a day of the window, both ends included.
+
+        The one rule by which every table's rows belong to a window; missing dates (NaT)
+        belong to none.
+
+        Examples
+        --------
+        >>> w = Window(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+        >>> w.contains(pd.to_datetime(["2023-12-31 23:59", "2024-12-31 23:59", None])).tolist()
+        [False, True, False]
+        """
+        start = np.datetime64(pd.Timestamp(self.start), "ns")
+        stop = np.datetime64(pd.Timestamp(self.end) + pd.Timedelta(days=1), "ns")
+        values = pd.to_datetime(pd.Series(dates)).to_numpy(dtype="datetime64[ns]")
+        return (values >= start) & (values < stop)
+
+
+@dataclass(frozen=True)
+class Control:
+    """Units that did not get the CRM: rows whose ``column`` is one of ``values``."""
+
+    column: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Statistical settings: significance level, multiple-testing correction, seed."""
+
+    alpha: float = 0.05
+    correction: str = "holm"
+    seed: int = 20250101
+
+
+@dataclass(frozen=True)
+class Finance:
+    """Financial settings, and the assumptions that turn measured KPI changes into money.
+
+    Attributes
+    ----------
+    discount_rate : float
+        Yearly discount rate (0.10 = 10 %).
+    horizon_years : int
+        Years after the initial investment that the NPV covers.
+    roi_convention : {'present_value', 'simple'}
+        (PV benefits − PV costs) / PV costs, or average annual benefit / initial cost.
+    gross_margin : float
+        Share of extra revenue that is extra gross profit (0.30 = 30 %).
+    hourly_cost : float or None
+        Loaded cost of one staff hour in the client's currency; None counts staff time saved
+        in hours without valuing it.
+    handling_share : float
+        Share of the time a ticket is open that is staff work (for time saved by faster
+        resolution).
+    deal_hours_per_day : float
+        Sales-rep hours a won deal takes per day of its sales cycle (for time saved by a
+        shorter cycle).
+    flexibility : float or None
+        Present value of the future options the platform opens (new channels, analytics),
+        in the client's currency, as the client estimates it; reported beside the NPV, never
+        in it.
+    """
+
+    discount_rate: float = 0.10
+    horizon_years: int = 3
+    roi_convention: str = "present_value"
+    gross_margin: float = 0.30
+    hourly_cost: float | None = None
+    handling_share: float = 0.10
+    deal_hours_per_day: float = 0.25
+    flexibility: float | None = None
+
+
+@dataclass(frozen=True)
+class Objective:
+    """A SMART objective of the CRM programme."""
+
+    name: str
+    kpi: str | None = None
+    target: float | None = None
+    unit: str | None = None
+    deadline: dt.date | None = None
+    owner: str | None = None
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    """A member of the assessment team."""
+
+    name: str
+    role: str
+    responsibility: str | None = None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the assessment covers."""
+
+    description: str | None = None
+    included: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """Balanced-scorecard targets per KPI and weights per perspective."""
+
+    targets: Mapping[str, float] = field(default_factory=dict)
+    weights: Mapping[str, float] = field(
+        default_factory=lambda: {
+            "financial": 0.25,
+            "customer": 0.25,
+            "internal_process": 0.25,
+            "learning_and_growth": 0.25,
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Privacy:
+    """What may appear in a report about individual records."""
+
+    show_record_ids: bool = False
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Every parameter of one client's assessment, validated.
+
+    Build it with :func:`load_params` (from a file) or :func:`parse_params` (from a mapping).
+    """
+
+    client: str
+    go_live_date: dt.date
+    before: Window
+    after: Window
+    currency: str = "USD"
+    data_dir: str = "data"
+    control: Control | None = None
+    stats: Stats = field(default_factory=Stats)
+    finance: Finance = field(default_factory=Finance)
+    columns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    encoding: str | Mapping[str, str] = "auto"
+    dayfirst: bool | str | Mapping[str, bool | str] = AUTO
+    date_format: str | Mapping[str, str | Mapping[str, str]] = AUTO
+    objectives: tuple[Objective, ...] = ()
+    team: tuple[TeamMember, ...] = ()
+    scope: Scope = field(default_factory=Scope)
+    scorecard: Scorecard = field(default_factory=Scorecard)
+    privacy: Privacy = field(default_factory=Privacy)
+
+    @property
+    def window(self) -> Window:
+        """The whole assessment window, from the before start to the after end."""
+        return Window(
+            min(self.before.start, self.after.start), max(self.before.end, self.after.end)
+        )
+
+    def encoding_for(self, table: str) -> str:
+        """The encoding to read ``table`` with (``auto`` means detect)."""
+        if isinstance(self.encoding, str):
+            return self.encoding
+        return self.encoding.get(table, "auto")
+
+    def dayfirst_for(self, table: str) -> bool | None:
+        """How ``table``'s ambiguous dates (03/04/2025) are read: True day first, False month
+        first, None decided by the column's unambiguous dates (``auto``).
+
+        Examples
+        --------
+        >>> a = parse_params({"client": "A", "go_live_date": "2025-01-01",
+        ...                   "dayfirst": {"orders": True}})
+        >>> a.dayfirst_for("orders"), a.dayfirst_for("tickets")
+        (True, None)
+        """
+        value = (
+            self.dayfirst.get(table, AUTO) if isinstance(self.dayfirst, Mapping) else self.dayfirst
+        )
+        return None if value == AUTO else bool(value)
+
+    def date_format_for(self, table: str, column: str) -> str | None:
+        """The strftime pattern that reads ``table.column``, or None to detect the format.
+
+        The most specific setting wins: per column, then per table, then global.
+
+        Examples
+        --------
+        >>> a = parse_params({"client": "A", "go_live_date": "2025-01-01", "date_format":
+        ...     {"orders": "%d.%m.%Y", "tickets": {"opened_at": "%d.%m.%Y %H:%M"}}})
+        >>> a.date_format_for("orders", "order_date"), a.date_format_for("tickets", "resolved_at")
+        ('%d.%m.%Y', None)
+        """
+        value: Any = self.date_format
+        if isinstance(value, Mapping):
+            value = value.get(table, AUTO)
+        if isinstance(value, Mapping):
+            value = value.get(column, AUTO)
+        return None if value == AUTO else value
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (dates as ISO strings), as results.json records it."""
+        return _jsonable(asdict(self))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+# --- parsing -------------------------------------------------------------------------------
+
+_TOP_KEYS = {
+    "client", "currency", "go_live_date", "before", "after", "data_dir", "control", "stats",
+    "finance", "columns", "encoding", "dayfirst", "date_format", "objectives", "team", "scope",
+    "scorecard", "privacy",
+}  # fmt: skip
+_SECTION_KEYS = {
+    "before": {"start", "end"},
+    "after": {"start", "end"},
+    "control": {"column", "values"},
+    "stats": {"alpha", "correction", "seed"},
+    "finance": {
+        "discount_rate",
+        "horizon_years",
+        "roi_convention",
+        "gross_margin",
+        "hourly_cost",
+        "handling_share",
+        "deal_hours_per_day",
+        "flexibility",
+    },
+    "scope": {"description", "included", "excluded"},
+    "scorecard": {"targets", "weights"},
+    "privacy": {"show_record_ids"},
+}
+_OBJECTIVE_KEYS = {"name", "kpi", "target", "unit", "deadline", "owner"}
+_TEAM_KEYS = {"name", "role", "responsibility"}
+_PERSPECTIVES = ("financial", "customer", "internal_process", "learning_and_growth")
+
+
+class _Collector:
+    """Collects every problem so that all are reported at once."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[str] = []
+
+    def add(self, key: str, message: str) -> None:
+        self.problems.append(f"{self.source}, {key}: {message}")
+
+    def unknown_keys(self, given: Mapping, known: set[str], prefix: str = "") -> None:
+        for key in given:
+            if key not in known:
+                hint = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.6)
+                suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+                known_list = ", ".join(sorted(known))
+                self.add(f"{prefix}{key}", f"unknown key{suggestion} (known keys: {known_list})")
+
+    def mapping(self, raw: Mapping, key: str) -> Mapping:
+        value = raw.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, Mapping):
+            self.add(key, f"expected a mapping of keys, got {value!r}")
+            return {}
+        return value
+
+    def date(self, value: Any, key: str) -> dt.date | None:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self.add(key, f"expected a date written YYYY-MM-DD, got {value!r}")
+        return None
+
+    def number(
+        self, value: Any, key: str, low: float, high: float, *, integer: bool = False
+    ) -> Any:
+        ok_type = isinstance(value, int) if integer else isinstance(value, int | float)
+        if isinstance(value, bool) or not ok_type or not (low <= value <= high):
+            noun = "a whole number" if integer else "a number"
+            self.add(key, f"expected {noun} from {low:g} to {high:g}, got {value!r}")
+            return None
+        return value
+
+    def text(self, value: Any, key: str) -> str | None:
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        self.add(key, f"expected text, got {value!r}")
+        return None
+
+    def choice(self, value: Any, key: str, choices: tuple[str, ...]) -> str | None:
+        if value in choices:
+            return value
+        self.add(key, f"expected one of {', '.join(choices)}, got {value!r}")
+        return None
+
+    def boolean(self, value: Any, key: str) -> bool | None:
+        if isinstance(value, bool):
+            return value
+        self.add(key, f"expected true or false, got {value!r}")
+        return None
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later (or earlier); 29 February becomes 1 March off leap years.
+
+    Rolling forward keeps each default window exactly one year long: go-live 2024-02-29 gives
+    before = 2023-03-01 to 2024-02-28 and after = 2024-02-29 to 2025-02-28, so that no day of
+    the year after go-live (2025-02-28) falls outside the after window.
+    """
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year + years, month=3, day=1)
+
+
+def parse_params(raw: Mapping[str, Any], *, source: str = "params.yaml") -> Assessment:
+    """Validate a mapping of parameters and return the :class:`Assessment`.
+
+    Parameters
+    ----------
+    raw : mapping
+        The parameters as YAML would load them.
+    source : str
+        Named in error messages (usually the params file's path).
+
+    Returns
+    -------
+    Assessment
+
+    Raises
+    ------
+    ParamsError
+        Listing every problem found, one per line.
+
+    Examples
+    --------
+    >>> a = parse_params({"client": "Acme Ltd", "go_live_date": "2025-01-01"})
+    >>> str(a.before), str(a.after)
+    ('2024-01-01 to 2024-12-31', '2025-01-01 to 2025-12-31')
+    """
+    if not isinstance(raw, Mapping):
+        raise ParamsError(f"{source}: expected a mapping of parameters, got {type(raw).__name__}")
+    c = _Collector(source)
+    c.unknown_keys(raw, _TOP_KEYS)
+    for section, keys in _SECTION_KEYS.items():
+        if isinstance(raw.get(section), Mapping):
+            c.unknown_keys(raw[section], keys, prefix=f"{section}.")
+
+    client = c.text(raw["client"], "client") if "client" in raw else None
+    if "client" not in raw:
+        c.add("client", "required: the client's name, shown in every report header")
+    go_live = c.date(raw["go_live_date"], "go_live_date") if "go_live_date" in raw else None
+    if "go_live_date" not in raw:
+        c.add("go_live_date", "required: the date the CRM went live, e.g. 2025-01-01")
+
+    windows: dict[str, Window | None] = {}
+    for name in ("before", "after"):
+        section = c.mapping(raw, name)
+        if go_live is None:
+            windows[name] = None
+            continue
+        if name == "before":
+            default = Window(_add_years(go_live, -1), go_live - dt.timedelta(days=1))
+        else:
+            default = Window(go_live, _add_years(go_live, 1) - dt.timedelta(days=1))
+        start = c.date(section["start"], f"{name}.start") if "start" in section else default.start
+        end = c.date(section["end"], f"{name}.end") if "end" in section else default.end
+        if start and end and start > end:
+            c.add(name, f"start {start} is after end {end}")
+        windows[name] = Window(start, end) if start and end else None
+    before, after = windows.get("before"), windows.get("after")
+    if before and after and go_live:
+        if before.end >= go_live:
+            c.add(
+                "before.end",
+                f"the before window must end before go-live ({go_live}), got {before.end}",
+            )
+        if after.start < go_live:
+            c.add(
+                "after.start",
+                f"the after window must start on or after go-live ({go_live}), got {after.start}",
+            )
+
+    control = None
+    if raw.get("control") is not None:
+        section = c.mapping(raw, "control")
+        column = c.text(section.get("column"), "control.column") if "column" in section else None
+        if "column" not in section:
+            c.add("control.column", "required when control is given, e.g. region")
+        values = section.get("values")
+        if isinstance(values, str | int):
+            values = [values]
+        if not isinstance(values, list) or not values:
+            c.add("control.values", f"expected a list of values such as [West], got {values!r}")
+        elif column:
+            control = Control(column, tuple(str(v) for v in values))
+
+    s = c.mapping(raw, "stats")
+    stats = Stats(
+        alpha=c.number(s.get("alpha", 0.05), "stats.alpha", 0.0001, 0.5) or 0.05,
+        correction=c.choice(s.get("correction", "holm"), "stats.correction", CORRECTIONS) or "holm",
+        seed=c.number(s.get("seed", 20250101), "stats.seed", 0, 2**32 - 1, integer=True) or 0,
+    )
+    f = c.mapping(raw, "finance")
+    finance = Finance(
+        discount_rate=c.number(f.get("discount_rate", 0.10), "finance.discount_rate", 0, 1),
+        horizon_years=c.number(
+            f.get("horizon_years", 3), "finance.horizon_years", 1, 30, integer=True
+        ),
+        roi_convention=c.choice(
+            f.get("roi_convention", "present_value"), "finance.roi_convention", ROI_CONVENTIONS
+        ),
+        gross_margin=c.number(f.get("gross_margin", 0.30), "finance.gross_margin", 0, 1),
+        hourly_cost=None
+        if f.get("hourly_cost") is None
+        else c.number(f["hourly_cost"], "finance.hourly_cost", 0, 1e9),
+        handling_share=c.number(f.get("handling_share", 0.10), "finance.handling_share", 0, 1),
+        deal_hours_per_day=c.number(
+            f.get("deal_hours_per_day", 0.25), "finance.deal_hours_per_day", 0, 24
+        ),
+        flexibility=None
+        if f.get("flexibility") is None
+        else c.number(f["flexibility"], "finance.flexibility", 0, 1e15),
+    )
+
+    columns: dict[str, dict[str, str]] = {}
+    for table, mapping in c.mapping(raw, "columns").items():
+        if table not in TABLES:
+            hint = difflib.get_close_matches(str(table), list(TABLES), n=1)
+            c.add(
+                f"columns.{table}",
+                "unknown table" + (f"; did you mean '{hint[0]}'?" if hint else ""),
+            )
+        elif not isinstance(mapping, Mapping):
+            c.add(f"columns.{table}", "expected a mapping: client column → canonical column")
+        else:
+            known = set(TABLES[table].column_names)
+            for client_col, canonical in mapping.items():
+                if canonical not in known and not TABLES[table].extra_columns_allowed:
+                    hint = difflib.get_close_matches(str(canonical), sorted(known), n=1)
+                    c.add(
+                        f"columns.{table}.{client_col}",
+                        f"'{canonical}' is not a column of {table}"
+                        + (f"; did you mean '{hint[0]}'?" if hint else ""),
+                    )
+            columns[table] = {str(k): str(v) for k, v in mapping.items()}
+
+    encoding = raw.get("encoding", "auto")
+    if not isinstance(encoding, str | Mapping):
+        c.add(
+            "encoding",
+            f"expected an encoding name such as gb18030 or a mapping per table, got {encoding!r}",
+        )
+        encoding = "auto"
+
+    objectives = []
+    for i, item in enumerate(raw.get("objectives") or []):
+        key = f"objectives[{i + 1}]"
+        if not isinstance(item, Mapping) or "name" not in item:
+            c.add(key, "expected a mapping with at least a name")
+            continue
+        c.unknown_keys(item, _OBJECTIVE_KEYS, prefix=f"{key}.")
+        target = item.get("target")
+        if target is not None and (isinstance(target, bool) or not isinstance(target, int | float)):
+            c.add(f"{key}.target", f"expected a number, got {target!r}")
+            target = None
+        deadline = c.date(item["deadline"], f"{key}.deadline") if item.get("deadline") else None
+        objectives.append(
+            Objective(
+                name=str(item["name"]),
+                kpi=item.get("kpi"),
+                target=target,
+                unit=item.get("unit"),
+                deadline=deadline,
+                owner=item.get("owner"),
+            )
+        )
+    team = []
+    for i, item in enumerate(raw.get("team") or []):
+        key = f"team[{i + 1}]"
+        if not isinstance(item, Mapping) or "name" not in item or "role" not in item:
+            c.add(key, "expected a mapping with a name and a role")
+            continue
+        c.unknown_keys(item, _TEAM_KEYS, prefix=f"{key}.")
+        team.append(TeamMember(str(item["name"]), str(item["role"]), item.get("responsibility")))
+
+    sc = c.mapping(raw, "scope")
+    scope = Scope(
+        description=sc.get("description"),
+        included=tuple(str(v) for v in sc.get("included") or ()),
+        excluded=tuple(str(v) for v in sc.get("excluded") or ()),
+    )
+    card = c.mapping(raw, "scorecard")
+    weights = dict(Scorecard().weights)
+    for key, value in (card.get("weights") or {}).items():
+        if key not in _PERSPECTIVES:
+            c.add(
+                f"scorecard.weights.{key}",
+                f"unknown perspective; expected one of {', '.join(_PERSPECTIVES)}",
+            )
+        elif c.number(value, f"scorecard.weights.{key}", 0, 1) is not None:
+            weights[key] = float(value)
+    targets = {}
+    for key, value in (card.get("targets") or {}).items():
+        if c.number(value, f"scorecard.targets.{key}", -1e12, 1e12) is not None:
+            targets[str(key)] = float(value)
+    privacy_raw = c.mapping(raw, "privacy")
+    privacy = Privacy(
+        show_record_ids=bool(
+            c.boolean(privacy_raw.get("show_record_ids", False), "privacy.show_record_ids")
+        )
+    )
+
+    dayfirst = _dayfirst(c, raw.get("dayfirst", AUTO))
+    date_format = _date_format(c, raw.get("date_format", AUTO))
+    currency = c.text(raw.get("currency", "USD"), "currency")
+    data_dir = c.text(raw.get("data_dir", "data"), "data_dir")
+
+    if c.problems:
+        raise ParamsError("\n".join(c.problems))
+    return Assessment(
+        client=client,
+        go_live_date=go_live,
+        before=before,
+        after=after,
+        currency=currency,
+        data_dir=data_dir,
+        control=control,
+        stats=stats,
+        finance=finance,
+        columns=columns,
+        encoding=encoding,
+        dayfirst=dayfirst,
+        date_format=date_format,
+        objectives=tuple(objectives),
+        team=tuple(team),
+        scope=scope,
+        scorecard=Scorecard(targets=targets, weights=weights),
+        privacy=privacy,
+    )
+
+
+def _table_key(c: _Collector, key: str, table: Any) -> bool:
+    """Whether ``table`` names a canonical table; otherwise a problem with a "did you mean"."""
+    if table in TABLES:
+        return True
+    hint = difflib.get_close_matches(str(table), list(TABLES), n=1)
+    c.add(f"{key}.{table}", "unknown table" + (f"; did you mean '{hint[0]}'?" if hint else ""))
+    return False
+
+
+def _dayfirst(c: _Collector, value: Any) -> bool | str | dict[str, bool | str]:
+    """Params ``dayfirst``: true, false or auto, or a mapping of tables to one of them."""
+    expected = "expected true, false or auto"
+    if isinstance(value, bool) or value == AUTO:
+        return value
+    if value is None:
+        return AUTO
+    if not isinstance(value, Mapping):
+        c.add("dayfirst", f"{expected}, or one per table such as {{orders: true}}; got {value!r}")
+        return AUTO
+    per_table: dict[str, bool | str] = {}
+    for table, setting in value.items():
+        if not _table_key(c, "dayfirst", table):
+            continue
+        if isinstance(setting, bool) or setting == AUTO:
+            per_table[str(table)] = setting
+        else:
+            c.add(f"dayfirst.{table}", f"{expected}, got {setting!r}")
+    return per_table
+
+
+def _date_format(c: _Collector, value: Any) -> str | dict[str, str | dict[str, str]]:
+    """Params ``date_format``: auto or a strftime pattern; or per table, or per table column."""
+    if value is None or value == AUTO:
+        return AUTO
+    if isinstance(value, str):
+        problem = check_date_format(value)
+        if problem:
+            c.add("date_format", problem)
+        return AUTO if problem else value
+    if not isinstance(value, Mapping):
+        c.add("date_format", f"expected auto, a strftime pattern or a mapping, got {value!r}")
+        return AUTO
+    per_table: dict[str, str | dict[str, str]] = {}
+    for table, setting in value.items():
+        if not _table_key(c, "date_format", table):
+            continue
+        key = f"date_format.{table}"
+        if isinstance(setting, Mapping):
+            dated = sorted(
+                col.name for col in TABLES[table].columns if col.kind in ("date", "datetime")
+            )
+            columns: dict[str, str] = {}
+            for column, pattern in setting.items():
+                if column not in dated:
+                    hint = difflib.get_close_matches(str(column), dated, n=1)
+                    c.add(
+                        f"{key}.{column}",
+                        f"not a date column of {table}"
+                        + (f"; did you mean '{hint[0]}'?" if hint else "")
+                        + f" (date columns: {', '.join(dated)})",
+                    )
+                elif pattern != AUTO and (problem := check_date_format(pattern)):
+                    c.add(f"{key}.{column}", problem)
+                else:
+                    columns[str(column)] = pattern
+            per_table[str(table)] = columns
+        elif setting == AUTO or not (problem := check_date_format(setting)):
+            per_table[str(table)] = setting
+        else:
+            c.add(key, problem)
+    return per_table
+
+
+def _set_dotted(raw: dict, dotted: str, value: Any) -> None:
+    *parents, last = dotted.split(".")
+    node = raw
+    for part in parents:
+        if node.get(part) is None:  # absent, or written as an empty section (`stats:`)
+            node[part] = {}
+        node = node[part]
+        if not isinstance(node, dict):
+            raise ParamsError(f"override {dotted}: {part} is not a section")
+    node[last] = value
+
+
+def _override_value(value: Any) -> Any:
+    """An override as YAML reads it (``"0.01"`` → 0.01); text that is not valid YAML stays text."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return yaml.safe_load(value)
+    except (yaml.YAMLError, ValueError):  # e.g. "[0.1" or the impossible date 2025-02-30
+        return value
+
+
+def _yaml_where(exc: yaml.YAMLError) -> str:
+    """Where and what a YAML error is, e.g. `` (line 8, column 11): while parsing …``."""
+    problem = getattr(exc, "problem", None) or str(exc)
+    mark, context = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
+    text = f": {problem}"
+    if mark is not None:
+        text = f" (line {mark.line + 1}, column {mark.column + 1}){text}"
+    if context is not None and (mark is None or context.line != mark.line):
+        # an unclosed bracket or quote is noticed lines later: name where it was opened
+        text += f"; {getattr(exc, 'context', None) or 'it starts'} at line {context.line + 1}"
+    return text
+
+
+def _bad_value_line(text: str) -> int | None:
+    """The line (from 1) of the first scalar that YAML parses but cannot construct."""
+    loader = yaml.SafeLoader(text)
+    try:
+        nodes = [loader.get_single_node()]
+        while nodes:
+            node = nodes.pop(0)
+            if isinstance(node, yaml.ScalarNode):
+                try:
+                    loader.construct_object(node, deep=True)
+                except (yaml.YAMLError, ValueError):
+                    return node.start_mark.line + 1
+            elif isinstance(node, yaml.SequenceNode):
+                nodes.extend(node.value)
+            elif isinstance(node, yaml.MappingNode):
+                nodes.extend(n for pair in node.value for n in pair)
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    return None
+
+
+def load_params(
+    client_dir: str | Path, *, overrides: Mapping[str, Any] | None = None
+) -> Assessment:
+    """Read ``CLIENT_DIR/params.yaml`` (safe YAML), apply ``overrides``, and validate.
+
+    Parameters
+    ----------
+    client_dir : path
+        The client folder, holding ``params.yaml``.
+    overrides : mapping, optional
+        Dotted keys and values that win over the file, e.g. ``{"stats.alpha": 0.01}``;
+        string values are read as YAML scalars (``"0.01"`` becomes 0.01).
+
+    Raises
+    ------
+    ParamsError
+        When the file is missing, is not valid YAML, or any parameter is invalid.
+    """
+    path = Path(client_dir) / "params.yaml"
+    if not path.is_file():
+        raise ParamsError(
+            f"{path}: no params.yaml here; create a client folder with `crmkit init NAME`"
+        )
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        raw = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise ParamsError(f"{path}: not valid YAML{_yaml_where(exc)}") from None
+    except ValueError as exc:  # a value YAML recognises but cannot build, e.g. 2025-13-01
+        if isinstance(exc, UnicodeDecodeError):
+            raise ParamsError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+        line = _bad_value_line(text)
+        where = f" (line {line})" if line else ""
+        raise ParamsError(
+            f"{path}: a value cannot be read{where}: {exc}; dates are written YYYY-MM-DD"
+        ) from None
+    if not isinstance(raw, dict):
+        raise ParamsError(f"{path}: expected a mapping of parameters such as `client: Acme Ltd`")
+    for dotted, value in (overrides or {}).items():
+        _set_dotted(raw, dotted, _override_value(value))
+    return parse_params(raw, source=str(path))

@@ -1,0 +1,828 @@
+"""Validation of a client folder: parameters and every table, all problems at once.
+
+Each rule is defined here once. A problem names the file, the column, the offending rows
+(row numbers as a spreadsheet shows them: the header is row 1, the first data row is row 2)
+and what was expected. Severity decides whether the assessment can run:
+
+=================== ======== ==================================================================
+rule                severity what it means
+=================== ======== ==================================================================
+params              error    params.yaml is missing or a parameter is invalid
+unreadable          error    a table file cannot be read or decoded
+internal_error      error    crmkit failed while checking a file (a bug: please report it)
+ambiguous_file      error    a table is given twice (``orders.csv`` and ``orders.xlsx``)
+missing_column      error    a required column is absent (after column mapping)
+missing_value       error    a required column has empty cells
+wrong_type          error    a value is not a number, whole number or true/false as expected
+unparseable_date    error    a date or time cannot be read
+ambiguous_date      error    dates such as 03/04/2025 and nothing to say day or month first
+mixed_date_order    error    one column holds day-first (25/03) and month-first (03/25) dates
+negative            error    an amount, count or duration below zero
+out_of_range        error    a value outside its scale (nps 0–10, csat 1–5, …)
+not_allowed         error    a label outside its list (status not won / lost / open)
+duplicate_id        error    an identifier that must be unique appears more than once
+absent_table        warning  a table is missing: the stages that need it are skipped
+empty_table         warning  a table has a header but no rows
+unknown_reference   warning  a row points to an id its parent table does not have
+outside_window      warning  a date outside the assessment window: ignored by comparisons
+inconsistent        warning  dates or counts that contradict each other
+control_group       warning  the control group of params.yaml is in no table: it cannot be used
+date_order          warning  how dates such as 03/04/2025 were read, and what decided it
+=================== ======== ==================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from crmkit.data import io
+from crmkit.data.config import Assessment, load_params
+from crmkit.data.dates import DAY_MONTH, DateReading, read_dates
+from crmkit.data.exceptions import InputError, ParamsError, Problem, Severity, ValidationFailed
+from crmkit.data.schemas import TABLES, Column, TableSchema
+
+__all__ = [
+    "Problem",
+    "ValidationReport",
+    "coerce_column",
+    "problems_frame",
+    "validate_client",
+    "validate_table",
+]
+
+ROWS_SHOWN = 5
+_TRUE = {"true", "1", "yes", "y", "t", "1.0"}
+_FALSE = {"false", "0", "no", "n", "f", "0.0"}
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of :func:`validate_client`.
+
+    Attributes
+    ----------
+    assessment : Assessment or None
+        The parameters, None when params.yaml is invalid.
+    tables : dict of DataFrame
+        Every table read, with canonical column names and types.
+    files : dict of str
+        Each table's file, relative to the client folder.
+    problems : list of Problem
+        Errors first, then warnings, each group in table order.
+    """
+
+    client_dir: Path
+    assessment: Assessment | None
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that stop the assessment."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The problems that are reported but do not stop it."""
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        """True when the assessment can run."""
+        return not self.errors
+
+    def raise_if_failed(self) -> ValidationReport:
+        """Raise :class:`ValidationFailed` listing every error; return self otherwise."""
+        if not self.ok:
+            raise ValidationFailed(self.problems)
+        return self
+
+    def problems_frame(self) -> pd.DataFrame:
+        """The problems as a tidy DataFrame, one row per problem (columns as in Problem)."""
+        return problems_frame(self.problems)
+
+    def summary(self) -> str:
+        """Every problem, one per line, and a closing verdict."""
+        lines = [f"ERROR    {p}" for p in self.errors] + [f"warning  {p}" for p in self.warnings]
+        n_err, n_warn = len(self.errors), len(self.warnings)
+        verdict = (
+            f"{n_err} error(s), {n_warn} warning(s): fix the errors before running the assessment."
+            if n_err
+            else f"No errors, {n_warn} warning(s): the assessment can run."
+        )
+        return "\n".join([*lines, verdict])
+
+
+def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    """Problems as a tidy DataFrame, one row per problem, the columns of :class:`Problem`."""
+    columns = list(Problem.__dataclass_fields__)
+    return pd.DataFrame([asdict(p) for p in problems], columns=columns)
+
+
+# --- rows ----------------------------------------------------------------------------------
+
+
+def _row_numbers(index: pd.Index) -> np.ndarray:
+    """Each row's number as a spreadsheet shows it (header = row 1, first data row = row 2).
+
+    :func:`crmkit.data.io.read_table_file` leaves out empty rows but keeps each row's position in
+    the file as its index; any other index is numbered by position.
+    """
+    if (
+        pd.api.types.is_integer_dtype(index)
+        and index.is_monotonic_increasing
+        and index.is_unique
+        and (len(index) == 0 or index[0] >= 0)
+    ):
+        return np.asarray(index, dtype=np.int64) + 2
+    return np.arange(len(index), dtype=np.int64) + 2
+
+
+def _rows(
+    mask: np.ndarray | pd.Series, numbers: np.ndarray | None = None
+) -> tuple[tuple[int, ...], int]:
+    """First row numbers (header = row 1) and the count of True values in ``mask``.
+
+    ``numbers`` gives each row's number (see :func:`_row_numbers`); default: by position.
+    """
+    positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+    shown = positions[:ROWS_SHOWN]
+    rows = numbers[shown] if numbers is not None else shown + 2
+    return tuple(int(r) for r in rows), int(positions.size)
+
+
+# --- coercion ------------------------------------------------------------------------------
+
+# A number written with thousands separators: commas or spaces between groups of three digits.
+# "380,5" or "1.234,50" (decimal commas) do not match: read as thousands they would be wrong.
+_GROUPED = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?|[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:\.\d*)?"
+
+
+def coerce_column(
+    values: pd.Series,
+    column: Column,
+    *,
+    dayfirst: bool | None = None,
+    date_format: str | None = None,
+) -> tuple[pd.Series, np.ndarray]:
+    """Convert raw values to the column's type.
+
+    Parameters
+    ----------
+    values : Series
+        Raw values: text from CSV or Excel, or typed values from Parquet.
+    column : Column
+        The canonical column, whose ``kind`` decides the type.
+    dayfirst : bool, optional
+        Read ambiguous dates such as 03/04/2025 as day first (True) or month first (False);
+        None lets the column's unambiguous dates decide (:func:`crmkit.data.dates.read_dates`).
+    date_format : str, optional
+        A strftime pattern that every date of the column is read by.
+
+    Returns
+    -------
+    typed : Series
+        ``str`` for id, text and category (categories lower-cased), ``datetime64`` for dates,
+        ``float64`` for numbers and whole numbers, nullable ``boolean`` for bool.
+    bad : ndarray of bool
+        True where a value was given but could not be converted.
+    """
+    given = values.notna().to_numpy()
+    kind = column.kind
+    if kind in ("id", "text", "category"):
+        if pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all():
+            values = values.astype("Int64")
+        typed = values.astype("str").str.strip().where(values.notna())
+        typed = typed.where(typed != "")
+        if kind == "category":
+            typed = typed.str.lower()
+        return typed, np.zeros(len(values), dtype=bool)
+    if kind in ("date", "datetime"):
+        reading = read_dates(values, dayfirst=dayfirst, date_format=date_format)
+        return _dates_of(reading, kind), reading.bad
+    if kind in ("number", "integer"):
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            typed = values.astype("float64")
+        else:
+            text = values.astype("str").str.strip()
+            typed = pd.to_numeric(text, errors="coerce").astype("float64")
+            retry = typed.isna().to_numpy() & given
+            if retry.any():  # thousands separators: "1,234.50", "1 234" (not "380,5")
+                grouped = text[retry].str.fullmatch(_GROUPED)
+                cleaned = text[retry].where(grouped).str.replace(r"[,\s]", "", regex=True)
+                typed[retry] = pd.to_numeric(cleaned, errors="coerce")
+        bad = given & typed.isna().to_numpy()
+        if kind == "integer":
+            bad |= typed.notna().to_numpy() & (typed.to_numpy() % 1 != 0)
+        return typed, bad
+    if kind == "bool":
+        if pd.api.types.is_bool_dtype(values):
+            return values.astype("boolean"), np.zeros(len(values), dtype=bool)
+        text = values.astype("str").str.strip().str.lower()
+        typed = pd.Series(pd.NA, index=values.index, dtype="boolean")
+        typed[text.isin(_TRUE).to_numpy()] = True
+        typed[text.isin(_FALSE).to_numpy()] = False
+        return typed, given & typed.isna().to_numpy()
+    raise ValueError(f"unknown column kind {kind!r}")
+
+
+def _dates_of(reading: DateReading, kind: str) -> pd.Series:
+    """The dates of a reading as the column's kind holds them (``date``: midnight)."""
+    typed = reading.values.astype("datetime64[ns]")
+    return typed.dt.normalize() if kind == "date" else typed
+
+
+def _long_date(day: pd.Timestamp) -> str:
+    """3 April 2024."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def _date_order_problems(
+    raw: pd.Series,
+    reading: DateReading,
+    *,
+    table: str,
+    column: str,
+    dayfirst: bool | None,
+    numbers: np.ndarray,
+) -> list[tuple[str, str, str, np.ndarray | None, str]]:
+    """How a column's day-month dates were read, or why they cannot be: the problems.
+
+    Returns (severity, rule, message, mask, expected) for each problem, in the order a user
+    should read them.
+    """
+    found: list[tuple[str, str, str, np.ndarray | None, str]] = []
+    text = raw.astype("str").str.strip()
+
+    def example(mask: np.ndarray) -> str:
+        return repr(text[mask].iloc[0])
+
+    def rows(mask: np.ndarray, shown: int = 3) -> str:
+        listed, count = _rows(mask, numbers)
+        more = f" and {count - len(listed[:shown]):,} more" if count > shown else ""
+        many = "s" if count > 1 else ""
+        return f"row{many} {', '.join(str(r) for r in listed[:shown])}{more}"
+
+    def both_ways(mask: np.ndarray) -> str:
+        match = DAY_MONTH.match(text[mask].iloc[0])
+        day = reading.values[mask].iloc[0]
+        if match is None or pd.isna(day):
+            return ""
+        first, second = int(match.group(1)), int(match.group(3))
+        as_day_first = _long_date(day.replace(month=second, day=first))
+        as_month_first = _long_date(day.replace(month=first, day=second))
+        return f" can be day first ({as_day_first}) or month first ({as_month_first})"
+
+    settings = (
+        "params.yaml to say how the dates are written: dayfirst: true (day first) or "
+        f"dayfirst: false (month first); for this table only, dayfirst: {{{table}: true}}; "
+        f"or a date_format such as date_format: {{{table}: {{{column}: '%d/%m/%Y'}}}}"
+    )
+    if reading.contradictory:
+        both = reading.day_first | reading.month_first
+        found.append(
+            (
+                "error",
+                "mixed_date_order",
+                f"the column mixes day-first dates ({int(reading.day_first.sum()):,}, e.g. "
+                f"{example(reading.day_first)} in {rows(reading.day_first)}) and month-first "
+                f"dates ({int(reading.month_first.sum()):,}, e.g. "
+                f"{example(reading.month_first)} in {rows(reading.month_first)}), so no "
+                "setting reads it right",
+                both,
+                "every date of the column written the same way; please re-export it, "
+                "preferably as YYYY-MM-DD",
+            )
+        )
+    elif reading.undecided:
+        n = int(reading.ambiguous.sum())
+        found.append(
+            (
+                "error",
+                "ambiguous_date",
+                f"{n:,} date{'s' if n > 1 else ''} such as {example(reading.ambiguous)}"
+                f"{both_ways(reading.ambiguous)}, and no date in the column decides which "
+                "(none has a day above 12)",
+                reading.ambiguous,
+                settings,
+            )
+        )
+    elif reading.resolved.any():
+        n = int(reading.resolved.sum())
+        first = reading.values[reading.resolved].iloc[0]
+        said = (
+            f"{n:,} date{'s' if n > 1 else ''} such as {example(reading.resolved)} "
+            f"{'were' if n > 1 else 'was'} read {reading.order} ({_long_date(first)})"
+        )
+        if reading.decided_by == "params":
+            message = f"{said}, as params dayfirst: {str(bool(dayfirst)).lower()} says"
+            mask, wanted = reading.resolved, ""
+        else:
+            evidence = reading.day_first if reading.order == "day first" else reading.month_first
+            k = int(evidence.sum())
+            other = "false" if reading.order == "day first" else "true"
+            message = (
+                f"{said}, because {k:,} date{'s' if k > 1 else ''} of the column can only be "
+                f"read {reading.order}, e.g. {example(evidence)}"
+            )
+            mask = evidence
+            wanted = (
+                f"dates written {reading.order}; otherwise correct the rows listed, or set "
+                f"dayfirst: {other} in params.yaml (for this table only: "
+                f"dayfirst: {{{table}: {other}}})"
+            )
+        found.append(("warning", "date_order", message, mask, wanted))
+    if reading.contradicting.any():
+        n = int(reading.contradicting.sum())
+        found.append(
+            (
+                "error",
+                "unparseable_date",
+                f"{n:,} date{'s' if n > 1 else ''} such as {example(reading.contradicting)} "
+                f"cannot be read {reading.order}, as params dayfirst: "
+                f"{str(bool(dayfirst)).lower()} says",
+                reading.contradicting,
+                f"every date of the column written {reading.order}, or dayfirst set to what "
+                "the file holds",
+            )
+        )
+    return found
+
+
+# --- one table -----------------------------------------------------------------------------
+
+
+def validate_table(
+    frame: pd.DataFrame,
+    schema: TableSchema,
+    *,
+    file: str,
+    assessment: Assessment | None = None,
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Check one table against its schema and return it typed, with its problems.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table as read, with canonical column names (see :func:`crmkit.data.io.map_columns`).
+    schema : TableSchema
+        The canonical table.
+    file : str
+        How messages name the file.
+    assessment : Assessment, optional
+        Supplies the assessment window and date order; without it no window check is made.
+
+    Returns
+    -------
+    typed : DataFrame
+        Schema columns in schema order (absent optional columns left out), then any extra
+        columns the schema allows, converted to their types; the row order is kept.
+    problems : list of Problem
+    """
+    problems: list[Problem] = []
+    numbers = _row_numbers(frame.index)
+
+    def add(severity: Severity, rule: str, message: str, *, column=None, mask=None, expected=None):
+        rows, count = _rows(mask, numbers) if mask is not None else ((), 0)
+        problems.append(
+            Problem(severity, rule, message, file, schema.name, column, rows, count, expected)
+        )
+
+    missing = [c for c in schema.required if c not in frame.columns]
+    for name in missing:
+        unknown = [c for c in frame.columns if c not in schema.column_names]
+        found = ", ".join(map(str, frame.columns)) or "none"
+        hint = (
+            f"; if one of {', '.join(unknown)} holds it, map it in params.yaml under "
+            f"columns: {{{schema.name}: {{'<client column>': {name}}}}}"
+            if unknown
+            else ""
+        )
+        add(
+            "error",
+            "missing_column",
+            f"required column is missing (columns found: {found}){hint}",
+            column=name,
+            expected=schema.column(name).expected,
+        )
+    if missing:
+        return frame, problems
+    if frame.empty:
+        add("warning", "empty_table", "the table has a header but no rows")
+
+    dayfirst = assessment.dayfirst_for(schema.name) if assessment else None
+    typed: dict[str, pd.Series] = {}
+    for column in schema.columns:
+        if column.name not in frame.columns:
+            continue
+        raw = frame[column.name]
+        if isinstance(raw, pd.DataFrame):
+            add("error", "ambiguous_file", "the column appears more than once", column=column.name)
+            continue
+        expected = column.expected
+        unread = np.zeros(len(raw), dtype=bool)  # given, not read, reported by another rule
+        if column.kind in ("date", "datetime"):
+            date_format = (
+                assessment.date_format_for(schema.name, column.name) if assessment else None
+            )
+            reading = read_dates(raw, dayfirst=dayfirst, date_format=date_format)
+            values, bad = _dates_of(reading, column.kind), reading.bad & ~reading.contradicting
+            unread = reading.contradicting
+            for severity, rule, message, mask, wanted in _date_order_problems(
+                raw, reading, table=schema.name, column=column.name, dayfirst=dayfirst,
+                numbers=numbers,
+            ):  # fmt: skip
+                add(severity, rule, message, column=column.name, mask=mask, expected=wanted)
+            if date_format is not None:
+                expected = f"a date written as {date_format} (params date_format)"
+        else:
+            values, bad = coerce_column(raw, column)
+        typed[column.name] = values
+        if bad.any():
+            rule = "unparseable_date" if column.kind in ("date", "datetime") else "wrong_type"
+            what = (
+                "dates that cannot be read"
+                if rule == "unparseable_date"
+                else "values of the wrong type"
+            )
+            examples = ", ".join(repr(v) for v in raw[bad].astype(str).unique()[:3])
+            add(
+                "error",
+                rule,
+                f"{int(bad.sum()):,} {what}, e.g. {examples}",
+                column=column.name,
+                mask=bad,
+                expected=expected,
+            )
+        if column.required:
+            empty = values.isna().to_numpy() & ~bad & ~unread
+            if empty.any():
+                add(
+                    "error",
+                    "missing_value",
+                    f"{int(empty.sum()):,} empty cells in a required column",
+                    column=column.name,
+                    mask=empty,
+                    expected=expected,
+                )
+        if column.kind in ("number", "integer") and (
+            column.minimum is not None or column.maximum is not None
+        ):
+            low = -np.inf if column.minimum is None else column.minimum
+            high = np.inf if column.maximum is None else column.maximum
+            with np.errstate(invalid="ignore"):
+                outside = (values.to_numpy() < low) | (values.to_numpy() > high)
+            if outside.any():
+                if column.minimum == 0 and column.maximum is None:
+                    rule, what = "negative", "negative values"
+                else:
+                    rule, what = "out_of_range", f"values outside {low:g}–{high:g}"
+                add(
+                    "error",
+                    rule,
+                    f"{int(outside.sum()):,} {what}",
+                    column=column.name,
+                    mask=outside,
+                    expected=column.expected,
+                )
+        if column.kind == "category" and column.allowed:
+            wrong = values.notna().to_numpy() & ~values.isin(column.allowed).to_numpy()
+            if wrong.any():
+                examples = ", ".join(repr(v) for v in raw[wrong].astype(str).unique()[:3])
+                add(
+                    "error",
+                    "not_allowed",
+                    f"{int(wrong.sum()):,} values not allowed, e.g. {examples}",
+                    column=column.name,
+                    mask=wrong,
+                    expected=column.expected,
+                )
+
+    if schema.id_column and schema.id_column in typed:
+        ids = typed[schema.id_column]
+        dup = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
+        if dup.any():
+            n_ids = ids[dup].nunique()
+            add(
+                "error",
+                "duplicate_id",
+                f"{n_ids:,} identifiers appear more than once, in {int(dup.sum()):,} rows",
+                column=schema.id_column,
+                mask=dup,
+                expected="each identifier once",
+            )
+
+    extras = [c for c in frame.columns if c not in schema.column_names]
+    result = pd.DataFrame(typed, index=frame.index)
+    if schema.extra_columns_allowed:  # e.g. survey items: numbers where every value is one
+        for name in extras:
+            numbers = pd.to_numeric(frame[name], errors="coerce")
+            all_numeric = numbers.notna().sum() == frame[name].notna().sum()
+            result[name] = numbers if all_numeric else frame[name]
+    result = result.reset_index(drop=True)
+
+    if assessment is not None and schema.date_column in result and schema.name != "customers":
+        window = assessment.window
+        dates = result[schema.date_column]
+        outside = (
+            dates.notna()
+            & (
+                (dates < pd.Timestamp(window.start))
+                | (dates >= pd.Timestamp(window.end) + pd.Timedelta(days=1))
+            )
+        ).to_numpy()
+        if outside.any():
+            add(
+                "warning",
+                "outside_window",
+                f"{int(outside.sum()):,} of {len(dates):,} rows are dated outside the assessment "
+                f"window {window}; before/after comparisons ignore them",
+                column=schema.date_column,
+                mask=outside,
+                expected=f"a date from {window.start} to {window.end}",
+            )
+    problems.extend(_consistency(result, schema, file, numbers))
+    return result, problems
+
+
+def _consistency(
+    table: pd.DataFrame, schema: TableSchema, file: str, numbers: np.ndarray | None = None
+) -> list[Problem]:
+    """Dates and counts within one table that contradict each other (warnings)."""
+    rules: list[tuple[str, str, str]] = {
+        "customers": [("churned_date", "created_date", "churned before the customer was created")],
+        "opportunities": [("closed_date", "created_date", "closed before it was created")],
+        "tickets": [
+            ("first_response_at", "opened_at", "answered before the ticket was opened"),
+            ("resolved_at", "opened_at", "resolved before the ticket was opened"),
+        ],
+        "campaigns": [
+            ("contacts", "responses", "more responses than contacts"),
+            ("responses", "conversions", "more conversions than responses"),
+        ],
+    }.get(schema.name, [])
+    problems = []
+    for later, earlier, message in rules:
+        if later in table and earlier in table:
+            with np.errstate(invalid="ignore"):
+                wrong = (table[later] < table[earlier]).fillna(False).to_numpy(dtype=bool)
+            if wrong.any():
+                rows, count = _rows(wrong, numbers)
+                problems.append(
+                    Problem(
+                        "warning",
+                        "inconsistent",
+                        f"{count:,} rows {message}",
+                        file,
+                        schema.name,
+                        later,
+                        rows,
+                        count,
+                        f"{later} not before {earlier}"
+                        if "date" in later or "_at" in later
+                        else f"{earlier} ≤ {later}",
+                    )
+                )
+    if schema.name == "opportunities" and "closed_date" in table:
+        open_closed = ((table["status"] == "open") & table["closed_date"].notna()).to_numpy()
+        if open_closed.any():
+            rows, count = _rows(open_closed, numbers)
+            problems.append(
+                Problem(
+                    "warning",
+                    "inconsistent",
+                    f"{count:,} open opportunities have a closed_date",
+                    file,
+                    schema.name,
+                    "closed_date",
+                    rows,
+                    count,
+                    "no closed_date while status is open",
+                )
+            )
+    return problems
+
+
+def _control_group(tables: Mapping[str, pd.DataFrame], assessment: Any) -> list[Problem]:
+    """A warning when the control group named in params.yaml cannot be found in the data."""
+    control = assessment.control
+    if control is None or not tables:
+        return []
+    holding = [name for name, frame in tables.items() if control.column in frame.columns]
+    if not holding:
+        return [
+            Problem(
+                "warning",
+                "control_group",
+                f"control.column {control.column!r} is a column of no table: the control group "
+                "cannot be used, and every comparison is before against after",
+                expected="a column such as region in orders or customers (or map one in columns)",
+            )
+        ]
+    wanted = {v.strip().casefold() for v in control.values}
+    seen = {
+        str(v).strip().casefold()
+        for name in holding
+        for v in tables[name][control.column].dropna().unique()
+    }
+    if not wanted & seen:
+        return [
+            Problem(
+                "warning",
+                "control_group",
+                f"no row has {control.column} = {', '.join(control.values)}: the control group is "
+                "empty, and every comparison is before against after",
+                table=holding[0],
+                column=control.column,
+                expected=f"values of {control.column} that occur in the data",
+            )
+        ]
+    return []
+
+
+def _references(
+    tables: Mapping[str, pd.DataFrame],
+    files: Mapping[str, str],
+    numbers: Mapping[str, np.ndarray] | None = None,
+) -> list[Problem]:
+    """Rows that point to ids their parent table lacks, or predate their customer (warnings)."""
+    numbers = numbers or {}
+    problems = []
+    for name, table in tables.items():
+        for ref in TABLES[name].references:
+            parent = tables.get(ref.table)
+            if parent is None or ref.column not in table or ref.target not in parent:
+                continue
+            unknown = (
+                table[ref.column].notna() & ~table[ref.column].isin(parent[ref.target])
+            ).to_numpy()
+            if unknown.any():
+                rows, count = _rows(unknown, numbers.get(name))
+                problems.append(
+                    Problem(
+                        "warning",
+                        "unknown_reference",
+                        f"{count:,} rows point to a {ref.target} that {files[ref.table]} does not have",
+                        files[name],
+                        name,
+                        ref.column,
+                        rows,
+                        count,
+                        f"a {ref.target} listed in {ref.table}",
+                    )
+                )
+    orders, customers = tables.get("orders"), tables.get("customers")
+    if (
+        orders is not None
+        and customers is not None
+        and {"customer_id", "order_date"} <= set(orders.columns)
+        and {"customer_id", "created_date"} <= set(customers.columns)
+    ):
+        # a customer listed twice (a duplicate_id error) counts from its earliest creation
+        first_created = customers.groupby("customer_id")["created_date"].min()
+        created = orders["customer_id"].map(first_created).astype("datetime64[ns]")
+        early = (orders["order_date"] < created).fillna(False).to_numpy(dtype=bool)
+        if early.any():
+            rows, count = _rows(early, numbers.get("orders"))
+            problems.append(
+                Problem(
+                    "warning",
+                    "inconsistent",
+                    f"{count:,} orders are dated before their customer was created",
+                    files["orders"],
+                    "orders",
+                    "order_date",
+                    rows,
+                    count,
+                    "order_date on or after the customer's created_date",
+                )
+            )
+    return problems
+
+
+# --- the client folder ---------------------------------------------------------------------
+
+
+def _relative(path: Path, client_dir: Path) -> str:
+    """``path`` as messages name it: relative to the client folder when it is inside it."""
+    try:
+        return str(path.relative_to(client_dir))
+    except ValueError:  # data_dir points outside the client folder
+        return str(path)
+
+
+def validate_client(
+    client_dir: str | Path, *, overrides: Mapping[str, Any] | None = None
+) -> ValidationReport:
+    """Validate a client folder: params.yaml and every table in its data folder.
+
+    Parameters
+    ----------
+    client_dir : path
+        The client folder (``params.yaml`` and the data folder it names).
+    overrides : mapping, optional
+        Parameter overrides, as for :func:`crmkit.data.config.load_params`.
+
+    Returns
+    -------
+    ValidationReport
+        All problems, and the typed tables. Nothing is written anywhere.
+    """
+    client_dir = Path(client_dir)
+    try:
+        assessment = load_params(client_dir, overrides=overrides)
+    except ParamsError as exc:
+        problems = [Problem("error", "params", line) for line in str(exc).splitlines()]
+        return ValidationReport(client_dir, None, problems=problems)
+
+    report = ValidationReport(client_dir, assessment)
+    data_dir = client_dir / assessment.data_dir
+    if not data_dir.is_dir():
+        report.problems.append(
+            Problem(
+                "error",
+                "params",
+                f"the data folder {data_dir} does not exist",
+                expected="a folder with the client's tables (data_dir in params.yaml)",
+            )
+        )
+        return report
+    found = io.find_table_files(data_dir)
+    problems: list[Problem] = []
+    numbers: dict[str, np.ndarray] = {}
+    for name, schema in TABLES.items():
+        paths = found.get(name, [])
+        if not paths:
+            problems.append(
+                Problem(
+                    "warning",
+                    "absent_table",
+                    f"no {name} table ({name}.csv, .xlsx or .parquet in {assessment.data_dir}/): "
+                    "the stages that need it are skipped",
+                    table=name,
+                )
+            )
+            continue
+        label = _relative(paths[0], client_dir)
+        if len(paths) > 1:
+            problems.append(
+                Problem(
+                    "error",
+                    "ambiguous_file",
+                    f"the {name} table is given {len(paths)} times: "
+                    + ", ".join(_relative(p, client_dir) for p in paths),
+                    file=label,
+                    table=name,
+                    expected="one file per table",
+                )
+            )
+            continue
+        try:
+            raw = io.read_table_file(paths[0], encoding=assessment.encoding_for(name), label=label)
+        except InputError as exc:
+            message = str(exc).removeprefix(f"{label}: ")
+            problems.append(
+                Problem(
+                    "error",
+                    "unreadable",
+                    message,
+                    file=label,
+                    table=name,
+                    rows=tuple(exc.rows[:ROWS_SHOWN]),
+                    count=len(exc.rows),
+                )
+            )
+            continue
+        try:
+            raw = io.map_columns(raw, schema, assessment.columns.get(name))
+            table, table_problems = validate_table(raw, schema, file=label, assessment=assessment)
+        except Exception as exc:  # a bug must not hide the other tables' problems
+            problems.append(
+                Problem(
+                    "error",
+                    "internal_error",
+                    f"crmkit could not check this file ({type(exc).__name__}: {exc}); "
+                    "please report this with the file's header and a few rows",
+                    file=label,
+                    table=name,
+                )
+            )
+            continue
+        problems.extend(table_problems)
+        if not any(p.rule == "missing_column" for p in table_problems):
+            report.tables[name] = table
+            report.files[name] = label
+            numbers[name] = _row_numbers(raw.index)
+    problems.extend(_references(report.tables, report.files, numbers))
+    problems.extend(_control_group(report.tables, assessment))
+    report.problems = [p for p in problems if p.severity == "error"] + [
+        p for p in problems if p.severity == "warning"
+    ]
+    return report

@@ -1,0 +1,453 @@
+"""Did the CRM pay off? The financial stage's appraisal, from declared and measured benefits.
+
+:func:`appraise` puts together what :mod:`crmkit.domains.finance` computes (present values, NPV,
+ROI, IRR, payback, sensitivity, Monte Carlo) for two cases:
+
+- **declared** — the client's ``costs`` and ``benefits`` tables, risk-adjusted, as
+  total-economic-impact studies present them;
+- **measured** — the same costs against the benefits this run measured in the data
+  (:func:`crmkit.domains.benefits.measured_benefits`), with the statistical uncertainty of each KPI
+  change carried into the NPV by simulation.
+
+The headline (results.json ``financial.*``) is the declared case when the client declared
+benefits, else the measured one; the other case sits beside it (``financial.measured`` or
+``financial.declared``), never mixed into it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from crmkit.data import guards
+from crmkit.data.config import Assessment
+from crmkit.data.io import jsonable
+from crmkit.domains import benefits, finance
+
+__all__ = [
+    "Appraisal",
+    "appraise",
+    "benefits_table",
+    "breakdown_table",
+    "claims_table",
+    "cost_series",
+    "figures_table",
+    "revenue_effect",
+    "summary_view",
+]
+
+
+@dataclass(frozen=True)
+class Appraisal:
+    """Both cases of the financial appraisal (see :func:`appraise`).
+
+    Attributes
+    ----------
+    headline : {'declared', 'measured'}
+        Which case results.json reports at the top of ``financial``.
+    declared, measured : InvestmentSummary or None
+        The figures of each case (None when its benefits are absent).
+    declared_simulation, measured_simulation : MonteCarloResult or None
+        NPV and ROI distributions: declared benefits between their risk-adjusted and
+        optimistic amounts; measured benefits across their confidence intervals. Costs
+        between their amount and their risk-adjusted amount in both.
+    sensitivity : DataFrame
+        The tornado of the headline case (:func:`crmkit.domains.finance.sensitivity`).
+    measured_benefits : DataFrame
+        :func:`crmkit.domains.benefits.measured_benefits`.
+    claims : DataFrame
+        :func:`crmkit.domains.benefits.claimed_vs_measured`.
+    measured_table : DataFrame
+        The measured gains as a canonical benefits table (years 1 … horizon); measured
+        losses are booked as costs of the measured case.
+    """
+
+    headline: str
+    declared: finance.InvestmentSummary | None
+    measured: finance.InvestmentSummary | None
+    declared_simulation: finance.MonteCarloResult | None
+    measured_simulation: finance.MonteCarloResult | None
+    sensitivity: pd.DataFrame
+    measured_benefits: pd.DataFrame
+    claims: pd.DataFrame
+    measured_table: pd.DataFrame
+
+    @property
+    def summary(self) -> finance.InvestmentSummary:
+        """The headline case's figures."""
+        return self.declared if self.headline == "declared" else self.measured
+
+    @property
+    def simulation(self) -> finance.MonteCarloResult | None:
+        """The headline case's simulation."""
+        return self.declared_simulation if self.headline == "declared" else self.measured_simulation
+
+    def to_results(self) -> dict[str, Any]:
+        """results.json's ``financial`` section (DESIGN §3 keys at the top level).
+
+        The headline case's figures (pv_costs, pv_benefits, npv, roi, irr, payback_months,
+        discount_rate …), its simulation's percentiles and ``p_npv_positive``, ``basis``
+        (declared or measured), and the other case nested under its name.
+        """
+        out: dict[str, Any] = {"basis": self.headline, **self.summary.to_dict()}
+        if self.simulation is not None:
+            out.update(
+                {
+                    k: v
+                    for k, v in self.simulation.to_dict().items()
+                    if k.startswith(("npv_", "roi_", "p_"))
+                }
+            )
+        other = "measured" if self.headline == "declared" else "declared"
+        other_summary = self.measured if other == "measured" else self.declared
+        other_sim = self.measured_simulation if other == "measured" else self.declared_simulation
+        if other_summary is not None:
+            nested = other_summary.to_dict()
+            if other_sim is not None:
+                nested.update(
+                    {
+                        k: v
+                        for k, v in other_sim.to_dict().items()
+                        if k.startswith(("npv_", "roi_", "p_"))
+                    }
+                )
+            out[other] = nested
+        out["measured_benefits"] = {
+            row.benefit: {
+                "low": row.low,
+                "central": row.central,
+                "high": row.high,
+                "hours_central": row.hours_central,
+                "kpi": row.kpi,
+                "verdict": row.verdict,
+            }
+            for row in self.measured_benefits.itertuples()
+        }
+        return jsonable(out)
+
+
+def _bounded(effect: tuple[float, float, float]) -> bool:
+    """True when the effect and both ends of its interval are finite and above −100 %."""
+    return all(math.isfinite(float(v)) and float(v) > -1.0 for v in effect)
+
+
+def revenue_effect(
+    control: Any | None, series: Any | None
+) -> tuple[tuple[float, float, float] | None, str]:
+    """The relative revenue effect attributable to the CRM, and where it comes from.
+
+    The difference-in-differences against the control group when it has an interval; else
+    the interrupted time series' effect relative to its projection (which runs on the ratio
+    to the control group when there is one, :func:`crmkit.measure.time_series`), unless a
+    claim guard tripped on it (``guard`` column of its row).
+
+    Returns
+    -------
+    tuple
+        ((central, low, high) or None, source in words — or, without an effect, why none of
+        the estimates can be used; "" when there is none at all).
+
+    Examples
+    --------
+    >>> class Did:
+    ...     relative_effect = (0.124, -1.0, float("inf"))  # 3 regions: no interval
+    >>> import pandas as pd
+    >>> class Series:
+    ...     comparative = True
+    ...     row = pd.DataFrame({"change_pct": [0.17], "change_pct_ci_low": [-0.13],
+    ...                         "change_pct_ci_high": [0.59]})
+    >>> revenue_effect(Did(), Series())
+    ((0.17, -0.13, 0.59), 'interrupted time series on the ratio to the control group')
+    """
+    reasons = []
+    if control is not None:
+        effect = tuple(float(v) for v in control.relative_effect)
+        if _bounded(effect):  # type: ignore[arg-type]
+            return effect, "difference-in-differences against the control group"  # type: ignore[return-value]
+        reasons.append(
+            "the difference-in-differences on revenue has no interval (too few control units)"
+        )
+    if series is not None:
+        row = series.row.iloc[0]
+        effect = tuple(
+            float(row[c]) for c in ("change_pct", "change_pct_ci_low", "change_pct_ci_high")
+        )
+        code = row.get("guard") if hasattr(row, "get") else None
+        guarded = isinstance(code, str) and code and guards.Guard(code).withholds_claim
+        if _bounded(effect) and not guarded:  # type: ignore[arg-type]
+            source = (
+                "interrupted time series on the ratio to the control group"
+                if getattr(series, "comparative", False)
+                else "interrupted time series against its projection"
+            )
+            return effect, source  # type: ignore[return-value]
+        reasons.append(
+            f"the time series' revenue effect is not usable ({code})"
+            if guarded
+            else "the time series' revenue effect has no usable interval"
+        )
+    return None, "; ".join(reasons)
+
+
+def appraise(
+    tables: Mapping[str, pd.DataFrame],
+    assessment: Assessment,
+    results: pd.DataFrame,
+    *,
+    control: Any | None = None,
+    series: Any | None = None,
+    simulations: int = 10_000,
+) -> Appraisal:
+    """The financial appraisal of the CRM investment, declared and measured.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The validated canonical tables; ``costs`` is required.
+    assessment : Assessment
+        ``finance`` (discount rate, horizon, ROI convention, the assumptions of the measured
+        benefits) and ``stats.seed``.
+    results : DataFrame
+        The KPI rows of :func:`crmkit.measure.measure_kpis`.
+    control, series : optional
+        :func:`crmkit.measure.control_comparison` and :func:`crmkit.measure.time_series` of
+        monthly revenue, for the revenue benefit.
+    simulations : int
+        Monte Carlo draws per case.
+
+    Returns
+    -------
+    Appraisal
+
+    Raises
+    ------
+    ValueError
+        When ``costs`` is absent.
+    """
+    costs = tables.get("costs")
+    if costs is None:
+        raise ValueError("the financial appraisal needs the costs table")
+    f, seed = assessment.finance, assessment.stats.seed
+    common = {"discount_rate": f.discount_rate, "horizon_years": f.horizon_years}
+    effect, source = revenue_effect(control, series)
+    measured_rows = benefits.measured_benefits(
+        tables, assessment, results, revenue_effect=effect, revenue_source=source
+    )
+    measured_table = benefits.measured_benefits_table(measured_rows, horizon_years=f.horizon_years)
+    losses = benefits.measured_losses_table(measured_rows, horizon_years=f.horizon_years)
+    measured_costs = pd.concat([costs, losses], ignore_index=True) if len(losses) else costs
+    declared_table = tables.get("benefits")
+    declared = measured = declared_sim = measured_sim = None
+    if declared_table is not None and len(declared_table):
+        declared = finance.investment_summary(
+            costs,
+            declared_table,
+            roi_convention=f.roi_convention,
+            flexibility=f.flexibility,
+            **common,
+        )
+        declared_sim = finance.monte_carlo(
+            costs,
+            declared_table,
+            n=simulations,
+            seed=seed,
+            roi_convention=f.roi_convention,
+            **common,
+        )
+    if len(measured_table):
+        measured = finance.investment_summary(
+            measured_costs,
+            measured_table,
+            roi_convention=f.roi_convention,
+            flexibility=f.flexibility,
+            **common,
+        )
+        measured_sim = finance.monte_carlo(
+            measured_costs,
+            measured_table,
+            n=simulations,
+            seed=seed,
+            benefit_ranges=benefits.benefit_ranges(measured_rows),
+            roi_convention=f.roi_convention,
+            **common,
+        )
+    if declared is None and measured is None:
+        measured = finance.investment_summary(
+            costs, None, roi_convention=f.roi_convention, **common
+        )
+    headline = "declared" if declared is not None else "measured"
+    headline_benefits = declared_table if headline == "declared" else measured_table
+    return Appraisal(
+        headline=headline,
+        declared=declared,
+        measured=measured,
+        declared_simulation=declared_sim,
+        measured_simulation=measured_sim,
+        sensitivity=finance.sensitivity(costs, headline_benefits, **common),
+        measured_benefits=measured_rows,
+        claims=benefits.claimed_vs_measured(declared_table, measured_rows),
+        measured_table=measured_table,
+    )
+
+
+def _money_text(value: Any, currency: str) -> str:
+    from crmkit.words.formats import format_money, is_missing
+
+    return "n/a" if value is None or is_missing(value) else format_money(value, currency)
+
+
+def figures_table(appraisal: Appraisal, *, currency: str = "") -> pd.DataFrame:
+    """The headline figures of both cases side by side, formatted for the report.
+
+    Columns: Figure, "Declared benefits, risk-adjusted", "Declared benefits, unadjusted",
+    "Measured benefits" (a column is absent when its case is).
+    """
+    from crmkit.words.formats import format_percent, is_missing
+
+    def months(v: Any) -> str:
+        return "not within the horizon" if v is None or is_missing(v) else f"{v:,.1f}"
+
+    def pct(v: Any, decimals: int = 0) -> str:
+        return "n/a" if v is None or is_missing(v) else format_percent(v, decimals)
+
+    def column(s: finance.InvestmentSummary, sim: finance.MonteCarloResult | None) -> list[str]:
+        return [
+            _money_text(s.pv_costs, currency),
+            _money_text(s.pv_benefits, currency),
+            _money_text(s.npv, currency),
+            _money_text(s.net_benefits, currency),
+            pct(s.roi),
+            pct(s.irr, 1) + (" (see note)" if s.irr_note else ""),
+            months(s.payback_months),
+            months(s.discounted_payback_months),
+            "–" if sim is None else pct(sim.p_npv_positive, 1),
+            "–"
+            if sim is None
+            else f"{_money_text(sim.npv_p5, currency)} to {_money_text(sim.npv_p95, currency)}",
+            "–" if s.flexibility is None else _money_text(s.flexibility, currency),
+        ]
+
+    figures = [
+        "PV of costs",
+        "PV of benefits",
+        "Net present value (NPV)",
+        "Net benefits, undiscounted",
+        "Return on investment (ROI)",
+        "Internal rate of return (IRR)",
+        "Payback (months)",
+        "Discounted payback (months)",
+        "Chance that NPV > 0 (simulation)",
+        "NPV, 5th to 95th percentile (simulation)",
+        "Flexibility: future options (beside NPV, not in it)",
+    ]
+    table = {"Figure": figures}
+    if appraisal.declared is not None:
+        table["Declared benefits, risk-adjusted"] = column(
+            appraisal.declared, appraisal.declared_simulation
+        )
+        table["Declared benefits, unadjusted"] = column(appraisal.declared.unadjusted, None)
+    if appraisal.measured is not None:
+        table["Measured benefits"] = column(appraisal.measured, appraisal.measured_simulation)
+    return pd.DataFrame(table)
+
+
+def benefits_table(measured: pd.DataFrame, *, currency: str = "") -> pd.DataFrame:
+    """The measured benefits as a reader sees them: a year's value, its interval, its formula."""
+    rows = []
+    for r in measured.itertuples():
+        skipped = r.verdict == "skipped"
+        hours = "–" if pd.isna(r.hours_central) else f"{r.hours_central:,.0f}"
+        rows.append(
+            {
+                "Benefit": r.benefit,
+                f"Per year ({currency})": "–" if skipped else _money_text(r.central, "").strip(),
+                "95 % interval": "–"
+                if skipped or pd.isna(r.low)
+                else f"{_money_text(r.low, '')} to {_money_text(r.high, '')}",
+                "Staff hours a year": hours,
+                "How it is computed": r.note if skipped else r.formula,
+                "Evidence": "–" if skipped else f"{r.evidence} — {r.verdict}",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def claims_table(claims: pd.DataFrame, *, currency: str = "") -> pd.DataFrame:
+    """Claimed against measured, per declared benefit, as a reader sees it."""
+    from crmkit.words.formats import format_percent
+
+    return pd.DataFrame(
+        {
+            "Declared benefit": claims["category"],
+            "KPI": claims["kpi"].fillna("–"),
+            f"Claimed, year 1 ({currency})": claims["claimed_year1"].map(
+                lambda v: _money_text(v, "")
+            ),
+            f"Measured a year ({currency})": claims["measured_central"].map(
+                lambda v: _money_text(v, "")
+            ),
+            "Measured, 95 % interval": [
+                "–" if pd.isna(lo) else f"{_money_text(lo, '')} to {_money_text(hi, '')}"
+                for lo, hi in zip(claims["measured_low"], claims["measured_high"], strict=True)
+            ],
+            "Measured / claimed": claims["measured_share"].map(
+                lambda v: "–" if pd.isna(v) else format_percent(v, 0)
+            ),
+            "Reading": claims["reading"],
+        }
+    )
+
+
+def breakdown_table(breakdown: pd.DataFrame, by: str, *, currency: str = "") -> pd.DataFrame:
+    """A cost breakdown (:func:`crmkit.domains.finance.cost_breakdown`) as a reader sees it."""
+    from crmkit.words.formats import format_percent
+
+    names = {"phase": "Lifecycle phase", "category": "Category", "economic_use": "Economic use"}
+    return pd.DataFrame(
+        {
+            names.get(by, by): breakdown[by].astype(str).str.replace("_", " "),
+            f"Cost over the horizon ({currency})": breakdown["amount"].map("{:,.0f}".format),
+            "Share of cost": breakdown["share"].map(format_percent),
+            f"Present value ({currency})": breakdown["present_value"].map("{:,.0f}".format),
+            "Share of present value": breakdown["pv_share"].map(format_percent),
+        }
+    )
+
+
+def summary_view(
+    costs: pd.DataFrame,
+    declared: pd.DataFrame,
+    settings: Any,
+    *,
+    risk_adjusted: bool,
+    currency: str = "",
+) -> Any:
+    """The year-by-year summary table (:func:`crmkit.domains.finance.summary_table`) ready to show.
+
+    ``settings`` is the assessment's ``finance`` (discount rate, horizon). Returns a
+    :class:`crmkit.words.formats.TableView` with every money column in ``currency``.
+    """
+    from crmkit.words.formats import TableView
+
+    table = finance.summary_table(
+        costs,
+        declared,
+        discount_rate=settings.discount_rate,
+        horizon_years=settings.horizon_years,
+        risk_adjusted=risk_adjusted,
+    ).reset_index()
+    money = [c for c in table.columns if c != "line"]
+    return TableView(
+        table.rename(columns={"line": "Line"}),
+        dict.fromkeys(money, currency),
+        dict.fromkeys(money, "{:,.0f}"),
+    )
+
+
+def cost_series(breakdown: pd.DataFrame, by: str) -> pd.Series:
+    """The present value of costs per phase or economic use, for a bar chart."""
+    return breakdown.set_index(by)["present_value"]

@@ -1,0 +1,382 @@
+"""What a stage notebook works with: parameters, validated tables, problems, and recording.
+
+A notebook's first code cell is one call::
+
+    stage = open_stage("data_quality", client_dir=client_dir, run_dir=run_dir)
+
+Under ``crmkit run`` the runner has validated the client folder once and cached the typed
+tables as Parquet in the run folder (``run_dir``); the stage reads that cache. Opened by hand
+in JupyterLab (``run_dir`` empty), the stage validates ``client_dir`` itself, and when that is
+the demo client and it does not exist yet, generates it first. Either way the notebook sees the
+same :class:`StageContext`.
+
+Run-folder layout the runner writes and stages read::
+
+    RUN_DIR/params.json        the assessment's parameters (Assessment.to_dict())
+    RUN_DIR/validation.json    {"files": {table: file}, "problems": [Problem, ...]}
+    RUN_DIR/tables/*.parquet   the validated tables
+    RUN_DIR/results/*.json     what each stage records
+    RUN_DIR/cache/             results several stages share (computed once, see kpi_results)
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from crmkit.data import io
+from crmkit.data.config import Assessment, parse_params
+from crmkit.data.validation import Problem, problems_frame, validate_client
+from crmkit.pipeline import results
+from crmkit.pipeline.stages import PROJECT_ROOT
+
+__all__ = [
+    "StageContext",
+    "column_header",
+    "demo_client_dir",
+    "literal_markdown",
+    "open_stage",
+    "table_styler",
+    "write_run_inputs",
+]
+
+
+def demo_client_dir() -> Path:
+    """Where ``crmkit demo`` keeps the synthetic demo client: ``data/demo`` in the project."""
+    return PROJECT_ROOT / "data" / "demo"
+
+
+@dataclass
+class StageContext:
+    """A stage's view of one assessment.
+
+    Attributes
+    ----------
+    name : str
+        The stage's name (its key in results.json ``stages``).
+    assessment : Assessment
+        The validated parameters.
+    tables : dict of DataFrame
+        The typed canonical tables that are present.
+    files : dict of str
+        Each table's file, relative to the client folder.
+    problems : DataFrame
+        Validation problems, one per row (columns of :class:`crmkit.data.validation.Problem`).
+    client_dir : Path
+    run_dir : Path or None
+        The run folder under ``crmkit run``; None when opened by hand.
+    recorded : dict
+        Everything recorded so far (also written to the run folder when there is one).
+    """
+
+    name: str
+    assessment: Assessment
+    tables: dict[str, pd.DataFrame]
+    files: dict[str, str]
+    problems: pd.DataFrame
+    client_dir: Path
+    run_dir: Path | None = None
+    recorded: dict[str, Any] = field(default_factory=dict)
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        """The table ``name``, or None when the client did not provide it."""
+        return self.tables.get(name)
+
+    def kpi_results(self) -> pd.DataFrame:
+        """Every KPI before and after go-live (:func:`crmkit.measure.measure_kpis`), once a run.
+
+        Several stages show the same KPI results (each its area, the overview all of them).
+        Under ``crmkit run`` the first stage to ask computes them and leaves them in the run
+        folder (``RUN_DIR/cache/kpi_results.parquet``) for the others; the computation is
+        deterministic, so a stage running at the same time that computes them too gets the
+        same rows. Opened by hand, the stage computes them itself.
+        """
+        from crmkit import measure
+
+        if self.run_dir is None:
+            return measure.measure_kpis(self.tables, self.assessment)
+        path = self.run_dir / "cache" / "kpi_results.parquet"
+        if path.exists():
+            return io.read_frame(path)
+        results = measure.measure_kpis(self.tables, self.assessment)
+        io.write_frame(results, path)
+        return results
+
+    def record(self, section: str, data: Mapping[str, Any]) -> None:
+        """Add ``data`` under ``section`` of results.json (e.g. ``"data_quality"``)."""
+        self.recorded[section] = {**self.recorded.get(section, {}), **data}
+        if self.run_dir is not None:
+            results.record_section(self.run_dir, self.name, section, data)
+
+    def show(
+        self,
+        frame: pd.DataFrame,
+        *,
+        units: Mapping[str, str] | None = None,
+        formats: Mapping[str, Any] | None = None,
+        index: bool = False,
+    ) -> None:
+        """Display a table, with units in its column headers and numbers formatted.
+
+        Every cell, column label and index label is shown literally (HTML-escaped after
+        formatting, see :func:`table_styler`): client data never acts as markup.
+
+        Parameters
+        ----------
+        frame : DataFrame
+            The table; snake_case column names are shown as words (``rows_before`` →
+            "Rows before"), true/false as yes/no, dates as YYYY-MM-DD.
+        units : mapping, optional
+            Column → unit, shown as ``"Rows before (count)"``.
+        formats : mapping, optional
+            Column → format string or function, e.g. ``{"completeness": "{:.1%}"}``.
+        index : bool
+            Whether to show the index.
+        """
+        from IPython.display import display
+
+        display(table_styler(frame, units=units, formats=formats, index=index))
+
+    def markdown(self, text: str) -> None:
+        """Display generated text (findings, verdicts) as formatted markdown.
+
+        The text goes through :func:`literal_markdown` first: crmkit's own emphasis, lists
+        and code spans stay, while raw HTML, math, links, images and web addresses, which can
+        only come from client data, show as plain text.
+        """
+        from IPython.display import display
+
+        # Raw MIME data, not IPython's Markdown object: that one fetches a text starting with
+        # "http" as a URL and reads a text naming an existing file from disk.
+        display({"text/markdown": literal_markdown(text), "text/plain": text}, raw=True)
+
+
+#: How a missing cell reads in a displayed table.
+_MISSING_CELL = "\u2013"
+
+#: The characters that make markdown act (HTML, math, links), which crmkit's own words never
+#: use as markup, each with its escaped form. The backslash comes first, so the escapes added
+#: after it are not escaped again.
+_MARKDOWN_ESCAPES = (
+    ("\\", "\\\\"),  # a client backslash must not escape what follows it
+    ("&", "&amp;"),  # entities show as written (``&amp;lt;`` stays ``&amp;lt;``)
+    ("<", "&lt;"),  # no raw HTML, no <autolinks>
+    (">", "&gt;"),
+    ("$", "\\$"),  # no math
+    ("[", "\\["),  # no links, images or link references
+    ("]", "\\]"),
+    ("://", "\\://"),  # no bare web addresses turned into links
+)
+
+
+def literal_markdown(text: str) -> str:
+    """Markdown in which nothing can act but emphasis, lists and code spans.
+
+    Stage text is built by the words layer from crmkit's own sentences and client strings
+    (segment, region, campaign and category names ...). crmkit's own sentences use only
+    emphasis, lists and code spans, never raw HTML, math, links or images; so every such
+    construct in a text can only come from client data, and this function makes each show
+    literally: HTML special characters become entities, ``$``, ``[``, ``]`` and backslashes
+    are backslash-escaped, and ``://`` is broken so no web address is turned into a link.
+
+    Parameters
+    ----------
+    text : str
+        Markdown from the words layer.
+
+    Returns
+    -------
+    str
+        Markdown that renders to the same words, with client text shown as written.
+
+    Notes
+    -----
+    Inside a code span backslash escapes and entities are shown as written; crmkit's code
+    spans hold identifiers only (``control``), never these characters.
+
+    Examples
+    --------
+    >>> literal_markdown("**East** <b>x</b> [a](javascript:alert(1))")
+    '**East** &lt;b&gt;x&lt;/b&gt; \\\\[a\\\\](javascript:alert(1))'
+    """
+    for character, escaped in _MARKDOWN_ESCAPES:
+        text = text.replace(character, escaped)
+    return text
+
+
+def _plain_text(value: Any) -> str:
+    """A cell value as text, as pandas' Styler shows it by default (floats to 6 decimals)."""
+    if isinstance(value, float | np.floating):
+        return f"{value:.{pd.get_option('styler.format.precision')}f}"
+    return str(value)
+
+
+def _escaped(formatter: Any) -> Callable[[Any], str]:
+    """A cell formatter (format string, function or None) whose text is HTML-escaped."""
+    if formatter is None:
+        base = _plain_text
+    elif isinstance(formatter, str):
+        base = formatter.format
+    elif callable(formatter):
+        base = formatter
+    else:
+        raise TypeError(f"a format must be a format string or a function, got {formatter!r}")
+    return lambda value: html.escape(str(base(value)), quote=True)
+
+
+def _escaped_label(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _escaped_name(name: Any) -> Any:
+    """An index or columns name, escaped (the Styler writes names as they are)."""
+    return None if name is None else _escaped_label(name)
+
+
+def table_styler(
+    frame: pd.DataFrame,
+    *,
+    units: Mapping[str, str] | None = None,
+    formats: Mapping[str, Any] | None = None,
+    index: bool = False,
+) -> Styler:
+    """The styled table :meth:`StageContext.show` displays.
+
+    Parameters
+    ----------
+    frame, units, formats, index
+        As for :meth:`StageContext.show`.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        Every cell is formatted first (its format, yes/no for true/false, YYYY-MM-DD for
+        dates, "–" when missing) and the resulting text HTML-escaped; column and index
+        labels and their names are escaped too, so a client's ``<script>`` shows as text. The table is marked
+        for MathJax to ignore (a ``$`` in client text is no formula in JupyterLab either).
+
+    Examples
+    --------
+    >>> html_text = table_styler(pd.DataFrame({"segment": ["<b>East</b>"]})).to_html()
+    >>> "&lt;b&gt;East&lt;/b&gt;" in html_text and "<b>" not in html_text
+    True
+    """
+    formats = dict(formats or {})
+    for name in frame.columns:
+        if name in formats:
+            continue
+        if pd.api.types.is_bool_dtype(frame[name]):
+            formats[name] = lambda v: _MISSING_CELL if pd.isna(v) else ("yes" if v else "no")
+        elif pd.api.types.is_datetime64_any_dtype(frame[name]):
+            formats[name] = lambda v: _MISSING_CELL if pd.isna(v) else f"{v:%Y-%m-%d}"
+    headers = {name: column_header(name, (units or {}).get(name)) for name in frame.columns}
+    frame = frame.rename(columns=headers).rename_axis(
+        index=[_escaped_name(n) for n in frame.index.names],
+        columns=[_escaped_name(n) for n in frame.columns.names],
+    )
+    formats = {headers[c]: f for c, f in formats.items() if c in headers}
+    styler = frame.style.format(
+        {name: _escaped(formats.get(name)) for name in frame.columns}, na_rep=_MISSING_CELL
+    )
+    styler = styler.format_index(_escaped_label, axis="columns")
+    styler = styler.format_index(_escaped_label, axis="index")
+    styler = styler.set_table_attributes('class="tex2jax_ignore mathjax_ignore"')
+    if not index:
+        styler = styler.hide(axis="index")
+    return styler
+
+
+#: A lowercase name of words (crmkit's snake_case column names): shown as words; a name with
+#: any other character (a client's label, say) is shown as written.
+_SNAKE_CASE = re.compile(r"[a-z][a-z0-9_ \-]*")
+
+
+def column_header(name: str, unit: str | None = None) -> str:
+    """A column name as a reader sees it: lowercase snake_case as words, others as written.
+
+    Examples
+    --------
+    >>> column_header("rows_before", "count")
+    'Rows before (count)'
+    >>> column_header("Revenue (CNY)")
+    'Revenue (CNY)'
+    >>> column_header("east/west_ratio")
+    'east/west_ratio'
+    """
+    text = str(name)
+    if _SNAKE_CASE.fullmatch(text):
+        text = text.replace("_", " ").capitalize()
+    return f"{text} ({unit})" if unit else text
+
+
+def write_run_inputs(run_dir: Path, client_dir: Path, report: Any) -> None:
+    """Write what stages read (params, validation, table cache) into ``run_dir``.
+
+    ``report`` is a :class:`crmkit.data.validation.ValidationReport` that passed.
+    """
+    io.write_json(
+        {**report.assessment.to_dict(), "client_dir": str(client_dir)}, run_dir / "params.json"
+    )
+    problems = [asdict(p) for p in report.problems]
+    io.write_json({"files": report.files, "problems": problems}, run_dir / "validation.json")
+    io.write_cache(report.tables, run_dir / "tables")
+
+
+def open_stage(name: str, *, client_dir: str | Path, run_dir: str | Path = "") -> StageContext:
+    """Open a stage: parameters, validated tables and problems, and set the house style.
+
+    Parameters
+    ----------
+    name : str
+        The stage's name, e.g. ``"data_quality"``.
+    client_dir : path
+        The client folder.
+    run_dir : path, optional
+        The run folder written by ``crmkit run``; empty to validate ``client_dir`` here.
+
+    Raises
+    ------
+    ValidationFailed
+        When opened by hand on a client folder with errors (the runner validates first).
+    """
+    from crmkit.report.plots import apply_house_style
+
+    apply_house_style()
+    pd.set_option("display.max_columns", 50)
+    client_dir = Path(client_dir).resolve()
+    if run_dir:
+        run_dir = Path(run_dir)
+        raw = io.read_json(run_dir / "params.json")
+        raw.pop("client_dir", None)
+        validation = io.read_json(run_dir / "validation.json")
+        problems = [Problem(**{**p, "rows": tuple(p["rows"])}) for p in validation["problems"]]
+        return StageContext(
+            name=name,
+            assessment=parse_params(raw, source=str(run_dir / "params.json")),
+            tables=io.read_cache(run_dir / "tables"),
+            files=validation["files"],
+            problems=problems_frame(problems),
+            client_dir=client_dir,
+            run_dir=run_dir,
+        )
+    if client_dir == demo_client_dir().resolve() and not (client_dir / "params.yaml").exists():
+        from crmkit.demo.synth import generate_demo_client
+
+        generate_demo_client(client_dir)
+    report = validate_client(client_dir).raise_if_failed()
+    return StageContext(
+        name=name,
+        assessment=report.assessment,
+        tables=report.tables,
+        files=report.files,
+        problems=report.problems_frame(),
+        client_dir=client_dir,
+    )

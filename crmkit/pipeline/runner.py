@@ -1,0 +1,567 @@
+"""Running an assessment: validate once, execute the stage notebooks, write the report folder.
+
+One client::
+
+    validate ─► RUN tmp folder: params.json, validation.json, tables/*.parquet (the cache)
+             ─► execute each ready stage, ``jobs`` workers at a time, each worker taking the
+                next stage from one queue and keeping ONE warm kernel for all of them
+                (:class:`crmkit.pipeline.engine.WarmKernel`; ``warm_kernels=False``: papermill with a
+                fresh kernel per stage)
+             ─► render each executed notebook to HTML in this process (one exporter)
+             ─► results.json, index.html, run.log ─► rename tmp folder to reports/CLIENT/RUN_ID
+
+Nothing is written before validation passes, and the report folder appears only when it is
+complete: a crash removes the temporary folder. A failed stage is recorded with its error and
+the other stages still run. Batch mode is a loop over :func:`run_assessment`.
+
+Warm kernels cut the fixed cost of a stage (a kernel start and the scientific imports, about
+4 s) to one per worker; between stages the kernel is reset to a fresh kernel's state (see
+:mod:`crmkit.pipeline.engine`), and a kernel that dies fails only its stage: the worker starts a new
+one for its next stage. Fresh kernels (``crmkit run --fresh-kernels``) are the safe choice
+for debugging a stage that seems to depend on what ran before it.
+
+Kernels are started with this very Python interpreter (:class:`CrmkitKernelManager`), never
+through whatever ``python3`` kernelspec the machine happens to have.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import queue
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from jupyter_client.kernelspec import KernelSpec
+from jupyter_client.manager import AsyncKernelManager
+
+from crmkit.version import __version__
+from crmkit.data import io
+from crmkit.data.validation import validate_client
+from crmkit.pipeline.context import write_run_inputs
+from crmkit.pipeline.engine import CELL_TIMEOUT_SECONDS, WarmKernel
+from crmkit.pipeline.results import (
+    failed_sections,
+    merge_results,
+    record_failure,
+    stage_results_path,
+)
+from crmkit.pipeline.stages import Stage, discover_stages, missing_tables
+from crmkit.report import render
+
+__all__ = ["CrmkitKernelManager", "RunResult", "StageOutcome", "run_assessment", "new_run_id"]
+
+KERNEL_DISPLAY_NAME = "Python (crmkit)"
+# The kernel talks to this process over loopback only; its start-up warning about unencrypted
+# TCP would only clutter the consultant's terminal. Errors are still shown.
+_KERNEL_QUIET = ("--IPKernelApp.log_level=ERROR",)
+# What a warm kernel imports once when it starts: the modules stage notebooks import, and
+# through them the scientific stack (pandas, matplotlib, scipy, statsmodels).
+_KERNEL_PRELOAD = ("crmkit.pipeline.context", "crmkit.measure", "crmkit.report.plots")
+
+
+class CrmkitKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernel always runs this interpreter, which has crmkit."""
+
+    @property
+    def kernel_spec(self) -> KernelSpec:
+        if self._kernel_spec is None:
+            self._kernel_spec = KernelSpec(
+                argv=[
+                    sys.executable,
+                    "-m",
+                    "ipykernel_launcher",
+                    "-f",
+                    "{connection_file}",
+                    *_KERNEL_QUIET,
+                ],
+                display_name=KERNEL_DISPLAY_NAME,
+                language="python",
+            )
+        return self._kernel_spec
+
+
+@dataclass(frozen=True)
+class StageOutcome:
+    """How one stage went.
+
+    Attributes
+    ----------
+    stage : Stage
+    status : {'ok', 'skipped', 'failed'}
+    message : str or None
+        Why it was skipped or how it failed.
+    seconds : float
+        Wall time of the stage, kernel start included when it started one.
+    compute_seconds : float
+        Time spent inside the notebook's cells (papermill's per-cell durations).
+    kernel_started : bool
+        Whether a kernel was started for this stage (always, with fresh kernels).
+    """
+
+    stage: Stage
+    status: str
+    message: str | None = None
+    seconds: float = 0.0
+    compute_seconds: float = 0.0
+    kernel_started: bool = False
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The outcome of :func:`run_assessment`: the report folder and what it holds."""
+
+    report_dir: Path
+    results: dict[str, Any]
+    outcomes: list[StageOutcome]
+
+    @property
+    def ok(self) -> bool:
+        """True when every stage ran or was skipped, every page was rendered and every part
+        of the summary was computed (the exit code of ``crmkit run`` is 0 then, else 1)."""
+        stages = self.results.get("stages")
+        pages_ok = not isinstance(stages, Mapping) or all(
+            not isinstance(entry, Mapping) or entry.get("status") != "failed"
+            for entry in stages.values()
+        )
+        return (
+            pages_ok
+            and all(o.status != "failed" for o in self.outcomes)
+            and not failed_sections(self.results)
+        )
+
+    @property
+    def failures(self) -> list[str]:
+        """One line per failed stage, page or report section, as the command line prints them."""
+        lines = []
+        stages = self.results.get("stages")
+        for name, entry in (stages if isinstance(stages, Mapping) else {}).items():
+            if isinstance(entry, Mapping) and entry.get("status") == "failed":
+                lines.append(f"{name}: failed: {entry.get('message')}")
+        for item in failed_sections(self.results):
+            lines.append(f"{item.get('section')}: could not be computed: {item.get('message')}")
+        return lines
+
+    @property
+    def index_html(self) -> Path:
+        """The report's entry page."""
+        return self.report_dir / "index.html"
+
+
+def new_run_id(parent: Path, now: dt.datetime | None = None) -> str:
+    """A run id from the time, unique in ``parent`` (``20251231-235959``, then ``-2`` …)."""
+    base = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    run_id, n = base, 1
+    while (parent / run_id).exists() or (parent / f".{run_id}.partial").exists():
+        n += 1
+        run_id = f"{base}-{n}"
+    return run_id
+
+
+def _execute_stage(
+    stage: Stage, run_dir: Path, client_dir: Path, kernel: WarmKernel | None = None
+) -> StageOutcome:
+    """Execute one stage notebook into ``run_dir/notebooks``, on ``kernel`` or a fresh one."""
+    from papermill.exceptions import PapermillExecutionError
+
+    output = run_dir / "notebooks" / stage.notebook.name
+    output.parent.mkdir(exist_ok=True)
+    parameters = {"client_dir": str(client_dir), "run_dir": str(run_dir)}
+    starts = kernel.starts if kernel is not None else 0
+    started = time.perf_counter()
+    status, message = "ok", None
+    try:
+        if kernel is None:
+            _execute_fresh(stage.notebook, output, parameters, run_dir)
+        else:
+            kernel.execute_notebook(stage.notebook, output, parameters=parameters, cwd=run_dir)
+    except PapermillExecutionError as exc:
+        status, message = "failed", f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})"
+    except Exception as exc:  # a kernel that dies or does not start: record, go on
+        status, message = "failed", f"{type(exc).__name__}: {exc}"
+    seconds = time.perf_counter() - started
+    kernel_started = kernel is None or kernel.starts > starts
+    return StageOutcome(stage, status, message, seconds, _cell_seconds(output), kernel_started)
+
+
+def _execute_fresh(notebook: Path, output: Path, parameters: dict[str, str], cwd: Path) -> None:
+    """papermill's own way: a new kernel for this notebook alone."""
+    import papermill
+
+    papermill.execute_notebook(
+        str(notebook),
+        str(output),
+        parameters=parameters,
+        kernel_name="python3",
+        language="python",
+        kernel_manager_class=CrmkitKernelManager,
+        progress_bar=False,
+        cwd=str(cwd),
+        execution_timeout=CELL_TIMEOUT_SECONDS,
+    )
+
+
+def _cell_seconds(executed: Path) -> float:
+    """The sum of papermill's per-cell durations in an executed notebook (0 when absent)."""
+    if not executed.exists():
+        return 0.0
+    nb = nbformat.read(executed, as_version=4)
+    return sum(
+        (c.metadata.get("papermill", {}).get("duration") or 0.0)
+        for c in nb.cells
+        if c.cell_type == "code"
+    )
+
+
+def run_assessment(
+    client_dir: str | Path,
+    *,
+    output_root: str | Path = "reports",
+    overrides: Mapping[str, Any] | None = None,
+    jobs: int | None = None,
+    progress: bool = True,
+    notebooks: Path | None = None,
+    warm_kernels: bool = True,
+) -> RunResult:
+    """Run one client's whole assessment and write its report folder.
+
+    Parameters
+    ----------
+    client_dir : path
+        The client folder (params.yaml and data).
+    output_root : path
+        Reports go to ``output_root/<client folder name>/<run id>/``.
+    overrides : mapping, optional
+        Parameter overrides (dotted keys), as for :func:`crmkit.data.config.load_params`.
+    jobs : int, optional
+        Stages executed at once; default: the number of cores (at most 4).
+    progress : bool
+        Show a progress bar on standard error.
+    notebooks : Path, optional
+        The folder of stage notebooks (default: crmkit's own).
+    warm_kernels : bool
+        True (the default): each of the ``jobs`` workers starts one kernel and executes all
+        its stages on it, resetting the kernel's state between them (namespace, figures,
+        matplotlib and pandas options, warning filters, working directory; see
+        :mod:`crmkit.pipeline.engine`). False: papermill starts a fresh kernel for every stage,
+        slower by a kernel start and the imports per stage, but nothing can carry over
+        from one stage to the next; use it to debug a stage
+        (``crmkit run --fresh-kernels``).
+
+    Returns
+    -------
+    RunResult
+
+    Raises
+    ------
+    ValidationFailed
+        When the client folder has errors; nothing is written then.
+    """
+    run_started = time.perf_counter()
+    client_dir = Path(client_dir).resolve()
+    report = validate_client(client_dir, overrides=overrides).raise_if_failed()
+    assessment = report.assessment
+    parent = Path(output_root).resolve() / client_dir.name
+    parent.mkdir(parents=True, exist_ok=True)
+    run_id = new_run_id(parent)
+    tmp = parent / f".{run_id}.partial"
+    tmp.mkdir()
+    logger, handler = _run_logger(tmp / "run.log")
+    try:
+        logger.info(
+            "crmkit %s: assessment of %s (%s), run %s",
+            __version__,
+            assessment.client,
+            client_dir,
+            run_id,
+        )
+        logger.info("validation: %s", report.summary().replace("\n", "\n    "))
+        write_run_inputs(tmp, client_dir, report)
+        stages = discover_stages(notebooks)
+        outcomes = _run_stages(
+            stages, set(report.tables), tmp, client_dir, jobs, progress, logger, warm_kernels
+        )
+        results = _write_report(
+            tmp, assessment, run_id, outcomes, report, run_started, logger, warm_kernels
+        )
+        logger.removeHandler(handler)
+        handler.close()
+        for scratch in (
+            "tables",
+            "results",
+            "cache",
+        ):  # the cache holds client data: not part of the report
+            shutil.rmtree(tmp / scratch, ignore_errors=True)
+        final = parent / run_id
+        tmp.rename(final)
+    except BaseException:
+        logger.removeHandler(handler)
+        handler.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return RunResult(final, results, outcomes)
+
+
+def _run_logger(path: Path) -> tuple[logging.Logger, logging.Handler]:
+    logger = logging.getLogger(f"crmkit.run.{path.parent.name}")
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logger.addHandler(handler)
+    return logger, handler
+
+
+def _run_stages(
+    stages: list[Stage],
+    present: set[str],
+    run_dir: Path,
+    client_dir: Path,
+    jobs: int | None,
+    progress: bool,
+    logger: logging.Logger,
+    warm_kernels: bool = True,
+) -> list[StageOutcome]:
+    """Skip the stages whose tables are absent; execute the others on ``jobs`` workers."""
+    from tqdm.auto import tqdm
+
+    outcomes: dict[str, StageOutcome] = {}
+    todo: queue.SimpleQueue[Stage] = queue.SimpleQueue()
+    for stage in stages:
+        reason = missing_tables(stage, present)
+        if reason:
+            outcomes[stage.name] = StageOutcome(stage, "skipped", reason)
+            logger.info("stage %s skipped: %s", stage.file_stem, reason)
+        else:
+            todo.put(stage)
+    ready = todo.qsize()
+    workers = max(1, min(jobs or min(os.cpu_count() or 1, 4), ready or 1))
+    kernels = [_warm_kernel() if warm_kernels else None for _ in range(workers)]
+    logger.info(
+        "%d stage(s) on %d worker(s), %s",
+        ready,
+        workers,
+        "one warm kernel each" if warm_kernels else "a fresh kernel per stage",
+    )
+    bar = tqdm(total=ready, desc="stages", unit="stage", disable=not progress, file=sys.stderr)
+    events: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+    stop = threading.Event()
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crmkit-stage") as pool:
+        futures = [
+            pool.submit(_stage_worker, todo, events, stop, kernel, run_dir, client_dir)
+            for kernel in kernels
+        ]
+        try:
+            _collect(events, workers, outcomes, bar, logger)
+        except BaseException:  # Ctrl-C or a bug: stop the kernels, take no further stage
+            stop.set()
+            for kernel in kernels:
+                if kernel is not None:
+                    kernel.kill()
+            raise
+        for future in futures:
+            future.result()  # a worker's own failure (a bug) surfaces here
+    bar.close()
+    return [outcomes[s.name] for s in stages]
+
+
+def _warm_kernel() -> WarmKernel:
+    return WarmKernel(CrmkitKernelManager, preload=_KERNEL_PRELOAD)
+
+
+def _stage_worker(
+    todo: queue.SimpleQueue[Stage],
+    events: queue.SimpleQueue[tuple[str, Any]],
+    stop: threading.Event,
+    kernel: WarmKernel | None,
+    run_dir: Path,
+    client_dir: Path,
+) -> None:
+    """Execute stages from ``todo`` until it is empty, all on ``kernel`` when there is one.
+
+    Reports ``("start", stage)`` and ``("done", outcome)`` on ``events``, and
+    ``("exit", None)`` when it stops, whatever the reason.
+    """
+    try:
+        while not stop.is_set():
+            try:
+                stage = todo.get_nowait()
+            except queue.Empty:
+                break
+            events.put(("start", stage))
+            events.put(("done", _execute_stage(stage, run_dir, client_dir, kernel)))
+    finally:
+        try:
+            if kernel is not None:
+                kernel.shutdown()
+        finally:
+            events.put(("exit", None))
+
+
+def _collect(
+    events: queue.SimpleQueue[tuple[str, Any]],
+    workers: int,
+    outcomes: dict[str, StageOutcome],
+    bar: Any,
+    logger: logging.Logger,
+) -> None:
+    """Record the workers' outcomes and show progress until every worker has stopped."""
+    running: dict[str, str] = {}
+    while workers:
+        kind, item = events.get()
+        if kind == "exit":
+            workers -= 1
+            continue
+        if kind == "start":
+            running[item.name] = item.title
+        else:
+            running.pop(item.stage.name, None)
+            outcomes[item.stage.name] = item
+            bar.update()
+            _log_outcome(logger, item)
+        bar.set_postfix_str(("running: " + ", ".join(running.values())) if running else "")
+
+
+def _log_outcome(logger: logging.Logger, outcome: StageOutcome) -> None:
+    logger.info(
+        "stage %s %s in %.1f s (cells %.1f s%s)%s",
+        outcome.stage.file_stem,
+        outcome.status,
+        outcome.seconds,
+        outcome.compute_seconds,
+        ", kernel started" if outcome.kernel_started else "",
+        f": {outcome.message}" if outcome.message else "",
+    )
+
+
+def _write_report(
+    run_dir: Path,
+    assessment,
+    run_id: str,
+    outcomes: list[StageOutcome],
+    report,
+    run_started: float,
+    logger: logging.Logger,
+    warm_kernels: bool = True,
+) -> dict[str, Any]:
+    """Render every stage page, then results.json and index.html; never lose the run.
+
+    Each page is rendered on its own: one that raises is recorded as failed (its entry in
+    ``stages`` gets status ``failed`` and the message "the page could not be rendered: …";
+    a page with its header and that message replaces it when that can be rendered). The
+    summary and headline figures are computed section by section
+    (:func:`crmkit.report.render.index_content`); failures go to ``report.failed_sections``. An
+    index that cannot be rendered is replaced by a plain one (:func:`crmkit.report.render.fallback_index`).
+    """
+    generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    run_label = render.format_run_label(generated.isoformat())
+    exporter = render.report_exporter()
+    stages_section: dict[str, Any] = {}
+    for o in outcomes:
+        stages_section[o.stage.name] = _write_stage_page(
+            run_dir, o, assessment.client, run_label, exporter, logger
+        )
+    wall = time.perf_counter() - run_started
+    header = {
+        "client": assessment.client,
+        "crmkit_version": __version__,
+        "generated_at": generated.isoformat(),
+        "run_id": run_id,
+        "params": assessment.to_dict(),
+        "stages": stages_section,
+        "validation": {"errors": len(report.errors), "warnings": len(report.warnings)},
+        "run": {
+            "wall_seconds": round(wall, 2),
+            "stage_seconds": round(sum(o.seconds for o in outcomes), 2),
+            "compute_seconds": round(sum(o.compute_seconds for o in outcomes), 2),
+            "warm_kernels": warm_kernels,
+            "kernels_started": sum(o.kernel_started for o in outcomes),
+        },
+        "report": {"failed_sections": []},
+    }
+    stage_files = [stage_results_path(run_dir, o.stage.name) for o in outcomes]
+    results = merge_results(header, [p for p in stage_files if p.exists()])
+    content = render.index_content(results)
+    results["report"] = {"failed_sections": content.failed_sections}
+    try:
+        index = render.render_index(results, content=content)
+    except Exception as error:  # the index must not cost the run: a plain page instead
+        record_failure(results, "index page", render.error_text(error))
+        index = render.fallback_index(results, failed_sections(results))
+    for failure in failed_sections(results):
+        logger.error("report section %s failed: %s", failure["section"], failure["message"])
+    io.write_json(results, run_dir / "results.json")
+    (run_dir / "index.html").write_text(index, encoding="utf-8")
+    logger.info(
+        "report written in %.1f s (stages %.1f s, of which cells %.1f s)",
+        wall,
+        header["run"]["stage_seconds"],
+        header["run"]["compute_seconds"],
+    )
+    return results
+
+
+def _write_stage_page(
+    run_dir: Path,
+    outcome: StageOutcome,
+    client: str,
+    run_label: str,
+    exporter: Any,
+    logger: logging.Logger,
+) -> dict[str, Any]:
+    """Render one stage's page into ``run_dir``; its ``stages`` entry for results.json."""
+    stage = outcome.stage
+    entry: dict[str, Any] = {
+        "number": stage.number,
+        "title": stage.title,
+        "status": outcome.status,
+        "message": outcome.message,
+        "html": None,
+        "notebook": None,
+        "seconds": round(outcome.seconds, 2),
+        "compute_seconds": round(outcome.compute_seconds, 2),
+    }
+    executed = run_dir / "notebooks" / stage.notebook.name
+    if executed.exists():
+        entry["notebook"] = f"notebooks/{executed.name}"
+    page = f"{stage.file_stem}.html"
+    try:
+        nb = nbformat.read(executed, as_version=4) if executed.exists() else None
+        html = render.render_stage(
+            nb,
+            title=stage.title,
+            client=client,
+            run_label=run_label,
+            status=outcome.status,
+            message=outcome.message,
+            exporter=exporter,
+        )
+    except Exception as error:  # one page must not cost the others
+        problem = f"the page could not be rendered: {render.error_text(error)}"
+        logger.error("stage %s: %s", stage.file_stem, problem)
+        entry["status"] = "failed"
+        entry["message"] = f"{outcome.message}; {problem}" if outcome.message else problem
+        try:  # the header and the message alone, so that the index's link still opens
+            html = render.render_stage(
+                None,
+                title=stage.title,
+                client=client,
+                run_label=run_label,
+                status="failed",
+                message=entry["message"],
+                exporter=exporter,
+            )
+        except Exception:
+            return entry
+    (run_dir / page).write_text(html, encoding="utf-8")
+    entry["html"] = page
+    return entry

@@ -1,0 +1,1 @@
+"""The report layer: charts and the rendering of notebooks into self-contained HTML pages."""

@@ -1,0 +1,929 @@
+"""HTML rendering of crmkit reports: every stage page and the index page.
+
+All HTML that crmkit writes is made here, in one place, with one stylesheet
+(``report_template/report.css``) so that stage pages and the index look the same.
+
+Pages are self-contained: the CSS is inlined in a ``<style>`` element, images are data
+URIs (nbconvert embeds ``image/png`` and ``image/jpeg`` as base64; ``image/svg+xml`` is
+embedded as a base64 data URI too), there is no JavaScript, no web font and no URL of
+any script, style sheet or font, so a page opens offline from an e-mail attachment.
+
+How a stage page is made
+------------------------
+1. :func:`report_exporter` configures one :class:`nbconvert.HTMLExporter` with crmkit's
+   body template (``report_template/body.html.j2``, which extends nbconvert's
+   ``classic/base.html.j2``, the markup of the ``basic`` template): code inputs and the
+   ``In``/``Out`` prompts are excluded (``exclude_input``, ``exclude_input_prompt``,
+   ``exclude_output_prompt``), but outputs are kept, and error outputs are outputs, so the
+   traceback of a failed cell stays visible (ANSI colours converted to classes by
+   nbconvert's ``ansi2html``). JavaScript and widget outputs are dropped.
+2. :func:`render_stage` renders the notebook body with it, makes heading ids unique,
+   collects the h1-h3 headings into a table of contents, marks numeric table cells for
+   right alignment, and wraps the body in ``report_template/stage.html.j2`` (the header
+   with client, stage title, run label and a link back to ``index.html``).
+
+Cells tagged ``remove-cell`` are left out entirely, and cells tagged ``remove-output``
+lose their outputs (nbconvert's ``TagRemovePreprocessor``). The marker cells papermill
+inserts into a failed notebook are dropped: the page's own banner replaces them (their
+``In [n]`` reference points at a prompt the page no longer shows).
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import importlib.metadata
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import jinja2
+import nbformat
+from markupsafe import Markup
+from nbconvert import HTMLExporter
+from traitlets.config import Config
+
+from crmkit.data.guards import Guard
+from crmkit.words import narrative
+from crmkit.words.formats import (
+    MISSING,
+    as_number,
+    format_change_pct,
+    format_money,
+    format_percent,
+    is_missing,
+)
+
+__all__ = [
+    "STATUSES",
+    "IndexContent",
+    "error_text",
+    "executive_summary",
+    "format_money",
+    "format_percent",
+    "fallback_index",
+    "format_run_label",
+    "headline_figures",
+    "index_content",
+    "render_index",
+    "render_stage",
+    "report_exporter",
+]
+
+#: The statuses a stage can have, as recorded in ``results.json``.
+STATUSES = ("ok", "skipped", "failed")
+
+_TEMPLATE_DIR = "report_template"
+_PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"
+_ERROR_ANCHOR = "crmkit-error"
+
+# Display priority for reports: no JavaScript, widgets or mermaid (they need scripts that
+# a page opened offline does not have); LaTeX only as a last resort (no MathJax either).
+_DISPLAY_PRIORITY = [
+    "text/html",
+    "text/markdown",
+    "image/svg+xml",
+    "image/png",
+    "image/jpeg",
+    "text/plain",
+    "text/latex",
+]
+
+_HEADING = re.compile(r"<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1\s*>", re.IGNORECASE | re.DOTALL)
+_ID_ATTR = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_ANCHOR_LINK = re.compile(r"<a\s[^>]*class=\"anchor-link\"[^>]*>.*?</a>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_CELL = re.compile(r"<td(\s[^>]*)?>([^<]*)</td>", re.IGNORECASE)
+_NUMERIC = re.compile(
+    r"""^\s*[-+\u2212]?\s*(?:[A-Z]{3}\s|[$\u20ac\u00a3\u00a5])?\s*[-+\u2212]?
+        (?:\d[\d,\u00a0\u202f ]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?
+        \s*(?:%|[a-zA-Z]{1,5})?\s*$
+      |^\s*(?:nan|NaN|&lt;NA&gt;|NaT|None|inf|-inf|n/a|not\ available|\u2013|\u2014|-)\s*$""",
+    re.VERBOSE,
+)
+_FIRST_ERROR = 'class="output_subarea output_text output_error"'
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def format_run_label(generated_at: str | datetime | None) -> str:
+    """The run label shown in every page header: the run's date and time.
+
+    Parameters
+    ----------
+    generated_at : str or datetime or None
+        ISO 8601 timestamp (``results["generated_at"]``).
+
+    Returns
+    -------
+    str
+        E.g. ``"2026-11-25 18:30 UTC"``; an unparsable string is returned unchanged.
+
+    Examples
+    --------
+    >>> format_run_label("2026-11-25T18:30:00+00:00")
+    '2026-11-25 18:30 UTC'
+    >>> format_run_label("2026-11-25T18:30:00+08:00")
+    '2026-11-25 18:30 UTC+08:00'
+    """
+    if generated_at is None:
+        return ""
+    if isinstance(generated_at, datetime):
+        moment = generated_at
+    else:
+        try:
+            moment = datetime.fromisoformat(str(generated_at))
+        except ValueError:
+            return str(generated_at)
+    label = moment.strftime("%Y-%m-%d %H:%M")
+    offset = moment.utcoffset()
+    if offset is None:
+        return label
+    if not offset:
+        return f"{label} UTC"
+    zone = moment.strftime("%z")
+    return f"{label} UTC{zone[:3]}:{zone[3:]}"
+
+
+# --------------------------------------------------------------------------- reading results
+
+
+def _section(results: Mapping[str, Any], key: str) -> Mapping[str, Any] | None:
+    value = results.get(key)
+    return value if isinstance(value, Mapping) else None
+
+
+def _currency(results: Mapping[str, Any]) -> str:
+    params = _section(results, "params") or {}
+    currency = params.get("currency")
+    return currency if isinstance(currency, str) else ""
+
+
+def _alpha(results: Mapping[str, Any]) -> Any:
+    params = _section(results, "params") or {}
+    stats = params.get("stats")
+    return stats.get("alpha", 0.05) if isinstance(stats, Mapping) else 0.05
+
+
+def _has_control(results: Mapping[str, Any]) -> bool:
+    params = _section(results, "params") or {}
+    return bool(params.get("control"))
+
+
+def _kpi_labels(results: Mapping[str, Any]) -> dict[str, str]:
+    kpis = _section(results, "kpis") or {}
+    labels = {}
+    for name, entry in kpis.items():
+        label = entry.get("label") if isinstance(entry, Mapping) else None
+        labels[str(name)] = label if isinstance(label, str) and label else str(name)
+    return labels
+
+
+def _impact_label(results: Mapping[str, Any], design: Mapping[str, Any]) -> str:
+    """The label of the KPI an impact design measured ("Revenue" when it names none)."""
+    label = _kpi_labels(results).get(str(design.get("kpi")))
+    return label or "Revenue"
+
+
+# --------------------------------------------------------------------------- headline figures
+
+
+def _figure(label: str, value: str, note: str = "") -> dict[str, str]:
+    return {"label": label, "value": value, "note": note}
+
+
+def _data_quality_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
+    quality = _section(results, "data_quality")
+    if quality is None:
+        return []
+    figures = []
+    issues = quality.get("issues")
+    if "overall_score" in quality:
+        tables = quality.get("tables")
+        n = len(tables) if isinstance(tables, Mapping | list | tuple) else 0
+        note = f"overall score across {n} table{'s' if n != 1 else ''}" if n else "overall score"
+        score = quality["overall_score"]
+        count = narrative.issue_count(issues)
+        if count and (as_number(score) or 0) >= 1:
+            note += f"; the checks list {count} open issues that it does not reflect"
+        figures.append(_figure("Data quality", narrative.quality_score_text(score, issues), note))
+    if "issues" in quality:
+        count = narrative.issue_count(issues)
+        value = MISSING if count is None else f"{count:,}"
+        figures.append(_figure("Data-quality issues", value, "found by the data checks"))
+    return figures
+
+
+def _kpi_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
+    kpis = _section(results, "kpis")
+    if not kpis:
+        return []
+    standings = Counter(
+        narrative.kpi_standing(entry) for entry in kpis.values() if isinstance(entry, Mapping)
+    )
+    total = sum(standings.values())
+    if not total:
+        return []
+    note = ", ".join(f"{standings[s]} {s}" for s in narrative.STANDINGS[1:] if standings[s])
+    return [_figure("KPIs improved after go-live", f"{standings['improved']} of {total}", note)]
+
+
+def _did_figure(did: Mapping[str, Any]) -> dict[str, str]:
+    label = "Revenue effect against the control group"
+    effect = as_number(did.get("effect_pct"))
+    low, high = as_number(did.get("ci_low_pct")), as_number(did.get("ci_high_pct"))
+    code = did.get("guard")
+    if effect is None:
+        return _figure(label, MISSING, "difference-in-differences: no estimate")
+    if code == Guard.NO_INTERVAL.value or low is None or high is None:
+        return _figure(
+            label,
+            "cannot say",
+            f"difference-in-differences {format_change_pct(effect)}, "
+            f"{narrative.GUARD_REASONS[Guard.NO_INTERVAL]}",
+        )
+    interval = f"95 % CI {format_change_pct(low)} to {format_change_pct(high)}"
+    if code is not None:
+        return _figure(
+            label,
+            "not claimed",
+            f"difference-in-differences {format_change_pct(effect)}: "
+            f"{narrative.guard_reason(code)}",
+        )
+    return _figure(label, format_change_pct(effect), f"{interval}; difference-in-differences")
+
+
+def _impact_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
+    impact = _section(results, "impact")
+    if impact is None:
+        return []
+    did = impact.get("difference_in_differences")
+    if isinstance(did, Mapping):
+        return [_did_figure(did)]
+    series = impact.get("time_series")
+    if not isinstance(series, Mapping):
+        return []
+    label = "Revenue against its expected path"
+    problem = narrative.series_problem(series)
+    if problem is not None:
+        return [
+            _figure(label, MISSING, f"the data cannot give a reliable expected path: {problem}")
+        ]
+    return [_figure(label, format_change_pct(series.get("effect_pct")), "interrupted time series")]
+
+
+def _financial_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
+    financial = _section(results, "financial")
+    if financial is None:
+        return []
+    currency = _currency(results)
+    basis = financial.get("basis")
+    basis_note = {"declared": "declared benefits", "measured": "measured benefits"}.get(
+        basis if isinstance(basis, str) else "", ""
+    )
+    if basis == "measured" and not narrative.measured_benefits_established(
+        financial, results.get("kpis")
+    ):
+        basis_note = "measured benefits, not established"
+    figures = []
+    if "npv" in financial:
+        rate = as_number(financial.get("discount_rate"))
+        parts = [basis_note] if basis_note else []
+        if rate is not None:
+            parts.append(f"discounted at {format_percent(rate)} a year")
+        figures.append(
+            _figure(
+                "Net present value (NPV)",
+                format_money(financial["npv"], currency),
+                "; ".join(parts),
+            )
+        )
+    if "roi" in financial:
+        simple = financial.get("roi_convention") == "simple"
+        formula = (
+            "average annual benefit / initial cost"
+            if simple
+            else "(PV benefits \u2212 PV costs) / PV costs"
+        )
+        figures.append(
+            _figure(
+                "Return on investment (ROI)", format_percent(financial["roi"], decimals=0), formula
+            )
+        )
+    if "irr" in financial:
+        note = financial.get("irr_note")
+        figures.append(
+            _figure(
+                "Internal rate of return (IRR)",
+                format_percent(financial["irr"]),
+                f"read with care: {note}" if isinstance(note, str) and note.strip() else "",
+            )
+        )
+    if "payback_months" in financial:
+        months = as_number(financial["payback_months"])
+        value = MISSING if months is None else f"{months:,.1f} months"
+        figures.append(_figure("Payback", value, "cumulative net benefit turns positive"))
+    return figures
+
+
+def _scorecard_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
+    scorecard = _section(results, "scorecard")
+    if scorecard is None or "overall" not in scorecard:
+        return []
+    return [
+        _figure(
+            "Balanced scorecard",
+            format_percent(scorecard["overall"]),
+            "overall weighted attainment of targets",
+        )
+    ]
+
+
+# The one place to add a headline figure: a named function results -> list of figures, in
+# the order the index shows them. Each is computed on its own (see index_content).
+_HEADLINE_SOURCES: tuple[tuple[str, Callable[[Mapping[str, Any]], list[dict[str, str]]]], ...] = (
+    ("data-quality figures", _data_quality_figures),
+    ("KPI figures", _kpi_figures),
+    ("impact figures", _impact_figures),
+    ("financial figures", _financial_figures),
+    ("scorecard figures", _scorecard_figures),
+)
+
+
+# --------------------------------------------------------------------------- executive summary
+
+
+def _kpi_sentences(results: Mapping[str, Any]) -> list[str]:
+    impact = _section(results, "impact") or {}
+    did = impact.get("difference_in_differences")
+    has_did = isinstance(did, Mapping) and as_number(did.get("effect_pct")) is not None
+    return narrative.summary_kpis(
+        results.get("kpis"),
+        currency=_currency(results),
+        reported_elsewhere=("revenue_monthly",) if has_did else (),
+    )
+
+
+def _impact_sentences(results: Mapping[str, Any]) -> list[str]:
+    impact = _section(results, "impact")
+    if impact is None:
+        return []
+    did = impact.get("difference_in_differences")
+    if isinstance(did, Mapping):
+        sentence = narrative.summary_control(
+            did, label=_impact_label(results, did), alpha=_alpha(results)
+        )
+    else:
+        series = impact.get("time_series")
+        sentence = (
+            narrative.summary_series(
+                series, label=_impact_label(results, series), alpha=_alpha(results)
+            )
+            if isinstance(series, Mapping)
+            else None
+        )
+    return [sentence] if sentence else []
+
+
+def _ageing_sentences(results: Mapping[str, Any]) -> list[str]:
+    impact = _section(results, "impact") or {}
+    if _has_control(results):
+        return []
+    sentence = narrative.summary_ageing(impact.get("ageing_base"), labels=_kpi_labels(results))
+    return [sentence] if sentence else []
+
+
+def _financial_sentences(results: Mapping[str, Any]) -> list[str]:
+    sentence = narrative.summary_financial(
+        results.get("financial"), kpis=results.get("kpis"), currency=_currency(results)
+    )
+    return [sentence] if sentence else []
+
+
+def _quality_sentences(results: Mapping[str, Any]) -> list[str]:
+    sentence = narrative.summary_quality(results.get("data_quality"))
+    return [sentence] if sentence else []
+
+
+def _stage_sentences(results: Mapping[str, Any]) -> list[str]:
+    sentence = narrative.summary_failed_stages(results.get("stages"))
+    return [sentence] if sentence else []
+
+
+# The executive summary's sections, in the order the index prints them; each is computed
+# on its own, and one that raises is left out and listed as failed (see index_content).
+_SUMMARY_SECTIONS: tuple[tuple[str, Callable[[Mapping[str, Any]], list[str]]], ...] = (
+    ("KPI findings", _kpi_sentences),
+    ("revenue effect", _impact_sentences),
+    ("ageing customer base", _ageing_sentences),
+    ("financial value", _financial_sentences),
+    ("data quality", _quality_sentences),
+    ("failed stages", _stage_sentences),
+)
+
+
+@dataclass(frozen=True)
+class IndexContent:
+    """What the index page says above its stage table.
+
+    Attributes
+    ----------
+    summary : list of str
+        The executive summary's sentences.
+    figures : list of dict
+        The headline figures (``label``, ``value``, ``note``).
+    failed_sections : list of dict
+        Each part that could not be computed: ``section`` and ``message`` (as
+        ``results.json`` records them under ``report.failed_sections``), including those
+        already recorded there by the run.
+    """
+
+    summary: list[str]
+    figures: list[dict[str, str]]
+    failed_sections: list[dict[str, str]]
+
+
+def error_text(error: BaseException) -> str:
+    """An exception as one line: ``"KeyError: 'npv'"``."""
+    message = " ".join(str(error).split())
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
+def _recorded_failures(results: Mapping[str, Any]) -> list[dict[str, str]]:
+    report = _section(results, "report") or {}
+    recorded = report.get("failed_sections")
+    if not isinstance(recorded, list | tuple):
+        return []
+    return [
+        {"section": str(item.get("section")), "message": str(item.get("message"))}
+        for item in recorded
+        if isinstance(item, Mapping)
+    ]
+
+
+def index_content(results: Mapping[str, Any]) -> IndexContent:
+    """The executive summary and headline figures, each part computed on its own.
+
+    A summary section or a headline source that raises is left out; it is listed in
+    ``failed_sections`` with its error, after any failures ``results["report"]`` already
+    records. Never raises for any content of ``results``.
+    """
+    results = results if isinstance(results, Mapping) else {}
+    failed = _recorded_failures(results)
+    summary: list[str] = []
+    for name, section in _SUMMARY_SECTIONS:
+        try:
+            summary.extend(str(sentence) for sentence in section(results))
+        except Exception as error:  # one section's odd data must not cost the others
+            failed.append({"section": f"summary: {name}", "message": error_text(error)})
+    figures: list[dict[str, str]] = []
+    for name, source in _HEADLINE_SOURCES:
+        try:
+            figures.extend(source(results))
+        except Exception as error:
+            failed.append({"section": f"headline: {name}", "message": error_text(error)})
+    return IndexContent(summary, figures, failed)
+
+
+def executive_summary(results: Mapping[str, Any]) -> list[str]:
+    """The index page's executive summary: a few plain sentences from ``results.json``.
+
+    Each section comes from one part of the results when it is present, in this order: the
+    KPIs (counted by standing, the strongest claimable improvements and deteriorations, what
+    is not claimed and why, what was not measured and which data would add it); the revenue
+    effect against the control group (or else the time series, when it is reliable); the
+    ageing customer base without a control group; the financial headline with its basis; data
+    quality with its issues; stages that failed. The sentences are built in
+    :mod:`crmkit.words.narrative`. A section that cannot be computed is left out (see
+    :func:`index_content` for the list of such sections).
+
+    Examples
+    --------
+    >>> executive_summary({"kpis": {"win_rate": {"label": "Win rate", "verdict": "improved",
+    ...                                          "change_pct": 0.3}}})[1]
+    'The strongest improvements: Win rate (+30.0 %).'
+    """
+    return index_content(results).summary
+
+
+def headline_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The headline figures of a run, formatted for the index page.
+
+    Sections absent from ``results`` are skipped silently; a key that is present with a
+    ``null`` (or non-finite, or non-numeric) value is shown as ``"not available"``.
+
+    Parameters
+    ----------
+    results : mapping
+        The content of ``results.json``.
+
+    Returns
+    -------
+    list of dict
+        One dict per figure, in display order, with keys ``label``, ``value`` (the formatted
+        string) and ``note`` (a short explanation, possibly empty). Sources, in order:
+        ``data_quality.overall_score`` and ``.issues``; the KPIs counted by standing;
+        the revenue effect (difference-in-differences, else a reliable time series);
+        ``financial.npv``, ``.roi``, ``.irr``, ``.payback_months``; ``scorecard.overall``.
+
+    Examples
+    --------
+    >>> headline_figures({"financial": {"roi": 3.29}})[0]["value"]
+    '329 %'
+    """
+    return index_content(results).figures
+
+
+# --------------------------------------------------------------------------- templates
+
+
+def _template_dir() -> Path:
+    return Path(__file__).with_name(_TEMPLATE_DIR)
+
+
+def _page_environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_template_dir()),
+        autoescape=True,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def _css() -> Markup:
+    # Markup: the page templates autoescape, and CSS must reach the page verbatim.
+    return Markup((_template_dir() / "report.css").read_text(encoding="utf-8"))
+
+
+def _crmkit_version() -> str:
+    try:
+        return importlib.metadata.version("crmkit")
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
+# --------------------------------------------------------------------------- stage pages
+
+
+def report_exporter() -> HTMLExporter:
+    """An HTMLExporter configured for crmkit report pages.
+
+    Create it once per process and pass it to every :func:`render_stage` call: creating an
+    exporter and its template environment costs time; rendering with it does not change it.
+
+    Returns
+    -------
+    nbconvert.HTMLExporter
+        Renders the notebook body only (crmkit's ``body.html.j2`` over nbconvert's
+        ``classic/base.html.j2``), with code inputs and prompts excluded, error outputs kept,
+        no JavaScript or widget outputs, and ``remove-cell`` / ``remove-output`` cell tags
+        honoured. Markdown images are embedded only as cell attachments (paste the image
+        into the cell); a markdown image that refers to a file is not embedded.
+    """
+    config = Config()
+    config.NbConvertBase.display_data_priority = list(_DISPLAY_PRIORITY)
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell", "remove_cell"}
+    config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output", "remove_output"}
+    config.CoalesceStreamsPreprocessor.enabled = True  # one block per cell's printed text
+    # The pygments CSS it would compute goes into a <head> crmkit does not use.
+    config.CSSHTMLHeaderPreprocessor.enabled = False
+    return HTMLExporter(
+        config=config,
+        template_name="basic",
+        template_file=str(_template_dir() / "body.html.j2"),
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        sanitize_html=False,
+    )
+
+
+def _prepare(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy without papermill's error markers and with alt text on every image."""
+    nb = copy.deepcopy(nb)
+    nb.cells = [
+        cell for cell in nb.cells if _PAPERMILL_ERROR_TAG not in cell.metadata.get("tags", [])
+    ]
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            for mime in ("image/png", "image/jpeg"):
+                if mime in data:
+                    meta = output.setdefault("metadata", nbformat.NotebookNode())
+                    mime_meta = meta.setdefault(mime, nbformat.NotebookNode())
+                    if not mime_meta.get("alt") and not cell.metadata.get("alt"):
+                        mime_meta["alt"] = "Chart"
+    return nb
+
+
+def _heading_text(inner: str) -> str:
+    text = _TAG.sub("", _ANCHOR_LINK.sub("", inner))
+    return " ".join(html.unescape(text).split())
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^\w\-]+", "-", text, flags=re.UNICODE).strip("-")
+    return slug or "section"
+
+
+def _headings(body: str) -> tuple[str, list[dict[str, Any]]]:
+    """Give every heading a unique id; return the body and the h1-h3 table of contents."""
+    seen: set[str] = set()
+    toc: list[dict[str, Any]] = []
+
+    def unique(wanted: str) -> str:
+        candidate, n = wanted, 1
+        while candidate in seen:
+            n += 1
+            candidate = f"{wanted}-{n}"
+        seen.add(candidate)
+        return candidate
+
+    # ids already used elsewhere in the body (outputs, papermill anchors) stay reserved
+    for match in _ID_ATTR.finditer(_HEADING.sub("", body)):
+        seen.add(html.unescape(match.group(1) or match.group(2) or ""))
+
+    def replace(match: re.Match[str]) -> str:
+        level, attrs, inner = int(match.group(1)), match.group(2) or "", match.group(3)
+        text = _heading_text(inner)
+        found = _ID_ATTR.search(attrs)
+        old = html.unescape(found.group(1) or found.group(2) or "") if found else ""
+        new = unique(old or _slug(text))
+        new_attr = f' id="{html.escape(new, quote=True)}"'
+        if found:
+            attrs = attrs[: found.start()] + new_attr + attrs[found.end() :]
+            if old != new:
+                inner = inner.replace(
+                    f'href="#{html.escape(old, quote=True)}"',
+                    f'href="#{html.escape(new, quote=True)}"',
+                )
+        else:
+            attrs = new_attr + attrs
+        if level <= 3 and text:
+            toc.append({"level": level, "id": new, "text": text})
+        return f"<h{level}{attrs}>{inner}</h{level}>"
+
+    return _HEADING.sub(replace, body), toc
+
+
+def _mark_numeric_cells(body: str) -> str:
+    """Add class ``num`` to table cells that hold a number, so CSS right-aligns them."""
+
+    def replace(match: re.Match[str]) -> str:
+        attrs, text = match.group(1) or "", match.group(2)
+        if not text.strip() or not _NUMERIC.match(text):
+            return match.group(0)
+        if re.search(r"\sclass\s*=", attrs, re.IGNORECASE):
+            attrs = re.sub(r'(\sclass\s*=\s*")', r"\1num ", attrs, count=1, flags=re.IGNORECASE)
+        else:
+            attrs += ' class="num"'
+        return f"<td{attrs}>{text}</td>"
+
+    return _CELL.sub(replace, body)
+
+
+def render_stage(
+    nb: nbformat.NotebookNode | None,
+    *,
+    title: str,
+    client: str,
+    run_label: str,
+    status: str = "ok",
+    message: str | None = None,
+    exporter: HTMLExporter | None = None,
+) -> str:
+    """Render one executed stage notebook as one self-contained HTML page.
+
+    Parameters
+    ----------
+    nb : NotebookNode or None
+        The executed notebook (as papermill wrote it, outputs included). ``None`` renders
+        the page with its header and banner only, e.g. for a stage skipped before running.
+    title : str
+        The stage title, e.g. ``"Data quality"``; plain text (escaped here).
+    client : str
+        The client's name; plain text (escaped here).
+    run_label : str
+        The run's label in the header, normally :func:`format_run_label` of
+        ``results["generated_at"]``.
+    status : {"ok", "skipped", "failed"}
+        ``"failed"`` puts a red banner with ``message`` at the top and links it to the first
+        error output; ``"skipped"`` an amber one.
+    message : str, optional
+        Plain text for the banner (shown as a note when ``status`` is ``"ok"``).
+    exporter : HTMLExporter, optional
+        From :func:`report_exporter`; pass one to reuse it across notebooks.
+
+    Returns
+    -------
+    str
+        A complete HTML document; ``<title>`` is ``"<title> — <client>"``.
+
+    Raises
+    ------
+    ValueError
+        If ``status`` is not one of :data:`STATUSES`.
+    """
+    if status not in STATUSES:
+        raise ValueError(f"status must be one of {', '.join(STATUSES)}; got {status!r}")
+    body, toc, error_anchor = "", [], None
+    language = "en"
+    if nb is not None:
+        exporter = exporter if exporter is not None else report_exporter()
+        body, _ = exporter.from_notebook_node(_prepare(nb), resources={"metadata": {"name": title}})
+        body, toc = _headings(body)
+        body = _mark_numeric_cells(body)
+        if _FIRST_ERROR in body:
+            body = body.replace(_FIRST_ERROR, f'id="{_ERROR_ANCHOR}" {_FIRST_ERROR}', 1)
+            error_anchor = _ERROR_ANCHOR
+        language = exporter.language_code
+    template = _page_environment().get_template("stage.html.j2")
+    return template.render(
+        language=language,
+        version=_crmkit_version(),
+        page_title=f"{title} \u2014 {client}",
+        css=_css(),
+        body_class=f"stage stage-{status}",
+        client=client,
+        heading=title,
+        meta=[f"Run {run_label}", _index_link()] if run_label else [_index_link()],
+        run_label=run_label,
+        status=status,
+        message=_banner_message(status, message),
+        error_anchor=error_anchor,
+        toc=toc if len(toc) >= 2 else [],
+        body=Markup(body),
+    )
+
+
+def _banner_message(status: str, message: str | None) -> str | None:
+    """The message without a leading "skipped:" / "failed:" that the banner already says."""
+    if not message:
+        return None
+    head, sep, rest = message.partition(":")
+    if sep and head.strip().lower() == status and rest.strip():
+        return rest.strip()
+    return message
+
+
+def _index_link() -> Markup:
+    return Markup('<a href="index.html">\u2190 Report index</a>')
+
+
+# --------------------------------------------------------------------------- index page
+
+
+def _seconds(value: Any) -> str:
+    number = as_number(value)
+    return "" if number is None else f"{number:,.1f}"
+
+
+_SAFE_HREF = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.\-]*)*/?$")
+
+
+def _safe_href(value: Any) -> str | None:
+    """A link target inside the report folder, or None for anything else.
+
+    Only relative paths of plain file names pass (no scheme such as ``javascript:``, no
+    ``..``, no query): a results mapping cannot make the index link elsewhere.
+    """
+    if not isinstance(value, str) or ".." in value or not _SAFE_HREF.match(value):
+        return None
+    return value
+
+
+def _text(value: Any, default: str = "") -> str:
+    """A value from results.json as plain text for a template (which escapes it)."""
+    if value is None or is_missing(value):
+        return default
+    return value if isinstance(value, str) else str(value)
+
+
+def render_index(
+    results: Mapping[str, Any],
+    *,
+    log_file: str | None = "run.log",
+    content: IndexContent | None = None,
+) -> str:
+    """Render the run's index page: summary, headline figures, the stages and the run's files.
+
+    Every text taken from ``results`` (client, KPI labels, stage titles, messages …) is
+    HTML-escaped by the template; links are kept only when they point inside the report
+    folder.
+
+    Parameters
+    ----------
+    results : mapping
+        The content of ``results.json`` (``client``, ``crmkit_version``, ``generated_at``,
+        ``run_id``, ``params``, ``stages`` in stage order, and the result sections).
+    log_file : str or None, default "run.log"
+        The run log's file name relative to the report folder; ``None`` leaves it out.
+    content : IndexContent, optional
+        The summary and headline figures when already computed (:func:`index_content`);
+        computed here otherwise. Its ``failed_sections`` are listed on the page.
+
+    Returns
+    -------
+    str
+        A complete, self-contained HTML document using the same stylesheet as the stages.
+    """
+    results = results if isinstance(results, Mapping) else {}
+    content = content if content is not None else index_content(results)
+    client = _text(results.get("client"))
+    version = _text(results.get("crmkit_version")) or _crmkit_version()
+    run_label = format_run_label(results.get("generated_at"))
+    run_id = _text(results.get("run_id"))
+
+    stages = []
+    notebook_dirs: list[str] = []
+    raw_stages = results.get("stages")
+    raw_stages = raw_stages if isinstance(raw_stages, Mapping) else {}
+    for key, stage in raw_stages.items():
+        stage = stage if isinstance(stage, Mapping) else {}
+        status = _text(stage.get("status"), "unknown")
+        stages.append(
+            {
+                "number": _text(stage.get("number")),
+                "title": _text(stage.get("title")) or str(key).replace("_", " ").capitalize(),
+                "html": _safe_href(stage.get("html")),
+                "status": status,
+                "status_class": status if status in STATUSES else "unknown",
+                "message": _text(stage.get("message")),
+                "seconds": _seconds(stage.get("seconds")),
+            }
+        )
+        notebook = _safe_href(stage.get("notebook"))
+        if notebook:
+            parent = str(PurePosixPath(notebook).parent)
+            if parent not in (".", "") and parent not in notebook_dirs:
+                notebook_dirs.append(parent)
+    counts = Counter(stage["status"] for stage in stages)
+    parts = [f"{counts[s]} {s}" for s in STATUSES if counts[s]]
+    parts += [f"{n} {s}" for s, n in counts.items() if s not in STATUSES]
+    noun = "stage" if len(stages) == 1 else "stages"
+    stage_summary = f"{len(stages)} {noun}" + (f": {', '.join(parts)}." if parts else ".")
+
+    files = [{"href": "results.json", "description": "all results, machine-readable"}]
+    for folder in notebook_dirs or ["notebooks"]:
+        files.append({"href": f"{folder}/", "description": "the executed notebooks"})
+    if log_file and _safe_href(log_file):
+        files.append({"href": log_file, "description": "the run log"})
+
+    meta = [f"Run {run_label}" if run_label else "", f"Run ID {run_id}" if run_id else ""]
+    meta.append(f"crmkit {version}" if version else "")
+    template = _page_environment().get_template("index.html.j2")
+    return template.render(
+        language="en",
+        version=version,
+        page_title=f"CRM value assessment \u2014 {client}",
+        css=_css(),
+        body_class="index",
+        client=client,
+        heading="CRM value assessment",
+        meta=[item for item in meta if item],
+        figures=content.figures,
+        summary=content.summary,
+        failed_sections=content.failed_sections,
+        stages=stages,
+        stage_summary=stage_summary,
+        files=files,
+        run_id=run_id,
+    )
+
+
+def fallback_index(results: Mapping[str, Any], failures: list[dict[str, str]]) -> str:
+    """A plain index page for when :func:`render_index` itself fails: links and what failed.
+
+    Built without templates, every text escaped, so that a run whose index cannot be rendered
+    still opens on a page that says what went wrong and links the stage pages.
+    """
+    results = results if isinstance(results, Mapping) else {}
+    client = html.escape(_text(results.get("client")))
+    raw_stages = results.get("stages")
+    items = []
+    for key, stage in (raw_stages if isinstance(raw_stages, Mapping) else {}).items():
+        stage = stage if isinstance(stage, Mapping) else {}
+        title = html.escape(_text(stage.get("title")) or str(key))
+        status = html.escape(_text(stage.get("status"), "unknown"))
+        href = _safe_href(stage.get("html"))
+        link = f'<a href="{html.escape(href, quote=True)}">{title}</a>' if href else title
+        items.append(f"<li>{link}: {status}</li>")
+    failed = "".join(
+        f"<li>{html.escape(str(item.get('section')))}: {html.escape(str(item.get('message')))}</li>"
+        for item in failures
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>CRM value assessment \u2014 {client}</title>\n</head>\n<body>\n"
+        f"<h1>CRM value assessment \u2014 {client}</h1>\n"
+        "<p>The index page could not be rendered in full; what failed:</p>\n"
+        f"<ul>{failed}</ul>\n<h2>Stages</h2>\n<ul>{''.join(items)}</ul>\n"
+        '<p><a href="results.json">results.json</a> holds every figure.</p>\n</body>\n</html>\n'
+    )
