@@ -27,7 +27,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from crmkit.version import __version__
+from crmkit.version import __version__ as __version__
 
 #: Each public name and the module that defines it.
 _PUBLIC: dict[str, str] = {

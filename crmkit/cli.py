@@ -17,8 +17,8 @@ from pathlib import Path
 
 import click
 
-from crmkit.version import __version__
 from crmkit.data.exceptions import CrmkitError, ValidationFailed
+from crmkit.version import __version__
 
 __all__ = ["main"]
 

@@ -256,8 +256,7 @@ def test_imports_run_down_the_layers(graph):
     upward = upward_imports(graph)
     new = sorted(upward - set(UPWARD_TODAY))
     assert not new, "imports against the layer order: " + "; ".join(
-        f"{a} ({LAYER_NAMES[layer_of(a)]}) imports {b} ({LAYER_NAMES[layer_of(b)]})"
-        for a, b in new
+        f"{a} ({LAYER_NAMES[layer_of(a)]}) imports {b} ({LAYER_NAMES[layer_of(b)]})" for a, b in new
     )
     stale = sorted(set(UPWARD_TODAY) - upward)
     assert not stale, f"remove these entries from UPWARD_TODAY, they import no more: {stale}"

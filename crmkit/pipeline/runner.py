@@ -44,7 +44,6 @@ import nbformat
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 
-from crmkit.version import __version__
 from crmkit.data import io
 from crmkit.data.validation import validate_client
 from crmkit.pipeline.context import write_run_inputs
@@ -57,6 +56,7 @@ from crmkit.pipeline.results import (
 )
 from crmkit.pipeline.stages import Stage, discover_stages, missing_tables
 from crmkit.report import render
+from crmkit.version import __version__
 
 __all__ = ["CrmkitKernelManager", "RunResult", "StageOutcome", "run_assessment", "new_run_id"]
 
