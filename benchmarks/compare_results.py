@@ -5,7 +5,7 @@ change and compare the two::
 
     .venv/bin/crmkit demo --scale 0.3 --output /tmp/before     # on the old code
     .venv/bin/crmkit demo --scale 0.3 --output /tmp/after      # on the new code
-    .venv/bin/python benchmarks/compare_results.py /tmp/before /tmp/after
+    .venv/bin/python benchmarks/compare_results.py /tmp/before /tmp/after --pages
 
 Each argument is a results.json file or a folder holding one (searched recursively; with
 several, the most recently written). Ignored: ``generated_at``, ``run_id``, the ``run``
@@ -14,12 +14,19 @@ the run id wherever it appears inside a text (e.g. a page's path). Everything el
 texts, nulls, key order aside) must be equal; floats are compared exactly, not with a
 tolerance. Prints each difference with its path and exits with status 1 when there is one,
 0 when the two runs agree.
+
+With ``--pages``, the visible text of every page beside the two results.json is compared too
+(scripts, styles and embedded images left out; run ids, run times and the index's stage
+timings ignored), so that a change of wording shows as well as a change of number.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
+import html
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -98,16 +105,58 @@ def differences(
     return []
 
 
+_HIDDEN = re.compile(r"<(script|style)\b.*?</\1>", re.S | re.I)
+_IMAGE = re.compile(r"data:image/[^\"')]+")
+_TAG = re.compile(r"<[^>]+>")
+_RUN_TIME = re.compile(r"\d{8}-\d{6}|\d{4}-\d\d-\d\d \d\d:\d\d UTC")
+
+
+def page_text(markup: str) -> list[str]:
+    """The visible lines of an HTML page, with run ids and run times masked.
+
+    Examples
+    --------
+    >>> page_text("<h1>Churn &amp; retention</h1><script>x()</script><p>Run 20261206-045936</p>")
+    ['Churn & retention', 'Run RUN']
+    """
+    text = _TAG.sub("\n", _IMAGE.sub("IMAGE", _HIDDEN.sub(" ", markup)))
+    text = _RUN_TIME.sub("RUN", html.unescape(text))
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def page_differences(before: Path, after: Path) -> list[str]:
+    """The pages of two report folders whose visible text differs, with the first lines changed.
+
+    The index is compared without the stage timings of its run table (numbers of seconds).
+    """
+    lines = []
+    for page in sorted(before.glob("*.html")):
+        other = after / page.name
+        if not other.exists():
+            lines.append(f"{page.name}: missing after")
+            continue
+        old, new = (page_text(p.read_text(encoding="utf-8")) for p in (page, other))
+        if page.name == "index.html":
+            old, new = ([re.sub(r"^\d+(\.\d+)?$", "SECONDS", s) for s in x] for x in (old, new))
+        if old != new:
+            diff = [d for d in difflib.unified_diff(old, new, lineterm="", n=0) if d[:1] in "+-"]
+            lines.append(f"{page.name}: " + " | ".join(diff[2:8]))
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     """Compare the two results.json named on the command line; 1 when they differ."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("before", type=Path, help="results.json or a folder holding one")
     parser.add_argument("after", type=Path, help="results.json or a folder holding one")
+    parser.add_argument("--pages", action="store_true", help="compare every page's text too")
     args = parser.parse_args(argv)
     paths = [find_results(args.before), find_results(args.after)]
     old, new = (json.loads(p.read_text(encoding="utf-8")) for p in paths)
     run_ids = (str(old.get("run_id") or ""), str(new.get("run_id") or ""))
     lines = differences(old, new, run_ids=run_ids)
+    if args.pages:
+        lines += page_differences(paths[0].parent, paths[1].parent)
     for line in lines:
         print(line)
     print(f"{paths[0]} vs {paths[1]}: {len(lines)} difference(s)")

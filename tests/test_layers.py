@@ -303,3 +303,51 @@ def test_a_cycle_and_an_upward_import_are_found_in_a_made_up_graph():
     layers = {"io": DATA, "kpis": KPIS, "customers": DOMAINS, "cli": CLI}
     assert upward_imports(made_up, layers.__getitem__) == {("io", "kpis"), ("kpis", "customers")}
     assert find_cycles({"a": {"a"}}) == [["a", "a"]]
+
+
+# --- the public API and the notebooks' imports ----------------------------------------------
+
+NOTEBOOKS = sorted((PACKAGE.parent / "notebooks").glob("*.ipynb"))
+
+
+def notebook_imports(path: Path) -> list[tuple[str, str]]:
+    """Each (module, name) a notebook's code cells import from crmkit ("" for ``import m``)."""
+    import json
+
+    found = []
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"])
+        lines = source.splitlines()
+        code = "\n".join(s for s in lines if not s.lstrip().startswith(("%", "!")))
+        for node in ast.walk(ast.parse(code)):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "crmkit":
+                found += [(node.module, alias.name) for alias in node.names]
+            elif isinstance(node, ast.Import):
+                found += [(a.name, "") for a in node.names if a.name.split(".")[0] == "crmkit"]
+    return found
+
+
+def test_the_public_api_resolves_every_name():
+    assert set(crmkit.__all__) >= {"load_params", "validate_client", "run_assessment"}
+    for name in crmkit.__all__:
+        assert getattr(crmkit, name) is not None, name
+    with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):
+        crmkit.no_such_name  # noqa: B018
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebooks_import_only_the_public_api_and_the_layer_packages(path):
+    modules = module_names()
+    imports = notebook_imports(path)
+    assert imports, f"{path.name} imports nothing from crmkit"
+    for module, name in imports:
+        below = module.removeprefix("crmkit").lstrip(".")
+        parts = [*below.split("."), *([name] if name else [])] if below else [name]
+        assert not any(part.startswith("_") for part in parts), f"{path.name}: {module}.{name}"
+        if not below:
+            in_api = name in crmkit.__all__ or name in LAYERS
+            assert in_api, f"{path.name}: {name} is neither in crmkit.__all__ nor a layer package"
+        else:
+            assert below in modules, f"{path.name} imports {module}, which is not a crmkit module"
