@@ -70,6 +70,26 @@ class BaseFitter:
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         raise NotImplementedError
 
+    @staticmethod
+    def _weights(weights: ArrayLike | None, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """The customers' weights, one non-negative finite number per customer (default 1)."""
+        w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float).ravel()
+        if w.shape != x.shape or np.any(w < 0) or not np.isfinite(w).all():
+            raise ValueError("weights must be non-negative, one per customer")
+        return w
+
+    def _initial(
+        self, initial_params: Sequence[float] | None, default: npt.NDArray[np.float64]
+    ) -> npt.NDArray[np.float64]:
+        """The optimiser's starting parameters: ``initial_params`` (checked) or ``default``."""
+        initial = default if initial_params is None else np.asarray(initial_params, dtype=float)
+        names = self._param_names
+        if initial.shape != (len(names),) or np.any(initial <= 0):
+            raise ValueError(
+                f"initial_params must be {len(names)} positive numbers ({', '.join(names)})"
+            )
+        return initial
+
     def _maximise(
         self,
         data: tuple[npt.NDArray[np.float64], ...],

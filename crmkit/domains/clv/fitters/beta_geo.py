@@ -125,19 +125,14 @@ class BetaGeoFitter(BaseFitter):
         x, t_x, t = as_arrays(frequency, recency, T)
         x, t_x, t = x.ravel(), t_x.ravel(), t.ravel()
         _check_rft(x, t_x, t)
-        w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float).ravel()
-        if w.shape != x.shape or np.any(w < 0) or not np.isfinite(w).all():
-            raise ValueError("weights must be non-negative, one per customer")
+        w = self._weights(weights, x)
         if not np.any((x > 0) & (w > 0)):
             raise ValueError(
                 "no customer made a repeat purchase: the BG/NBD parameters cannot be estimated"
             )
-        if initial_params is None:
-            initial = np.array([1.0, max(float(np.mean(t)), 1e-3), 1.0, 1.0])
-        else:
-            initial = np.asarray(initial_params, dtype=float)
-            if initial.shape != (4,) or np.any(initial <= 0):
-                raise ValueError("initial_params must be 4 positive numbers (r, alpha, a, b)")
+        initial = self._initial(
+            initial_params, np.array([1.0, max(float(np.mean(t)), 1e-3), 1.0, 1.0])
+        )
         # identical customers count once with their weight; terms that depend on x alone
         # are computed once per distinct x (few) instead of once per customer
         rows, inverse = np.unique(np.column_stack([x, t_x, t]), axis=0, return_inverse=True)

@@ -111,9 +111,7 @@ class GammaGammaFitter(BaseFitter):
             raise ValueError("no customers: frequency and monetary_value are empty")
         if not (np.isfinite(x).all() and np.isfinite(m).all()):
             raise ValueError("frequency and monetary_value must be finite")
-        w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float).ravel()
-        if w.shape != x.shape or np.any(w < 0):
-            raise ValueError("weights must be non-negative, one per customer")
+        w = self._weights(weights, x)
         used = (x > 0) & (m > 0)
         if used.sum() < 3:
             raise ValueError(
@@ -121,9 +119,7 @@ class GammaGammaFitter(BaseFitter):
             )
         self.n_excluded_ = int(round(w[~used].sum()))
         self.independence_ = independence_check(x[used], m[used])
-        initial = np.ones(3) if initial_params is None else np.asarray(initial_params, dtype=float)
-        if initial.shape != (3,) or np.any(initial <= 0):
-            raise ValueError("initial_params must be 3 positive numbers (p, q, v)")
+        initial = self._initial(initial_params, np.ones(3))
         self._maximise((x[used], m[used]), w[used], initial, tol, maxiter)
         return self
 
