@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from crmkit.words.formats import is_missing
+from crmkit.words.formats import format_change_pct, is_missing
 
 __all__ = ["signed_percent", "whole_percent"]
 
@@ -23,12 +23,11 @@ def whole_percent(value: float) -> str:
 def signed_percent(value: float) -> str:
     """A relative change as a signed whole percentage: "+10 %", "−5 %", "±0 %", or "n/a".
 
+    :func:`crmkit.words.formats.format_change_pct` without decimals, "n/a" when missing.
+
     Examples
     --------
     >>> signed_percent(0.523), signed_percent(-0.05), signed_percent(float("nan"))
     ('+52 %', '−5 %', 'n/a')
     """
-    if is_missing(value):
-        return "n/a"
-    sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    return f"{sign}{abs(value) * 100:.0f} %"
+    return "n/a" if is_missing(value) else format_change_pct(value, decimals=0)
