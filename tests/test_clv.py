@@ -1,4 +1,5 @@
-"""Tests of crmkit.domains.clv: RFM summaries, the BG/NBD and Gamma–Gamma models, CLV, segmentation.
+"""Tests of crmkit.domains.clv and crmkit.words.clv: RFM summaries, the BG/NBD and Gamma–Gamma
+models, CLV, segmentation, and their report words.
 
 Every reference value names its source in a comment:
 
@@ -37,9 +38,7 @@ from crmkit.domains.clv import (
     VALIDATION_COLUMNS,
     BetaGeoFitter,
     GammaGammaFitter,
-    _bgnbd_loglik,
     assign_clv_tiers,
-    clv_findings,
     clv_tiers,
     concentration_curve,
     customer_value_table,
@@ -51,6 +50,8 @@ from crmkit.domains.clv import (
     simple_clv,
     simple_clv_table,
 )
+from crmkit.domains.clv.fitters.beta_geo import _bgnbd_loglik
+from crmkit.words.clv import clv_findings
 
 
 def printed(actual: float, shown: str) -> None:
@@ -566,7 +567,7 @@ def test_holdout_validation_on_CDNOW_recovers_paper_calibration_fit(cdnow_orders
 
 
 def test_holdout_validation_row_measures_by_hand():
-    from crmkit.domains.clv import _validation_row
+    from crmkit.domains.clv.holdout import _validation_row
 
     row = _validation_row("x", np.array([0.0, 2.0, 4.0]), np.array([1.0, 2.0, 3.0]))
     # totals 6 and 6; errors −1, 0, +1 → MAE 2/3; correlation of (0,2,4) and (1,2,3) = 1
@@ -811,6 +812,7 @@ def test_findings_paragraph_states_the_numbers(cdnow_ggf: GammaGammaFitter):
 
 from crmkit.data.config import Assessment, Window  # noqa: E402
 from crmkit.domains import clv as clv_module  # noqa: E402
+from crmkit.words import clv as clv_words  # noqa: E402
 
 
 def test_yearly_to_monthly_compounds_back_to_the_yearly_rate():
@@ -894,15 +896,15 @@ def test_fit_value_models_explains_why_it_cannot_fit():
     # the purchase model fits; the spend model needs 3 repeat customers
     assert partial.ggf is None and "spend model cannot be fitted" in partial.note
     assert not partial.has_clv and {"p_alive", "expected_purchases"} <= set(partial.predictions)
-    assert "No value per customer could be predicted" in clv_module.model_text(partial)
+    assert "No value per customer could be predicted" in clv_words.model_text(partial)
 
 
 def test_parameters_view_and_model_text(cdnow_models):
-    view = clv_module.parameters_view(cdnow_models)
+    view = clv_words.parameters_view(cdnow_models)
     assert view.frame["Parameter"].tolist() == ["r", "α", "a", "b", "p", "q", "γ (v)"]
     assert view.frame["Model"].tolist() == ["BG/NBD"] * 4 + ["Gamma–Gamma"] * 3
     assert "e+" not in " ".join(view.frame["Confidence interval"])
-    text = clv_module.model_text(cdnow_models, currency="USD")
+    text = clv_words.model_text(cdnow_models, currency="USD")
     r, alpha, a, b = cdnow_models.bgf.params_.to_numpy()
     p, q, v = cdnow_models.ggf.params_.to_numpy()
     # by hand: mean rate r/α ≈ 0.243 / 4.414 = 0.055 a week; dropout a/(a+b) ≈ 25 %;
@@ -913,15 +915,15 @@ def test_parameters_view_and_model_text(cdnow_models):
 
 
 def test_independence_text_warns_when_spend_follows_frequency(cdnow_models):
-    ok = clv_module.independence_text(cdnow_models.ggf.independence_)
+    ok = clv_words.independence_text(cdnow_models.ggf.independence_)
     # lifetimes docs: CDNOW's correlation is 0.11, below the 0.3 rule of thumb
     assert ok.startswith("**What it means:**") and "correlation 0.11" in ok
     bad = pd.DataFrame({"n": [900], "pearson_r": [-0.44], "assumption_ok": [False]})
-    text = clv_module.independence_text(bad)
+    text = clv_words.independence_text(bad)
     assert text.startswith("**Warning:** Customers who buy more often also spend less")
     assert "customers with few purchases is understated" in text  # an average the frequent lower
     none = pd.DataFrame({"n": [2], "pearson_r": [float("nan")], "assumption_ok": [False]})
-    assert "too few repeat customers" in clv_module.independence_text(none)
+    assert "too few repeat customers" in clv_words.independence_text(none)
 
 
 def test_holdout_check_views_on_CDNOW(cdnow_orders: pd.DataFrame):
@@ -932,18 +934,18 @@ def test_holdout_check_views_on_CDNOW(cdnow_orders: pd.DataFrame):
         cdnow_orders, calibration_end="1997-12-30", observation_end="1998-06-30", freq_multiplier=7
     )
     pd.testing.assert_frame_equal(table, same)
-    frame = clv_module.validation_frame(table)
+    frame = clv_words.validation_frame(table)
     assert frame.index.tolist() == ["0", "1", "2", "3", "4", "5", "6", "7+"]
     np.testing.assert_allclose(frame["Actual"], table.drop(index="all")["actual_mean"])
     row = table.loc["all"]
-    title = clv_module.validation_title(table)
+    title = clv_words.validation_title(table)
     assert (
         f"{row['predicted_total']:,.0f} repeat purchases, {row['actual_total']:,.0f} happened"
         in title
     )
-    text = clv_module.validation_text(table)
+    text = clv_words.validation_text(table)
     assert "31 Dec 1997 to 30 Jun 1998" in text
-    view = clv_module.validation_view(table)
+    view = clv_words.validation_view(table)
     assert view.frame.iloc[-1, 0] == "all customers" and view.units["Error"] == "%"
     assert "too short" in clv_module.holdout_check(cdnow_orders.iloc[:1])
     assert clv_module.holdout_check(cdnow_orders.iloc[:0]) == "there are no orders"
@@ -956,31 +958,31 @@ def test_validation_text_grades_the_forecast():
             index=pd.Index(["all"], name="bucket"),
         )
 
-    assert "can be relied on for planning" in clv_module.validation_text(table(-0.05, 0.8))
-    assert "are a rough guide only" in clv_module.validation_text(table(0.2, 0.8))
-    assert "should not be relied on" in clv_module.validation_text(table(0.4, 0.3))
-    assert "ranks customers poorly" in clv_module.validation_text(table(0.05, 0.3))
-    assert "no repeat purchases happened" in clv_module.validation_text(table(float("nan"), 0.3))
+    assert "can be relied on for planning" in clv_words.validation_text(table(-0.05, 0.8))
+    assert "are a rough guide only" in clv_words.validation_text(table(0.2, 0.8))
+    assert "should not be relied on" in clv_words.validation_text(table(0.4, 0.3))
+    assert "ranks customers poorly" in clv_words.validation_text(table(0.05, 0.3))
+    assert "no repeat purchases happened" in clv_words.validation_text(table(float("nan"), 0.3))
 
 
 def test_predictions_summarised_without_customer_ids(cdnow_models):
     p = cdnow_models.predictions
-    bands = clv_module.alive_bands(p)
+    bands = clv_words.alive_bands(p)
     assert bands.sum() == pytest.approx(100.0)
     assert bands.iloc[3] == pytest.approx(100 * (p["p_alive"] >= 0.75).mean())
     share = (p["p_alive"] < 0.5).mean()
-    assert clv_module.alive_title(p).startswith(f"{share * 100:.0f} % of customers")
-    view = clv_module.prediction_view(cdnow_models, currency="USD")
+    assert clv_words.alive_title(p).startswith(f"{share * 100:.0f} % of customers")
+    view = clv_words.prediction_view(cdnow_models, currency="USD")
     frame = view.frame.set_index("Prediction per customer")
     clv_row = frame.loc["Customer lifetime value (12 months, margin, discounted)"]
     assert clv_row["Unit"] == "USD"
     assert clv_row["All customers"] == f"{p['clv'].sum():,.0f}"
     assert clv_row["Median"] == f"{p['clv'].median():,.0f}"
     assert "customer_id" not in view.frame.columns
-    text = clv_module.prediction_text(cdnow_models, currency="USD")
+    text = clv_words.prediction_text(cdnow_models, currency="USD")
     assert f"{int((p['p_alive'] < 0.5).sum()):,} of 2,357 customers" in text
-    assert clv_module.top_customers_view(cdnow_models, show_ids=False) is None
-    top = clv_module.top_customers_view(cdnow_models, show_ids=True, n=3, currency="USD")
+    assert clv_words.top_customers_view(cdnow_models, show_ids=False) is None
+    top = clv_words.top_customers_view(cdnow_models, show_ids=True, n=3, currency="USD")
     assert top.frame["Customer"].tolist() == [str(i) for i in p["clv"].nlargest(3).index]
     assert top.units["Lifetime value"] == "USD"
 
@@ -1042,11 +1044,11 @@ def test_simple_clv_summary_by_hand_and_equal_to_the_comparison():
     )
     # one buyer in the shared band after go-live: no spread to test with
     assert row["note"].iloc[0].startswith("insufficient data")
-    frame = clv_module.simple_clv_frame(out.reset_index())
+    frame = clv_words.simple_clv_frame(out.reset_index())
     assert frame.index.tolist() == ["Before go-live", "After go-live"]
-    view = clv_module.simple_clv_view(out.reset_index(), currency="CNY")
+    view = clv_words.simple_clv_view(out.reset_index(), currency="CNY")
     assert view.units["Customer lifetime value"] == "CNY" and view.units["Annual retention"] == "%"
-    text = clv_module.simple_clv_text(out.reset_index(), currency="CNY")
+    text = clv_words.simple_clv_text(out.reset_index(), currency="CNY")
     assert f"CNY {before['clv']:,.0f} before go-live and CNY {after['clv']:,.0f} after" in text
     assert "Retention weighs most" in text
 
@@ -1071,15 +1073,15 @@ def test_segment_views_by_hand():
     assert table["customer_share"].sum() == pytest.approx(1.0)
     assert table.loc["champions", "action"] == clv_module.SEGMENT_ACTIONS["champions"]
     assert table["clv_mean"].isna().all()
-    assert clv_module.segment_title(table) == (
+    assert clv_words.segment_title(table) == (
         "Champions are 20 % of customers and bring 59 % of revenue; hibernating customers (20 %) bring 1 %"
     )
-    frame = clv_module.segment_frame(table)
+    frame = clv_words.segment_frame(table)
     assert frame.loc["Champions", "Share of revenue"] == pytest.approx(100 * 8000 / 13500)
-    text = clv_module.segment_text(table)
+    text = clv_words.segment_text(table)
     assert "champions (20 % of customers) bring 59 % of revenue" in text
     assert "The 20 % of customers at risk" in text
-    view = clv_module.segment_view(table, currency="USD")
+    view = clv_words.segment_view(table, currency="USD")
     assert view.frame["Segment"].iloc[0] == "New" and view.units["Revenue"] == "USD"
     with_clv = clv_module.segment_table(
         scores, summary, pd.DataFrame({"clv": np.arange(10.0)}, index=summary.index)
@@ -1096,17 +1098,17 @@ def test_tier_views_by_hand():
         {"a": 400, "b": 300, "c": 100, "d": 100, "e": 50, "f": 20, "g": 10, "h": 10, "i": 5, "j": 5}
     )
     tiers = clv_tiers(clv, revenue=revenue)  # test_clv_tiers_by_hand: shares 0.625, 0.25, 0.125
-    assert clv_module.tier_title(tiers) == (
+    assert clv_words.tier_title(tiers) == (
         "The top 20 % of customers hold 63 % of the predicted lifetime value (and brought 70 % of past revenue)"
     )
-    frame = clv_module.tier_frame(tiers)
+    frame = clv_words.tier_frame(tiers)
     assert frame["Predicted value"].tolist() == pytest.approx([62.5, 25.0, 12.5])
     assert frame["Customers"].tolist() == pytest.approx([20.0, 30.0, 50.0])
-    text = clv_module.tier_text(tiers, currency="USD")
+    text = clv_words.tier_text(tiers, currency="USD")
     # mean CLV 75 against 6 in the rest: 12.5 times, printed "12" (Python rounds halves to even)
     assert "worth USD 75 on average, 12 times a customer of the rest 50 % (USD 6)" in text
     assert "Customers worth USD 50 or more belong to the top tier" in text
-    assert clv_module.tier_view(tiers, currency="USD").frame["Tier"].tolist() == [
+    assert clv_words.tier_view(tiers, currency="USD").frame["Tier"].tolist() == [
         "Top 20 %",
         "Next 30 %",
         "Rest 50 %",
@@ -1119,19 +1121,19 @@ def test_concentration_views_by_hand():
     # by hand: sorted 5, 5, 10, 20, 60, total 100: 2·(1·5+2·5+3·10+4·20+5·60)/(5·100) − 6/5
     # = 2 · 425 / 500 − 1.2 = 0.5
     assert gini == pytest.approx(0.5)
-    assert clv_module.concentration_title(curve, gini) == (
+    assert clv_words.concentration_title(curve, gini) == (
         "The top 20 % of customers bring 60 % of revenue (Gini 0.50: concentrated)"
     )
-    view = clv_module.concentration_view(curve, tops=(0.2, 0.4, 0.5))
+    view = clv_words.concentration_view(curve, tops=(0.2, 0.4, 0.5))
     # 0.5 of customers lies between 2 (80 %) and 3 customers (90 %): 85 %
     assert view.frame["Share of revenue"].tolist() == pytest.approx([60.0, 80.0, 85.0])
     assert view.frame["Customers"].tolist() == [1, 2, 3]  # 2.5 customers: halves round up
     assert view.units["Share of revenue"] == "%"
-    text = clv_module.concentration_text(curve, gini)
+    text = clv_words.concentration_text(curve, gini)
     # the largest 1 % of 5 customers: 1/20 of the first one's 60 % = 3 %
     assert "revenue is concentrated (Gini 0.50" in text and "bring 3 % of it" in text
     even = concentration_curve(pd.Series([1.0, 1.0, 1.0]))
-    assert "No small group of customers dominates" in clv_module.concentration_text(even, 0.0)
+    assert "No small group of customers dominates" in clv_words.concentration_text(even, 0.0)
 
 
 def test_clv_record_is_json_ready(cdnow_models, cdnow_orders: pd.DataFrame):
@@ -1173,8 +1175,7 @@ def test_a_client_without_orders_gets_reasons_not_errors():
     assert clv_module.holdout_check(none) == "there are no orders"
     segments = clv_module.segment_table(rfm_scores(summary), summary)
     assert (
-        segments.empty
-        and clv_module.segment_title(segments) == "No revenue to split by RFM segment"
+        segments.empty and clv_words.segment_title(segments) == "No revenue to split by RFM segment"
     )
 
 

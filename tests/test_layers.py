@@ -59,8 +59,6 @@ def layer_of(module: str) -> int:
 UPWARD_TODAY: dict[tuple[str, str], str] = {
     ("data.quality", "words.formats"): "the data-quality tables format their own numbers",
     ("domains.benefits", "words.formats"): "benefit tables format their own numbers",
-    ("domains.clv", "words.formats"): "customer-value views format their own numbers",
-    ("domains.clv", "words.phrases"): "customer-value readings are written in the domain",
     ("domains.customers", "words.formats"): "churn and loyalty views format their own numbers",
     ("domains.customers", "words.phrases"): "loyalty readings are written in the domain",
     ("domains.survey", "words.formats"): "survey views format their own numbers",
