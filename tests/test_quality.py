@@ -1,4 +1,5 @@
-"""Tests of crmkit.data.quality and crmkit.words.quality: every expected number is worked out by hand in a comment.
+"""Tests of crmkit.data.quality and crmkit.words.quality: every expected number is worked out
+by hand in a comment.
 
 Tables reach the functions as the stages see them: typed by ``validate_table`` or
 ``validate_client``, with the validation problems as a frame.

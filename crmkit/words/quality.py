@@ -508,8 +508,10 @@ def findings_text(scores: pd.DataFrame, issues: pd.DataFrame, timeliness: pd.Dat
     ...     "uniqueness": [1.0, 1.0], "integrity": [float("nan")] * 2,
     ...     "timeliness": [1.0, 1.0], "dimensions": [5, 5], "score": [1.0, 1.0],
     ...     "grade": ["good", "good"]})
-    >>> findings_text(s, pd.DataFrame(columns=["severity"]), pd.DataFrame(columns=["gaps"]))
-    'Overall data quality is good (100.0 % across 1 table): the data can be trusted for the assessment. There is nothing to raise with the client.'
+    >>> no_issues, no_gaps = pd.DataFrame(columns=["severity"]), pd.DataFrame(columns=["gaps"])
+    >>> print(findings_text(s, no_issues, no_gaps))  # doctest: +NORMALIZE_WHITESPACE
+    Overall data quality is good (100.0 % across 1 table): the data can be trusted for the
+    assessment. There is nothing to raise with the client.
     """
     per_table = scores[(scores["table"] != "overall") & scores["score"].notna()]
     if per_table.empty:
@@ -531,8 +533,8 @@ def findings_text(scores: pd.DataFrame, issues: pd.DataFrame, timeliness: pd.Dat
         dims = weakest[list(DIMENSIONS)].astype("float64").dropna()
         if weakest["score"] >= GOOD_SCORE:
             sentences.append(
-                f"Every table scores at least {GOOD_SCORE * 100:.0f} %; the weakest, {weakest['table']}, "
-                f"scores {_pct(weakest['score'])}."
+                f"Every table scores at least {GOOD_SCORE * 100:.0f} %; the weakest, "
+                f"{weakest['table']}, scores {_pct(weakest['score'])}."
             )
         else:
             low_dim = str(dims.idxmin())
@@ -641,7 +643,8 @@ def completeness_finding(completeness: pd.DataFrame) -> str:
         ]
         parts.append(
             f"{len(weak)} optional column{'s are' if len(weak) != 1 else ' is'} less than "
-            f"{WEAK_COMPLETENESS * 100:.0f} % filled: {_join(listed)}; those results rest on fewer rows."
+            f"{WEAK_COMPLETENESS * 100:.0f} % filled: {_join(listed)}; those results rest on "
+            "fewer rows."
         )
     rest = len(below) - len(required) - len(weak)
     if rest:
@@ -726,8 +729,8 @@ def timeliness_finding(timeliness: pd.DataFrame) -> str:
         )
     rest = len(scored) - len(gaps)
     text = (
-        f"There is no data in {_join([_gap_phrase(r) for r in gaps.itertuples()])}; trends and before/after results for those "
-        "periods rest on no data."
+        f"There is no data in {_join([_gap_phrase(r) for r in gaps.itertuples()])}; trends and "
+        "before/after results for those periods rest on no data."
     )
     if rest:
         text += (
@@ -760,8 +763,8 @@ def _percent_cell(value: float) -> str:
 
     Examples
     --------
-    >>> _percent_cell(99.97), _percent_cell(100.0), _percent_cell(95.04), _percent_cell(float("nan"))
-    ('> 99.9', '100.0', '95.0', '–')
+    >>> [_percent_cell(v) for v in (99.97, 100.0, 95.04, float("nan"))]
+    ['> 99.9', '100.0', '95.0', '–']
     """
     if is_missing(value):
         return "–"

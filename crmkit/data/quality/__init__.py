@@ -20,8 +20,8 @@ integrity    references that find their parent row                  keys
 timeliness   the expected months or windows that have data          timeliness
 ============ ====================================================== ============
 
-Each function is named after its dimension (integrity: :func:`referential_integrity`). The rule groups, dimensions, thresholds and cadences are in
-:mod:`~crmkit.data.quality.rules`.
+Each function is named after its dimension (integrity: :func:`referential_integrity`). The rule
+groups, dimensions, thresholds and cadences are in :mod:`~crmkit.data.quality.rules`.
 
 One story: the score and the issue list come from the same rules. :func:`issues_for_client`
 (:mod:`~crmkit.data.quality.issues`) turns every shortfall of a dimension into one issue with
