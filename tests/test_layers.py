@@ -57,7 +57,6 @@ def layer_of(module: str) -> int:
 #: Imports that run up the layer order today, each (importer, imported) with its reason.
 #: None may be added.
 UPWARD_TODAY: dict[tuple[str, str], str] = {
-    ("data.quality", "words.formats"): "the data-quality tables format their own numbers",
     ("domains.benefits", "words.formats"): "benefit tables format their own numbers",
     ("domains.customers", "words.formats"): "churn and loyalty views format their own numbers",
     ("domains.customers", "words.phrases"): "loyalty readings are written in the domain",

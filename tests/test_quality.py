@@ -1,4 +1,5 @@
-"""Tests of crmkit.data.quality: every expected number is worked out by hand in a comment.
+"""Tests of crmkit.data.quality and crmkit.words.quality: every expected number is worked out
+by hand in a comment.
 
 Tables reach the functions as the stages see them: typed by ``validate_table`` or
 ``validate_client``, with the validation problems as a frame.
@@ -18,6 +19,7 @@ from crmkit.data import quality
 from crmkit.data.config import parse_params
 from crmkit.data.schemas import TABLES
 from crmkit.data.validation import problems_frame, validate_client, validate_table
+from crmkit.words import quality as quality_words
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "02_data_quality.ipynb"
 
@@ -81,8 +83,10 @@ def report(client):
 
 @pytest.fixture
 def result(report):
-    return quality.assess_quality(
-        report.tables, report.problems_frame(), report.assessment, files=report.files
+    return quality_words.with_words(
+        quality.assess_quality(
+            report.tables, report.problems_frame(), report.assessment, files=report.files
+        )
     )
 
 
@@ -363,7 +367,7 @@ def test_grades_follow_the_thresholds():
 
 
 def test_score_chart_title_names_reliable_and_weak_tables(result):
-    assert quality.score_chart_title(result.scores) == (
+    assert quality_words.score_chart_title(result.scores) == (
         "Customers and orders are reliable; tickets needs attention"
     )
     series = quality.score_series(result.scores)
@@ -499,7 +503,7 @@ def test_summary_is_json_without_nan(result):
 
 
 def test_findings_name_the_weakest_table_and_why(result):
-    text = quality.findings_text(result.scores, result.issues, result.timeliness)
+    text = quality_words.findings_text(result.scores, result.issues, result.timeliness)
     assert text.startswith("Overall data quality is good (95.9 %")  # 0.959491
     assert "most of the data can be trusted" in text  # good overall, but tickets is fair
     # tickets' lowest dimension is timeliness (0.5): its 2025 gap is the reason
@@ -509,48 +513,50 @@ def test_findings_name_the_weakest_table_and_why(result):
 
 
 def test_section_findings_state_the_numbers(result):
-    assert "tickets.first_response_at (75 % filled" in quality.completeness_finding(
+    assert "tickets.first_response_at (75 % filled" in quality_words.completeness_finding(
         result.completeness
     )
-    assert "4 % of orders (1)" in quality.integrity_finding(result.integrity)  # 1/24 = 4.2 %
-    assert quality.timeliness_finding(result.timeliness).startswith(
+    assert "4 % of orders (1)" in quality_words.integrity_finding(result.integrity)  # 1/24 = 4.2 %
+    assert quality_words.timeliness_finding(result.timeliness).startswith(
         "There is no data in tickets for 2025-01 to 2025-12;"
     )
-    validity_text = quality.validity_finding(result.validity, result.uniqueness, result.consistency)
+    validity_text = quality_words.validity_finding(
+        result.validity, result.uniqueness, result.consistency
+    )
     assert "rule: at most 1 order;" in validity_text
     assert "contradict each other: 1 ticket;" in validity_text
-    assert quality.issues_finding(result.issues).startswith(
+    assert quality_words.issues_finding(result.issues).startswith(
         f"{len(result.issues)} issues to raise with the client, 1 of them blocking"
     )
 
 
 def test_no_data_at_all_degrades_gracefully(assessment):
-    q = quality.assess_quality({}, pd.DataFrame(), assessment)
+    q = quality_words.with_words(quality.assess_quality({}, pd.DataFrame(), assessment))
     assert q.scores["table"].tolist() == ["overall"]
-    assert quality.findings_text(q.scores, q.issues, q.timeliness).startswith("No table")
+    assert quality_words.findings_text(q.scores, q.issues, q.timeliness).startswith("No table")
     json.dumps(quality.quality_summary(q.scores, q.issues, q.notes), allow_nan=False)
     sections = ("scores", "completeness", "validity", "integrity", "timeliness", "issues", "notes")
     for section in sections:
-        quality.table_view(q, section)
+        quality_words.table_view(q, section)
 
 
 def test_table_views_show_percent_with_units(result):
-    view = quality.table_view(result, "scores")
+    view = quality_words.table_view(result, "scores")
     assert view.units["Score"] == "%"
     tickets = view.frame.set_index("Table").loc["tickets"]
     assert tickets["Timeliness"] == pytest.approx(50.0)  # 0.5 shown in percent
     assert list(view.frame.columns)[-2:] == ["Score", "Grade"]
-    completeness = quality.table_view(result, "completeness").frame
+    completeness = quality_words.table_view(result, "completeness").frame
     assert (completeness["Completeness"] < 100).all()
-    issues = quality.table_view(result, "issues")
+    issues = quality_words.table_view(result, "issues")
     assert "Record ids" not in issues.frame
     # each issue's score impact in percentage points: wrong_type (1/24) / 18 = 0.23 points
     assert issues.units["Lowers the score by"] == "points"
     assert issues.frame["Lowers the score by"].iloc[0] == pytest.approx(100 / 24 / 18)
     assert issues.formats["Lowers the score by"](100 / 24 / 18) == "0.23"
-    assert list(quality.table_view(result, "notes").frame["Note"].str[:3]) == ["No "] * 8
+    assert list(quality_words.table_view(result, "notes").frame["Note"].str[:3]) == ["No "] * 8
     with pytest.raises(ValueError, match="unknown section"):
-        quality.table_view(result, "nope")
+        quality_words.table_view(result, "nope")
 
 
 # --- one story: the score is what the issues leave ---------------------------------------------
@@ -569,8 +575,10 @@ def orders_rows(customer=None, amount=None, channel=None) -> list[str]:
 
 def quality_of(folder: Path) -> quality.DataQuality:
     report = validate_client(folder)
-    return quality.assess_quality(
-        report.tables, report.problems_frame(), report.assessment, files=report.files
+    return quality_words.with_words(
+        quality.assess_quality(
+            report.tables, report.problems_frame(), report.assessment, files=report.files
+        )
     )
 
 
@@ -737,7 +745,7 @@ def test_notebook_executes_on_a_small_client(client, tmp_path):
 def test_a_score_just_below_100_percent_never_shows_as_100(tmp_path):
     # 1 empty channel in 24 orders: orders' completeness 1 − (1/24)/5, score 1 − 1/720
     q = quality_of(make_client(tmp_path, CUSTOMERS, orders_rows(channel={3: ""})))
-    view = quality.table_view(q, "scores")
+    view = quality_words.table_view(q, "scores")
     shown = {
         row["Table"]: view.formats["Score"](row["Score"]) for row in view.frame.to_dict("records")
     }
