@@ -46,3 +46,17 @@ def findings_markdown(paragraph: str, limitations: Sequence[str]) -> str:
     if limitations:
         text += "\n\n**Limitations**\n\n" + "\n".join(f"- {item}" for item in limitations)
     return text
+
+
+def p_value_phrase(p: float) -> str:
+    """A p-value as it follows "p" in a sentence: "= 0.049", "< 0.001".
+
+    Examples
+    --------
+    >>> f"p {p_value_phrase(0.0491)}", f"p {p_value_phrase(0.00001)}"
+    ('p = 0.049', 'p < 0.001')
+    """
+    from crmkit.words.formats import format_p_value
+
+    text = format_p_value(p)
+    return text if text.startswith("<") else f"= {text}"
