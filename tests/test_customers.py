@@ -915,7 +915,9 @@ def test_window_survival_follows_each_window(demo) -> None:
     assert (analysis.frame["arm"] == "control").any()  # the churn model sees every customer
     title = customer_words.survival_title(analysis.km.summary, analysis.test)
     assert title.startswith("After go-live 8") and title.endswith("larger than chance explains")
-    assert "customers stay longer" in customer_words.survival_text(analysis.km.summary, analysis.test)
+    assert "customers stay longer" in customer_words.survival_text(
+        analysis.km.summary, analysis.test
+    )
     labels = customer_words.survival_labels(analysis.km.summary)
     assert labels["before"].startswith("Before go-live (") and labels["after"].endswith(
         "customers)"
@@ -938,7 +940,9 @@ def test_survival_title_and_text_without_enough_follow_up() -> None:
     assert "differ by no more than chance" in customer_words.survival_text(summary, test)
     one = summary.iloc[:1]
     assert customer_words.survival_title(one, test).startswith("Too few customers")
-    assert "too few customers" in customer_words.survival_text(one, test.assign(p_value=float("nan")))
+    assert "too few customers" in customer_words.survival_text(
+        one, test.assign(p_value=float("nan"))
+    )
 
 
 def test_driver_covariates_and_the_churn_model_on_the_demo(demo) -> None:
