@@ -114,6 +114,20 @@ class DriversNotFitted:
     min_events: int = MIN_DRIVER_EVENTS
 
 
+def _term(
+    covariate: str, kind: str, *, level: str | None = None, reference: str | None = None
+) -> dict[str, Any]:
+    """A model term: its name (``covariate[level]`` for a label's level) and how it reads."""
+    term = f"{covariate}[{level}]" if kind == "level" else covariate
+    return {
+        "term": term,
+        "covariate": covariate,
+        "level": level,
+        "reference": reference,
+        "kind": kind,
+    }
+
+
 class _Design(NamedTuple):
     columns: list[np.ndarray]
     terms: list[dict[str, Any]]
@@ -127,26 +141,10 @@ def _fixed_design(frame: pd.DataFrame, covariates: Sequence[str]) -> _Design:
         dtype = series.dtype
         if pd.api.types.is_bool_dtype(dtype):
             columns.append(series.astype(float).to_numpy())
-            terms.append(
-                {
-                    "term": name,
-                    "covariate": name,
-                    "level": "true",
-                    "reference": "false",
-                    "kind": "binary",
-                }
-            )
+            terms.append(_term(name, "binary", level="true", reference="false"))
         elif pd.api.types.is_numeric_dtype(dtype):
             columns.append(series.to_numpy(dtype=float, na_value=np.nan))
-            terms.append(
-                {
-                    "term": name,
-                    "covariate": name,
-                    "level": None,
-                    "reference": None,
-                    "kind": "numeric",
-                }
-            )
+            terms.append(_term(name, "numeric"))
         else:
             values = series.astype(object).where(series.notna(), None)
             if isinstance(dtype, pd.CategoricalDtype):
@@ -161,15 +159,7 @@ def _fixed_design(frame: pd.DataFrame, covariates: Sequence[str]) -> _Design:
                 column = (values == level).to_numpy(dtype=float)
                 column[series.isna().to_numpy()] = np.nan
                 columns.append(column)
-                terms.append(
-                    {
-                        "term": f"{name}[{level}]",
-                        "covariate": name,
-                        "level": str(level),
-                        "reference": str(reference),
-                        "kind": "level",
-                    }
-                )
+                terms.append(_term(name, "level", level=str(level), reference=str(reference)))
     return _Design(columns, terms)
 
 
@@ -409,15 +399,7 @@ def churn_drivers(
                 cut_offset.append(offset)
                 cut_inc.append(increment)
                 cut_var.append(np.full(len(rows), j))
-                terms.append(
-                    {
-                        "term": name,
-                        "covariate": name,
-                        "level": None,
-                        "reference": None,
-                        "kind": "binary",
-                    }
-                )
+                terms.append(_term(name, "binary"))
             else:
                 tickets = _require(tickets, "tickets", ("customer_id", "opened_at", "is_complaint"))
                 complaint = tickets["is_complaint"].fillna(False).to_numpy(dtype=bool)
@@ -430,15 +412,7 @@ def churn_drivers(
                 cut_offset.append(opened[ok] - entry[position[ok]])
                 cut_inc.append(np.ones(int(ok.sum())))
                 cut_var.append(np.full(int(ok.sum()), j))
-                terms.append(
-                    {
-                        "term": name,
-                        "covariate": name,
-                        "level": None,
-                        "reference": None,
-                        "kind": "numeric",
-                    }
-                )
+                terms.append(_term(name, "numeric"))
         index, start, stop, status, values = _counting_process(
             time[rows],
             event[rows],

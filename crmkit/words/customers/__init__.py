@@ -30,7 +30,7 @@ from crmkit.words.customers.loyalty import (
     relationship_title,
     relationship_view,
 )
-from crmkit.words.customers.readings import change_detected, signed_pp
+from crmkit.words.customers.readings import change_detected, interval_cells, signed_pp
 from crmkit.words.customers.retention import (
     churn_frame,
     churn_text,
@@ -64,6 +64,7 @@ __all__ = [
     "drivers_text",
     "drivers_title",
     "drivers_view",
+    "interval_cells",
     "loyalty_text",
     "loyalty_view",
     "not_fitted_reason",

@@ -16,6 +16,7 @@ from crmkit.domains.customers import (
     DriversNotFitted,
     NotFittedReason,
 )
+from crmkit.words.customers.readings import interval_cells
 from crmkit.words.formats import (
     TableView,
     format_change_pct,
@@ -193,10 +194,9 @@ def drivers_view(drivers: ChurnDrivers) -> TableView:
         {
             "Driver": [driver_label(t) for t in table.to_dict("records")],
             "Hazard ratio": table["hazard_ratio"].to_numpy(float),
-            "Confidence interval": [
-                "–" if is_missing(lo) else f"{lo:.2f} to {hi:.2f}"
-                for lo, hi in zip(table["ci_low"], table["ci_high"], strict=True)
-            ],
+            "Confidence interval": interval_cells(
+                table["ci_low"], table["ci_high"], "{:.2f}".format
+            ),
             "p-value": table["p_value"].map(format_p_value),
             "Reading": driver_readings(drivers),
         }

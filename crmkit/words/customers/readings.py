@@ -7,12 +7,13 @@ points with its sign.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from crmkit.data.verdicts import Verdict
 from crmkit.words.formats import is_missing
 
-__all__ = ["change_detected", "signed_pp"]
+__all__ = ["change_detected", "interval_cells", "signed_pp"]
 
 
 def signed_pp(value: float) -> str:
@@ -55,3 +56,19 @@ def change_detected(row: Any, alpha: float) -> bool | None:
     if is_missing(p):
         return None
     return bool(p < alpha)
+
+
+def interval_cells(
+    lows: Iterable[Any], highs: Iterable[Any], bound: Callable[[float], str]
+) -> list[str]:
+    """A table's "Confidence interval" column: "low to high" per row, "–" without a low end.
+
+    Examples
+    --------
+    >>> interval_cells([0.1, float("nan")], [0.2, 0.3], lambda v: f"{v * 100:.1f}")
+    ['10.0 to 20.0', '–']
+    """
+    return [
+        "–" if is_missing(low) else f"{bound(low)} to {bound(high)}"
+        for low, high in zip(lows, highs, strict=True)
+    ]

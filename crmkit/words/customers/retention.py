@@ -19,7 +19,7 @@ from crmkit.domains.customers import (
     ChurnSummary,
     cohort_matrix,
 )
-from crmkit.words.customers.readings import change_detected, signed_pp
+from crmkit.words.customers.readings import change_detected, interval_cells, signed_pp
 from crmkit.words.formats import (
     TableView,
     format_p_value,
@@ -27,6 +27,10 @@ from crmkit.words.formats import (
     is_missing,
 )
 from crmkit.words.phrases import WINDOW_LABELS, p_value_phrase, what_it_means
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:.1f}"
 
 
 def churn_frame(summary: ChurnSummary) -> pd.DataFrame:
@@ -73,10 +77,7 @@ def churn_view(rates: pd.DataFrame) -> TableView:
             "Churned": rates["churned"].astype("Int64"),
             "Customer-years at risk": rates["customer_years"].to_numpy(float),
             "Annual churn": rates["churn_probability"].to_numpy(float) * 100,
-            "Confidence interval": [
-                "–" if is_missing(lo) else f"{lo * 100:.1f} to {hi * 100:.1f}"
-                for lo, hi in zip(rates["ci_low"], rates["ci_high"], strict=True)
-            ],
+            "Confidence interval": interval_cells(rates["ci_low"], rates["ci_high"], _percent),
             "Annual retention": rates["retention"].to_numpy(float) * 100,
         }
     )
@@ -250,10 +251,7 @@ def cohort_compare_view(compare: pd.DataFrame) -> TableView:
             "Cohorts after go-live": compare["after"].to_numpy(float) * 100,
             "Customers after": compare["n_after"].astype("Int64"),
             "Change": compare["change"].to_numpy(float) * 100,
-            "Confidence interval": [
-                "–" if is_missing(lo) else f"{signed_pp(lo)} to {signed_pp(hi)}"
-                for lo, hi in zip(compare["ci_low"], compare["ci_high"], strict=True)
-            ],
+            "Confidence interval": interval_cells(compare["ci_low"], compare["ci_high"], signed_pp),
             "p-value": compare["p_value"].map(format_p_value),
         }
     )
@@ -390,12 +388,9 @@ def survival_view(summary: pd.DataFrame) -> TableView:
             "At risk": summary["n"].astype("Int64"),
             "Churned": summary["events"].astype("Int64"),
             "Still active after the horizon": summary["survival_at_horizon"].to_numpy(float) * 100,
-            "Confidence interval": [
-                "–" if is_missing(lo) else f"{lo * 100:.1f} to {hi * 100:.1f}"
-                for lo, hi in zip(
-                    summary["horizon_ci_low"], summary["horizon_ci_high"], strict=True
-                )
-            ],
+            "Confidence interval": interval_cells(
+                summary["horizon_ci_low"], summary["horizon_ci_high"], _percent
+            ),
             "Horizon": summary["horizon"].to_numpy(float),
             "Median time to churn": summary["median"].map(days),
         }
