@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, TypedDict, Unpack
 
 import numpy as np
 import pandas as pd
@@ -82,15 +82,30 @@ def _order_spells(
     return code[distinct], day[distinct], history_start
 
 
+class ChurnOptions(TypedDict, total=False):
+    """How churn is measured, shared by :func:`churn_rates` and :func:`compare_churn`.
+
+    ``orders`` (default None), ``inactivity_days`` (default 180), ``source`` (default
+    "auto") and ``data_end`` (default: from the data) as :func:`churn_dates`; ``scope``
+    (default "crm"), which customers.
+    """
+
+    orders: pd.DataFrame | None
+    inactivity_days: int
+    source: Literal["auto", "churned_date", "inactivity"]
+    scope: Scope
+    data_end: dt.date | str | None
+
+
 def _comparable_churn(
     customers: pd.DataFrame,
-    orders: pd.DataFrame | None,
     assessment: Assessment,
     *,
-    scope: str,
-    inactivity_days: int,
-    source: str,
-    data_end: Any,
+    orders: pd.DataFrame | None = None,
+    inactivity_days: int = INACTIVITY_DAYS,
+    source: str = "auto",
+    scope: str = "crm",
+    data_end: Any = None,
 ) -> _ComparableChurn:
     """Each window's population at risk, churn events and exposure on one definition."""
     _check_scope(scope)
@@ -191,12 +206,8 @@ def churn_rates(
     customers: pd.DataFrame,
     assessment: Assessment,
     *,
-    orders: pd.DataFrame | None = None,
-    inactivity_days: int = INACTIVITY_DAYS,
-    source: Literal["auto", "churned_date", "inactivity"] = "auto",
-    scope: Scope = "crm",
-    data_end: dt.date | str | None = None,
     alpha: float = 0.05,
+    **options: Unpack[ChurnOptions],
 ) -> pd.DataFrame:
     """Annual churn rate, churn probability and retention per window, on comparable definitions.
 
@@ -288,15 +299,7 @@ def churn_rates(
     {'window': ['before', 'after'], 'churned': [1, 0], 'customer_years': [2.2521, 2.0]}
     """
     _check_alpha(alpha)
-    churn = _comparable_churn(
-        customers,
-        orders,
-        assessment,
-        scope=scope,
-        inactivity_days=inactivity_days,
-        source=source,
-        data_end=data_end,
-    )
+    churn = _comparable_churn(customers, assessment, **options)
     rows = []
     for name, window in _windows(assessment):
         part = churn.windows[name]
@@ -337,12 +340,8 @@ def compare_churn(
     customers: pd.DataFrame,
     assessment: Assessment,
     *,
-    orders: pd.DataFrame | None = None,
-    inactivity_days: int = INACTIVITY_DAYS,
-    source: Literal["auto", "churned_date", "inactivity"] = "auto",
-    scope: Scope = "crm",
-    data_end: dt.date | str | None = None,
     alpha: float = 0.05,
+    **options: Unpack[ChurnOptions],
 ) -> pd.DataFrame:
     """Compare the annual churn probability before and after go-live, on comparable definitions.
 
@@ -403,15 +402,7 @@ def compare_churn(
     [3, 1]
     """
     _check_alpha(alpha)
-    churn = _comparable_churn(
-        customers,
-        orders,
-        assessment,
-        scope=scope,
-        inactivity_days=inactivity_days,
-        source=source,
-        data_end=data_end,
-    )
+    churn = _comparable_churn(customers, assessment, **options)
     b, a = churn.windows["before"], churn.windows["after"]
     counts = {"n_before": int(b.events.sum()), "n_after": int(a.events.sum())}
     if churn.reason is not None:
