@@ -77,6 +77,40 @@ class _Churn(NamedTuple):
     source: str
 
 
+class _Base(NamedTuple):
+    customers: pd.DataFrame  # one row per customer (first occurrence)
+    ids: np.ndarray  # customer_id
+    created: np.ndarray  # day numbers
+    end: float  # the data's last day
+    inactivity_days: int
+    source: str  # "churned_date" or "inactivity"
+
+    def register(self) -> np.ndarray:
+        """The register's churn days (NaN when none, or after the data's end)."""
+        churn = np.floor(day_numbers(self.customers["churned_date"]))
+        churn[churn > self.end] = np.nan
+        return churn
+
+
+def _base(
+    customers: pd.DataFrame,
+    orders: pd.DataFrame | None,
+    *,
+    inactivity_days: int,
+    source: str,
+    data_end: Any,
+) -> _Base:
+    """The customers, their creation days and the data's end, with the checked options."""
+    _require(customers, "customers", ("customer_id", "created_date"))
+    inactivity_days = _check_days(inactivity_days, "inactivity_days")
+    source = _resolve_source(customers, orders, source)
+    unique = customers.drop_duplicates("customer_id")
+    ids = unique["customer_id"].to_numpy()
+    created = np.floor(day_numbers(unique["created_date"]))
+    end = _data_end(unique, orders, source, data_end)
+    return _Base(unique, ids, created, end, inactivity_days, source)
+
+
 def _churn(
     customers: pd.DataFrame,
     orders: pd.DataFrame | None,
@@ -85,17 +119,12 @@ def _churn(
     source: str,
     data_end: Any,
 ) -> _Churn:
-    _require(customers, "customers", ("customer_id", "created_date"))
-    inactivity_days = _check_days(inactivity_days, "inactivity_days")
-    source = _resolve_source(customers, orders, source)
-    customers = customers.drop_duplicates("customer_id")
-    ids = customers["customer_id"].to_numpy()
-    created = np.floor(day_numbers(customers["created_date"]))
-    end = _data_end(customers, orders, source, data_end)
-    if source == "churned_date":
-        churn = np.floor(day_numbers(customers["churned_date"]))
-        churn[churn > end] = np.nan
-        return _Churn(ids, created, churn, end, source)
+    base = _base(
+        customers, orders, inactivity_days=inactivity_days, source=source, data_end=data_end
+    )
+    ids, created, end, inactivity_days = base.ids, base.created, base.end, base.inactivity_days
+    if base.source == "churned_date":
+        return _Churn(ids, created, base.register(), end, base.source)
 
     if orders is None:  # unreachable: _resolve_source requires orders for inactivity
         raise ValueError("inactivity churn needs the orders table")
@@ -122,7 +151,7 @@ def _churn(
     first = pd.Series(day[lapse]).groupby(code[lapse]).min()
     churn = np.full(n, np.nan)
     churn[first.index.to_numpy()] = first.to_numpy()
-    return _Churn(ids, created, churn, end - inactivity_days, source)
+    return _Churn(ids, created, churn, end - inactivity_days, base.source)
 
 
 def churn_dates(

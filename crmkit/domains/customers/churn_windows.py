@@ -16,11 +16,9 @@ import numpy as np
 import pandas as pd
 
 from crmkit.data.config import Assessment
-from crmkit.domains.customers.churn import _data_end, _resolve_source
+from crmkit.domains.customers.churn import _base
 from crmkit.domains.customers.inputs import (
     DAYS_PER_YEAR,
-    _check_days,
-    _require,
     _window_days,
     _windows,
     day_numbers,
@@ -109,13 +107,11 @@ def _comparable_churn(
 ) -> _ComparableChurn:
     """Each window's population at risk, churn events and exposure on one definition."""
     _check_scope(scope)
-    _require(customers, "customers", ("customer_id", "created_date"))
-    inactivity = _check_days(inactivity_days, "inactivity_days")
-    source = _resolve_source(customers, orders, source)
-    unique = customers.drop_duplicates("customer_id")
-    ids = unique["customer_id"].to_numpy()
-    created = np.floor(day_numbers(unique["created_date"]))
-    end = _data_end(unique, orders, source, data_end)
+    base = _base(
+        customers, orders, inactivity_days=inactivity_days, source=source, data_end=data_end
+    )
+    unique, ids, created, end = base.customers, base.ids, base.created, base.end
+    inactivity, source = base.inactivity_days, base.source
     in_scope = _in_scope(
         pd.DataFrame({"customer_id": ids}),
         assessment.control,
@@ -144,8 +140,7 @@ def _comparable_churn(
         next_day = np.where(same_next, np.r_[day[1:], np.inf], np.inf)
         lapse_day = np.where(next_day - day > inactivity, day + inactivity, np.nan)
     else:
-        churn = np.floor(day_numbers(unique["churned_date"]))
-        churn[churn > end] = np.nan
+        churn = base.register()
         first_seen = created
         follow_up = end - a_start + 1
     days = int(min(b_stop - b_start, a_stop - a_start, follow_up))
