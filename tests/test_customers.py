@@ -22,7 +22,10 @@ from crmkit.data.config import Assessment, Control, Window
 from crmkit.data.validation import validate_client
 from crmkit.demo.synth import generate_demo_client
 from crmkit.domains import customers as cu
+from crmkit.domains.customers.drivers import _counting_process
 from crmkit.stats.impact import CHANGE_COLUMNS, compare_rates, wilson_interval
+from crmkit.words import customers as customer_words
+from crmkit.words.phrases import findings_markdown
 
 Z975 = 1.959963984540054
 
@@ -186,7 +189,7 @@ def test_cox_reproduces_the_6mp_hazard_ratio() -> None:
     # Breslow ties (Stata's default): coef 1.509, HR 4.523 (Kleinbaum & Klein 2012, ch. 3)
     breslow = cu.churn_drivers(frame, ["rx"], ties="breslow").table.iloc[0]
     assert breslow["hazard_ratio"] == pytest.approx(4.523, abs=5e-4)
-    assert "382 % higher hazard of leaving than rx = 6-MP" in efron["reading"]
+    assert "382 % higher hazard of leaving than rx = 6-MP" in customer_words.driver_reading(efron)
 
 
 # --- independent implementations: textbook code and lifelines --------------------------------
@@ -277,7 +280,7 @@ def test_time_varying_complaints_match_lifelines_counting_process_fit() -> None:
     assert table.loc["complaints", "se"] == pytest.approx(0.1398528, abs=1e-6)
     assert table.loc["x1", "coef"] == pytest.approx(1.1406267, abs=1e-6)
     assert table.loc["x1", "se"] == pytest.approx(0.19546017, abs=1e-6)
-    assert table.loc["complaints", "reading"].startswith(
+    assert customer_words.driver_reading(table.loc["complaints"]).startswith(
         "each extra complaint raises the hazard of leaving by 43 %"
     )
 
@@ -285,7 +288,7 @@ def test_time_varying_complaints_match_lifelines_counting_process_fit() -> None:
 def test_counting_process_split_by_hand() -> None:
     # one customer followed 10 days: complaints on days 3 (two) and 7, one on day 0 and one
     # after the end → intervals (0, 3], (3, 7], (7, 10] with counts 1, 3, 4; event at the end
-    row, start, stop, event, values = cu._counting_process(
+    row, start, stop, event, values = _counting_process(
         np.array([10.0]),
         np.array([True]),
         np.array([0, 0, 0, 0, 0]),
@@ -693,7 +696,7 @@ def test_customer_findings_say_the_numbers_in_words(demo: tuple[dict, Assessment
     tables, assessment, _ = demo
     churn = cu.compare_churn(tables["customers"], assessment, orders=tables["orders"])
     rates = cu.churn_rates(tables["customers"], assessment, orders=tables["orders"])
-    findings = cu.customer_findings(
+    findings = customer_words.customer_findings(
         churn=churn,
         rates=rates,
         loyalty=cu.compare_loyalty(tables["orders"], assessment, customers=tables["customers"]),
@@ -735,10 +738,10 @@ def _register() -> pd.DataFrame:
 
 
 def test_findings_markdown_lists_the_limitations() -> None:
-    text = cu.findings_markdown("Churn fell.", ["Few customers.", "No control group."])
+    text = findings_markdown("Churn fell.", ["Few customers.", "No control group."])
     assert text == "Churn fell.\n\n**Limitations**\n\n- Few customers.\n- No control group."
-    assert cu.findings_markdown("", []) == "The data allow no findings on this yet."
-    findings = cu.CustomerFindings("Churn fell.", ["Few customers."])
+    assert findings_markdown("", []) == "The data allow no findings on this yet."
+    findings = customer_words.CustomerFindings("Churn fell.", ["Few customers."])
     assert findings.markdown().endswith("- Few customers.")
 
 
@@ -760,7 +763,7 @@ def test_scoped_customers_and_churn_summary_split_the_control_group() -> None:
     control = cu.churn_rates(customers, CONTROLLED, scope="control")
     pd.testing.assert_frame_equal(summary.control_rates, control)
     assert summary.control_change["n_after"].iloc[0] == 1  # W1 churned in 2025
-    frame = cu.churn_frame(summary)
+    frame = customer_words.churn_frame(summary)
     assert frame["label"].tolist() == [
         "CRM units, before go-live",
         "CRM units, after go-live",
@@ -771,8 +774,8 @@ def test_scoped_customers_and_churn_summary_split_the_control_group() -> None:
     assert frame["estimate"].iloc[0] == pytest.approx(expected["churn_probability"].iloc[0] * 100)
     plain = cu.churn_summary(customers, ASSESSMENT)
     assert plain.control_rates is None and plain.control_change is None
-    assert cu.churn_frame(plain)["label"].iloc[0] == "Customers, before go-live"
-    view = cu.churn_view(summary.rates)
+    assert customer_words.churn_frame(plain)["label"].iloc[0] == "Customers, before go-live"
+    view = customer_words.churn_view(summary.rates)
     assert view.units["Annual churn"] == "%" and view.units["Customer-years at risk"] == "years"
 
 
@@ -781,23 +784,23 @@ def test_churn_text_reads_the_change_against_the_control_group() -> None:
     control = pd.DataFrame({"before": [0.18], "after": [0.19], "p_value": [0.6]})
     summary = cu.ChurnSummary(rates, rates, control)
     row = {"before": 0.18, "after": 0.13, "change": -0.05, "verdict": "improved"}
-    text = cu.churn_text(row, summary)
+    text = customer_words.churn_text(row, summary)
     assert "about 18 left within a year before go-live and 13 after" in text
     assert "customers stay longer" in text
     assert "churn went from 18.0 % to 19.0 %, no detectable change" in text
     moved = cu.ChurnSummary(rates, rates, control.assign(p_value=0.001))
-    assert "part of the change is not the CRM's" in cu.churn_text(row, moved)
+    assert "part of the change is not the CRM's" in customer_words.churn_text(row, moved)
     inactive = cu.ChurnSummary(pd.DataFrame({"source": ["inactivity"]}), None, None)
-    assert "no order for 180 days" in cu.churn_text(row, inactive)
+    assert "no order for 180 days" in customer_words.churn_text(row, inactive)
     flat = {"before": 0.18, "after": 0.17, "change": -0.01, "p_value": 0.5}
-    assert "within what chance produces" in cu.churn_text(flat, inactive)
+    assert "within what chance produces" in customer_words.churn_text(flat, inactive)
     missing = {
         "before": float("nan"),
         "after": 0.1,
         "change": float("nan"),
         "p_value": float("nan"),
     }
-    assert "too few customers" in cu.churn_text(missing, inactive)
+    assert "too few customers" in customer_words.churn_text(missing, inactive)
 
 
 def test_buyer_values_and_loyalty_views() -> None:
@@ -816,7 +819,7 @@ def test_buyer_values_and_loyalty_views() -> None:
     assert before.set_index("customer_id")["interval_days"].to_dict()["A"] == 10.0
     assert after["customer_id"].tolist() == ["A"]  # W1 is in the control group
     loyalty = cu.loyalty_metrics(orders, CONTROLLED)
-    view = cu.loyalty_view(loyalty, currency="CNY")
+    view = customer_words.loyalty_view(loyalty, currency="CNY")
     assert view.frame["Bought twice or more"].tolist() == pytest.approx([50.0, 0.0])
     assert view.units["Spend per buying customer"] == "CNY"
     changes = pd.DataFrame(
@@ -826,10 +829,10 @@ def test_buyer_values_and_loyalty_views() -> None:
             "verdict": ["improved", "no detectable change", "improved"],
         }
     )
-    text = cu.loyalty_text(changes)
+    text = customer_words.loyalty_text(changes)
     assert "buying customers spend more and customers buy again sooner since go-live" in text
     assert "The share who come back for a second purchase has not changed detectably." in text
-    assert "too few buying customers" in cu.loyalty_text(
+    assert "too few buying customers" in customer_words.loyalty_text(
         changes.assign(verdict="insufficient data")
     )
 
@@ -848,20 +851,20 @@ def test_cohort_views_by_hand() -> None:
             "n_after": [1995, 1348],
         }
     )
-    assert cu.cohort_title(compare) == (
+    assert customer_words.cohort_title(compare) == (
         "Customers acquired after go-live are more active 3 months on than earlier ones "
         "(45 % vs 36 % ordered)"
     )
-    text = cu.cohort_text(compare)
+    text = customer_words.cohort_text(compare)
     assert "kept better than those won before it" in text and "at month 3" in text
     assert "1,348 after go-live at month 6" in text
-    view = cu.cohort_compare_view(compare)
+    view = customer_words.cohort_compare_view(compare)
     assert view.frame["Change"].tolist() == pytest.approx([9.0, 1.0])
     assert view.frame["Confidence interval"].iloc[0] == "+3.0 to +15.0"
     assert view.units["Change"] == "percentage points"
     unknown = compare.assign(p_value=float("nan"))
-    assert cu.cohort_title(unknown).startswith("Too few cohorts after go-live")
-    assert "followed long enough" in cu.cohort_text(unknown)
+    assert customer_words.cohort_title(unknown).startswith("Too few cohorts after go-live")
+    assert "followed long enough" in customer_words.cohort_text(unknown)
 
 
 def test_window_survival_splits_follow_up_at_the_windows_by_hand() -> None:
@@ -910,14 +913,16 @@ def test_window_survival_follows_each_window(demo) -> None:
     assert summary.loc["after", "horizon"] == 365.0
     assert analysis.test["p_value"].iloc[0] < 0.01
     assert (analysis.frame["arm"] == "control").any()  # the churn model sees every customer
-    title = cu.survival_title(analysis.km.summary, analysis.test)
+    title = customer_words.survival_title(analysis.km.summary, analysis.test)
     assert title.startswith("After go-live 8") and title.endswith("larger than chance explains")
-    assert "customers stay longer" in cu.survival_text(analysis.km.summary, analysis.test)
-    labels = cu.survival_labels(analysis.km.summary)
+    assert "customers stay longer" in customer_words.survival_text(
+        analysis.km.summary, analysis.test
+    )
+    labels = customer_words.survival_labels(analysis.km.summary)
     assert labels["before"].startswith("Before go-live (") and labels["after"].endswith(
         "customers)"
     )
-    view = cu.survival_view(analysis.km.summary)
+    view = customer_words.survival_view(analysis.km.summary)
     assert view.frame["Median time to churn"].tolist() == ["not reached", "not reached"]
 
 
@@ -931,11 +936,13 @@ def test_survival_title_and_text_without_enough_follow_up() -> None:
         }
     )
     test = pd.DataFrame({"statistic": [1.0], "df": [1], "p_value": [0.3]})
-    assert "do not follow customers long enough" in cu.survival_title(summary, test)
-    assert "differ by no more than chance" in cu.survival_text(summary, test)
+    assert "do not follow customers long enough" in customer_words.survival_title(summary, test)
+    assert "differ by no more than chance" in customer_words.survival_text(summary, test)
     one = summary.iloc[:1]
-    assert cu.survival_title(one, test).startswith("Too few customers")
-    assert "too few customers" in cu.survival_text(one, test.assign(p_value=float("nan")))
+    assert customer_words.survival_title(one, test).startswith("Too few customers")
+    assert "too few customers" in customer_words.survival_text(
+        one, test.assign(p_value=float("nan"))
+    )
 
 
 def test_driver_covariates_and_the_churn_model_on_the_demo(demo) -> None:
@@ -956,7 +963,7 @@ def test_driver_covariates_and_the_churn_model_on_the_demo(demo) -> None:
     assert "arm" in cu.driver_covariates(frame.drop(columns="region"), assessment)
     fit = cu.fit_churn_drivers(frame, assessment, tickets=tables["tickets"])
     assert isinstance(fit, cu.ChurnDrivers)
-    drawn = cu.drivers_frame(fit).set_index("label")
+    drawn = customer_words.drivers_frame(fit).set_index("label")
     # synth.py: the CRM lowers the hazard from −ln 0.82 to −ln 0.87 a year: HR 0.70
     crm = drawn.loc["CRM units after go-live (the CRM's effect)"]
     assert crm["ci_low"] < math.log(0.87) / math.log(0.82) < crm["ci_high"]
@@ -964,10 +971,10 @@ def test_driver_covariates_and_the_churn_model_on_the_demo(demo) -> None:
     assert (
         "Segment: SMB (vs Consumer)" in drawn.index or "Segment: Consumer (vs SMB)" in drawn.index
     )
-    assert cu.drivers_text(fit).startswith("**What it means:** a hazard ratio above 1")
-    assert cu.drivers_view(fit).units["Hazard ratio"] == "× hazard"
+    assert customer_words.drivers_text(fit).startswith("**What it means:** a hazard ratio above 1")
+    assert customer_words.drivers_view(fit).units["Hazard ratio"] == "× hazard"
     few = frame.assign(event=False)
-    assert cu.fit_churn_drivers(few, assessment) == (
+    assert customer_words.not_fitted_reason(cu.fit_churn_drivers(few, assessment)) == (
         "only 0 churn event(s); at least 10 are needed to model churn"
     )
 
@@ -988,17 +995,17 @@ def test_drivers_title_picks_the_largest_clear_effect() -> None:
     )
     fit = cu.ChurnDrivers(table, 0.72, 100, 40, 100, "efron", None)
     # complaints has the largest ratio but is not clear; West (ln 1.18 = 0.17) beats tenure
-    assert cu.drivers_title(fit) == (
+    assert customer_words.drivers_title(fit) == (
         "What drives churn: Region: West (vs North) raises the hazard of leaving by 18 %"
     )
-    frame = cu.drivers_frame(fit)
+    frame = customer_words.drivers_frame(fit)
     assert frame["label"].tolist() == [
         "Region: West (vs North)",
         "Each complaint so far",
         "Each year as a customer",
     ]
     assert frame["significant"].tolist() == [True, False, True]
-    text = cu.drivers_text(fit)
+    text = customer_words.drivers_text(fit)
     assert "faster: Region: West (vs North)" in text and "slower: Each year as a customer" in text
     assert "the factors predict well who leaves" in text
     did = table.assign(
@@ -1010,11 +1017,11 @@ def test_drivers_title_picks_the_largest_clear_effect() -> None:
         p_value=0.001,
         reading="…",
     ).iloc[:1]
-    effect = cu.drivers_text(cu.ChurnDrivers(did, 0.55, 100, 40, 100, "efron", None))
+    effect = customer_words.drivers_text(cu.ChurnDrivers(did, 0.55, 100, 40, 100, "efron", None))
     assert "the CRM lowered the hazard of leaving by 30 %" in effect
     assert "churn is hard to predict from these factors alone" in effect
     none = cu.ChurnDrivers(table.iloc[1:2], float("nan"), 100, 40, 100, "efron", None)
-    assert cu.drivers_title(none) == "No factor in the data is clearly linked to churn"
+    assert customer_words.drivers_title(none) == "No factor in the data is clearly linked to churn"
 
 
 def test_relationship_views_by_hand() -> None:
@@ -1029,11 +1036,11 @@ def test_relationship_views_by_hand() -> None:
             "revenue_per_customer": [6.5, 10.75, 1.0, 5.5, 12.14, 1.33],
         }
     )
-    mix = cu.relationship_mix(revenue)
+    mix = customer_words.relationship_mix(revenue)
     assert mix.index.tolist() == ["Before go-live", "After go-live"]
     assert mix.columns.tolist() == ["Retained", "New", "Won back"]
     assert mix.loc["After go-live"].tolist() == [0.85, 0.11, 0.04]
-    assert cu.relationship_title(revenue) == (
+    assert customer_words.relationship_title(revenue) == (
         "After go-live 85 % of revenue came from retained customers; the share from won-back "
         "customers rose most (1 % → 4 %)"
     )
@@ -1048,12 +1055,12 @@ def test_relationship_views_by_hand() -> None:
             "cost_per_conversion": [100.0, 250.0],
         }
     )
-    text = cu.relationship_text(revenue, acquisition, currency="CNY")
+    text = customer_words.relationship_text(revenue, acquisition, currency="CNY")
     assert "85 % of revenue after go-live came from customers who were already buying" in text
     assert "Keeping customers is worth more than winning new ones." in text
     assert "CNY 1,500 per new customer after go-live, more than the CNY 750 before" in text
-    assert cu.relationship_view(revenue, currency="CNY").units["Revenue"] == "CNY"
-    assert cu.acquisition_view(acquisition, currency="CNY").frame[
+    assert customer_words.relationship_view(revenue, currency="CNY").units["Revenue"] == "CNY"
+    assert customer_words.acquisition_view(acquisition, currency="CNY").frame[
         "Cost per new customer"
     ].tolist() == [750.0, 1500.0]
 
@@ -1062,7 +1069,7 @@ def test_retention_record_is_json_ready(demo) -> None:
     tables, assessment, _ = demo
     customers, orders = tables["customers"], tables["orders"]
     churn = cu.churn_summary(customers, assessment, orders=orders)
-    record = cu.retention_record(
+    record = customer_words.retention_record(
         churn=churn,
         change=cu.compare_churn(customers, assessment, orders=orders),
         cohorts=cu.compare_cohorts(customers, orders, assessment),

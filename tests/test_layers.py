@@ -58,8 +58,6 @@ def layer_of(module: str) -> int:
 #: None may be added.
 UPWARD_TODAY: dict[tuple[str, str], str] = {
     ("domains.benefits", "words.formats"): "benefit tables format their own numbers",
-    ("domains.customers", "words.formats"): "churn and loyalty views format their own numbers",
-    ("domains.customers", "words.phrases"): "loyalty readings are written in the domain",
     ("domains.survey", "words.formats"): "survey views format their own numbers",
     ("domains.survey", "words.phrases"): "satisfaction readings are written in the domain",
     ("domains.valuation", "words.formats"): "the appraisal's tables format their own numbers",
