@@ -306,7 +306,7 @@ def test_each_chart_is_displayed_exactly_once_in_a_notebook():
     nb = new_notebook()
     nb.cells = [
         new_code_cell(
-            "import pandas as pd\nfrom crmkit import plots\ns = pd.Series({'a': 1.0, 'b': 2.0})"
+            "import pandas as pd\nfrom crmkit.report import plots\ns = pd.Series({'a': 1.0, 'b': 2.0})"
         ),
         new_code_cell("plots.bar_chart(s, title='t', xlabel='x')"),
         new_code_cell("fig = plots.score_chart(s / 2, title='t')"),
