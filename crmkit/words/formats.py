@@ -33,6 +33,7 @@ __all__ = [
     "format_kpi_value",
     "format_money",
     "format_number",
+    "format_p_statement",
     "format_p_value",
     "format_percent",
     "is_missing",
@@ -356,3 +357,17 @@ def format_p_value(p: Any) -> str:
     if p is None:
         return MISSING
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def format_p_statement(p: Any) -> str:
+    """A p-value as a sentence states it: "p < 0.001", else "p = " and :func:`format_p_value`.
+
+    Examples
+    --------
+    >>> format_p_statement(0.00002), format_p_statement(0.0231), format_p_statement(None)
+    ('p < 0.001', 'p = 0.023', 'p = not available')
+    """
+    number = as_number(p)
+    if number is not None and number < 0.001:
+        return "p < 0.001"
+    return f"p = {format_p_value(p)}"

@@ -10,7 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from crmkit.data.guards import Guard
-from crmkit.words.formats import format_change_pct, format_kpi_change, format_p_value, is_missing
+from crmkit.words.formats import (
+    format_change_pct,
+    format_kpi_change,
+    format_p_statement,
+    format_p_value,
+    is_missing,
+)
 
 __all__ = [
     "control_finding",
@@ -75,7 +81,7 @@ def series_finding(analysis: Any, *, currency: str = "", confidence: float = 0.9
         f"{model} {kpi.label.lower()} was on average {change} "
         f"({format_change_pct(row['change_pct'])}) away from the projection "
         f"({confidence * 100:.0f} % confidence interval {low} to {high}; "
-        f"p {'< 0.001' if p_value < 0.001 else '= ' + format_p_value(p_value)})."
+        f"{format_p_statement(p_value)})."
     )
     if not analysis.comparative and its.n_pre < 24:
         text += (
@@ -142,7 +148,7 @@ def control_finding(analysis: Any, *, confidence: float = 0.95) -> str:
         f"{format_change_pct(effect)} "
         f"relative to what the control group's change predicts ({confidence * 100:.0f} % "
         f"confidence interval {format_change_pct(low)} to {format_change_pct(high)}; "
-        f"p {'< 0.001' if d.p_value < 0.001 else '= ' + format_p_value(d.p_value)}). "
+        f"{format_p_statement(d.p_value)}). "
         f"Inference: {d.inference}"
     )
     if not text.endswith("."):
@@ -209,11 +215,9 @@ def guarded_series_finding(analysis: Any, *, currency: str = "", confidence: flo
     kpi = analysis.kpi
     change = format_kpi_change(row["change"], kpi.unit, currency)
     model = "logarithm" if analysis.its.model == "log-linear" else "level"
-    shown = format_p_value(row["p_value"])
-    p_value = shown if shown.startswith("<") else f"= {shown}"
     return (
         f"The model of the {model} of {kpi.label.lower()} estimates {change} a month against "
-        f"its projection (p {p_value}), but {_projection_problem(analysis)}. "
+        f"its projection ({format_p_statement(row['p_value'])}), but {_projection_problem(analysis)}. "
         "A change measured against such a projection says more about the projection than "
         "about go-live, so it is not stated as a percentage and not counted as a finding."
         "\n\n**What it means:** the data cannot tell how this KPI would have moved without "

@@ -22,7 +22,7 @@ from crmkit.words.formats import (
     format_change_pct,
     format_kpi_change,
     format_kpi_value,
-    format_p_value,
+    format_p_statement,
     is_missing,
 )
 
@@ -93,8 +93,7 @@ def describe_change(row: Mapping[str, Any], *, currency: str = "", confidence: f
         low = format_kpi_change(row["ci_low"], unit, currency)
         high = format_kpi_change(row["ci_high"], unit, currency)
         interval = f"; {confidence * 100:.0f} % confidence interval {_shared_unit(low, high)}"
-    p_text = format_p_value(row["p_adjusted"])
-    p_text = f"p {p_text}" if p_text.startswith("<") else f"p = {p_text}"
+    p_text = format_p_statement(row["p_adjusted"])
     moved = _moved(row)
     if moved == "stayed at" or before == after:
         opening = f"{label} stayed at {after}"
