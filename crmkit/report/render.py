@@ -47,16 +47,8 @@ from markupsafe import Markup
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
-from crmkit.data.guards import Guard
-from crmkit.words import narrative
-from crmkit.words.formats import (
-    MISSING,
-    as_number,
-    format_change_pct,
-    format_money,
-    format_percent,
-    is_missing,
-)
+from crmkit.words import headlines
+from crmkit.words.formats import as_number, format_money, format_percent, is_missing
 
 __all__ = [
     "STATUSES",
@@ -150,280 +142,26 @@ def format_run_label(generated_at: str | datetime | None) -> str:
     return f"{label} UTC{zone[:3]}:{zone[3:]}"
 
 
-# --------------------------------------------------------------------------- reading results
-
-
-def _section(results: Mapping[str, Any], key: str) -> Mapping[str, Any] | None:
-    value = results.get(key)
-    return value if isinstance(value, Mapping) else None
-
-
-def _currency(results: Mapping[str, Any]) -> str:
-    params = _section(results, "params") or {}
-    currency = params.get("currency")
-    return currency if isinstance(currency, str) else ""
-
-
-def _alpha(results: Mapping[str, Any]) -> Any:
-    params = _section(results, "params") or {}
-    stats = params.get("stats")
-    return stats.get("alpha", 0.05) if isinstance(stats, Mapping) else 0.05
-
-
-def _has_control(results: Mapping[str, Any]) -> bool:
-    params = _section(results, "params") or {}
-    return bool(params.get("control"))
-
-
-def _kpi_labels(results: Mapping[str, Any]) -> dict[str, str]:
-    kpis = _section(results, "kpis") or {}
-    labels = {}
-    for name, entry in kpis.items():
-        label = entry.get("label") if isinstance(entry, Mapping) else None
-        labels[str(name)] = label if isinstance(label, str) and label else str(name)
-    return labels
-
-
-def _impact_label(results: Mapping[str, Any], design: Mapping[str, Any]) -> str:
-    """The label of the KPI an impact design measured ("Revenue" when it names none)."""
-    label = _kpi_labels(results).get(str(design.get("kpi")))
-    return label or "Revenue"
-
-
-# --------------------------------------------------------------------------- headline figures
-
-
-def _figure(label: str, value: str, note: str = "") -> dict[str, str]:
-    return {"label": label, "value": value, "note": note}
-
-
-def _data_quality_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
-    quality = _section(results, "data_quality")
-    if quality is None:
-        return []
-    figures = []
-    issues = quality.get("issues")
-    if "overall_score" in quality:
-        tables = quality.get("tables")
-        n = len(tables) if isinstance(tables, Mapping | list | tuple) else 0
-        note = f"overall score across {n} table{'s' if n != 1 else ''}" if n else "overall score"
-        score = quality["overall_score"]
-        count = narrative.issue_count(issues)
-        if count and (as_number(score) or 0) >= 1:
-            note += f"; the checks list {count} open issues that it does not reflect"
-        figures.append(_figure("Data quality", narrative.quality_score_text(score, issues), note))
-    if "issues" in quality:
-        count = narrative.issue_count(issues)
-        value = MISSING if count is None else f"{count:,}"
-        figures.append(_figure("Data-quality issues", value, "found by the data checks"))
-    return figures
-
-
-def _kpi_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
-    kpis = _section(results, "kpis")
-    if not kpis:
-        return []
-    standings = Counter(
-        narrative.kpi_standing(entry) for entry in kpis.values() if isinstance(entry, Mapping)
-    )
-    total = sum(standings.values())
-    if not total:
-        return []
-    note = ", ".join(f"{standings[s]} {s}" for s in narrative.STANDINGS[1:] if standings[s])
-    return [_figure("KPIs improved after go-live", f"{standings['improved']} of {total}", note)]
-
-
-def _did_figure(did: Mapping[str, Any]) -> dict[str, str]:
-    label = "Revenue effect against the control group"
-    effect = as_number(did.get("effect_pct"))
-    low, high = as_number(did.get("ci_low_pct")), as_number(did.get("ci_high_pct"))
-    code = did.get("guard")
-    if effect is None:
-        return _figure(label, MISSING, "difference-in-differences: no estimate")
-    if code == Guard.NO_INTERVAL.value or low is None or high is None:
-        return _figure(
-            label,
-            "cannot say",
-            f"difference-in-differences {format_change_pct(effect)}, "
-            f"{narrative.GUARD_REASONS[Guard.NO_INTERVAL]}",
-        )
-    interval = f"95 % CI {format_change_pct(low)} to {format_change_pct(high)}"
-    if code is not None:
-        return _figure(
-            label,
-            "not claimed",
-            f"difference-in-differences {format_change_pct(effect)}: "
-            f"{narrative.guard_reason(code)}",
-        )
-    return _figure(label, format_change_pct(effect), f"{interval}; difference-in-differences")
-
-
-def _impact_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
-    impact = _section(results, "impact")
-    if impact is None:
-        return []
-    did = impact.get("difference_in_differences")
-    if isinstance(did, Mapping):
-        return [_did_figure(did)]
-    series = impact.get("time_series")
-    if not isinstance(series, Mapping):
-        return []
-    label = "Revenue against its expected path"
-    problem = narrative.series_problem(series)
-    if problem is not None:
-        return [
-            _figure(label, MISSING, f"the data cannot give a reliable expected path: {problem}")
-        ]
-    return [_figure(label, format_change_pct(series.get("effect_pct")), "interrupted time series")]
-
-
-def _financial_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
-    financial = _section(results, "financial")
-    if financial is None:
-        return []
-    currency = _currency(results)
-    basis = financial.get("basis")
-    basis_note = {"declared": "declared benefits", "measured": "measured benefits"}.get(
-        basis if isinstance(basis, str) else "", ""
-    )
-    if basis == "measured" and not narrative.measured_benefits_established(
-        financial, results.get("kpis")
-    ):
-        basis_note = "measured benefits, not established"
-    figures = []
-    if "npv" in financial:
-        rate = as_number(financial.get("discount_rate"))
-        parts = [basis_note] if basis_note else []
-        if rate is not None:
-            parts.append(f"discounted at {format_percent(rate)} a year")
-        figures.append(
-            _figure(
-                "Net present value (NPV)",
-                format_money(financial["npv"], currency),
-                "; ".join(parts),
-            )
-        )
-    if "roi" in financial:
-        simple = financial.get("roi_convention") == "simple"
-        formula = (
-            "average annual benefit / initial cost"
-            if simple
-            else "(PV benefits \u2212 PV costs) / PV costs"
-        )
-        figures.append(
-            _figure(
-                "Return on investment (ROI)", format_percent(financial["roi"], decimals=0), formula
-            )
-        )
-    if "irr" in financial:
-        note = financial.get("irr_note")
-        figures.append(
-            _figure(
-                "Internal rate of return (IRR)",
-                format_percent(financial["irr"]),
-                f"read with care: {note}" if isinstance(note, str) and note.strip() else "",
-            )
-        )
-    if "payback_months" in financial:
-        months = as_number(financial["payback_months"])
-        value = MISSING if months is None else f"{months:,.1f} months"
-        figures.append(_figure("Payback", value, "cumulative net benefit turns positive"))
-    return figures
-
-
-def _scorecard_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
-    scorecard = _section(results, "scorecard")
-    if scorecard is None or "overall" not in scorecard:
-        return []
-    return [
-        _figure(
-            "Balanced scorecard",
-            format_percent(scorecard["overall"]),
-            "overall weighted attainment of targets",
-        )
-    ]
-
-
 # The one place to add a headline figure: a named function results -> list of figures, in
 # the order the index shows them. Each is computed on its own (see index_content).
 _HEADLINE_SOURCES: tuple[tuple[str, Callable[[Mapping[str, Any]], list[dict[str, str]]]], ...] = (
-    ("data-quality figures", _data_quality_figures),
-    ("KPI figures", _kpi_figures),
-    ("impact figures", _impact_figures),
-    ("financial figures", _financial_figures),
-    ("scorecard figures", _scorecard_figures),
+    ("data-quality figures", headlines.data_quality_figures),
+    ("KPI figures", headlines.kpi_figures),
+    ("impact figures", headlines.impact_figures),
+    ("financial figures", headlines.financial_figures),
+    ("scorecard figures", headlines.scorecard_figures),
 )
-
-
-# --------------------------------------------------------------------------- executive summary
-
-
-def _kpi_sentences(results: Mapping[str, Any]) -> list[str]:
-    impact = _section(results, "impact") or {}
-    did = impact.get("difference_in_differences")
-    has_did = isinstance(did, Mapping) and as_number(did.get("effect_pct")) is not None
-    return narrative.summary_kpis(
-        results.get("kpis"),
-        currency=_currency(results),
-        reported_elsewhere=("revenue_monthly",) if has_did else (),
-    )
-
-
-def _impact_sentences(results: Mapping[str, Any]) -> list[str]:
-    impact = _section(results, "impact")
-    if impact is None:
-        return []
-    did = impact.get("difference_in_differences")
-    if isinstance(did, Mapping):
-        sentence = narrative.summary_control(
-            did, label=_impact_label(results, did), alpha=_alpha(results)
-        )
-    else:
-        series = impact.get("time_series")
-        sentence = (
-            narrative.summary_series(
-                series, label=_impact_label(results, series), alpha=_alpha(results)
-            )
-            if isinstance(series, Mapping)
-            else None
-        )
-    return [sentence] if sentence else []
-
-
-def _ageing_sentences(results: Mapping[str, Any]) -> list[str]:
-    impact = _section(results, "impact") or {}
-    if _has_control(results):
-        return []
-    sentence = narrative.summary_ageing(impact.get("ageing_base"), labels=_kpi_labels(results))
-    return [sentence] if sentence else []
-
-
-def _financial_sentences(results: Mapping[str, Any]) -> list[str]:
-    sentence = narrative.summary_financial(
-        results.get("financial"), kpis=results.get("kpis"), currency=_currency(results)
-    )
-    return [sentence] if sentence else []
-
-
-def _quality_sentences(results: Mapping[str, Any]) -> list[str]:
-    sentence = narrative.summary_quality(results.get("data_quality"))
-    return [sentence] if sentence else []
-
-
-def _stage_sentences(results: Mapping[str, Any]) -> list[str]:
-    sentence = narrative.summary_failed_stages(results.get("stages"))
-    return [sentence] if sentence else []
 
 
 # The executive summary's sections, in the order the index prints them; each is computed
 # on its own, and one that raises is left out and listed as failed (see index_content).
 _SUMMARY_SECTIONS: tuple[tuple[str, Callable[[Mapping[str, Any]], list[str]]], ...] = (
-    ("KPI findings", _kpi_sentences),
-    ("revenue effect", _impact_sentences),
-    ("ageing customer base", _ageing_sentences),
-    ("financial value", _financial_sentences),
-    ("data quality", _quality_sentences),
-    ("failed stages", _stage_sentences),
+    ("KPI findings", headlines.kpi_sentences),
+    ("revenue effect", headlines.impact_sentences),
+    ("ageing customer base", headlines.ageing_sentences),
+    ("financial value", headlines.financial_sentences),
+    ("data quality", headlines.quality_sentences),
+    ("failed stages", headlines.stage_sentences),
 )
 
 
@@ -455,8 +193,8 @@ def error_text(error: BaseException) -> str:
 
 
 def _recorded_failures(results: Mapping[str, Any]) -> list[dict[str, str]]:
-    report = _section(results, "report") or {}
-    recorded = report.get("failed_sections")
+    report = results.get("report")
+    recorded = report.get("failed_sections") if isinstance(report, Mapping) else None
     if not isinstance(recorded, list | tuple):
         return []
     return [

@@ -33,6 +33,7 @@ __all__ = [
     "format_kpi_value",
     "format_money",
     "format_number",
+    "format_p_statement",
     "format_p_value",
     "format_percent",
     "is_missing",
@@ -207,6 +208,29 @@ def format_number(value: Any) -> str:
     return f"{number:,.3g}"
 
 
+def _in_unit(number: float, unit: str, currency: str, *, with_unit: bool) -> str:
+    """A number in a unit that is neither a share, a ratio nor a score scale.
+
+    Money (a unit starting with ``currency``) with its currency code and the rest of the unit,
+    anything else as the number and the unit without its parenthesis; ``with_unit=False``
+    gives the number alone.
+
+    Examples
+    --------
+    >>> _in_unit(5528.3, "currency per month", "CNY", with_unit=True)
+    'CNY 5,528 per month'
+    >>> _in_unit(18.04, "per 1,000 orders (count)", "", with_unit=True)
+    '18.0 per 1,000 orders'
+    """
+    if unit.startswith("currency"):
+        if not with_unit:
+            return format_money(number)
+        return f"{format_money(number, currency)}{unit.removeprefix('currency')}"
+    if not with_unit:
+        return format_number(number)
+    return f"{format_number(number)} {_PARENTHESIS.sub('', unit)}".rstrip()
+
+
 def format_kpi_value(value: Any, unit: str, currency: str = "", *, with_unit: bool = True) -> str:
     """A KPI's value with its unit, as a reader expects it.
 
@@ -247,20 +271,15 @@ def format_kpi_value(value: Any, unit: str, currency: str = "", *, with_unit: bo
     if value is None:
         return MISSING
     unit, currency = _text(unit), _text(currency)
-    if not with_unit:
-        if unit in ("share", "ratio"):
-            return f"{value * 100:,.{1 if unit == 'share' else 0}f}"
-        return format_money(value) if unit.startswith("currency") else format_number(value)
-    if unit == "share":
-        return format_percent(value)
-    if unit == "ratio":
-        return format_percent(value, decimals=0)
-    if unit.startswith("currency"):
-        return f"{format_money(value, currency)}{unit.removeprefix('currency')}"
+    if unit in ("share", "ratio"):
+        decimals = 1 if unit == "share" else 0
+        if not with_unit:
+            return f"{value * 100:,.{decimals}f}"
+        return format_percent(value, decimals=decimals)
     scale = _SCALE.match(unit)
-    if scale:
+    if scale and with_unit:
         return f"{format_number(value)} of {scale.group(2)}"
-    return f"{format_number(value)} {_PARENTHESIS.sub('', unit)}".rstrip()
+    return _in_unit(value, unit, currency, with_unit=with_unit)
 
 
 def format_kpi_change(change: Any, unit: str, currency: str = "", *, with_unit: bool = True) -> str:
@@ -287,18 +306,12 @@ def format_kpi_change(change: Any, unit: str, currency: str = "", *, with_unit: 
     unit, currency = _text(unit), _text(currency)
     sign = "+" if change > 0 else ("\u2212" if change < 0 else "\u00b1")
     size = abs(change)
-    if not with_unit:
-        if unit in ("share", "ratio"):
-            return f"{sign}{size * 100:,.1f}"
-        return sign + (format_money(size) if unit.startswith("currency") else format_number(size))
     if unit in ("share", "ratio"):
-        return f"{sign}{size * 100:,.1f} percentage points"
-    if unit.startswith("currency"):
-        return f"{sign}{format_money(size, currency)}{unit.removeprefix('currency')}"
+        return f"{sign}{size * 100:,.1f}" + (" percentage points" if with_unit else "")
     scale = _SCALE.match(unit)
-    if scale:
+    if scale and with_unit:
         return f"{sign}{format_number(size)} points on the {scale.group(1)}–{scale.group(2)} scale"
-    return f"{sign}{format_number(size)} {_PARENTHESIS.sub('', unit)}".rstrip()
+    return sign + _in_unit(size, unit, currency, with_unit=with_unit)
 
 
 def format_change_pct(value: Any, decimals: int = 1) -> str:
@@ -344,3 +357,17 @@ def format_p_value(p: Any) -> str:
     if p is None:
         return MISSING
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def format_p_statement(p: Any) -> str:
+    """A p-value as a sentence states it: "p < 0.001", else "p = " and :func:`format_p_value`.
+
+    Examples
+    --------
+    >>> format_p_statement(0.00002), format_p_statement(0.0231), format_p_statement(None)
+    ('p < 0.001', 'p = 0.023', 'p = not available')
+    """
+    number = as_number(p)
+    if number is not None and number < 0.001:
+        return "p < 0.001"
+    return f"p = {format_p_value(p)}"

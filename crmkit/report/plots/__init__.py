@@ -1,0 +1,96 @@
+"""One house style for every chart in a crmkit report.
+
+The reader of a report is a client's manager, so every chart states its finding in its
+title (the caller writes it, e.g. ``"Win rate rose from 20 % to 26 % after go-live"``),
+labels its axes with units, and uses one restrained palette: :data:`ACCENT` for the CRM /
+"after" / treated units, :data:`MUTED` grey for "before" / control units and
+:data:`WARNING` for values that need attention.
+
+Displaying a chart in a notebook
+--------------------------------
+Each function creates its figure with :func:`matplotlib.pyplot.subplots` inside
+:func:`house_style` (so the inline backend is loaded and the figure gets the house
+look) and then *closes* it with :func:`matplotlib.pyplot.close` before returning it.
+A closed figure is no longer managed by pyplot, so the inline backend does not show it
+again at the end of the cell, but it can still be drawn and saved. In a notebook executed
+by papermill, write the call as the **last expression of its cell** (or pass the figure to
+``IPython.display.display``): the figure is then shown exactly once, as the cell's result,
+as a PNG at 100 dpi::
+
+    plots.bar_chart(revenue_by_region, title="East sells most", xlabel="Revenue (CNY)")
+
+Assigning the result without displaying it (``fig = plots.bar_chart(...)``) shows nothing.
+Call ``fig.savefig(path)`` to write a file; the figure's dpi is 100.
+
+Style
+-----
+:func:`house_style` is a context manager that applies the style temporarily (global
+rcParams are restored afterwards); :func:`apply_house_style` applies it for the rest of
+the session (for ad-hoc plotting in a notebook). The module keeps no mutable state.
+
+Modules
+-------
+:mod:`~crmkit.report.plots.style` (palette, fonts, rcParams), :mod:`~crmkit.report.plots.canvas`
+(what every chart shares), :mod:`~crmkit.report.plots.bars`, :mod:`~crmkit.report.plots.timelines`,
+:mod:`~crmkit.report.plots.intervals`, :mod:`~crmkit.report.plots.distributions` and
+:mod:`~crmkit.report.plots.retention` (the charts by kind).
+"""
+
+from __future__ import annotations
+
+from crmkit.report.plots.bars import (
+    bar_chart,
+    grouped_bar_chart,
+    score_chart,
+    stacked_share_chart,
+    tornado_chart,
+)
+from crmkit.report.plots.distributions import (
+    concentration_chart,
+    distribution_chart,
+    histogram_chart,
+)
+from crmkit.report.plots.intervals import forest_plot, forest_scale, interval_chart
+from crmkit.report.plots.retention import heatmap_chart, survival_chart
+from crmkit.report.plots.style import (
+    ACCENT,
+    CJK_FONTS,
+    MUTED,
+    PALETTE,
+    VERDICT_COLOURS,
+    WARNING,
+    apply_house_style,
+    font_families,
+    house_rc,
+    house_style,
+)
+from crmkit.report.plots.timelines import coverage_chart, event_study_chart, line_chart
+
+__all__ = [
+    "ACCENT",
+    "CJK_FONTS",
+    "MUTED",
+    "PALETTE",
+    "VERDICT_COLOURS",
+    "WARNING",
+    "apply_house_style",
+    "bar_chart",
+    "concentration_chart",
+    "coverage_chart",
+    "distribution_chart",
+    "event_study_chart",
+    "font_families",
+    "forest_plot",
+    "forest_scale",
+    "grouped_bar_chart",
+    "heatmap_chart",
+    "histogram_chart",
+    "house_rc",
+    "house_style",
+    "interval_chart",
+    "line_chart",
+    "score_chart",
+    "stacked_share_chart",
+    "survival_chart",
+    "tornado_chart",
+]

@@ -1,0 +1,305 @@
+"""The index page's words: its headline figures and the sections of its executive summary.
+
+Each function reads one section of ``results.json`` (a mapping that may hold anything) and
+returns the figures (``label``, ``value``, ``note``) or the sentences the index prints for it;
+the sentences themselves are built in :mod:`crmkit.words.narrative`. The page's renderer
+(:mod:`crmkit.report.render`) lists them in display order and computes each on its own.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from crmkit.data.guards import Guard
+from crmkit.words.formats import MISSING, as_number, format_change_pct, format_money, format_percent
+from crmkit.words.narrative import (
+    GUARD_REASONS,
+    STANDINGS,
+    guard_reason,
+    issue_count,
+    kpi_standing,
+    measured_benefits_established,
+    quality_score_text,
+    series_problem,
+    summary_ageing,
+    summary_control,
+    summary_failed_stages,
+    summary_financial,
+    summary_kpis,
+    summary_quality,
+    summary_series,
+)
+
+__all__ = [
+    "ageing_sentences",
+    "data_quality_figures",
+    "financial_figures",
+    "financial_sentences",
+    "impact_figures",
+    "impact_sentences",
+    "kpi_figures",
+    "kpi_sentences",
+    "quality_sentences",
+    "scorecard_figures",
+    "stage_sentences",
+]
+
+
+# --------------------------------------------------------------------------- reading results
+
+
+def _section(results: Mapping[str, Any], key: str) -> Mapping[str, Any] | None:
+    value = results.get(key)
+    return value if isinstance(value, Mapping) else None
+
+
+def _currency(results: Mapping[str, Any]) -> str:
+    params = _section(results, "params") or {}
+    currency = params.get("currency")
+    return currency if isinstance(currency, str) else ""
+
+
+def _alpha(results: Mapping[str, Any]) -> Any:
+    params = _section(results, "params") or {}
+    stats = params.get("stats")
+    return stats.get("alpha", 0.05) if isinstance(stats, Mapping) else 0.05
+
+
+def _has_control(results: Mapping[str, Any]) -> bool:
+    params = _section(results, "params") or {}
+    return bool(params.get("control"))
+
+
+def _kpi_labels(results: Mapping[str, Any]) -> dict[str, str]:
+    kpis = _section(results, "kpis") or {}
+    labels = {}
+    for name, entry in kpis.items():
+        label = entry.get("label") if isinstance(entry, Mapping) else None
+        labels[str(name)] = label if isinstance(label, str) and label else str(name)
+    return labels
+
+
+def _impact_label(results: Mapping[str, Any], design: Mapping[str, Any]) -> str:
+    """The label of the KPI an impact design measured ("Revenue" when it names none)."""
+    label = _kpi_labels(results).get(str(design.get("kpi")))
+    return label or "Revenue"
+
+
+# --------------------------------------------------------------------------- headline figures
+
+
+def _figure(label: str, value: str, note: str = "") -> dict[str, str]:
+    return {"label": label, "value": value, "note": note}
+
+
+def data_quality_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The data-quality score and the number of open issues (``data_quality``)."""
+    quality = _section(results, "data_quality")
+    if quality is None:
+        return []
+    figures = []
+    issues = quality.get("issues")
+    if "overall_score" in quality:
+        tables = quality.get("tables")
+        n = len(tables) if isinstance(tables, Mapping | list | tuple) else 0
+        note = f"overall score across {n} table{'s' if n != 1 else ''}" if n else "overall score"
+        score = quality["overall_score"]
+        count = issue_count(issues)
+        if count and (as_number(score) or 0) >= 1:
+            note += f"; the checks list {count} open issues that it does not reflect"
+        figures.append(_figure("Data quality", quality_score_text(score, issues), note))
+    if "issues" in quality:
+        count = issue_count(issues)
+        value = MISSING if count is None else f"{count:,}"
+        figures.append(_figure("Data-quality issues", value, "found by the data checks"))
+    return figures
+
+
+def kpi_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
+    """How many KPIs improved after go-live, with the other standings counted (``kpis``)."""
+    kpis = _section(results, "kpis")
+    if not kpis:
+        return []
+    standings = Counter(
+        kpi_standing(entry) for entry in kpis.values() if isinstance(entry, Mapping)
+    )
+    total = sum(standings.values())
+    if not total:
+        return []
+    note = ", ".join(f"{standings[s]} {s}" for s in STANDINGS[1:] if standings[s])
+    return [_figure("KPIs improved after go-live", f"{standings['improved']} of {total}", note)]
+
+
+def _did_figure(did: Mapping[str, Any]) -> dict[str, str]:
+    label = "Revenue effect against the control group"
+    effect = as_number(did.get("effect_pct"))
+    low, high = as_number(did.get("ci_low_pct")), as_number(did.get("ci_high_pct"))
+    code = did.get("guard")
+    if effect is None:
+        return _figure(label, MISSING, "difference-in-differences: no estimate")
+    if code == Guard.NO_INTERVAL.value or low is None or high is None:
+        return _figure(
+            label,
+            "cannot say",
+            f"difference-in-differences {format_change_pct(effect)}, "
+            f"{GUARD_REASONS[Guard.NO_INTERVAL]}",
+        )
+    interval = f"95 % CI {format_change_pct(low)} to {format_change_pct(high)}"
+    if code is not None:
+        return _figure(
+            label,
+            "not claimed",
+            f"difference-in-differences {format_change_pct(effect)}: {guard_reason(code)}",
+        )
+    return _figure(label, format_change_pct(effect), f"{interval}; difference-in-differences")
+
+
+def impact_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The revenue effect: against the control group, else against its expected path."""
+    impact = _section(results, "impact")
+    if impact is None:
+        return []
+    did = impact.get("difference_in_differences")
+    if isinstance(did, Mapping):
+        return [_did_figure(did)]
+    series = impact.get("time_series")
+    if not isinstance(series, Mapping):
+        return []
+    label = "Revenue against its expected path"
+    problem = series_problem(series)
+    if problem is not None:
+        return [
+            _figure(label, MISSING, f"the data cannot give a reliable expected path: {problem}")
+        ]
+    return [_figure(label, format_change_pct(series.get("effect_pct")), "interrupted time series")]
+
+
+def financial_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
+    """NPV, ROI, IRR and payback as the index shows them, with their basis (``financial``)."""
+    financial = _section(results, "financial")
+    if financial is None:
+        return []
+    currency = _currency(results)
+    basis = financial.get("basis")
+    basis_note = {"declared": "declared benefits", "measured": "measured benefits"}.get(
+        basis if isinstance(basis, str) else "", ""
+    )
+    if basis == "measured" and not measured_benefits_established(financial, results.get("kpis")):
+        basis_note = "measured benefits, not established"
+    figures = []
+    if "npv" in financial:
+        rate = as_number(financial.get("discount_rate"))
+        parts = [basis_note] if basis_note else []
+        if rate is not None:
+            parts.append(f"discounted at {format_percent(rate)} a year")
+        figures.append(
+            _figure(
+                "Net present value (NPV)",
+                format_money(financial["npv"], currency),
+                "; ".join(parts),
+            )
+        )
+    if "roi" in financial:
+        simple = financial.get("roi_convention") == "simple"
+        formula = (
+            "average annual benefit / initial cost"
+            if simple
+            else "(PV benefits \u2212 PV costs) / PV costs"
+        )
+        figures.append(
+            _figure(
+                "Return on investment (ROI)", format_percent(financial["roi"], decimals=0), formula
+            )
+        )
+    if "irr" in financial:
+        note = financial.get("irr_note")
+        figures.append(
+            _figure(
+                "Internal rate of return (IRR)",
+                format_percent(financial["irr"]),
+                f"read with care: {note}" if isinstance(note, str) and note.strip() else "",
+            )
+        )
+    if "payback_months" in financial:
+        months = as_number(financial["payback_months"])
+        value = MISSING if months is None else f"{months:,.1f} months"
+        figures.append(_figure("Payback", value, "cumulative net benefit turns positive"))
+    return figures
+
+
+def scorecard_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The balanced scorecard's overall attainment (``scorecard.overall``)."""
+    scorecard = _section(results, "scorecard")
+    if scorecard is None or "overall" not in scorecard:
+        return []
+    return [
+        _figure(
+            "Balanced scorecard",
+            format_percent(scorecard["overall"]),
+            "overall weighted attainment of targets",
+        )
+    ]
+
+
+# --------------------------------------------------------------------------- executive summary
+
+
+def kpi_sentences(results: Mapping[str, Any]) -> list[str]:
+    """The summary's sentences on the KPIs (:func:`crmkit.words.narrative.summary_kpis`)."""
+    impact = _section(results, "impact") or {}
+    did = impact.get("difference_in_differences")
+    has_did = isinstance(did, Mapping) and as_number(did.get("effect_pct")) is not None
+    return summary_kpis(
+        results.get("kpis"),
+        currency=_currency(results),
+        reported_elsewhere=("revenue_monthly",) if has_did else (),
+    )
+
+
+def impact_sentences(results: Mapping[str, Any]) -> list[str]:
+    """The revenue effect in one sentence: the control group, else the time series."""
+    impact = _section(results, "impact")
+    if impact is None:
+        return []
+    did = impact.get("difference_in_differences")
+    if isinstance(did, Mapping):
+        sentence = summary_control(did, label=_impact_label(results, did), alpha=_alpha(results))
+    else:
+        series = impact.get("time_series")
+        sentence = (
+            summary_series(series, label=_impact_label(results, series), alpha=_alpha(results))
+            if isinstance(series, Mapping)
+            else None
+        )
+    return [sentence] if sentence else []
+
+
+def ageing_sentences(results: Mapping[str, Any]) -> list[str]:
+    """The ageing customer base, said only when there is no control group."""
+    impact = _section(results, "impact") or {}
+    if _has_control(results):
+        return []
+    sentence = summary_ageing(impact.get("ageing_base"), labels=_kpi_labels(results))
+    return [sentence] if sentence else []
+
+
+def financial_sentences(results: Mapping[str, Any]) -> list[str]:
+    """The financial headline with its basis."""
+    sentence = summary_financial(
+        results.get("financial"), kpis=results.get("kpis"), currency=_currency(results)
+    )
+    return [sentence] if sentence else []
+
+
+def quality_sentences(results: Mapping[str, Any]) -> list[str]:
+    """The data-quality score with its open issues."""
+    sentence = summary_quality(results.get("data_quality"))
+    return [sentence] if sentence else []
+
+
+def stage_sentences(results: Mapping[str, Any]) -> list[str]:
+    """The stages that failed and are to be rerun."""
+    sentence = summary_failed_stages(results.get("stages"))
+    return [sentence] if sentence else []

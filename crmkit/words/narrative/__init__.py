@@ -1,0 +1,119 @@
+"""Plain-language findings generated from before/after results, by concern.
+
+- :mod:`~crmkit.words.narrative.kpi`: one KPI's change, verdict and guard in words.
+- :mod:`~crmkit.words.narrative.areas`: an area's findings and the impact overview.
+- :mod:`~crmkit.words.narrative.designs`: the time series and the control group in words.
+- :mod:`~crmkit.words.narrative.finance`: the financial appraisal's headline and findings.
+- :mod:`~crmkit.words.narrative.summary`: the index page's executive summary.
+
+The phrasing every report text shares (the window labels, the "What it means" paragraph, the
+findings with their limitations) is defined in :mod:`crmkit.words.phrases` and offered here too.
+"""
+
+from __future__ import annotations
+
+from crmkit.words.narrative.areas import (
+    ageing_caveat,
+    area_findings,
+    channel_title,
+    limitations,
+    overview_findings,
+    overview_title,
+    trend_title,
+)
+from crmkit.words.narrative.designs import (
+    control_finding,
+    control_title,
+    guarded_control_finding,
+    guarded_control_title,
+    guarded_series_finding,
+    guarded_series_title,
+    series_finding,
+    series_title,
+)
+from crmkit.words.narrative.finance import (
+    MONEY_CANNOT_SHOW,
+    breakeven_text,
+    cost_title,
+    finance_findings,
+    finance_title,
+    simulation_title,
+    tornado_title,
+)
+from crmkit.words.narrative.kpi import (
+    GUARD_REASONS,
+    VERDICTS,
+    change_title,
+    describe_change,
+    guard_reason,
+    kpi_verdict_text,
+    verdict_counts,
+)
+from crmkit.words.narrative.summary import (
+    STANDINGS,
+    issue_count,
+    kpi_change_text,
+    kpi_standing,
+    measured_benefits_established,
+    quality_score_text,
+    series_problem,
+    summary_ageing,
+    summary_control,
+    summary_failed_stages,
+    summary_financial,
+    summary_kpis,
+    summary_quality,
+    summary_series,
+    top_findings,
+)
+from crmkit.words.phrases import WINDOW_LABELS, findings_markdown, what_it_means
+
+__all__ = [
+    "GUARD_REASONS",
+    "MONEY_CANNOT_SHOW",
+    "STANDINGS",
+    "VERDICTS",
+    "WINDOW_LABELS",
+    "ageing_caveat",
+    "area_findings",
+    "breakeven_text",
+    "change_title",
+    "channel_title",
+    "control_finding",
+    "control_title",
+    "cost_title",
+    "describe_change",
+    "finance_findings",
+    "finance_title",
+    "findings_markdown",
+    "guard_reason",
+    "guarded_control_finding",
+    "guarded_control_title",
+    "guarded_series_finding",
+    "guarded_series_title",
+    "issue_count",
+    "kpi_change_text",
+    "kpi_standing",
+    "kpi_verdict_text",
+    "limitations",
+    "measured_benefits_established",
+    "overview_findings",
+    "overview_title",
+    "quality_score_text",
+    "series_finding",
+    "series_problem",
+    "series_title",
+    "simulation_title",
+    "summary_ageing",
+    "summary_control",
+    "summary_failed_stages",
+    "summary_financial",
+    "summary_kpis",
+    "summary_quality",
+    "summary_series",
+    "top_findings",
+    "tornado_title",
+    "trend_title",
+    "verdict_counts",
+    "what_it_means",
+]

@@ -1,0 +1,253 @@
+"""One KPI's before/after result in words: its change, its verdict and its guard.
+
+A client's manager reads the report, so each KPI's result is also said in words: what the KPI
+was before and after go-live, whether the change is larger than chance explains, how large it
+is with its confidence interval and, for "no detectable change", the smallest change the data
+could have detected. The sentences are generated from the result rows of
+:func:`crmkit.measure.measure_kpis` and never contain a number that is not in the row. Why a
+guard withholds a claim is said here too (:data:`GUARD_REASONS`), once for every report text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from crmkit.data import verdicts
+from crmkit.data.guards import Guard
+from crmkit.data.verdicts import CLAIMED, Status, Verdict
+from crmkit.words.formats import (
+    format_change_pct,
+    format_kpi_change,
+    format_kpi_value,
+    format_p_statement,
+    is_missing,
+)
+
+__all__ = [
+    "GUARD_REASONS",
+    "VERDICTS",
+    "change_title",
+    "describe_change",
+    "guard_reason",
+    "kpi_verdict_text",
+    "verdict_counts",
+]
+
+
+#: Every verdict, in the order reports list them (the one definition: crmkit.data.verdicts).
+VERDICTS = verdicts.VERDICTS
+
+
+def _moved(row: Mapping[str, Any]) -> str:
+    change = row["change"]
+    if is_missing(change) or change == 0:
+        return "stayed at"
+    return "rose" if change > 0 else "fell"
+
+
+def describe_change(row: Mapping[str, Any], *, currency: str = "", confidence: float = 0.95) -> str:
+    """One KPI's before/after result as one or two plain sentences.
+
+    Parameters
+    ----------
+    row : mapping
+        A result row with at least ``label``, ``unit``, ``before``, ``after``, ``change``,
+        ``change_pct``, ``ci_low``, ``ci_high``, ``p_adjusted``, ``mde``, ``verdict`` and
+        ``note`` (as :func:`crmkit.measure.measure_kpis` returns them).
+    currency : str
+        The client's currency code, for money KPIs.
+    confidence : float
+        The confidence level of the interval (1 − alpha).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> row = {"label": "Win rate", "unit": "share", "before": 0.20, "after": 0.26,
+    ...        "change": 0.06, "change_pct": 0.30, "ci_low": 0.045, "ci_high": 0.075,
+    ...        "p_adjusted": 0.0001, "mde": 0.012, "verdict": "improved", "note": None}
+    >>> print(describe_change(row))
+    Win rate rose from 20.0 % to 26.0 % (+6.0 percentage points, +30.0 %; 95 % confidence interval +4.5 to +7.5 percentage points). This is more than chance explains (p < 0.001 after correcting for the number of KPIs tested): an improvement.
+    """
+    label, unit = str(row["label"]), str(row["unit"])
+    verdict = row["verdict"]
+    if verdict == Verdict.NOT_MEASURED:
+        return f"{label} was not measured: it needs {_needs(row)}."
+    if verdict == Verdict.INSUFFICIENT:
+        note = row.get("note")
+        reason = (
+            "too few observations in one of the windows" if is_missing(note) or not note else note
+        )
+        return f"{label} could not be compared: {reason}."
+    before = format_kpi_value(row["before"], unit, currency)
+    after = format_kpi_value(row["after"], unit, currency)
+    change = format_kpi_change(row["change"], unit, currency)
+    relative = "" if is_missing(row["change_pct"]) else f", {format_change_pct(row['change_pct'])}"
+    interval = ""
+    if not (is_missing(row["ci_low"]) or is_missing(row["ci_high"])):
+        low = format_kpi_change(row["ci_low"], unit, currency)
+        high = format_kpi_change(row["ci_high"], unit, currency)
+        interval = f"; {confidence * 100:.0f} % confidence interval {_shared_unit(low, high)}"
+    p_text = format_p_statement(row["p_adjusted"])
+    moved = _moved(row)
+    if moved == "stayed at" or before == after:
+        opening = f"{label} stayed at {after}"
+    else:
+        opening = f"{label} {moved} from {before} to {after}"
+    if verdict in CLAIMED:
+        meaning = "an improvement" if verdict == Verdict.IMPROVED else "a deterioration"
+        return (
+            f"{opening} ({change}{relative}{interval}). This is more than chance explains "
+            f"({p_text} after correcting for the number of KPIs tested): {meaning}."
+        )
+    detectable = ""
+    if not is_missing(row.get("mde")):
+        mde = format_kpi_change(row["mde"], unit, currency).lstrip("+\u2212\u00b1")
+        detectable = (
+            f" With this much data, a change of about {mde} or more would have been detected."
+        )
+    return (
+        f"{opening} ({change}{relative}{interval}), a difference that chance alone could "
+        f"produce ({p_text} after correction): no detectable change.{detectable}"
+    )
+
+
+def _shared_unit(low: str, high: str) -> str:
+    """'+4.5 to +7.5 percentage points' rather than repeating the unit on both limits."""
+    low_number, _, low_unit = low.partition(" ")
+    high_number, _, high_unit = high.partition(" ")
+    if low_unit and low_unit == high_unit and not low_number.lstrip("+\u2212\u00b1")[:1].isalpha():
+        return f"{low_number} to {high_number} {low_unit}"
+    return f"{low} to {high}"
+
+
+def verdict_counts(results: pd.DataFrame) -> dict[str, int]:
+    """How many KPIs got each verdict: improved, worsened, no change, insufficient, not measured.
+
+    Examples
+    --------
+    >>> verdict_counts(pd.DataFrame({"verdict": ["improved", "improved", "worsened"]}))
+    {'improved': 2, 'worsened': 1, 'no detectable change': 0, 'insufficient data': 0, 'not measured': 0}
+    """
+    counts = results["verdict"].value_counts()
+    return {v.value: int(counts.get(v, 0)) for v in VERDICTS}
+
+
+def change_title(row: Mapping[str, Any], *, currency: str = "") -> str:
+    """A chart title that states one KPI's finding.
+
+    Examples
+    --------
+    >>> change_title({"label": "Win rate", "unit": "share", "before": 0.2, "after": 0.26,
+    ...               "change": 0.06, "verdict": "improved"})
+    'Win rate rose from 20.0 % to 26.0 % after go-live, more than chance explains'
+    >>> change_title({"label": "Units per order", "unit": "units per order", "before": 4.84,
+    ...               "after": 4.85, "change": 0.01, "verdict": "no detectable change"})
+    'Units per order: no detectable change after go-live (4.84 units per order → 4.85 units per order)'
+    """
+    label, unit, verdict = str(row["label"]), str(row["unit"]), row["verdict"]
+    before = format_kpi_value(row["before"], unit, currency)
+    after = format_kpi_value(row["after"], unit, currency)
+    if verdict == Verdict.INSUFFICIENT:
+        return f"{label}: too little data to compare before and after go-live"
+    if verdict in CLAIMED:
+        return f"{label} {_moved(row)} from {before} to {after} after go-live, more than chance explains"
+    return f"{label}: no detectable change after go-live ({before} \u2192 {after})"
+
+
+#: Why a guarded estimate is not claimed as it stands, in the words a report prints.
+GUARD_REASONS: dict[Guard, str] = {
+    Guard.BASE_NEAR_ZERO: (
+        "its before value is zero or near zero, so a percentage change would mean nothing"
+    ),
+    Guard.NOT_A_RATIO_SCALE: "its scale has no true zero, so its change is given in points",
+    Guard.COUNTERFACTUAL_IMPLAUSIBLE: (
+        "the path projected from before go-live is implausible: it crosses zero or runs far "
+        "beyond the history it was fitted on"
+    ),
+    Guard.CONFOUNDED_AGEING: (
+        "the customer base ages and there is no control group to separate that from the CRM"
+    ),
+    Guard.NOT_COMPARABLE: (
+        "the before and after windows do not measure the same customers in the same way"
+    ),
+    Guard.SHARED_WITH_CONTROL: (
+        "net of the control group's change over the same windows, what is left is within "
+        "what chance explains"
+    ),
+    Guard.NO_INTERVAL: "too few units to compute an interval",
+}
+
+
+def guard_reason(code: Any) -> str | None:
+    """The plain-words reason for a guard code of ``results.json``; None when there is none.
+
+    Examples
+    --------
+    >>> guard_reason("confounded_ageing")
+    'the customer base ages and there is no control group to separate that from the CRM'
+    >>> guard_reason(None) is None, guard_reason("something new")
+    (True, 'a check on the estimate failed (something new)')
+    """
+    if code is None or is_missing(code):
+        return None
+    if not isinstance(code, str):
+        return "a check on the estimate failed"
+    try:
+        return GUARD_REASONS[Guard(code)]
+    except ValueError:
+        return f"a check on the estimate failed ({code})"
+
+
+def _needs(entry: Mapping[str, Any]) -> str:
+    needs = entry.get("needs")
+    if isinstance(needs, str) and needs.strip():
+        return needs.strip()
+    note = entry.get("note")
+    if isinstance(note, str) and note.startswith("needs "):
+        return note.removeprefix("needs ").strip()
+    return "the data it needs"
+
+
+def kpi_verdict_text(row: Mapping[str, Any]) -> str:
+    """A KPI's verdict as the results table prints it, with its guard or what it needs.
+
+    Parameters
+    ----------
+    row : mapping
+        A result row of :func:`crmkit.measure.measure_kpis` (``status``, ``verdict``,
+        ``guard``, ``needs``, ``note``).
+
+    Examples
+    --------
+    >>> kpi_verdict_text({"status": "skipped", "verdict": "not measured",
+    ...                   "needs": "tickets.csv", "note": "needs tickets", "guard": None})
+    'not measured: needs tickets.csv'
+    >>> kpi_verdict_text({"status": "measured", "verdict": "improved",
+    ...                   "guard": "shared_with_control"})
+    "improved (not claimed: net of the control group's change over the same windows, what is left is within what chance explains)"
+    >>> kpi_verdict_text({"status": "measured", "verdict": "improved", "guard": "base_near_zero"})
+    'improved (no percentage: its before value is zero or near zero, so a percentage change would mean nothing)'
+    """
+    status, verdict = row.get("status"), row.get("verdict")
+    if status == Status.SKIPPED or verdict == Verdict.NOT_MEASURED:
+        return f"not measured: needs {_needs(row)}"
+    if status != Status.MEASURED:
+        return f"{status}: {row.get('note')}"
+    guard = row.get("guard")
+    reason = guard_reason(guard)
+    if reason is None:
+        return str(verdict)
+    withheld = not isinstance(guard, str) or guard not in set(Guard) or Guard(guard).withholds_claim
+    if not withheld:
+        prefix = "no percentage"
+    elif verdict in CLAIMED:
+        prefix = "not claimed"
+    else:
+        prefix = "read with care"
+    return f"{verdict} ({prefix}: {reason})"

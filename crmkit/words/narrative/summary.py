@@ -1,0 +1,547 @@
+"""The sentences of the index page's executive summary.
+
+Each is built from one section of ``results.json`` (a mapping that may hold anything: every
+number goes through :mod:`crmkit.words.formats`, which prints "not available" for what is not
+a finite number): the KPIs by standing, the revenue effect against the control group or its
+expected path, the ageing customer base, data quality, the financial headline, failed stages.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from crmkit.data.guards import Guard, claimable, percent_change, ratio_scale
+from crmkit.data.verdicts import CLAIMED, Status, Verdict
+from crmkit.words.formats import (
+    as_number,
+    format_change_pct,
+    format_kpi_change,
+    format_money,
+    format_percent,
+)
+from crmkit.words.narrative.kpi import GUARD_REASONS, _needs, guard_reason
+
+__all__ = [
+    "STANDINGS",
+    "issue_count",
+    "kpi_change_text",
+    "kpi_standing",
+    "measured_benefits_established",
+    "quality_score_text",
+    "series_problem",
+    "summary_ageing",
+    "summary_control",
+    "summary_failed_stages",
+    "summary_financial",
+    "summary_kpis",
+    "summary_quality",
+    "summary_series",
+    "top_findings",
+]
+
+
+#: How each standing of a KPI is counted in the summary, in the order it is printed.
+STANDINGS = (
+    "improved",
+    "worsened",
+    "not claimed",
+    "no detectable change",
+    "insufficient data",
+    "declined",
+    "not measured",
+    "without a verdict",
+)
+
+
+_STANDING_WORDS = {
+    "improved": "improved",
+    "worsened": "worsened",
+    "not claimed": "moved but {are} not claimed",
+    "no detectable change": "show{s} no detectable change",
+    "insufficient data": "had too little data to compare",
+    "declined": "{were} not compared, because the two windows cannot measure {them} alike",
+    "not measured": "{were} not measured ({their} data is absent)",
+    "without a verdict": "have no verdict",
+}
+
+
+def _label(entry: Mapping[str, Any], name: Any) -> str:
+    label = entry.get("label")
+    return label if isinstance(label, str) and label.strip() else str(name)
+
+
+def kpi_standing(entry: Mapping[str, Any]) -> str:
+    """Where one ``kpis.<kpi>`` entry of ``results.json`` stands in the summary (:data:`STANDINGS`).
+
+    "improved" and "worsened" only when :func:`crmkit.data.guards.claimable` allows the claim;
+    a verdict that a claim guard withholds is "not claimed". A KPI whose table or column is
+    absent (verdict "not measured", or status "skipped") is "not measured".
+
+    Examples
+    --------
+    >>> kpi_standing({"verdict": "improved", "guard": "confounded_ageing"})
+    'not claimed'
+    >>> kpi_standing({"verdict": "insufficient data", "status": "skipped"})
+    'not measured'
+    >>> kpi_standing({"verdict": "insufficient data", "guard": "not_comparable"})
+    'declined'
+    """
+    verdict = entry.get("verdict")
+    if verdict == Verdict.NOT_MEASURED or entry.get("status") == Status.SKIPPED:
+        return "not measured"
+    if verdict in CLAIMED:
+        return str(verdict) if claimable(entry) else "not claimed"
+    if entry.get("guard") == Guard.NOT_COMPARABLE.value:
+        return "declined"
+    if verdict in (Verdict.NO_CHANGE, Verdict.INSUFFICIENT):
+        return str(verdict)
+    return "without a verdict"
+
+
+def kpi_change_text(entry: Mapping[str, Any], *, currency: str = "") -> str:
+    """A KPI's change as the summary prints it: a percentage only where its base is sane.
+
+    The relative change is printed when it is recorded, no percentage guard tripped and its
+    before value is a sane base (:func:`crmkit.data.guards.percent_change`); otherwise the absolute
+    change in the KPI's unit (NPS in points). Empty when neither is available.
+
+    Examples
+    --------
+    >>> kpi_change_text({"unit": "share", "before": 0.2, "after": 0.26, "change": 0.06,
+    ...                  "change_pct": 0.3})
+    '+30.0 %'
+    >>> kpi_change_text({"unit": "points (−100–100)", "before": 1.0, "after": 26.3,
+    ...                  "change": 25.3, "change_pct": 25.3})
+    '+25.3 points'
+
+    Where the KPI was also measured on the control group, the change printed is the one net of
+    the control group's change (``did_change``), relative to the before value:
+
+    >>> kpi_change_text({"unit": "share", "before": 0.2, "after": 0.26, "change": 0.06,
+    ...                  "change_pct": 0.3, "did_change": 0.04})
+    '+20.0 % net of the control group'
+    """
+    unit = entry.get("unit")
+    unit = unit if isinstance(unit, str) else ""
+    net = as_number(entry.get("did_change"))
+    if net is not None:
+        before = as_number(entry.get("before"))
+        plain = {"unit": unit, "change": net, "guard": entry.get("guard"), "before": before}
+        if before is not None:
+            plain.update(after=before + net, change_pct=net / before if before else None)
+        text = kpi_change_text(plain, currency=currency)
+        return f"{text} net of the control group" if text else ""
+    pct = as_number(entry.get("change_pct"))
+    code = entry.get("guard")
+    sane = code not in (Guard.BASE_NEAR_ZERO.value, Guard.NOT_A_RATIO_SCALE.value)
+    before, after = as_number(entry.get("before")), as_number(entry.get("after"))
+    if before is not None and after is not None:
+        sane = sane and percent_change(before, after, unit=unit)[1] is None
+    elif not ratio_scale(unit):
+        sane = False
+    if pct is not None and sane:
+        return format_change_pct(pct)
+    change = as_number(entry.get("change"))
+    return "" if change is None else format_kpi_change(change, unit, currency)
+
+
+def _finding_rank(entry: Mapping[str, Any]) -> tuple[float, float]:
+    """Significance as the report prints it (p < 0.001 ties), then the practical size."""
+    p = as_number(entry.get("p_adjusted"))
+    tier = math.inf if p is None else (0.0 if p < 0.001 else round(p, 3))
+    size = as_number(entry.get("effect_size"))
+    if size is None:
+        size = as_number(entry.get("change_pct"))
+    return tier, -abs(size) if size is not None else 0.0
+
+
+def top_findings(
+    kpis: Mapping[str, Any],
+    standing: str,
+    *,
+    limit: int = 3,
+    reported_elsewhere: Collection[str] = (),
+) -> list[tuple[str, Mapping[str, Any]]]:
+    """The ``limit`` strongest KPIs of one standing ("improved" or "worsened"), best first.
+
+    Ranked by the corrected p-value (all below 0.001 alike), then by the size of the effect:
+    ``|effect_size|`` where recorded, else ``|change_pct|``; the KPI name breaks ties. KPIs in
+    ``reported_elsewhere`` (told by a design of their own) are left out.
+    """
+    chosen = [
+        (str(name), entry)
+        for name, entry in kpis.items()
+        if isinstance(entry, Mapping)
+        and kpi_standing(entry) == standing
+        and name not in reported_elsewhere
+    ]
+    chosen.sort(key=lambda item: (*_finding_rank(item[1]), item[0]))
+    return chosen[:limit]
+
+
+def _series_of(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def summary_kpis(
+    kpis: Any, *, currency: str = "", reported_elsewhere: Collection[str] = ()
+) -> list[str]:
+    """The summary's sentences on the KPIs: counts, top findings, what is not claimed or measured.
+
+    Parameters
+    ----------
+    kpis : mapping
+        ``results["kpis"]``: KPI name → entry (label, unit, before, after, change,
+        change_pct, p_adjusted, effect_size, verdict, guard, needs …).
+    currency : str
+        The client's currency code.
+    reported_elsewhere : collection of str
+        KPIs that a design of their own reports in the summary (monthly revenue against the
+        control group): counted, but not listed again among the findings or "not claimed".
+
+    Returns
+    -------
+    list of str
+        Empty when there are no KPI entries.
+
+    Examples
+    --------
+    >>> summary_kpis({"win_rate": {"label": "Win rate", "unit": "share", "verdict": "improved",
+    ...                            "before": 0.2, "after": 0.26, "change_pct": 0.3}})
+    ['Of 1 KPI, after go-live 1 improved and 0 worsened.', 'The strongest improvements: Win rate (+30.0 %).']
+    """
+    if not isinstance(kpis, Mapping):
+        return []
+    entries = {name: e for name, e in kpis.items() if isinstance(e, Mapping)}
+    if not entries:
+        return []
+    counts = Counter(kpi_standing(e) for e in entries.values())
+    parts = [f"{counts[Verdict.IMPROVED]} improved", f"{counts[Verdict.WORSENED]} worsened"]
+    for standing in STANDINGS[2:]:
+        n = counts[standing]
+        if n:
+            words = _STANDING_WORDS[standing].format(
+                are="is" if n == 1 else "are",
+                s="s" if n == 1 else "",
+                were="was" if n == 1 else "were",
+                their="its" if n == 1 else "their",
+                them="it" if n == 1 else "them",
+            )
+            parts.append(f"{n} {words}")
+    noun = "KPI" if len(entries) == 1 else "KPIs"
+    sentences = [f"Of {len(entries)} {noun}, after go-live {_series_of(parts)}."]
+    for standing, heading in (("improved", "improvements"), ("worsened", "deteriorations")):
+        found = top_findings(entries, standing, reported_elsewhere=reported_elsewhere)
+        if found:
+            listed = []
+            for name, entry in found:
+                change = kpi_change_text(entry, currency=currency)
+                listed.append(
+                    f"{_label(entry, name)} ({change})" if change else _label(entry, name)
+                )
+            sentences.append(f"The strongest {heading}: {', '.join(listed)}.")
+    by_reason: dict[str, list[str]] = {}
+    for name, entry in entries.items():
+        if kpi_standing(entry) == "not claimed" and name not in reported_elsewhere:
+            reason = guard_reason(entry.get("guard")) or "a check on the estimate failed"
+            by_reason.setdefault(reason, []).append(_label(entry, name))
+    if by_reason:
+        groups = [f"{_series_of(labels)} ({reason})" for reason, labels in by_reason.items()]
+        sentences.append(f"Not claimed, although the numbers moved: {'; '.join(groups)}.")
+    declined = [_label(e, name) for name, e in entries.items() if kpi_standing(e) == "declined"]
+    if declined:
+        sentences.append(
+            f"Not compared: {_series_of(declined)} "
+            f"({GUARD_REASONS[Guard.NOT_COMPARABLE]}; the loyalty and customer-value pages say why)."
+        )
+    by_need: dict[str, list[str]] = {}
+    for name, entry in entries.items():
+        if kpi_standing(entry) == "not measured":
+            by_need.setdefault(_needs(entry), []).append(_label(entry, name))
+    if by_need:
+        groups = [f"for want of {need}: {', '.join(labels)}" for need, labels in by_need.items()]
+        sentences.append(f"Not measured, {'; '.join(groups)}.")
+    return sentences
+
+
+def _confidence(alpha: Any) -> str:
+    level = as_number(alpha)
+    level = 0.05 if level is None or not 0 < level < 1 else level
+    return f"{(1 - level) * 100:.0f} %"
+
+
+def summary_control(did: Any, *, label: str = "Revenue", alpha: Any = 0.05) -> str | None:
+    """The difference-in-differences in one sentence; "cannot say" when it has no interval.
+
+    Examples
+    --------
+    >>> summary_control({"effect_pct": 0.155, "ci_low_pct": None, "ci_high_pct": 0.37})
+    'Revenue where the CRM went live moved +15.5 % against the units that did not get it, but this data cannot say whether that is more than chance (too few units to compute an interval).'
+    """
+    if not isinstance(did, Mapping):
+        return None
+    effect = as_number(did.get("effect_pct"))
+    if effect is None:
+        return (
+            "The data cannot compare the units that got the CRM with the control group, so "
+            "it cannot say what the CRM did to "
+            f"{label.lower()}."
+        )
+    subject = (
+        f"{label} where the CRM went live moved {format_change_pct(effect)} against the units "
+        "that did not get it"
+    )
+    code = did.get("guard")
+    low, high = as_number(did.get("ci_low_pct")), as_number(did.get("ci_high_pct"))
+    if code == Guard.NO_INTERVAL.value or low is None or high is None:
+        return (
+            f"{subject}, but this data cannot say whether that is more than chance "
+            f"({GUARD_REASONS[Guard.NO_INTERVAL]})."
+        )
+    interval = f"{_confidence(alpha)} CI {format_change_pct(low)} to {format_change_pct(high)}"
+    if code is not None:
+        return f"{subject} ({interval}), which is not claimed: {guard_reason(code)}."
+    if low > 0 or high < 0:
+        return f"{subject} ({interval}): more than chance explains."
+    return (
+        f"{subject} ({interval}): within what chance explains, so this data cannot say "
+        f"whether the CRM changed {label.lower()}."
+    )
+
+
+def series_problem(series: Any) -> str | None:
+    """Why the interrupted time series cannot be reported, or None when it can.
+
+    It is reported only when no guard tripped and the sign of its relative effect
+    (``effect_pct``) agrees with the sign of the estimate it comes from (``effect_per_month``).
+
+    Examples
+    --------
+    >>> series_problem({"effect_pct": -1.552, "effect_per_month": 242649.0, "guard": None})
+    'the relative effect and the estimate it comes from disagree in sign'
+    >>> series_problem({"effect_pct": 0.12, "effect_per_month": 3.0e5, "guard": None}) is None
+    True
+    """
+    if not isinstance(series, Mapping):
+        return "no time series was recorded"
+    reason = guard_reason(series.get("guard"))
+    if reason is not None:
+        return reason
+    pct, per_month = as_number(series.get("effect_pct")), as_number(series.get("effect_per_month"))
+    if pct is None or per_month is None:
+        return "too few months to project the path"
+    if (pct > 0) - (pct < 0) != (per_month > 0) - (per_month < 0):
+        return "the relative effect and the estimate it comes from disagree in sign"
+    return None
+
+
+def summary_series(series: Any, *, label: str = "Revenue", alpha: Any = 0.05) -> str | None:
+    """The interrupted time series in one sentence, or why the data cannot give it.
+
+    Examples
+    --------
+    >>> summary_series({"effect_pct": 0.121, "effect_per_month": 5.0e4, "ci_low": 1.0e4,
+    ...                 "ci_high": 9.0e4, "p_value": 0.01})
+    'Revenue ran +12.1 % against the path its months before go-live project: more than chance explains.'
+    """
+    if not isinstance(series, Mapping):
+        return None
+    problem = series_problem(series)
+    if problem is not None:
+        return (
+            f"The time series of {label.lower()} is not reported: the data cannot give a "
+            f"reliable expected path ({problem})."
+        )
+    subject = (
+        f"{label} ran {format_change_pct(series.get('effect_pct'))} against the path its months "
+        "before go-live project"
+    )
+    low, high = as_number(series.get("ci_low")), as_number(series.get("ci_high"))
+    p_value, level = as_number(series.get("p_value")), as_number(alpha)
+    level = 0.05 if level is None or not 0 < level < 1 else level
+    if low is not None and high is not None:
+        detected = low > 0 or high < 0
+    elif p_value is not None:
+        detected = p_value < level
+    else:
+        return f"{subject}, but this data cannot say whether that is more than chance."
+    return f"{subject}: " + (
+        "more than chance explains." if detected else "within what chance explains."
+    )
+
+
+def summary_ageing(ageing: Any, *, labels: Mapping[str, str] | None = None) -> str | None:
+    """One sentence naming the ageing-base confound (use it only without a control group).
+
+    Examples
+    --------
+    >>> summary_ageing({"dominant_cohort_share": 1.0, "dominant_cohort": "1997-Q1",
+    ...                 "kpis": ["churn_rate_annual"]}, labels={"churn_rate_annual": "Annual churn"})
+    'The customer base ages: 100 % of its customers were acquired in 1997-Q1, and there is no control group, so the before/after changes of Annual churn may come from the customers growing older rather than from the CRM.'
+    """
+    if not isinstance(ageing, Mapping):
+        return None
+    labels = labels or {}
+    share = as_number(ageing.get("dominant_cohort_share"))
+    cohort = ageing.get("dominant_cohort")
+    if not isinstance(cohort, str):
+        cohort = None if as_number(cohort) is None else f"{as_number(cohort):g}"
+    acquired = ""
+    if share is not None and cohort:
+        acquired = (
+            f": {format_percent(share, decimals=0)} of its customers were acquired in {cohort}"
+        )
+    names = ageing.get("kpis")
+    names = names if isinstance(names, list | tuple) else []
+    names = [labels.get(n, n) for n in names if isinstance(n, str) and n]
+    changes = (
+        f"the before/after changes of {_series_of(names)}" if names else "before/after changes"
+    )
+    return (
+        f"The customer base ages{acquired}, and there is no control group, so {changes} may "
+        "come from the customers growing older rather than from the CRM."
+    )
+
+
+def issue_count(issues: Any) -> int | None:
+    """How many data-quality issues a section records (a count, or a list of issues).
+
+    Examples
+    --------
+    >>> issue_count(9), issue_count([{}, {}]), issue_count(None), issue_count(float("nan"))
+    (9, 2, None, None)
+    """
+    if isinstance(issues, Mapping | list | tuple):
+        return len(issues)
+    number = as_number(issues)
+    return None if number is None else max(int(number), 0)
+
+
+def quality_score_text(score: Any, issues: Any) -> str:
+    """The data-quality score as printed beside its issues: never "100.0 %" while any is open.
+
+    With open issues the score is rounded down (99.997 % reads "99.9 %"); a score of exactly
+    1 beside open issues is printed as it is, and the sentence says both plainly.
+
+    Examples
+    --------
+    >>> quality_score_text(0.99997, 9), quality_score_text(0.99997, 0), quality_score_text(None, 3)
+    ('99.9 %', '100.0 %', 'not available')
+    """
+    number, open_issues = as_number(score), issue_count(issues)
+    if number is None or not open_issues or number >= 1:
+        return format_percent(number)
+    return format_percent(math.floor(number * 1000) / 1000)
+
+
+def summary_quality(quality: Any) -> str | None:
+    """The data-quality score with the number of issues from the same section.
+
+    Examples
+    --------
+    >>> summary_quality({"overall_score": 0.99997, "issues": 9})
+    "The client's data scored 99.9 % on quality, with 9 issues open: fit for the assessment once they are answered."
+    """
+    if not isinstance(quality, Mapping):
+        return None
+    score, issues = as_number(quality.get("overall_score")), issue_count(quality.get("issues"))
+    if score is None and issues is None:
+        return None
+    count = "" if issues is None else f"{issues} issue{'' if issues == 1 else 's'}"
+    if score is None:
+        return f"The data checks found {count}; no overall quality score is available."
+    if issues and score >= 1:
+        return (
+            f"The data-quality score is {format_percent(score)}, yet the data checks list {count}: "
+            "the score does not reflect them; read the issues on the data-quality page before "
+            "relying on the figures."
+        )
+    text = f"The client's data scored {quality_score_text(score, issues)} on quality"
+    if issues:
+        verdict = (
+            "fit for the assessment once they are answered"
+            if score >= 0.95
+            else "usable with the caveats listed"
+        )
+        return f"{text}, with {count} open: {verdict}."
+    verdict = "fit for the assessment" if score >= 0.95 else "usable with the caveats listed"
+    return f"{text}{', with no issue open' if issues == 0 else ''}: {verdict}."
+
+
+def measured_benefits_established(financial: Mapping[str, Any], kpis: Any) -> bool:
+    """True when at least one measured benefit rests on a KPI that may be claimed.
+
+    Each entry of ``financial["measured_benefits"]`` names its ``kpi``; the KPI's entry in
+    ``results["kpis"]`` (or, without one, the benefit's own verdict and guard) must pass
+    :func:`crmkit.data.guards.claimable`.
+    """
+    benefits = financial.get("measured_benefits")
+    if not isinstance(benefits, Mapping):
+        return False
+    kpis = kpis if isinstance(kpis, Mapping) else {}
+    for benefit in benefits.values():
+        if not isinstance(benefit, Mapping):
+            continue
+        entry = kpis.get(str(benefit.get("kpi")))
+        entry = entry if isinstance(entry, Mapping) else benefit
+        if claimable(entry):
+            return True
+    return False
+
+
+_BASIS = {
+    "declared": "the benefits the client declared, risk-adjusted",
+    "measured": "the benefits measured in the client's data",
+}
+
+
+def summary_financial(financial: Any, *, kpis: Any = None, currency: str = "") -> str | None:
+    """The financial headline, naming its basis; measured benefits resting on no claim say so.
+
+    Examples
+    --------
+    >>> summary_financial({"basis": "declared", "npv": 8407400.0, "roi": 0.42,
+    ...                    "payback_months": 20.4}, currency="CNY")
+    "On the benefits the client declared, risk-adjusted, the CRM's net present value is CNY 8,407,400 (ROI 42 %), paying back in 20 months."
+    """
+    if not isinstance(financial, Mapping):
+        return None
+    basis = financial.get("basis")
+    basis_text = (
+        _BASIS.get(basis, "benefits of an unstated basis")
+        if isinstance(basis, str)
+        else ("benefits of an unstated basis")
+    )
+    npv = as_number(financial.get("npv"))
+    if npv is None:
+        return f"On {basis_text}, the CRM's net present value is not available."
+    sentence = f"On {basis_text}, the CRM's net present value is {format_money(npv, currency)}"
+    roi = as_number(financial.get("roi"))
+    if roi is not None:
+        sentence += f" (ROI {format_percent(roi, decimals=0)})"
+    months = as_number(financial.get("payback_months"))
+    if months is not None:
+        sentence += f", paying back in {months:.0f} months"
+    if basis == "measured" and not measured_benefits_established(financial, kpis):
+        sentence += (
+            "; but none of the KPIs these benefits rest on passed the tests and guards, so the "
+            "measured benefits are not established"
+        )
+    return sentence + "."
+
+
+def summary_failed_stages(stages: Any) -> str | None:
+    """The stages that failed (or whose page could not be rendered), to be rerun."""
+    if not isinstance(stages, Mapping):
+        return None
+    failed = []
+    for key, stage in stages.items():
+        if isinstance(stage, Mapping) and stage.get("status") == "failed":
+            title = stage.get("title")
+            failed.append(title if isinstance(title, str) and title else str(key))
+    return f"Failed and to be rerun: {', '.join(failed)}." if failed else None
