@@ -64,7 +64,6 @@ UPWARD_TODAY: dict[tuple[str, str], str] = {
     ("domains.customers", "words.phrases"): "loyalty readings are written in the domain",
     ("domains.survey", "words.formats"): "survey views format their own numbers",
     ("domains.survey", "words.phrases"): "satisfaction readings are written in the domain",
-    ("domains.plan", "pipeline.stages"): "the data inventory reads the stage list",
     ("measure", "words.formats"): "results_table formats numbers for the page",
     ("measure", "words.narrative"): "results_table writes each KPI's verdict sentence",
 }
