@@ -236,40 +236,34 @@ def appraise(
     losses = benefits.measured_losses_table(measured_rows, horizon_years=f.horizon_years)
     measured_costs = pd.concat([costs, losses], ignore_index=True) if len(losses) else costs
     declared_table = tables.get("benefits")
+
+    def case(
+        case_costs: pd.DataFrame, case_benefits: pd.DataFrame, ranges: pd.DataFrame | None
+    ) -> tuple[finance.InvestmentSummary, finance.MonteCarloResult]:
+        summary = finance.investment_summary(
+            case_costs,
+            case_benefits,
+            roi_convention=f.roi_convention,
+            flexibility=f.flexibility,
+            **common,
+        )
+        simulation = finance.monte_carlo(
+            case_costs,
+            case_benefits,
+            n=simulations,
+            seed=seed,
+            benefit_ranges=ranges,
+            roi_convention=f.roi_convention,
+            **common,
+        )
+        return summary, simulation
+
     declared = measured = declared_sim = measured_sim = None
     if declared_table is not None and len(declared_table):
-        declared = finance.investment_summary(
-            costs,
-            declared_table,
-            roi_convention=f.roi_convention,
-            flexibility=f.flexibility,
-            **common,
-        )
-        declared_sim = finance.monte_carlo(
-            costs,
-            declared_table,
-            n=simulations,
-            seed=seed,
-            roi_convention=f.roi_convention,
-            **common,
-        )
+        declared, declared_sim = case(costs, declared_table, None)
     if len(measured_table):
-        measured = finance.investment_summary(
-            measured_costs,
-            measured_table,
-            roi_convention=f.roi_convention,
-            flexibility=f.flexibility,
-            **common,
-        )
-        measured_sim = finance.monte_carlo(
-            measured_costs,
-            measured_table,
-            n=simulations,
-            seed=seed,
-            benefit_ranges=benefits.benefit_ranges(measured_rows),
-            roi_convention=f.roi_convention,
-            **common,
-        )
+        ranges = benefits.benefit_ranges(measured_rows)
+        measured, measured_sim = case(measured_costs, measured_table, ranges)
     if declared is None and measured is None:
         measured = finance.investment_summary(
             costs, None, roi_convention=f.roi_convention, **common

@@ -298,25 +298,19 @@ def investment_summary(
         "roi_convention": convention,
         "flexibility": flexibility,
     }
-    unadjusted = InvestmentSummary(
-        **_figures(
-            per_year(c, adjusted_amounts(c, "costs", False), horizon),
-            per_year(b, adjusted_amounts(b, "benefits", False), horizon),
+
+    def figures(risk_adjusted: bool) -> dict[str, Any]:
+        return _figures(
+            per_year(c, adjusted_amounts(c, "costs", risk_adjusted), horizon),
+            per_year(b, adjusted_amounts(b, "benefits", risk_adjusted), horizon),
             rate=rate,
             reinvest_rate=reinvest,
             roi_convention=convention,
-        ),
-        **common,
-        risk_adjusted=False,
-    )
+        )
+
+    unadjusted = InvestmentSummary(**figures(False), **common, risk_adjusted=False)
     return InvestmentSummary(
-        **_figures(
-            per_year(c, adjusted_amounts(c, "costs", True), horizon),
-            per_year(b, adjusted_amounts(b, "benefits", True), horizon),
-            rate=rate,
-            reinvest_rate=reinvest,
-            roi_convention=convention,
-        ),
+        **figures(True),
         **common,
         risk_adjusted=True,
         notes=tuple(cost_notes + benefit_notes),
