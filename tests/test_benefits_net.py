@@ -17,6 +17,7 @@ from null_clients import assessment, constant_rate_client
 from crmkit import measure
 from crmkit.data.config import parse_params
 from crmkit.domains import benefits, finance, valuation
+from crmkit.words import valuation as valuation_words
 
 
 def _assessment():
@@ -61,6 +62,7 @@ def _results(churn):
 
 def _retention(churn):
     rows = benefits.measured_benefits(_tables(), _assessment(), _results(churn))
+    rows = valuation_words.describe_benefits(rows)
     return rows.set_index("benefit").loc["retained customers' margin"]
 
 
@@ -108,7 +110,9 @@ def test_a_missing_net_interval_or_a_claim_guard_credits_nothing() -> None:
     assert benefits.credited_change(no_interval)[0] is None
     for code in ("not_comparable", "confounded_ageing", "counterfactual_implausible"):
         change, why = benefits.credited_change({**no_interval, "guard": code})
-        assert change is None and why.startswith("not credited to the CRM")
+        assert change is None and valuation_words.benefit_note(why).startswith(
+            "not credited to the CRM"
+        )
     # a percentage guard withholds only the percentage: the plain change is credited
     plain = _row("churn_rate_annual", "share", 0.40, 0.26, -0.17, -0.11, guard="base_near_zero")
     assert benefits.credited_change(plain) == ((pytest.approx(-0.14), -0.17, -0.11), "before/after")
@@ -131,6 +135,7 @@ def test_revenue_effect_falls_back_to_the_time_series_when_the_did_has_no_interv
     assert effect is None and "no interval" in why
     results = measure.measure_kpis(tables, a)
     rows = benefits.measured_benefits(tables, a, results, revenue_effect=None, revenue_source=why)
+    rows = valuation_words.describe_benefits(rows)
     row = rows.set_index("benefit").loc["incremental gross margin"]
     assert row["verdict"] == "skipped" and "no interval" in row["note"]
 

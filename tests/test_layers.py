@@ -57,11 +57,8 @@ def layer_of(module: str) -> int:
 #: Imports that run up the layer order today, each (importer, imported) with its reason.
 #: None may be added.
 UPWARD_TODAY: dict[tuple[str, str], str] = {
-    ("domains.benefits", "words.formats"): "benefit tables format their own numbers",
     ("domains.survey", "words.formats"): "survey views format their own numbers",
     ("domains.survey", "words.phrases"): "satisfaction readings are written in the domain",
-    ("domains.valuation", "words.formats"): "the appraisal's tables format their own numbers",
-    ("domains.plan", "pipeline.stages"): "the data inventory reads the stage list",
     ("measure", "words.formats"): "results_table formats numbers for the page",
     ("measure", "words.narrative"): "results_table writes each KPI's verdict sentence",
 }

@@ -14,6 +14,7 @@ from crmkit.data.config import parse_params
 from crmkit.domains import plan
 from crmkit.pipeline.results import merge_results, record_section, stage_results_path
 from crmkit.pipeline.stages import Stage, discover_stages, missing_tables, notebooks_dir
+from crmkit.words import plan as plan_words
 
 
 @pytest.fixture()
@@ -40,13 +41,13 @@ def assessment():
 def test_objectives_name_what_is_missing(assessment):
     table = plan.objectives_table(assessment)
     assert list(table["missing"]) == ["", "target, deadline, owner"]
-    text = plan.objectives_findings(table)
+    text = plan_words.objectives_findings(table)
     assert text.startswith("2 objectives are stated; 1 is fully SMART.")
     assert "Happier customers: no target, deadline, owner" in text
 
 
 def test_no_objectives_says_so(assessment):
-    text = plan.objectives_findings(
+    text = plan_words.objectives_findings(
         plan.objectives_table(parse_params({"client": "A", "go_live_date": "2025-01-01"}))
     )
     assert "No objectives" in text
@@ -76,7 +77,7 @@ def test_inventory_counts_rows_per_window(assessment):
     record = plan.inventory_record(inventory)
     json.dumps(record, allow_nan=False)
     assert record["orders"]["last_date"] == "2025-12-31" and record["tickets"]["first_date"] is None
-    assert plan.inventory_findings(inventory).startswith(
+    assert plan_words.inventory_findings(inventory).startswith(
         "The client supplied 1 of 11 tables (5 rows)."
     )
 
@@ -88,7 +89,7 @@ def test_coverage_title_names_one_sided_tables(assessment):
     )
     inventory = plan.data_inventory({"usage": usage, "orders": orders}, {}, assessment)
     assert (
-        plan.coverage_title(inventory)
+        plan_words.coverage_title(inventory)
         == "1 of 2 dated tables cover both windows; usage lacks the before window"
     )
 
@@ -98,11 +99,11 @@ def test_readiness_and_missing_tables():
         Stage("01", "plan", "Plan", Path("x")),
         Stage("03", "service", "Service", Path("x"), needs=("tickets",)),
     ]
-    readiness = plan.stage_readiness(stages, ["orders"])
+    readiness = plan.stage_readiness(stages, ["orders"], missing=missing_tables)
     assert list(readiness["ready"]) == [True, False]
     assert readiness.loc[1, "reason"] == "needs tickets"
     assert (
-        plan.readiness_findings(readiness)
+        plan_words.readiness_findings(readiness)
         == "1 of 2 stages have the data they need. Skipped: 03 Service (needs tickets)."
     )
     both = Stage("04", "x", "X", Path("x"), needs=("a", "b"), needs_any=("c", "d"))

@@ -17,6 +17,7 @@ from crmkit.data.config import parse_params
 from crmkit.data.validation import validate_client
 from crmkit.demo.synth import generate_demo_client
 from crmkit.domains import benefits, valuation
+from crmkit.words import valuation as valuation_words
 
 
 def _assessment(**finance):
@@ -52,7 +53,9 @@ def test_revenue_benefit_by_hand():
     rows = benefits.measured_benefits(
         {}, a, results, revenue_effect=(0.25, 0.10, 0.40), revenue_source="DiD"
     )
-    row = rows.set_index("benefit").loc["incremental gross margin"]
+    row = (
+        valuation_words.describe_benefits(rows).set_index("benefit").loc["incremental gross margin"]
+    )
     # a year's revenue 12 × 1,000 = 12,000; attributable 12,000 · e/(1+e); × margin 0.30
     assert row["central"] == pytest.approx(12_000 * 0.25 / 1.25 * 0.30)  # 720
     assert row["low"] == pytest.approx(12_000 * 0.10 / 1.10 * 0.30)  # 327.27
@@ -96,7 +99,9 @@ def test_staff_time_without_an_hourly_cost_is_counted_in_hours_only():
         _result("resolution_hours", "Resolution time", "hours", 30.0, 24.0, -8.0, -4.0)
     )
     row = (
-        benefits.measured_benefits({"tickets": tickets}, a, results)
+        valuation_words.describe_benefits(
+            benefits.measured_benefits({"tickets": tickets}, a, results)
+        )
         .set_index("benefit")
         .loc["service efficiency"]
     )
@@ -108,7 +113,7 @@ def test_benefits_the_data_cannot_measure_are_skipped_with_a_reason():
     rows = benefits.measured_benefits(
         {}, _assessment(), _results(_result("win_rate", "Win rate", "share", 0.2, 0.26, 0.04, 0.08))
     )
-    skipped = rows.set_index("benefit")
+    skipped = valuation_words.describe_benefits(rows).set_index("benefit")
     assert (skipped["verdict"] == "skipped").all()
     assert skipped.loc["incremental gross margin", "note"].startswith("needs monthly revenue")
     assert benefits.measured_benefits_table(rows, horizon_years=3).empty
@@ -200,10 +205,10 @@ def test_appraisal_of_the_demo_has_both_cases_and_the_contract_keys(demo):
     assert section["npv"] == pytest.approx(section["pv_benefits"] - section["pv_costs"])
     assert "measured" in section and section["measured"]["npv"] > 0
     json.dumps(section, allow_nan=False)
-    figures = valuation.figures_table(appraisal, currency="CNY")
+    figures = valuation_words.figures_table(appraisal, currency="CNY")
     assert list(figures.columns) == ["Figure", "Declared benefits, risk-adjusted",
                                      "Declared benefits, unadjusted", "Measured benefits"]  # fmt: skip
-    assert not valuation.benefits_table(appraisal.measured_benefits, currency="CNY").empty
+    assert not valuation_words.benefits_table(appraisal.measured_benefits, currency="CNY").empty
 
 
 def test_without_declared_benefits_the_measured_case_is_the_headline(demo):
@@ -243,7 +248,7 @@ def test_flexibility_is_reported_beside_the_npv_never_in_it(demo):
     )
     assert with_options.summary.npv == base.summary.npv
     assert with_options.to_results()["flexibility"] == 1_000_000.0
-    figures = valuation.figures_table(with_options, currency="CNY").set_index("Figure")
+    figures = valuation_words.figures_table(with_options, currency="CNY").set_index("Figure")
     row = figures.loc["Flexibility: future options (beside NPV, not in it)"]
     assert row["Declared benefits, risk-adjusted"] == "CNY 1,000,000"
 
@@ -253,7 +258,7 @@ def test_breakdown_table_reads_as_a_reader_expects():
         {"economic_use": ["licences", "internal_staff"], "amount": [1500.0, 500.0],
          "share": [0.75, 0.25], "present_value": [1400.0, 450.0], "pv_share": [0.7568, 0.2432]}
     )  # fmt: skip
-    table = valuation.breakdown_table(breakdown, "economic_use", currency="CNY")
+    table = valuation_words.breakdown_table(breakdown, "economic_use", currency="CNY")
     assert table.columns[0] == "Economic use" and table.iloc[1, 0] == "internal staff"
     assert table.loc[0, "Cost over the horizon (CNY)"] == "1,500"
     assert table.loc[0, "Share of cost"] == "75.0 %"
@@ -265,7 +270,9 @@ def test_summary_view_puts_the_currency_in_every_money_header():
     )
     declared = pd.DataFrame({"year": [1], "category": ["margin"], "amount": [200.0]})
     settings = _assessment().finance
-    view = valuation.summary_view(costs, declared, settings, risk_adjusted=False, currency="CNY")
+    view = valuation_words.summary_view(
+        costs, declared, settings, risk_adjusted=False, currency="CNY"
+    )
     assert view.frame.columns[0] == "Line" and view.units["Initial"] == "CNY"
     net = view.frame.set_index("Line").loc["Net benefits"]
     assert net["Initial"] == -100.0 and net["Year 1"] == 150.0  # 200 − 50, by hand

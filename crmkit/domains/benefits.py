@@ -33,6 +33,7 @@ counted in hours; it is money only when ``finance.hourly_cost`` is given.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -41,19 +42,70 @@ import pandas as pd
 from crmkit import kpis
 from crmkit.data.config import Assessment
 from crmkit.data.guards import Guard
-from crmkit.words.formats import format_change_pct, format_kpi_value, format_percent
+from crmkit.data.verdicts import Status, Verdict
 
 __all__ = [
     "BENEFIT_COLUMNS",
     "DID_COLUMNS",
-    "GUARD_REASONS",
+    "Basis",
+    "Benefit",
+    "Gap",
+    "Reading",
+    "benefit_ranges",
     "claimed_vs_measured",
     "credited_change",
     "measured_benefits",
     "measured_benefits_table",
     "measured_losses_table",
-    "benefit_ranges",
 ]
+
+
+class Benefit(StrEnum):
+    """The benefits the data can measure (the ``benefit`` column and results.json keys)."""
+
+    REVENUE = "incremental gross margin"
+    RETENTION = "retained customers' margin"
+    SALES = "sales productivity"
+    SERVICE = "service efficiency"
+    COMPLAINTS = "fewer complaints handled"
+    ACQUISITION = "cheaper acquisition"
+
+
+class Basis(StrEnum):
+    """The change a benefit rests on: the plain before/after one, or net of the control group."""
+
+    BEFORE_AFTER = "before/after"
+    NET_OF_CONTROL = "net of the control group"
+
+
+class Reading(StrEnum):
+    """How far the data supports a declared benefit (:func:`claimed_vs_measured`)."""
+
+    #: The measured interval reaches the claim and excludes zero.
+    SUPPORTED = "supported"
+    #: The interval lies above zero but short of the claim.
+    PARTLY_SUPPORTED = "partly supported"
+    #: The interval includes zero or less.
+    NOT_SUPPORTED = "not supported by the data"
+    #: Nothing in the data measures it.
+    NOT_MEASURED = "not measured"
+
+
+class Gap(StrEnum):
+    """Why a benefit has no value, or only hours (the row's ``reason`` when not a Guard)."""
+
+    #: No monthly revenue, or no usable effect from a time series or control group.
+    NO_REVENUE_EFFECT = "no_revenue_effect"
+    NO_RESOLUTION_TIMES = "no_resolution_times"
+    NO_SALES_CYCLES = "no_sales_cycles"
+    NO_COMPLAINTS = "no_complaints"
+    NO_CHURN_INPUTS = "no_churn_inputs"
+    NO_CAMPAIGNS = "no_campaigns"
+    #: The result names a guard this version does not know.
+    UNKNOWN_GUARD = "unknown_guard"
+    #: Staff hours are counted, but no hourly cost values them.
+    HOURS_NOT_VALUED = "hours_not_valued"
+
 
 #: The columns of :func:`measured_benefits`, one row per benefit.
 BENEFIT_COLUMNS = (
@@ -66,66 +118,57 @@ BENEFIT_COLUMNS = (
     "hours_low",
     "hours_central",
     "hours_high",
-    "formula",
-    "evidence",
+    "basis",
     "verdict",
-    "note",
+    "reason",
+    "terms",
 )
 
-_SKIP = "skipped"
+#: The columns of a KPI result row holding its change net of the control group's.
+DID_COLUMNS = ("did_change", "did_ci_low", "did_ci_high")
+
+#: The fields of a KPI result row a benefit's evidence quotes (kept in its ``terms``).
+_EVIDENCE_FIELDS = (
+    "label",
+    "unit",
+    "before",
+    "after",
+    "change",
+    "ci_low",
+    "ci_high",
+    "p_adjusted",
+    *DID_COLUMNS,
+)
 
 
 def _years(window: Any) -> float:
     return ((window.end - window.start).days + 1) / 365.25
 
 
-def _row(benefit: str, kpi: str, linked: tuple[str, ...], **values: Any) -> dict[str, Any]:
+def _row(benefit: Benefit, linked: tuple[str, ...], **values: Any) -> dict[str, Any]:
     row = dict.fromkeys(BENEFIT_COLUMNS, np.nan)
-    row.update(benefit=benefit, kpi=kpi, linked_kpis=", ".join(linked), note=None, formula=None)
-    row.update(evidence=None, verdict=None)
+    row.update(benefit=benefit, kpi=linked[0], linked_kpis=", ".join(linked))
+    row.update(basis=None, verdict=None, reason=None, terms={})
     row.update(values)
     return row
 
 
-def _evidence(result: pd.Series, currency: str, basis: str = "before/after") -> str:
-    from crmkit.words.formats import format_kpi_change, format_p_value
+def _skipped(benefit: Benefit, linked: tuple[str, ...], gap: Gap, **terms: Any) -> dict[str, Any]:
+    return _row(benefit, linked, verdict=Status.SKIPPED, reason=gap, terms=terms)
 
-    unit = result["unit"]
-    net = ""
-    if basis == "net of the control group":
-        net = (
-            f"; net of the control group {format_kpi_change(result['did_change'], unit, currency)}"
-            f", 95 % CI {format_kpi_change(result['did_ci_low'], unit, currency)} to "
-            f"{format_kpi_change(result['did_ci_high'], unit, currency)}"
-        )
-    return (
-        f"{result['label']}: {format_kpi_value(result['before'], unit, currency)} → "
-        f"{format_kpi_value(result['after'], unit, currency)} (change "
-        f"{format_kpi_change(result['change'], unit, currency)}, 95 % CI "
-        f"{format_kpi_change(result['ci_low'], unit, currency)} to "
-        f"{format_kpi_change(result['ci_high'], unit, currency)}; adjusted p "
-        f"{format_p_value(result['p_adjusted'])}{net})"
-    )
+
+def _evidence_terms(result: pd.Series) -> dict[str, Any]:
+    """The KPI result's numbers a benefit's evidence quotes."""
+    return {"result": {k: result[k] for k in _EVIDENCE_FIELDS if k in result.index}}
 
 
 def _usable(results: pd.DataFrame, name: str) -> pd.Series | None:
     if name not in results.index:
         return None
     row = results.loc[name]
-    if row["status"] != "measured" or not _finite(row["change"]):
+    if row["status"] != Status.MEASURED or not _finite(row["change"]):
         return None
     return row
-
-
-def _not_credited(name: str, kpi: str, linked: tuple[str, ...], result: pd.Series, why: str,
-                  currency: str) -> dict[str, Any]:  # fmt: skip
-    return _row(
-        name, kpi, linked, evidence=_evidence(result, currency), verdict=result["verdict"], note=why
-    )
-
-
-#: The columns of a KPI result row holding its change net of the control group's.
-DID_COLUMNS = ("did_change", "did_ci_low", "did_ci_high")
 
 
 def _finite(value: Any) -> bool:
@@ -135,7 +178,9 @@ def _finite(value: Any) -> bool:
         return False
 
 
-def credited_change(result: Mapping[str, Any]) -> tuple[tuple[float, float, float] | None, str]:
+def credited_change(
+    result: Mapping[str, Any],
+) -> tuple[tuple[float, float, float] | None, Basis | Guard | Gap]:
     """The change of a KPI that a benefit may rest on: (central, low, high) and its basis.
 
     Parameters
@@ -147,19 +192,21 @@ def credited_change(result: Mapping[str, Any]) -> tuple[tuple[float, float, floa
 
     Returns
     -------
-    (tuple or None, str)
-        The change net of the control group's (``did_change`` and its interval) when the row
-        has one, else the plain before/after change; or None and why nothing is credited:
-        a claim guard tripped (:func:`crmkit.data.guards.claimable` semantics: a change the
+    (tuple or None, Basis or Guard or Gap)
+        The change net of the control group's (``did_change`` and its interval,
+        :attr:`Basis.NET_OF_CONTROL`) when the row has one, else the plain before/after
+        change (:attr:`Basis.BEFORE_AFTER`); or None and why nothing is credited: the claim
+        guard that tripped (:func:`crmkit.data.guards.claimable` semantics: a change the
         control group showed as well, a base that only ages, windows that cannot be
-        compared …), or a control group exists but the net change has no interval.
+        compared …), :attr:`Guard.NO_INTERVAL` when a control group exists but the net
+        change has no interval, or :attr:`Gap.UNKNOWN_GUARD`.
 
     Examples
     --------
     >>> row = {"change": -0.14, "ci_low": -0.17, "ci_high": -0.11, "verdict": "improved",
     ...        "did_change": -0.01, "did_ci_low": -0.05, "did_ci_high": 0.03}
     >>> credited_change(row)
-    ((-0.01, -0.05, 0.03), 'net of the control group')
+    ((-0.01, -0.05, 0.03), <Basis.NET_OF_CONTROL: 'net of the control group'>)
     >>> credited_change({**row, "guard": "shared_with_control"})[0] is None
     True
     """
@@ -168,253 +215,204 @@ def credited_change(result: Mapping[str, Any]) -> tuple[tuple[float, float, floa
         try:
             guard = Guard(code)
         except ValueError:
-            return None, f"not credited: unknown guard {code!r}"
+            return None, Gap.UNKNOWN_GUARD
         if guard.withholds_claim:
-            return None, f"not credited to the CRM: {GUARD_REASONS[guard]}"
+            return None, guard
     if _finite(result.get("did_change")):
         values = tuple(float(result[c]) if _finite(result[c]) else np.nan for c in DID_COLUMNS)
         if not all(np.isfinite(values)):
-            return None, f"not credited to the CRM: {GUARD_REASONS[Guard.NO_INTERVAL]}"
-        return values, "net of the control group"  # type: ignore[return-value]
+            return None, Guard.NO_INTERVAL
+        return values, Basis.NET_OF_CONTROL  # type: ignore[return-value]
     values = tuple(float(result[c]) for c in ("change", "ci_low", "ci_high"))
-    return values, "before/after"  # type: ignore[return-value]
+    return values, Basis.BEFORE_AFTER  # type: ignore[return-value]
 
 
-#: Why a guarded change is not credited, in the words of the benefit's note.
-GUARD_REASONS = {
-    Guard.COUNTERFACTUAL_IMPLAUSIBLE: "the projected counterfactual is implausible",
-    Guard.CONFOUNDED_AGEING: "without a control group the change may be the customer base "
-    "ageing, not the CRM",
-    Guard.NOT_COMPARABLE: "the windows before and after go-live cannot be compared",
-    Guard.SHARED_WITH_CONTROL: "net of the control group's change, what is left is within what "
-    "chance explains",
-    Guard.NO_INTERVAL: "the change net of the control group has no interval (too few control "
-    "units): the data cannot say",
-}
+def _not_credited(
+    benefit: Benefit, linked: tuple[str, ...], result: pd.Series, why: Guard | Gap
+) -> dict[str, Any]:
+    return _row(
+        benefit,
+        linked,
+        basis=Basis.BEFORE_AFTER,
+        verdict=result["verdict"],
+        reason=why,
+        terms={**_evidence_terms(result), "guard": result.get("guard")},
+    )
 
 
-def _money(hours: tuple[float, float, float], hourly_cost: float | None) -> tuple[float, ...]:
-    if hourly_cost is None:
-        return (np.nan, np.nan, np.nan)
-    return tuple(h * hourly_cost for h in hours)
-
-
-def _ordered(values: tuple[float, float, float]) -> tuple[float, float, float]:
-    low, central, high = values
-    return (min(low, high), central, max(low, high))
+def _effect_verdict(effect: tuple[float, float, float]) -> Verdict:
+    """Improved when the whole interval of the effect lies above 0, worsened when below."""
+    if effect[1] > 0:
+        return Verdict.IMPROVED
+    return Verdict.WORSENED if effect[2] < 0 else Verdict.NO_CHANGE
 
 
 def _revenue_benefit(
-    tables: Mapping[str, pd.DataFrame],
     assessment: Assessment,
     results: pd.DataFrame,
     effect: tuple[float, float, float] | None,
     source: str,
 ) -> dict[str, Any]:
     linked = ("revenue_monthly",)
-    name = "incremental gross margin"
     revenue = _usable(results, "revenue_monthly")
     if revenue is None or effect is None or not np.all(np.isfinite(effect)):
-        why = "needs monthly revenue and a time series or control group"
-        if revenue is not None and effect is None and source:
-            why = source  # the estimates exist but none can be credited: why
-        return _row(name, "revenue_monthly", linked, verdict=_SKIP, note=why)
-    currency, margin = assessment.currency, assessment.finance.gross_margin
+        # the estimates exist but none can be credited: the source says why
+        why = source if revenue is not None and effect is None and source else None
+        return _skipped(Benefit.REVENUE, linked, Gap.NO_REVENUE_EFFECT, why=why)
+    margin = assessment.finance.gross_margin
     annual = revenue["after"] * 12.0  # the KPI is revenue per month of the CRM units
     central, low, high = (annual * e / (1 + e) * margin for e in effect)
-    formula = (
-        f"{format_kpi_value(annual, 'currency', currency)} revenue a year of the CRM units "
-        f"after go-live × e/(1+e) with e = {format_change_pct(effect[0])} ({source}) "
-        f"× gross margin {format_percent(margin, 0)}"
-    )
-    return _row(
-        name, "revenue_monthly", linked, low=low, central=central, high=high, formula=formula,
-        evidence=f"revenue effect {format_change_pct(effect[0])} (95 % CI {format_change_pct(effect[1])} to {format_change_pct(effect[2])}), {source}",
-        verdict="improved" if effect[1] > 0 else ("worsened" if effect[2] < 0 else "no detectable change"),
-    )  # fmt: skip
+    terms = {"annual_revenue": annual, "effect": effect, "source": source, "gross_margin": margin}
+    return _row(Benefit.REVENUE, linked, low=low, central=central, high=high,
+                verdict=_effect_verdict(effect), terms=terms)  # fmt: skip
+
+
+def _credited(
+    benefit: Benefit, linked: tuple[str, ...], result: pd.Series, gap: Gap
+) -> tuple[tuple[float, float, float] | None, Basis, dict[str, Any] | None]:
+    """The credited change of ``result`` and its basis, or the row saying why there is none."""
+    if result is None:
+        return None, Basis.BEFORE_AFTER, _skipped(benefit, linked, gap)
+    change, basis = credited_change(result)
+    if change is None:
+        return None, Basis.BEFORE_AFTER, _not_credited(benefit, linked, result, basis)
+    return change, basis, None
+
+
+def _fall(change: tuple[float, float, float]) -> tuple[float, float, float]:
+    """A fall as (central, low, high) from a change (central, low, high)."""
+    return (-change[0], -change[2], -change[1])
 
 
 def _staff_time_row(
-    name: str,
-    kpi: str,
+    benefit: Benefit,
     linked: tuple[str, ...],
-    hours: tuple[float, float, float],
-    formula: str,
+    hours: tuple[float, ...],
+    terms: dict[str, Any],
     result: pd.Series,
     assessment: Assessment,
-    basis: str,
+    basis: Basis,
 ) -> dict[str, Any]:
     """A benefit of staff time saved: hours (central, low, high) a year, valued if possible."""
     hourly = assessment.finance.hourly_cost
-    money = _money(hours, hourly)
-    if hourly is not None:
-        formula += f" × {format_kpi_value(hourly, 'currency', assessment.currency)} an hour"
+    money = (np.nan, np.nan, np.nan) if hourly is None else tuple(h * hourly for h in hours)
     return _row(
-        name, kpi, linked, low=money[1], central=money[0], high=money[2],
-        hours_low=hours[1], hours_central=hours[0], hours_high=hours[2], formula=formula,
-        evidence=_evidence(result, assessment.currency, basis), verdict=result["verdict"],
-        note=None if hourly is not None else "hours not valued: set finance.hourly_cost",
+        benefit, linked, low=money[1], central=money[0], high=money[2],
+        hours_low=hours[1], hours_central=hours[0], hours_high=hours[2], basis=basis,
+        verdict=result["verdict"], reason=None if hourly is not None else Gap.HOURS_NOT_VALUED,
+        terms={**terms, **_evidence_terms(result), "hourly_cost": hourly},
     )  # fmt: skip
 
 
-def _service_benefit(
-    tables: Mapping[str, pd.DataFrame], assessment: Assessment, results: pd.DataFrame
-) -> dict[str, Any]:
-    linked = ("resolution_hours", "first_response_hours")
-    name = "service efficiency"
-    result = _usable(results, "resolution_hours")
-    if result is None:
-        return _row(name, "resolution_hours", linked, verdict=_SKIP, note="needs resolution times")
-    change, basis = credited_change(result)
-    if change is None:
-        return _not_credited(name, "resolution_hours", linked, result, basis, assessment.currency)
-    f, window = assessment.finance, assessment.after
-    tickets = kpis.rows_in_window(
-        tables, "tickets", "opened_at", window, exclude=assessment.control
-    )
-    per_year = float(tickets["resolved_at"].notna().sum()) / _years(window)
-    saved = (-change[0], -change[2], -change[1])  # hours faster
-    hours = tuple(h * f.handling_share * per_year for h in saved)
-    formula = (
-        f"(median resolution before − after) {format_kpi_value(saved[0], 'hours')} × handling "
-        f"share {format_percent(f.handling_share, 0)} × {per_year:,.0f} tickets resolved a year"
-    )
-    return _staff_time_row(
-        name, "resolution_hours", linked, hours, formula, result, assessment, basis
-    )
+def _after_rows(
+    tables: Mapping[str, pd.DataFrame], assessment: Assessment, table: str, date: str
+) -> pd.DataFrame:
+    """The rows of ``table`` dated in the after window, in the CRM units only."""
+    return kpis.rows_in_window(tables, table, date, assessment.after, exclude=assessment.control)
 
 
-def _sales_benefit(
-    tables: Mapping[str, pd.DataFrame], assessment: Assessment, results: pd.DataFrame
+def _per_year(
+    tables: Mapping[str, pd.DataFrame], assessment: Assessment, table: str, date: str, count: Any
+) -> float:
+    """``count`` of the after window's rows of ``table`` (CRM units only), per year."""
+    rows = _after_rows(tables, assessment, table, date)
+    return float(count(rows)) / _years(assessment.after)
+
+
+def _time_saved_benefit(
+    benefit: Benefit,
+    linked: tuple[str, ...],
+    gap: Gap,
+    events: tuple[str, str, Any],
+    assumption: str,
+    tables: Mapping[str, pd.DataFrame],
+    assessment: Assessment,
+    results: pd.DataFrame,
 ) -> dict[str, Any]:
-    linked = ("sales_cycle_days", "win_rate")
-    name = "sales productivity"
-    result = _usable(results, "sales_cycle_days")
-    if result is None:
-        return _row(name, "sales_cycle_days", linked, verdict=_SKIP, note="needs sales cycles")
-    change, basis = credited_change(result)
-    if change is None:
-        return _not_credited(name, "sales_cycle_days", linked, result, basis, assessment.currency)
-    f, window = assessment.finance, assessment.after
-    closed = kpis.rows_in_window(
-        tables, "opportunities", "closed_date", window, exclude=assessment.control
-    )
-    per_year = float((closed["status"] == "won").sum()) / _years(window)
-    saved = (-change[0], -change[2], -change[1])  # days faster
-    hours = tuple(d * f.deal_hours_per_day * per_year for d in saved)
-    formula = (
-        f"(median cycle of won deals before − after) {format_kpi_value(saved[0], 'days')} × "
-        f"{f.deal_hours_per_day:g} rep hours per deal-day × {per_year:,.0f} deals won a year"
-    )
-    return _staff_time_row(
-        name, "sales_cycle_days", linked, hours, formula, result, assessment, basis
-    )
+    """Staff time saved when a duration KPI fell: units saved × hours per unit × events a year.
+
+    ``events`` names the table, its date column and how to count its events in the after
+    window (tickets resolved, deals won); ``assumption`` is the ``finance`` setting that
+    turns a unit saved into staff hours.
+    """
+    result = _usable(results, linked[0])
+    change, basis, row = _credited(benefit, linked, result, gap)
+    if row is not None:
+        return row
+    hours_per_unit = getattr(assessment.finance, assumption)
+    per_year = _per_year(tables, assessment, *events)
+    saved = _fall(change)
+    hours = tuple(s * hours_per_unit * per_year for s in saved)
+    terms = {"saved": saved[0], "per_year": per_year, assumption: hours_per_unit}
+    return _staff_time_row(benefit, linked, hours, terms, result, assessment, basis)
+
+
+#: The benefits of staff time saved by a faster process, each as :func:`_time_saved_benefit`
+#: takes it: the benefit, its KPIs (the duration first), why it is skipped, the events it
+#: counts a year, and the assumption that turns a unit saved into hours.
+_TIME_SAVED = (
+    (Benefit.SALES, ("sales_cycle_days", "win_rate"), Gap.NO_SALES_CYCLES,
+     ("opportunities", "closed_date", lambda o: (o["status"] == "won").sum()),
+     "deal_hours_per_day"),
+    (Benefit.SERVICE, ("resolution_hours", "first_response_hours"), Gap.NO_RESOLUTION_TIMES,
+     ("tickets", "opened_at", lambda t: t["resolved_at"].notna().sum()), "handling_share"),
+)  # fmt: skip
 
 
 def _complaints_benefit(
     tables: Mapping[str, pd.DataFrame], assessment: Assessment, results: pd.DataFrame
 ) -> dict[str, Any]:
     linked = ("complaints_per_1000_orders",)
-    name = "fewer complaints handled"
-    result = _usable(results, "complaints_per_1000_orders")
     resolution = _usable(results, "resolution_hours")
-    if result is None or resolution is None:
-        return _row(
-            name, linked[0], linked, verdict=_SKIP, note="needs complaints and resolution times"
-        )
-    change, basis = credited_change(result)
-    if change is None:
-        return _not_credited(name, linked[0], linked, result, basis, assessment.currency)
-    f, window = assessment.finance, assessment.after
-    orders = kpis.rows_in_window(tables, "orders", "order_date", window, exclude=assessment.control)
-    orders_per_year = len(orders) / _years(window)
+    result = _usable(results, linked[0]) if resolution is not None else None
+    change, basis, row = _credited(Benefit.COMPLAINTS, linked, result, Gap.NO_COMPLAINTS)
+    if row is not None:
+        return row
+    orders_per_year = _per_year(tables, assessment, "orders", "order_date", len)
     avoided = tuple(-c / 1000.0 * orders_per_year for c in (change[0], change[2], change[1]))
-    per_complaint = resolution["after"] * f.handling_share
+    per_complaint = resolution["after"] * assessment.finance.handling_share
     hours = tuple(a * per_complaint for a in avoided)
-    formula = (
-        f"(complaints per 1,000 orders before − after) {format_kpi_value(-change[0], 'per 1,000 orders')} "
-        f"× {orders_per_year:,.0f} orders a year = {avoided[0]:,.0f} complaints avoided × "
-        f"{format_kpi_value(per_complaint, 'hours')} of staff work each "
-        f"(median resolution × handling share)"
-    )  # fmt: skip
-    return _staff_time_row(name, linked[0], linked, hours, formula, result, assessment, basis)
+    terms = {"fall": -change[0], "orders_per_year": orders_per_year, "avoided": avoided[0],
+             "hours_per_complaint": per_complaint}  # fmt: skip
+    return _staff_time_row(Benefit.COMPLAINTS, linked, hours, terms, result, assessment, basis)
 
 
 def _retention_benefit(
     tables: Mapping[str, pd.DataFrame], assessment: Assessment, results: pd.DataFrame
 ) -> dict[str, Any]:
     linked = ("churn_rate_annual",)
-    name = "retained customers' margin"
-    churn = _usable(results, "churn_rate_annual")
-    frequency = _usable(results, "purchase_frequency")
-    value = _usable(results, "average_order_value")
-    if churn is None or frequency is None or value is None:
-        return _row(
-            name,
-            linked[0],
-            linked,
-            verdict=_SKIP,
-            note="needs the churn rate, purchase frequency and order value",
-        )
-    change, basis = credited_change(churn)
-    if change is None:
-        return _not_credited(name, linked[0], linked, churn, basis, assessment.currency)
-    f, window = assessment.finance, assessment.after
-    customers = kpis.rows_in_window(
-        tables, "orders", "order_date", window, exclude=assessment.control
-    )
-    active = float(customers["customer_id"].nunique())
+    inputs = [_usable(results, k) for k in (*linked, "purchase_frequency", "average_order_value")]
+    churn, frequency, value = inputs
+    usable = churn if all(r is not None for r in inputs) else None
+    change, basis, row = _credited(Benefit.RETENTION, linked, usable, Gap.NO_CHURN_INPUTS)
+    if row is not None:
+        return row
+    f = assessment.finance
+    active = float(_after_rows(tables, assessment, "orders", "order_date")["customer_id"].nunique())
     revenue_per_customer_year = frequency["after"] * value["after"]
-    fall = (-change[0], -change[2], -change[1])
+    fall = _fall(change)
     money = tuple(d * active * revenue_per_customer_year * f.gross_margin for d in fall)
-    what = (
-        "fall of annual churn net of the control group's"
-        if basis != "before/after"
-        else ("annual churn before − after")
-    )
-    formula = (
-        f"({what}) {fall[0] * 100:+.1f} percentage points × {active:,.0f} "
-        f"customers × {format_kpi_value(revenue_per_customer_year, 'currency', assessment.currency)} "
-        f"revenue per customer-year × gross margin {format_percent(f.gross_margin, 0)}"
-    )
-    return _row(
-        name, linked[0], linked, low=money[1], central=money[0], high=money[2], formula=formula,
-        evidence=_evidence(churn, assessment.currency, basis), verdict=churn["verdict"],
-    )  # fmt: skip
+    terms = {"fall": fall[0], "customers": active, "gross_margin": f.gross_margin,
+             "revenue_per_customer_year": revenue_per_customer_year, **_evidence_terms(churn)}  # fmt: skip
+    return _row(Benefit.RETENTION, linked, low=money[1], central=money[0], high=money[2],
+                basis=basis, verdict=churn["verdict"], terms=terms)  # fmt: skip
 
 
 def _acquisition_benefit(
     tables: Mapping[str, pd.DataFrame], assessment: Assessment, results: pd.DataFrame
 ) -> dict[str, Any]:
     linked = ("cost_per_acquisition",)
-    name = "cheaper acquisition"
-    result = _usable(results, "cost_per_acquisition")
-    if result is None:
-        return _row(
-            name,
-            linked[0],
-            linked,
-            verdict=_SKIP,
-            note="needs campaigns with costs and conversions",
-        )
-    change, basis = credited_change(result)
-    if change is None:
-        return _not_credited(name, linked[0], linked, result, basis, assessment.currency)
-    window = assessment.after
-    campaigns = kpis.rows_in_window(
-        tables, "campaigns", "start_date", window, exclude=assessment.control
-    )
-    per_year = float(campaigns["conversions"].sum()) / _years(window)
-    saved = (-change[0], -change[2], -change[1])
+    result = _usable(results, linked[0])
+    change, basis, row = _credited(Benefit.ACQUISITION, linked, result, Gap.NO_CAMPAIGNS)
+    if row is not None:
+        return row
+    per_year = _per_year(tables, assessment, "campaigns", "start_date",
+                         lambda c: c["conversions"].sum())  # fmt: skip
+    saved = _fall(change)
     money = tuple(s * per_year for s in saved)
-    formula = (
-        f"(cost per acquisition before − after) {format_kpi_value(saved[0], 'currency', assessment.currency)} "
-        f"× {per_year:,.0f} customers acquired by campaigns a year"
-    )
-    return _row(
-        name, linked[0], linked, low=money[1], central=money[0], high=money[2], formula=formula,
-        evidence=_evidence(result, assessment.currency, basis), verdict=result["verdict"],
-    )  # fmt: skip
+    terms = {"saved": saved[0], "per_year": per_year, **_evidence_terms(result)}
+    return _row(Benefit.ACQUISITION, linked, low=money[1], central=money[0], high=money[2],
+                basis=basis, verdict=result["verdict"], terms=terms)  # fmt: skip
 
 
 def measured_benefits(
@@ -425,7 +423,7 @@ def measured_benefits(
     revenue_effect: tuple[float, float, float] | None = None,
     revenue_source: str = "",
 ) -> pd.DataFrame:
-    """Each benefit the data can measure, per year, with its formula and interval.
+    """Each benefit the data can measure, per year, with its interval and the terms of its formula.
 
     Parameters
     ----------
@@ -441,22 +439,24 @@ def measured_benefits(
         revenue benefit is skipped.
     revenue_source : str
         Where the revenue effect comes from, for the formula ("difference-in-differences");
-        without an effect, why none could be used (the benefit's note).
+        without an effect, why none could be used (kept in the row's ``terms["why"]``).
 
     Returns
     -------
     DataFrame
         One row per benefit, :data:`BENEFIT_COLUMNS`: ``low``, ``central``, ``high`` per year
         in the client's currency (NaN when not valued); ``hours_*`` staff hours a year for
-        the time benefits; ``formula`` with this run's numbers; ``evidence`` (the KPI's
-        before, after, change and corrected p); ``verdict`` of that KPI ("skipped" when the
-        data cannot measure it, with the reason in ``note``).
+        the time benefits; ``basis`` (:class:`Basis`: the change the value rests on);
+        ``verdict`` of that KPI (:attr:`Status.SKIPPED` when the data cannot measure it);
+        ``reason`` why there is no value or only hours (a claim :class:`Guard`, a
+        :class:`Gap`, or None); ``terms``, a dict of this run's numbers that enter the
+        formula and of the KPI result it rests on (key ``result``). The words of the
+        formula, the evidence and the note are :func:`crmkit.words.valuation.describe_benefits`.
     """
     rows = [
-        _revenue_benefit(tables, assessment, results, revenue_effect, revenue_source),
+        _revenue_benefit(assessment, results, revenue_effect, revenue_source),
         _retention_benefit(tables, assessment, results),
-        _sales_benefit(tables, assessment, results),
-        _service_benefit(tables, assessment, results),
+        *(_time_saved_benefit(*spec, tables, assessment, results) for spec in _TIME_SAVED),
         _complaints_benefit(tables, assessment, results),
         _acquisition_benefit(tables, assessment, results),
     ]
@@ -467,7 +467,7 @@ def measured_benefits(
 
 
 def _valued(benefits: pd.DataFrame) -> pd.DataFrame:
-    return benefits.loc[(benefits["verdict"] != _SKIP) & benefits["central"].notna()]
+    return benefits.loc[(benefits["verdict"] != Status.SKIPPED) & benefits["central"].notna()]
 
 
 def _gains(benefits: pd.DataFrame) -> pd.DataFrame:
@@ -551,9 +551,7 @@ def claimed_vs_measured(declared: pd.DataFrame | None, benefits: pd.DataFrame) -
         One row per declared category: ``category``, ``kpi``, ``claimed_year1`` (the
         declared amount of the first year), ``measured_low``, ``measured_central``,
         ``measured_high`` (per year, of the measured benefit resting on that KPI; NaN when
-        none), ``measured_share`` (central / claimed) and ``reading``: "supported" (the
-        interval reaches the claim and excludes zero), "partly supported" (below the claim but above zero),
-        "not supported by the data" (the interval includes zero or less), or "not measured".
+        none), ``measured_share`` (central / claimed) and ``reading``, a :class:`Reading`.
     """
     columns = ["category", "kpi", "claimed_year1", "measured_low", "measured_central",
                "measured_high", "measured_share", "reading"]  # fmt: skip
@@ -569,15 +567,17 @@ def claimed_vs_measured(declared: pd.DataFrame | None, benefits: pd.DataFrame) -
         linked = [kpi in str(ks).split(", ") for ks in benefits["linked_kpis"]]
         match = _valued(benefits.loc[linked])
         if match.empty:
-            rows.append([category, kpi, claimed, np.nan, np.nan, np.nan, np.nan, "not measured"])
+            rows.append(
+                [category, kpi, claimed, np.nan, np.nan, np.nan, np.nan, Reading.NOT_MEASURED]
+            )
             continue
         low, central, high = (float(match[c].iloc[0]) for c in ("low", "central", "high"))
         if high >= claimed and low > 0:
-            reading = "supported"
+            reading = Reading.SUPPORTED
         elif low > 0:
-            reading = "partly supported"
+            reading = Reading.PARTLY_SUPPORTED
         else:
-            reading = "not supported by the data"
+            reading = Reading.NOT_SUPPORTED
         share = central / claimed if claimed else np.nan
         rows.append([category, kpi, claimed, low, central, high, share, reading])
     return pd.DataFrame(rows, columns=columns)

@@ -1,72 +1,37 @@
-"""Stage 1, plan and prepare: objectives, scope, team, the data inventory and readiness.
+"""Stage 1, plan and prepare: objectives, team, the data inventory and readiness.
 
-Pure functions over the parameters and tables; the plan-and-scope notebook shows them.
+Pure functions over the parameters and tables; the plan-and-scope notebook shows them, with
+the words of :mod:`crmkit.words.plan`. The stages arrive as a parameter (the notebook passes
+the pipeline's stage list and its rule for missing tables), so this module knows no pipeline.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import Protocol
 
 import pandas as pd
 
 from crmkit.data.config import Assessment
 from crmkit.data.schemas import TABLES
-from crmkit.pipeline.stages import Stage, missing_tables
 
 __all__ = [
-    "assessment_overview",
+    "StageNeeds",
     "data_inventory",
     "inventory_record",
-    "inventory_findings",
-    "coverage_title",
-    "objectives_findings",
     "objectives_table",
-    "readiness_findings",
     "stage_readiness",
     "team_table",
 ]
 
 
-def assessment_overview(assessment: Assessment) -> pd.DataFrame:
-    """The assessment's design in one table: ``item`` and ``value`` (text), one row per fact."""
-    a = assessment
-    control = f"{a.control.column} = {', '.join(a.control.values)}" if a.control else "none"
-    rows = [
-        ("Client", a.client),
-        ("CRM go-live", a.go_live_date.isoformat()),
-        ("Before window", str(a.before)),
-        ("After window", str(a.after)),
-        ("Control group (no CRM)", control),
-        ("Currency", a.currency),
-        ("Significance level", f"{a.stats.alpha:g}"),
-        ("Multiple-testing correction", a.stats.correction),
-        ("Discount rate per year", f"{a.finance.discount_rate:.1%}"),
-        ("Financial horizon", f"{a.finance.horizon_years} years"),
-        ("Scope", a.scope.description or "not stated"),
-        ("In scope", ", ".join(a.scope.included) or "not stated"),
-        ("Out of scope", ", ".join(a.scope.excluded) or "nothing excluded"),
-    ]
-    return pd.DataFrame(rows, columns=["item", "value"])
+class StageNeeds(Protocol):
+    """What this module reads of a stage (:class:`crmkit.pipeline.stages.Stage` has it)."""
 
-
-def objectives_findings(objectives: pd.DataFrame) -> str:
-    """A plain-language verdict on the objectives (from :func:`objectives_table`).
-
-    Examples
-    --------
-    >>> objectives_findings(pd.DataFrame({"objective": ["Win more"], "missing": ["deadline"]}))
-    '1 objective is stated; 0 are fully SMART. Win more: no deadline.'
-    """
-    if objectives.empty:
-        return (
-            "No objectives are stated in params.yaml. Without them the assessment can measure "
-            "change but cannot say whether the CRM met its goals: agree SMART objectives with the client."
-        )
-    complete = int((objectives["missing"] == "").sum())
-    n = len(objectives)
-    text = f"{n} objective{'s are' if n != 1 else ' is'} stated; {complete} {'is' if complete == 1 else 'are'} fully SMART."
-    gaps = [f"{r.objective}: no {r.missing}" for r in objectives.itertuples() if r.missing]
-    return text + (" " + "; ".join(gaps) + "." if gaps else "")
+    number: str
+    title: str
+    needs: tuple[str, ...]
+    needs_any: tuple[str, ...]
 
 
 def objectives_table(assessment: Assessment) -> pd.DataFrame:
@@ -118,7 +83,7 @@ def data_inventory(
     tables: Mapping[str, pd.DataFrame],
     files: Mapping[str, str],
     assessment: Assessment,
-    stages: Sequence[Stage] = (),
+    stages: Sequence[StageNeeds] = (),
 ) -> pd.DataFrame:
     """Every canonical table: present or not, size, date coverage, and what it feeds.
 
@@ -130,8 +95,8 @@ def data_inventory(
         Each present table's file.
     assessment : Assessment
         Supplies the before and after windows.
-    stages : sequence of Stage
-        The assessment's stages; a table feeds those that name it in ``needs`` or ``needs_any``.
+    stages : sequence of StageNeeds
+        The assessment's stages (:func:`crmkit.pipeline.stages.discover_stages`); a table feeds those that name it in ``needs`` or ``needs_any``.
 
     Returns
     -------
@@ -183,31 +148,24 @@ def inventory_record(inventory: pd.DataFrame) -> dict:
     }
 
 
-def coverage_title(inventory: pd.DataFrame) -> str:
-    """The coverage chart's title, stating the finding.
-
-    Examples
-    --------
-    >>> inv = pd.DataFrame({"table": ["orders", "usage"], "present": [True, True],
-    ...                     "rows_before": [10, 0], "rows_after": [12, 40]})
-    >>> coverage_title(inv)
-    '1 of 2 dated tables cover both windows; usage lacks the before window'
-    """
-    dated = inventory[inventory["present"] & inventory["rows_before"].notna()]
-    both = dated[(dated["rows_before"] > 0) & (dated["rows_after"] > 0)]
-    title = f"{len(both)} of {len(dated)} dated tables cover both windows"
-    if len(both) == len(dated):
-        return title
-    lacking = dated[(dated["rows_before"] == 0) | (dated["rows_after"] == 0)]
-    parts = [
-        f"{r.table} lacks the {'before' if r.rows_before == 0 else 'after'} window"
-        for r in lacking.itertuples()
-    ]
-    return title + "; " + ", ".join(parts)
-
-
-def stage_readiness(stages: Sequence[Stage], present: Sequence[str]) -> pd.DataFrame:
+def stage_readiness(
+    stages: Sequence[StageNeeds],
+    present: Collection[str],
+    *,
+    missing: Callable[[StageNeeds, Collection[str]], str | None],
+) -> pd.DataFrame:
     """Whether each stage can run with the tables present.
+
+    Parameters
+    ----------
+    stages : sequence of StageNeeds
+        The assessment's stages (:func:`crmkit.pipeline.stages.discover_stages`).
+    present : collection of str
+        The tables the client supplied.
+    missing : callable
+        Why a stage cannot run with the tables present, or None when it can: the runner's
+        rule, :func:`crmkit.pipeline.stages.missing_tables`, so that the readiness shown
+        here is the one the run applies.
 
     Returns
     -------
@@ -217,7 +175,7 @@ def stage_readiness(stages: Sequence[Stage], present: Sequence[str]) -> pd.DataF
     """
     rows = []
     for stage in stages:
-        reason = missing_tables(stage, present)
+        reason = missing(stage, present)
         rows.append(
             {
                 "stage": f"{stage.number} {stage.title}",
@@ -226,44 +184,3 @@ def stage_readiness(stages: Sequence[Stage], present: Sequence[str]) -> pd.DataF
             }
         )
     return pd.DataFrame(rows, columns=["stage", "ready", "reason"])
-
-
-def inventory_findings(inventory: pd.DataFrame) -> str:
-    """A plain-language paragraph on what data the client supplied and what is missing.
-
-    Examples
-    --------
-    >>> inv = pd.DataFrame({"table": ["orders", "tickets"], "present": [True, False],
-    ...                     "rows": [1200, 0], "rows_before": [600, pd.NA], "rows_after": [600, pd.NA],
-    ...                     "used_for": ["sales KPIs", "service times"]})
-    >>> print(inventory_findings(inv))
-    The client supplied 1 of 2 tables (1,200 rows). Missing: tickets (needed for service times).
-    """
-    present = inventory[inventory["present"]]
-    absent = inventory[~inventory["present"]]
-    text = f"The client supplied {len(present)} of {len(inventory)} tables ({int(present['rows'].sum()):,} rows)."
-    if len(absent):
-        missing = "; ".join(f"{r.table} (needed for {r.used_for})" for r in absent.itertuples())
-        text += f" Missing: {missing}."
-    one_sided = present[(present["rows_before"] == 0) | (present["rows_after"] == 0)].dropna(
-        subset=["rows_before"]
-    )
-    for r in one_sided.itertuples():
-        side = "before" if r.rows_before == 0 else "after"
-        text += (
-            f" The {r.table} table has no rows in the {side} window, so its measures can be "
-            "tracked but not compared before and after go-live."
-        )
-    return text
-
-
-def readiness_findings(readiness: pd.DataFrame) -> str:
-    """A plain-language sentence on which stages will run and which are skipped."""
-    ready = readiness[readiness["ready"]]
-    skipped = readiness[~readiness["ready"]]
-    text = f"{len(ready)} of {len(readiness)} stages have the data they need."
-    if len(skipped):
-        text += (
-            " Skipped: " + "; ".join(f"{r.stage} ({r.reason})" for r in skipped.itertuples()) + "."
-        )
-    return text

@@ -31,13 +31,8 @@ from crmkit.domains import benefits, finance
 __all__ = [
     "Appraisal",
     "appraise",
-    "benefits_table",
-    "breakdown_table",
-    "claims_table",
     "cost_series",
-    "figures_table",
     "revenue_effect",
-    "summary_view",
 ]
 
 
@@ -241,40 +236,34 @@ def appraise(
     losses = benefits.measured_losses_table(measured_rows, horizon_years=f.horizon_years)
     measured_costs = pd.concat([costs, losses], ignore_index=True) if len(losses) else costs
     declared_table = tables.get("benefits")
+
+    def case(
+        case_costs: pd.DataFrame, case_benefits: pd.DataFrame, ranges: pd.DataFrame | None
+    ) -> tuple[finance.InvestmentSummary, finance.MonteCarloResult]:
+        summary = finance.investment_summary(
+            case_costs,
+            case_benefits,
+            roi_convention=f.roi_convention,
+            flexibility=f.flexibility,
+            **common,
+        )
+        simulation = finance.monte_carlo(
+            case_costs,
+            case_benefits,
+            n=simulations,
+            seed=seed,
+            benefit_ranges=ranges,
+            roi_convention=f.roi_convention,
+            **common,
+        )
+        return summary, simulation
+
     declared = measured = declared_sim = measured_sim = None
     if declared_table is not None and len(declared_table):
-        declared = finance.investment_summary(
-            costs,
-            declared_table,
-            roi_convention=f.roi_convention,
-            flexibility=f.flexibility,
-            **common,
-        )
-        declared_sim = finance.monte_carlo(
-            costs,
-            declared_table,
-            n=simulations,
-            seed=seed,
-            roi_convention=f.roi_convention,
-            **common,
-        )
+        declared, declared_sim = case(costs, declared_table, None)
     if len(measured_table):
-        measured = finance.investment_summary(
-            measured_costs,
-            measured_table,
-            roi_convention=f.roi_convention,
-            flexibility=f.flexibility,
-            **common,
-        )
-        measured_sim = finance.monte_carlo(
-            measured_costs,
-            measured_table,
-            n=simulations,
-            seed=seed,
-            benefit_ranges=benefits.benefit_ranges(measured_rows),
-            roi_convention=f.roi_convention,
-            **common,
-        )
+        ranges = benefits.benefit_ranges(measured_rows)
+        measured, measured_sim = case(measured_costs, measured_table, ranges)
     if declared is None and measured is None:
         measured = finance.investment_summary(
             costs, None, roi_convention=f.roi_convention, **common
@@ -291,160 +280,6 @@ def appraise(
         measured_benefits=measured_rows,
         claims=benefits.claimed_vs_measured(declared_table, measured_rows),
         measured_table=measured_table,
-    )
-
-
-def _money_text(value: Any, currency: str) -> str:
-    from crmkit.words.formats import format_money, is_missing
-
-    return "n/a" if value is None or is_missing(value) else format_money(value, currency)
-
-
-def figures_table(appraisal: Appraisal, *, currency: str = "") -> pd.DataFrame:
-    """The headline figures of both cases side by side, formatted for the report.
-
-    Columns: Figure, "Declared benefits, risk-adjusted", "Declared benefits, unadjusted",
-    "Measured benefits" (a column is absent when its case is).
-    """
-    from crmkit.words.formats import format_percent, is_missing
-
-    def months(v: Any) -> str:
-        return "not within the horizon" if v is None or is_missing(v) else f"{v:,.1f}"
-
-    def pct(v: Any, decimals: int = 0) -> str:
-        return "n/a" if v is None or is_missing(v) else format_percent(v, decimals)
-
-    def column(s: finance.InvestmentSummary, sim: finance.MonteCarloResult | None) -> list[str]:
-        return [
-            _money_text(s.pv_costs, currency),
-            _money_text(s.pv_benefits, currency),
-            _money_text(s.npv, currency),
-            _money_text(s.net_benefits, currency),
-            pct(s.roi),
-            pct(s.irr, 1) + (" (see note)" if s.irr_note else ""),
-            months(s.payback_months),
-            months(s.discounted_payback_months),
-            "–" if sim is None else pct(sim.p_npv_positive, 1),
-            "–"
-            if sim is None
-            else f"{_money_text(sim.npv_p5, currency)} to {_money_text(sim.npv_p95, currency)}",
-            "–" if s.flexibility is None else _money_text(s.flexibility, currency),
-        ]
-
-    figures = [
-        "PV of costs",
-        "PV of benefits",
-        "Net present value (NPV)",
-        "Net benefits, undiscounted",
-        "Return on investment (ROI)",
-        "Internal rate of return (IRR)",
-        "Payback (months)",
-        "Discounted payback (months)",
-        "Chance that NPV > 0 (simulation)",
-        "NPV, 5th to 95th percentile (simulation)",
-        "Flexibility: future options (beside NPV, not in it)",
-    ]
-    table = {"Figure": figures}
-    if appraisal.declared is not None:
-        table["Declared benefits, risk-adjusted"] = column(
-            appraisal.declared, appraisal.declared_simulation
-        )
-        table["Declared benefits, unadjusted"] = column(appraisal.declared.unadjusted, None)
-    if appraisal.measured is not None:
-        table["Measured benefits"] = column(appraisal.measured, appraisal.measured_simulation)
-    return pd.DataFrame(table)
-
-
-def benefits_table(measured: pd.DataFrame, *, currency: str = "") -> pd.DataFrame:
-    """The measured benefits as a reader sees them: a year's value, its interval, its formula."""
-    rows = []
-    for r in measured.itertuples():
-        skipped = r.verdict == "skipped"
-        hours = "–" if pd.isna(r.hours_central) else f"{r.hours_central:,.0f}"
-        rows.append(
-            {
-                "Benefit": r.benefit,
-                f"Per year ({currency})": "–" if skipped else _money_text(r.central, "").strip(),
-                "95 % interval": "–"
-                if skipped or pd.isna(r.low)
-                else f"{_money_text(r.low, '')} to {_money_text(r.high, '')}",
-                "Staff hours a year": hours,
-                "How it is computed": r.note if skipped else r.formula,
-                "Evidence": "–" if skipped else f"{r.evidence} — {r.verdict}",
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def claims_table(claims: pd.DataFrame, *, currency: str = "") -> pd.DataFrame:
-    """Claimed against measured, per declared benefit, as a reader sees it."""
-    from crmkit.words.formats import format_percent
-
-    return pd.DataFrame(
-        {
-            "Declared benefit": claims["category"],
-            "KPI": claims["kpi"].fillna("–"),
-            f"Claimed, year 1 ({currency})": claims["claimed_year1"].map(
-                lambda v: _money_text(v, "")
-            ),
-            f"Measured a year ({currency})": claims["measured_central"].map(
-                lambda v: _money_text(v, "")
-            ),
-            "Measured, 95 % interval": [
-                "–" if pd.isna(lo) else f"{_money_text(lo, '')} to {_money_text(hi, '')}"
-                for lo, hi in zip(claims["measured_low"], claims["measured_high"], strict=True)
-            ],
-            "Measured / claimed": claims["measured_share"].map(
-                lambda v: "–" if pd.isna(v) else format_percent(v, 0)
-            ),
-            "Reading": claims["reading"],
-        }
-    )
-
-
-def breakdown_table(breakdown: pd.DataFrame, by: str, *, currency: str = "") -> pd.DataFrame:
-    """A cost breakdown (:func:`crmkit.domains.finance.cost_breakdown`) as a reader sees it."""
-    from crmkit.words.formats import format_percent
-
-    names = {"phase": "Lifecycle phase", "category": "Category", "economic_use": "Economic use"}
-    return pd.DataFrame(
-        {
-            names.get(by, by): breakdown[by].astype(str).str.replace("_", " "),
-            f"Cost over the horizon ({currency})": breakdown["amount"].map("{:,.0f}".format),
-            "Share of cost": breakdown["share"].map(format_percent),
-            f"Present value ({currency})": breakdown["present_value"].map("{:,.0f}".format),
-            "Share of present value": breakdown["pv_share"].map(format_percent),
-        }
-    )
-
-
-def summary_view(
-    costs: pd.DataFrame,
-    declared: pd.DataFrame,
-    settings: Any,
-    *,
-    risk_adjusted: bool,
-    currency: str = "",
-) -> Any:
-    """The year-by-year summary table (:func:`crmkit.domains.finance.summary_table`) ready to show.
-
-    ``settings`` is the assessment's ``finance`` (discount rate, horizon). Returns a
-    :class:`crmkit.words.formats.TableView` with every money column in ``currency``.
-    """
-    from crmkit.words.formats import TableView
-
-    table = finance.summary_table(
-        costs,
-        declared,
-        discount_rate=settings.discount_rate,
-        horizon_years=settings.horizon_years,
-        risk_adjusted=risk_adjusted,
-    ).reset_index()
-    money = [c for c in table.columns if c != "line"]
-    return TableView(
-        table.rename(columns={"line": "Line"}),
-        dict.fromkeys(money, currency),
-        dict.fromkeys(money, "{:,.0f}"),
     )
 
 
