@@ -63,8 +63,6 @@ UPWARD_TODAY: dict[tuple[str, str], str] = {
     ("domains.clv", "words.phrases"): "customer-value readings are written in the domain",
     ("domains.customers", "words.formats"): "churn and loyalty views format their own numbers",
     ("domains.customers", "words.phrases"): "loyalty readings are written in the domain",
-    ("domains.survey", "words.formats"): "survey views format their own numbers",
-    ("domains.survey", "words.phrases"): "satisfaction readings are written in the domain",
     ("domains.valuation", "words.formats"): "the appraisal's tables format their own numbers",
     ("domains.plan", "pipeline.stages"): "the data inventory reads the stage list",
     ("measure", "words.formats"): "results_table formats numbers for the page",
