@@ -577,10 +577,10 @@ def test_csat_windows_mix_and_text_by_hand() -> None:
     assert (before["ces_n"], before["ces_mean"]) == (2, 6.0)
     # t interval of the ces mean: 6 ± t(0.975, 1) · √2 / √2
     assert before["ces_ci_high"] - 6.0 == pytest.approx(stats.t.ppf(0.975, 1) * 1.0)
-    mix = survey_words.csat_mix(surveys, ACME, customers=customers)
+    mix = survey_words.csat_mix(survey.csat_shares(surveys, ACME, customers=customers))
     assert mix.iloc[0].tolist() == [0.5, 0.25, 0.25]
     assert mix.iloc[1].tolist() == [0.75, 0.0, 0.25]  # after: 5, 5, 4, 2
-    assert survey_words.csat_mix(surveys.drop(columns="csat"), ACME).empty
+    assert survey_words.csat_mix(survey.csat_shares(surveys.drop(columns="csat"), ACME)).empty
     view = survey_words.csat_view(windows.reset_index())
     assert view.units["Satisfied (4–5)"] == "%" and view.units["CES mean"].startswith("score 1–7")
     rows = pd.DataFrame(

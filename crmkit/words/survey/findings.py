@@ -97,8 +97,8 @@ def survey_findings(
                 f"The Net Promoter Score {verb} {row['before']:.1f} to {row['after']:.1f} "
                 f"({signed(row['change'])} points; "
                 f"{interval_text(row['ci_low'], row['ci_high'], signed, confidence)}; "
-                f"p {p_value_phrase(row['p_value'])}; {row['n_before']:,} and {row['n_after']:,} answers "
-                "before and after go-live)."
+                f"p {p_value_phrase(row['p_value'])}; {row['n_before']:,} and "
+                f"{row['n_after']:,} answers before and after go-live)."
             )
     row = by_kpi.get("csat_top2_share")
     if row is not None and not is_missing(row["p_value"]):

@@ -17,6 +17,7 @@ from crmkit.words.phrases import WINDOW_LABELS
 __all__ = [
     "control_flags",
     "group_names",
+    "interval_column",
     "interval_range",
     "interval_text",
     "moved_from",
@@ -44,6 +45,13 @@ def interval_range(low: float, high: float, fmt: str = "{:.1f}") -> str:
     if is_missing(low) or is_missing(high):
         return "–"
     return f"{fmt.format(low)} to {fmt.format(high)}".replace("-", "−")
+
+
+def interval_column(
+    low: pd.Series, high: pd.Series, fmt: str = "{:.1f}", *, scale: float = 1.0
+) -> list[str]:
+    """:func:`interval_range` of each row's bounds, times ``scale`` (100 for shares in %)."""
+    return [interval_range(lo * scale, hi * scale, fmt) for lo, hi in zip(low, high, strict=True)]
 
 
 def interval_text(low: float, high: float, fmt: Any, confidence: float) -> str:

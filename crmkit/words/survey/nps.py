@@ -18,6 +18,7 @@ from crmkit.words.phrases import p_value_phrase, what_it_means
 from crmkit.words.survey.fragments import (
     control_flags,
     group_names,
+    interval_column,
     interval_range,
     signed,
     window_label,
@@ -93,10 +94,7 @@ def nps_view(windows: pd.DataFrame, change: pd.DataFrame | None = None) -> Table
             "Detractors": windows["detractor_share"].to_numpy(float) * 100,
             "NPS": ["–" if is_missing(v) else f"{v:.1f}" for v in windows["nps"]],
             "Standard error": windows["se"].to_numpy(float),
-            "Confidence interval": [
-                interval_range(lo, hi)
-                for lo, hi in zip(windows["ci_low"], windows["ci_high"], strict=True)
-            ],
+            "Confidence interval": interval_column(windows["ci_low"], windows["ci_high"]),
             "p-value": ["–"] * len(windows),
         }
     )
@@ -246,10 +244,7 @@ def nps_by_view(table: pd.DataFrame, by: str, assessment: Assessment | None = No
             "Promoters": table["promoter_share"].to_numpy(float) * 100,
             "Detractors": table["detractor_share"].to_numpy(float) * 100,
             "NPS": table["nps"].to_numpy(float),
-            "Confidence interval": [
-                interval_range(lo, hi)
-                for lo, hi in zip(table["ci_low"], table["ci_high"], strict=True)
-            ],
+            "Confidence interval": interval_column(table["ci_low"], table["ci_high"]),
         }
     )
     units = {

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 import pandas as pd
 
-from crmkit.data.config import Assessment
 from crmkit.data.verdicts import CLAIMED, Verdict
 from crmkit.domains.survey.changes import row_verdict
-from crmkit.domains.survey.satisfaction import CSAT_SHARES, csat_shares
+from crmkit.domains.survey.satisfaction import CSAT_SHARES
 from crmkit.words.formats import TableView
 from crmkit.words.phrases import what_it_means
-from crmkit.words.survey.fragments import interval_range, signed, signed_pp, window_label
+from crmkit.words.survey.fragments import interval_column, signed, signed_pp, window_label
 
 __all__ = ["counts_view", "csat_mix", "csat_text", "csat_view"]
 
@@ -22,19 +19,13 @@ _CSAT_GROUPS = dict(
 )
 
 
-def csat_mix(
-    surveys: pd.DataFrame,
-    assessment: Assessment,
-    *,
-    customers: pd.DataFrame | None = None,
-    scope: Literal["crm", "control", "all"] = "crm",
-) -> pd.DataFrame:
+def csat_mix(shares: pd.DataFrame) -> pd.DataFrame:
     """Satisfied (4–5), neutral (3) and dissatisfied (1–2) CSAT answers per window, for a chart.
 
     Parameters
     ----------
-    surveys, assessment, customers, scope
-        As :func:`crmkit.domains.survey.satisfaction.csat_shares`.
+    shares : pandas.DataFrame
+        :func:`crmkit.domains.survey.satisfaction.csat_shares`.
 
     Returns
     -------
@@ -44,16 +35,11 @@ def csat_mix(
 
     Examples
     --------
-    >>> import datetime as dt
-    >>> from crmkit.data.config import Window
-    >>> a = Assessment("Acme", dt.date(2025, 1, 1), Window(dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
-    ...                Window(dt.date(2025, 1, 1), dt.date(2025, 12, 31)))
-    >>> s = pd.DataFrame({"response_date": pd.to_datetime(["2024-03-01"] * 4),
-    ...                   "csat": [5, 4, 3, 1]})
-    >>> csat_mix(s, a).iloc[0].tolist()
-    [0.5, 0.25, 0.25]
+    >>> shares = pd.DataFrame({"window": ["before"], "n": [4], "satisfied_share": [0.5],
+    ...                        "neutral_share": [0.25], "dissatisfied_share": [0.25]})
+    >>> csat_mix(shares).to_dict("index")
+    {'Before go-live (n = 4)': {'Satisfied (4–5)': 0.5, 'Neutral (3)': 0.25, 'Dissatisfied (1–2)': 0.25}}
     """
-    shares = csat_shares(surveys, assessment, customers=customers, scope=scope)
     if shares.empty:
         return pd.DataFrame(columns=list(_CSAT_GROUPS.values()))
     index = [window_label(w, int(n)) for w, n in zip(shares["window"], shares["n"], strict=True)]
@@ -71,23 +57,18 @@ def csat_view(windows: pd.DataFrame) -> TableView:
             "Window": [window_label(w) for w in windows["window"]],
             "CSAT answers": windows["csat_n"].astype("Int64"),
             "Satisfied (4–5)": windows["top2_share"].to_numpy(float) * 100,
-            "Satisfied, confidence interval": [
-                interval_range(lo * 100, hi * 100)
-                for lo, hi in zip(windows["top2_ci_low"], windows["top2_ci_high"], strict=True)
-            ],
+            "Satisfied, confidence interval": interval_column(
+                windows["top2_ci_low"], windows["top2_ci_high"], scale=100
+            ),
             "CSAT mean": windows["csat_mean"].to_numpy(float),
-            "CSAT mean, confidence interval": [
-                interval_range(lo, hi, "{:.2f}")
-                for lo, hi in zip(
-                    windows["csat_mean_ci_low"], windows["csat_mean_ci_high"], strict=True
-                )
-            ],
+            "CSAT mean, confidence interval": interval_column(
+                windows["csat_mean_ci_low"], windows["csat_mean_ci_high"], "{:.2f}"
+            ),
             "CES answers": windows["ces_n"].astype("Int64"),
             "CES mean": windows["ces_mean"].to_numpy(float),
-            "CES mean, confidence interval": [
-                interval_range(lo, hi, "{:.2f}")
-                for lo, hi in zip(windows["ces_ci_low"], windows["ces_ci_high"], strict=True)
-            ],
+            "CES mean, confidence interval": interval_column(
+                windows["ces_ci_low"], windows["ces_ci_high"], "{:.2f}"
+            ),
         }
     )
     units = {
