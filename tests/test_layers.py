@@ -57,8 +57,6 @@ def layer_of(module: str) -> int:
 #: Imports that run up the layer order today, each (importer, imported) with its reason.
 #: None may be added.
 UPWARD_TODAY: dict[tuple[str, str], str] = {
-    ("domains.survey", "words.formats"): "survey views format their own numbers",
-    ("domains.survey", "words.phrases"): "satisfaction readings are written in the domain",
     ("measure", "words.formats"): "results_table formats numbers for the page",
     ("measure", "words.narrative"): "results_table writes each KPI's verdict sentence",
 }

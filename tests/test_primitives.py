@@ -127,7 +127,7 @@ def test_vectorised_wilson_equals_the_scalar_one_bit_for_bit() -> None:
 def test_every_module_uses_the_one_definition() -> None:
     assert impact.wilson_interval is wilson_interval
     assert customers.loyalty.wilson_interval is wilson_interval
-    assert survey.wilson_interval is wilson_interval
+    assert survey.satisfaction.wilson_interval is wilson_interval
     assert impact.POWER == POWER
     assert customers.scope.is_label is is_label and kpis.is_label is is_label
     assert kpis.lookup is lookup and customers.scope.lookup is lookup

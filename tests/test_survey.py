@@ -22,6 +22,7 @@ from crmkit.data.validation import validate_client
 from crmkit.demo.synth import generate_demo_client
 from crmkit.domains import survey
 from crmkit.stats.impact import CHANGE_COLUMNS, compare_means, compare_proportions, wilson_interval
+from crmkit.words import survey as survey_words
 from crmkit.words.formats import format_p_value
 
 Z975 = 1.959963984540054  # z_{0.975}
@@ -185,7 +186,7 @@ def test_representativeness_chi_square_by_hand() -> None:
     assert out["effect_size"].iloc[0] == pytest.approx(math.sqrt(18.75 / 200))  # Cohen's w
     assert out["residual"].tolist() == pytest.approx([-30 / math.sqrt(80), 30 / math.sqrt(120)])
     assert out["unrepresentative"].all() and out["flag"].all() and not out["too_small"].any()
-    assert "Enterprise under-represented" in out["message"].iloc[0]
+    assert "Enterprise under-represented" in survey_words.representativeness_message(out)
 
 
 def test_representativeness_flags_too_few_respondents() -> None:
@@ -194,12 +195,14 @@ def test_representativeness_flags_too_few_respondents() -> None:
     out = survey.representativeness(matching, customers)
     assert out["statistic"].iloc[0] == pytest.approx(0.0)
     assert out["too_small"].all() and out["flag"].all() and not out["unrepresentative"].any()
-    assert "only 50 respondents" in out["message"].iloc[0]
+    assert "only 50 respondents" in survey_words.representativeness_message(out)
     tiny_cell = survey.representativeness(
         pd.DataFrame({"segment": ["SMB"] * 196 + ["Enterprise"] * 4}), _base(990, 10)
     )
     assert tiny_cell["too_small"].all()  # expected Enterprise = 200 × 0.01 = 2 < 5
-    assert "expected counts below 5 in Enterprise" in tiny_cell["message"].iloc[0]
+    assert "expected counts below 5 in Enterprise" in survey_words.representativeness_message(
+        tiny_cell
+    )
 
 
 # --- Cronbach's alpha ------------------------------------------------------------------------
@@ -375,7 +378,7 @@ def test_demo_loyalty_scale_is_reliable(demo: tuple[dict, Assessment, dict]) -> 
 def test_survey_findings_say_the_numbers_in_words(demo: tuple[dict, Assessment, dict]) -> None:
     tables, assessment, _ = demo
     changes = survey.survey_changes(tables["surveys"], assessment, customers=tables["customers"])
-    findings = survey.survey_findings(
+    findings = survey_words.survey_findings(
         changes,
         representativeness=survey.representativeness(tables["surveys"], tables["customers"]),
         reliability=survey.cronbach_alpha(tables["surveys"].filter(regex=r"^loyalty_\d+$")),
@@ -461,13 +464,13 @@ def test_nps_windows_mix_and_view_by_hand() -> None:
     assert windows["window"].tolist() == ["before", "after"]
     assert windows["n"].tolist() == [4, 4]
     assert windows["nps"].tolist() == pytest.approx([25.0, 50.0])
-    mix = survey.nps_mix(windows)
+    mix = survey_words.nps_mix(windows)
     assert mix.index.tolist() == ["Before go-live (n = 4)", "After go-live (n = 4)"]
     assert mix.iloc[1].tolist() == pytest.approx(
         [0.75, 0.0, 0.25]
     )  # promoters, passives, detractors
     changes = survey.survey_changes(surveys, ACME, customers=customers)
-    view = survey.nps_view(windows, changes)
+    view = survey_words.nps_view(windows, changes)
     frame = view.frame
     assert frame["Window"].tolist() == [
         "Before go-live",
@@ -496,12 +499,14 @@ def test_nps_text_follows_the_verdict() -> None:
             "detractor_share": [0.25, 0.22],
         }
     )
-    improved = survey.nps_text(windows, {"change": 8.0, "verdict": "improved"})
+    improved = survey_words.nps_text(windows, {"change": 8.0, "verdict": "improved"})
     assert improved.startswith("**What it means:** more customers would recommend")
     assert "45.0 % to 50.0 %" in improved and "+8.0 points" in improved
-    flat = survey.nps_text(windows, {"change": 1.0, "p_value": 0.4}, alpha=0.05)
+    flat = survey_words.nps_text(windows, {"change": 1.0, "p_value": 0.4}, alpha=0.05)
     assert "has not changed detectably" in flat
-    few = survey.nps_text(windows.assign(n=[1, 1]), {"change": 8.0, "verdict": "insufficient data"})
+    few = survey_words.nps_text(
+        windows.assign(n=[1, 1]), {"change": 8.0, "verdict": "insufficient data"}
+    )
     assert "too few answers" in few and "1 before, 1 after" in few
 
 
@@ -511,10 +516,10 @@ def test_nps_by_window_marks_the_control_group_and_gives_reasons() -> None:
     # after go-live, all units: East 9, 3 → 0; North 10, 10 → 100; West 0, 2 → −100
     assert table["region"].tolist() == ["East", "North", "West"]
     assert table["nps"].tolist() == pytest.approx([0.0, 100.0, -100.0])
-    frame = survey.nps_by_frame(table, "region", ACME)
+    frame = survey_words.nps_by_frame(table, "region", ACME)
     assert frame["label"].tolist() == ["East", "North", "West (no CRM)"]
     assert frame["crm"].tolist() == [True, True, False]
-    view = survey.nps_by_view(table, "region", ACME)
+    view = survey_words.nps_by_view(table, "region", ACME)
     assert view.frame.columns[0] == "Region" and view.units["NPS"] == "points"
     before = survey.nps_by_window(surveys, "segment", ACME, customers=customers, window="before")
     assert before["n"].sum() == 4
@@ -551,15 +556,15 @@ def test_nps_by_title_and_text_state_the_gap() -> None:
     table = pd.DataFrame(
         {"region": ["East", "West"], "nps": [30.7, 23.0], "se": [1.6, 1.6], "n": [2000, 2100]}
     )
-    title = survey.nps_by_title(table, "region")
+    title = survey_words.nps_by_title(table, "region")
     assert title.startswith("NPS by region: highest in East (30.7), lowest in West (23.0)")
     assert title.endswith("larger than chance explains")  # z = 7.7 / 2.26 = 3.4
-    text = survey.nps_by_text(table, "region")
+    text = survey_words.nps_by_text(table, "region")
     assert "differs by region" in text and "West has the lowest score (23.0)" in text
     close = table.assign(nps=[25.0, 24.0])
-    assert survey.nps_by_title(close, "region").endswith("within what chance produces")
-    assert "do not differ by more than chance" in survey.nps_by_text(close, "region")
-    assert "too few groups" in survey.nps_by_title(table.iloc[:1], "region")
+    assert survey_words.nps_by_title(close, "region").endswith("within what chance produces")
+    assert "do not differ by more than chance" in survey_words.nps_by_text(close, "region")
+    assert "too few groups" in survey_words.nps_by_title(table.iloc[:1], "region")
 
 
 def test_csat_windows_mix_and_text_by_hand() -> None:
@@ -572,11 +577,11 @@ def test_csat_windows_mix_and_text_by_hand() -> None:
     assert (before["ces_n"], before["ces_mean"]) == (2, 6.0)
     # t interval of the ces mean: 6 ± t(0.975, 1) · √2 / √2
     assert before["ces_ci_high"] - 6.0 == pytest.approx(stats.t.ppf(0.975, 1) * 1.0)
-    mix = survey.csat_mix(surveys, ACME, customers=customers)
+    mix = survey_words.csat_mix(survey.csat_shares(surveys, ACME, customers=customers))
     assert mix.iloc[0].tolist() == [0.5, 0.25, 0.25]
     assert mix.iloc[1].tolist() == [0.75, 0.0, 0.25]  # after: 5, 5, 4, 2
-    assert survey.csat_mix(surveys.drop(columns="csat"), ACME).empty
-    view = survey.csat_view(windows.reset_index())
+    assert survey_words.csat_mix(survey.csat_shares(surveys.drop(columns="csat"), ACME)).empty
+    view = survey_words.csat_view(windows.reset_index())
     assert view.units["Satisfied (4–5)"] == "%" and view.units["CES mean"].startswith("score 1–7")
     rows = pd.DataFrame(
         {
@@ -585,10 +590,12 @@ def test_csat_windows_mix_and_text_by_hand() -> None:
             "verdict": ["improved", "improved"],
         }
     )
-    text = survey.csat_text(rows)
+    text = survey_words.csat_text(rows)
     assert "more customers are satisfied" in text and "easier" in text
-    assert "too few CSAT answers" in survey.csat_text(rows.assign(verdict="insufficient data"))
-    assert "no CSAT or CES answers" in survey.csat_text(rows.iloc[:0])
+    assert "too few CSAT answers" in survey_words.csat_text(
+        rows.assign(verdict="insufficient data")
+    )
+    assert "no CSAT or CES answers" in survey_words.csat_text(rows.iloc[:0])
 
 
 def test_response_counts_and_representativeness_views() -> None:
@@ -597,7 +604,7 @@ def test_response_counts_and_representativeness_views() -> None:
     assert counts["responses"].tolist() == [4, 4]  # the West's two answers are left out
     assert counts["respondents"].tolist() == [3.0, 4.0]  # A answered twice before go-live
     assert counts["ces_answers"].tolist() == [2, 4]
-    view = survey.counts_view(counts)
+    view = survey_words.counts_view(counts)
     assert set(view.units.values()) == {"count"}
     # customers lack nothing: the check takes the first of segment, region
     mix = survey.representativeness_check(surveys, customers)
@@ -607,13 +614,13 @@ def test_response_counts_and_representativeness_views() -> None:
     assert by_region["variable"].iloc[0] == "region"
     assert "no customers table" in survey.representativeness_check(surveys, None)
     assert "neither" in survey.representativeness_check(surveys, customers[["customer_id"]])
-    assert survey.representativeness_title(mix).startswith("Too few respondents")
-    assert survey.representativeness_text(mix).startswith("**Warning:** Too few respondents")
-    frame = survey.representativeness_frame(mix)
+    assert survey_words.representativeness_title(mix).startswith("Too few respondents")
+    assert survey_words.representativeness_text(mix).startswith("**Warning:** Too few respondents")
+    frame = survey_words.representativeness_frame(mix)
     assert frame.columns.tolist() == ["Respondents", "Customers"]
     # 6 respondents: Enterprise C, W2 (2 of 6), SMB A, B, D, W1 (4 of 6); customers 2 of 6, 4 of 6
     assert frame.loc["Enterprise"].tolist() == pytest.approx([100 * 2 / 6, 100 * 2 / 6])
-    assert survey.representativeness_view(mix).units["Share of respondents"] == "%"
+    assert survey_words.representativeness_view(mix).units["Share of respondents"] == "%"
 
 
 def test_representativeness_title_and_text_of_a_skewed_sample() -> None:
@@ -621,16 +628,20 @@ def test_representativeness_title_and_text_of_a_skewed_sample() -> None:
     ids = [f"C{i}" for i in range(150)] + [f"C{i}" for i in range(600, 650)]
     mix = survey.representativeness(pd.DataFrame({"customer_id": ids}), customers)
     # Enterprise: 50 of 200 respondents (25 %) against 400 of 1,000 customers (40 %)
-    assert survey.representativeness_title(mix) == (
+    assert survey_words.representativeness_title(mix) == (
         "Respondents do not mirror the customers by segment: Enterprise make up 25 % of "
         "respondents but 40 % of customers"
     )
-    assert survey.representativeness_text(mix).startswith("**Warning:** The respondents do not")
+    assert survey_words.representativeness_text(mix).startswith(
+        "**Warning:** The respondents do not"
+    )
     fair = survey.representativeness(
         pd.DataFrame({"customer_id": [f"C{i}" for i in range(0, 1000, 5)]}), customers
     )
-    assert survey.representativeness_title(fair).startswith("Respondents mirror the customers")
-    assert survey.representativeness_text(fair).startswith("**What it means:**")
+    assert survey_words.representativeness_title(fair).startswith(
+        "Respondents mirror the customers"
+    )
+    assert survey_words.representativeness_text(fair).startswith("**What it means:**")
 
 
 def test_item_scales_are_found_by_prefix_and_number() -> None:
@@ -657,8 +668,8 @@ def test_item_scales_are_found_by_prefix_and_number() -> None:
     assert survey.item_scales(surveys, min_items=3) == {
         "loyalty": ["loyalty_1", "loyalty_2", "loyalty_10"]
     }
-    assert survey.scale_name("brand_trust") == "brand trust scale"
-    assert survey.item_labels(["trust1", "other"], "trust") == ["Trust item 1", "other"]
+    assert survey_words.scale_name("brand_trust") == "brand trust scale"
+    assert survey_words.item_labels(["trust1", "other"], "trust") == ["Trust item 1", "other"]
 
 
 def test_reliability_title_and_text_name_the_item_that_does_not_fit() -> None:
@@ -675,16 +686,18 @@ def test_reliability_title_and_text_name_the_item_that_does_not_fit() -> None:
     # independent check: item 4's correlation with the sum of the other three is negative
     rest = items[["fit_1", "fit_2", "fit_3"]].sum(axis=1)
     assert np.corrcoef(items["fit_4"], rest)[0, 1] < 0.3
-    title = survey.reliability_title(reliability, analysis, "fit")
+    title = survey_words.reliability_title(reliability, analysis, "fit")
     assert "Fit item 4 fits poorly" in title
-    text = survey.reliability_text(reliability, analysis, "fit")
+    text = survey_words.reliability_text(reliability, analysis, "fit")
     assert "Dropping Fit item 4 would raise alpha" in text
-    series = survey.item_frame(analysis, "fit")
+    series = survey_words.item_frame(analysis, "fit")
     assert series.index.tolist() == ["Fit item 1", "Fit item 2", "Fit item 3", "Fit item 4"]
     good = items[["fit_1", "fit_2", "fit_3"]]
-    text = survey.reliability_text(survey.cronbach_alpha(good), survey.item_analysis(good), "fit")
+    text = survey_words.reliability_text(
+        survey.cronbach_alpha(good), survey.item_analysis(good), "fit"
+    )
     assert "measure one thing consistently" in text
-    assert survey.item_view(analysis, "fit").frame["Item"].iloc[0] == "Fit item 1"
+    assert survey_words.item_view(analysis, "fit").frame["Item"].iloc[0] == "Fit item 1"
 
 
 def test_satisfaction_record_is_json_ready() -> None:
