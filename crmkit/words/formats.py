@@ -34,6 +34,7 @@ __all__ = [
     "format_money",
     "format_number",
     "format_p_statement",
+    "format_signed",
     "format_p_value",
     "format_percent",
     "is_missing",
@@ -371,3 +372,20 @@ def format_p_statement(p: Any) -> str:
     if number is not None and number < 0.001:
         return "p < 0.001"
     return f"p = {format_p_value(p)}"
+
+
+def format_signed(value: Any, scale: float = 1.0) -> str:
+    """A change times ``scale`` with its sign and one decimal: "+8.0", "−2.5", "±0.0".
+
+    ``scale`` 100 writes a change of a share in percentage points. A missing value is "n/a".
+
+    Examples
+    --------
+    >>> format_signed(8.0), format_signed(-0.025, 100), format_signed(0.0), format_signed(None)
+    ('+8.0', '−2.5', '±0.0', 'n/a')
+    """
+    number = as_number(value)
+    if number is None:
+        return "n/a"
+    sign = "+" if number > 0 else ("−" if number < 0 else "±")
+    return f"{sign}{abs(number) * scale:.1f}"

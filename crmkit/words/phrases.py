@@ -1,20 +1,16 @@
 """The report's shared phrasing: the window labels and the shapes of a closing paragraph.
 
-These few words are shared by every report text: the words layer (:mod:`crmkit.words.narrative`,
-which re-exports them) and the domain modules that still build their own readings
-(:mod:`crmkit.domains.customers`, :mod:`crmkit.domains.survey`, :mod:`crmkit.domains.clv`). They live in this small
-module, which imports only the number formats, so that a domain takes them without importing
-another domain or the narrative, and a change of wording is made here once.
+These few words are shared by every page's text (:mod:`crmkit.words.narrative` re-exports
+them; the words of customers, surveys, customer value and data quality use them), so that a
+change of wording is made here once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import NamedTuple
 
-from crmkit.words.formats import format_p_value
-
-__all__ = ["WINDOW_LABELS", "findings_markdown", "p_value_phrase", "what_it_means"]
+__all__ = ["WINDOW_LABELS", "Findings", "findings_markdown", "what_it_means"]
 
 #: How the report names the two windows.
 WINDOW_LABELS = {"before": "Before go-live", "after": "After go-live"}
@@ -51,13 +47,22 @@ def findings_markdown(paragraph: str, limitations: Sequence[str]) -> str:
     return text
 
 
-def p_value_phrase(p: Any) -> str:
-    """A p-value as it follows "p" in a sentence: "= 0.023", or "< 0.001" for a small one.
+class Findings(NamedTuple):
+    """A section's findings in plain words: one paragraph, and the limitations as sentences.
 
     Examples
     --------
-    >>> f"p {p_value_phrase(0.0231)}", f"p {p_value_phrase(0.00002)}"
-    ('p = 0.023', 'p < 0.001')
+    >>> print(Findings("Churn fell.", ["Few customers."]).markdown())
+    Churn fell.
+    <BLANKLINE>
+    **Limitations**
+    <BLANKLINE>
+    - Few customers.
     """
-    text = format_p_value(p)
-    return text if text.startswith("<") else f"= {text}"
+
+    paragraph: str
+    limitations: list[str]
+
+    def markdown(self) -> str:
+        """The paragraph and a bulleted list of the limitations, as markdown."""
+        return findings_markdown(self.paragraph, self.limitations)

@@ -30,7 +30,7 @@ from crmkit.words.customers.loyalty import (
     relationship_title,
     relationship_view,
 )
-from crmkit.words.customers.readings import change_detected, interval_cells, signed_pp
+from crmkit.words.customers.readings import change_detected, interval_cells
 from crmkit.words.customers.retention import (
     churn_frame,
     churn_text,
@@ -73,7 +73,6 @@ __all__ = [
     "relationship_title",
     "relationship_view",
     "retention_record",
-    "signed_pp",
     "survival_labels",
     "survival_text",
     "survival_title",

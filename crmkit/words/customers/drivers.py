@@ -20,11 +20,12 @@ from crmkit.words.customers.readings import interval_cells
 from crmkit.words.formats import (
     TableView,
     format_change_pct,
+    format_p_statement,
     format_p_value,
     format_percent,
     is_missing,
 )
-from crmkit.words.phrases import p_value_phrase, what_it_means
+from crmkit.words.phrases import what_it_means
 
 #: How a numeric driver's unit is named in a reading ("each extra complaint ...").
 _UNITS = {
@@ -87,7 +88,7 @@ def driver_reading(term: Mapping[str, Any], alpha: float = 0.05) -> str:
             f"than {name} = {term['reference']} ({ci})"
         )
     if not p < alpha:
-        text += f"; not distinguishable from no effect (p {p_value_phrase(p)})"
+        text += f"; not distinguishable from no effect ({format_p_statement(p)})"
     return text
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,25 +15,18 @@ from crmkit.domains.customers import (
 )
 from crmkit.stats.primitives import check_alpha as _check_alpha
 from crmkit.words.customers.drivers import driver_label, driver_readings
-from crmkit.words.customers.readings import signed_pp
 from crmkit.words.formats import (
     format_money,
     format_number,
+    format_p_statement,
     format_percent,
+    format_signed,
     is_missing,
 )
-from crmkit.words.phrases import findings_markdown, p_value_phrase
+from crmkit.words.phrases import Findings
 
-
-class CustomerFindings(NamedTuple):
-    """Plain-language findings: one paragraph, and the limitations as sentences."""
-
-    paragraph: str
-    limitations: list[str]
-
-    def markdown(self) -> str:
-        """The paragraph and a bulleted list of the limitations, as markdown."""
-        return findings_markdown(self.paragraph, self.limitations)
+CustomerFindings = Findings
+"""Customers' findings: a paragraph and its limitations (:class:`crmkit.words.phrases.Findings`)."""
 
 
 def customer_findings(
@@ -98,9 +91,9 @@ def customer_findings(
             verb = moved if p < alpha else f"shows no detectable change ({moved} slightly)"
             sentences.append(
                 f"Annual churn {verb} from {format_percent(row['before'])} to "
-                f"{format_percent(row['after'])} ({signed_pp(row['change'])} percentage points; "
-                f"{confidence} confidence interval {signed_pp(row['ci_low'])} to {signed_pp(row['ci_high'])}; "
-                f"p {p_value_phrase(p)}), so annual retention went from {format_percent(1 - row['before'])} "
+                f"{format_percent(row['after'])} ({format_signed(row['change'], 100)} percentage points; "
+                f"{confidence} confidence interval {format_signed(row['ci_low'], 100)} to {format_signed(row['ci_high'], 100)}; "
+                f"{format_p_statement(p)}), so annual retention went from {format_percent(1 - row['before'])} "
                 f"to {format_percent(1 - row['after'])}."
             )
     if rates is not None and len(rates):
@@ -133,18 +126,18 @@ def customer_findings(
                 sentences.append(
                     f"The share of buying customers who bought at least twice {verb} "
                     f"({format_percent(row['before'])} before, {format_percent(row['after'])} after; "
-                    f"p {p_value_phrase(p)})."
+                    f"{format_p_statement(p)})."
                 )
             elif row["kpi"] == "purchase_interval_days":
                 sentences.append(
                     f"The median time between a customer's purchases {verb} "
                     f"({format_number(row['before'])} days before, {format_number(row['after'])} "
-                    f"after; p {p_value_phrase(p)})."
+                    f"after; {format_p_statement(p)})."
                 )
             elif row["kpi"] == "spend_per_customer":
                 sentences.append(
                     f"Spend per buying customer {verb} ({format_money(row['before'], currency)} "
-                    f"before, {format_money(row['after'], currency)} after; p {p_value_phrase(p)})."
+                    f"before, {format_money(row['after'], currency)} after; {format_p_statement(p)})."
                 )
     if drivers is not None and len(drivers.table):
         table = drivers.table.assign(reading=driver_readings(drivers))

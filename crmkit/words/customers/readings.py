@@ -1,8 +1,7 @@
 """How a comparison row of the customer domain reads: was a change detected, and by how much.
 
-The two small readings every customer text shares: whether a row (a KPI result with its
-verdict, or a comparison with only a p-value) shows a change, and a change in percentage
-points with its sign.
+The small readings every customer text shares: whether a row (a KPI result with its
+verdict, or a comparison with only a p-value) shows a change, and an interval as cells.
 """
 
 from __future__ import annotations
@@ -13,21 +12,7 @@ from typing import Any
 from crmkit.data.verdicts import Verdict
 from crmkit.words.formats import is_missing
 
-__all__ = ["change_detected", "interval_cells", "signed_pp"]
-
-
-def signed_pp(value: float) -> str:
-    """A change of a share in percentage points with its sign: "+1.5", "−0.3", "±0.0".
-
-    Examples
-    --------
-    >>> signed_pp(0.015), signed_pp(-0.003), signed_pp(0.0), signed_pp(float("nan"))
-    ('+1.5', '−0.3', '±0.0', 'n/a')
-    """
-    if is_missing(value):
-        return "n/a"
-    sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    return f"{sign}{abs(value) * 100:.1f}"
+__all__ = ["change_detected", "interval_cells"]
 
 
 def change_detected(row: Any, alpha: float) -> bool | None:

@@ -19,14 +19,16 @@ from crmkit.domains.customers import (
     ChurnSummary,
     cohort_matrix,
 )
-from crmkit.words.customers.readings import change_detected, interval_cells, signed_pp
+from crmkit.words.customers.readings import change_detected, interval_cells
 from crmkit.words.formats import (
     TableView,
+    format_p_statement,
     format_p_value,
     format_percent,
+    format_signed,
     is_missing,
 )
-from crmkit.words.phrases import WINDOW_LABELS, p_value_phrase, what_it_means
+from crmkit.words.phrases import WINDOW_LABELS, what_it_means
 
 
 def _percent(share: float) -> str:
@@ -251,7 +253,9 @@ def cohort_compare_view(compare: pd.DataFrame) -> TableView:
             "Cohorts after go-live": compare["after"].to_numpy(float) * 100,
             "Customers after": compare["n_after"].astype("Int64"),
             "Change": compare["change"].to_numpy(float) * 100,
-            "Confidence interval": interval_cells(compare["ci_low"], compare["ci_high"], signed_pp),
+            "Confidence interval": interval_cells(
+                compare["ci_low"], compare["ci_high"], lambda v: format_signed(v, 100)
+            ),
             "p-value": compare["p_value"].map(format_p_value),
         }
     )
@@ -429,7 +433,7 @@ def survival_text(summary: pd.DataFrame, test: pd.DataFrame, *, alpha: float = 0
         return what_it_means(
             "there are too few customers or churn events to compare how long customers stay."
         )
-    stat = f"log-rank chi-square = {test['statistic'].iloc[0]:.1f}, df = {int(test['df'].iloc[0])}, p {p_value_phrase(p)}"
+    stat = f"log-rank chi-square = {test['statistic'].iloc[0]:.1f}, df = {int(test['df'].iloc[0])}, {format_p_statement(p)}"
     b, a = rows.loc["before", "survival_at_horizon"], rows.loc["after", "survival_at_horizon"]
     if p < alpha and not is_missing(a) and not is_missing(b):
         way = "more slowly" if a > b else "faster"

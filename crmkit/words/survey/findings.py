@@ -2,30 +2,27 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import pandas as pd
 
 from crmkit.domains.survey.reliability import ACCEPTABLE_ALPHA, alpha_reading
 from crmkit.domains.survey.responses import SMALL_SAMPLE
 from crmkit.stats.primitives import check_alpha
-from crmkit.words.formats import format_number, format_percent, is_missing
-from crmkit.words.phrases import findings_markdown, p_value_phrase
-from crmkit.words.survey.fragments import interval_text, moved_from, signed, signed_pp
+from crmkit.words.formats import (
+    format_number,
+    format_p_statement,
+    format_percent,
+    format_signed,
+    is_missing,
+)
+from crmkit.words.phrases import Findings
+from crmkit.words.survey.fragments import interval_text, moved_from
 from crmkit.words.survey.respondents import representativeness_message
 
 __all__ = ["SurveyFindings", "survey_findings"]
 
 
-class SurveyFindings(NamedTuple):
-    """Plain-language findings: one paragraph, and the limitations as sentences."""
-
-    paragraph: str
-    limitations: list[str]
-
-    def markdown(self) -> str:
-        """The paragraph and a bulleted list of the limitations, as markdown."""
-        return findings_markdown(self.paragraph, self.limitations)
+SurveyFindings = Findings
+"""The survey's findings: a paragraph and its limitations (:class:`crmkit.words.phrases.Findings`)."""
 
 
 def survey_findings(
@@ -95,9 +92,9 @@ def survey_findings(
         else:
             sentences.append(
                 f"The Net Promoter Score {verb} {row['before']:.1f} to {row['after']:.1f} "
-                f"({signed(row['change'])} points; "
-                f"{interval_text(row['ci_low'], row['ci_high'], signed, confidence)}; "
-                f"p {p_value_phrase(row['p_value'])}; {row['n_before']:,} and "
+                f"({format_signed(row['change'])} points; "
+                f"{interval_text(row['ci_low'], row['ci_high'], format_signed, confidence)}; "
+                f"{format_p_statement(row['p_value'])}; {row['n_before']:,} and "
                 f"{row['n_after']:,} answers before and after go-live)."
             )
     row = by_kpi.get("csat_top2_share")
@@ -105,9 +102,9 @@ def survey_findings(
         verb = moved_from(row, alpha)
         sentences.append(
             f"The share of satisfied customers (CSAT 4–5) {verb} {format_percent(row['before'])} "
-            f"to {format_percent(row['after'])} ({signed_pp(row['change'])} percentage points; "
-            f"{interval_text(row['ci_low'], row['ci_high'], signed_pp, confidence)}; "
-            f"p {p_value_phrase(row['p_value'])})."
+            f"to {format_percent(row['after'])} ({format_signed(row['change'], 100)} percentage points; "
+            f"{interval_text(row['ci_low'], row['ci_high'], lambda v: format_signed(v, 100), confidence)}; "
+            f"{format_p_statement(row['p_value'])})."
         )
     row = by_kpi.get("ces")
     if row is not None and not is_missing(row["p_value"]):
@@ -115,7 +112,7 @@ def survey_findings(
         sentences.append(
             f"The Customer Effort Score (1–7, higher = easier) {verb} "
             f"{format_number(row['before'])} to {format_number(row['after'])} "
-            f"(p {p_value_phrase(row['p_value'])})."
+            f"({format_p_statement(row['p_value'])})."
         )
     small = [
         r for r in by_kpi.values() if min(int(r["n_before"]), int(r["n_after"])) < SMALL_SAMPLE

@@ -21,8 +21,6 @@ __all__ = [
     "interval_range",
     "interval_text",
     "moved_from",
-    "signed",
-    "signed_pp",
     "window_label",
 ]
 
@@ -56,19 +54,6 @@ def interval_column(
 
 def interval_text(low: float, high: float, fmt: Any, confidence: float) -> str:
     return f"{confidence * 100:g} % confidence interval {fmt(low)} to {fmt(high)}"
-
-
-def signed(value: float, scale: float = 1.0) -> str:
-    """A change times ``scale`` with its sign and one decimal ("+8.0", "−2.5", "±0.0")."""
-    if is_missing(value):
-        return "n/a"
-    sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    return f"{sign}{abs(value) * scale:.1f}"
-
-
-def signed_pp(value: float) -> str:
-    """A change of a share in percentage points, with its sign."""
-    return signed(value, 100.0)
 
 
 def moved_from(row: Any, alpha: float) -> str | None:

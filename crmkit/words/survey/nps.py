@@ -13,14 +13,20 @@ from crmkit.data.verdicts import CLAIMED, Verdict
 from crmkit.domains.survey.changes import row_verdict
 from crmkit.domains.survey.nps import nps_group_test
 from crmkit.domains.survey.responses import SMALL_SAMPLE
-from crmkit.words.formats import TableView, format_p_value, format_percent, is_missing
-from crmkit.words.phrases import p_value_phrase, what_it_means
+from crmkit.words.formats import (
+    TableView,
+    format_p_statement,
+    format_p_value,
+    format_percent,
+    format_signed,
+    is_missing,
+)
+from crmkit.words.phrases import what_it_means
 from crmkit.words.survey.fragments import (
     control_flags,
     group_names,
     interval_column,
     interval_range,
-    signed,
     window_label,
 )
 
@@ -108,7 +114,7 @@ def nps_view(windows: pd.DataFrame, change: pd.DataFrame | None = None) -> Table
             "Promoters": math.nan,
             "Passives": math.nan,
             "Detractors": math.nan,
-            "NPS": signed(float(row["change"])),
+            "NPS": format_signed(float(row["change"])),
             "Standard error": math.nan,
             "Confidence interval": interval_range(row["ci_low"], row["ci_high"], "{:+.1f}"),
             "p-value": format_p_value(row["p_value"]),
@@ -174,11 +180,11 @@ def nps_text(windows: pd.DataFrame, row: Any, *, alpha: float = 0.05) -> str:
         more = "more" if verdict == Verdict.IMPROVED else "fewer"
         return what_it_means(
             f"{more} customers would recommend the company after go-live: {mix}, and the Net "
-            f"Promoter Score moved by {signed(change)} points, more than chance explains."
+            f"Promoter Score moved by {format_signed(change)} points, more than chance explains."
         )
     return what_it_means(
         f"customers' willingness to recommend the company has not changed detectably since "
-        f"go-live ({mix}; {signed(change)} points, within what chance produces)."
+        f"go-live ({mix}; {format_signed(change)} points, within what chance produces)."
     )
 
 
@@ -265,7 +271,7 @@ def nps_by_text(table: pd.DataFrame, by: str, *, alpha: float = 0.05) -> str:
     if is_missing(test["p_value"]):
         return what_it_means(f"there are too few answers per {by} to compare them.")
     bottom = usable.loc[usable["nps"].idxmin()]
-    p = p_value_phrase(test["p_value"])
+    p = format_p_statement(test["p_value"])
     small = usable.loc[usable["n"] < SMALL_SAMPLE, by].astype(str).tolist()
     caveat = (
         f" Groups with fewer than {SMALL_SAMPLE} answers ({', '.join(small)}) have wide intervals."
@@ -275,11 +281,11 @@ def nps_by_text(table: pd.DataFrame, by: str, *, alpha: float = 0.05) -> str:
     if test["p_value"] < alpha:
         return what_it_means(
             f"customers' willingness to recommend differs by {by} (chi-square = "
-            f"{test['statistic']:.1f}, df = {int(test['df'])}, p {p}). {bottom[by]} has the lowest "
+            f"{test['statistic']:.1f}, df = {int(test['df'])}, {p}). {bottom[by]} has the lowest "
             f"score ({bottom['nps']:.1f}): start improvement work there.{caveat}"
         )
     return what_it_means(
         f"the {by}s do not differ by more than chance explains (chi-square = "
-        f"{test['statistic']:.1f}, df = {int(test['df'])}, p {p}): satisfaction is a company-wide "
+        f"{test['statistic']:.1f}, df = {int(test['df'])}, {p}): satisfaction is a company-wide "
         f"matter rather than one of a particular {by}.{caveat}"
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmkit.words.formats import TableView, format_percent
-from crmkit.words.phrases import p_value_phrase, what_it_means
+from crmkit.words.formats import TableView, format_p_statement, format_percent
+from crmkit.words.phrases import what_it_means
 
 __all__ = [
     "representativeness_frame",
@@ -63,7 +63,7 @@ def representativeness_message(mix: pd.DataFrame) -> str:
         )
     test = (
         f"chi-square = {float(first['statistic']):.1f}, df = {int(first['df'])}, "
-        f"p {p_value_phrase(first['p_value'])}"
+        f"{format_p_statement(first['p_value'])}"
     )
     if not bool(first["unrepresentative"]):
         return f"The respondents' mix by {by} matches the customer base ({test})."

@@ -7,9 +7,9 @@ import pandas as pd
 from crmkit.data.verdicts import CLAIMED, Verdict
 from crmkit.domains.survey.changes import row_verdict
 from crmkit.domains.survey.satisfaction import CSAT_SHARES
-from crmkit.words.formats import TableView
+from crmkit.words.formats import TableView, format_signed
 from crmkit.words.phrases import what_it_means
-from crmkit.words.survey.fragments import interval_column, signed, signed_pp, window_label
+from crmkit.words.survey.fragments import interval_column, window_label
 
 __all__ = ["counts_view", "csat_mix", "csat_text", "csat_view"]
 
@@ -122,13 +122,13 @@ def csat_text(changes: pd.DataFrame, *, alpha: float = 0.05) -> str:
             more = "more" if v == Verdict.IMPROVED else "fewer"
             sentences.append(
                 f"{more} customers are satisfied with what they bought since go-live "
-                f"({signed_pp(r['change'])} percentage points rate it 4 or 5), more than chance "
+                f"({format_signed(r['change'], 100)} percentage points rate it 4 or 5), more than chance "
                 "explains."
             )
         else:
             sentences.append(
                 "the share of satisfied customers has not changed detectably since go-live "
-                f"({signed_pp(r['change'])} percentage points)."
+                f"({format_signed(r['change'], 100)} percentage points)."
             )
     if "ces" in rows:
         r = rows["ces"]
@@ -137,7 +137,7 @@ def csat_text(changes: pd.DataFrame, *, alpha: float = 0.05) -> str:
             way = "easier" if v == Verdict.IMPROVED else "harder"
             sentences.append(
                 f"Customers find it {way} to deal with the company since go-live (CES "
-                f"{signed(r['change'])} points on the 1–7 scale)."
+                f"{format_signed(r['change'])} points on the 1–7 scale)."
             )
         elif v == Verdict.NO_CHANGE:
             sentences.append(
