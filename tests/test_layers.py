@@ -67,8 +67,6 @@ UPWARD_TODAY: dict[tuple[str, str], str] = {
     ("domains.survey", "words.phrases"): "satisfaction readings are written in the domain",
     ("domains.valuation", "words.formats"): "the appraisal's tables format their own numbers",
     ("domains.plan", "pipeline.stages"): "the data inventory reads the stage list",
-    ("measure", "words.formats"): "results_table formats numbers for the page",
-    ("measure", "words.narrative"): "results_table writes each KPI's verdict sentence",
 }
 
 
