@@ -220,7 +220,7 @@ CATALOG: tuple[KPI, ...] = (
         "median",
         "ticket",
         "median hours from opened_at to first_response_at",
-        service.observe_first_response_hours,
+        service.ticket_hours("first_response_at", "first_response_hours"),
         columns=(("tickets", "first_response_at"),),
         notes="Tickets without a recorded first response are left out; only tickets opened "
         "at least the maturity horizon (95th percentile of observed response times) before "
@@ -237,7 +237,7 @@ CATALOG: tuple[KPI, ...] = (
         "median",
         "resolved ticket",
         "median hours from opened_at to resolved_at of resolved tickets",
-        service.observe_resolution_hours,
+        service.ticket_hours("resolved_at", "resolution_hours"),
         columns=(("tickets", "resolved_at"),),
         notes="Unresolved tickets are censored and left out; only tickets opened at least the "
         "maturity horizon (95th percentile of observed resolution times) before the data's "

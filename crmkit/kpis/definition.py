@@ -28,12 +28,13 @@ test that treats orders as independent overstates its precision; the index lets 
 statistics resample or cluster by customer. A ``paired`` Series is indexed by its unit id.
 
 A ``series`` KPI also states ``aggregate`` ("sum" or "mean"): how the window's figure is formed
-from its months (:func:`window_aggregate`; the window's revenue is the sum of its months). Its
-value is always the **monthly mean**, so windows of different length compare fairly: the value
-of ``revenue_monthly`` is revenue per month. Months the data do not cover (before the first or
-after the last dated row of the table) are left out, so a table that starts at go-live gives an
-empty before series rather than a row of zeros; months inside the data's span with no activity
-are 0. A window starting or ending mid-month counts only its own days of that month.
+from its months (:func:`crmkit.kpis.window_aggregate`; the window's revenue is the sum of its
+months). Its value is always the **monthly mean**, so windows of different length compare
+fairly: the value of ``revenue_monthly`` is revenue per month. Months the data do not cover
+(before the first or after the last dated row of the table) are left out, so a table that
+starts at go-live gives an empty before series rather than a row of zeros; months inside the
+data's span with no activity are 0. A window starting or ending mid-month counts only its own
+days of that month.
 
 ``Proportion`` and ``Rate`` may carry ``by_unit``: the same sums broken down by the unit that
 is the independent observation (a campaign, a customer). The statistics should then resample
@@ -45,11 +46,11 @@ model.
 Units (``KPI.unit``)
 --------------------
 What a reader sees next to the number. ``currency`` is replaced by the client's currency when
-displayed (:func:`display_unit`). Shares, rates and ratios are fractions (0.25 = 25 %), as in
-results.json. The vocabulary: ``currency``, ``currency per month``, ``currency per rep-month``,
-``share``, ``ratio``, ``days``, ``hours``, ``units per order``, ``orders per customer-year``,
-``orders per buying customer``, ``customers per month``, ``opportunities per rep-month``,
-``per 1,000 orders``, ``tickets per customer-year``, ``sessions per user-month``,
+displayed (:func:`crmkit.kpis.display_unit`). Shares, rates and ratios are fractions (0.25 =
+25 %), as in results.json. The vocabulary: ``currency``, ``currency per month``, ``currency per
+rep-month``, ``share``, ``ratio``, ``days``, ``hours``, ``units per order``, ``orders per
+customer-year``, ``orders per buying customer``, ``customers per month``, ``opportunities per
+rep-month``, ``per 1,000 orders``, ``tickets per customer-year``, ``sessions per user-month``,
 ``features per user-month``, ``points (0–100)``, ``score (1–5)``.
 """
 

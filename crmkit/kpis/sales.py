@@ -41,7 +41,7 @@ def observe_purchase_frequency(
 
 
 def _mature_opportunities(tables: Tables, window: Window, exclude: Control | None) -> pd.DataFrame:
-    """Opportunities created in the window, mature (see :mod:`crmkit.kpis.windows`), of CRM units."""
+    """Opportunities created in the window, mature (:mod:`crmkit.kpis.windows`), of CRM units."""
     opps = tables["opportunities"]
     keep = in_window(opps["created_date"], window) & mature(
         opps, "created_date", "closed_date", "status"

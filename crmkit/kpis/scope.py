@@ -132,10 +132,10 @@ def rows_in_window(
 def control_view(tables: Tables, control: Control) -> dict[str, pd.DataFrame]:
     """The control group's rows of every table that can be tied to it.
 
-    The same tie as the CRM scope (see the module docstring: the row's own column, its customer, or its
-    member of staff, decided on the full tables); a table that cannot be tied (campaigns
-    without the control column, costs) is left out, so a KPI that needs it is not measured on
-    the control group. Measured with no control group to exclude, a KPI's observations of
+    The same tie as the CRM scope (see the module docstring: the row's own column, its
+    customer, or its member of staff, decided on the full tables); a table that cannot be tied
+    (campaigns without the control column, costs) is left out, so a KPI that needs it is not
+    measured on the control group. Measured with no control group to exclude, a KPI's observations of
     this view are the control group's own.
 
     Parameters

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from crmkit.data.config import Control, Window
@@ -29,20 +31,20 @@ def _tickets_in(
     return crm_rows(tickets.loc[keep], tables, exclude)
 
 
-def observe_first_response_hours(
-    tables: Tables, window: Window, *, exclude: Control | None = None
-) -> pd.Series:
-    rows = _tickets_in(tables, window, exclude, outcome="first_response_at")
-    hours = hours_between(rows["first_response_at"], rows["opened_at"])
-    return clustered_values(hours, _ticket_ids(rows), "first_response_hours")
+def ticket_hours(outcome: str, name: str) -> Callable[..., pd.Series]:
+    """Observer of hours from ``opened_at`` to ``outcome``, per mature ticket of CRM units.
 
+    ``outcome`` is a time column of tickets (``first_response_at``, ``resolved_at``); tickets
+    without it are left out, and only tickets old enough for it to be known count (see
+    :mod:`crmkit.kpis.windows`). The values are indexed by the ticket's customer.
+    """
 
-def observe_resolution_hours(
-    tables: Tables, window: Window, *, exclude: Control | None = None
-) -> pd.Series:
-    rows = _tickets_in(tables, window, exclude, outcome="resolved_at")
-    hours = hours_between(rows["resolved_at"], rows["opened_at"])
-    return clustered_values(hours, _ticket_ids(rows), "resolution_hours")
+    def observe(tables: Tables, window: Window, *, exclude: Control | None = None) -> pd.Series:
+        rows = _tickets_in(tables, window, exclude, outcome=outcome)
+        hours = hours_between(rows[outcome], rows["opened_at"])
+        return clustered_values(hours, _ticket_ids(rows), name)
+
+    return observe
 
 
 def observe_ticket_resolved_share(

@@ -19,10 +19,10 @@ rate        exact conditional (Poisson) rate-ratio test; rates whose events clus
 paired      paired t-test over the units seen in both windows (Wilcoxon as a check)
 series      paired t-test of each month against the same calendar month of the other window
             (season removed; trend included); the interrupted time series of
-            :func:`time_series` separates the trend
+            :func:`crmkit.measure.time_series` separates the trend
 (domain)    KPIs measured by their domain module (NPS, churn, loyalty, CLV: see
-            :attr:`crmkit.kpis.KPI.measured_by` and :data:`DOMAIN_MEASURES`), with the
-            same one-row result
+            :attr:`crmkit.kpis.KPI.measured_by` and
+            :data:`crmkit.measure.DOMAIN_MEASURES`), with the same one-row result
 =========== ====================================================================================
 """
 

@@ -18,8 +18,8 @@ from crmkit.data.config import Assessment
 from crmkit.measure.comparison import measure_one
 from crmkit.stats import impact
 
-#: The columns of the control group's comparison (see :func:`measure_kpis`), NaN without a
-#: control group or where the KPI cannot be measured on it.
+#: The columns of the control group's comparison (see :func:`crmkit.measure.measure_kpis`),
+#: NaN without a control group or where the KPI cannot be measured on it.
 CONTROL_COLUMNS = (
     "control_before",
     "control_after",
@@ -109,7 +109,7 @@ def net_of_control(
     mean half-width over z. The interval is :math:`\\hat\\delta \\pm z_{1-\\alpha/2} SE` and
     ``did_p_value`` = :math:`2(1 - \\Phi(|\\hat\\delta| / SE))`. It is not corrected for
     multiplicity: it only decides whether the plain change is credited (see
-    :func:`measure_kpis`), never adds a finding.
+    :func:`crmkit.measure.measure_kpis`), never adds a finding.
 
     A total of the group (a ``series`` KPI summed over it: monthly revenue, new customers)
     grows with the group's size, so the control group's change is taken relative to its own
