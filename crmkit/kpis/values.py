@@ -129,6 +129,7 @@ def kpi_value(kpi: KPI, observations: Any) -> float:
 
     Examples
     --------
+    >>> from crmkit.kpis.definition import Proportion, Rate
     >>> kpi_value(get_kpi("win_rate"), Proportion(successes=1, n=4))
     0.25
     >>> kpi_value(get_kpi("complaints_per_1000_orders"), Rate(3, 200, per=1000))
