@@ -20,6 +20,7 @@ from crmkit import kpis, measure
 from crmkit.data import guards
 from crmkit.data.config import parse_params
 from crmkit.stats import impact
+from crmkit.words import kpi_tables
 
 # --- the percentage guard, applied once for every KPI ------------------------------------------
 
@@ -196,7 +197,7 @@ def test_absent_tables_and_columns_are_not_measured_and_say_what_they_need():
     pd.testing.assert_series_equal(
         results.loc[measured, "p_adjusted"], alone["p_adjusted"], check_names=False
     )
-    table = measure.results_table(results.loc[["nps", "units_per_order"]])
+    table = kpi_tables.results_table(results.loc[["nps", "units_per_order"]])
     assert table["Verdict"].tolist() == [
         "not measured: needs surveys.csv",
         "not measured: needs column quantity of orders.csv",

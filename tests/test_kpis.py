@@ -39,10 +39,11 @@ from crmkit.kpis import (
     monthly_panel,
     observation_count,
     observe_windows,
-    scope_of,
     sus_scores,
     window_aggregate,
 )
+from crmkit.kpis.windows import in_window
+from crmkit.words.kpi_tables import scope_of
 
 WEST = Control("region", ("West",))
 Q1 = Window(dt.date(2024, 1, 1), dt.date(2024, 3, 31))  # 31 + 29 + 31 = 91 days
@@ -742,7 +743,7 @@ def _within_sampling_error(name, obs, truth_value, tables, window, assessment) -
         se = math.sqrt(truth_value * obs.exposure / obs.per) / obs.exposure * obs.per
     elif name == "revenue_monthly":  # customers are the independent units of revenue
         orders = tables["orders"]
-        rows = orders[kpis_module._in_window(orders["order_date"], window)]
+        rows = orders[in_window(orders["order_date"], window)]
         rows = rows[~rows["region"].isin(assessment.control.values)]
         per_customer = rows.groupby("customer_id")["amount"].sum()
         se = math.sqrt(len(per_customer)) * per_customer.std() / len(obs)

@@ -4,9 +4,8 @@ Every crmkit module's imports are read with :mod:`ast`, at module level and insi
 (a function-level import is a dependency all the same), including ``TYPE_CHECKING`` blocks.
 The layers follow DESIGN.md §2, from the bottom up: data, statistics, the KPI catalog, the
 domains, the measure layer that joins KPIs to their domains, words, report, pipeline, CLI.
-A module may import its own layer (the cycle test guards those) and the layers below it.
-The imports that still run upwards today are listed, each with its reason, in
-:data:`UPWARD_TODAY`; a new one fails, and so does an entry that no longer exists.
+A module may import its own layer (the cycle test guards those) and the layers below it;
+an import against that order fails, with no exception list.
 """
 
 from __future__ import annotations
@@ -52,14 +51,6 @@ def layer_of(module: str) -> int:
     ('domains', 'cli')
     """
     return LAYERS[module.split(".")[0]]
-
-
-#: Imports that run up the layer order today, each (importer, imported) with its reason.
-#: None may be added.
-UPWARD_TODAY: dict[tuple[str, str], str] = {
-    ("measure", "words.formats"): "results_table formats numbers for the page",
-    ("measure", "words.narrative"): "results_table writes each KPI's verdict sentence",
-}
 
 
 def module_names(package: Path = PACKAGE) -> set[str]:
@@ -243,13 +234,11 @@ def test_no_import_cycle_inside_crmkit(graph):
 
 
 def test_imports_run_down_the_layers(graph):
-    upward = upward_imports(graph)
-    new = sorted(upward - set(UPWARD_TODAY))
-    assert not new, "imports against the layer order: " + "; ".join(
-        f"{a} ({LAYER_NAMES[layer_of(a)]}) imports {b} ({LAYER_NAMES[layer_of(b)]})" for a, b in new
+    upward = sorted(upward_imports(graph))
+    assert not upward, "imports against the layer order: " + "; ".join(
+        f"{a} ({LAYER_NAMES[layer_of(a)]}) imports {b} ({LAYER_NAMES[layer_of(b)]})"
+        for a, b in upward
     )
-    stale = sorted(set(UPWARD_TODAY) - upward)
-    assert not stale, f"remove these entries from UPWARD_TODAY, they import no more: {stale}"
 
 
 def test_the_kpi_catalog_imports_no_domain_module(graph):

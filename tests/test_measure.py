@@ -21,6 +21,7 @@ from crmkit import kpis, measure
 from crmkit.data.validation import validate_client
 from crmkit.demo.synth import generate_demo_client
 from crmkit.stats import impact
+from crmkit.words import kpi_tables
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +123,7 @@ def test_time_series_against_the_control_group_recovers_the_causal_effect(demo):
     causal = truth["kpis"]["revenue_monthly"]["causal_relative_effect"]  # 0.167
     assert row["change_pct_ci_low"] <= causal <= row["change_pct_ci_high"]
     assert row["change_pct_ci_low"] > 0  # detected
-    frame = analysis.chart_frame()
+    frame = kpi_tables.series_chart_frame(analysis)
     assert list(frame.columns) == ["Actual", "Expected without go-live"]
     assert len(frame) == 24 and frame.notna().all().all()
 
@@ -213,7 +214,9 @@ def test_results_json_section_has_the_contract_keys(demo):
 
 def test_results_table_formats_each_row_in_its_unit(demo):
     _, assessment, _, results = demo
-    table = measure.results_table(results.loc[["win_rate", "average_order_value"]], currency="CNY")
+    table = kpi_tables.results_table(
+        results.loc[["win_rate", "average_order_value"]], currency="CNY"
+    )
     win, aov = table.iloc[0], table.iloc[1]
     assert win["Unit"] == "%" and win["Before"] == f"{results.loc['win_rate', 'before'] * 100:.1f}"
     assert aov["Unit"] == "CNY" and "," in aov["Before"]
@@ -281,7 +284,7 @@ def test_a_kpi_whose_computation_breaks_is_reported_not_raised(demo, monkeypatch
     assert row["status"] == "failed" and row["verdict"] == "insufficient data"
     assert row["note"] == "could not be computed: ZeroDivisionError: division by zero"
     assert results.loc["win_rate", "status"] == "measured"
-    table = measure.results_table(results)
+    table = kpi_tables.results_table(results)
     assert table.loc[0, "Verdict"].startswith("failed: could not be computed")
 
 
@@ -303,7 +306,7 @@ def test_every_kpi_the_catalog_leaves_to_a_domain_has_its_measuring_function():
 
 def test_chart_data_helpers_by_hand():
     mix = pd.DataFrame({"category": ["email", "chat"], "change": [-0.007, 0.005]})
-    assert measure.channel_changes(mix).to_dict() == {
+    assert kpi_tables.channel_changes(mix).to_dict() == {
         "email": pytest.approx(-0.7),
         "chat": pytest.approx(0.5),
     }
@@ -314,12 +317,12 @@ def test_chart_data_helpers_by_hand():
             "after": [False, True],
         }
     )
-    rates, from_go_live = measure.campaign_response_rates(table)
+    rates, from_go_live = kpi_tables.campaign_response_rates(table)
     assert rates.to_dict() == {
         "C1 (2024-01)": pytest.approx(2.1),
         "C2 (2025-02)": pytest.approx(26.4),
     }
     assert from_go_live == ["C2 (2025-02)"]
-    assert measure.in_percent(pd.Series([0.25])).tolist() == [25.0]
+    assert kpi_tables.in_percent(pd.Series([0.25])).tolist() == [25.0]
     rows = pd.DataFrame({"status": ["measured", "skipped", "failed"]}, index=["a", "b", "c"])
     assert list(measure.measured_results(rows).index) == ["a"]

@@ -129,8 +129,8 @@ def test_every_module_uses_the_one_definition() -> None:
     assert customers.loyalty.wilson_interval is wilson_interval
     assert survey.satisfaction.wilson_interval is wilson_interval
     assert impact.POWER == POWER
-    assert customers.scope.is_label is is_label and kpis.is_label is is_label
-    assert kpis.lookup is lookup and customers.scope.lookup is lookup
+    assert customers.scope.is_label is is_label and kpis.scope.is_label is is_label
+    assert kpis.scope.lookup is lookup and customers.scope.lookup is lookup
 
 
 def test_is_label_ignores_case_and_spaces_and_never_matches_missing() -> None:

@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pandas as pd
 
-from crmkit import measure
 from crmkit.data.verdicts import VERDICTS, Status, Verdict
+from crmkit.measure import comparison
 from crmkit.stats import impact
 from crmkit.words import narrative
 
@@ -42,7 +42,7 @@ def _months(start: str, values: list[float]) -> pd.Series:
 
 def test_calendar_month_pairing_keeps_an_insufficient_row_as_the_test_gave_it() -> None:
     # One calendar month in common (January): too few pairs for a paired t-test.
-    row = measure._same_months(
+    row = comparison._same_months(
         _months("2023-01-01", [5.0]), _months("2024-01-01", [6.0]), alpha=0.05
     )
     assert np.isnan(row["p_value"].iloc[0])
@@ -53,7 +53,7 @@ def test_calendar_month_pairing_keeps_an_insufficient_row_as_the_test_gave_it() 
 def test_calendar_month_pairing_labels_a_compared_row() -> None:
     before = _months("2023-01-01", [5.0, 6.0, 4.0, 7.0, 5.5, 6.5])
     after = _months("2024-01-01", [6.0, 6.5, 5.5, 7.2, 6.4, 7.1])
-    row = measure._same_months(before, after, alpha=0.05)
+    row = comparison._same_months(before, after, alpha=0.05)
     # Hand calculation: differences 1.0, 0.5, 1.5, 0.2, 0.9, 0.6 → mean 0.783333.
     assert abs(row["change"].iloc[0] - 0.783333) < 1e-6
     assert row["test"].iloc[0] == "paired t-test on the same calendar months"

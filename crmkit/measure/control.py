@@ -1,0 +1,293 @@
+"""The control group: each KPI net of its change, and the difference-in-differences of a
+monthly KPI between the CRM units and the units that did not get the CRM."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+
+from crmkit import kpis
+from crmkit.data import guards
+from crmkit.data.config import Assessment
+from crmkit.measure.comparison import measure_one
+from crmkit.stats import impact
+
+#: The columns of the control group's comparison (see :func:`crmkit.measure.measure_kpis`),
+#: NaN without a control group or where the KPI cannot be measured on it.
+CONTROL_COLUMNS = (
+    "control_before",
+    "control_after",
+    "control_change",
+    "did_change",
+    "did_ci_low",
+    "did_ci_high",
+    "did_p_value",
+)
+
+
+def control_rows(
+    chosen: Sequence[kpis.KPI], tables: Mapping[str, pd.DataFrame], assessment: Assessment
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Each KPI measured on the control group's units alone, and whether it could be.
+
+    The control group's rows of every table (:func:`crmkit.kpis.control_view`) go through the
+    very same path as the CRM units' (observations and test, or the domain ``compare``), with
+    no control group left to exclude. A KPI is *tied* to the control group when each of its
+    tables can be tied to it and holds at least one of its rows (the CRM's usage log has no
+    rows of units without the CRM: nothing to net); its row is then the control group's
+    result (possibly "insufficient data": NaN), else all NaN. The windows are the
+    assessment's; only what each view derives from its own rows (the data's end for
+    censoring, the maturity horizon) may differ by a few days.
+
+    Returns
+    -------
+    (DataFrame, ndarray of bool)
+        One row per KPI of ``chosen`` (:data:`crmkit.stats.impact.CHANGE_COLUMNS`), and ``tied``.
+    """
+    empty = pd.DataFrame([dict.fromkeys(impact.CHANGE_COLUMNS, np.nan)])
+    tied = np.zeros(len(chosen), dtype=bool)
+    if assessment.control is None:
+        return pd.concat([empty] * len(chosen), ignore_index=True), tied
+    view = kpis.control_view(tables, assessment.control)
+    alone = dataclasses.replace(assessment, control=None)
+    rows = []
+    for i, kpi in enumerate(chosen):
+        tied[i] = kpis.available(kpi, view) is None and all(len(view[t]) for t in kpi.tables)
+        row = empty
+        if tied[i]:
+            try:
+                row = measure_one(kpi, view, alone)[0]
+            except Exception:  # the control group's data broke the computation: no netting
+                row = empty
+        rows.append(row)
+    return pd.concat(rows, ignore_index=True), tied
+
+
+def net_of_control(
+    crm: pd.DataFrame, control: pd.DataFrame, *, alpha: float = 0.05
+) -> pd.DataFrame:
+    """Each KPI's change net of the control group's change: a difference-in-differences.
+
+    Parameters
+    ----------
+    crm : DataFrame
+        Result rows of the CRM units (``before``, ``after``, ``change``, ``ci_low``,
+        ``ci_high``; for totals also ``kind`` and ``kpi``).
+    control : DataFrame
+        The same KPIs measured on the control group's units alone over the same windows, in
+        the same row order (NaN rows where none).
+    alpha : float
+        1 − the confidence level of the intervals of both.
+
+    Returns
+    -------
+    DataFrame
+        Row for row: :data:`CONTROL_COLUMNS` — ``control_before``, ``control_after``,
+        ``control_change`` (the control group's own values and change), ``did_change``,
+        ``did_ci_low``, ``did_ci_high``, ``did_p_value`` (in the KPI's unit; NaN where
+        either change or its interval is missing).
+
+    Notes
+    -----
+    The two changes come from disjoint units, so they are independent:
+
+    .. math::
+
+        \\hat\\delta = \\Delta_\\text{CRM} - \\Delta_\\text{control},\\qquad
+        SE(\\hat\\delta) = \\sqrt{SE_\\text{CRM}^2 + SE_\\text{control}^2}
+
+    Each change's standard error is recovered from its own interval and the normal critical
+    value: :math:`SE = (\\text{ci\\_high} - \\text{ci\\_low}) / (2 z_{1-\\alpha/2})`. That is exact
+    for Wald intervals; for a t interval it is slightly larger than the t-based SE (so
+    conservative); for an asymmetric interval (Newcombe, Bonett–Price, bootstrap) it is its
+    mean half-width over z. The interval is :math:`\\hat\\delta \\pm z_{1-\\alpha/2} SE` and
+    ``did_p_value`` = :math:`2(1 - \\Phi(|\\hat\\delta| / SE))`. It is not corrected for
+    multiplicity: it only decides whether the plain change is credited (see
+    :func:`crmkit.measure.measure_kpis`), never adds a finding.
+
+    A total of the group (a ``series`` KPI summed over it: monthly revenue, new customers)
+    grows with the group's size, so the control group's change is taken relative to its own
+    before value and applied to the CRM units' before value:
+    :math:`\\Delta_\\text{control} \\cdot \\text{before}_\\text{CRM} / \\text{before}_\\text{control}`
+    (its SE scaled alike); ``control_change`` stays the control group's own.
+
+    Examples
+    --------
+    >>> crm = pd.DataFrame({"before": [10.0], "after": [13.0], "change": [3.0],
+    ...                     "ci_low": [1.04], "ci_high": [4.96]})
+    >>> ctl = pd.DataFrame({"before": [10.0], "after": [12.0], "change": [2.0],
+    ...                     "ci_low": [0.04], "ci_high": [3.96]})
+    >>> out = net_of_control(crm, ctl)
+    >>> round(float(out["did_change"].iloc[0]), 6), round(float(out["did_ci_high"].iloc[0]), 3)
+    (1.0, 3.772)
+    """
+    z = NormalDist().inv_cdf(1 - alpha / 2)
+
+    def column(frame: pd.DataFrame, name: str) -> np.ndarray:
+        return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype="float64")
+
+    change, ctl_change = column(crm, "change"), column(control, "change")
+    se = (column(crm, "ci_high") - column(crm, "ci_low")) / (2 * z)
+    ctl_se = (column(control, "ci_high") - column(control, "ci_low")) / (2 * z)
+    scale = np.ones(len(crm))
+    if "kind" in crm and "kpi" in crm:
+        totals = np.array(
+            [
+                kind == "series" and kpis.get_kpi(name).aggregate == "sum"
+                for kind, name in zip(crm["kind"], crm["kpi"], strict=True)
+            ],
+            dtype=bool,
+        )
+        ctl_before = column(control, "before")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(ctl_before > 0, column(crm, "before") / ctl_before, np.nan)
+        scale = np.where(totals, ratio, 1.0)
+    did = change - ctl_change * scale
+    did_se = np.sqrt(se**2 + (ctl_se * scale) ** 2)
+    valid = np.isfinite(did) & np.isfinite(did_se) & (did_se >= 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        statistic = np.abs(did) / did_se
+    p = np.array(
+        [
+            2 * (1 - NormalDist().cdf(t)) if np.isfinite(t) else (0.0 if d else 1.0)
+            for t, d in zip(statistic, did, strict=True)
+        ]
+    )
+    nan = np.full(len(crm), np.nan)
+    return pd.DataFrame(
+        {
+            "control_before": column(control, "before"),
+            "control_after": column(control, "after"),
+            "control_change": ctl_change,
+            "did_change": np.where(np.isfinite(did), did, nan),
+            "did_ci_low": np.where(valid, did - z * did_se, nan),
+            "did_ci_high": np.where(valid, did + z * did_se, nan),
+            "did_p_value": np.where(valid, p, nan),
+        },
+        index=crm.index,
+    )
+
+
+@dataclass(frozen=True)
+class ControlAnalysis:
+    """A difference-in-differences of one monthly KPI against the control group.
+
+    Attributes
+    ----------
+    kpi : KPI
+    did : DiDResult
+    log_outcome : bool
+        True when the outcome was log-transformed: the effect is then relative,
+        ``exp(estimate) − 1``.
+    unit_column : str
+        The column whose values are the units (e.g. ``region``).
+    treated_units, control_units : tuple of str
+    """
+
+    kpi: kpis.KPI
+    did: impact.DiDResult
+    log_outcome: bool
+    unit_column: str
+    treated_units: tuple[str, ...]
+    control_units: tuple[str, ...]
+
+    @property
+    def relative_effect(self) -> tuple[float, float, float]:
+        """The effect as a fraction of the counterfactual, with its interval.
+
+        ``exp(·) − 1`` of the estimate and its bounds for a log outcome; otherwise the
+        estimate over the treated units' counterfactual level, by the rule of
+        :func:`crmkit.data.guards.percent_change` (NaN when that level is not a sane base). A
+        bound the data cannot give (guard ``no_interval``) is NaN, never ±100 %.
+        """
+        d = self.did
+        if not self.log_outcome:
+            after = float(d.comparison["after"].iloc[0])
+            level = after - d.estimate
+            effect, _ = guards.percent_change(level, after)
+            if effect is None:
+                return math.nan, math.nan, math.nan
+            return effect, d.ci_low / level, d.ci_high / level
+        return float(np.expm1(d.estimate)), float(np.expm1(d.ci_low)), float(np.expm1(d.ci_high))
+
+    @property
+    def guard(self) -> str | None:
+        """Why the comparison is not claimed as it stands (a :mod:`crmkit.data.guards` code), or None.
+
+        ``no_interval`` when the data cannot bound the effect (too few units); for an outcome
+        in the KPI's unit also ``base_near_zero`` when the percentage has no sane base.
+        """
+        if self.did.guard == guards.Guard.NO_INTERVAL:
+            return self.did.guard
+        if not self.log_outcome:
+            after = float(self.did.comparison["after"].iloc[0])
+            _, code = guards.percent_change(after - self.did.estimate, after)
+            return None if code is None else code.value
+        return None
+
+    def event_study_frame(self) -> pd.DataFrame:
+        """The event study in percent (log outcome) or the KPI's unit, for the chart."""
+        es = self.did.event_study
+        if not self.log_outcome:
+            return es
+        return es.assign(**{c: np.expm1(es[c]) * 100 for c in ("estimate", "ci_low", "ci_high")})
+
+
+def control_comparison(
+    tables: Mapping[str, pd.DataFrame],
+    assessment: Assessment,
+    kpi_name: str = "revenue_monthly",
+    *,
+    log_outcome: bool = True,
+) -> ControlAnalysis | None:
+    """Difference-in-differences of a monthly KPI between CRM units and the control group.
+
+    The units are sales reps when the KPI's table names them (a rep belongs to the control
+    group when most of their rows do), else the values of the control column (e.g. regions):
+    more units give honest intervals that are also narrow. On the log scale
+    (``log_outcome``) the estimate is a relative effect, ``exp(estimate) − 1``, which does not
+    depend on how large each unit is; unit-months without activity are left out then.
+
+    Returns None without a control group, when the KPI's tables are absent, or when no unit
+    column splits its rows into at least one treated and one control unit.
+    """
+    control = assessment.control
+    kpi = kpis.get_kpi(kpi_name)
+    if control is None or kpis.available(kpi, tables) is not None:
+        return None
+    for unit in ("rep", control.column):
+        try:
+            panel = kpis.monthly_panel(tables, assessment, kpi_name, unit=unit)
+        except ValueError:
+            continue
+        if log_outcome:
+            panel = panel.loc[panel["value"] > 0].assign(value=lambda p: np.log(p["value"]))
+        units = panel.drop_duplicates("unit")
+        if units["treated"].sum() >= 2 and (~units["treated"]).sum() >= 1:
+            break
+    else:
+        return None
+    did = impact.difference_in_differences(
+        panel,
+        outcome="value",
+        unit="unit",
+        time="month",
+        treated="treated",
+        go_live=assessment.go_live_date,
+        alpha=assessment.stats.alpha,
+        seed=assessment.stats.seed,
+    )
+    return ControlAnalysis(
+        kpi,
+        did,
+        log_outcome,
+        "rep_id" if unit == "rep" else unit,
+        tuple(sorted(units.loc[units["treated"], "unit"])),
+        tuple(sorted(units.loc[~units["treated"], "unit"])),
+    )

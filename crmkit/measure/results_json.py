@@ -1,0 +1,110 @@
+"""The ``kpis`` and ``impact`` sections of results.json, from the measured results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from crmkit.data.io import jsonable
+from crmkit.measure.control import CONTROL_COLUMNS, ControlAnalysis
+from crmkit.measure.time_series import SeriesAnalysis
+
+#: The keys of ``kpis.<name>`` in results.json (DESIGN §3), taken from the result row.
+RESULTS_JSON_KEYS = (
+    "label",
+    "unit",
+    "area",
+    "perspective",
+    "direction",
+    "before",
+    "after",
+    "change",
+    "change_pct",
+    "test",
+    "statistic",
+    "p_value",
+    "p_adjusted",
+    "ci_low",
+    "ci_high",
+    "effect_size",
+    "effect_size_name",
+    "n_before",
+    "n_after",
+    "mde",
+    "verdict",
+    "change_pct_ci_low",
+    "change_pct_ci_high",
+    "check_test",
+    "check_p_value",
+    "interval_method",
+    "note",
+    "guard",
+    "needs",
+    *CONTROL_COLUMNS,
+)
+
+
+def kpis_for_results(results: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """The ``kpis`` section of results.json from result rows: ``{name: {before, after, …}}``.
+
+    Values are JSON-ready (NaN → None); shares stay fractions.
+    """
+    section = {}
+    for name, row in results.iterrows():
+        entry = {key: row.get(key) for key in RESULTS_JSON_KEYS}
+        entry["status"] = row["status"]
+        section[str(name)] = entry
+    return jsonable(section)
+
+
+def impact_summary(
+    series: SeriesAnalysis | None, control: ControlAnalysis | None
+) -> dict[str, Any]:
+    """The ``impact`` section of results.json: the headline time series and control comparison.
+
+    Every number is finite or None. ``time_series``: the model's average monthly effect in the
+    KPI's unit (``effect_per_month``, with ``ci_low`` / ``ci_high``) and relative to the
+    expected path (``effect_pct``, with ``effect_pct_ci_low`` / ``effect_pct_ci_high``; None when
+    a guard withholds it), ``model`` ("linear" or "log-linear"), ``comparative`` (modelled as
+    the ratio to the control group) and ``guard``. ``difference_in_differences``: the relative
+    effect and its bounds (both None when the data cannot bound it), its p-value (None when
+    no valid test exists) and ``guard``.
+    """
+    out: dict[str, Any] = {}
+    if series is not None:
+        row = series.row.iloc[0]
+        out["time_series"] = {
+            "kpi": series.kpi.name,
+            "model": series.model,
+            "comparative": series.comparative,
+            "effect_per_month": row["change"],
+            "effect_pct": row["change_pct"],
+            "ci_low": row["ci_low"],
+            "ci_high": row["ci_high"],
+            "effect_pct_ci_low": row["change_pct_ci_low"],
+            "effect_pct_ci_high": row["change_pct_ci_high"],
+            "p_value": row["p_value"],
+            "months_before": series.its.n_pre,
+            "months_after": series.its.n_post,
+            "durbin_watson": series.its.durbin_watson,
+            "ljung_box_p": series.its.ljung_box_p,
+            "guard": series.guard,
+        }
+    if control is not None:
+        effect, low, high = control.relative_effect
+        out["difference_in_differences"] = {
+            "kpi": control.kpi.name,
+            "unit": control.unit_column,
+            "treated_units": list(control.treated_units),
+            "control_units": list(control.control_units),
+            "effect_pct": effect,
+            "ci_low_pct": low,
+            "ci_high_pct": high,
+            "p_value": control.did.p_value,
+            "pre_trend_p": control.did.pre_trend_p,
+            "n_clusters": control.did.n_clusters,
+            "inference": control.did.inference,
+            "guard": control.guard,
+        }
+    return jsonable(out)
