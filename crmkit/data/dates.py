@@ -49,6 +49,7 @@ __all__ = [
     "DAY_MONTH",
     "EXCEL_EPOCH",
     "DateReading",
+    "as_timestamp",
     "check_date_format",
     "read_dates",
 ]
@@ -346,3 +347,42 @@ def read_dates(
         ambiguous,
         contradicting,
     )
+
+
+def as_timestamp(value: Any, name: str, *, drop_timezone: bool = False) -> pd.Timestamp:
+    """One date given as a parameter (a date, a datetime or a text) as a pandas Timestamp.
+
+    Parameters
+    ----------
+    value : date, datetime, str or Timestamp
+        The date.
+    name : str
+        The parameter's name, for the message when ``value`` is not a date.
+    drop_timezone : bool, default False
+        Return a time-zone-aware value as the same wall-clock time without its zone.
+
+    Raises
+    ------
+    ValueError
+        When ``value`` is missing or cannot be read as a date.
+
+    Examples
+    --------
+    >>> as_timestamp("2025-01-01", "go_live")
+    Timestamp('2025-01-01 00:00:00')
+    >>> as_timestamp("2025-01-01 09:00+08:00", "go_live", drop_timezone=True)
+    Timestamp('2025-01-01 09:00:00')
+    >>> as_timestamp("soon", "go_live")
+    Traceback (most recent call last):
+    ...
+    ValueError: go_live must be a date, got 'soon'
+    """
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be a date, got {value!r}") from error
+    if pd.isna(stamp):
+        raise ValueError(f"{name} must be a date, got {value!r}")
+    if drop_timezone and stamp.tzinfo is not None:
+        return stamp.tz_localize(None)
+    return stamp

@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from crmkit.data.dates import as_timestamp
 from crmkit.data.exceptions import InputError
 
 __all__ = ["HOLDOUT_COLUMNS", "RFM_COLUMNS", "WEEK_IN_DAYS", "customer_summary", "rfm_summary"]
@@ -26,16 +27,6 @@ HOLDOUT_COLUMNS: tuple[str, ...] = ("frequency_holdout", "duration_holdout", "mo
 
 #: ``freq_multiplier`` of daily purchase periods counted in weeks (as in the CDNOW studies).
 WEEK_IN_DAYS = 7.0
-
-
-def _timestamp(value: Any, name: str) -> pd.Timestamp:
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{name} must be a date, got {value!r}") from error
-    if pd.isna(stamp):
-        raise ValueError(f"{name} must be a date, got {value!r}")
-    return stamp
 
 
 def _ordinals(dates: pd.Series, freq: str) -> npt.NDArray[np.int64]:
@@ -149,8 +140,8 @@ def rfm_summary(
             )
     if not freq_multiplier > 0:
         raise ValueError(f"freq_multiplier must be positive, got {freq_multiplier!r}")
-    end = _timestamp(observation_end, "observation_end")
-    cal = _timestamp(calibration_end, "calibration_end") if calibration_end is not None else None
+    end = as_timestamp(observation_end, "observation_end")
+    cal = as_timestamp(calibration_end, "calibration_end") if calibration_end is not None else None
     if cal is not None and not cal < end:
         raise ValueError("calibration_end must be before observation_end")
 
@@ -287,7 +278,7 @@ def customer_summary(orders: pd.DataFrame, *, observation_end: Any = None) -> pd
             return empty
         end = dates.max()
     else:
-        end = _timestamp(observation_end, "observation_end")
+        end = as_timestamp(observation_end, "observation_end")
     summary = rfm_summary(orders, observation_end=end, freq="D", freq_multiplier=WEEK_IN_DAYS)
     summary.attrs["observation_end"] = pd.Timestamp(end)
     return summary

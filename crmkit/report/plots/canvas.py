@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import FixedFormatter, FuncFormatter, NullFormatter
 
+from crmkit.data.dates import as_timestamp
 from crmkit.report.plots.style import _SUBTLE, _TEXT, PALETTE, house_style
 
 __all__ = []
@@ -112,13 +113,8 @@ def _bars_height(n: int) -> float:
 
 
 def _timestamp(value: Any, name: str) -> pd.Timestamp:
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{name} must be a date, got {value!r}") from error
-    if pd.isna(stamp):
-        raise ValueError(f"{name} must be a date, got {value!r}")
-    return stamp.tz_localize(None) if stamp.tzinfo is not None else stamp
+    """A chart's date parameter, without a time zone (the axes are naive)."""
+    return as_timestamp(value, name, drop_timezone=True)
 
 
 def _date_index(index: pd.Index) -> pd.DatetimeIndex:
