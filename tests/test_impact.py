@@ -24,6 +24,7 @@ from crmkit.stats.impact import (
     CHANGE_COLUMNS,
     DISTRIBUTION_COLUMNS,
     adjust_pvalues,
+    clustered,
     compare_distributions,
     compare_means,
     compare_medians,
@@ -33,6 +34,8 @@ from crmkit.stats.impact import (
     difference_in_differences,
     finalize,
     interrupted_time_series,
+    proportions,
+    two_sample,
     wilson_interval,
 )
 
@@ -242,7 +245,7 @@ def test_mann_whitney_normal_approximation_matches_scipy_on_large_tied_data():
     rng = np.random.default_rng(3)
     before = np.round(rng.lognormal(3, 1, 4000))
     after = np.round(rng.lognormal(3.05, 1, 5000))
-    u, p = impact._mann_whitney(before, after)
+    u, p = two_sample._mann_whitney(before, after)
     reference = stats.mannwhitneyu(after, before, method="asymptotic")
     assert u == pytest.approx(reference.statistic, rel=1e-12)
     assert p == pytest.approx(reference.pvalue, rel=1e-9)
@@ -341,7 +344,7 @@ def test_bootstrap_medians_have_the_exact_resampling_distribution():
         sample = np.arange(1.0, n + 1)
         resamples = np.array(list(itertools.product(sample, repeat=n)))
         exact = pd.Series(np.median(resamples, axis=1)).value_counts(normalize=True)
-        draws = impact._bootstrap_medians(sample, 200_000, rng)
+        draws = two_sample._bootstrap_medians(sample, 200_000, rng)
         drawn = pd.Series(draws).value_counts(normalize=True)
         assert set(drawn.index) <= set(exact.index)
         for median, probability in exact.items():
@@ -656,7 +659,7 @@ def test_chi_square_of_homogeneity_matches_r():
     assert frame["change"].iloc[0] == pytest.approx(484 / 1200 - 762 / 1557)
     assert frame["change"].sum() == pytest.approx(0, abs=1e-15)
     # each category's interval is the Newcombe interval of its share (tested above)
-    low, high = impact._newcombe(762, 1557, 484, 1200, 0.05)
+    low, high = proportions._newcombe(762, 1557, 484, 1200, 0.05)
     assert (frame["ci_low"].iloc[0], frame["ci_high"].iloc[0]) == (low, high)
 
 
@@ -963,10 +966,10 @@ def test_wild_cluster_bootstrap_algebra_matches_brute_force_refits():
     month = pd.factorize(panel["month"], sort=True)[0]
     y = panel["y"].to_numpy()
     d = (panel["crm"] & (panel["month"] >= "2024-05-01")).to_numpy(float)
-    fit = impact._cluster_ols(y, d[:, None], unit, month, unit, 7, 8)
-    weights, name = impact._wild_weights(199, 7, np.random.default_rng(3))
+    fit = clustered.cluster_ols(y, d[:, None], unit, month, unit, 7, 8)
+    weights, name = clustered.wild_weights(199, 7, np.random.default_rng(3))
     assert name == "Webb six-point"
-    p_value, low, high = impact._wild_cluster_bootstrap(fit, unit, 7, weights, 0.05)
+    p_value, low, high = clustered.wild_cluster_bootstrap(fit, unit, 7, weights, 0.05)
     assert p_value == pytest.approx(naive_wild_bootstrap_p(y, d, unit, month, weights, 0.0))
     for bound, inside in ((low, 1e-6), (high, -1e-6)):
         assert naive_wild_bootstrap_p(y, d, unit, month, weights, bound + inside) > 0.05
