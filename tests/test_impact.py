@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from crmkit.data.verdicts import Verdict
 from crmkit.stats import impact
 from crmkit.stats.impact import (
     CHANGE_COLUMNS,
@@ -1161,6 +1162,49 @@ def test_a_stacked_family_of_real_comparisons_finalizes():
     assert out.loc["win_rate", "verdict"] == "improved"  # 0.008045 · 2 < 0.05
     assert out.loc["sleep_mean", "verdict"] == "no detectable change"
     assert out.loc["complaints", "verdict"] == "insufficient data"
+
+
+def test_finalize_gives_typed_verdicts():
+    rows = pd.DataFrame({"change": [5.0, -2.0, 1.0, 0.0], "p_value": [0.001, 0.01, 0.5, np.nan]})
+    verdicts = finalize(rows, direction="higher")["verdict"]
+    assert verdicts.dtype == object
+    assert all(isinstance(v, Verdict) for v in verdicts)
+
+
+# --- the tests written out agree with the libraries --------------------------------------------
+# Where a test stays written out (its standard error feeds the interval and the MDE, or the
+# library orders its arithmetic differently), an independent library implementation of the
+# same test is the reference: equal to rounding.
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_written_out_tests_agree_with_scipy_and_statsmodels(seed):
+    proportion = importlib.import_module("statsmodels.stats.proportion")
+    rates = importlib.import_module("statsmodels.stats.rates")
+    rng = np.random.default_rng(seed)
+    before = np.round(rng.lognormal(size=80), 1)
+    after = np.round(rng.lognormal(size=60) * 1.2, 1)
+    # Welch t: scipy.stats.ttest_ind(equal_var=False)
+    row = compare_means(before, after, interval="welch")
+    welch = stats.ttest_ind(after, before, equal_var=False)
+    assert value(row, "statistic") == pytest.approx(welch.statistic, rel=1e-12)
+    assert value(row, "p_value") == pytest.approx(welch.pvalue, rel=1e-12)
+    # paired t: scipy.stats.ttest_rel
+    ids = range(60)
+    row = compare_paired(pd.Series(before[:60], index=ids), pd.Series(after, index=ids))
+    paired = stats.ttest_rel(after, before[:60])
+    assert value(row, "statistic") == pytest.approx(paired.statistic, rel=1e-12)
+    assert value(row, "p_value") == pytest.approx(paired.pvalue, rel=1e-12)
+    # Newcombe's hybrid score interval: statsmodels confint_proportions_2indep("newcomb")
+    x1, x2 = int(rng.integers(1, 80)), int(rng.integers(1, 60))
+    expected = proportion.confint_proportions_2indep(x2, 60, x1, 80, method="newcomb")
+    assert proportions._newcombe(x1, 80, x2, 60, 0.05) == pytest.approx(expected, rel=1e-12)
+    # Wald check on the log rate ratio: statsmodels test_poisson_2indep("wald-log")
+    e1, e2 = int(rng.integers(1, 100)), int(rng.integers(1, 100))
+    t1, t2 = float(rng.uniform(100, 1000)), float(rng.uniform(100, 1000))
+    wald = rates.test_poisson_2indep(e2, t2, e1, t1, method="wald-log")
+    row = compare_rates(e1, t1, e2, t2)
+    assert value(row, "check_p_value") == pytest.approx(wald.pvalue, rel=1e-10)
 
 
 # --- simulation: false positives, coverage, power ---------------------------------------------

@@ -168,7 +168,7 @@ def finalize(
     significant = np.nan_to_num(adjusted, nan=1.0) < alpha
     better = np.where(labels == "higher", change > 0, change < 0)
     worse = np.where(labels == "higher", change < 0, change > 0)
-    verdict = np.full(len(results), Verdict.NO_CHANGE, dtype=object)
+    verdict = np.array([Verdict.NO_CHANGE] * len(results), dtype=object)
     verdict[significant & worse] = Verdict.WORSENED
     verdict[significant & better] = Verdict.IMPROVED
     verdict[np.isnan(p)] = Verdict.INSUFFICIENT
