@@ -125,7 +125,7 @@ def finalize(
     Examples
     --------
     >>> rows = pd.DataFrame({"change": [5.0, -2.0, 1.0], "p_value": [0.001, 0.01, 0.5]})
-    >>> finalize(rows, direction=["higher", "higher", "lower"])["verdict"].tolist()
+    >>> [str(v) for v in finalize(rows, direction=["higher", "higher", "lower"])["verdict"]]
     ['improved', 'worsened', 'no detectable change']
     """
     check_alpha(alpha)
