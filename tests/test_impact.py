@@ -19,11 +19,13 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from crmkit.data.verdicts import Verdict
 from crmkit.stats import impact
 from crmkit.stats.impact import (
     CHANGE_COLUMNS,
     DISTRIBUTION_COLUMNS,
     adjust_pvalues,
+    clustered,
     compare_distributions,
     compare_means,
     compare_medians,
@@ -33,6 +35,8 @@ from crmkit.stats.impact import (
     difference_in_differences,
     finalize,
     interrupted_time_series,
+    proportions,
+    two_sample,
     wilson_interval,
 )
 
@@ -242,7 +246,7 @@ def test_mann_whitney_normal_approximation_matches_scipy_on_large_tied_data():
     rng = np.random.default_rng(3)
     before = np.round(rng.lognormal(3, 1, 4000))
     after = np.round(rng.lognormal(3.05, 1, 5000))
-    u, p = impact._mann_whitney(before, after)
+    u, p = two_sample._mann_whitney(before, after)
     reference = stats.mannwhitneyu(after, before, method="asymptotic")
     assert u == pytest.approx(reference.statistic, rel=1e-12)
     assert p == pytest.approx(reference.pvalue, rel=1e-9)
@@ -341,7 +345,7 @@ def test_bootstrap_medians_have_the_exact_resampling_distribution():
         sample = np.arange(1.0, n + 1)
         resamples = np.array(list(itertools.product(sample, repeat=n)))
         exact = pd.Series(np.median(resamples, axis=1)).value_counts(normalize=True)
-        draws = impact._bootstrap_medians(sample, 200_000, rng)
+        draws = two_sample._bootstrap_medians(sample, 200_000, rng)
         drawn = pd.Series(draws).value_counts(normalize=True)
         assert set(drawn.index) <= set(exact.index)
         for median, probability in exact.items():
@@ -656,7 +660,7 @@ def test_chi_square_of_homogeneity_matches_r():
     assert frame["change"].iloc[0] == pytest.approx(484 / 1200 - 762 / 1557)
     assert frame["change"].sum() == pytest.approx(0, abs=1e-15)
     # each category's interval is the Newcombe interval of its share (tested above)
-    low, high = impact._newcombe(762, 1557, 484, 1200, 0.05)
+    low, high = proportions._newcombe(762, 1557, 484, 1200, 0.05)
     assert (frame["ci_low"].iloc[0], frame["ci_high"].iloc[0]) == (low, high)
 
 
@@ -963,10 +967,10 @@ def test_wild_cluster_bootstrap_algebra_matches_brute_force_refits():
     month = pd.factorize(panel["month"], sort=True)[0]
     y = panel["y"].to_numpy()
     d = (panel["crm"] & (panel["month"] >= "2024-05-01")).to_numpy(float)
-    fit = impact._cluster_ols(y, d[:, None], unit, month, unit, 7, 8)
-    weights, name = impact._wild_weights(199, 7, np.random.default_rng(3))
+    fit = clustered.cluster_ols(y, d[:, None], unit, month, unit, 7, 8)
+    weights, name = clustered.wild_weights(199, 7, np.random.default_rng(3))
     assert name == "Webb six-point"
-    p_value, low, high = impact._wild_cluster_bootstrap(fit, unit, 7, weights, 0.05)
+    p_value, low, high = clustered.wild_cluster_bootstrap(fit, unit, 7, weights, 0.05)
     assert p_value == pytest.approx(naive_wild_bootstrap_p(y, d, unit, month, weights, 0.0))
     for bound, inside in ((low, 1e-6), (high, -1e-6)):
         assert naive_wild_bootstrap_p(y, d, unit, month, weights, bound + inside) > 0.05
@@ -1158,6 +1162,49 @@ def test_a_stacked_family_of_real_comparisons_finalizes():
     assert out.loc["win_rate", "verdict"] == "improved"  # 0.008045 · 2 < 0.05
     assert out.loc["sleep_mean", "verdict"] == "no detectable change"
     assert out.loc["complaints", "verdict"] == "insufficient data"
+
+
+def test_finalize_gives_typed_verdicts():
+    rows = pd.DataFrame({"change": [5.0, -2.0, 1.0, 0.0], "p_value": [0.001, 0.01, 0.5, np.nan]})
+    verdicts = finalize(rows, direction="higher")["verdict"]
+    assert verdicts.dtype == object
+    assert all(isinstance(v, Verdict) for v in verdicts)
+
+
+# --- the tests written out agree with the libraries --------------------------------------------
+# Where a test stays written out (its standard error feeds the interval and the MDE, or the
+# library orders its arithmetic differently), an independent library implementation of the
+# same test is the reference: equal to rounding.
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_written_out_tests_agree_with_scipy_and_statsmodels(seed):
+    proportion = importlib.import_module("statsmodels.stats.proportion")
+    rates = importlib.import_module("statsmodels.stats.rates")
+    rng = np.random.default_rng(seed)
+    before = np.round(rng.lognormal(size=80), 1)
+    after = np.round(rng.lognormal(size=60) * 1.2, 1)
+    # Welch t: scipy.stats.ttest_ind(equal_var=False)
+    row = compare_means(before, after, interval="welch")
+    welch = stats.ttest_ind(after, before, equal_var=False)
+    assert value(row, "statistic") == pytest.approx(welch.statistic, rel=1e-12)
+    assert value(row, "p_value") == pytest.approx(welch.pvalue, rel=1e-12)
+    # paired t: scipy.stats.ttest_rel
+    ids = range(60)
+    row = compare_paired(pd.Series(before[:60], index=ids), pd.Series(after, index=ids))
+    paired = stats.ttest_rel(after, before[:60])
+    assert value(row, "statistic") == pytest.approx(paired.statistic, rel=1e-12)
+    assert value(row, "p_value") == pytest.approx(paired.pvalue, rel=1e-12)
+    # Newcombe's hybrid score interval: statsmodels confint_proportions_2indep("newcomb")
+    x1, x2 = int(rng.integers(1, 80)), int(rng.integers(1, 60))
+    expected = proportion.confint_proportions_2indep(x2, 60, x1, 80, method="newcomb")
+    assert proportions._newcombe(x1, 80, x2, 60, 0.05) == pytest.approx(expected, rel=1e-12)
+    # Wald check on the log rate ratio: statsmodels test_poisson_2indep("wald-log")
+    e1, e2 = int(rng.integers(1, 100)), int(rng.integers(1, 100))
+    t1, t2 = float(rng.uniform(100, 1000)), float(rng.uniform(100, 1000))
+    wald = rates.test_poisson_2indep(e2, t2, e1, t1, method="wald-log")
+    row = compare_rates(e1, t1, e2, t2)
+    assert value(row, "check_p_value") == pytest.approx(wald.pvalue, rel=1e-10)
 
 
 # --- simulation: false positives, coverage, power ---------------------------------------------

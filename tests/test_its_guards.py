@@ -22,8 +22,7 @@ import pytest
 from crmkit import measure
 from crmkit.data.config import Assessment, Control, Window
 from crmkit.data.guards import Guard
-from crmkit.stats import impact
-from crmkit.stats.impact import difference_in_differences, interrupted_time_series
+from crmkit.stats.impact import diff_in_diff, difference_in_differences, interrupted_time_series
 
 
 def monthly(values: np.ndarray, start: str = "2022-01-01") -> pd.Series:
@@ -408,7 +407,7 @@ def test_an_unbounded_bootstrap_interval_is_withheld_on_both_sides(monkeypatch):
     def unbounded(fit, cluster, n_clusters, weights, alpha, *, interval=True):
         return 0.2, -math.inf, math.inf
 
-    monkeypatch.setattr(impact, "_wild_cluster_bootstrap", unbounded)
+    monkeypatch.setattr(diff_in_diff, "wild_cluster_bootstrap", unbounded)
     result = did(region_panel(8, 4, seed=3))
     assert result.guard == "no_interval"
     assert math.isnan(result.ci_low) and math.isnan(result.ci_high)

@@ -39,7 +39,7 @@ import pandas as pd
 from scipy import special, stats
 
 from crmkit.data.guards import Guard
-from crmkit.stats.impact import CHANGE_COLUMNS, change_row
+from crmkit.stats.impact.row import CHANGE_COLUMNS, change_row
 
 __all__ = [
     "MIN_AGE_OVERLAP",

@@ -1,12 +1,13 @@
 """Statistical primitives shared by every test in crmkit, each defined once.
 
-The significance-level and count checks, the two-sided critical values of the normal and t
-distributions, the minimum detectable effect of a z-test at the kit's power, and the Wilson
-score interval of a proportion (scalar and vectorised). They sit at the bottom of the
-statistics layer: the comparison tests (:mod:`crmkit.stats.impact`, :mod:`crmkit.stats.comparable`) and
-the domains import them from here.
+The significance-level and count checks, the two-sided critical values and the upper tail
+probabilities of the normal and t distributions, the minimum detectable effect of a z-test and
+of a t-test at the kit's power, and the Wilson score interval of a proportion (scalar and
+vectorised). They sit at the bottom of the
+statistics layer: the comparison tests (:mod:`crmkit.stats.impact`, :mod:`crmkit.stats.comparable`) and the
+domains import them from here.
 
-The critical values come straight from :mod:`scipy.special`: the numbers scipy.stats' methods
+The critical values and tail probabilities come straight from :mod:`scipy.special`: the numbers scipy.stats' methods
 give, without their per-call overhead (simulations call these thousands of times).
 """
 
@@ -22,8 +23,11 @@ __all__ = [
     "POWER",
     "check_alpha",
     "check_count",
+    "mde_t",
     "mde_z",
+    "normal_sf",
     "t_critical",
+    "t_sf",
     "wilson_interval",
     "wilson_intervals",
     "z_critical",
@@ -140,6 +144,50 @@ def t_critical(alpha: float, df: float) -> float:
     return float(-special.stdtrit(df, alpha / 2))
 
 
+def normal_sf(x: float) -> float:
+    """The upper tail probability :math:`P(Z > x)` of the standard normal.
+
+    Parameters
+    ----------
+    x : float
+        The point.
+
+    Returns
+    -------
+    float
+        :math:`1 - \\Phi(x)`, computed as :math:`\\Phi(-x)` (exact far in the upper tail).
+
+    Examples
+    --------
+    >>> round(2 * normal_sf(1.959963984540054), 6)
+    0.05
+    """
+    return float(special.ndtr(-x))
+
+
+def t_sf(x: float, df: float) -> float:
+    """The upper tail probability :math:`P(T > x)` of Student's t with ``df`` degrees of freedom.
+
+    Parameters
+    ----------
+    x : float
+        The point.
+    df : float
+        Degrees of freedom (> 0).
+
+    Returns
+    -------
+    float
+        :math:`P(T_{df} > x)`.
+
+    Examples
+    --------
+    >>> round(2 * t_sf(2.228139, 10), 6)
+    0.05
+    """
+    return float(special.stdtr(df, -x))
+
+
 def mde_z(se: float, alpha: float) -> float:
     """Minimum detectable change at :data:`POWER` of a two-sided z-test with standard error se.
 
@@ -165,6 +213,36 @@ def mde_z(se: float, alpha: float) -> float:
     if not (se > 0 and math.isfinite(se)):
         return math.nan
     return (z_critical(alpha) + float(special.ndtri(POWER))) * se
+
+
+def mde_t(se: float, df: float, alpha: float) -> float:
+    """Minimum detectable change at :data:`POWER` of a two-sided t-test on ``df`` degrees of freedom.
+
+    Parameters
+    ----------
+    se : float
+        Standard error of the estimated change.
+    df : float
+        Degrees of freedom of the test.
+    alpha : float
+        Significance level.
+
+    Returns
+    -------
+    float
+        :math:`(t_{1-\\alpha/2,\\,df} + t_{power,\\,df})\\,se`, the usual approximation to the
+        noncentral t; NaN unless ``se`` is positive and finite and ``df`` positive.
+
+    Examples
+    --------
+    >>> round(mde_t(1.0, 10, 0.05), 4)  # 2.2281 + 0.8791
+    3.1072
+    >>> mde_t(1.0, 0, 0.05)
+    nan
+    """
+    if not (se > 0 and df > 0 and math.isfinite(se)):
+        return math.nan
+    return (t_critical(alpha, df) + float(special.stdtrit(df, POWER))) * se
 
 
 def wilson_intervals(successes: Any, n: Any, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
