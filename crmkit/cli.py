@@ -113,9 +113,11 @@ def init(name: str, root: str, display: str | None) -> None:
 def validate(client_dir: Path, settings: tuple[str, ...], debug: bool) -> None:
     """Check CLIENT_DIR's params.yaml and data; list every problem; exit 1 if any is fatal."""
     from crmkit.data.validation import validate_client
+    from crmkit.kpis import CATALOG
 
     with _stop_cleanly(debug):
-        report = validate_client(client_dir, overrides=_overrides(settings))
+        known_kpis = [kpi.name for kpi in CATALOG]
+        report = validate_client(client_dir, overrides=_overrides(settings), known_kpis=known_kpis)
         click.echo(report.summary())
     sys.exit(0 if report.ok else 1)
 

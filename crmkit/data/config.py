@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,9 @@ __all__ = [
     "Assessment",
     "Control",
     "Finance",
+    "PERSPECTIVES",
     "Objective",
+    "Scorecard",
     "Stats",
     "TeamMember",
     "Window",
@@ -158,9 +160,31 @@ class Scope:
     excluded: tuple[str, ...] = ()
 
 
+#: The balanced scorecard's perspectives, in report order (the KPI catalog's perspectives).
+PERSPECTIVES = ("financial", "customer", "internal_process", "learning_and_growth")
+
+
 @dataclass(frozen=True)
 class Scorecard:
-    """Balanced-scorecard targets per KPI and weights per perspective."""
+    """Balanced-scorecard targets and weights.
+
+    ``params.yaml`` writes a KPI's target as a plain number (an absolute target, in the KPI's
+    unit), as ``{value: 0.12}`` (the same, with room for a weight) or as ``{change: 0.10}``
+    (a relative target: 10 % better than the before value, in the KPI's good direction); any
+    of the mappings may carry ``weight`` (the KPI's weight within its perspective, default 1).
+
+    Attributes
+    ----------
+    targets : mapping of str to float
+        Absolute targets, KPI name → value in the KPI's unit.
+    changes : mapping of str to float
+        Relative targets, KPI name → fraction of the before value to improve by (0.10 = 10 %
+        better: higher for a higher-is-better KPI, lower for a lower-is-better one).
+    kpi_weights : mapping of str to float
+        KPI name → weight within its perspective; a KPI not named weighs 1.
+    weights : mapping of str to float
+        Perspective → weight, normalised to sum to one.
+    """
 
     targets: Mapping[str, float] = field(default_factory=dict)
     weights: Mapping[str, float] = field(
@@ -171,6 +195,35 @@ class Scorecard:
             "learning_and_growth": 0.25,
         }
     )
+    changes: Mapping[str, float] = field(default_factory=dict)
+    kpi_weights: Mapping[str, float] = field(default_factory=dict)
+
+    def kpi_weight(self, kpi: str) -> float:
+        """The weight of ``kpi`` within its perspective (1 unless params.yaml sets it)."""
+        return float(self.kpi_weights.get(kpi, 1.0))
+
+    def to_params(self) -> dict[str, Any]:
+        """The ``scorecard:`` block as params.yaml writes it (parsed back unchanged).
+
+        Examples
+        --------
+        >>> Scorecard(targets={"win_rate": 0.25}, changes={"nps": 0.1},
+        ...           kpi_weights={"nps": 2.0}).to_params()["targets"]
+        {'win_rate': 0.25, 'nps': {'change': 0.1, 'weight': 2.0}}
+        """
+        targets: dict[str, Any] = {}
+        for kpi in [*self.targets, *self.changes, *self.kpi_weights]:
+            if kpi in targets:
+                continue
+            entry: dict[str, float] = {}
+            if kpi in self.targets:
+                entry["value"] = float(self.targets[kpi])
+            if kpi in self.changes:
+                entry["change"] = float(self.changes[kpi])
+            if kpi in self.kpi_weights:
+                entry["weight"] = float(self.kpi_weights[kpi])
+            targets[kpi] = entry["value"] if list(entry) == ["value"] else entry
+        return {"targets": targets, "weights": dict(self.weights)}
 
 
 @dataclass(frozen=True)
@@ -256,7 +309,9 @@ class Assessment:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (dates as ISO strings), as results.json records it."""
-        return _jsonable(asdict(self))
+        data = asdict(self)
+        data["scorecard"] = self.scorecard.to_params()
+        return _jsonable(data)
 
 
 def _jsonable(value: Any) -> Any:
@@ -297,7 +352,7 @@ _SECTION_KEYS = {
 }
 _OBJECTIVE_KEYS = {"name", "kpi", "target", "unit", "deadline", "owner"}
 _TEAM_KEYS = {"name", "role", "responsibility"}
-_PERSPECTIVES = ("financial", "customer", "internal_process", "learning_and_growth")
+_TARGET_KEYS = ("value", "change", "weight")
 
 
 class _Collector:
@@ -384,7 +439,12 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, month=3, day=1)
 
 
-def parse_params(raw: Mapping[str, Any], *, source: str = "params.yaml") -> Assessment:
+def parse_params(
+    raw: Mapping[str, Any],
+    *,
+    source: str = "params.yaml",
+    known_kpis: Collection[str] | None = None,
+) -> Assessment:
     """Validate a mapping of parameters and return the :class:`Assessment`.
 
     Parameters
@@ -393,6 +453,9 @@ def parse_params(raw: Mapping[str, Any], *, source: str = "params.yaml") -> Asse
         The parameters as YAML would load them.
     source : str
         Named in error messages (usually the params file's path).
+    known_kpis : collection of str, optional
+        The KPI names ``scorecard.targets`` may name (the KPI catalog's, passed by the
+        caller: this layer cannot read the catalog); None accepts any name.
 
     Returns
     -------
@@ -561,20 +624,7 @@ def parse_params(raw: Mapping[str, Any], *, source: str = "params.yaml") -> Asse
         included=tuple(str(v) for v in sc.get("included") or ()),
         excluded=tuple(str(v) for v in sc.get("excluded") or ()),
     )
-    card = c.mapping(raw, "scorecard")
-    weights = dict(Scorecard().weights)
-    for key, value in (card.get("weights") or {}).items():
-        if key not in _PERSPECTIVES:
-            c.add(
-                f"scorecard.weights.{key}",
-                f"unknown perspective; expected one of {', '.join(_PERSPECTIVES)}",
-            )
-        elif c.number(value, f"scorecard.weights.{key}", 0, 1) is not None:
-            weights[key] = float(value)
-    targets = {}
-    for key, value in (card.get("targets") or {}).items():
-        if c.number(value, f"scorecard.targets.{key}", -1e12, 1e12) is not None:
-            targets[str(key)] = float(value)
+    scorecard = _scorecard(c, c.mapping(raw, "scorecard"), known_kpis)
     privacy_raw = c.mapping(raw, "privacy")
     privacy = Privacy(
         show_record_ids=bool(
@@ -606,9 +656,103 @@ def parse_params(raw: Mapping[str, Any], *, source: str = "params.yaml") -> Asse
         objectives=tuple(objectives),
         team=tuple(team),
         scope=scope,
-        scorecard=Scorecard(targets=targets, weights=weights),
+        scorecard=scorecard,
         privacy=privacy,
     )
+
+
+def _scorecard(c: _Collector, card: Mapping, known_kpis: Collection[str] | None) -> Scorecard:
+    """Params ``scorecard``: targets per KPI and weights per perspective, normalised.
+
+    A target is a number (absolute), or a mapping of ``value`` (absolute) or ``change``
+    (relative, a fraction of the before value) and an optional ``weight``. Perspective weights
+    not given keep their default (0.25) before all are normalised to sum to one.
+    """
+    weights = dict(Scorecard().weights)
+    given = card.get("weights")
+    if given is not None and not isinstance(given, Mapping):
+        c.add("scorecard.weights", f"expected a mapping of perspective → weight, got {given!r}")
+        given = {}
+    for key, value in (given or {}).items():
+        where = f"scorecard.weights.{key}"
+        if key not in PERSPECTIVES:
+            hint = difflib.get_close_matches(str(key), PERSPECTIVES, n=1)
+            c.add(
+                where,
+                "unknown perspective"
+                + (f"; did you mean '{hint[0]}'?" if hint else "")
+                + f"; expected one of {', '.join(PERSPECTIVES)}",
+            )
+        elif _weight(c, value, where) is not None:
+            weights[key] = float(value)
+    total = sum(weights.values())
+    if total <= 0:
+        c.add(
+            "scorecard.weights",
+            "all perspective weights are zero; they cannot be normalised to sum to one "
+            "(give at least one perspective a positive weight)",
+        )
+    else:
+        weights = {key: value / total for key, value in weights.items()}
+
+    targets: dict[str, float] = {}
+    changes: dict[str, float] = {}
+    kpi_weights: dict[str, float] = {}
+    raw_targets = card.get("targets")
+    if raw_targets is not None and not isinstance(raw_targets, Mapping):
+        c.add("scorecard.targets", f"expected a mapping of KPI → target, got {raw_targets!r}")
+        raw_targets = {}
+    known = None if known_kpis is None else sorted(known_kpis)
+    for key, value in (raw_targets or {}).items():
+        where = f"scorecard.targets.{key}"
+        if known is not None and key not in known:
+            hint = difflib.get_close_matches(str(key), known, n=1)
+            c.add(
+                where,
+                "unknown KPI"
+                + (f"; did you mean '{hint[0]}'?" if hint else "")
+                + " (the KPI names are those of the catalog, e.g. win_rate, nps)",
+            )
+            continue
+        if not isinstance(value, Mapping):
+            if _finite(value):
+                targets[str(key)] = float(value)
+            else:
+                c.add(where, f"{_TARGET_SHAPE}, got {value!r}")
+            continue
+        unknown = [str(k) for k in value if k not in _TARGET_KEYS]
+        if unknown or ("value" in value) == ("change" in value):
+            c.add(where, f"{_TARGET_SHAPE}, got {dict(value)!r}")
+            continue
+        for part in ("value", "change"):
+            if part in value and not _finite(value[part]):
+                c.add(f"{where}.{part}", f"expected a number, got {value[part]!r}")
+            elif part in value:
+                (targets if part == "value" else changes)[str(key)] = float(value[part])
+        if "weight" in value and _weight(c, value["weight"], f"{where}.weight") is not None:
+            kpi_weights[str(key)] = float(value["weight"])
+    return Scorecard(targets=targets, weights=weights, changes=changes, kpi_weights=kpi_weights)
+
+
+_TARGET_SHAPE = (
+    "expected a number (absolute target), {value: number} or {change: fraction} "
+    "(relative target), either with an optional weight"
+)
+
+
+def _finite(value: Any) -> bool:
+    """True for an int or float (not a bool) that is finite."""
+    return (
+        isinstance(value, int | float) and not isinstance(value, bool) and bool(np.isfinite(value))
+    )
+
+
+def _weight(c: _Collector, value: Any, key: str) -> float | None:
+    """A weight: a finite number, zero or more; otherwise a problem naming ``key``."""
+    if not _finite(value) or value < 0:
+        c.add(key, f"expected a weight of zero or more, got {value!r}")
+        return None
+    return float(value)
 
 
 def _table_key(c: _Collector, key: str, table: Any) -> bool:
@@ -743,7 +887,10 @@ def _bad_value_line(text: str) -> int | None:
 
 
 def load_params(
-    client_dir: str | Path, *, overrides: Mapping[str, Any] | None = None
+    client_dir: str | Path,
+    *,
+    overrides: Mapping[str, Any] | None = None,
+    known_kpis: Collection[str] | None = None,
 ) -> Assessment:
     """Read ``CLIENT_DIR/params.yaml`` (safe YAML), apply ``overrides``, and validate.
 
@@ -754,6 +901,8 @@ def load_params(
     overrides : mapping, optional
         Dotted keys and values that win over the file, e.g. ``{"stats.alpha": 0.01}``;
         string values are read as YAML scalars (``"0.01"`` becomes 0.01).
+    known_kpis : collection of str, optional
+        The KPI names the scorecard's targets may name, as for :func:`parse_params`.
 
     Raises
     ------
@@ -782,4 +931,4 @@ def load_params(
         raise ParamsError(f"{path}: expected a mapping of parameters such as `client: Acme Ltd`")
     for dotted, value in (overrides or {}).items():
         _set_dotted(raw, dotted, _override_value(value))
-    return parse_params(raw, source=str(path))
+    return parse_params(raw, source=str(path), known_kpis=known_kpis)

@@ -28,12 +28,13 @@ outside_window      warning  a date outside the assessment window: ignored by co
 inconsistent        warning  dates or counts that contradict each other
 control_group       warning  the control group of params.yaml is in no table: it cannot be used
 date_order          warning  how dates such as 03/04/2025 were read, and what decided it
+unknown_kpi         warning  a benchmarks row names a KPI the catalog does not have: ignored
 =================== ======== ==================================================================
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -610,6 +611,43 @@ def _consistency(
     return problems
 
 
+def _unknown_kpis(
+    benchmarks: pd.DataFrame, known_kpis: Collection[str], *, file: str, numbers: np.ndarray
+) -> list[Problem]:
+    """A warning naming the benchmarks rows whose ``kpi`` is not a KPI of the catalog.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"kpi": ["win_rate", "winrate", "nps"], "value": [0.2, 0.2, 30]})
+    >>> [p.rows for p in _unknown_kpis(frame, ["win_rate", "nps"], file="data/benchmarks.csv",
+    ...                                 numbers=np.array([2, 3, 4]))]
+    [(3,)]
+    """
+    names = benchmarks["kpi"].astype("string").str.strip()
+    unknown = ~names.isin(set(known_kpis)).to_numpy(dtype=bool)
+    if not unknown.any():
+        return []
+    if len(numbers) != len(benchmarks):  # rows were dropped: number them by position
+        numbers = np.arange(len(benchmarks)) + 2
+    rows = tuple(int(r) for r in numbers[unknown])
+    shown = sorted({str(v) for v in names[unknown].dropna()})
+    return [
+        Problem(
+            "warning",
+            "unknown_kpi",
+            f"benchmarks for {', '.join(shown[:ROWS_SHOWN])}"
+            + (" and more" if len(shown) > ROWS_SHOWN else "")
+            + ": not KPIs of the catalog, so these rows are ignored",
+            file=file,
+            table="benchmarks",
+            column="kpi",
+            rows=rows[:ROWS_SHOWN],
+            count=len(rows),
+            expected="a KPI name of the catalog, e.g. win_rate, nps, churn_rate_annual",
+        )
+    ]
+
+
 def _control_group(tables: Mapping[str, pd.DataFrame], assessment: Any) -> list[Problem]:
     """A warning when the control group named in params.yaml cannot be found in the data."""
     control = assessment.control
@@ -719,7 +757,10 @@ def _relative(path: Path, client_dir: Path) -> str:
 
 
 def validate_client(
-    client_dir: str | Path, *, overrides: Mapping[str, Any] | None = None
+    client_dir: str | Path,
+    *,
+    overrides: Mapping[str, Any] | None = None,
+    known_kpis: Collection[str] | None = None,
 ) -> ValidationReport:
     """Validate a client folder: params.yaml and every table in its data folder.
 
@@ -729,6 +770,10 @@ def validate_client(
         The client folder (``params.yaml`` and the data folder it names).
     overrides : mapping, optional
         Parameter overrides, as for :func:`crmkit.data.config.load_params`.
+    known_kpis : collection of str, optional
+        The KPI catalog's names (passed by the caller: this layer cannot read the catalog).
+        With them, the scorecard's targets and the benchmarks table's ``kpi`` column are
+        checked against the catalog; None checks neither.
 
     Returns
     -------
@@ -737,7 +782,7 @@ def validate_client(
     """
     client_dir = Path(client_dir)
     try:
-        assessment = load_params(client_dir, overrides=overrides)
+        assessment = load_params(client_dir, overrides=overrides, known_kpis=known_kpis)
     except ParamsError as exc:
         problems = [Problem("error", "params", line) for line in str(exc).splitlines()]
         return ValidationReport(client_dir, None, problems=problems)
@@ -822,6 +867,15 @@ def validate_client(
             numbers[name] = _row_numbers(raw.index)
     problems.extend(_references(report.tables, report.files, numbers))
     problems.extend(_control_group(report.tables, assessment))
+    if known_kpis is not None and "benchmarks" in report.tables:
+        problems.extend(
+            _unknown_kpis(
+                report.tables["benchmarks"],
+                known_kpis,
+                file=report.files["benchmarks"],
+                numbers=numbers["benchmarks"],
+            )
+        )
     report.problems = [p for p in problems if p.severity == "error"] + [
         p for p in problems if p.severity == "warning"
     ]

@@ -35,6 +35,7 @@ from pandas.io.formats.style import Styler
 from crmkit.data import io
 from crmkit.data.config import Assessment, parse_params
 from crmkit.data.validation import Problem, problems_frame, validate_client
+from crmkit.kpis import CATALOG
 from crmkit.pipeline import results
 from crmkit.pipeline.stages import PROJECT_ROOT
 
@@ -371,7 +372,7 @@ def open_stage(name: str, *, client_dir: str | Path, run_dir: str | Path = "") -
         from crmkit.demo.synth import generate_demo_client
 
         generate_demo_client(client_dir)
-    report = validate_client(client_dir).raise_if_failed()
+    report = validate_client(client_dir, known_kpis=[kpi.name for kpi in CATALOG]).raise_if_failed()
     return StageContext(
         name=name,
         assessment=report.assessment,

@@ -46,6 +46,7 @@ from jupyter_client.manager import AsyncKernelManager
 
 from crmkit.data import io
 from crmkit.data.validation import validate_client
+from crmkit.kpis import CATALOG
 from crmkit.pipeline.context import write_run_inputs
 from crmkit.pipeline.engine import CELL_TIMEOUT_SECONDS, WarmKernel
 from crmkit.pipeline.results import (
@@ -268,7 +269,10 @@ def run_assessment(
     """
     run_started = time.perf_counter()
     client_dir = Path(client_dir).resolve()
-    report = validate_client(client_dir, overrides=overrides).raise_if_failed()
+    known_kpis = [kpi.name for kpi in CATALOG]
+    report = validate_client(
+        client_dir, overrides=overrides, known_kpis=known_kpis
+    ).raise_if_failed()
     assessment = report.assessment
     parent = Path(output_root).resolve() / client_dir.name
     parent.mkdir(parents=True, exist_ok=True)
