@@ -150,4 +150,8 @@ def compare_benchmarks(
         )
     if not rows:
         return empty
-    return pd.DataFrame(rows, index=pd.Index(names, name="kpi"), columns=list(BENCHMARK_COLUMNS))
+    frame = pd.DataFrame(rows, index=pd.Index(names, name="kpi"), columns=list(BENCHMARK_COLUMNS))
+    frame["standing"] = pd.Series(
+        [row["standing"] for row in rows], index=frame.index, dtype=object
+    )
+    return frame

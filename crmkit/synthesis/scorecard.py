@@ -293,7 +293,17 @@ def _kpi_rows(
                 "status": status,
             }
         )
-    return pd.DataFrame(rows, index=kpi_results.index.copy(), columns=list(KPI_COLUMNS))
+    frame = pd.DataFrame(rows, index=kpi_results.index.copy(), columns=list(KPI_COLUMNS))
+    return _typed(frame, rows, ("target_basis", "status"))
+
+
+def _typed(
+    frame: pd.DataFrame, rows: list[dict[str, Any]], columns: tuple[str, ...]
+) -> pd.DataFrame:
+    """Keep the enum members of ``columns`` (pandas would store them as plain strings)."""
+    for column in columns:
+        frame[column] = pd.Series([row[column] for row in rows], index=frame.index, dtype=object)
+    return frame
 
 
 def _perspective_status(kpis: pd.DataFrame) -> ScoreStatus:
@@ -383,6 +393,7 @@ def build_scorecard(
     perspectives = pd.DataFrame(
         rows, index=pd.Index(PERSPECTIVES, name="perspective"), columns=list(PERSPECTIVE_COLUMNS)
     )
+    perspectives = _typed(perspectives, rows, ("status",))
     weights = perspectives["weight"] / perspectives["weight"].sum()
     scored = perspectives["score"].notna() & (weights > 0)
     overall = (
