@@ -33,7 +33,8 @@ Modules
 :mod:`~crmkit.report.plots.style` (palette, fonts, rcParams), :mod:`~crmkit.report.plots.canvas`
 (what every chart shares), :mod:`~crmkit.report.plots.bars`, :mod:`~crmkit.report.plots.timelines`,
 :mod:`~crmkit.report.plots.intervals`, :mod:`~crmkit.report.plots.distributions` and
-:mod:`~crmkit.report.plots.retention` (the charts by kind).
+:mod:`~crmkit.report.plots.retention` and :mod:`~crmkit.report.plots.strategy_map` (the charts
+by kind).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from crmkit.report.plots.distributions import (
 )
 from crmkit.report.plots.intervals import forest_plot, forest_scale, interval_chart
 from crmkit.report.plots.retention import heatmap_chart, survival_chart
+from crmkit.report.plots.strategy_map import strategy_map
 from crmkit.report.plots.style import (
     ACCENT,
     CJK_FONTS,
@@ -91,6 +93,7 @@ __all__ = [
     "line_chart",
     "score_chart",
     "stacked_share_chart",
+    "strategy_map",
     "survival_chart",
     "tornado_chart",
 ]
