@@ -13,13 +13,21 @@ from __future__ import annotations
 
 import math
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from crmkit.data.verdicts import Status
 
-__all__ = ["BENCHMARK_COLUMNS", "Standing", "after_values", "compare_benchmarks"]
+__all__ = [
+    "BENCHMARK_COLUMNS",
+    "Standing",
+    "after_values",
+    "benchmark_results",
+    "compare_benchmarks",
+    "plain",
+]
 
 #: The columns of :func:`compare_benchmarks`, as results.json ``benchmarks.<kpi>`` records them.
 BENCHMARK_COLUMNS = ("label", "value", "benchmark", "gap", "gap_pct", "standing", "source")
@@ -42,6 +50,27 @@ class Standing(StrEnum):
     LEVEL = "level"
     #: The KPI has no usable after value.
     NOT_MEASURED = "not measured"
+
+
+def plain(value: Any) -> Any:
+    """A value as results.json holds it: numbers as float / int / bool, missing as None.
+
+    Examples
+    --------
+    >>> plain(np.float64(0.5)), plain(float("nan")), plain(np.bool_(True)), plain(Standing.BETTER)
+    (0.5, None, True, 'better')
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, str):
+        return str(value)
+    return value
 
 
 def after_values(kpi_results: pd.DataFrame) -> pd.Series:
@@ -155,3 +184,20 @@ def compare_benchmarks(
         [row["standing"] for row in rows], index=frame.index, dtype=object
     )
     return frame
+
+
+def benchmark_results(comparison: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """The results.json section ``benchmarks``: KPI → :data:`BENCHMARK_COLUMNS`, plain JSON.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"label": ["Win rate"], "value": [float("nan")],
+    ...     "benchmark": [0.2], "gap": [float("nan")], "gap_pct": [float("nan")],
+    ...     "standing": [Standing.NOT_MEASURED], "source": [None]}, index=["win_rate"])
+    >>> benchmark_results(frame)["win_rate"]["value"], benchmark_results(frame)["win_rate"]["standing"]
+    (None, 'not measured')
+    """
+    return {
+        str(name): {column: plain(row[column]) for column in BENCHMARK_COLUMNS}
+        for name, row in comparison.iterrows()
+    }

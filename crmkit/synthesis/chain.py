@@ -31,6 +31,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -38,6 +39,7 @@ from scipy import stats
 
 from crmkit.data.config import Assessment
 from crmkit.kpis import KPI, available, get_kpi, kpi_value, observe_windows
+from crmkit.synthesis.benchmarks import plain
 
 __all__ = [
     "CHAIN_COLUMNS",
@@ -48,6 +50,7 @@ __all__ = [
     "Link",
     "LinkStatus",
     "correlation_interval",
+    "chain_results",
     "evaluate_chain",
     "unit_changes",
 ]
@@ -311,3 +314,11 @@ def evaluate_chain(
     for column in ("status", "reason"):
         frame[column] = pd.Series([row[column] for row in rows], index=frame.index, dtype=object)
     return frame
+
+
+def chain_results(chain: pd.DataFrame) -> list[dict[str, Any]]:
+    """The results.json list ``scorecard.chain``: one dict of :data:`CHAIN_COLUMNS` per link.
+
+    Missing numbers are None; ``status`` and ``reason`` are their strings.
+    """
+    return [{column: plain(row[column]) for column in CHAIN_COLUMNS} for _, row in chain.iterrows()]

@@ -40,14 +40,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from crmkit.data.config import Scorecard
 from crmkit.data.guards import claimable
 from crmkit.data.verdicts import COMPARED, Verdict
 from crmkit.kpis import PERSPECTIVES
-from crmkit.synthesis.benchmarks import after_values
+from crmkit.synthesis.benchmarks import after_values, plain
 from crmkit.synthesis.status import ScoreStatus
 
 __all__ = [
@@ -57,7 +56,6 @@ __all__ = [
     "TargetBasis",
     "attainment",
     "build_scorecard",
-    "plain",
 ]
 
 #: The columns of :attr:`BalancedScorecard.kpis`.
@@ -98,27 +96,6 @@ class TargetBasis(StrEnum):
     BENCHMARK = "benchmark"
     #: No target: a statistically supported improvement is the aim.
     SIGNIFICANT = "significant improvement"
-
-
-def plain(value: Any) -> Any:
-    """A value as results.json holds it: numbers as float / int / bool, missing as None.
-
-    Examples
-    --------
-    >>> plain(np.float64(0.5)), plain(float("nan")), plain(np.bool_(True)), plain(TargetBasis.ABSOLUTE)
-    (0.5, None, True, 'absolute')
-    """
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, str):
-        return str(value)
-    return value
 
 
 def attainment(

@@ -90,9 +90,9 @@ def strategy_map(
             )
             shown = members.iloc[order[:max_per_row]]
             n = max(len(shown), 1)
-            width = 0.8 / n
+            width = 0.76 / n
             for i, (kpi, row) in enumerate(shown.iterrows()):
-                x = 0.19 + width * (i + 0.5)
+                x = 0.24 + width * (i + 0.5)
                 colour = STATUS_COLOURS.get(str(row["status"]), MUTED)
                 ax.add_patch(
                     FancyBboxPatch(
@@ -101,7 +101,9 @@ def strategy_map(
                         facecolor=colour, edgecolor="white", zorder=2,
                     )
                 )  # fmt: skip
-                label = textwrap.fill(str(row["label"]), max(int(width * 110), 8))
+                label = textwrap.fill(
+                    str(row["label"]), max(int(width * 100), 8), break_long_words=False
+                )
                 ax.text(
                     x, y, label, ha="center", va="center", fontsize=7,
                     color=_text_colour(colour), zorder=3,
@@ -127,7 +129,8 @@ def strategy_map(
             r = pd.to_numeric(pd.Series([link["r"]]), errors="coerce")[0]
             if np.isfinite(r):
                 ax.text(
-                    (start[0] + end[0]) / 2, (start[1] + end[1]) / 2, f"r = {r:+.2f}",
+                    start[0] + 0.3 * (end[0] - start[0]), start[1] + 0.3 * (end[1] - start[1]),
+                    f"r = {r:+.2f}",
                     fontsize=7, ha="center", va="center", color=_TEXT, zorder=4,
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
                 )  # fmt: skip
