@@ -271,13 +271,14 @@ def _kpi_rows(
             }
         )
     frame = pd.DataFrame(rows, index=kpi_results.index.copy(), columns=list(KPI_COLUMNS))
-    return _typed(frame, rows, ("target_basis", "status"))
+    return _typed(frame, rows, ("supported", "target_basis", "status"))
 
 
 def _typed(
     frame: pd.DataFrame, rows: list[dict[str, Any]], columns: tuple[str, ...]
 ) -> pd.DataFrame:
-    """Keep the enum members of ``columns`` (pandas would store them as plain strings)."""
+    """Keep the enum members and bools of ``columns`` (pandas would store plain strings and
+    numpy bools)."""
     for column in columns:
         frame[column] = pd.Series([row[column] for row in rows], index=frame.index, dtype=object)
     return frame

@@ -78,7 +78,7 @@ def strategy_map(
         ax.axis("off")
         for level, (perspective, name) in enumerate(zip(_ROWS, _ROW_NAMES, strict=True)):
             y = len(_ROWS) - 1 - level
-            ax.text(0.0, y, name, ha="left", va="center", fontsize=9, color=_SUBTLE, weight="bold")
+            ax.text(0.0, y, name, ha="left", va="center", fontsize=9, color=_SUBTLE)
             members = kpis[kpis["perspective"] == perspective]
             order = sorted(
                 range(len(members)),
