@@ -180,9 +180,8 @@ def compare_benchmarks(
     if not rows:
         return empty
     frame = pd.DataFrame(rows, index=pd.Index(names, name="kpi"), columns=list(BENCHMARK_COLUMNS))
-    frame["standing"] = pd.Series(
-        [row["standing"] for row in rows], index=frame.index, dtype=object
-    )
+    for column in ("standing", "source"):  # enum members and None, not strings and NaN
+        frame[column] = pd.Series([row[column] for row in rows], index=frame.index, dtype=object)
     return frame
 
 
