@@ -226,10 +226,10 @@ def unit_changes(
         change per unit exists.
     """
     kpi = kpi if isinstance(kpi, KPI) else get_kpi(kpi)
-    if available(kpi, tables) is not None:
-        return ChainReason.NO_DATA
     if kpi.observe is None:
         return ChainReason.NOT_PER_UNIT
+    if available(kpi, tables) is not None:
+        return ChainReason.NO_DATA
     keys = _unit_tables(tables, kpi.tables, unit)
     if isinstance(keys, ChainReason):
         return keys
