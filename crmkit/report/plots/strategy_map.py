@@ -27,6 +27,20 @@ _ROWS = ("financial", "customer", "internal_process", "learning_and_growth")
 _ROW_NAMES = ("Financial", "Customer", "Internal process", "Learning and growth")
 
 
+def _free_spot(
+    tail: tuple[float, float], head: tuple[float, float], placed: list[tuple[float, float]]
+) -> tuple[float, float]:
+    """A point along the arrow for its label, away from the labels already placed."""
+    spots = [
+        (tail[0] + t * (head[0] - tail[0]), tail[1] + t * (head[1] - tail[1]))
+        for t in (0.5, 0.25, 0.75)
+    ]
+    for x, y in spots:
+        if all(abs(x - px) > 0.09 or abs(y - py) > 0.12 for px, py in placed):
+            return x, y
+    return spots[0]
+
+
 @_literal_text
 def strategy_map(
     kpis: pd.DataFrame,
@@ -72,6 +86,7 @@ def strategy_map(
     links = links if links is not None else pd.DataFrame(columns=["cause", "effect", "r", "status"])
     in_chain = set(links["cause"]) | set(links["effect"])
     positions: dict[str, tuple[float, float]] = {}
+    placed: list[tuple[float, float]] = []
     with _chart(title, height=6.2) as (fig, ax):
         ax.set_xlim(-0.02, 1.0)
         ax.set_ylim(-0.6, len(_ROWS) - 0.4)
@@ -114,10 +129,12 @@ def strategy_map(
             if start is None or end is None:
                 continue
             supported = str(link["status"]) == "supported"
+            up = 0.3 if end[1] > start[1] else -0.3
+            tail, head = (start[0], start[1] + up), (end[0], end[1] - up)
             ax.annotate(
                 "",
-                xy=(end[0], end[1] - 0.3 if end[1] > start[1] else end[1] + 0.3),
-                xytext=(start[0], start[1] + 0.3 if end[1] > start[1] else start[1] - 0.3),
+                xy=head,
+                xytext=tail,
                 arrowprops={
                     "arrowstyle": "-|>",
                     "color": _TEXT if supported else MUTED,
@@ -128,9 +145,10 @@ def strategy_map(
             )
             r = pd.to_numeric(pd.Series([link["r"]]), errors="coerce")[0]
             if np.isfinite(r):
+                x, y = _free_spot(tail, head, placed)
+                placed.append((x, y))
                 ax.text(
-                    start[0] + 0.3 * (end[0] - start[0]), start[1] + 0.3 * (end[1] - start[1]),
-                    f"r = {r:+.2f}",
+                    x, y, f"r = {r:+.2f}",
                     fontsize=7, ha="center", va="center", color=_TEXT, zorder=4,
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
                 )  # fmt: skip
