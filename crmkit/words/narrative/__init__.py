@@ -5,6 +5,8 @@
 - :mod:`~crmkit.words.narrative.designs`: the time series and the control group in words.
 - :mod:`~crmkit.words.narrative.finance`: the financial appraisal's headline and findings.
 - :mod:`~crmkit.words.narrative.summary`: the index page's executive summary.
+- :mod:`~crmkit.words.narrative.synthesis`: the summary's lead: the balanced scorecard, its
+  strongest and weakest KPIs, the top actions by benefit index, the change since the last run.
 
 The phrasing every report text shares (the window labels, the "What it means" paragraph, the
 findings with their limitations) is defined in :mod:`crmkit.words.phrases` and offered here too.
@@ -66,22 +68,45 @@ from crmkit.words.narrative.summary import (
     summary_series,
     top_findings,
 )
+from crmkit.words.narrative.synthesis import (
+    LOW_COVERAGE,
+    PERSPECTIVE_WORDS,
+    SCORE_STATUS_WORDS,
+    ScoreReading,
+    benefit_index_text,
+    coverage_text,
+    read_scorecard,
+    scorecard_extremes,
+    scorecard_figure_text,
+    summary_actions,
+    summary_history,
+    summary_scorecard,
+    summary_scorecard_extremes,
+    top_action_figure_text,
+    top_actions,
+)
 from crmkit.words.phrases import WINDOW_LABELS, findings_markdown, what_it_means
 
 __all__ = [
     "GUARD_REASONS",
+    "LOW_COVERAGE",
     "MONEY_CANNOT_SHOW",
+    "PERSPECTIVE_WORDS",
+    "SCORE_STATUS_WORDS",
     "STANDINGS",
+    "ScoreReading",
     "VERDICTS",
     "WINDOW_LABELS",
     "ageing_caveat",
     "area_findings",
+    "benefit_index_text",
     "breakeven_text",
     "change_title",
     "channel_title",
     "control_finding",
     "control_title",
     "cost_title",
+    "coverage_text",
     "describe_change",
     "finance_findings",
     "finance_title",
@@ -100,17 +125,26 @@ __all__ = [
     "overview_findings",
     "overview_title",
     "quality_score_text",
+    "read_scorecard",
+    "scorecard_extremes",
+    "scorecard_figure_text",
     "series_finding",
     "series_problem",
     "series_title",
     "simulation_title",
+    "summary_actions",
     "summary_ageing",
     "summary_control",
     "summary_failed_stages",
     "summary_financial",
+    "summary_history",
     "summary_kpis",
     "summary_quality",
+    "summary_scorecard",
+    "summary_scorecard_extremes",
     "summary_series",
+    "top_action_figure_text",
+    "top_actions",
     "top_findings",
     "tornado_title",
     "trend_title",
