@@ -477,6 +477,7 @@ def _run_date(history: Mapping[str, Any]) -> str:
 
 
 def _targets_clause(targets: Any) -> str:
+    """The targets set at the last assessment: how many of those checkable were reached."""
     if not isinstance(targets, list):
         return ""
     entries = [t for t in targets if isinstance(t, Mapping)]
@@ -486,11 +487,13 @@ def _targets_clause(targets: Any) -> str:
     checked = sum(1 for t in entries if isinstance(t.get("reached"), bool))
     unchecked = len(entries) - checked
     if not checked:
-        return f"; none of the {len(entries)} targets set then could be checked"
-    noun = "target" if checked == 1 else "targets"
-    clause = (
-        f"; {reached} of the {checked} {noun} set then {'was' if reached == 1 else 'were'} reached"
-    )
+        if unchecked == 1:
+            return "; the target set then could not be checked"
+        return f"; none of the {unchecked} targets set then could be checked"
+    if checked == 1:
+        clause = f"; the target set then was {'reached' if reached else 'not reached'}"
+    else:
+        clause = f"; {reached} of the {checked} targets set then {'was' if reached == 1 else 'were'} reached"
     if unchecked:
         clause += f" ({unchecked} more could not be checked)"
     return clause
