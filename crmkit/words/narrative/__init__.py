@@ -5,8 +5,10 @@
 - :mod:`~crmkit.words.narrative.designs`: the time series and the control group in words.
 - :mod:`~crmkit.words.narrative.finance`: the financial appraisal's headline and findings.
 - :mod:`~crmkit.words.narrative.summary`: the index page's executive summary.
-- :mod:`~crmkit.words.narrative.synthesis`: the summary's lead: the balanced scorecard, its
-  strongest and weakest KPIs, the top actions by benefit index, the change since the last run.
+- :mod:`~crmkit.words.narrative.synthesis`: the summary's lead: the balanced scorecard and its
+  strongest and weakest KPIs;
+- :mod:`~crmkit.words.narrative.actions`: the top actions by benefit index;
+- :mod:`~crmkit.words.narrative.history`: the change since the last assessment.
 
 The phrasing every report text shares (the window labels, the "What it means" paragraph, the
 findings with their limitations) is defined in :mod:`crmkit.words.phrases` and offered here too.
@@ -14,6 +16,13 @@ findings with their limitations) is defined in :mod:`crmkit.words.phrases` and o
 
 from __future__ import annotations
 
+from crmkit.words.narrative.actions import (
+    TOP_ACTIONS,
+    benefit_index_text,
+    summary_actions,
+    top_action_figure_text,
+    top_actions,
+)
 from crmkit.words.narrative.areas import (
     ageing_caveat,
     area_findings,
@@ -42,6 +51,7 @@ from crmkit.words.narrative.finance import (
     simulation_title,
     tornado_title,
 )
+from crmkit.words.narrative.history import summary_history
 from crmkit.words.narrative.kpi import (
     GUARD_REASONS,
     VERDICTS,
@@ -73,17 +83,12 @@ from crmkit.words.narrative.synthesis import (
     PERSPECTIVE_WORDS,
     SCORE_STATUS_WORDS,
     ScoreReading,
-    benefit_index_text,
     coverage_text,
     read_scorecard,
     scorecard_extremes,
     scorecard_figure_text,
-    summary_actions,
-    summary_history,
     summary_scorecard,
     summary_scorecard_extremes,
-    top_action_figure_text,
-    top_actions,
 )
 from crmkit.words.phrases import WINDOW_LABELS, findings_markdown, what_it_means
 
@@ -94,6 +99,7 @@ __all__ = [
     "PERSPECTIVE_WORDS",
     "SCORE_STATUS_WORDS",
     "STANDINGS",
+    "TOP_ACTIONS",
     "ScoreReading",
     "VERDICTS",
     "WINDOW_LABELS",

@@ -1,8 +1,10 @@
-"""The executive summary's sentences on the synthesis stages, and their headline figures' words.
+"""The executive summary's lead on the balanced scorecard, and its headline figure's words.
 
-Four parts, each built from one section of ``results.json`` (a mapping that may hold anything;
-every number goes through :func:`crmkit.words.formats.as_number`, so what is not a finite
-number is left out or reads "not available", never "0 %"):
+The synthesis stages are summed up in four parts, each built from one section of
+``results.json`` (a mapping that may hold anything; every number goes through
+:func:`crmkit.words.formats.as_number`, so what is not a finite number is left out or reads
+"not available", never "0 %"). The first two are written here, the others in
+:mod:`~crmkit.words.narrative.actions` and :mod:`~crmkit.words.narrative.history`:
 
 - the balanced scorecard (``scorecard``): its overall attainment with the share of the weight
   it rests on; read first as a typed :class:`ScoreReading`, so that the sentence and the
@@ -13,10 +15,6 @@ number is left out or reads "not available", never "0 %"):
 - the top actions by benefit index (``actions.candidates``);
 - the change since the last assessment (``history``).
 
-The benefit index is (expected effect − expected cost) / expected cost: the net gain per unit
-of cost. The summary says it so, once: a benefit index of 2.2 reads "net gain 2.2 times its
-cost"; a negative one "net loss 0.4 times its cost"; one of zero "breaks even".
-
 Client text (KPI labels, action names) is passed through as plain text with its whitespace
 collapsed; the index page escapes it, and nothing here builds markup from it.
 """
@@ -25,30 +23,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from crmkit.synthesis.status import ScoreStatus
-from crmkit.words.formats import MISSING, as_number, format_percent, format_signed, is_missing
-from crmkit.words.narrative.summary import _series_of
+from crmkit.words.formats import MISSING, as_number, format_percent, is_missing
 
 __all__ = [
     "LOW_COVERAGE",
     "PERSPECTIVE_WORDS",
     "SCORE_STATUS_WORDS",
     "ScoreReading",
-    "benefit_index_text",
     "coverage_text",
     "read_scorecard",
     "scorecard_extremes",
     "scorecard_figure_text",
-    "summary_actions",
-    "summary_history",
     "summary_scorecard",
     "summary_scorecard_extremes",
-    "top_action_figure_text",
-    "top_actions",
 ]
 
 #: Below this share of the total weight measured, the overall score is not a verdict.
@@ -56,9 +47,6 @@ LOW_COVERAGE = 0.5
 
 #: How many KPIs each of the strongest and weakest lists holds at most.
 EXTREMES = 3
-
-#: How many actions the summary lists at most.
-TOP_ACTIONS = 5
 
 #: The perspectives of the balanced scorecard in words.
 PERSPECTIVE_WORDS = {
@@ -339,202 +327,3 @@ def summary_scorecard_extremes(scorecard: Any) -> list[str]:
             items = "; ".join(_standing_item(*item) for item in side)
             sentences.append(f"{heading} against their targets: {items}.")
     return sentences
-
-
-# --------------------------------------------------------------------------- actions
-
-
-def benefit_index_text(candidate: Mapping[str, Any]) -> str:
-    """An action's benefit index in words: the net gain per unit of cost.
-
-    An action whose effect is not monetised (``monetised`` false) has no benefit index; one
-    that is monetised but has no finite benefit index reads "benefit index not available".
-
-    Examples
-    --------
-    >>> benefit_index_text({"benefit_index": 2.24, "monetised": True})
-    'net gain 2.2 times its cost'
-    >>> benefit_index_text({"benefit_index": -0.4, "monetised": True})
-    'net loss 0.4 times its cost'
-    >>> benefit_index_text({"benefit_index": None, "monetised": False})
-    'effect not expressed in money'
-    >>> benefit_index_text({"benefit_index": float("nan"), "monetised": True})
-    'benefit index not available'
-    """
-    if candidate.get("monetised") is False:
-        return "effect not expressed in money"
-    index = as_number(candidate.get("benefit_index"))
-    if index is None:
-        return f"benefit index {MISSING}"
-    if round(index, 1) == 0:
-        return "breaks even"
-    if index > 0:
-        return f"net gain {index:,.1f} times its cost"
-    return f"net loss {-index:,.1f} times its cost"
-
-
-def _action_name(candidate: Mapping[str, Any]) -> str:
-    return (
-        _plain(candidate.get("action")) or _plain(candidate.get("description")) or "unnamed action"
-    )
-
-
-def _action_kpis(candidate: Mapping[str, Any], labels: Mapping[str, str]) -> list[str]:
-    names = candidate.get("kpis")
-    names = [n for n in names if isinstance(n, str) and n] if isinstance(names, list) else []
-    if not names and isinstance(candidate.get("kpi"), str) and candidate["kpi"]:
-        names = [candidate["kpi"]]
-    return [_plain(labels.get(n)) or _plain(n) for n in dict.fromkeys(names)]
-
-
-def top_actions(actions: Any, *, limit: int = TOP_ACTIONS) -> list[Mapping[str, Any]] | None:
-    """The first ``limit`` candidates (ranked by benefit index, best first), or None.
-
-    None when ``actions`` records no list of candidates; an empty list when it records an
-    empty one.
-    """
-    if not isinstance(actions, Mapping):
-        return None
-    candidates = actions.get("candidates")
-    if not isinstance(candidates, list | tuple):
-        return None
-    return [c for c in candidates if isinstance(c, Mapping)][:limit]
-
-
-def summary_actions(actions: Any, *, labels: Mapping[str, str] | None = None) -> list[str]:
-    """The top actions by benefit index in one sentence, each with the KPIs it moves.
-
-    Parameters
-    ----------
-    actions : mapping
-        ``results["actions"]`` with its ranked ``candidates``.
-    labels : mapping, optional
-        KPI name → label.
-
-    Examples
-    --------
-    >>> summary_actions({"candidates": [
-    ...     {"action": "Coach the reps", "kpi": "win_rate", "benefit_index": 2.2,
-    ...      "monetised": True},
-    ...     {"action": "Clean the data", "kpi": "data_accuracy", "monetised": False}]},
-    ...     labels={"win_rate": "Win rate"})
-    ['The top 2 actions by benefit index (the net gain per unit of cost): (1) Coach the reps, for Win rate: net gain 2.2 times its cost; (2) Clean the data, for data_accuracy: effect not expressed in money.']
-    >>> summary_actions({"candidates": []})
-    ['No improvement action is proposed: no gap in the KPIs called for one.']
-    """
-    top = top_actions(actions)
-    if top is None:
-        return []
-    if not top:
-        return ["No improvement action is proposed: no gap in the KPIs called for one."]
-    labels = labels or {}
-    items = []
-    for candidate in top:
-        kpis = _action_kpis(candidate, labels)
-        moves = f", for {_series_of(kpis)}" if kpis else ""
-        items.append(f"{_action_name(candidate)}{moves}: {benefit_index_text(candidate)}")
-    if len(items) == 1:
-        return [f"The top action by benefit index (the net gain per unit of cost): {items[0]}."]
-    numbered = "; ".join(f"({i}) {item}" for i, item in enumerate(items, start=1))
-    return [
-        f"The top {len(items)} actions by benefit index (the net gain per unit of cost): "
-        f"{numbered}."
-    ]
-
-
-def top_action_figure_text(
-    actions: Any, *, labels: Mapping[str, str] | None = None
-) -> tuple[str, str] | None:
-    """The headline figure of the best action: its name and its benefit index with its KPIs.
-
-    Examples
-    --------
-    >>> top_action_figure_text({"candidates": [{"action": "Coach the reps", "kpi": "win_rate",
-    ...                                         "benefit_index": 2.2, "monetised": True}]})
-    ('Coach the reps', 'net gain 2.2 times its cost; moves win_rate')
-    """
-    top = top_actions(actions, limit=1)
-    if not top:
-        return None
-    kpis = _action_kpis(top[0], labels or {})
-    note = benefit_index_text(top[0]) + (f"; moves {_series_of(kpis)}" if kpis else "")
-    return _action_name(top[0]), note
-
-
-# --------------------------------------------------------------------------- history
-
-
-def _run_date(history: Mapping[str, Any]) -> str:
-    """The date of the latest earlier run (``runs`` is oldest first), as yyyy-mm-dd, or ""."""
-    runs = history.get("runs")
-    if not isinstance(runs, list) or not runs or not isinstance(runs[-1], Mapping):
-        return ""
-    stamp = runs[-1].get("generated_at")
-    try:
-        return datetime.fromisoformat(stamp).date().isoformat() if isinstance(stamp, str) else ""
-    except ValueError:
-        return ""
-
-
-def _targets_clause(targets: Any) -> str:
-    """The targets set at the last assessment: how many of those checkable were reached."""
-    if not isinstance(targets, list):
-        return ""
-    entries = [t for t in targets if isinstance(t, Mapping)]
-    if not entries:
-        return "; no target had been set then"
-    reached = sum(1 for t in entries if t.get("reached") is True)
-    checked = sum(1 for t in entries if isinstance(t.get("reached"), bool))
-    unchecked = len(entries) - checked
-    if not checked:
-        if unchecked == 1:
-            return "; the target set then could not be checked"
-        return f"; none of the {unchecked} targets set then could be checked"
-    if checked == 1:
-        clause = f"; the target set then was {'reached' if reached else 'not reached'}"
-    else:
-        clause = f"; {reached} of the {checked} targets set then {'was' if reached == 1 else 'were'} reached"
-    if unchecked:
-        clause += f" ({unchecked} more could not be checked)"
-    return clause
-
-
-def summary_history(history: Any) -> str | None:
-    """The change since the last assessment: the scorecard's move and the targets reached.
-
-    Examples
-    --------
-    >>> summary_history({"status": "compared",
-    ...                  "runs": [{"run_id": "r1", "generated_at": "2025-11-30T09:00:00+00:00"}],
-    ...                  "scorecard": {"previous": 0.48, "current": 0.54, "delta": 0.06},
-    ...                  "targets": [{"reached": True}, {"reached": False}, {"reached": None}]})
-    'Since the last assessment (2025-11-30), the balanced scorecard moved from 48 % to 54 % (+6.0 percentage points); 1 of the 2 targets set then was reached (1 more could not be checked).'
-    >>> summary_history({"status": "started"})
-    'This is the first assessment on record for this client; the next one will be compared with it.'
-    """
-    if not isinstance(history, Mapping):
-        return None
-    status = history.get("status")
-    if status == "started":
-        return (
-            "This is the first assessment on record for this client; the next one will be "
-            "compared with it."
-        )
-    if status != "compared":
-        return None
-    date = _run_date(history)
-    since = f"Since the last assessment ({date})" if date else "Since the last assessment"
-    card = history.get("scorecard")
-    card = card if isinstance(card, Mapping) else {}
-    previous, current = _share(card.get("previous")), _share(card.get("current"))
-    delta = as_number(card.get("delta"))
-    if delta is None and previous is not None and current is not None:
-        delta = current - previous
-    if previous is not None and current is not None and delta is not None:
-        move = (
-            f"the balanced scorecard moved from {format_percent(previous, decimals=0)} to "
-            f"{format_percent(current, decimals=0)} ({format_signed(delta, 100)} percentage points)"
-        )
-    else:
-        move = f"the balanced scorecard's change is {MISSING}"
-    return f"{since}, {move}{_targets_clause(history.get('targets'))}."
