@@ -145,17 +145,22 @@ def format_run_label(generated_at: str | datetime | None) -> str:
 # The one place to add a headline figure: a named function results -> list of figures, in
 # the order the index shows them. Each is computed on its own (see index_content).
 _HEADLINE_SOURCES: tuple[tuple[str, Callable[[Mapping[str, Any]], list[dict[str, str]]]], ...] = (
+    ("scorecard figures", headlines.scorecard_figures),
+    ("top action figures", headlines.action_figures),
     ("data-quality figures", headlines.data_quality_figures),
     ("KPI figures", headlines.kpi_figures),
     ("impact figures", headlines.impact_figures),
     ("financial figures", headlines.financial_figures),
-    ("scorecard figures", headlines.scorecard_figures),
 )
 
 
 # The executive summary's sections, in the order the index prints them; each is computed
 # on its own, and one that raises is left out and listed as failed (see index_content).
 _SUMMARY_SECTIONS: tuple[tuple[str, Callable[[Mapping[str, Any]], list[str]]], ...] = (
+    ("balanced scorecard", headlines.scorecard_sentences),
+    ("strongest and weakest KPIs", headlines.scorecard_extreme_sentences),
+    ("top actions", headlines.action_sentences),
+    ("since the last assessment", headlines.history_sentences),
     ("KPI findings", headlines.kpi_sentences),
     ("revenue effect", headlines.impact_sentences),
     ("ageing customer base", headlines.ageing_sentences),
@@ -232,7 +237,9 @@ def executive_summary(results: Mapping[str, Any]) -> list[str]:
     """The index page's executive summary: a few plain sentences from ``results.json``.
 
     Each section comes from one part of the results when it is present, in this order: the
-    KPIs (counted by standing, the strongest claimable improvements and deteriorations, what
+    balanced scorecard's overall score with the share of the weight it rests on; its strongest
+    and weakest KPIs against their targets; the top five actions by benefit index; the change
+    since the last assessment; the KPIs (counted by standing, the strongest claimable improvements and deteriorations, what
     is not claimed and why, what was not measured and which data would add it); the revenue
     effect against the control group (or else the time series, when it is reliable); the
     ageing customer base without a control group; the financial headline with its basis; data
@@ -265,9 +272,10 @@ def headline_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
     list of dict
         One dict per figure, in display order, with keys ``label``, ``value`` (the formatted
         string) and ``note`` (a short explanation, possibly empty). Sources, in order:
+        ``scorecard.overall`` with its coverage; the top action of ``actions.candidates``;
         ``data_quality.overall_score`` and ``.issues``; the KPIs counted by standing;
         the revenue effect (difference-in-differences, else a reliable time series);
-        ``financial.npv``, ``.roi``, ``.irr``, ``.payback_months``; ``scorecard.overall``.
+        ``financial.npv``, ``.roi``, ``.irr``, ``.payback_months``.
 
     Examples
     --------

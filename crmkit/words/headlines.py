@@ -22,27 +22,38 @@ from crmkit.words.narrative import (
     kpi_standing,
     measured_benefits_established,
     quality_score_text,
+    scorecard_figure_text,
     series_problem,
+    summary_actions,
     summary_ageing,
     summary_control,
     summary_failed_stages,
     summary_financial,
+    summary_history,
     summary_kpis,
     summary_quality,
+    summary_scorecard,
+    summary_scorecard_extremes,
     summary_series,
+    top_action_figure_text,
 )
 
 __all__ = [
+    "action_figures",
+    "action_sentences",
     "ageing_sentences",
     "data_quality_figures",
     "financial_figures",
     "financial_sentences",
+    "history_sentences",
     "impact_figures",
     "impact_sentences",
     "kpi_figures",
     "kpi_sentences",
     "quality_sentences",
+    "scorecard_extreme_sentences",
     "scorecard_figures",
+    "scorecard_sentences",
     "stage_sentences",
 ]
 
@@ -78,6 +89,18 @@ def _kpi_labels(results: Mapping[str, Any]) -> dict[str, str]:
     for name, entry in kpis.items():
         label = entry.get("label") if isinstance(entry, Mapping) else None
         labels[str(name)] = label if isinstance(label, str) and label else str(name)
+    return labels
+
+
+def _synthesis_labels(results: Mapping[str, Any]) -> dict[str, str]:
+    """KPI name -> label: the scorecard's labels over those of ``kpis``."""
+    labels = _kpi_labels(results)
+    scorecard = _section(results, "scorecard") or {}
+    kpis = scorecard.get("kpis")
+    for name, entry in (kpis if isinstance(kpis, Mapping) else {}).items():
+        label = entry.get("label") if isinstance(entry, Mapping) else None
+        if isinstance(label, str) and label.strip():
+            labels[str(name)] = label
     return labels
 
 
@@ -230,20 +253,47 @@ def financial_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
 
 
 def scorecard_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
-    """The balanced scorecard's overall attainment (``scorecard.overall``)."""
+    """The balanced scorecard's overall attainment, with the weight it rests on in the note.
+
+    "not measured" when no perspective could be measured (``scorecard.overall`` null); see
+    :func:`crmkit.words.narrative.scorecard_figure_text`.
+    """
     scorecard = _section(results, "scorecard")
-    if scorecard is None or "overall" not in scorecard:
+    if scorecard is None or not ("overall" in scorecard or "status" in scorecard):
         return []
-    return [
-        _figure(
-            "Balanced scorecard",
-            format_percent(scorecard["overall"]),
-            "overall weighted attainment of targets",
-        )
-    ]
+    value, note = scorecard_figure_text(scorecard)
+    return [_figure("Balanced scorecard", value, note)]
+
+
+def action_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The best action by benefit index, with its benefit index and KPIs in the note."""
+    figure = top_action_figure_text(results.get("actions"), labels=_synthesis_labels(results))
+    return [] if figure is None else [_figure("Top action", *figure)]
 
 
 # --------------------------------------------------------------------------- executive summary
+
+
+def scorecard_sentences(results: Mapping[str, Any]) -> list[str]:
+    """The balanced scorecard's overall score with its coverage (``scorecard``)."""
+    sentence = summary_scorecard(results.get("scorecard"))
+    return [sentence] if sentence else []
+
+
+def scorecard_extreme_sentences(results: Mapping[str, Any]) -> list[str]:
+    """The strongest and weakest KPIs against their targets (``scorecard.kpis``)."""
+    return summary_scorecard_extremes(results.get("scorecard"))
+
+
+def action_sentences(results: Mapping[str, Any]) -> list[str]:
+    """The top five actions by benefit index (``actions.candidates``)."""
+    return summary_actions(results.get("actions"), labels=_synthesis_labels(results))
+
+
+def history_sentences(results: Mapping[str, Any]) -> list[str]:
+    """The change since the last assessment (``history``)."""
+    sentence = summary_history(results.get("history"))
+    return [sentence] if sentence else []
 
 
 def kpi_sentences(results: Mapping[str, Any]) -> list[str]:

@@ -5,6 +5,10 @@
 - :mod:`~crmkit.words.narrative.designs`: the time series and the control group in words.
 - :mod:`~crmkit.words.narrative.finance`: the financial appraisal's headline and findings.
 - :mod:`~crmkit.words.narrative.summary`: the index page's executive summary.
+- :mod:`~crmkit.words.narrative.synthesis`: the summary's lead: the balanced scorecard and its
+  strongest and weakest KPIs;
+- :mod:`~crmkit.words.narrative.actions`: the top actions by benefit index;
+- :mod:`~crmkit.words.narrative.history`: the change since the last assessment.
 
 The phrasing every report text shares (the window labels, the "What it means" paragraph, the
 findings with their limitations) is defined in :mod:`crmkit.words.phrases` and offered here too.
@@ -12,6 +16,13 @@ findings with their limitations) is defined in :mod:`crmkit.words.phrases` and o
 
 from __future__ import annotations
 
+from crmkit.words.narrative.actions import (
+    TOP_ACTIONS,
+    benefit_index_text,
+    summary_actions,
+    top_action_figure_text,
+    top_actions,
+)
 from crmkit.words.narrative.areas import (
     ageing_caveat,
     area_findings,
@@ -40,6 +51,7 @@ from crmkit.words.narrative.finance import (
     simulation_title,
     tornado_title,
 )
+from crmkit.words.narrative.history import summary_history
 from crmkit.words.narrative.kpi import (
     GUARD_REASONS,
     VERDICTS,
@@ -66,22 +78,41 @@ from crmkit.words.narrative.summary import (
     summary_series,
     top_findings,
 )
+from crmkit.words.narrative.synthesis import (
+    LOW_COVERAGE,
+    PERSPECTIVE_WORDS,
+    SCORE_STATUS_WORDS,
+    ScoreReading,
+    coverage_text,
+    read_scorecard,
+    scorecard_extremes,
+    scorecard_figure_text,
+    summary_scorecard,
+    summary_scorecard_extremes,
+)
 from crmkit.words.phrases import WINDOW_LABELS, findings_markdown, what_it_means
 
 __all__ = [
     "GUARD_REASONS",
+    "LOW_COVERAGE",
     "MONEY_CANNOT_SHOW",
+    "PERSPECTIVE_WORDS",
+    "SCORE_STATUS_WORDS",
     "STANDINGS",
+    "TOP_ACTIONS",
+    "ScoreReading",
     "VERDICTS",
     "WINDOW_LABELS",
     "ageing_caveat",
     "area_findings",
+    "benefit_index_text",
     "breakeven_text",
     "change_title",
     "channel_title",
     "control_finding",
     "control_title",
     "cost_title",
+    "coverage_text",
     "describe_change",
     "finance_findings",
     "finance_title",
@@ -100,17 +131,26 @@ __all__ = [
     "overview_findings",
     "overview_title",
     "quality_score_text",
+    "read_scorecard",
+    "scorecard_extremes",
+    "scorecard_figure_text",
     "series_finding",
     "series_problem",
     "series_title",
     "simulation_title",
+    "summary_actions",
     "summary_ageing",
     "summary_control",
     "summary_failed_stages",
     "summary_financial",
+    "summary_history",
     "summary_kpis",
     "summary_quality",
+    "summary_scorecard",
+    "summary_scorecard_extremes",
     "summary_series",
+    "top_action_figure_text",
+    "top_actions",
     "top_findings",
     "tornado_title",
     "trend_title",

@@ -1,0 +1,329 @@
+"""The executive summary's lead on the balanced scorecard, and its headline figure's words.
+
+The synthesis stages are summed up in four parts, each built from one section of
+``results.json`` (a mapping that may hold anything; every number goes through
+:func:`crmkit.words.formats.as_number`, so what is not a finite number is left out or reads
+"not available", never "0 %"). The first two are written here, the others in
+:mod:`~crmkit.words.narrative.actions` and :mod:`~crmkit.words.narrative.history`:
+
+- the balanced scorecard (``scorecard``): its overall attainment with the share of the weight
+  it rests on; read first as a typed :class:`ScoreReading`, so that the sentence and the
+  headline figure say the same, and a score on less than half the weight is never told as a
+  verdict;
+- its strongest and weakest KPIs (``scorecard.kpis``): the measured KPIs with the highest and
+  the lowest attainment, none in both lists;
+- the top actions by benefit index (``actions.candidates``);
+- the change since the last assessment (``history``).
+
+Client text (KPI labels, action names) is passed through as plain text with its whitespace
+collapsed; the index page escapes it, and nothing here builds markup from it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
+
+from crmkit.synthesis.status import ScoreStatus
+from crmkit.words.formats import MISSING, as_number, format_percent, is_missing
+
+__all__ = [
+    "LOW_COVERAGE",
+    "PERSPECTIVE_WORDS",
+    "SCORE_STATUS_WORDS",
+    "ScoreReading",
+    "coverage_text",
+    "read_scorecard",
+    "scorecard_extremes",
+    "scorecard_figure_text",
+    "summary_scorecard",
+    "summary_scorecard_extremes",
+]
+
+#: Below this share of the total weight measured, the overall score is not a verdict.
+LOW_COVERAGE = 0.5
+
+#: How many KPIs each of the strongest and weakest lists holds at most.
+EXTREMES = 3
+
+#: The perspectives of the balanced scorecard in words.
+PERSPECTIVE_WORDS = {
+    "financial": "financial",
+    "customer": "customer",
+    "internal_process": "internal process",
+    "learning_and_growth": "learning and growth",
+}
+
+#: A measured KPI's standing against its target in words.
+SCORE_STATUS_WORDS = {
+    ScoreStatus.MET: "target met",
+    ScoreStatus.ON_TRACK: "on track",
+    ScoreStatus.BEHIND: "behind target",
+}
+
+
+class ScoreReading(StrEnum):
+    """How the summary may read the scorecard's overall score.
+
+    Examples
+    --------
+    >>> read_scorecard({"overall": 0.54, "coverage": 0.3})[0] is ScoreReading.LOW_COVERAGE
+    True
+    """
+
+    #: A score on at least :data:`LOW_COVERAGE` of the weight.
+    MEASURED = "measured"
+    #: A score on less than :data:`LOW_COVERAGE` of the weight: not a verdict on the whole.
+    LOW_COVERAGE = "low coverage"
+    #: A score whose coverage is not recorded (or not a share between 0 and 1).
+    COVERAGE_UNKNOWN = "coverage unknown"
+    #: No score: the overall is null, the status says so, or no weight could be measured.
+    NOT_MEASURED = "not measured"
+    #: A score that is not a share between 0 and 1 (a string, infinity, 7.5 …).
+    NOT_AVAILABLE = "not available"
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _share(value: Any) -> float | None:
+    """A finite number between 0 and 1, else None."""
+    number = as_number(value)
+    return number if number is not None and 0 <= number <= 1 else None
+
+
+def _plain(value: Any) -> str:
+    """Client text on one line (whitespace collapsed); empty for anything but a string."""
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def coverage_text(coverage: float) -> str:
+    """A coverage as a whole percentage, rounded down: a score never seems to rest on more.
+
+    Examples
+    --------
+    >>> coverage_text(0.85), coverage_text(0.499), coverage_text(0.29)
+    ('85 %', '49 %', '29 %')
+    """
+    return f"{math.floor(coverage * 100 + 1e-9):.0f} %"
+
+
+def read_scorecard(scorecard: Any) -> tuple[ScoreReading, float | None, float | None]:
+    """The scorecard's overall score and coverage, and how the summary may read them.
+
+    Parameters
+    ----------
+    scorecard : mapping
+        ``results["scorecard"]`` (``overall``, ``coverage``, ``status`` …).
+
+    Returns
+    -------
+    reading : ScoreReading
+    overall : float or None
+        The overall score (a fraction) when it may be printed.
+    coverage : float or None
+        The share of the weight measured, when recorded as a share.
+
+    Examples
+    --------
+    >>> read_scorecard({"overall": 0.54, "coverage": 0.85, "status": "measured"})
+    (<ScoreReading.MEASURED: 'measured'>, 0.54, 0.85)
+    >>> read_scorecard({"overall": None, "coverage": 0.0, "status": "not measured"})[0]
+    <ScoreReading.NOT_MEASURED: 'not measured'>
+    """
+    if not isinstance(scorecard, Mapping):
+        return ScoreReading.NOT_AVAILABLE, None, None
+    raw = scorecard.get("overall")
+    coverage = _share(scorecard.get("coverage"))
+    if is_missing(raw) or scorecard.get("status") == "not measured" or coverage == 0:
+        return ScoreReading.NOT_MEASURED, None, coverage
+    overall = _share(raw)
+    if overall is None:
+        return ScoreReading.NOT_AVAILABLE, None, coverage
+    if coverage is None:
+        return ScoreReading.COVERAGE_UNKNOWN, overall, None
+    if coverage < LOW_COVERAGE:
+        return ScoreReading.LOW_COVERAGE, overall, coverage
+    return ScoreReading.MEASURED, overall, coverage
+
+
+def _perspective_count(scorecard: Mapping[str, Any]) -> int:
+    perspectives = scorecard.get("perspectives")
+    return len(perspectives) if isinstance(perspectives, Mapping) else 0
+
+
+# --------------------------------------------------------------------------- the scorecard
+
+
+def summary_scorecard(scorecard: Any) -> str | None:
+    """The balanced scorecard's overall score in one sentence, with the weight it rests on.
+
+    Parameters
+    ----------
+    scorecard : mapping
+        ``results["scorecard"]``; None (or anything but a mapping) gives None.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> summary_scorecard({"overall": 0.54, "coverage": 0.85})
+    'The balanced scorecard stands at 54 % of its targets, on 85 % of the weight that could be measured.'
+    >>> summary_scorecard({"overall": 0.54, "coverage": 0.3})
+    'The balanced scorecard stands at 54 % of its targets on only 30 % of its weight, the part that could be measured: less than half, so this is no verdict on the scorecard as a whole.'
+    >>> summary_scorecard({"overall": None, "coverage": 0.0, "perspectives": {"customer": {}}})
+    'The balanced scorecard is not measured: none of its 1 perspective has a KPI that could be measured against its target.'
+    """
+    if not isinstance(scorecard, Mapping):
+        return None
+    reading, overall, coverage = read_scorecard(scorecard)
+    if reading is ScoreReading.NOT_MEASURED:
+        n = _perspective_count(scorecard)
+        which = f"its {n} perspective{'s' if n != 1 else ''}" if n else "its perspectives"
+        return (
+            f"The balanced scorecard is not measured: none of {which} has a KPI that could be "
+            "measured against its target."
+        )
+    if reading is ScoreReading.NOT_AVAILABLE or overall is None:
+        return f"The balanced scorecard's overall score is {MISSING}."
+    score = f"The balanced scorecard stands at {format_percent(overall, decimals=0)} of its targets"
+    if reading is ScoreReading.COVERAGE_UNKNOWN or coverage is None:
+        return (
+            f"{score}; the share of its weight that could be measured is {MISSING}, so read "
+            "it as partial."
+        )
+    if reading is ScoreReading.LOW_COVERAGE:
+        return (
+            f"{score} on only {coverage_text(coverage)} of its weight, the part that could be "
+            "measured: less than half, so this is no verdict on the scorecard as a whole."
+        )
+    if coverage >= 1:
+        return f"{score}, with all of its weight measured."
+    return f"{score}, on {coverage_text(coverage)} of the weight that could be measured."
+
+
+def scorecard_figure_text(scorecard: Any) -> tuple[str, str]:
+    """The scorecard's headline figure: its value and its note.
+
+    Examples
+    --------
+    >>> scorecard_figure_text({"overall": 0.54, "coverage": 0.85})
+    ('54.0 %', 'weighted attainment of targets, on 85 % of the weight')
+    >>> scorecard_figure_text({"overall": None, "coverage": 0.0})
+    ('not measured', 'no perspective could be measured against its targets')
+    """
+    reading, overall, coverage = read_scorecard(scorecard)
+    if reading is ScoreReading.NOT_MEASURED:
+        return "not measured", "no perspective could be measured against its targets"
+    if reading is ScoreReading.NOT_AVAILABLE or overall is None:
+        return MISSING, ""
+    value = format_percent(overall)
+    if reading is ScoreReading.COVERAGE_UNKNOWN or coverage is None:
+        return value, f"weighted attainment of targets; the share of weight measured is {MISSING}"
+    if reading is ScoreReading.LOW_COVERAGE:
+        return value, (
+            f"on only {coverage_text(coverage)} of the weight: less than half, not a verdict"
+        )
+    return value, f"weighted attainment of targets, on {coverage_text(coverage)} of the weight"
+
+
+# --------------------------------------------------------------------------- strongest, weakest
+
+
+def _label(entry: Mapping[str, Any], name: Any) -> str:
+    return _plain(entry.get("label")) or str(name)
+
+
+def _measured_kpis(scorecard: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any], float]]:
+    """(name, entry, attainment) of every KPI measured against its target."""
+    kpis = scorecard.get("kpis")
+    if not isinstance(kpis, Mapping):
+        return []
+    measured = []
+    for name, entry in kpis.items():
+        status = entry.get("status") if isinstance(entry, Mapping) else None
+        if not isinstance(status, str) or status not in SCORE_STATUS_WORDS:
+            continue
+        attainment = _share(entry.get("attainment"))
+        if attainment is not None:
+            measured.append((str(name), entry, attainment))
+    return measured
+
+
+def scorecard_extremes(
+    scorecard: Any, *, limit: int = EXTREMES
+) -> tuple[list[tuple[str, Mapping[str, Any], float]], list[tuple[str, Mapping[str, Any], float]]]:
+    """The strongest and the weakest KPIs against their targets, none in both lists.
+
+    Only KPIs whose status is met, on track or behind and whose attainment is a share between
+    0 and 1 take part. The strongest are ranked by attainment, highest first, the weakest
+    lowest first (the KPI name breaks ties). With fewer than ``2 * limit`` such KPIs they are
+    shared out: the strongest take the larger half (a single KPI is among the strongest only).
+
+    Returns
+    -------
+    strongest, weakest : list of (name, entry, attainment)
+
+    Examples
+    --------
+    >>> card = {"kpis": {"a": {"status": "met", "attainment": 1.0},
+    ...                  "b": {"status": "behind", "attainment": 0.2},
+    ...                  "c": {"status": "on track", "attainment": 0.7}}}
+    >>> [[name for name, _, _ in side] for side in scorecard_extremes(card)]
+    [['a', 'c'], ['b']]
+    """
+    if not isinstance(scorecard, Mapping):
+        return [], []
+    measured = _measured_kpis(scorecard)
+    n_strong = min(limit, math.ceil(len(measured) / 2))
+    n_weak = min(limit, len(measured) - n_strong)
+    strongest = sorted(measured, key=lambda item: (-item[2], item[0]))[:n_strong]
+    chosen = {name for name, _, _ in strongest}
+    rest = [item for item in measured if item[0] not in chosen]
+    weakest = sorted(rest, key=lambda item: (item[2], item[0]))[:n_weak]
+    return strongest, weakest
+
+
+def _standing_item(name: str, entry: Mapping[str, Any], attainment: float) -> str:
+    perspective = entry.get("perspective")
+    words = PERSPECTIVE_WORDS.get(perspective) if isinstance(perspective, str) else None
+    words = words or _plain(perspective).replace("_", " ")
+    status = SCORE_STATUS_WORDS[ScoreStatus(entry["status"])]
+    details = [words] if words else []
+    details += [status, f"{format_percent(attainment, decimals=0)} attained"]
+    return f"{_label(entry, name)} ({', '.join(details)})"
+
+
+def summary_scorecard_extremes(scorecard: Any) -> list[str]:
+    """The strongest and the weakest KPIs against their targets, one sentence each.
+
+    Each KPI is named with its perspective, its standing and its attainment. Empty when no KPI
+    was measured against its target.
+
+    Examples
+    --------
+    >>> card = {"kpis": {
+    ...     "win_rate": {"label": "Win rate", "perspective": "customer", "status": "met",
+    ...                  "attainment": 1.0},
+    ...     "cycle": {"label": "Sales cycle", "perspective": "internal_process",
+    ...               "status": "behind", "attainment": 0.25}}}
+    >>> for sentence in summary_scorecard_extremes(card):
+    ...     print(sentence)
+    Strongest against their targets: Win rate (customer, target met, 100 % attained).
+    Weakest against their targets: Sales cycle (internal process, behind target, 25 % attained).
+    """
+    strongest, weakest = scorecard_extremes(scorecard)
+    if len(strongest) == 1 and not weakest:
+        return [
+            f"Only one KPI could be measured against its target: {_standing_item(*strongest[0])}."
+        ]
+    sentences = []
+    for heading, side in (("Strongest", strongest), ("Weakest", weakest)):
+        if side:
+            items = "; ".join(_standing_item(*item) for item in side)
+            sentences.append(f"{heading} against their targets: {items}.")
+    return sentences
