@@ -33,11 +33,13 @@ __all__ = [
     "EarlierRuns",
     "History",
     "HistoryStatus",
+    "Movement",
     "SkipReason",
     "SkippedRun",
     "TargetSource",
     "build_history",
     "earlier_runs",
+    "movement",
     "target_reached",
 ]
 
@@ -52,6 +54,32 @@ class HistoryStatus(StrEnum):
     STARTED = "started"
     #: At least one earlier run was found and compared.
     COMPARED = "compared"
+
+
+class Movement(StrEnum):
+    """Which way a KPI moved since the latest earlier run, in its good direction."""
+
+    BETTER = "better"
+    WORSE = "worse"
+    LEVEL = "level"
+    #: No value in this run or in the latest earlier one.
+    NOT_MEASURED = "not measured"
+
+
+def movement(delta: Any, direction: Any) -> Movement:
+    """The :class:`Movement` of a change ``delta`` of a KPI whose ``direction`` is better.
+
+    Examples
+    --------
+    >>> str(movement(-2.0, "lower")), str(movement(0.0, "higher")), str(movement(None, "higher"))
+    ('better', 'level', 'not measured')
+    """
+    d = _number(delta)
+    if d is None or direction not in ("higher", "lower"):
+        return Movement.NOT_MEASURED
+    if d == 0:
+        return Movement.LEVEL
+    return Movement.BETTER if (d > 0) == (direction == "higher") else Movement.WORSE
 
 
 class SkipReason(StrEnum):
@@ -96,10 +124,13 @@ class EarlierRuns:
     runs : tuple of mapping
         Each earlier run's ``results.json`` content, sorted by ``generated_at``.
     skipped : tuple of SkippedRun
+    this_run : str or None
+        This run's id, when the caller knows it.
     """
 
     runs: tuple[Mapping[str, Any], ...] = ()
     skipped: tuple[SkippedRun, ...] = field(default_factory=tuple)
+    this_run: str | None = None
 
 
 def _generated_at(results: Mapping[str, Any]) -> pd.Timestamp | None:
@@ -250,7 +281,8 @@ class History:
         Index: KPI name. ``label``, ``unit``, ``direction``, ``previous`` (the latest earlier
         run's value), ``current`` (this run's), ``delta`` (current − previous), ``delta_pct``
         (delta / previous, NaN when the base is near zero or the scale has no true zero, see
-        :func:`crmkit.data.guards.percent_change`), ``pct_guard`` (the guard's code or None).
+        :func:`crmkit.data.guards.percent_change`), ``pct_guard`` (the guard's code or None),
+        ``movement`` (:class:`Movement`, direction-aware).
     scorecard : DataFrame
         One row per run, this run last: ``run_id``, ``overall`` (0..1, NaN when missing).
     targets : DataFrame
@@ -515,6 +547,7 @@ def build_history(
                 "delta": delta,
                 "delta_pct": pct,
                 "pct_guard": str(guard) if guard is not None and delta is not None else None,
+                "movement": movement(delta, directions.get(name)),
             }
         )
     kpis = pd.DataFrame(
@@ -529,6 +562,7 @@ def build_history(
             "delta",
             "delta_pct",
             "pct_guard",
+            "movement",
         ],
     ).set_index("kpi")
     kpis = kpis.astype({c: "float64" for c in ("previous", "current", "delta", "delta_pct")})
