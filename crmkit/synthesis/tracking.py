@@ -76,7 +76,8 @@ class ControlLimits:
     mr_bar : float
         Mean moving range, mean of :math:`|x_t - x_{t-1}|`.
     lower, upper : float
-        centre ∓ :data:`XMR_FACTOR` × mr_bar.
+        centre ∓ :data:`XMR_FACTOR` × mr_bar; a lower limit below zero is raised to zero
+        when no value is negative (counts and amounts cannot fall below zero: Wheeler).
     points : DataFrame
         Index: month. ``value``, ``moving_range`` (NaN for the first month), ``outside``
         (bool: the value is below ``lower`` or above ``upper``).
@@ -126,6 +127,8 @@ def control_limits(values: pd.Series, *, min_months: int = MIN_MONTHS) -> Contro
     centre = float(clean.mean())
     mr_bar = float(moving.iloc[1:].mean())
     lower, upper = centre - XMR_FACTOR * mr_bar, centre + XMR_FACTOR * mr_bar
+    if lower < 0 <= clean.min():  # a quantity never below zero has no limit below it
+        lower = 0.0
     points = pd.DataFrame(
         {"value": clean, "moving_range": moving, "outside": (clean < lower) | (clean > upper)}
     )

@@ -28,6 +28,7 @@ from crmkit.words.phrases import Findings, what_it_means
 
 __all__ = [
     "FIRST_ASSESSMENT",
+    "chart_unit",
     "control_chart_title",
     "history_chart_title",
     "history_findings",
@@ -183,6 +184,18 @@ def tracking_view(plan: pd.DataFrame, *, currency: str = "") -> TableView:
             }
         )
     return TableView(pd.DataFrame(rows), {}, {})
+
+
+def chart_unit(label: str, unit: str | None, currency: str = "") -> str:
+    """A chart's axis label: the KPI's label and its unit.
+
+    Examples
+    --------
+    >>> chart_unit("Revenue", "currency per month", "CNY"), chart_unit("Active users", "share")
+    ('Revenue (CNY per month)', 'Active users (%)')
+    """
+    shown = display_unit(str(unit or ""), currency)
+    return f"{label} ({shown})" if shown else str(label)
 
 
 def control_chart_title(label: str, limits: ControlLimits) -> str:
