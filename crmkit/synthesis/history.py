@@ -445,7 +445,7 @@ def _targets(
         row.setdefault("owner", None)
         row.setdefault("review_date", None)
         row.setdefault("review_passed", None)
-    frame = pd.DataFrame(rows, columns=_TARGET_COLUMNS)
+    frame = pd.DataFrame(rows, columns=_TARGET_COLUMNS, dtype=object)
     return frame.astype({"target": "float64", "actual": "float64"}).astype(
         {"reached": "object", "review_passed": "object"}
     )
