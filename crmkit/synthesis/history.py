@@ -313,6 +313,11 @@ class History:
         return _number(self.scorecard["overall"].iloc[-2])
 
     @property
+    def scored_runs(self) -> int:
+        """Runs (this one included) with an overall scorecard score."""
+        return int(self.scorecard["overall"].notna().sum())
+
+    @property
     def overall_current(self) -> float | None:
         """This run's overall score."""
         return _number(self.scorecard["overall"].iloc[-1]) if len(self.scorecard) else None

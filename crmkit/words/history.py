@@ -28,8 +28,11 @@ from crmkit.words.phrases import Findings, what_it_means
 
 __all__ = [
     "FIRST_ASSESSMENT",
+    "change_chart_title",
+    "change_series",
     "chart_unit",
     "control_chart_title",
+    "better_labels",
     "history_chart_title",
     "history_findings",
     "history_intro",
@@ -214,6 +217,46 @@ def control_chart_title(label: str, limits: ControlLimits) -> str:
     return f"{label}: {outside} of {n} months outside its control limits — worth a look"
 
 
+def change_series(history: History) -> pd.Series:
+    """Each KPI's change since the last assessment in percent, for a bar chart.
+
+    Index: the KPI's label; values: the change in percent (``delta_pct`` × 100), largest
+    first; KPIs without a percentage (not measured in one of the runs, a base near zero, a
+    scale without a true zero) are left out.
+    """
+    kpis = history.kpis.dropna(subset=["delta_pct"])
+    series = pd.Series(
+        (kpis["delta_pct"] * 100).to_numpy(), index=kpis["label"].astype(str).to_numpy()
+    )
+    return series.sort_values(ascending=False)
+
+
+def better_labels(history: History) -> list[str]:
+    """The labels of the KPIs that moved in their good direction since the last assessment."""
+    kpis = history.kpis
+    return kpis.loc[kpis["movement"] == Movement.BETTER, "label"].astype(str).tolist()
+
+
+def change_chart_title(history: History) -> str:
+    """The title of the chart of each KPI's change since the last assessment.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from crmkit.synthesis.history import build_history
+    >>> kr = pd.DataFrame({"label": ["Win rate"], "unit": ["share"], "direction": ["higher"],
+    ...                    "after": [0.30]}, index=pd.Index(["win_rate"]))
+    >>> one = {"run_id": "r1", "generated_at": "2025-01-01", "kpis": {"win_rate": {"after": 0.25}}}
+    >>> change_chart_title(build_history([one], kr, overall=None, as_of=dt.date(2026, 1, 1)))
+    '1 KPI(s) moved in their good direction and 0 in their bad one since the last assessment'
+    """
+    counts = _movement_counts(history)
+    return (
+        f"{counts[Movement.BETTER]} KPI(s) moved in their good direction and "
+        f"{counts[Movement.WORSE]} in their bad one since the last assessment"
+    )
+
+
 def history_chart_title(history: History) -> str:
     """The title of the chart of the overall score across assessments."""
     previous, current = history.overall_previous, history.overall_current
@@ -294,7 +337,8 @@ def history_findings(history: History, plan: pd.DataFrame, *, currency: str = ""
     if history.status == HistoryStatus.STARTED:
         parts.append("This is the client's first assessment with crmkit: the history starts here.")
     else:
-        parts.append(history_chart_title(history) + ".")
+        if history.overall_previous is not None and history.overall_current is not None:
+            parts.append(history_chart_title(history) + ".")
         counts = _movement_counts(history)
         parts.append(
             f"{counts[Movement.BETTER]} KPI(s) improved and {counts[Movement.WORSE]} "

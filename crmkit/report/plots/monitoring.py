@@ -115,7 +115,7 @@ def history_chart(
     ylabel : str
         The y axis label with its unit.
     percent : bool
-        Show the values (fractions) as percentages.
+        Show the values (fractions) as percentages, on an axis from 0 to 100 % (or more).
 
     Returns
     -------
@@ -140,7 +140,9 @@ def history_chart(
             )
         _columns_axis(ax, [str(label) for label in frame.index])
         ax.set_xlim(-0.5, len(frame) - 0.5)
-        if percent:
+        if percent:  # a score of 0..1 on its whole scale, so small moves do not look large
+            top = np.nanmax(frame.apply(pd.to_numeric, errors="coerce").to_numpy(float))
+            ax.set_ylim(0.0, max(1.0, float(top) * 1.05) if np.isfinite(top) else 1.0)
             _percent_axis(ax.yaxis)
         if len(frame.columns) > 1:
             fig.legend(loc="outside lower left", ncols=min(4, frame.shape[1]))
