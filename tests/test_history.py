@@ -294,11 +294,12 @@ def test_the_stage_reads_where_to_look_from_the_run_folder(report_parent, tmp_pa
     assert all(".20260301-090000.partial" not in s.source for s in found.skipped)
 
 
-def test_skipped_files_are_listed_in_words(report_parent):
+def test_skipped_files_are_listed_in_a_table(report_parent):
     found = find_earlier_results([report_parent], client="Acme Ltd")
-    text = history_words.skipped_text(found.skipped)
-    assert "another client (Other plc)" in text and "partial run" in text
-    assert history_words.skipped_text(()) is None
+    frame = history_words.skipped_view(found.skipped).frame.set_index("reason")
+    assert frame.loc["another client", "detail"] == "Other plc"
+    assert frame.loc["partial run", "file"].endswith(".20251001-100000.partial/results.json")
+    assert history_words.skipped_view(()).frame.empty
 
 
 def test_history_that_is_not_a_folder_stops_before_anything_is_written(template_client, tmp_path):
@@ -332,6 +333,10 @@ def test_tables_and_titles_in_words():
     )
     targets = history_words.targets_view(h, currency="CNY").frame
     assert targets["Reached"].tolist() == ["yes", "no", "no", "not measured"]
+    changes = history_words.change_series(h)
+    # NPS (no true zero) and the sales cycle (not measured in r2) have no percentage
+    assert changes.to_dict() == pytest.approx({"Monthly revenue": 20.0, "Win rate": 20.0})
+    assert history_words.better_labels(h) == ["Monthly revenue", "Win rate"]  # NPS: null in r2
     findings = history_words.history_findings(h, pd.DataFrame({"n_months": [], "n_outside": []}))
     assert "1 of 4 earlier target(s) are reached" in findings.paragraph
 

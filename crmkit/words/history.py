@@ -39,7 +39,8 @@ __all__ = [
     "history_meaning",
     "kpi_history_view",
     "scorecard_history_view",
-    "skipped_text",
+    "SKIPPED_INTRO",
+    "skipped_view",
     "targets_meaning",
     "targets_view",
     "tracking_meaning",
@@ -74,15 +75,30 @@ def history_intro(history: History) -> str:
     )
 
 
-def skipped_text(skipped: Sequence[SkippedRun]) -> str | None:
-    """A list of the files not used as earlier runs, each with its reason; None when none."""
-    if not skipped:
-        return None
-    items = []
-    for item in skipped:
-        detail = f" ({item.detail})" if item.detail else ""
-        items.append(f"- `{item.source}`: {item.reason}{detail}")
-    return "Not used as earlier runs:\n\n" + "\n".join(items)
+#: The sentence above the table of files not used as earlier runs.
+SKIPPED_INTRO = "These files beside the earlier runs were not used:"
+
+
+def skipped_view(skipped: Sequence[SkippedRun]) -> TableView:
+    """The files not used as earlier runs, each with its reason, as a table.
+
+    A table, not a sentence: file names and other clients' names are shown as written.
+
+    Examples
+    --------
+    >>> from crmkit.synthesis.history import SkipReason
+    >>> view = skipped_view([SkippedRun("r/results.json", SkipReason.OTHER_CLIENT, "Other plc")])
+    >>> view.frame.to_dict("records")
+    [{'file': 'r/results.json', 'reason': 'another client', 'detail': 'Other plc'}]
+    """
+    frame = pd.DataFrame(
+        [
+            {"file": item.source, "reason": str(item.reason), "detail": item.detail or ""}
+            for item in skipped
+        ],
+        columns=["file", "reason", "detail"],
+    )
+    return TableView(frame, {}, {})
 
 
 def _value(value: Any, unit: Any, currency: str) -> str:
