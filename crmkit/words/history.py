@@ -346,7 +346,7 @@ def tracking_meaning(plan: pd.DataFrame) -> str:
     )
 
 
-def history_findings(history: History, plan: pd.DataFrame, *, currency: str = "") -> Findings:
+def history_findings(history: History, plan: pd.DataFrame) -> Findings:
     """The stage's findings: what changed since the last run, targets, what to watch."""
     parts: list[str] = []
     limitations: list[str] = []
