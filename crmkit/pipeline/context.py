@@ -39,7 +39,7 @@ from crmkit.data.config import Assessment, parse_params
 from crmkit.data.validation import Problem, problems_frame, validate_client
 from crmkit.pipeline import results
 from crmkit.pipeline.stages import PROJECT_ROOT
-from crmkit.synthesis.history import EarlierRuns, SkippedRun, SkipReason, earlier_runs
+from crmkit.synthesis.earlier_runs import EarlierRuns, SkippedRun, SkipReason, earlier_runs
 
 __all__ = [
     "StageContext",
