@@ -137,6 +137,7 @@ def _run_and_report(
     jobs: int | None,
     fresh_kernels: bool = False,
     debug: bool = False,
+    history: Path | None = None,
 ) -> None:
     from crmkit.pipeline.runner import run_assessment
 
@@ -149,6 +150,7 @@ def _run_and_report(
                 overrides=_overrides(settings),
                 jobs=jobs,
                 warm_kernels=not fresh_kernels,
+                history=history,
             )
         except ValidationFailed as exc:
             click.echo(str(exc), err=True)
@@ -181,6 +183,13 @@ def _run_and_report(
     default=None,
     help="Stages run at once (default: cores, at most 4).",
 )
+@click.option(
+    "--history",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="A folder of earlier run folders (or results.json files) of this client, compared "
+    "with this run besides those in OUTPUT/<client folder>.",
+)
 @_set_option
 @_fresh_kernels_option
 @_debug_option
@@ -188,6 +197,7 @@ def run(
     client_dir: Path,
     output: Path,
     jobs: int | None,
+    history: Path | None,
     settings: tuple[str, ...],
     fresh_kernels: bool,
     debug: bool,
@@ -205,7 +215,7 @@ def run(
          summary failed (the report is written: its index and results.json say which); or
          crmkit stopped on an unexpected error (one line; --debug shows the traceback)
     """
-    _run_and_report(client_dir, output, settings, jobs, fresh_kernels, debug)
+    _run_and_report(client_dir, output, settings, jobs, fresh_kernels, debug, history)
 
 
 @main.command()

@@ -859,6 +859,20 @@ HOSTILE_CHARTS = {
         xlabel=BROKEN,
         ylabel=MARKUP,
     ),
+    "control_chart": lambda: plots.control_chart(
+        pd.DataFrame({"value": [1.0, 2.0, 9.0], "outside": [False, False, True]}, index=_dates(3)),
+        centre=2.0,
+        lower=0.0,
+        upper=5.0,
+        title=TITLE,
+        ylabel=BROKEN,
+    ),
+    "history_chart": lambda: plots.history_chart(
+        pd.DataFrame({FORMULA: [0.5, 0.6], MARKUP: [0.4, 0.5]}, index=[BROKEN, ENTITY]),
+        title=TITLE,
+        ylabel=BROKEN,
+        percent=True,
+    ),
 }
 
 

@@ -14,6 +14,8 @@ Run-folder layout the runner writes and stages read::
 
     RUN_DIR/params.json        the assessment's parameters (Assessment.to_dict())
     RUN_DIR/validation.json    {"files": {table: file}, "problems": [Problem, ...]}
+    RUN_DIR/history.json       {"run_id": ..., "search": [folder, ...]}: where earlier runs
+                               of this client are looked for (see earlier_results)
     RUN_DIR/tables/*.parquet   the validated tables
     RUN_DIR/results/*.json     what each stage records
     RUN_DIR/cache/             results several stages share (computed once, see kpi_results)
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,11 +40,13 @@ from crmkit.data.validation import Problem, problems_frame, validate_client
 from crmkit.kpis import CATALOG
 from crmkit.pipeline import results
 from crmkit.pipeline.stages import PROJECT_ROOT
+from crmkit.synthesis.earlier_runs import EarlierRuns, SkippedRun, SkipReason, earlier_runs
 
 __all__ = [
     "StageContext",
     "column_header",
     "demo_client_dir",
+    "find_earlier_results",
     "literal_markdown",
     "open_stage",
     "table_styler",
@@ -110,6 +114,33 @@ class StageContext:
         results = measure.measure_kpis(self.tables, self.assessment)
         io.write_frame(results, path)
         return results
+
+    def earlier_results(self) -> EarlierRuns:
+        """The same client's earlier runs (their results.json contents), oldest first.
+
+        Under ``crmkit run`` the runner lists the folders to search in ``RUN_DIR/history.json``
+        (the client's report folder ``OUTPUT/<client folder name>``, and the folder given with
+        ``--history``); opened by hand, the project's ``reports/<client folder name>`` is
+        searched. See :func:`find_earlier_results` for what is used and what is skipped.
+
+        Returns
+        -------
+        crmkit.synthesis.history.EarlierRuns
+            ``runs`` oldest first by ``generated_at``, ``skipped`` with the reason of each,
+            ``this_run`` the id of this run (None when opened by hand).
+        """
+        if self.run_dir is None:
+            folders = [PROJECT_ROOT / "reports" / self.client_dir.name]
+            return find_earlier_results(folders, client=self.assessment.client)
+        path = self.run_dir / HISTORY_FILE
+        spec = io.read_json(path) if path.exists() else {}
+        folders = [Path(p) for p in spec.get("search", [self.run_dir.parent])]
+        return find_earlier_results(
+            folders,
+            client=self.assessment.client,
+            exclude=self.run_dir,
+            this_run=spec.get("run_id"),
+        )
 
     def record(self, section: str, data: Mapping[str, Any]) -> None:
         """Add ``data`` under ``section`` of results.json (e.g. ``"data_quality"``)."""
@@ -318,11 +349,91 @@ def column_header(name: str, unit: str | None = None) -> str:
     return f"{text} ({unit})" if unit else text
 
 
-def write_run_inputs(run_dir: Path, client_dir: Path, report: Any) -> None:
-    """Write what stages read (params, validation, table cache) into ``run_dir``.
+#: The run-folder file that tells stages where the client's earlier runs are.
+HISTORY_FILE = "history.json"
 
-    ``report`` is a :class:`crmkit.data.validation.ValidationReport` that passed.
+#: The file of a run folder that holds the run's results.
+RESULTS_FILE = "results.json"
+
+
+def _read_candidate(path: Path) -> tuple[str, Any]:
+    try:
+        return str(path), io.read_json(path)
+    except (OSError, ValueError) as error:
+        detail = f"{type(error).__name__}: {error}"
+        return str(path), SkippedRun(str(path), SkipReason.UNREADABLE, detail)
+
+
+def _candidates(folder: Path, exclude: Path | None) -> Iterator[tuple[str, Any]]:
+    """Every results file in ``folder``: its run folders' results.json and its JSON files."""
+    if (folder / RESULTS_FILE).is_file():  # the folder is itself a run folder
+        yield _read_candidate(folder / RESULTS_FILE)
+    for child in sorted(folder.iterdir()):
+        if child.is_dir():
+            if exclude is not None and child.resolve() == exclude:
+                continue
+            found = child / RESULTS_FILE
+            if not found.is_file():
+                continue
+            if child.name.startswith(".") and child.name.endswith(".partial"):
+                yield str(found), SkippedRun(str(found), SkipReason.PARTIAL)
+            else:
+                yield _read_candidate(found)
+        elif child.suffix == ".json" and child.is_file():
+            yield _read_candidate(child)
+
+
+def find_earlier_results(
+    folders: Sequence[Path],
+    *,
+    client: str,
+    exclude: Path | None = None,
+    this_run: str | None = None,
+) -> EarlierRuns:
+    """Read the earlier runs of ``client`` from ``folders``.
+
+    Each folder is searched for run folders holding a ``results.json`` (``folder/*/results.json``)
+    and for JSON files (``folder/*.json``); a folder that is itself a run folder counts too.
+    Folders that do not exist are passed over, a folder named twice is searched once.
+
+    Skipped, each with its reason (:class:`crmkit.synthesis.history.SkipReason`): run folders
+    still named ``.<run id>.partial``, unreadable files, JSON that is not a results file,
+    another client's results, and the same run found twice. ``exclude`` (this run's folder)
+    is passed over silently.
+
+    Returns
+    -------
+    crmkit.synthesis.history.EarlierRuns
     """
+    exclude = exclude.resolve() if exclude is not None else None
+    seen: set[Path] = set()
+    found: list[tuple[str, Any]] = []
+    for folder in folders:
+        folder = Path(folder).resolve()
+        if folder in seen or not folder.is_dir():
+            continue
+        seen.add(folder)
+        found.extend(_candidates(folder, exclude))
+    runs = earlier_runs(found, client=client)
+    return EarlierRuns(runs.runs, runs.skipped, this_run=this_run)
+
+
+def write_run_inputs(
+    run_dir: Path,
+    client_dir: Path,
+    report: Any,
+    *,
+    history_dirs: Sequence[Path] = (),
+    run_id: str | None = None,
+) -> None:
+    """Write what stages read (params, validation, table cache, history) into ``run_dir``.
+
+    ``report`` is a :class:`crmkit.data.validation.ValidationReport` that passed;
+    ``history_dirs`` are the folders where earlier runs of this client are looked for
+    (``RUN_DIR/history.json``, with this run's ``run_id``; default: the run folder's parent).
+    """
+    search = [str(Path(p).resolve()) for p in history_dirs or [run_dir.parent]]
+    io.write_json({"run_id": run_id, "search": search}, run_dir / HISTORY_FILE)
     io.write_json(
         {**report.assessment.to_dict(), "client_dir": str(client_dir)}, run_dir / "params.json"
     )

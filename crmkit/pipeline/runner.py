@@ -45,6 +45,7 @@ from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 
 from crmkit.data import io
+from crmkit.data.exceptions import ParamsError
 from crmkit.data.validation import validate_client
 from crmkit.kpis import CATALOG
 from crmkit.pipeline.context import write_run_inputs
@@ -232,6 +233,7 @@ def run_assessment(
     progress: bool = True,
     notebooks: Path | None = None,
     warm_kernels: bool = True,
+    history: str | Path | None = None,
 ) -> RunResult:
     """Run one client's whole assessment and write its report folder.
 
@@ -257,6 +259,11 @@ def run_assessment(
         slower by a kernel start and the imports per stage, but nothing can carry over
         from one stage to the next; use it to debug a stage
         (``crmkit run --fresh-kernels``).
+    history : path, optional
+        A folder holding earlier run folders (or results.json files) of this client, searched
+        besides ``output_root/<client folder name>`` for the monitoring stage's comparison
+        across runs (``crmkit run --history DIR``). Files of other clients, unreadable files
+        and unfinished (``.partial``) runs are skipped, and the stage says which and why.
 
     Returns
     -------
@@ -266,9 +273,15 @@ def run_assessment(
     ------
     ValidationFailed
         When the client folder has errors; nothing is written then.
+    ParamsError
+        When ``history`` is not a folder; nothing is written then.
     """
     run_started = time.perf_counter()
     client_dir = Path(client_dir).resolve()
+    if history is not None and not Path(history).is_dir():
+        raise ParamsError(
+            f"--history {history}: no such folder (expected a folder of earlier runs)"
+        )
     known_kpis = [kpi.name for kpi in CATALOG]
     report = validate_client(
         client_dir, overrides=overrides, known_kpis=known_kpis
@@ -289,7 +302,8 @@ def run_assessment(
             run_id,
         )
         logger.info("validation: %s", report.summary().replace("\n", "\n    "))
-        write_run_inputs(tmp, client_dir, report)
+        history_dirs = [parent, *([Path(history).resolve()] if history is not None else [])]
+        write_run_inputs(tmp, client_dir, report, history_dirs=history_dirs, run_id=run_id)
         stages = discover_stages(notebooks)
         outcomes = _run_stages(
             stages, set(report.tables), tmp, client_dir, jobs, progress, logger, warm_kernels

@@ -14,5 +14,6 @@ statuses; every sentence about them is written in :mod:`crmkit.words`):
 - :mod:`~crmkit.synthesis.actions`: the catalog of improvement actions, the candidates the
   gaps call for, their benefit index and the action plan;
 - :mod:`~crmkit.synthesis.history`: the same client's earlier runs, per-KPI deltas, targets
-  reached, and the tracking plan with control limits for the next period.
+  reached (which files are earlier runs: :mod:`~crmkit.synthesis.earlier_runs`);
+- :mod:`~crmkit.synthesis.tracking`: the tracking plan with control limits for the next period.
 """

@@ -32,8 +32,9 @@ Modules
 -------
 :mod:`~crmkit.report.plots.style` (palette, fonts, rcParams), :mod:`~crmkit.report.plots.canvas`
 (what every chart shares), :mod:`~crmkit.report.plots.bars`, :mod:`~crmkit.report.plots.timelines`,
-:mod:`~crmkit.report.plots.intervals`, :mod:`~crmkit.report.plots.distributions` and
-:mod:`~crmkit.report.plots.retention` and :mod:`~crmkit.report.plots.strategy_map` (the charts
+:mod:`~crmkit.report.plots.intervals`, :mod:`~crmkit.report.plots.distributions`,
+:mod:`~crmkit.report.plots.retention`, :mod:`~crmkit.report.plots.strategy_map` and
+:mod:`~crmkit.report.plots.monitoring` (the charts
 by kind).
 """
 
@@ -52,6 +53,7 @@ from crmkit.report.plots.distributions import (
     histogram_chart,
 )
 from crmkit.report.plots.intervals import forest_plot, forest_scale, interval_chart
+from crmkit.report.plots.monitoring import control_chart, history_chart
 from crmkit.report.plots.retention import heatmap_chart, survival_chart
 from crmkit.report.plots.strategy_map import strategy_map
 from crmkit.report.plots.style import (
@@ -78,6 +80,7 @@ __all__ = [
     "apply_house_style",
     "bar_chart",
     "concentration_chart",
+    "control_chart",
     "coverage_chart",
     "distribution_chart",
     "event_study_chart",
@@ -87,6 +90,7 @@ __all__ = [
     "grouped_bar_chart",
     "heatmap_chart",
     "histogram_chart",
+    "history_chart",
     "house_rc",
     "house_style",
     "interval_chart",
