@@ -21,6 +21,7 @@ import yaml
 
 from crmkit.demo.synth import demo_params, generate_tables
 from crmkit.pipeline.runner import run_assessment
+from crmkit.pipeline.stages import notebooks_dir
 
 pytestmark = pytest.mark.slow
 
@@ -161,7 +162,8 @@ def test_every_page_shows_client_text_as_written_and_runs_none_of_it(hostile_run
     from playwright.sync_api import sync_playwright
 
     pages = sorted(hostile_run.report_dir.glob("*.html"))
-    assert len(pages) == 12  # index.html and the eleven stage pages
+    stages = sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
+    assert len(pages) == 1 + len(stages)  # index.html and one page per stage
     flags = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
     problems = {}
     with sync_playwright() as p:
