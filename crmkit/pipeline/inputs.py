@@ -34,7 +34,7 @@ def data_dir_of(client_dir: str | Path) -> Path:
     client_dir = Path(client_dir)
     try:
         raw = yaml.safe_load((client_dir / "params.yaml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    except (OSError, ValueError, yaml.YAMLError):  # e.g. a date that is no date
         raw = None
     name = raw.get("data_dir") if isinstance(raw, dict) else None
     return client_dir / (name if isinstance(name, str) and name.strip() else "data")
