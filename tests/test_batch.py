@@ -370,3 +370,60 @@ def test_a_dask_batch_behaves_as_the_local_one(batch_clients, tmp_path):
             scheduler=cluster.scheduler_address,
         )
     _assert_batch(result, output, figures=False)
+
+
+# --------------------------------------------------------------------------- plain papermill
+
+
+def _index_reachable() -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen("https://pypi.org/simple/pip/", timeout=5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+def test_a_plain_pip_install_runs_a_notebook_through_the_papermill_command(tmp_path):
+    """pip install PROJECT (not editable) into a fresh venv; its papermill runs stage 03."""
+    import subprocess
+    import sys
+
+    from crmkit.demo.synth import generate_demo_client
+
+    if not _index_reachable():
+        pytest.skip("the package index (pypi.org) cannot be reached: nothing can be installed")
+    root = Path(__file__).resolve().parents[1]
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(root)],
+        capture_output=True,
+        text=True,
+    )
+    assert install.returncode == 0, install.stderr[-3000:]
+    client = generate_demo_client(tmp_path / "client", scale=0.02)
+    executed = tmp_path / "out.ipynb"
+    run = subprocess.run(
+        [
+            str(venv / "bin" / "papermill"),
+            str(root / "notebooks" / "03_sales_performance.ipynb"),
+            str(executed),
+            "-p",
+            "client_dir",
+            str(client),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,  # not the project: crmkit must come from the installed package
+        env={"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "NoSuchKernel" not in run.stderr
+    import nbformat
+
+    nb = nbformat.read(executed, as_version=4)
+    assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
