@@ -54,12 +54,6 @@ def ensure_environment() -> None:
         ],
         check=True,
     )
-    subprocess.run(
-        [str(PYTHON), "-m", "ipykernel", "install", "--sys-prefix", "--name", "crmkit",
-         "--display-name", "Python (crmkit)"],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
     STAMP.write_text(_fingerprint())
 
 

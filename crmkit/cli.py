@@ -261,3 +261,82 @@ def demo(
         folder = ensure_demo_client(client_dir or demo_client_dir(), scale=scale)
     click.echo(f"Demo client: {folder}")
     _run_and_report(folder, output, (), jobs, fresh_kernels, debug)
+
+
+@main.command()
+@click.argument("clients_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Reports go to OUTPUT/<client folder>/<run id>/, the summary to OUTPUT/batch-<time>/.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Clients run at once, each worker with one warm kernel (default: the cores available).",
+)
+@click.option(
+    "--skip-unchanged",
+    is_flag=True,
+    help="Skip a client whose params.yaml and data have not changed since its newest "
+    "successful run in OUTPUT (the summary links that run's report).",
+)
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="local: worker processes on this machine; dask: Dask distributed (a local cluster "
+    "of --jobs workers; needs pip install 'crmkit[distributed]').",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Run on an existing Dask scheduler, e.g. tcp://host:8786 (implies --executor dask; "
+    "its workers must see the client and output folders at the same paths).",
+)
+@_debug_option
+def batch(
+    clients_dir: Path,
+    output: Path,
+    jobs: int | None,
+    skip_unchanged: bool,
+    executor: str,
+    scheduler: str | None,
+    debug: bool,
+) -> None:
+    """Assess every client folder of CLIENTS_DIR (each subfolder with a params.yaml).
+
+    One client's failure (invalid params or data, a failing stage, a crashed worker) never
+    stops the others. Writes batch.html, batch.json and batch.csv (one row per client:
+    status, run time, NPV, ROI, payback, scorecard, headline KPI changes, link to its report)
+    and prints the summary's path last.
+
+    \b
+    Exit codes:
+      0  every client ran successfully, or was skipped as unchanged
+      1  a client failed, the batch was interrupted, or crmkit stopped on an unexpected
+         error; the summary is written whenever a client was started
+    """
+    from crmkit.pipeline.batch import run_batch
+    from crmkit.words.batch import final_line
+
+    with _stop_cleanly(debug):
+        result = run_batch(
+            clients_dir,
+            output_root=output,
+            jobs=jobs,
+            skip_unchanged=skip_unchanged,
+            executor=executor,
+            scheduler=scheduler,
+        )
+    for outcome in result.outcomes:
+        if not outcome.status.succeeded and outcome.message:
+            first = outcome.message.splitlines()[0]
+            click.echo(f"  {outcome.client}: {first}", err=True)
+    click.echo(final_line(result.counts, str(result.summary_html), interrupted=result.interrupted))
+    sys.exit(result.exit_code)

@@ -133,7 +133,7 @@ def test_shipped_notebooks_are_stages_without_outputs():
         assert all(not c.outputs and c.execution_count is None for c in code), stage.notebook.name
         params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
         assert len(params) == 1 and 'client_dir: str = "../data/demo"' in params[0].source
-        assert nb.metadata["kernelspec"]["name"] == "crmkit"
+        assert nb.metadata["kernelspec"]["name"] == "python3"
 
 
 def test_record_and_merge_results(tmp_path):

@@ -704,7 +704,7 @@ def test_an_unreadable_value_lowers_validity_not_also_completeness():
 def test_notebook_is_thin_parameterized_and_stored_without_outputs():
     nb = nbformat.read(NOTEBOOK, as_version=4)
     assert nb.metadata["crmkit"] == {"title": "Data quality", "needs": []}
-    assert nb.metadata["kernelspec"]["name"] == "crmkit"
+    assert nb.metadata["kernelspec"]["name"] == "python3"
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1
     assert params[0].source.startswith('client_dir: str = "../data/demo"')

@@ -50,6 +50,7 @@ from crmkit.data.validation import validate_client
 from crmkit.kpis import CATALOG
 from crmkit.pipeline.context import write_run_inputs
 from crmkit.pipeline.engine import CELL_TIMEOUT_SECONDS, WarmKernel
+from crmkit.pipeline.inputs import inputs_hash
 from crmkit.pipeline.results import (
     failed_sections,
     merge_results,
@@ -60,7 +61,14 @@ from crmkit.pipeline.stages import Stage, discover_stages, missing_tables
 from crmkit.report import render
 from crmkit.version import __version__
 
-__all__ = ["CrmkitKernelManager", "RunResult", "StageOutcome", "run_assessment", "new_run_id"]
+__all__ = [
+    "CrmkitKernelManager",
+    "RunResult",
+    "StageOutcome",
+    "new_run_id",
+    "run_assessment",
+    "warm_kernel",
+]
 
 KERNEL_DISPLAY_NAME = "Python (crmkit)"
 # The kernel talks to this process over loopback only; its start-up warning about unencrypted
@@ -234,6 +242,7 @@ def run_assessment(
     notebooks: Path | None = None,
     warm_kernels: bool = True,
     history: str | Path | None = None,
+    kernel: WarmKernel | None = None,
 ) -> RunResult:
     """Run one client's whole assessment and write its report folder.
 
@@ -264,6 +273,12 @@ def run_assessment(
         besides ``output_root/<client folder name>`` for the monitoring stage's comparison
         across runs (``crmkit run --history DIR``). Files of other clients, unreadable files
         and unfinished (``.partial``) runs are skipped, and the stage says which and why.
+    kernel : WarmKernel, optional
+        An existing warm kernel to execute every stage on, one after another in the calling
+        thread, instead of starting kernels (``jobs`` and ``warm_kernels`` are then
+        ignored). The run does not shut it down: its owner reuses it for the next run (a
+        batch worker keeps one for all its clients) and a kernel that died is restarted at
+        the next notebook.
 
     Returns
     -------
@@ -306,10 +321,26 @@ def run_assessment(
         write_run_inputs(tmp, client_dir, report, history_dirs=history_dirs, run_id=run_id)
         stages = discover_stages(notebooks)
         outcomes = _run_stages(
-            stages, set(report.tables), tmp, client_dir, jobs, progress, logger, warm_kernels
+            stages,
+            set(report.tables),
+            tmp,
+            client_dir,
+            jobs,
+            progress,
+            logger,
+            warm_kernels or kernel is not None,
+            kernel,
         )
         results = _write_report(
-            tmp, assessment, run_id, outcomes, report, run_started, logger, warm_kernels
+            tmp,
+            assessment,
+            run_id,
+            outcomes,
+            report,
+            run_started,
+            logger,
+            warm_kernels or kernel is not None,
+            inputs_hash(client_dir, assessment.data_dir),
         )
         logger.removeHandler(handler)
         handler.close()
@@ -348,8 +379,13 @@ def _run_stages(
     progress: bool,
     logger: logging.Logger,
     warm_kernels: bool = True,
+    kernel: WarmKernel | None = None,
 ) -> list[StageOutcome]:
-    """Skip the stages whose tables are absent; execute the others on ``jobs`` workers."""
+    """Skip the stages whose tables are absent; execute the others on ``jobs`` workers.
+
+    With ``kernel``, the stages run one after another on it, in this thread (a kernel
+    belongs to the thread that uses it), and it is left running for its owner.
+    """
     from tqdm.auto import tqdm
 
     outcomes: dict[str, StageOutcome] = {}
@@ -362,6 +398,14 @@ def _run_stages(
         else:
             todo.put(stage)
     ready = todo.qsize()
+    if kernel is not None:
+        logger.info("%d stage(s) on the caller's warm kernel", ready)
+        bar = tqdm(total=ready, desc="stages", unit="stage", disable=not progress, file=sys.stderr)
+        events: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+        _stage_worker(todo, events, threading.Event(), kernel, run_dir, client_dir, own=False)
+        _collect(events, 1, outcomes, bar, logger)
+        bar.close()
+        return [outcomes[s.name] for s in stages]
     workers = max(1, min(jobs or min(os.cpu_count() or 1, 4), ready or 1))
     kernels = [_warm_kernel() if warm_kernels else None for _ in range(workers)]
     logger.info(
@@ -371,7 +415,7 @@ def _run_stages(
         "one warm kernel each" if warm_kernels else "a fresh kernel per stage",
     )
     bar = tqdm(total=ready, desc="stages", unit="stage", disable=not progress, file=sys.stderr)
-    events: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+    events = queue.SimpleQueue()
     stop = threading.Event()
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crmkit-stage") as pool:
         futures = [
@@ -393,6 +437,11 @@ def _run_stages(
 
 
 def _warm_kernel() -> WarmKernel:
+    return warm_kernel()
+
+
+def warm_kernel() -> WarmKernel:
+    """A new warm kernel as the runner's workers use (it starts at its first notebook)."""
     return WarmKernel(CrmkitKernelManager, preload=_KERNEL_PRELOAD)
 
 
@@ -403,11 +452,13 @@ def _stage_worker(
     kernel: WarmKernel | None,
     run_dir: Path,
     client_dir: Path,
+    own: bool = True,
 ) -> None:
     """Execute stages from ``todo`` until it is empty, all on ``kernel`` when there is one.
 
     Reports ``("start", stage)`` and ``("done", outcome)`` on ``events``, and
-    ``("exit", None)`` when it stops, whatever the reason.
+    ``("exit", None)`` when it stops, whatever the reason. The kernel is shut down at the
+    end when the worker ``own``s it.
     """
     try:
         while not stop.is_set():
@@ -419,7 +470,7 @@ def _stage_worker(
             events.put(("done", _execute_stage(stage, run_dir, client_dir, kernel)))
     finally:
         try:
-            if kernel is not None:
+            if kernel is not None and own:
                 kernel.shutdown()
         finally:
             events.put(("exit", None))
@@ -470,6 +521,7 @@ def _write_report(
     run_started: float,
     logger: logging.Logger,
     warm_kernels: bool = True,
+    inputs: str | None = None,
 ) -> dict[str, Any]:
     """Render every stage page, then results.json and index.html; never lose the run.
 
@@ -503,6 +555,7 @@ def _write_report(
             "compute_seconds": round(sum(o.compute_seconds for o in outcomes), 2),
             "warm_kernels": warm_kernels,
             "kernels_started": sum(o.kernel_started for o in outcomes),
+            "inputs_hash": inputs,
         },
         "report": {"failed_sections": []},
     }
