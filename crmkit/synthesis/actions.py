@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from crmkit import kpis
 from crmkit.data.config import Assessment, Finance
 from crmkit.data.verdicts import Verdict
 from crmkit.synthesis.action_catalog import Action
@@ -380,8 +381,12 @@ def actions_results(candidates: pd.DataFrame, plan: pd.DataFrame) -> dict[str, l
     }
 
 
-def unknown_action_kpis(client: pd.DataFrame | None, known: Iterable[str]) -> pd.DataFrame:
+def unknown_action_kpis(
+    client: pd.DataFrame | None, known: Iterable[str] | None = None
+) -> pd.DataFrame:
     """Rows of the client's ``actions`` table whose KPI is not in the KPI catalog.
+
+    ``known`` defaults to the names of :data:`crmkit.kpis.CATALOG`.
 
     Returns
     -------
@@ -398,7 +403,7 @@ def unknown_action_kpis(client: pd.DataFrame | None, known: Iterable[str]) -> pd
     columns = ["row", "action", "kpi"]
     if client is None or client.empty or "kpi" not in client:
         return pd.DataFrame(columns=columns)
-    names = set(known)
+    names = set(known) if known is not None else {k.name for k in kpis.CATALOG}
     unknown = ~client["kpi"].astype(str).str.strip().isin(names)
     frame = client.loc[unknown, ["action", "kpi"]].copy()
     frame.insert(0, "row", np.arange(len(client))[unknown.to_numpy()] + 2)

@@ -32,8 +32,9 @@ Modules
 -------
 :mod:`~crmkit.report.plots.style` (palette, fonts, rcParams), :mod:`~crmkit.report.plots.canvas`
 (what every chart shares), :mod:`~crmkit.report.plots.bars`, :mod:`~crmkit.report.plots.timelines`,
-:mod:`~crmkit.report.plots.intervals`, :mod:`~crmkit.report.plots.distributions` and
-:mod:`~crmkit.report.plots.retention` (the charts by kind).
+:mod:`~crmkit.report.plots.intervals`, :mod:`~crmkit.report.plots.distributions`,
+:mod:`~crmkit.report.plots.retention` and :mod:`~crmkit.report.plots.ranking` (the charts by
+kind).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from crmkit.report.plots.distributions import (
     histogram_chart,
 )
 from crmkit.report.plots.intervals import forest_plot, forest_scale, interval_chart
+from crmkit.report.plots.ranking import benefit_ranking_chart
 from crmkit.report.plots.retention import heatmap_chart, survival_chart
 from crmkit.report.plots.style import (
     ACCENT,
@@ -75,6 +77,7 @@ __all__ = [
     "WARNING",
     "apply_house_style",
     "bar_chart",
+    "benefit_ranking_chart",
     "concentration_chart",
     "coverage_chart",
     "distribution_chart",
