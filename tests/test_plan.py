@@ -78,7 +78,7 @@ def test_inventory_counts_rows_per_window(assessment):
     json.dumps(record, allow_nan=False)
     assert record["orders"]["last_date"] == "2025-12-31" and record["tickets"]["first_date"] is None
     assert plan_words.inventory_findings(inventory).startswith(
-        "The client supplied 1 of 11 tables (5 rows)."
+        "The client supplied 1 of 12 tables (5 rows)."
     )
 
 
