@@ -78,11 +78,11 @@ def gaps_view(gaps: pd.DataFrame, *, currency: str) -> TableView:
     """The gaps as a table: KPI, perspective, value after go-live in its unit, why it is a gap."""
     frame = pd.DataFrame(
         {
-            "kpi": [str(v) for v in gaps["label"]],
+            "KPI": [str(v) for v in gaps["label"]],
             "perspective": [
                 str(p).replace("_", " ") if p else MISSING for p in gaps["perspective"]
             ],
-            "after_go_live": [
+            "After go-live": [
                 format_kpi_value(v, str(u or ""), currency)
                 for v, u in zip(gaps["actual"], gaps["unit"], strict=True)
             ],
@@ -95,6 +95,19 @@ def gaps_view(gaps: pd.DataFrame, *, currency: str) -> TableView:
 def _index_text(value: Any) -> str:
     number = as_number(value)
     return MISSING if number is None else f"{number * 100:+,.0f} %"
+
+
+def _range_text(low: Any, high: Any) -> str:
+    """A low–high range of benefit indices, or "not available" when either end is missing.
+
+    Examples
+    --------
+    >>> _range_text(0.5, 3.0), _range_text(None, 1.0)
+    ('+50 % to +300 %', 'not available')
+    """
+    if as_number(low) is None or as_number(high) is None:
+        return MISSING
+    return f"{_index_text(low)} to {_index_text(high)}"
 
 
 def candidates_view(
@@ -114,7 +127,7 @@ def candidates_view(
             **{c: candidates[c].to_numpy() for c in money},
             "benefit_index": [_index_text(v) for v in candidates["benefit_index"]],
             "benefit_index_range": [
-                f"{_index_text(lo)} to {_index_text(hi)}"
+                _range_text(lo, hi)
                 for lo, hi in zip(
                     candidates["benefit_index_low"], candidates["benefit_index_high"], strict=True
                 )
@@ -195,7 +208,7 @@ def plan_view(plan: pd.DataFrame, kpi_info: pd.DataFrame, *, currency: str) -> T
             "action": [str(a) for a in plan["action"]],
             "owner": [str(o) if o else MISSING for o in plan["owner"]],
             "start": [d.isoformat() for d in plan["start"]],
-            "kpi_to_watch": [_label(k, labels) for k in plan["kpi"]],
+            "KPI to watch": [_label(k, labels) for k in plan["kpi"]],
             "target": [
                 format_kpi_value(t, str(units.get(k) or ""), currency)
                 for t, k in zip(plan["target"], plan["kpi"], strict=True)
@@ -220,7 +233,7 @@ def assumptions_view(
     rows = [
         {
             "action": a.name,
-            "kpis_it_moves": ", ".join(_label(k, labels) for k in a.kpis),
+            "KPIs it moves": ", ".join(_label(k, labels) for k in a.kpis),
             "assumed_effect": (
                 format_percent(a.effect_central, 0)
                 if a.effect_low == a.effect_high
@@ -264,8 +277,9 @@ def actions_findings(gaps: pd.DataFrame, candidates: pd.DataFrame, *, currency: 
         best = monetised.iloc[0]
         text += (
             f" The best-valued is {best['action']}: a benefit index of "
-            f"{_index_text(best['benefit_index'])} ({_index_text(best['benefit_index_low'])} "
-            f"to {_index_text(best['benefit_index_high'])} across its effect range)."
+            f"{_index_text(best['benefit_index'])} "
+            f"({_range_text(best['benefit_index_low'], best['benefit_index_high'])} across its "
+            "effect range)."
         )
     limitations = [
         "Effects and costs of catalog actions are typical assumptions, not measurements of "

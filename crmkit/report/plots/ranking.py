@@ -21,6 +21,17 @@ from crmkit.report.plots.style import _TEXT, ACCENT, WARNING
 __all__ = ["benefit_ranking_chart"]
 
 
+def _percent_tick(value: float, _position: object = None) -> str:
+    """A tick of the index axis: signed percent, zero without a sign.
+
+    Examples
+    --------
+    >>> _percent_tick(150.0), _percent_tick(0.0), _percent_tick(-50.0)
+    ('+150 %', '0 %', '-50 %')
+    """
+    return "0 %" if round(value) == 0 else f"{value:+,.0f} %"
+
+
 @_literal_text
 def benefit_ranking_chart(
     frame: pd.DataFrame,
@@ -90,6 +101,6 @@ def benefit_ranking_chart(
         line = ax.axvline(0, color=_TEXT, linestyle="--", linewidth=1.0, zorder=2)
         line.set_gid("break-even")
         _rows_axis(ax, [str(v) for v in frame[label]], top=-0.5)
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:+,.0f} %"))
+        ax.xaxis.set_major_formatter(FuncFormatter(_percent_tick))
         ax.margins(x=0.15)
     return fig
