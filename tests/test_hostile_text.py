@@ -77,6 +77,8 @@ def hostile_tables(scale: float) -> dict[str, pd.DataFrame]:
         ("costs", "category"),
         ("costs", "phase"),
         ("benefits", "category"),
+        ("actions", "action"),
+        ("actions", "owner"),
     }
     for name, frame in tables.items():
         for column in frame.columns:
@@ -161,7 +163,7 @@ def test_every_page_shows_client_text_as_written_and_runs_none_of_it(hostile_run
     from playwright.sync_api import sync_playwright
 
     pages = sorted(hostile_run.report_dir.glob("*.html"))
-    assert len(pages) == 12  # index.html and the eleven stage pages
+    assert len(pages) == 13  # index.html and the twelve stage pages
     flags = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
     problems = {}
     with sync_playwright() as p:
