@@ -24,6 +24,7 @@ from crmkit.words.formats import (
 from crmkit.words.phrases import Findings, what_it_means
 
 __all__ = [
+    "NOT_VALUED",
     "REASON_WORDS",
     "assumptions_view",
     "candidates_view",
@@ -46,6 +47,9 @@ REASON_WORDS: Mapping[Reason, str] = {
     Reason.WORSENED: "worsened after go-live",
     Reason.WEAK_LINK: "weak link in the cause-and-effect chain",
 }
+
+#: How the table shows the benefit index of an action not valued in money.
+NOT_VALUED = "not valued in money"
 
 #: Each cost driver in words ("8 h per CRM user").
 _DRIVER_WORDS: Mapping[CostDriver, str] = {
@@ -125,7 +129,12 @@ def candidates_view(
             "proposed_because": [reasons_text(r) for r in candidates["reasons"]],
             "relative_effect": candidates["relative_effect"].to_numpy(),
             **{c: candidates[c].to_numpy() for c in money},
-            "benefit_index": [_index_text(v) for v in candidates["benefit_index"]],
+            "benefit_index": [
+                _index_text(v) if valued else NOT_VALUED
+                for v, valued in zip(
+                    candidates["benefit_index"], candidates["monetised"], strict=True
+                )
+            ],
             "benefit_index_range": [
                 _range_text(lo, hi)
                 for lo, hi in zip(
