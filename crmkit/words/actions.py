@@ -123,7 +123,7 @@ def candidates_view(
         {
             "rank": candidates["rank"].to_numpy(),
             "action": [str(a) for a in candidates["action"]],
-            "kpis_it_moves": [
+            "KPIs it moves": [
                 ", ".join(_label(k, labels) for k in ks) for ks in candidates["kpis"]
             ],
             "proposed_because": [reasons_text(r) for r in candidates["reasons"]],
