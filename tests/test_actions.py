@@ -178,6 +178,24 @@ def test_ranking_by_benefit_index_then_the_unmonetised_after():
     assert np.isnan(ranked.at[3, "benefit_index"]) and np.isnan(ranked.at[3, "expected_effect"])
 
 
+def test_an_action_on_several_gap_kpis_counts_the_largest_money_effect_only():
+    # revenue 1,000 a month: 10 % = 100 × 12 × 0.3 = 360 a year.
+    # order value 50 with 100 orders a year: 10 % = 5 × 100 × 0.3 = 150 a year.
+    # Revenue holds order value: the effect is 360 (on revenue_monthly), not 510.
+    gaps = _gaps(
+        revenue_monthly=(1_000.0, "higher", (Reason.BEHIND_TARGET,)),
+        average_order_value=(50.0, "higher", (Reason.WORSENED,)),
+    )
+    action = _action("Up-sell", ("average_order_value", "revenue_monthly"), (0.1, 0.1, 0.1))
+    ranked = rank_candidates(
+        [action], gaps, pd.DataFrame(), ClientSizes(orders_per_year=100.0), FINANCE
+    )
+    row = ranked.iloc[0]
+    assert row["expected_effect"] == pytest.approx(360.0) and row["kpi"] == "revenue_monthly"
+    assert row["kpis"] == ("average_order_value", "revenue_monthly")
+    assert row["reasons"] == (Reason.BEHIND_TARGET, Reason.WORSENED)
+
+
 # --- gaps from each reason -----------------------------------------------------------------
 
 

@@ -10,7 +10,9 @@
 
    benefit index = (expected effect − expected cost) / expected cost,
 
-   with a low and a high index from the low and high end of the effect range.
+   with a low and a high index from the low and high end of the effect range. An action
+   moving several gap KPIs is valued on the one it is worth most on: their effects overlap
+   (revenue holds order value), so they are not added.
 3. :func:`action_plan` turns the ranked candidates into a plan: owner, start, the KPI to
    watch, its target and the review date.
 
@@ -205,9 +207,9 @@ def _candidate(
             money[kpi] = tuple(e * abs(base) * rate for e in effects)  # type: ignore[assignment]
     primary = max(money, key=lambda k: money[k][0]) if money else moved[0]
     reasons = tuple(r for r in Reason if any(r in gaps.at[k, "reasons"] for k in moved))
-    central, low, high = (
-        (float(sum(v[i] for v in money.values())) for i in range(3)) if money else (None,) * 3
-    )
+    # the KPIs' money effects overlap (revenue holds order value; win rate and deal size both
+    # feed revenue), so only the largest counts, never their sum
+    central, low, high = money[primary] if money else (None, None, None)
     cost = action_cost(action, sizes, finance)
     monetised = central is not None and cost is not None and cost > 0
     return {
@@ -261,8 +263,9 @@ def rank_candidates(
         ``kpi`` the gap KPI it is worth most on (else the first it moves), ``kpis`` every gap
         KPI it moves, ``reasons`` theirs (tuple of :class:`Reason`), ``relative_effect`` the
         central relative improvement, ``expected_effect`` / ``effect_low`` / ``effect_high``
-        a year of the effect in money summed over the monetised gap KPIs (central, low,
-        high relative effect × |after value| × :func:`money_per_unit`), ``expected_cost``
+        a year of the effect in money on ``kpi`` (central, low, high relative effect ×
+        |after value| × :func:`money_per_unit`; the effects on several KPIs overlap, so
+        they are not added), ``expected_cost``
         in money, ``benefit_index`` (and low, high) = (effect − cost) / cost, ``monetised``
         true when effect and a positive cost are both in money. Missing numbers are NaN.
         Ranked: monetised first by benefit index, then by expected effect, then by name;
