@@ -290,6 +290,8 @@ def actions_findings(gaps: pd.DataFrame, candidates: pd.DataFrame, *, currency: 
             f"({_range_text(best['benefit_index_low'], best['benefit_index_high'])} across its "
             "effect range)."
         )
+        if float(best["benefit_index"]) < 0:
+            text += " No action valued in money repays its cost within its first full year."
     limitations = [
         "Effects and costs of catalog actions are typical assumptions, not measurements of "
         "this client; the review dates in the plan are where they meet the data.",
