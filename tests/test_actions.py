@@ -423,3 +423,22 @@ def test_demo_records_ranked_candidates_and_a_plan(tmp_path):
     assert indices == sorted(indices, reverse=True)
     assert all(c["reasons"] for c in candidates)
     assert len(section["plan"]) == len(candidates)
+
+
+def test_recommendations_state_money_reasons_and_what_cannot_be_valued():
+    gaps = _gaps(
+        sales_cycle_days=(50.0, "lower", (Reason.WORSENED,)),
+        nps=(20.0, "higher", (Reason.BEHIND_TARGET,)),
+    )
+    acts = [_action("Coaching", ("sales_cycle_days",)), _action("Follow-up", ("nps",))]
+    ranked = rank_candidates(
+        acts, gaps, pd.DataFrame(), ClientSizes(deals_won_per_year=100.0), FINANCE
+    )
+    text = words.recommendations(ranked, {"nps": "Net Promoter Score"}, currency="CNY")
+    first, second = text.splitlines()
+    # the figures of test_benefit_index_by_hand: 12,500 (6,250 to 25,000) for 1,000
+    assert first.startswith("- **1. Coaching** (Owner, effect within 6 months)")
+    assert "worsened after go-live" in first
+    assert "CNY 12,500 a year (CNY 6,250 to CNY 25,000) for CNY 1,000" in first
+    assert second.startswith("- **2. Follow-up**") and "Net Promoter Score" in second
+    assert "cannot be put in money" in second
