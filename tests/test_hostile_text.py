@@ -78,6 +78,8 @@ def hostile_tables(scale: float) -> dict[str, pd.DataFrame]:
         ("costs", "category"),
         ("costs", "phase"),
         ("benefits", "category"),
+        ("actions", "action"),
+        ("actions", "owner"),
     }
     for name, frame in tables.items():
         for column in frame.columns:

@@ -73,12 +73,12 @@ def test_inventory_counts_rows_per_window(assessment):
     assert row["first_date"] == pd.Timestamp("2023-12-31") and row["stages"] == "Sales"
     tickets = inventory.set_index("table").loc["tickets"]
     assert not tickets["present"] and tickets["rows"] == 0
-    assert len(inventory) == 11  # every canonical table is listed
+    assert len(inventory) == 12  # every canonical table is listed
     record = plan.inventory_record(inventory)
     json.dumps(record, allow_nan=False)
     assert record["orders"]["last_date"] == "2025-12-31" and record["tickets"]["first_date"] is None
     assert plan_words.inventory_findings(inventory).startswith(
-        "The client supplied 1 of 11 tables (5 rows)."
+        "The client supplied 1 of 12 tables (5 rows)."
     )
 
 

@@ -853,6 +853,18 @@ HOSTILE_CHARTS = {
     "survival_chart": lambda: plots.survival_chart(
         _hostile_curve(), title=TITLE, xlabel=BROKEN, labels={MARKUP: ENTITY}
     ),
+    "benefit_ranking_chart": lambda: plots.benefit_ranking_chart(
+        pd.DataFrame(
+            {
+                "action": list(HOSTILE),
+                "benefit_index": [1.0, 0.5, -0.2, 0.0],
+                "benefit_index_low": [0.5, 0.0, -0.5, -0.1],
+                "benefit_index_high": [2.0, 1.0, 0.1, 0.1],
+            }
+        ),
+        title=TITLE,
+        xlabel=BROKEN,
+    ),
     "concentration_chart": lambda: plots.concentration_chart(
         pd.DataFrame({"customer_share": [0.5, 1.0], "cumulative_share": [0.8, 1.0]}),
         title=TITLE,

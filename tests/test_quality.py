@@ -424,7 +424,7 @@ def test_issues_put_errors_first_then_the_largest_score_impact(result):
     assert weak["example_rows"] == "5, 8, 11"  # T04, T07, T10
     assert weak["issue"].startswith("25 % of tickets (3 of 12)")
     # absent tables lower no score: they are notes, listed apart
-    assert set(result.notes["rule"]) == {"absent_table"} and len(result.notes) == 8
+    assert set(result.notes["rule"]) == {"absent_table"} and len(result.notes) == 9
 
 
 def test_issues_show_record_ids_only_when_allowed(report, result):
@@ -485,7 +485,7 @@ def test_summary_is_json_without_nan(result):
     # the score is what the issues leave of 1
     impacts = sum(i["score_impact"] for i in back["issues"])
     assert impacts == pytest.approx(1 - back["overall_score"], abs=1e-12)
-    assert [n["rule"] for n in back["notes"]] == ["absent_table"] * 8
+    assert [n["rule"] for n in back["notes"]] == ["absent_table"] * 9
     assert back["errors"] == 1
     assert back["tables"]["tickets"] == {
         "score": pytest.approx(0.892361, abs=1e-6),
@@ -554,7 +554,7 @@ def test_table_views_show_percent_with_units(result):
     assert issues.units["Lowers the score by"] == "points"
     assert issues.frame["Lowers the score by"].iloc[0] == pytest.approx(100 / 24 / 18)
     assert issues.formats["Lowers the score by"](100 / 24 / 18) == "0.23"
-    assert list(quality_words.table_view(result, "notes").frame["Note"].str[:3]) == ["No "] * 8
+    assert list(quality_words.table_view(result, "notes").frame["Note"].str[:3]) == ["No "] * 9
     with pytest.raises(ValueError, match="unknown section"):
         quality_words.table_view(result, "nope")
 
@@ -601,7 +601,7 @@ def test_a_clean_client_scores_100_percent_with_no_issue(tmp_path):
     summary = quality.quality_summary(q.scores, q.issues, q.notes)
     assert summary["overall_score"] == 1.0 and summary["issues"] == []
     # the other nine tables are absent: said apart, and no score is lowered by them
-    assert [n["rule"] for n in summary["notes"]] == ["absent_table"] * 9
+    assert [n["rule"] for n in summary["notes"]] == ["absent_table"] * 10
 
 
 def test_duplicates_missing_values_and_orphans_score_by_the_documented_formula(tmp_path):

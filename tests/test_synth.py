@@ -77,6 +77,7 @@ COLUMNS = {
     "costs": ["year", "category", "amount", "phase", "risk_adjustment"],
     "benefits": ["year", "category", "amount", "risk_adjustment", "kpi"],
     "benchmarks": ["kpi", "value", "source"],
+    "actions": ["action", "kpi", "expected_effect", "expected_cost", "owner", "horizon_months"],
 }
 ID_COLUMN = {
     "customers": "customer_id",

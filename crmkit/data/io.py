@@ -219,10 +219,12 @@ def map_columns(
 
     ``mapping`` (from params ``columns.<table>``) is applied first; then any header that
     equals a canonical name apart from case, spaces or hyphens is renamed to it, so that
-    ``Order ID`` and ``order-id`` become ``order_id`` without configuration.
+    ``Order ID`` and ``order-id`` become ``order_id`` without configuration; so does a
+    column's alias (:attr:`crmkit.data.schemas.Column.aliases`).
     """
     renamed = frame.rename(columns=dict(mapping or {}))
     canonical = {_normalise(name): name for name in schema.column_names}
+    canonical |= {_normalise(a): c.name for c in schema.columns for a in c.aliases}
     automatic = {
         col: canonical[_normalise(col)]
         for col in renamed.columns

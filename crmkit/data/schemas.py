@@ -45,6 +45,8 @@ class Column:
         Inclusive bounds for numbers.
     allowed : tuple of str, optional
         Allowed labels for ``category`` columns (lower case).
+    aliases : tuple of str
+        Other headers read as this column (``horizon`` for ``horizon_months``).
     """
 
     name: str
@@ -55,6 +57,7 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     allowed: tuple[str, ...] | None = None
+    aliases: tuple[str, ...] = ()
 
     @property
     def expected(self) -> str:
@@ -466,6 +469,45 @@ TABLES: dict[str, TableSchema] = {
             ),
             id_column="kpi",
             used_for="comparison with industry benchmarks",
+        ),
+        TableSchema(
+            "actions",
+            "Improvement actions the client considers; a row named as a catalog action "
+            "overrides it, the others extend the catalog.",
+            (
+                _req(
+                    "action",
+                    "text",
+                    "name of the action",
+                    ("CRM user training", "Key-account days"),
+                ),
+                _req("kpi", "text", "KPI name the action moves", ("active_user_rate", "win_rate")),
+                _req(
+                    "expected_effect",
+                    "number",
+                    "expected relative improvement of the KPI (0.10 = 10 % better)",
+                    (0.12, 0.05),
+                    minimum=0,
+                ),
+                _req(
+                    "expected_cost",
+                    "number",
+                    "expected cost in the client's currency",
+                    (18000.0, 40000.0),
+                    minimum=0,
+                ),
+                _c("owner", "text", "who owns the action", ("CRM training lead", "Head of Sales")),
+                _c(
+                    "horizon_months",
+                    "integer",
+                    "months until the effect is reached (a column named horizon is read as this)",
+                    (3, 6),
+                    minimum=0,
+                    aliases=("horizon",),
+                ),
+            ),
+            id_column="action",
+            used_for="next best activity: actions, their effect, cost, owner and horizon",
         ),
     )
 }

@@ -450,5 +450,13 @@ def generate_tables(shape: ClientShape, seed: int) -> dict[str, pd.DataFrame]:
         "costs": lambda: _costs(shape),
         "benefits": lambda: _benefits(shape),
         "benchmarks": lambda: _benchmarks(shape),
+        "actions": lambda: pd.DataFrame(
+            {
+                "action": ["CRM user training"],
+                "kpi": ["active_user_rate"],
+                "expected_effect": [0.1],
+                "expected_cost": [12_000.0],
+            }
+        ),  # fmt: skip
     }
     return {name: makers[name]() for name in ALL_TABLES if name in shape.tables}

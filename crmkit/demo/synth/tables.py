@@ -571,6 +571,20 @@ def _benchmarks() -> pd.DataFrame:
     )
 
 
+def _actions() -> pd.DataFrame:
+    """The client's own improvement actions: one overrides a catalog action, two are new."""
+    return pd.DataFrame(
+        {
+            "action": ["Service playbooks", "Key-account days", "Welcome calls"],
+            "kpi": ["resolution_hours", "win_rate", "churn_rate_annual"],
+            "expected_effect": [0.08, 0.04, 0.06],
+            "expected_cost": [60000.0, 90000.0, 45000.0],
+            "owner": ["Head of Customer Service", "Head of Sales", "Head of Customer Success"],
+            "horizon_months": [4, 6, 6],
+        }
+    )
+
+
 def generate_tables(*, scale: float = 1.0, seed: int = DEMO_SEED) -> dict[str, pd.DataFrame]:
     """Generate the demo client's canonical tables (pure: no I/O).
 
@@ -579,7 +593,7 @@ def generate_tables(*, scale: float = 1.0, seed: int = DEMO_SEED) -> dict[str, p
     scale : float, default 1.0
         Size multiplier. At 1.0 about 20,000 customers, 200,000 orders, 20,000
         opportunities, 24,000 tickets, 10,000 survey responses and 60 staff (the 48 in
-        treated regions use the CRM). Campaigns, costs, benefits and benchmarks do not
+        treated regions use the CRM). Campaigns, costs, benefits, benchmarks and actions do not
         scale. Small values (e.g. 0.02) give small but valid tables.
     seed : int, default 20250101
         Seed of ``numpy.random.default_rng``; the same seed and scale give identical tables.
@@ -617,4 +631,5 @@ def generate_tables(*, scale: float = 1.0, seed: int = DEMO_SEED) -> dict[str, p
         "costs": _costs(scale),
         "benefits": _benefits(scale),
         "benchmarks": _benchmarks(),
+        "actions": _actions(),
     }

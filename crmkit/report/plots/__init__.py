@@ -33,8 +33,8 @@ Modules
 :mod:`~crmkit.report.plots.style` (palette, fonts, rcParams), :mod:`~crmkit.report.plots.canvas`
 (what every chart shares), :mod:`~crmkit.report.plots.bars`, :mod:`~crmkit.report.plots.timelines`,
 :mod:`~crmkit.report.plots.intervals`, :mod:`~crmkit.report.plots.distributions`,
-:mod:`~crmkit.report.plots.retention`, :mod:`~crmkit.report.plots.strategy_map` and
-:mod:`~crmkit.report.plots.monitoring` (the charts
+:mod:`~crmkit.report.plots.retention`, :mod:`~crmkit.report.plots.strategy_map`,
+:mod:`~crmkit.report.plots.ranking` and :mod:`~crmkit.report.plots.monitoring` (the charts
 by kind).
 """
 
@@ -54,6 +54,7 @@ from crmkit.report.plots.distributions import (
 )
 from crmkit.report.plots.intervals import forest_plot, forest_scale, interval_chart
 from crmkit.report.plots.monitoring import control_chart, history_chart
+from crmkit.report.plots.ranking import benefit_ranking_chart
 from crmkit.report.plots.retention import heatmap_chart, survival_chart
 from crmkit.report.plots.strategy_map import strategy_map
 from crmkit.report.plots.style import (
@@ -79,6 +80,7 @@ __all__ = [
     "WARNING",
     "apply_house_style",
     "bar_chart",
+    "benefit_ranking_chart",
     "concentration_chart",
     "control_chart",
     "coverage_chart",

@@ -34,6 +34,7 @@ TABLE_NOUNS: Mapping[str, tuple[str, str]] = {
     "costs": ("cost line", "cost lines"),
     "benefits": ("benefit line", "benefit lines"),
     "benchmarks": ("benchmark", "benchmarks"),
+    "actions": ("action", "actions"),
 }
 
 # Columns in words and the results they feed: (table, column) -> (label, use).
