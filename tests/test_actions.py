@@ -18,8 +18,9 @@ from crmkit.data import io
 from crmkit.data.config import Finance, parse_params
 from crmkit.data.exceptions import InputError
 from crmkit.data.schemas import table_schema
-from crmkit.data.validation import validate_table
+from crmkit.data.validation import validate_client, validate_table
 from crmkit.data.verdicts import Verdict
+from crmkit.kpis import CATALOG as CATALOG_KPIS
 from crmkit.report import plots
 from crmkit.synthesis.action_catalog import (
     CATALOG,
@@ -297,6 +298,20 @@ def test_unknown_kpis_in_the_client_table_are_named_by_row():
     unknown = unknown_action_kpis(client)
     assert unknown.to_dict("records") == [{"row": 3, "action": "B", "kpi": "happiness"}]
     assert "rows 3" in words.unknown_kpis_text(unknown)
+
+
+def test_unknown_kpis_in_the_client_table_are_a_validation_warning(template_client):
+    path = template_client / "data" / "actions.csv"
+    path.write_text(
+        "action,kpi,expected_effect,expected_cost\n"
+        "Training,active_user_rate,0.1,1000\nHappiness week,happiness,0.2,500\n",
+        encoding="utf-8",
+    )
+    report = validate_client(template_client, known_kpis=[k.name for k in CATALOG_KPIS])
+    found = [p for p in report.problems if p.rule == "unknown_kpi" and p.table == "actions"]
+    assert len(found) == 1, report.summary()
+    assert found[0].severity == "warning" and found[0].rows == (3,)
+    assert "happiness" in found[0].message and found[0].file.endswith("actions.csv")
 
 
 def _validate(frame: pd.DataFrame):

@@ -86,6 +86,14 @@ def test_unit_changes_by_hand():
     assert changes.to_dict() == {"East": 30.0, "North": 0.0, "South": 10.0}
 
 
+def test_rows_without_a_unit_are_left_out_of_every_unit():
+    orders = regional_orders({"North": 0.0, "South": 10.0})
+    orders["region"] = orders["region"].astype("string[pyarrow]")
+    orders.loc[orders.index[:3], "region"] = pd.NA  # three North orders of 2024 lose their region
+    changes = unit_changes({"orders": orders}, ASSESSMENT, "average_order_value", unit="region")
+    assert changes.to_dict() == {"North": 0.0, "South": 10.0}
+
+
 def test_a_link_whose_changes_move_together_is_supported():
     steps = {"R1": 0.0, "R2": 10.0, "R3": 20.0, "R4": 30.0, "R5": 45.0}
     link = Link("average_order_value", "revenue_monthly", "region")

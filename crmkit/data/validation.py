@@ -28,7 +28,7 @@ outside_window      warning  a date outside the assessment window: ignored by co
 inconsistent        warning  dates or counts that contradict each other
 control_group       warning  the control group of params.yaml is in no table: it cannot be used
 date_order          warning  how dates such as 03/04/2025 were read, and what decided it
-unknown_kpi         warning  a benchmarks row names a KPI the catalog does not have: ignored
+unknown_kpi         warning  a benchmarks or actions row names a KPI the catalog does not have: ignored
 =================== ======== ==================================================================
 """
 
@@ -611,35 +611,44 @@ def _consistency(
     return problems
 
 
+#: Tables with a ``kpi`` column that must name a KPI of the catalog.
+KPI_TABLES = ("benchmarks", "actions")
+
+
 def _unknown_kpis(
-    benchmarks: pd.DataFrame, known_kpis: Collection[str], *, file: str, numbers: np.ndarray
+    frame: pd.DataFrame,
+    known_kpis: Collection[str],
+    *,
+    table: str,
+    file: str,
+    numbers: np.ndarray,
 ) -> list[Problem]:
-    """A warning naming the benchmarks rows whose ``kpi`` is not a KPI of the catalog.
+    """A warning naming the rows of ``table`` whose ``kpi`` is not a KPI of the catalog.
 
     Examples
     --------
     >>> frame = pd.DataFrame({"kpi": ["win_rate", "winrate", "nps"], "value": [0.2, 0.2, 30]})
-    >>> [p.rows for p in _unknown_kpis(frame, ["win_rate", "nps"], file="data/benchmarks.csv",
-    ...                                 numbers=np.array([2, 3, 4]))]
+    >>> [p.rows for p in _unknown_kpis(frame, ["win_rate", "nps"], table="benchmarks",
+    ...                                 file="data/benchmarks.csv", numbers=np.array([2, 3, 4]))]
     [(3,)]
     """
-    names = benchmarks["kpi"].astype("string").str.strip()
+    names = frame["kpi"].astype("string").str.strip()
     unknown = ~names.isin(set(known_kpis)).to_numpy(dtype=bool)
     if not unknown.any():
         return []
-    if len(numbers) != len(benchmarks):  # rows were dropped: number them by position
-        numbers = np.arange(len(benchmarks)) + 2
+    if len(numbers) != len(frame):  # rows were dropped: number them by position
+        numbers = np.arange(len(frame)) + 2
     rows = tuple(int(r) for r in numbers[unknown])
     shown = sorted({str(v) for v in names[unknown].dropna()})
     return [
         Problem(
             "warning",
             "unknown_kpi",
-            f"benchmarks for {', '.join(shown[:ROWS_SHOWN])}"
+            f"{table} rows for {', '.join(shown[:ROWS_SHOWN])}"
             + (" and more" if len(shown) > ROWS_SHOWN else "")
             + ": not KPIs of the catalog, so these rows are ignored",
             file=file,
-            table="benchmarks",
+            table=table,
             column="kpi",
             rows=rows[:ROWS_SHOWN],
             count=len(rows),
@@ -867,15 +876,17 @@ def validate_client(
             numbers[name] = _row_numbers(raw.index)
     problems.extend(_references(report.tables, report.files, numbers))
     problems.extend(_control_group(report.tables, assessment))
-    if known_kpis is not None and "benchmarks" in report.tables:
-        problems.extend(
-            _unknown_kpis(
-                report.tables["benchmarks"],
-                known_kpis,
-                file=report.files["benchmarks"],
-                numbers=numbers["benchmarks"],
+    for table in KPI_TABLES if known_kpis is not None else ():
+        if table in report.tables:
+            problems.extend(
+                _unknown_kpis(
+                    report.tables[table],
+                    known_kpis,
+                    table=table,
+                    file=report.files[table],
+                    numbers=numbers[table],
+                )
             )
-        )
     report.problems = [p for p in problems if p.severity == "error"] + [
         p for p in problems if p.severity == "warning"
     ]

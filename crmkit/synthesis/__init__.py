@@ -11,8 +11,10 @@ statuses; every sentence about them is written in :mod:`crmkit.words`):
 - :mod:`~crmkit.synthesis.benchmarks`: each KPI against its industry benchmark;
 - :mod:`~crmkit.synthesis.chain`: the cause-and-effect chain between the perspectives, tested
   where the data allow;
-- :mod:`~crmkit.synthesis.actions`: the catalog of improvement actions, the candidates the
-  gaps call for, their benefit index and the action plan;
+- :mod:`~crmkit.synthesis.actions`: the gaps, the candidate actions they call for, ranked by
+  benefit index, and the action plan (the catalog of improvement actions and the client's own
+  in :mod:`~crmkit.synthesis.action_catalog`; their money effect and cost in
+  :mod:`~crmkit.synthesis.action_value`);
 - :mod:`~crmkit.synthesis.history`: the same client's earlier runs, per-KPI deltas, targets
   reached (which files are earlier runs: :mod:`~crmkit.synthesis.earlier_runs`);
 - :mod:`~crmkit.synthesis.tracking`: the tracking plan with control limits for the next period.

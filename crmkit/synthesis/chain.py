@@ -239,7 +239,9 @@ def unit_changes(
     for name in names:
         own = dict(tables)
         for table, key in keys.items():
-            own[table] = tables[table][(key.astype("string") == name).to_numpy(dtype=bool)]
+            own[table] = tables[table][
+                (key.astype("string") == name).to_numpy(dtype=bool, na_value=False)
+            ]
         observed = observe_windows(own, everyone, [kpi])[kpi.name]
         if isinstance(observed, str):
             changes[name] = float("nan")
