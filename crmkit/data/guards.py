@@ -17,13 +17,18 @@ Two kinds of guard:
 
 from __future__ import annotations
 
+import decimal
 import math
+import numbers
 import re
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
+import numpy as np
+
 __all__ = [
+    "finite_number",
     "MIN_BASE_SHARE",
     "Guard",
     "claimable",
@@ -83,10 +88,23 @@ def ratio_scale(unit: str | None) -> bool:
     return low >= 0
 
 
-def _finite(value: Any) -> float | None:
+def finite_number(value: Any) -> float | None:
+    """``value`` as a finite float when it is a real number, else None.
+
+    Python and numpy integers and floats and decimals are numbers; booleans, text, None, NaN,
+    ±inf and ``pd.NA`` are not. Read a figure from a frame or from a results.json with it
+    before doing arithmetic on it.
+
+    Examples
+    --------
+    >>> finite_number(3), finite_number(float("nan")), finite_number(True), finite_number("7")
+    (3.0, None, None, None)
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real | decimal.Decimal):
+        return None
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError, decimal.InvalidOperation):
         return None
     return number if math.isfinite(number) else None
 
@@ -126,7 +144,7 @@ def percent_change(
     >>> percent_change(1.0, 26.0, unit="points (−100–100)")
     (None, <Guard.NOT_A_RATIO_SCALE: 'not_a_ratio_scale'>)
     """
-    b, n = _finite(base), _finite(new)
+    b, n = finite_number(base), finite_number(new)
     if b is None or n is None:
         return None, None
     if not ratio_scale(unit):

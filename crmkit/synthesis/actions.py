@@ -38,6 +38,7 @@ import pandas as pd
 
 from crmkit import kpis
 from crmkit.data.config import Assessment, Finance
+from crmkit.data.guards import finite_number
 from crmkit.data.verdicts import Verdict
 from crmkit.synthesis.action_catalog import Action
 from crmkit.synthesis.action_value import ClientSizes, action_cost, money_per_unit
@@ -177,14 +178,6 @@ def _gap_row(
     }
 
 
-def _finite(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if np.isfinite(number) else None
-
-
 def _index(effect: float, cost: float) -> float:
     return (effect - cost) / cost
 
@@ -201,7 +194,10 @@ def _candidate(
         return None
     money: dict[str, tuple[float, float, float]] = {}
     for kpi in moved:
-        rate, base = money_per_unit(kpi, sizes, after, finance), _finite(gaps.at[kpi, "actual"])
+        rate, base = (
+            money_per_unit(kpi, sizes, after, finance),
+            finite_number(gaps.at[kpi, "actual"]),
+        )
         if rate is not None and base is not None:
             effects = (action.effect_central, action.effect_low, action.effect_high)
             money[kpi] = tuple(e * abs(base) * rate for e in effects)  # type: ignore[assignment]
@@ -342,7 +338,7 @@ def action_plan(candidates: pd.DataFrame, gaps: pd.DataFrame, *, start: dt.date)
     """
     rows = []
     for _, c in candidates.iterrows():
-        base = _finite(_value(gaps, c["kpi"], "actual"))
+        base = finite_number(_value(gaps, c["kpi"], "actual"))
         sign = -1.0 if _value(gaps, c["kpi"], "direction") == "lower" else 1.0
         target = np.nan if base is None else base + sign * c["relative_effect"] * abs(base)
         review = (pd.Timestamp(start) + pd.DateOffset(months=int(c["horizon_months"]))).date()

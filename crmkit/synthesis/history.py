@@ -17,7 +17,6 @@ What an earlier run contributes (keys of its ``results.json``):
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -25,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from crmkit.data.guards import percent_change
+from crmkit.data.guards import finite_number, percent_change
 from crmkit.kpis import CATALOG
 from crmkit.synthesis.earlier_runs import EarlierRuns, SkippedRun, SkipReason, earlier_runs
 
@@ -75,23 +74,12 @@ def movement(delta: Any, direction: Any) -> Movement:
     >>> str(movement(-2.0, "lower")), str(movement(0.0, "higher")), str(movement(None, "higher"))
     ('better', 'level', 'not measured')
     """
-    d = _number(delta)
+    d = finite_number(delta)
     if d is None or direction not in ("higher", "lower"):
         return Movement.NOT_MEASURED
     if d == 0:
         return Movement.LEVEL
     return Movement.BETTER if (d > 0) == (direction == "higher") else Movement.WORSE
-
-
-def _number(value: Any) -> float | None:
-    """A finite float, or None (for null, NaN, text, booleans …)."""
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
 
 
 def _section(results: Mapping[str, Any], *keys: str) -> Any:
@@ -131,7 +119,7 @@ def target_reached(actual: Any, target: Any, direction: Any) -> bool | None:
     >>> target_reached(None, 0.25, "higher") is None
     True
     """
-    a, t = _number(actual), _number(target)
+    a, t = finite_number(actual), finite_number(target)
     if a is None or t is None:
         return None
     if direction == "higher":
@@ -198,7 +186,7 @@ class History:
         """The latest earlier run's overall score (None without one)."""
         if len(self.scorecard) < 2:
             return None
-        return _number(self.scorecard["overall"].iloc[-2])
+        return finite_number(self.scorecard["overall"].iloc[-2])
 
     @property
     def scored_runs(self) -> int:
@@ -208,7 +196,7 @@ class History:
     @property
     def overall_current(self) -> float | None:
         """This run's overall score."""
-        return _number(self.scorecard["overall"].iloc[-1]) if len(self.scorecard) else None
+        return finite_number(self.scorecard["overall"].iloc[-1]) if len(self.scorecard) else None
 
     def to_results(self) -> dict[str, Any]:
         """The ``history`` section of results.json (without ``tracking``, see
@@ -218,13 +206,13 @@ class History:
             rows = self.values.loc[self.values["kpi"] == name]
             kpis[str(name)] = {
                 "values": [
-                    {"run_id": r, "value": _number(v)}
+                    {"run_id": r, "value": finite_number(v)}
                     for r, v in zip(rows["run_id"], rows["value"], strict=True)
                 ],
-                "previous": _number(row["previous"]),
-                "current": _number(row["current"]),
-                "delta": _number(row["delta"]),
-                "delta_pct": _number(row["delta_pct"]),
+                "previous": finite_number(row["previous"]),
+                "current": finite_number(row["current"]),
+                "delta": finite_number(row["delta"]),
+                "delta_pct": finite_number(row["delta_pct"]),
             }
         previous, current = self.overall_previous, self.overall_current
         delta = current - previous if previous is not None and current is not None else None
@@ -237,7 +225,7 @@ class History:
             "kpis": kpis,
             "scorecard": {
                 "values": [
-                    {"run_id": r, "overall": _number(v)}
+                    {"run_id": r, "overall": finite_number(v)}
                     for r, v in zip(
                         self.scorecard["run_id"], self.scorecard["overall"], strict=True
                     )
@@ -249,9 +237,9 @@ class History:
             "targets": [
                 {
                     "kpi": row["kpi"],
-                    "target": _number(row["target"]),
+                    "target": finite_number(row["target"]),
                     "set_in": row["set_in"],
-                    "actual": _number(row["actual"]),
+                    "actual": finite_number(row["actual"]),
                     "reached": row["reached"],
                     "source": str(row["source"]),
                     "action": row["action"],
@@ -305,7 +293,7 @@ def _targets(
     rows: list[dict[str, Any]] = []
     card = _section(latest, "scorecard", "kpis")
     for kpi, entry in (card if isinstance(card, Mapping) else {}).items():
-        target = _number(_section(entry, "target"))
+        target = finite_number(_section(entry, "target"))
         if target is not None:
             rows.append({"kpi": str(kpi), "source": TargetSource.SCORECARD, "target": target})
     plan = _section(latest, "actions", "plan")
@@ -319,7 +307,7 @@ def _targets(
                 "source": TargetSource.PLAN,
                 "action": item.get("action"),
                 "owner": item.get("owner"),
-                "target": _number(item.get("target")),
+                "target": finite_number(item.get("target")),
                 "review_date": review.isoformat() if review else None,
                 "review_passed": (review <= as_of) if review else None,
             }
@@ -397,7 +385,7 @@ def build_history(
     units = {str(k): v for k, v in kpi_results.get("unit", pd.Series()).items()}
     directions = {str(k): v for k, v in kpi_results.get("direction", pd.Series()).items()}
     after = kpi_results.get("after", pd.Series(dtype="float64"))
-    current = {str(k): _number(v) for k, v in after.items()}
+    current = {str(k): finite_number(v) for k, v in after.items()}
     names = [str(k) for k in kpi_results.index]
     for run in earlier:
         section = run.get("kpis")
@@ -414,7 +402,7 @@ def build_history(
         for name in names
         for rid, value in [
             *(
-                (rid, _number(_section(run, "kpis", name, "after")))
+                (rid, finite_number(_section(run, "kpis", name, "after")))
                 for rid, run in zip(run_ids, earlier, strict=True)
             ),
             (run_id, current.get(name)),
@@ -425,7 +413,7 @@ def build_history(
     )
     rows = []
     for name in names:
-        previous = _number(_section(earlier[-1], "kpis", name, "after")) if earlier else None
+        previous = finite_number(_section(earlier[-1], "kpis", name, "after")) if earlier else None
         now = current.get(name)
         delta = now - previous if now is not None and previous is not None else None
         pct, guard = percent_change(previous, now, unit=units.get(name))
@@ -462,8 +450,8 @@ def build_history(
     scorecard = pd.DataFrame(
         {
             "run_id": [*run_ids, run_id],
-            "overall": [_number(_section(r, "scorecard", "overall")) for r in earlier]
-            + [_number(overall)],
+            "overall": [finite_number(_section(r, "scorecard", "overall")) for r in earlier]
+            + [finite_number(overall)],
         }
     ).astype({"overall": "float64"})
     runs = pd.DataFrame(

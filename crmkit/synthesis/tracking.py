@@ -36,6 +36,7 @@ import pandas as pd
 
 from crmkit import kpis, measure
 from crmkit.data.config import Assessment
+from crmkit.data.guards import finite_number
 
 __all__ = [
     "MIN_MONTHS",
@@ -170,14 +171,6 @@ _PLAN_COLUMNS = [
 ]
 
 
-def _finite(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
 def tracking_plan(
     kpi_results: pd.DataFrame,
     monthly: Mapping[str, pd.Series],
@@ -216,7 +209,7 @@ def tracking_plan(
     rows: list[dict[str, Any]] = []
     charts: dict[str, ControlLimits] = {}
     for name, result in kpi_results.iterrows():
-        baseline = _finite(result.get("after"))
+        baseline = finite_number(result.get("after"))
         if baseline is None:
             continue
         try:
@@ -269,12 +262,12 @@ def tracking_results(plan: pd.DataFrame) -> list[dict[str, Any]]:
             "label": row["label"],
             "table": row["table"],
             "frequency": str(row["frequency"]),
-            "centre": _finite(row["centre"]),
-            "lower": _finite(row["lower"]),
-            "upper": _finite(row["upper"]),
+            "centre": finite_number(row["centre"]),
+            "lower": finite_number(row["lower"]),
+            "upper": finite_number(row["upper"]),
             "n_months": int(row["n_months"]),
             "n_outside": int(row["n_outside"]),
-            "baseline": _finite(row["baseline"]),
+            "baseline": finite_number(row["baseline"]),
         }
         for name, row in plan.iterrows()
     ]

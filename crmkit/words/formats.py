@@ -12,7 +12,6 @@ booleans, strings and other objects are not numbers and read :data:`MISSING`
 
 from __future__ import annotations
 
-import decimal
 import math
 import numbers
 import re
@@ -20,8 +19,9 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
+
+from crmkit.data.guards import finite_number
 
 __all__ = [
     "MISSING",
@@ -102,13 +102,8 @@ def as_number(value: Any) -> float | None:
     >>> as_number(3), as_number(2.5), as_number(float("inf")), as_number(True), as_number("7")
     (3.0, 2.5, None, None, None)
     """
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real | decimal.Decimal):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError, OverflowError, decimal.InvalidOperation):
-        return None
-    return number if math.isfinite(number) and abs(number) <= _LARGEST else None
+    number = finite_number(value)
+    return number if number is not None and abs(number) <= _LARGEST else None
 
 
 def _digits(decimals: Any) -> int:

@@ -10,23 +10,16 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from crmkit.data.guards import finite_number
 from crmkit.pipeline.batch.outcome import ClientOutcome, ClientStatus
 from crmkit.words.batch import CSV_HEADERS, HEADLINE_KPIS, KPI_HEADER
 
 __all__ = ["portfolio", "read_results", "summary_row", "write_summary"]
-
-
-def _number(value: Any) -> float | None:
-    """A finite number, or None (booleans and text are not numbers)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value) if math.isfinite(value) else None
 
 
 def _section(results: Mapping[str, Any], key: str) -> Mapping[str, Any]:
@@ -84,8 +77,8 @@ def summary_row(
         kpis[name] = {
             "label": label if isinstance(label, str) and label else name,
             "unit": entry.get("unit") if isinstance(entry.get("unit"), str) else None,
-            "change": _number(entry.get("change")),
-            "change_pct": _number(entry.get("change_pct")),
+            "change": finite_number(entry.get("change")),
+            "change_pct": finite_number(entry.get("change_pct")),
             "verdict": _verdict(entry),
         }
     report = None
@@ -100,13 +93,13 @@ def summary_row(
         "status": str(outcome.status),
         "stage": outcome.stage,
         "message": outcome.message,
-        "seconds": _number(outcome.seconds),
+        "seconds": finite_number(outcome.seconds),
         "run_id": results.get("run_id") if isinstance(results.get("run_id"), str) else None,
         "currency": currency if isinstance(currency, str) else None,
-        "npv": _number(financial.get("npv")),
-        "roi": _number(financial.get("roi")),
-        "payback_months": _number(financial.get("payback_months")),
-        "scorecard_overall": _number(_section(results, "scorecard").get("overall")),
+        "npv": finite_number(financial.get("npv")),
+        "roi": finite_number(financial.get("roi")),
+        "payback_months": finite_number(financial.get("payback_months")),
+        "scorecard_overall": finite_number(_section(results, "scorecard").get("overall")),
         "kpis": kpis,
         "report": report,
         "inputs_hash": outcome.inputs_hash,
@@ -135,13 +128,15 @@ def portfolio(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     >>> view["roi"]["n"], view["roi"]["median"], view["kpis"]["nps"]["improved"]
     (1, 0.5, 1)
     """
-    rois = [r["roi"] for r in rows if _number(r.get("roi")) is not None]
+    rois = [r["roi"] for r in rows if finite_number(r.get("roi")) is not None]
     view: dict[str, Any] = {"roi": _distribution(rois), "kpis": {}}
     for name in HEADLINE_KPIS:
         entries = [r["kpis"][name] for r in rows if name in (r.get("kpis") or {})]
         if not entries:
             continue
-        changes = [e["change_pct"] for e in entries if _number(e.get("change_pct")) is not None]
+        changes = [
+            e["change_pct"] for e in entries if finite_number(e.get("change_pct")) is not None
+        ]
         summary = {"label": entries[0].get("label") or name, **_distribution(changes)}
         for entry in entries:
             verdict = entry.get("verdict")
