@@ -1087,10 +1087,13 @@ def test_holm_bonferroni_and_bh_by_hand():
 def test_adjusted_pvalues_match_statsmodels_and_skip_nans():
     # Reference: statsmodels.stats.multitest.multipletests (an independent implementation).
     multitest = importlib.import_module("statsmodels.stats.multitest")
-    p = np.random.default_rng(0).uniform(0, 0.2, 15)
-    for method in ("holm", "bonferroni", "fdr_bh"):
-        expected = multitest.multipletests(p, method=method)[1]
-        np.testing.assert_allclose(adjust_pvalues(p, method=method), expected, rtol=1e-12)
+    rng = np.random.default_rng(0)
+    families = [rng.uniform(0, 0.2, 15), np.array([0.5]), np.array([0.01, 0.01, 0.2, 0.01])]
+    families += [rng.uniform(0, 1, int(m)).round(3) for m in rng.integers(2, 40, 200)]  # ties
+    for p in families:
+        for method in ("holm", "bonferroni", "fdr_bh"):
+            expected = multitest.multipletests(p, method=method)[1]
+            np.testing.assert_array_equal(adjust_pvalues(p, method=method), expected)
     with_nan = [0.01, np.nan, 0.04]  # a family of two
     np.testing.assert_allclose(adjust_pvalues(with_nan), [0.02, np.nan, 0.04])
     assert np.isnan(adjust_pvalues([np.nan, np.nan])).all()
