@@ -53,10 +53,14 @@ def _crmkit() -> list[str]:
 # --------------------------------------------------------------------------- compute-only
 
 
+_DISPLAY_SECONDS = [0.0]  # time spent drawing what the cells display, for compute_only
+
+
 def _display(*objects: Any, raw: bool = False, **_: Any) -> None:
     """What a notebook's display costs, without a kernel: figures to PNG, tables to HTML."""
     from matplotlib.figure import Figure
 
+    started = time.perf_counter()
     for obj in objects:
         if raw:
             continue
@@ -64,6 +68,7 @@ def _display(*objects: Any, raw: bool = False, **_: Any) -> None:
             obj.savefig(io.BytesIO(), format="png", bbox_inches="tight")
         elif hasattr(obj, "_repr_html_"):
             obj._repr_html_()
+    _DISPLAY_SECONDS[0] += time.perf_counter() - started
 
 
 def compute_only(client_dir: Path, notebooks: Path | None, work: Path) -> dict[str, float]:
@@ -73,7 +78,9 @@ def compute_only(client_dir: Path, notebooks: Path | None, work: Path) -> dict[s
     -------
     dict
         ``validation`` (validate the folder), ``cache`` (the run's table cache, as
-        ``crmkit run`` writes it), ``cells`` (every ready stage's code cells) and ``total``.
+        ``crmkit run`` writes it), ``cells`` (every ready stage's code cells), ``display``
+        (the part of ``cells`` spent drawing the figures and tables they display) and
+        ``total``.
     """
     import IPython.core.display_functions
     import IPython.display
@@ -93,6 +100,7 @@ def compute_only(client_dir: Path, notebooks: Path | None, work: Path) -> dict[s
     run_dir.mkdir(parents=True)
     write_run_inputs(run_dir, client_dir, report, history_dirs=[run_dir.parent])
     cached = time.perf_counter()
+    _DISPLAY_SECONDS[0] = 0.0
     for stage in discover_stages(notebooks):
         if missing_tables(stage, set(report.tables)):
             continue
@@ -110,6 +118,7 @@ def compute_only(client_dir: Path, notebooks: Path | None, work: Path) -> dict[s
         "validation": validated - started,
         "cache": cached - validated,
         "cells": done - cached,
+        "display": _DISPLAY_SECONDS[0],
         "total": done - started,
     }
 
@@ -245,8 +254,9 @@ def main(argv: list[str] | None = None) -> int:
         over = worker - _mean(compute, "total")
         print(f"batch overhead over compute-only: {over:.2f} s per client "
               f"({over / _mean(compute, 'total'):.0%} of compute-only)")  # fmt: skip
+        parts = ("validation", "cache", "cells", "display")
         print("compute-only per client: " + ", ".join(
-            f"{key} {_mean(compute, key):.2f} s" for key in ("validation", "cache", "cells")))  # fmt: skip
+            f"{key} {_mean(compute, key):.2f} s" for key in parts))  # fmt: skip
     if runs:
         print(f"\nwhere a batch client's run goes (mean of {len(runs)}, seconds):")
         for key in runs[0]:
