@@ -514,14 +514,23 @@ def test_a_worker_that_dies_mid_client_fails_that_client_only(batch_clients, tmp
     assert document["batch"]["counts"]["ok"] == 2 and document["batch"]["counts"]["failed"] == 1
 
 
+def _group_alive(pgid: int) -> bool:
+    """Whether any process of the process group ``pgid`` is still running."""
+    import os
+
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 @pytest.mark.slow
 def test_ctrl_c_keeps_finished_reports_and_leaves_no_half_written_folder(batch_clients, tmp_path):
     import os
-    import queue
     import signal
     import subprocess
     import sys
-    import threading
     import time
 
     clients, _, check_only = batch_clients
@@ -530,66 +539,68 @@ def test_ctrl_c_keeps_finished_reports_and_leaves_no_half_written_folder(batch_c
     output = tmp_path / "reports"
     root = Path(__file__).resolve().parents[1]
     # The batch command's own call, with this test's stages (the command has no option for
-    # them), in a process of its own that receives Ctrl-C as a terminal would send it.
+    # them), in a process of its own that receives Ctrl-C as a terminal would send it. On
+    # SIGUSR1 it prints every thread's stack, should it not stop.
     script = (
-        "import sys\n"
+        "import faulthandler, signal, sys\n"
+        "faulthandler.register(signal.SIGUSR1, all_threads=True)\n"
         "from crmkit.pipeline.batch import run_batch\n"
         "result = run_batch(sys.argv[1], output_root=sys.argv[2], jobs=2, progress=False,\n"
         "                   notebooks=sys.argv[3])\n"
         "print(result.summary_html)\n"
         "sys.exit(result.exit_code)\n"
     )
-    process = subprocess.Popen(
-        [sys.executable, "-c", script, str(folder), str(output), str(books)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(root)},
-        start_new_session=True,  # its own process group, as a terminal's foreground job
-    )
-    lines: queue.SimpleQueue[str] = queue.SimpleQueue()
-    seen: list[str] = []
-
-    def read_stderr() -> None:
-        for line in process.stderr:
-            lines.put(line)
-
-    threading.Thread(target=read_stderr, daemon=True).start()
+    printed = tmp_path / "printed.txt"  # a file, not a pipe: nothing can hold it open
+    with printed.open("w") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-c", script, str(folder), str(output), str(books)],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(root)},
+            start_new_session=True,  # its own process group, as a terminal's foreground job
+        )
     try:
         deadline = time.monotonic() + 240
         # alpha has finished (its progress line is printed when the batch has its record)
         # and slow is inside its run (its unfinished folder exists): press Ctrl-C.
         while not (
-            any("alpha: ok" in line for line in seen) and list((output / "slow").glob(".*.partial"))
+            "alpha: ok" in printed.read_text() and list((output / "slow").glob(".*.partial"))
         ):
-            assert time.monotonic() < deadline, "".join(seen)
-            assert process.poll() is None, "".join(seen)
-            try:
-                seen.append(lines.get(timeout=0.2))
-            except queue.Empty:
-                pass
+            assert time.monotonic() < deadline, printed.read_text()
+            assert process.poll() is None, printed.read_text()
+            time.sleep(0.2)
         time.sleep(1.0)  # well inside the slow stage's sleep
         pressed = time.monotonic()
         os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches every process of the group
-        stdout, _ = process.communicate(timeout=60)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGUSR1)
+            time.sleep(2)
+            raise AssertionError("the batch did not stop:\n" + printed.read_text()) from None
         stopped_in = time.monotonic() - pressed
+        while _group_alive(process.pid) and time.monotonic() < pressed + 60:
+            time.sleep(0.2)
+        # every worker process and kernel ended with the batch
+        leftover = _group_alive(process.pid)
     finally:
-        if process.poll() is None:
+        if _group_alive(process.pid):
             os.killpg(process.pid, signal.SIGKILL)
+        if process.poll() is None:
             process.wait()
-    while not lines.empty():
-        seen.append(lines.get())
-    printed = stdout + "".join(seen)
+    text = printed.read_text()
 
-    assert process.returncode == 1, printed
-    assert "Traceback" not in printed
-    assert stopped_in < 30  # the slow stage's 300 s sleep was not waited for
+    assert process.returncode == 1, text
+    assert "Traceback" not in text
+    assert stopped_in < 30, text  # the slow stage's 300 s sleep was not waited for
+    assert not leftover
     (report,) = (output / "alpha").iterdir()
     _assert_complete(report, ["check", "pause"])
     assert not (output / "slow").exists() or not any((output / "slow").iterdir())
     assert _partial_folders(output) == []
     (batch_dir,) = output.glob("batch-*")
+    assert text.strip().endswith("batch.html")
     document = json.loads((batch_dir / "batch.json").read_text(encoding="utf-8"))
     rows = {r["client"]: r for r in document["clients"]}
     assert rows["alpha"]["status"] == "ok" and rows["alpha"]["report"].endswith("index.html")
