@@ -2,7 +2,9 @@
 
 The end-to-end tests run a batch of four small generated clients on two of the real stage
 notebooks (sales and financial value) and one stage that fails on one client's data; once
-with local worker processes (then again with --skip-unchanged) and once through Dask.
+with local worker processes (then again with --skip-unchanged) and once through Dask. The
+failure paths: a stage that kills its own worker process (SIGKILL to the kernel's parent)
+for one client, and Ctrl-C (SIGINT to the batch's process group) while a stage sleeps.
 """
 
 from __future__ import annotations
