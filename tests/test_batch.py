@@ -2,7 +2,9 @@
 
 The end-to-end tests run a batch of four small generated clients on two of the real stage
 notebooks (sales and financial value) and one stage that fails on one client's data; once
-with local worker processes (then again with --skip-unchanged) and once through Dask.
+with local worker processes (then again with --skip-unchanged) and once through Dask. The
+failure paths: a stage that kills its own worker process (SIGKILL to the kernel's parent)
+for one client, and Ctrl-C (SIGINT to the batch's process group) while a stage sleeps.
 """
 
 from __future__ import annotations
@@ -427,3 +429,183 @@ def test_a_plain_pip_install_runs_a_notebook_through_the_papermill_command(tmp_p
 
     nb = nbformat.read(executed, as_version=4)
     assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+
+
+# --------------------------------------------------------------------------- failure paths
+
+# A stage that ends its own worker process, for one client only: the kernel's parent is the
+# batch's worker process that runs the client, and SIGKILL leaves it no chance to clean up.
+_CRASH_STAGE = """
+import os
+import signal
+from pathlib import Path
+if Path(client_dir).name == "crash":
+    os.kill(os.getppid(), signal.SIGKILL)
+"""
+
+# A stage that takes minutes for one client only: the batch is interrupted while it runs.
+_SLOW_STAGE = """
+import time
+from pathlib import Path
+if Path(client_dir).name == "slow":
+    time.sleep(300)
+"""
+
+
+def _books_with(base: Path, check_only: Path, name: str, source: str) -> Path:
+    """The check stage of ``check_only`` and one more stage named ``name`` running ``source``."""
+    books = base / f"notebooks_{name}"
+    shutil.copytree(check_only, books)
+    write_stage_notebook(books / f"13_{name}.ipynb", name.capitalize(), source)
+    return books
+
+
+def _copy_clients(clients: Path, base: Path, names: dict[str, str]) -> Path:
+    """A clients folder holding copies of the fixture's clients: {new name: fixture client}."""
+    folder = base / "clients"
+    for new, old in names.items():
+        shutil.copytree(clients / old, folder / new)
+    return folder
+
+
+def _assert_complete(report: Path, stages: list[str]) -> None:
+    """A finished report: its results, index, log and one page per stage, each listed."""
+    results = json.loads((report / "results.json").read_text(encoding="utf-8"))
+    assert sorted(results["stages"]) == sorted(stages)
+    for entry in results["stages"].values():
+        assert entry["status"] == "ok" and (report / entry["html"]).is_file()
+    assert (report / "index.html").is_file() and (report / "run.log").is_file()
+
+
+def _partial_folders(output: Path) -> list[Path]:
+    return [p for p in output.rglob("*.partial")]
+
+
+@pytest.mark.slow
+def test_a_worker_that_dies_mid_client_fails_that_client_only(batch_clients, tmp_path):
+    from crmkit.pipeline.batch import run_batch
+
+    clients, _, check_only = batch_clients
+    books = _books_with(tmp_path, check_only, "crash", _CRASH_STAGE)
+    folder = _copy_clients(clients, tmp_path, {"alpha": "alpha", "beta": "beta", "crash": "alpha"})
+    output = tmp_path / "reports"
+    result = run_batch(folder, output_root=output, jobs=2, progress=False, notebooks=books)
+
+    status = {o.client: o.status for o in result.outcomes}
+    assert status == {
+        "alpha": ClientStatus.OK,
+        "beta": ClientStatus.OK,
+        "crash": ClientStatus.FAILED,
+    }
+    crash = next(o for o in result.outcomes if o.client == "crash")
+    # SIGKILL: the worker's exit code is -9, and the message says the others went on
+    assert crash.message == (
+        "its worker process stopped unexpectedly (signal 9); the other clients were not affected"
+    )
+    assert crash.report_dir is None and result.exit_code == 1
+    for name in ("alpha", "beta"):  # one complete report each, even if its worker was stopped
+        (report,) = (output / name).iterdir()
+        _assert_complete(report, ["check", "crash"])
+    assert not (output / "crash").exists() or not any((output / "crash").iterdir())
+    assert _partial_folders(output) == []
+    document = json.loads((result.batch_dir / "batch.json").read_text(encoding="utf-8"))
+    rows = {r["client"]: r for r in document["clients"]}
+    assert rows["crash"]["status"] == "failed" and rows["crash"]["report"] is None
+    assert rows["alpha"]["status"] == rows["beta"]["status"] == "ok"
+    assert document["batch"]["interrupted"] is False
+    assert document["batch"]["counts"]["ok"] == 2 and document["batch"]["counts"]["failed"] == 1
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether any process of the process group ``pgid`` is still running."""
+    import os
+
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.mark.slow
+def test_ctrl_c_keeps_finished_reports_and_leaves_no_half_written_folder(batch_clients, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    clients, _, check_only = batch_clients
+    books = _books_with(tmp_path, check_only, "pause", _SLOW_STAGE)
+    folder = _copy_clients(clients, tmp_path, {"alpha": "alpha", "slow": "beta"})
+    output = tmp_path / "reports"
+    root = Path(__file__).resolve().parents[1]
+    # The batch command's own call, with this test's stages (the command has no option for
+    # them), in a process of its own that receives Ctrl-C as a terminal would send it. On
+    # SIGUSR1 it prints every thread's stack, should it not stop.
+    script = (
+        "import faulthandler, signal, sys\n"
+        "faulthandler.register(signal.SIGUSR1, all_threads=True)\n"
+        "from crmkit.pipeline.batch import run_batch\n"
+        "result = run_batch(sys.argv[1], output_root=sys.argv[2], jobs=2, progress=False,\n"
+        "                   notebooks=sys.argv[3])\n"
+        "print(result.summary_html)\n"
+        "sys.exit(result.exit_code)\n"
+    )
+    printed = tmp_path / "printed.txt"  # a file, not a pipe: nothing can hold it open
+    with printed.open("w") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-c", script, str(folder), str(output), str(books)],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(root)},
+            start_new_session=True,  # its own process group, as a terminal's foreground job
+        )
+    try:
+        deadline = time.monotonic() + 240
+        # alpha has finished (its progress line is printed when the batch has its record)
+        # and slow is inside its run (its unfinished folder exists): press Ctrl-C.
+        while not (
+            "alpha: ok" in printed.read_text() and list((output / "slow").glob(".*.partial"))
+        ):
+            assert time.monotonic() < deadline, printed.read_text()
+            assert process.poll() is None, printed.read_text()
+            time.sleep(0.2)
+        time.sleep(1.0)  # well inside the slow stage's sleep
+        pressed = time.monotonic()
+        os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches every process of the group
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGUSR1)
+            time.sleep(2)
+            raise AssertionError("the batch did not stop:\n" + printed.read_text()) from None
+        stopped_in = time.monotonic() - pressed
+        while _group_alive(process.pid) and time.monotonic() < pressed + 60:
+            time.sleep(0.2)
+        # every worker process and kernel ended with the batch
+        leftover = _group_alive(process.pid)
+    finally:
+        if _group_alive(process.pid):
+            os.killpg(process.pid, signal.SIGKILL)
+        if process.poll() is None:
+            process.wait()
+    text = printed.read_text()
+
+    assert process.returncode == 1, text
+    assert "Traceback" not in text
+    assert stopped_in < 30, text  # the slow stage's 300 s sleep was not waited for
+    assert not leftover
+    (report,) = (output / "alpha").iterdir()
+    _assert_complete(report, ["check", "pause"])
+    assert not (output / "slow").exists() or not any((output / "slow").iterdir())
+    assert _partial_folders(output) == []
+    (batch_dir,) = output.glob("batch-*")
+    assert text.strip().endswith("batch.html")
+    document = json.loads((batch_dir / "batch.json").read_text(encoding="utf-8"))
+    rows = {r["client"]: r for r in document["clients"]}
+    assert rows["alpha"]["status"] == "ok" and rows["alpha"]["report"].endswith("index.html")
+    assert rows["slow"]["status"] == "interrupted" and rows["slow"]["report"] is None
+    assert document["batch"]["interrupted"] is True
+    assert (batch_dir / "batch.html").is_file() and (batch_dir / "batch.csv").is_file()

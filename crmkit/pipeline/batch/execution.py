@@ -179,6 +179,12 @@ def _init_worker(started: Any) -> None:
     # ends its workers with SIGTERM, which kills the kernel and leaves at once.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _terminate_worker)
+    # tqdm's default lock is a named semaphore shared between processes; a worker that is
+    # stopped cannot remove it, and Python then warns of a "leaked semaphore" on the
+    # terminal. A worker shows no progress bar: a lock for its own threads is enough.
+    from tqdm import tqdm
+
+    tqdm.set_lock(threading.RLock())
     _thread_kernel()
 
 
