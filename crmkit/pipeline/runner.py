@@ -34,7 +34,7 @@ import shutil
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,7 +48,7 @@ from crmkit.data import io
 from crmkit.data.exceptions import ParamsError
 from crmkit.data.validation import validate_client
 from crmkit.kpis import CATALOG
-from crmkit.pipeline.context import write_run_inputs
+from crmkit.pipeline.context import compute_shared_results, write_run_inputs
 from crmkit.pipeline.engine import CELL_TIMEOUT_SECONDS, WarmKernel
 from crmkit.pipeline.inputs import inputs_hash
 from crmkit.pipeline.results import (
@@ -319,7 +319,14 @@ def run_assessment(
         logger.info("validation: %s", report.summary().replace("\n", "\n    "))
         history_dirs = [parent, *([Path(history).resolve()] if history is not None else [])]
         write_run_inputs(tmp, client_dir, report, history_dirs=history_dirs, run_id=run_id)
+        shared = compute_shared_results(tmp, report.tables, assessment)
         stages = discover_stages(notebooks)
+        exporter = render.report_exporter()
+        bodies: dict[str, render.PageBody | Exception] = {}
+
+        def render_now(outcome: StageOutcome) -> None:  # on this thread, as workers go on
+            bodies[outcome.stage.name] = _render_body(tmp, outcome, exporter)
+
         outcomes = _run_stages(
             stages,
             set(report.tables),
@@ -330,7 +337,9 @@ def run_assessment(
             logger,
             warm_kernels or kernel is not None,
             kernel,
+            on_done=render_now,
         )
+        shared.join()
         results = _write_report(
             tmp,
             assessment,
@@ -341,6 +350,8 @@ def run_assessment(
             logger,
             warm_kernels or kernel is not None,
             inputs_hash(client_dir, assessment.data_dir),
+            exporter=exporter,
+            bodies=bodies,
         )
         logger.removeHandler(handler)
         handler.close()
@@ -380,11 +391,14 @@ def _run_stages(
     logger: logging.Logger,
     warm_kernels: bool = True,
     kernel: WarmKernel | None = None,
+    on_done: Callable[[StageOutcome], None] | None = None,
 ) -> list[StageOutcome]:
     """Skip the stages whose tables are absent; execute the others on ``jobs`` workers.
 
     With ``kernel``, the stages run one after another on it, in this thread (a kernel
     belongs to the thread that uses it), and it is left running for its owner.
+    ``on_done`` is called on this thread with each executed stage's outcome as it comes in
+    (while the workers go on with the next stages).
     """
     from tqdm.auto import tqdm
 
@@ -403,7 +417,7 @@ def _run_stages(
         bar = tqdm(total=ready, desc="stages", unit="stage", disable=not progress, file=sys.stderr)
         events: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
         _stage_worker(todo, events, threading.Event(), kernel, run_dir, client_dir, own=False)
-        _collect(events, 1, outcomes, bar, logger)
+        _collect(events, 1, outcomes, bar, logger, on_done)
         bar.close()
         return [outcomes[s.name] for s in stages]
     workers = max(1, min(jobs or min(os.cpu_count() or 1, 4), ready or 1))
@@ -423,7 +437,7 @@ def _run_stages(
             for kernel in kernels
         ]
         try:
-            _collect(events, workers, outcomes, bar, logger)
+            _collect(events, workers, outcomes, bar, logger, on_done)
         except BaseException:  # Ctrl-C or a bug: stop the kernels, take no further stage
             stop.set()
             for kernel in kernels:
@@ -482,6 +496,7 @@ def _collect(
     outcomes: dict[str, StageOutcome],
     bar: Any,
     logger: logging.Logger,
+    on_done: Callable[[StageOutcome], None] | None = None,
 ) -> None:
     """Record the workers' outcomes and show progress until every worker has stopped."""
     running: dict[str, str] = {}
@@ -497,6 +512,8 @@ def _collect(
             outcomes[item.stage.name] = item
             bar.update()
             _log_outcome(logger, item)
+            if on_done is not None:
+                on_done(item)
         bar.set_postfix_str(("running: " + ", ".join(running.values())) if running else "")
 
 
@@ -522,6 +539,9 @@ def _write_report(
     logger: logging.Logger,
     warm_kernels: bool = True,
     inputs: str | None = None,
+    *,
+    exporter: Any = None,
+    bodies: Mapping[str, render.PageBody | Exception] | None = None,
 ) -> dict[str, Any]:
     """Render every stage page, then results.json and index.html; never lose the run.
 
@@ -531,14 +551,22 @@ def _write_report(
     summary and headline figures are computed section by section
     (:func:`crmkit.report.render.index_content`); failures go to ``report.failed_sections``. An
     index that cannot be rendered is replaced by a plain one (:func:`crmkit.report.render.fallback_index`).
+    ``bodies`` holds the page bodies already rendered while the stages ran (or the error
+    that rendering raised), by stage name; the others are rendered here.
     """
     generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
     run_label = render.format_run_label(generated.isoformat())
-    exporter = render.report_exporter()
+    exporter = exporter if exporter is not None else render.report_exporter()
     stages_section: dict[str, Any] = {}
     for o in outcomes:
         stages_section[o.stage.name] = _write_stage_page(
-            run_dir, o, assessment.client, run_label, exporter, logger
+            run_dir,
+            o,
+            assessment.client,
+            run_label,
+            exporter,
+            logger,
+            (bodies or {}).get(o.stage.name),
         )
     wall = time.perf_counter() - run_started
     header = {
@@ -588,8 +616,13 @@ def _write_stage_page(
     run_label: str,
     exporter: Any,
     logger: logging.Logger,
+    body: render.PageBody | Exception | None = None,
 ) -> dict[str, Any]:
-    """Render one stage's page into ``run_dir``; its ``stages`` entry for results.json."""
+    """Render one stage's page into ``run_dir``; its ``stages`` entry for results.json.
+
+    ``body``: the page's body rendered earlier (:func:`_render_body`), or the error that
+    raised; None renders it here.
+    """
     stage = outcome.stage
     entry: dict[str, Any] = {
         "number": stage.number,
@@ -606,15 +639,18 @@ def _write_stage_page(
         entry["notebook"] = f"notebooks/{executed.name}"
     page = f"{stage.file_stem}.html"
     try:
-        nb = nbformat.read(executed, as_version=4) if executed.exists() else None
+        if isinstance(body, Exception):
+            raise body
+        if body is None:
+            body = _render_body(run_dir, outcome, exporter, catch=False)
         html = render.render_stage(
-            nb,
+            None,
             title=stage.title,
             client=client,
             run_label=run_label,
             status=outcome.status,
             message=outcome.message,
-            exporter=exporter,
+            body=body,
         )
     except Exception as error:  # one page must not cost the others
         problem = f"the page could not be rendered: {render.error_text(error)}"
@@ -636,3 +672,21 @@ def _write_stage_page(
     (run_dir / page).write_text(html, encoding="utf-8")
     entry["html"] = page
     return entry
+
+
+def _render_body(
+    run_dir: Path, outcome: StageOutcome, exporter: Any, *, catch: bool = True
+) -> render.PageBody | Exception:
+    """The body of a stage's page from its executed notebook (empty when there is none).
+
+    With ``catch``, an error is returned rather than raised: the page is written, and the
+    error recorded, when the report is (see :func:`_write_stage_page`).
+    """
+    executed = run_dir / "notebooks" / outcome.stage.notebook.name
+    try:
+        nb = nbformat.read(executed, as_version=4) if executed.exists() else None
+        return render.render_body(nb, title=outcome.stage.title, exporter=exporter)
+    except Exception as error:
+        if not catch:
+            raise
+        return error
