@@ -19,8 +19,9 @@ Run-folder layout the runner writes and stages read::
     RUN_DIR/tables/*.parquet   the validated tables
     RUN_DIR/results/*.json     what each stage records
     RUN_DIR/cache/             results several stages share, computed once a run: the KPI
-                               results (kpi_results.parquet) and the chain's links
-                               (chain_links.pickle); the runner computes them while the first
+                               results (kpi_results.parquet), the monthly revenue's time
+                               series and control comparison, the chain's links (*.pickle);
+                               the runner computes them while the first
                                stages run (compute_shared_results), a stage that asks earlier
                                waits for them
 """
@@ -50,6 +51,7 @@ from crmkit.pipeline.stages import PROJECT_ROOT
 from crmkit.synthesis.earlier_runs import EarlierRuns, SkippedRun, SkipReason, earlier_runs
 
 __all__ = [
+    "CachedTables",
     "StageContext",
     "column_header",
     "compute_shared_results",
@@ -67,6 +69,42 @@ def demo_client_dir() -> Path:
     return PROJECT_ROOT / "data" / "demo"
 
 
+class CachedTables(Mapping[str, pd.DataFrame]):
+    """The run folder's validated tables (``RUN_DIR/tables/*.parquet``), each read when first
+    used: a stage reads only the tables it works with, once.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> io.write_cache({"orders": pd.DataFrame({"amount": [1.5]})}, folder)
+    >>> tables = CachedTables(folder)
+    >>> list(tables), "orders" in tables, tables["orders"]["amount"].tolist()
+    (['orders'], True, [1.5])
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self._paths = {path.stem: path for path in sorted(Path(folder).glob("*.parquet"))}
+        self._read: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._read:
+            self._read[name] = pd.read_parquet(self._paths[name])
+        return self._read[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._paths
+
+    def __repr__(self) -> str:
+        return f"CachedTables({', '.join(self._paths)})"
+
+
 @dataclass
 class StageContext:
     """A stage's view of one assessment.
@@ -77,8 +115,9 @@ class StageContext:
         The stage's name (its key in results.json ``stages``).
     assessment : Assessment
         The validated parameters.
-    tables : dict of DataFrame
-        The typed canonical tables that are present.
+    tables : mapping of str to DataFrame
+        The typed canonical tables that are present (under ``crmkit run`` a
+        :class:`CachedTables`, which reads each table when first used).
     files : dict of str
         Each table's file, relative to the client folder.
     problems : DataFrame
@@ -92,7 +131,7 @@ class StageContext:
 
     name: str
     assessment: Assessment
-    tables: dict[str, pd.DataFrame]
+    tables: Mapping[str, pd.DataFrame]
     files: dict[str, str]
     problems: pd.DataFrame
     client_dir: Path
@@ -133,6 +172,29 @@ class StageContext:
         if self.run_dir is None:
             return compute()
         return _shared(self.run_dir / "cache" / CHAIN_LINKS_FILE, compute)
+
+    def time_series(self, kpi_name: str = "revenue_monthly") -> Any:
+        """The interrupted time series of a monthly KPI (:func:`crmkit.measure.time_series`),
+        once a run (``RUN_DIR/cache/time_series_<kpi>.pickle``), as :meth:`kpi_results`."""
+        from crmkit import measure
+
+        compute = lambda: measure.time_series(self.tables, self.assessment, kpi_name)  # noqa: E731
+        if self.run_dir is None:
+            return compute()
+        return _shared(self.run_dir / "cache" / _time_series_file(kpi_name), compute)
+
+    def control_comparison(self, kpi_name: str = "revenue_monthly") -> Any:
+        """The difference-in-differences of a monthly KPI against the control group
+        (:func:`crmkit.measure.control_comparison`), once a run
+        (``RUN_DIR/cache/control_comparison_<kpi>.pickle``), as :meth:`kpi_results`."""
+        from crmkit import measure
+
+        compute = lambda: measure.control_comparison(  # noqa: E731
+            self.tables, self.assessment, kpi_name
+        )
+        if self.run_dir is None:
+            return compute()
+        return _shared(self.run_dir / "cache" / _control_comparison_file(kpi_name), compute)
 
     def earlier_results(self) -> EarlierRuns:
         """The same client's earlier runs (their results.json contents), oldest first.
@@ -373,6 +435,14 @@ KPI_RESULTS_FILE = "kpi_results.parquet"
 CHAIN_LINKS_FILE = "chain_links.pickle"
 
 
+def _time_series_file(kpi_name: str) -> str:
+    return f"time_series_{kpi_name}.pickle"
+
+
+def _control_comparison_file(kpi_name: str) -> str:
+    return f"control_comparison_{kpi_name}.pickle"
+
+
 @contextlib.contextmanager
 def _cache_lock(path: Path) -> Iterator[None]:
     """Hold the lock of the cached file ``path`` (one computation of it at a time in a run)."""
@@ -421,11 +491,13 @@ def _shared(path: Path, compute: Callable[[], Any]) -> Any:
 def compute_shared_results(
     run_dir: Path, tables: Mapping[str, pd.DataFrame], assessment: Assessment
 ) -> threading.Thread:
-    """Start computing the results stages share (KPI results, chain links) into the run folder.
+    """Start computing the results stages share into the run folder: KPI results, the
+    monthly revenue's time series and control comparison, the chain's links.
 
     The runner calls this once the table cache is written, with the tables it validated, and
     runs the stages meanwhile: a stage asking for a result before it is written waits for it
-    (:meth:`StageContext.kpi_results`, :meth:`StageContext.chain_links`). A computation that
+    (:meth:`StageContext.kpi_results`, :meth:`StageContext.time_series`,
+    :meth:`StageContext.control_comparison`, :meth:`StageContext.chain_links`). A computation that
     fails leaves no file: each stage then computes it itself, and shows the error.
 
     Returns
@@ -439,6 +511,14 @@ def compute_shared_results(
     cache = run_dir / "cache"
     jobs = [
         (cache / KPI_RESULTS_FILE, lambda: measure.measure_kpis(tables, assessment)),
+        (
+            cache / _time_series_file("revenue_monthly"),
+            lambda: measure.time_series(tables, assessment, "revenue_monthly"),
+        ),
+        (
+            cache / _control_comparison_file("revenue_monthly"),
+            lambda: measure.control_comparison(tables, assessment, "revenue_monthly"),
+        ),
         (cache / CHAIN_LINKS_FILE, lambda: evaluate_chain(tables, assessment)),
     ]
     held = []
@@ -582,7 +662,7 @@ def open_stage(name: str, *, client_dir: str | Path, run_dir: str | Path = "") -
         return StageContext(
             name=name,
             assessment=parse_params(raw, source=str(run_dir / "params.json")),
-            tables=io.read_cache(run_dir / "tables"),
+            tables=CachedTables(run_dir / "tables"),
             files=validation["files"],
             problems=problems_frame(problems),
             client_dir=client_dir,
