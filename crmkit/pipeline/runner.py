@@ -178,15 +178,24 @@ def new_run_id(parent: Path, now: dt.datetime | None = None) -> str:
 
 
 def _execute_stage(
-    stage: Stage, run_dir: Path, client_dir: Path, kernel: WarmKernel | None = None
+    stage: Stage,
+    run_dir: Path,
+    client_dir: Path,
+    kernel: WarmKernel | None = None,
+    starts: int | None = None,
 ) -> StageOutcome:
-    """Execute one stage notebook into ``run_dir/notebooks``, on ``kernel`` or a fresh one."""
+    """Execute one stage notebook into ``run_dir/notebooks``, on ``kernel`` or a fresh one.
+
+    ``starts``: the kernel starts already counted in earlier outcomes (default: all so far);
+    the outcome says whether the kernel started since.
+    """
     from papermill.exceptions import PapermillExecutionError
 
     output = run_dir / "notebooks" / stage.notebook.name
     output.parent.mkdir(exist_ok=True)
     parameters = {"client_dir": str(client_dir), "run_dir": str(run_dir)}
-    starts = kernel.starts if kernel is not None else 0
+    if starts is None:
+        starts = kernel.starts if kernel is not None else 0
     started = time.perf_counter()
     status, message = "ok", None
     try:
@@ -298,9 +307,16 @@ def run_assessment(
             f"--history {history}: no such folder (expected a folder of earlier runs)"
         )
     known_kpis = [kpi.name for kpi in CATALOG]
-    report = validate_client(
-        client_dir, overrides=overrides, known_kpis=known_kpis
-    ).raise_if_failed()
+    # The kernels start (and import the scientific stack) while the client is validated.
+    early = _KernelWorkers(_worker_count(jobs)) if warm_kernels and kernel is None else None
+    try:
+        report = validate_client(
+            client_dir, overrides=overrides, known_kpis=known_kpis
+        ).raise_if_failed()
+    except BaseException:
+        if early is not None:
+            early.close()
+        raise
     assessment = report.assessment
     parent = Path(output_root).resolve() / client_dir.name
     parent.mkdir(parents=True, exist_ok=True)
@@ -338,6 +354,7 @@ def run_assessment(
             warm_kernels or kernel is not None,
             kernel,
             on_done=render_now,
+            early=early,
         )
         shared.join()
         results = _write_report(
@@ -364,6 +381,8 @@ def run_assessment(
         final = parent / run_id
         tmp.rename(final)
     except BaseException:
+        if early is not None:
+            early.close()  # when the stages never got to run on them
         logger.removeHandler(handler)
         handler.close()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -392,13 +411,15 @@ def _run_stages(
     warm_kernels: bool = True,
     kernel: WarmKernel | None = None,
     on_done: Callable[[StageOutcome], None] | None = None,
+    early: _KernelWorkers | None = None,
 ) -> list[StageOutcome]:
     """Skip the stages whose tables are absent; execute the others on ``jobs`` workers.
 
     With ``kernel``, the stages run one after another on it, in this thread (a kernel
     belongs to the thread that uses it), and it is left running for its owner.
     ``on_done`` is called on this thread with each executed stage's outcome as it comes in
-    (while the workers go on with the next stages).
+    (while the workers go on with the next stages). ``early``: workers whose kernels were
+    started beforehand, used instead of new ones.
     """
     from tqdm.auto import tqdm
 
@@ -420,7 +441,10 @@ def _run_stages(
         _collect(events, 1, outcomes, bar, logger, on_done)
         bar.close()
         return [outcomes[s.name] for s in stages]
-    workers = max(1, min(jobs or min(os.cpu_count() or 1, 4), ready or 1))
+    if early is not None:
+        return _run_on_early_workers(early, stages, todo, ready, run_dir, client_dir, outcomes,
+                                     progress, logger, on_done)  # fmt: skip
+    workers = max(1, min(_worker_count(jobs), ready or 1))
     kernels = [_warm_kernel() if warm_kernels else None for _ in range(workers)]
     logger.info(
         "%d stage(s) on %d worker(s), %s",
@@ -450,6 +474,101 @@ def _run_stages(
     return [outcomes[s.name] for s in stages]
 
 
+def _worker_count(jobs: int | None) -> int:
+    """Workers for a run: ``jobs``, by default the number of cores (at most 4)."""
+    return max(1, jobs or min(os.cpu_count() or 1, 4))
+
+
+class _KernelWorkers:
+    """Worker threads that each start their warm kernel at once, then wait for the stages.
+
+    The runner creates them before it validates the client, so that the kernels start and
+    import the scientific stack meanwhile. :meth:`run` hands them the stages (a worker for
+    which there is no stage shuts its kernel down); :meth:`close` stops workers that were
+    never given stages. Each kernel is started, used and shut down by its own thread.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.kernels = [_warm_kernel() for _ in range(workers)]
+        self._jobs: list[queue.SimpleQueue[dict[str, Any] | None]] = [
+            queue.SimpleQueue() for _ in range(workers)
+        ]
+        self._threads = [
+            threading.Thread(target=self._work, args=(k, q), name=f"crmkit-stage-{i}", daemon=True)
+            for i, (k, q) in enumerate(zip(self.kernels, self._jobs, strict=True))
+        ]
+        self._given = False
+        for thread in self._threads:
+            thread.start()
+
+    @staticmethod
+    def _work(kernel: WarmKernel, jobs: queue.SimpleQueue[dict[str, Any] | None]) -> None:
+        try:
+            kernel.start(Path.cwd())
+        except Exception:  # the first stage starts it again, and fails with the reason
+            pass
+        job = jobs.get()
+        if job is None:
+            kernel.shutdown()
+            return
+        _stage_worker(kernel=kernel, starts=0, **job)
+
+    def run(self, workers: int, **job: Any) -> None:
+        """Give the stages (``_stage_worker``'s arguments) to ``workers`` of the threads."""
+        self._given = True
+        for i, jobs in enumerate(self._jobs):
+            jobs.put(job if i < workers else None)
+
+    def close(self) -> None:
+        """Stop workers never given stages, ending their kernels at once, and wait for them.
+
+        A worker still waiting on its kernel's start is waited for a moment only: its kernel
+        has been ended (and a kernel whose parent process has gone ends itself).
+        """
+        patience = None
+        if not self._given:
+            self._given = True
+            patience = 2.0
+            for kernel, jobs in zip(self.kernels, self._jobs, strict=True):
+                kernel.kill()
+                jobs.put(None)
+        for thread in self._threads:
+            thread.join(patience)
+
+
+def _run_on_early_workers(
+    early: _KernelWorkers,
+    stages: list[Stage],
+    todo: queue.SimpleQueue[Stage],
+    ready: int,
+    run_dir: Path,
+    client_dir: Path,
+    outcomes: dict[str, StageOutcome],
+    progress: bool,
+    logger: logging.Logger,
+    on_done: Callable[[StageOutcome], None] | None,
+) -> list[StageOutcome]:
+    """:func:`_run_stages` on workers whose kernels were started beforehand."""
+    from tqdm.auto import tqdm
+
+    workers = max(1, min(len(early.kernels), ready or 1))
+    logger.info("%d stage(s) on %d worker(s), one warm kernel each", ready, workers)
+    bar = tqdm(total=ready, desc="stages", unit="stage", disable=not progress, file=sys.stderr)
+    events: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+    stop = threading.Event()
+    early.run(workers, todo=todo, events=events, stop=stop, run_dir=run_dir, client_dir=client_dir)
+    try:
+        _collect(events, workers, outcomes, bar, logger, on_done)
+    except BaseException:  # Ctrl-C or a bug: stop the kernels, take no further stage
+        stop.set()
+        for kernel in early.kernels:
+            kernel.kill()
+        raise
+    early.close()
+    bar.close()
+    return [outcomes[s.name] for s in stages]
+
+
 def _warm_kernel() -> WarmKernel:
     return warm_kernel()
 
@@ -467,13 +586,18 @@ def _stage_worker(
     run_dir: Path,
     client_dir: Path,
     own: bool = True,
+    starts: int | None = None,
 ) -> None:
     """Execute stages from ``todo`` until it is empty, all on ``kernel`` when there is one.
 
     Reports ``("start", stage)`` and ``("done", outcome)`` on ``events``, and
     ``("exit", None)`` when it stops, whatever the reason. The kernel is shut down at the
-    end when the worker ``own``s it.
+    end when the worker ``own``s it. ``starts``: the kernel's starts before this worker's
+    first stage that its first outcome should not count (default: all so far; 0 counts a
+    kernel started beforehand for this worker).
     """
+    if starts is None:
+        starts = kernel.starts if kernel is not None else 0
     try:
         while not stop.is_set():
             try:
@@ -481,7 +605,8 @@ def _stage_worker(
             except queue.Empty:
                 break
             events.put(("start", stage))
-            events.put(("done", _execute_stage(stage, run_dir, client_dir, kernel)))
+            events.put(("done", _execute_stage(stage, run_dir, client_dir, kernel, starts)))
+            starts = kernel.starts if kernel is not None else 0
     finally:
         try:
             if kernel is not None and own:
