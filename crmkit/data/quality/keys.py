@@ -7,11 +7,9 @@ import math
 from collections.abc import Mapping
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from crmkit.data.quality.frames import ordered_tables, typed_frame
-from crmkit.data.schemas import TABLES
+from crmkit.data.schemas import TABLES, found_in
 
 __all__ = ["referential_integrity", "uniqueness"]
 
@@ -73,29 +71,6 @@ def uniqueness(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     )
 
 
-def _count_found(values: pd.Series, keys: pd.Series) -> int:
-    """How many of ``values`` are among ``keys`` (``values.isin(keys).sum()``).
-
-    Text identifiers held by Arrow are matched by Arrow itself: pandas' ``isin`` would turn
-    every key into a Python string first, seconds for a million orders.
-
-    Examples
-    --------
-    >>> ids = pd.Series(["c1", "c2", "c9"], dtype="string[pyarrow]")
-    >>> _count_found(ids, pd.Series(["c1", "c2"], dtype="string[pyarrow]"))
-    2
-    >>> _count_found(pd.Series([1, 2, 9]), pd.Series([1, 2]))
-    2
-    """
-    if isinstance(values.array, pd.arrays.ArrowStringArray) and isinstance(
-        keys.array, pd.arrays.ArrowStringArray
-    ):
-        child = pa.array(values.array)
-        found = pc.is_in(child, value_set=pa.array(keys.array).cast(child.type))
-        return int(pc.sum(found).as_py() or 0)
-    return int(values.isin(keys).sum())
-
-
 def referential_integrity(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """How many references find their parent row, per foreign key of the schemas.
 
@@ -133,7 +108,7 @@ def referential_integrity(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
             if parent is None or ref.column not in table or ref.target not in parent:
                 continue
             values = table[ref.column].dropna()
-            matched = _count_found(values, parent[ref.target].dropna())
+            matched = int(found_in(values, parent[ref.target].dropna()).sum())
             records.append(
                 {
                     "table": name,
