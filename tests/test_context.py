@@ -213,3 +213,75 @@ def test_stage_markdown_displays_the_escaped_text_and_fetches_nothing(monkeypatc
 def test_literal_markdown_escapes_in_one_pass():
     # reference written out by hand: backslash first, then entities, then markdown escapes
     assert literal_markdown(r"\$ <a> & [b] https://x") == (r"\\\$ &lt;a&gt; &amp; \[b\] https\://x")
+
+
+def _counting(monkeypatch, module, name, value, calls, delay=0.0):
+    """Replace ``module.name`` by a function that records its call and returns ``value``."""
+    import time
+
+    def fake(*args, **kwargs):
+        calls.append(name)
+        time.sleep(delay)
+        return value
+
+    monkeypatch.setattr(module, name, fake)
+
+
+def test_a_stage_computes_the_chain_links_once_a_run(monkeypatch, tmp_path):
+    from crmkit.synthesis import chain
+
+    links = pd.DataFrame({"cause": ["win_rate"], "r": [0.5]})
+    calls: list[str] = []
+    _counting(monkeypatch, chain, "evaluate_chain", links, calls)
+
+    def stage(name, run_dir):
+        return StageContext(name, None, {}, {}, pd.DataFrame(), tmp_path, run_dir=run_dir)
+
+    first = stage("balanced_scorecard", tmp_path).chain_links()
+    second = stage("next_best_actions", tmp_path).chain_links()
+    assert calls == ["evaluate_chain"]  # the second stage read the run folder's copy
+    pd.testing.assert_frame_equal(first, links)
+    pd.testing.assert_frame_equal(second, links)
+    stage("by_hand", None).chain_links()  # no run folder: computed again
+    assert calls == ["evaluate_chain", "evaluate_chain"]
+
+
+def test_stages_wait_for_the_results_the_runner_computes(monkeypatch, tmp_path):
+    from crmkit import measure
+    from crmkit.pipeline.context import compute_shared_results
+    from crmkit.synthesis import chain
+
+    kpis = pd.DataFrame({"before": [1.0], "after": [2.0]}, index=["win_rate"])
+    links = pd.DataFrame({"cause": ["win_rate"], "r": [0.5]})
+    calls: list[str] = []
+    # slow enough that the stage below asks while the runner is still computing
+    _counting(monkeypatch, measure, "measure_kpis", kpis, calls, delay=0.3)
+    _counting(monkeypatch, measure, "time_series", {"series": [1, 2]}, calls)
+    _counting(monkeypatch, measure, "control_comparison", None, calls)
+    _counting(monkeypatch, chain, "evaluate_chain", links, calls)
+    thread = compute_shared_results(tmp_path, {}, None)
+    stage = StageContext("sales_performance", None, {}, {}, pd.DataFrame(), tmp_path, tmp_path)
+    pd.testing.assert_frame_equal(stage.kpi_results(), kpis)
+    assert stage.time_series("revenue_monthly") == {"series": [1, 2]}
+    assert stage.control_comparison("revenue_monthly") is None
+    pd.testing.assert_frame_equal(stage.chain_links(), links)
+    thread.join()
+    assert calls == ["measure_kpis", "time_series", "control_comparison", "evaluate_chain"]
+
+
+def test_a_stage_reads_a_cached_table_when_it_first_uses_it(monkeypatch, tmp_path):
+    from crmkit.data import io
+    from crmkit.pipeline.context import CachedTables
+
+    io.write_cache(
+        {"orders": pd.DataFrame({"amount": [1.5, 2.0]}), "tickets": pd.DataFrame({"n": [1]})},
+        tmp_path,
+    )
+    read: list[str] = []
+    real = pd.read_parquet
+    monkeypatch.setattr(pd, "read_parquet", lambda path, **k: read.append(path.stem) or real(path))
+    tables = CachedTables(tmp_path)
+    assert sorted(tables) == ["orders", "tickets"] and "orders" in tables and read == []
+    assert tables["orders"]["amount"].tolist() == [1.5, 2.0]
+    assert tables.get("orders") is tables["orders"]  # read once
+    assert read == ["orders"] and tables.get("usage") is None

@@ -40,14 +40,14 @@ def _report_dir(output: Path, client: Path) -> Path:
 @pytest.mark.slow
 def test_a_page_that_cannot_be_rendered_fails_alone(template_client, tmp_path, three_stages,
                                                     monkeypatch):  # fmt: skip
-    real = render.render_stage
+    real = render.render_body  # where the runner has a notebook's outputs rendered
 
-    def render_stage(nb, **kwargs):
+    def render_body(nb, **kwargs):
         if kwargs["title"] == "Two" and nb is not None:
             raise RuntimeError("the exporter broke")
         return real(nb, **kwargs)
 
-    monkeypatch.setattr(render, "render_stage", render_stage)
+    monkeypatch.setattr(render, "render_body", render_body)
     output = tmp_path / "reports"
     result = _run(template_client, output)
     assert result.exit_code == 1

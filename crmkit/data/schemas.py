@@ -20,7 +20,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-__all__ = ["Column", "Reference", "TableSchema", "TABLES", "table_schema"]
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["Column", "Reference", "TableSchema", "TABLES", "found_in", "table_schema"]
 
 ColumnKind = Literal["id", "text", "category", "date", "datetime", "number", "integer", "bool"]
 
@@ -88,6 +93,31 @@ class Reference:
     column: str
     table: str
     target: str
+
+
+def found_in(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    """Whether each of ``values`` is among ``keys``: ``values.isin(keys)`` as a bool array.
+
+    References are checked on every row (a million orders against their customers): text
+    identifiers held by Arrow are matched by Arrow itself, where pandas' ``isin`` would
+    first turn every key into a Python string. Missing values are found only among
+    missing keys, as with ``isin``.
+
+    Examples
+    --------
+    >>> ids = pd.Series(["c1", "c2", "c9"], dtype="string[pyarrow]")
+    >>> found_in(ids, pd.Series(["c1", "c2"], dtype="string[pyarrow]")).tolist()
+    [True, True, False]
+    >>> found_in(pd.Series([1, 2, 9]), pd.Series([1, 2])).tolist()
+    [True, True, False]
+    """
+    if isinstance(values.array, pd.arrays.ArrowStringArray) and isinstance(
+        keys.array, pd.arrays.ArrowStringArray
+    ):
+        child = pa.array(values.array)
+        found = pc.is_in(child, value_set=pa.array(keys.array).cast(child.type))
+        return found.to_numpy(zero_copy_only=False).astype(bool)
+    return values.isin(keys).to_numpy(dtype=bool)
 
 
 @dataclass(frozen=True)

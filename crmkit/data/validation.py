@@ -46,7 +46,7 @@ from crmkit.data import io
 from crmkit.data.config import Assessment, load_params
 from crmkit.data.dates import DAY_MONTH, DateReading, read_dates
 from crmkit.data.exceptions import InputError, ParamsError, Problem, Severity, ValidationFailed
-from crmkit.data.schemas import TABLES, Column, TableSchema
+from crmkit.data.schemas import TABLES, Column, TableSchema, found_in
 
 __all__ = [
     "Problem",
@@ -707,9 +707,9 @@ def _references(
             parent = tables.get(ref.table)
             if parent is None or ref.column not in table or ref.target not in parent:
                 continue
-            unknown = (
-                table[ref.column].notna() & ~table[ref.column].isin(parent[ref.target])
-            ).to_numpy()
+            unknown = table[ref.column].notna().to_numpy() & ~found_in(
+                table[ref.column], parent[ref.target]
+            )
             if unknown.any():
                 rows, count = _rows(unknown, numbers.get(name))
                 problems.append(

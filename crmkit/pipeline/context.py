@@ -18,13 +18,21 @@ Run-folder layout the runner writes and stages read::
                                of this client are looked for (see earlier_results)
     RUN_DIR/tables/*.parquet   the validated tables
     RUN_DIR/results/*.json     what each stage records
-    RUN_DIR/cache/             results several stages share (computed once, see kpi_results)
+    RUN_DIR/cache/             results several stages share, computed once a run: the KPI
+                               results (kpi_results.parquet), the monthly revenue's time
+                               series and control comparison, the chain's links (*.pickle);
+                               the runner computes them while the first
+                               stages run (compute_shared_results), a stage that asks earlier
+                               waits for them
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
+import pickle
 import re
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -43,8 +51,10 @@ from crmkit.pipeline.stages import PROJECT_ROOT
 from crmkit.synthesis.earlier_runs import EarlierRuns, SkippedRun, SkipReason, earlier_runs
 
 __all__ = [
+    "CachedTables",
     "StageContext",
     "column_header",
+    "compute_shared_results",
     "demo_client_dir",
     "find_earlier_results",
     "literal_markdown",
@@ -59,6 +69,42 @@ def demo_client_dir() -> Path:
     return PROJECT_ROOT / "data" / "demo"
 
 
+class CachedTables(Mapping[str, pd.DataFrame]):
+    """The run folder's validated tables (``RUN_DIR/tables/*.parquet``), each read when first
+    used: a stage reads only the tables it works with, once.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> io.write_cache({"orders": pd.DataFrame({"amount": [1.5]})}, folder)
+    >>> tables = CachedTables(folder)
+    >>> list(tables), "orders" in tables, tables["orders"]["amount"].tolist()
+    (['orders'], True, [1.5])
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self._paths = {path.stem: path for path in sorted(Path(folder).glob("*.parquet"))}
+        self._read: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._read:
+            self._read[name] = pd.read_parquet(self._paths[name])
+        return self._read[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._paths
+
+    def __repr__(self) -> str:
+        return f"CachedTables({', '.join(self._paths)})"
+
+
 @dataclass
 class StageContext:
     """A stage's view of one assessment.
@@ -69,8 +115,9 @@ class StageContext:
         The stage's name (its key in results.json ``stages``).
     assessment : Assessment
         The validated parameters.
-    tables : dict of DataFrame
-        The typed canonical tables that are present.
+    tables : mapping of str to DataFrame
+        The typed canonical tables that are present (under ``crmkit run`` a
+        :class:`CachedTables`, which reads each table when first used).
     files : dict of str
         Each table's file, relative to the client folder.
     problems : DataFrame
@@ -84,7 +131,7 @@ class StageContext:
 
     name: str
     assessment: Assessment
-    tables: dict[str, pd.DataFrame]
+    tables: Mapping[str, pd.DataFrame]
     files: dict[str, str]
     problems: pd.DataFrame
     client_dir: Path
@@ -106,14 +153,48 @@ class StageContext:
         """
         from crmkit import measure
 
+        compute = lambda: measure.measure_kpis(self.tables, self.assessment)  # noqa: E731
         if self.run_dir is None:
-            return measure.measure_kpis(self.tables, self.assessment)
-        path = self.run_dir / "cache" / "kpi_results.parquet"
-        if path.exists():
-            return io.read_frame(path)
-        results = measure.measure_kpis(self.tables, self.assessment)
-        io.write_frame(results, path)
-        return results
+            return compute()
+        return _shared(self.run_dir / "cache" / KPI_RESULTS_FILE, compute)
+
+    def chain_links(self) -> pd.DataFrame:
+        """The chain's links tested across units (:func:`crmkit.synthesis.chain.evaluate_chain`),
+        once a run.
+
+        The scorecard and the actions both use them; under ``crmkit run`` they are computed
+        once and kept in the run folder (``RUN_DIR/cache/chain_links.pickle``), as
+        :meth:`kpi_results` are. Opened by hand, the stage computes them itself.
+        """
+        from crmkit.synthesis.chain import evaluate_chain
+
+        compute = lambda: evaluate_chain(self.tables, self.assessment)  # noqa: E731
+        if self.run_dir is None:
+            return compute()
+        return _shared(self.run_dir / "cache" / CHAIN_LINKS_FILE, compute)
+
+    def time_series(self, kpi_name: str = "revenue_monthly") -> Any:
+        """The interrupted time series of a monthly KPI (:func:`crmkit.measure.time_series`),
+        once a run (``RUN_DIR/cache/time_series_<kpi>.pickle``), as :meth:`kpi_results`."""
+        from crmkit import measure
+
+        compute = lambda: measure.time_series(self.tables, self.assessment, kpi_name)  # noqa: E731
+        if self.run_dir is None:
+            return compute()
+        return _shared(self.run_dir / "cache" / _time_series_file(kpi_name), compute)
+
+    def control_comparison(self, kpi_name: str = "revenue_monthly") -> Any:
+        """The difference-in-differences of a monthly KPI against the control group
+        (:func:`crmkit.measure.control_comparison`), once a run
+        (``RUN_DIR/cache/control_comparison_<kpi>.pickle``), as :meth:`kpi_results`."""
+        from crmkit import measure
+
+        compute = lambda: measure.control_comparison(  # noqa: E731
+            self.tables, self.assessment, kpi_name
+        )
+        if self.run_dir is None:
+            return compute()
+        return _shared(self.run_dir / "cache" / _control_comparison_file(kpi_name), compute)
 
     def earlier_results(self) -> EarlierRuns:
         """The same client's earlier runs (their results.json contents), oldest first.
@@ -349,6 +430,114 @@ def column_header(name: str, unit: str | None = None) -> str:
     return f"{text} ({unit})" if unit else text
 
 
+#: The run folder's cached results that several stages share (in ``RUN_DIR/cache``).
+KPI_RESULTS_FILE = "kpi_results.parquet"
+CHAIN_LINKS_FILE = "chain_links.pickle"
+
+
+def _time_series_file(kpi_name: str) -> str:
+    return f"time_series_{kpi_name}.pickle"
+
+
+def _control_comparison_file(kpi_name: str) -> str:
+    return f"control_comparison_{kpi_name}.pickle"
+
+
+@contextlib.contextmanager
+def _cache_lock(path: Path) -> Iterator[None]:
+    """Hold the lock of the cached file ``path`` (one computation of it at a time in a run)."""
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(f".{path.name}.lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _read_shared(path: Path) -> Any:
+    if path.suffix == ".parquet":
+        return io.read_frame(path)
+    with open(path, "rb") as handle:
+        return pickle.load(handle)
+
+
+def _write_shared(value: Any, path: Path) -> None:
+    if path.suffix == ".parquet":
+        io.write_frame(value, path)
+        return
+    partial = path.with_name(f".{path.name}.{threading.get_ident()}.partial")
+    with open(partial, "wb") as handle:
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.replace(path)
+
+
+def _shared(path: Path, compute: Callable[[], Any]) -> Any:
+    """The cached result at ``path``, computed (and written) by the first to ask for it.
+
+    Whoever asks while another computes it waits for that computation, then reads its copy.
+    """
+    if not path.exists():
+        with _cache_lock(path):
+            if not path.exists():
+                value = compute()
+                _write_shared(value, path)
+                return value
+    return _read_shared(path)
+
+
+def compute_shared_results(
+    run_dir: Path, tables: Mapping[str, pd.DataFrame], assessment: Assessment
+) -> threading.Thread:
+    """Start computing the results stages share into the run folder: KPI results, the
+    monthly revenue's time series and control comparison, the chain's links.
+
+    The runner calls this once the table cache is written, with the tables it validated, and
+    runs the stages meanwhile: a stage asking for a result before it is written waits for it
+    (:meth:`StageContext.kpi_results`, :meth:`StageContext.time_series`,
+    :meth:`StageContext.control_comparison`, :meth:`StageContext.chain_links`). A computation that
+    fails leaves no file: each stage then computes it itself, and shows the error.
+
+    Returns
+    -------
+    threading.Thread
+        The computation, already started (join it before the run folder is removed).
+    """
+    from crmkit import measure
+    from crmkit.synthesis.chain import evaluate_chain
+
+    cache = run_dir / "cache"
+    jobs = [
+        (cache / KPI_RESULTS_FILE, lambda: measure.measure_kpis(tables, assessment)),
+        (
+            cache / _time_series_file("revenue_monthly"),
+            lambda: measure.time_series(tables, assessment, "revenue_monthly"),
+        ),
+        (
+            cache / _control_comparison_file("revenue_monthly"),
+            lambda: measure.control_comparison(tables, assessment, "revenue_monthly"),
+        ),
+        (cache / CHAIN_LINKS_FILE, lambda: evaluate_chain(tables, assessment)),
+    ]
+    held = []
+    for path, _ in jobs:  # taken here, so that no stage starts the same computation meanwhile
+        lock = contextlib.ExitStack()
+        lock.enter_context(_cache_lock(path))
+        held.append(lock)
+
+    def work() -> None:
+        for (path, compute), lock in zip(jobs, held, strict=True):
+            with lock:  # released as soon as this result is written, or has failed
+                with contextlib.suppress(Exception):
+                    _write_shared(compute(), path)
+
+    thread = threading.Thread(target=work, name="crmkit-shared-results", daemon=True)
+    thread.start()
+    return thread
+
+
 #: The run-folder file that tells stages where the client's earlier runs are.
 HISTORY_FILE = "history.json"
 
@@ -473,7 +662,7 @@ def open_stage(name: str, *, client_dir: str | Path, run_dir: str | Path = "") -
         return StageContext(
             name=name,
             assessment=parse_params(raw, source=str(run_dir / "params.json")),
-            tables=io.read_cache(run_dir / "tables"),
+            tables=CachedTables(run_dir / "tables"),
             files=validation["files"],
             problems=problems_frame(problems),
             client_dir=client_dir,

@@ -353,6 +353,21 @@ class WarmKernel:
         write_ipynb(nb, output_path)
         return nb
 
+    def start(self, cwd: str | Path) -> None:
+        """Start the kernel now, unless it is running (else the first notebook starts it).
+
+        Lets the kernel start, and import its preload modules, while the caller does
+        something else (the runner validates the client meanwhile). Call it from the thread
+        that will use the kernel.
+
+        Raises
+        ------
+        KernelError
+            The kernel started but could not be prepared.
+        """
+        if self._client is None or not self._kernel_alive():
+            self._start(cwd)
+
     def shutdown(self, *, now: bool = True) -> None:
         """Stop the kernel, if there is one (a new one starts at the next notebook).
 
@@ -426,6 +441,9 @@ class WarmKernel:
         self._client = client
         client.start_new_kernel(cwd=str(cwd))
         self.starts += 1
+        if self._killed:  # stopped while the process was being started
+            self.kill()
+            raise KernelError("the run was stopped: no new kernel is started")
         client.start_new_kernel_client()
         self._run_quietly(
             "from crmkit.pipeline.engine import prepare_kernel\n"

@@ -2,13 +2,19 @@
 
 One client::
 
-    validate ─► RUN tmp folder: params.json, validation.json, tables/*.parquet (the cache)
+    validate (meanwhile the workers' warm kernels start and import the scientific stack)
+             ─► RUN tmp folder: params.json, validation.json, tables/*.parquet (the cache)
+             ─► in a thread of this process: the results several stages share (KPI results,
+                monthly revenue's time series and control comparison, the chain's links)
+                into RUN/cache, computed once from the validated tables
              ─► execute each ready stage, ``jobs`` workers at a time, each worker taking the
                 next stage from one queue and keeping ONE warm kernel for all of them
                 (:class:`crmkit.pipeline.engine.WarmKernel`; ``warm_kernels=False``: papermill with a
-                fresh kernel per stage)
-             ─► render each executed notebook to HTML in this process (one exporter)
-             ─► results.json, index.html, run.log ─► rename tmp folder to reports/CLIENT/RUN_ID
+                fresh kernel per stage); see :mod:`crmkit.pipeline.workers`
+             ─► render each executed notebook's body to HTML in this process as soon as its
+                stage has run (one exporter), while the workers go on
+             ─► results.json, pages, index.html, run.log ─► rename tmp folder to
+                reports/CLIENT/RUN_ID
 
 Nothing is written before validation passes, and the report folder appears only when it is
 complete: a crash removes the temporary folder. A failed stage is recorded with its error and
@@ -28,28 +34,21 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import queue
 import shutil
-import sys
-import threading
 import time
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import nbformat
-from jupyter_client.kernelspec import KernelSpec
-from jupyter_client.manager import AsyncKernelManager
 
 from crmkit.data import io
 from crmkit.data.exceptions import ParamsError
 from crmkit.data.validation import validate_client
 from crmkit.kpis import CATALOG
-from crmkit.pipeline.context import write_run_inputs
-from crmkit.pipeline.engine import CELL_TIMEOUT_SECONDS, WarmKernel
+from crmkit.pipeline.context import compute_shared_results, write_run_inputs
+from crmkit.pipeline.engine import WarmKernel
 from crmkit.pipeline.inputs import inputs_hash
 from crmkit.pipeline.results import (
     failed_sections,
@@ -57,7 +56,15 @@ from crmkit.pipeline.results import (
     record_failure,
     stage_results_path,
 )
-from crmkit.pipeline.stages import Stage, discover_stages, missing_tables
+from crmkit.pipeline.stages import discover_stages
+from crmkit.pipeline.workers import (
+    CrmkitKernelManager,
+    KernelWorkers,
+    StageOutcome,
+    run_stages,
+    warm_kernel,
+    worker_count,
+)
 from crmkit.report import render
 from crmkit.version import __version__
 
@@ -69,61 +76,6 @@ __all__ = [
     "run_assessment",
     "warm_kernel",
 ]
-
-KERNEL_DISPLAY_NAME = "Python (crmkit)"
-# The kernel talks to this process over loopback only; its start-up warning about unencrypted
-# TCP would only clutter the consultant's terminal. Errors are still shown.
-_KERNEL_QUIET = ("--IPKernelApp.log_level=ERROR",)
-# What a warm kernel imports once when it starts: the modules stage notebooks import, and
-# through them the scientific stack (pandas, matplotlib, scipy, statsmodels).
-_KERNEL_PRELOAD = ("crmkit.pipeline.context", "crmkit.measure", "crmkit.report.plots")
-
-
-class CrmkitKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernel always runs this interpreter, which has crmkit."""
-
-    @property
-    def kernel_spec(self) -> KernelSpec:
-        if self._kernel_spec is None:
-            self._kernel_spec = KernelSpec(
-                argv=[
-                    sys.executable,
-                    "-m",
-                    "ipykernel_launcher",
-                    "-f",
-                    "{connection_file}",
-                    *_KERNEL_QUIET,
-                ],
-                display_name=KERNEL_DISPLAY_NAME,
-                language="python",
-            )
-        return self._kernel_spec
-
-
-@dataclass(frozen=True)
-class StageOutcome:
-    """How one stage went.
-
-    Attributes
-    ----------
-    stage : Stage
-    status : {'ok', 'skipped', 'failed'}
-    message : str or None
-        Why it was skipped or how it failed.
-    seconds : float
-        Wall time of the stage, kernel start included when it started one.
-    compute_seconds : float
-        Time spent inside the notebook's cells (papermill's per-cell durations).
-    kernel_started : bool
-        Whether a kernel was started for this stage (always, with fresh kernels).
-    """
-
-    stage: Stage
-    status: str
-    message: str | None = None
-    seconds: float = 0.0
-    compute_seconds: float = 0.0
-    kernel_started: bool = False
 
 
 @dataclass(frozen=True)
@@ -175,61 +127,6 @@ def new_run_id(parent: Path, now: dt.datetime | None = None) -> str:
         n += 1
         run_id = f"{base}-{n}"
     return run_id
-
-
-def _execute_stage(
-    stage: Stage, run_dir: Path, client_dir: Path, kernel: WarmKernel | None = None
-) -> StageOutcome:
-    """Execute one stage notebook into ``run_dir/notebooks``, on ``kernel`` or a fresh one."""
-    from papermill.exceptions import PapermillExecutionError
-
-    output = run_dir / "notebooks" / stage.notebook.name
-    output.parent.mkdir(exist_ok=True)
-    parameters = {"client_dir": str(client_dir), "run_dir": str(run_dir)}
-    starts = kernel.starts if kernel is not None else 0
-    started = time.perf_counter()
-    status, message = "ok", None
-    try:
-        if kernel is None:
-            _execute_fresh(stage.notebook, output, parameters, run_dir)
-        else:
-            kernel.execute_notebook(stage.notebook, output, parameters=parameters, cwd=run_dir)
-    except PapermillExecutionError as exc:
-        status, message = "failed", f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})"
-    except Exception as exc:  # a kernel that dies or does not start: record, go on
-        status, message = "failed", f"{type(exc).__name__}: {exc}"
-    seconds = time.perf_counter() - started
-    kernel_started = kernel is None or kernel.starts > starts
-    return StageOutcome(stage, status, message, seconds, _cell_seconds(output), kernel_started)
-
-
-def _execute_fresh(notebook: Path, output: Path, parameters: dict[str, str], cwd: Path) -> None:
-    """papermill's own way: a new kernel for this notebook alone."""
-    import papermill
-
-    papermill.execute_notebook(
-        str(notebook),
-        str(output),
-        parameters=parameters,
-        kernel_name="python3",
-        language="python",
-        kernel_manager_class=CrmkitKernelManager,
-        progress_bar=False,
-        cwd=str(cwd),
-        execution_timeout=CELL_TIMEOUT_SECONDS,
-    )
-
-
-def _cell_seconds(executed: Path) -> float:
-    """The sum of papermill's per-cell durations in an executed notebook (0 when absent)."""
-    if not executed.exists():
-        return 0.0
-    nb = nbformat.read(executed, as_version=4)
-    return sum(
-        (c.metadata.get("papermill", {}).get("duration") or 0.0)
-        for c in nb.cells
-        if c.cell_type == "code"
-    )
 
 
 def run_assessment(
@@ -298,9 +195,16 @@ def run_assessment(
             f"--history {history}: no such folder (expected a folder of earlier runs)"
         )
     known_kpis = [kpi.name for kpi in CATALOG]
-    report = validate_client(
-        client_dir, overrides=overrides, known_kpis=known_kpis
-    ).raise_if_failed()
+    # The kernels start (and import the scientific stack) while the client is validated.
+    early = KernelWorkers(worker_count(jobs)) if warm_kernels and kernel is None else None
+    try:
+        report = validate_client(
+            client_dir, overrides=overrides, known_kpis=known_kpis
+        ).raise_if_failed()
+    except BaseException:
+        if early is not None:
+            early.close()
+        raise
     assessment = report.assessment
     parent = Path(output_root).resolve() / client_dir.name
     parent.mkdir(parents=True, exist_ok=True)
@@ -319,8 +223,15 @@ def run_assessment(
         logger.info("validation: %s", report.summary().replace("\n", "\n    "))
         history_dirs = [parent, *([Path(history).resolve()] if history is not None else [])]
         write_run_inputs(tmp, client_dir, report, history_dirs=history_dirs, run_id=run_id)
+        shared = compute_shared_results(tmp, report.tables, assessment)
         stages = discover_stages(notebooks)
-        outcomes = _run_stages(
+        exporter = render.report_exporter()
+        bodies: dict[str, render.PageBody | Exception] = {}
+
+        def render_now(outcome: StageOutcome) -> None:  # on this thread, as workers go on
+            bodies[outcome.stage.name] = _render_body(tmp, outcome, exporter)
+
+        outcomes = run_stages(
             stages,
             set(report.tables),
             tmp,
@@ -330,7 +241,10 @@ def run_assessment(
             logger,
             warm_kernels or kernel is not None,
             kernel,
+            on_done=render_now,
+            early=early,
         )
+        shared.join()
         results = _write_report(
             tmp,
             assessment,
@@ -341,6 +255,8 @@ def run_assessment(
             logger,
             warm_kernels or kernel is not None,
             inputs_hash(client_dir, assessment.data_dir),
+            exporter=exporter,
+            bodies=bodies,
         )
         logger.removeHandler(handler)
         handler.close()
@@ -353,6 +269,8 @@ def run_assessment(
         final = parent / run_id
         tmp.rename(final)
     except BaseException:
+        if early is not None:
+            early.close()  # when the stages never got to run on them
         logger.removeHandler(handler)
         handler.close()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -370,148 +288,6 @@ def _run_logger(path: Path) -> tuple[logging.Logger, logging.Handler]:
     return logger, handler
 
 
-def _run_stages(
-    stages: list[Stage],
-    present: set[str],
-    run_dir: Path,
-    client_dir: Path,
-    jobs: int | None,
-    progress: bool,
-    logger: logging.Logger,
-    warm_kernels: bool = True,
-    kernel: WarmKernel | None = None,
-) -> list[StageOutcome]:
-    """Skip the stages whose tables are absent; execute the others on ``jobs`` workers.
-
-    With ``kernel``, the stages run one after another on it, in this thread (a kernel
-    belongs to the thread that uses it), and it is left running for its owner.
-    """
-    from tqdm.auto import tqdm
-
-    outcomes: dict[str, StageOutcome] = {}
-    todo: queue.SimpleQueue[Stage] = queue.SimpleQueue()
-    for stage in stages:
-        reason = missing_tables(stage, present)
-        if reason:
-            outcomes[stage.name] = StageOutcome(stage, "skipped", reason)
-            logger.info("stage %s skipped: %s", stage.file_stem, reason)
-        else:
-            todo.put(stage)
-    ready = todo.qsize()
-    if kernel is not None:
-        logger.info("%d stage(s) on the caller's warm kernel", ready)
-        bar = tqdm(total=ready, desc="stages", unit="stage", disable=not progress, file=sys.stderr)
-        events: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
-        _stage_worker(todo, events, threading.Event(), kernel, run_dir, client_dir, own=False)
-        _collect(events, 1, outcomes, bar, logger)
-        bar.close()
-        return [outcomes[s.name] for s in stages]
-    workers = max(1, min(jobs or min(os.cpu_count() or 1, 4), ready or 1))
-    kernels = [_warm_kernel() if warm_kernels else None for _ in range(workers)]
-    logger.info(
-        "%d stage(s) on %d worker(s), %s",
-        ready,
-        workers,
-        "one warm kernel each" if warm_kernels else "a fresh kernel per stage",
-    )
-    bar = tqdm(total=ready, desc="stages", unit="stage", disable=not progress, file=sys.stderr)
-    events = queue.SimpleQueue()
-    stop = threading.Event()
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crmkit-stage") as pool:
-        futures = [
-            pool.submit(_stage_worker, todo, events, stop, kernel, run_dir, client_dir)
-            for kernel in kernels
-        ]
-        try:
-            _collect(events, workers, outcomes, bar, logger)
-        except BaseException:  # Ctrl-C or a bug: stop the kernels, take no further stage
-            stop.set()
-            for kernel in kernels:
-                if kernel is not None:
-                    kernel.kill()
-            raise
-        for future in futures:
-            future.result()  # a worker's own failure (a bug) surfaces here
-    bar.close()
-    return [outcomes[s.name] for s in stages]
-
-
-def _warm_kernel() -> WarmKernel:
-    return warm_kernel()
-
-
-def warm_kernel() -> WarmKernel:
-    """A new warm kernel as the runner's workers use (it starts at its first notebook)."""
-    return WarmKernel(CrmkitKernelManager, preload=_KERNEL_PRELOAD)
-
-
-def _stage_worker(
-    todo: queue.SimpleQueue[Stage],
-    events: queue.SimpleQueue[tuple[str, Any]],
-    stop: threading.Event,
-    kernel: WarmKernel | None,
-    run_dir: Path,
-    client_dir: Path,
-    own: bool = True,
-) -> None:
-    """Execute stages from ``todo`` until it is empty, all on ``kernel`` when there is one.
-
-    Reports ``("start", stage)`` and ``("done", outcome)`` on ``events``, and
-    ``("exit", None)`` when it stops, whatever the reason. The kernel is shut down at the
-    end when the worker ``own``s it.
-    """
-    try:
-        while not stop.is_set():
-            try:
-                stage = todo.get_nowait()
-            except queue.Empty:
-                break
-            events.put(("start", stage))
-            events.put(("done", _execute_stage(stage, run_dir, client_dir, kernel)))
-    finally:
-        try:
-            if kernel is not None and own:
-                kernel.shutdown()
-        finally:
-            events.put(("exit", None))
-
-
-def _collect(
-    events: queue.SimpleQueue[tuple[str, Any]],
-    workers: int,
-    outcomes: dict[str, StageOutcome],
-    bar: Any,
-    logger: logging.Logger,
-) -> None:
-    """Record the workers' outcomes and show progress until every worker has stopped."""
-    running: dict[str, str] = {}
-    while workers:
-        kind, item = events.get()
-        if kind == "exit":
-            workers -= 1
-            continue
-        if kind == "start":
-            running[item.name] = item.title
-        else:
-            running.pop(item.stage.name, None)
-            outcomes[item.stage.name] = item
-            bar.update()
-            _log_outcome(logger, item)
-        bar.set_postfix_str(("running: " + ", ".join(running.values())) if running else "")
-
-
-def _log_outcome(logger: logging.Logger, outcome: StageOutcome) -> None:
-    logger.info(
-        "stage %s %s in %.1f s (cells %.1f s%s)%s",
-        outcome.stage.file_stem,
-        outcome.status,
-        outcome.seconds,
-        outcome.compute_seconds,
-        ", kernel started" if outcome.kernel_started else "",
-        f": {outcome.message}" if outcome.message else "",
-    )
-
-
 def _write_report(
     run_dir: Path,
     assessment,
@@ -522,6 +298,9 @@ def _write_report(
     logger: logging.Logger,
     warm_kernels: bool = True,
     inputs: str | None = None,
+    *,
+    exporter: Any = None,
+    bodies: Mapping[str, render.PageBody | Exception] | None = None,
 ) -> dict[str, Any]:
     """Render every stage page, then results.json and index.html; never lose the run.
 
@@ -531,14 +310,22 @@ def _write_report(
     summary and headline figures are computed section by section
     (:func:`crmkit.report.render.index_content`); failures go to ``report.failed_sections``. An
     index that cannot be rendered is replaced by a plain one (:func:`crmkit.report.render.fallback_index`).
+    ``bodies`` holds the page bodies already rendered while the stages ran (or the error
+    that rendering raised), by stage name; the others are rendered here.
     """
     generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
     run_label = render.format_run_label(generated.isoformat())
-    exporter = render.report_exporter()
+    exporter = exporter if exporter is not None else render.report_exporter()
     stages_section: dict[str, Any] = {}
     for o in outcomes:
         stages_section[o.stage.name] = _write_stage_page(
-            run_dir, o, assessment.client, run_label, exporter, logger
+            run_dir,
+            o,
+            assessment.client,
+            run_label,
+            exporter,
+            logger,
+            (bodies or {}).get(o.stage.name),
         )
     wall = time.perf_counter() - run_started
     header = {
@@ -588,8 +375,13 @@ def _write_stage_page(
     run_label: str,
     exporter: Any,
     logger: logging.Logger,
+    body: render.PageBody | Exception | None = None,
 ) -> dict[str, Any]:
-    """Render one stage's page into ``run_dir``; its ``stages`` entry for results.json."""
+    """Render one stage's page into ``run_dir``; its ``stages`` entry for results.json.
+
+    ``body``: the page's body rendered earlier (:func:`_render_body`), or the error that
+    raised; None renders it here.
+    """
     stage = outcome.stage
     entry: dict[str, Any] = {
         "number": stage.number,
@@ -606,15 +398,18 @@ def _write_stage_page(
         entry["notebook"] = f"notebooks/{executed.name}"
     page = f"{stage.file_stem}.html"
     try:
-        nb = nbformat.read(executed, as_version=4) if executed.exists() else None
+        if isinstance(body, Exception):
+            raise body
+        if body is None:
+            body = _render_body(run_dir, outcome, exporter, catch=False)
         html = render.render_stage(
-            nb,
+            None,
             title=stage.title,
             client=client,
             run_label=run_label,
             status=outcome.status,
             message=outcome.message,
-            exporter=exporter,
+            body=body,
         )
     except Exception as error:  # one page must not cost the others
         problem = f"the page could not be rendered: {render.error_text(error)}"
@@ -636,3 +431,21 @@ def _write_stage_page(
     (run_dir / page).write_text(html, encoding="utf-8")
     entry["html"] = page
     return entry
+
+
+def _render_body(
+    run_dir: Path, outcome: StageOutcome, exporter: Any, *, catch: bool = True
+) -> render.PageBody | Exception:
+    """The body of a stage's page from its executed notebook (empty when there is none).
+
+    With ``catch``, an error is returned rather than raised: the page is written, and the
+    error recorded, when the report is (see :func:`_write_stage_page`).
+    """
+    executed = run_dir / "notebooks" / outcome.stage.notebook.name
+    try:
+        nb = nbformat.read(executed, as_version=4) if executed.exists() else None
+        return render.render_body(nb, title=outcome.stage.title, exporter=exporter)
+    except Exception as error:
+        if not catch:
+            raise
+        return error

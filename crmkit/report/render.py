@@ -36,7 +36,7 @@ import importlib.metadata
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -61,6 +61,8 @@ __all__ = [
     "format_run_label",
     "headline_figures",
     "index_content",
+    "PageBody",
+    "render_body",
     "render_index",
     "render_stage",
     "report_exporter",
@@ -435,6 +437,59 @@ def _mark_numeric_cells(body: str) -> str:
     return _CELL.sub(replace, body)
 
 
+@dataclass(frozen=True)
+class PageBody:
+    """A stage page's body: the notebook's outputs as HTML, before the page around it.
+
+    Attributes
+    ----------
+    html : str
+        The body (empty without a notebook).
+    toc : list of dict
+        The headings, for the page's table of contents.
+    error_anchor : str or None
+        The id of the first error output, when there is one.
+    language : str
+        The page's language code.
+    """
+
+    html: str = ""
+    toc: list[dict[str, Any]] = field(default_factory=list)
+    error_anchor: str | None = None
+    language: str = "en"
+
+
+def render_body(
+    nb: nbformat.NotebookNode | None, *, title: str, exporter: HTMLExporter | None = None
+) -> PageBody:
+    """Render an executed stage notebook's outputs (the costly part of :func:`render_stage`).
+
+    Parameters
+    ----------
+    nb : NotebookNode or None
+        The executed notebook; None gives an empty body.
+    title : str
+        The stage title (the notebook's name for the exporter).
+    exporter : HTMLExporter, optional
+        From :func:`report_exporter`.
+
+    Returns
+    -------
+    PageBody
+    """
+    if nb is None:
+        return PageBody()
+    exporter = exporter if exporter is not None else report_exporter()
+    text, _ = exporter.from_notebook_node(_prepare(nb), resources={"metadata": {"name": title}})
+    text, toc = _headings(text)
+    text = _mark_numeric_cells(text)
+    error_anchor = None
+    if _FIRST_ERROR in text:
+        text = text.replace(_FIRST_ERROR, f'id="{_ERROR_ANCHOR}" {_FIRST_ERROR}', 1)
+        error_anchor = _ERROR_ANCHOR
+    return PageBody(text, toc, error_anchor, exporter.language_code)
+
+
 def render_stage(
     nb: nbformat.NotebookNode | None,
     *,
@@ -444,6 +499,7 @@ def render_stage(
     status: str = "ok",
     message: str | None = None,
     exporter: HTMLExporter | None = None,
+    body: PageBody | None = None,
 ) -> str:
     """Render one executed stage notebook as one self-contained HTML page.
 
@@ -466,6 +522,9 @@ def render_stage(
         Plain text for the banner (shown as a note when ``status`` is ``"ok"``).
     exporter : HTMLExporter, optional
         From :func:`report_exporter`; pass one to reuse it across notebooks.
+    body : PageBody, optional
+        The notebook's body already rendered by :func:`render_body` (``nb`` and ``exporter``
+        are then not used): the runner renders each body as soon as its stage has run.
 
     Returns
     -------
@@ -479,20 +538,11 @@ def render_stage(
     """
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}; got {status!r}")
-    body, toc, error_anchor = "", [], None
-    language = "en"
-    if nb is not None:
-        exporter = exporter if exporter is not None else report_exporter()
-        body, _ = exporter.from_notebook_node(_prepare(nb), resources={"metadata": {"name": title}})
-        body, toc = _headings(body)
-        body = _mark_numeric_cells(body)
-        if _FIRST_ERROR in body:
-            body = body.replace(_FIRST_ERROR, f'id="{_ERROR_ANCHOR}" {_FIRST_ERROR}', 1)
-            error_anchor = _ERROR_ANCHOR
-        language = exporter.language_code
+    if body is None:
+        body = render_body(nb, title=title, exporter=exporter)
     template = _page_environment().get_template("stage.html.j2")
     return template.render(
-        language=language,
+        language=body.language,
         version=_crmkit_version(),
         page_title=f"{title} \u2014 {client}",
         css=_css(),
@@ -503,9 +553,9 @@ def render_stage(
         run_label=run_label,
         status=status,
         message=_banner_message(status, message),
-        error_anchor=error_anchor,
-        toc=toc if len(toc) >= 2 else [],
-        body=Markup(body),
+        error_anchor=body.error_anchor,
+        toc=body.toc if len(body.toc) >= 2 else [],
+        body=Markup(body.html),
     )
 
 

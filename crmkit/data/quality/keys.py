@@ -9,7 +9,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from crmkit.data.quality.frames import ordered_tables, typed_frame
-from crmkit.data.schemas import TABLES
+from crmkit.data.schemas import TABLES, found_in
 
 __all__ = ["referential_integrity", "uniqueness"]
 
@@ -108,7 +108,7 @@ def referential_integrity(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
             if parent is None or ref.column not in table or ref.target not in parent:
                 continue
             values = table[ref.column].dropna()
-            matched = int(values.isin(parent[ref.target].dropna()).sum())
+            matched = int(found_in(values, parent[ref.target].dropna()).sum())
             records.append(
                 {
                     "table": name,

@@ -99,7 +99,7 @@ def timeliness(tables: Mapping[str, pd.DataFrame], assessment: Assessment) -> pd
         cadence = CADENCE.get(name, "monthly")
         dates = pd.to_datetime(table[column], errors="coerce").dropna()
         in_window = dates[_in(dates, window)]
-        with_data = set(in_window.dt.to_period("M"))
+        with_data = set(in_window.dt.to_period("M").unique())  # each month boxed once
         rows_before = int(_in(dates, assessment.before).sum())
         rows_after = int(_in(dates, assessment.after).sum())
         months_expected: int | None = None
