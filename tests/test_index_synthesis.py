@@ -144,7 +144,7 @@ WEAKEST_SENTENCE = (
     "Sales cycle (internal process, behind target, 40 % attained)."
 )
 ACTIONS_SENTENCE = (
-    "The top 5 actions by benefit index (the net gain per unit of cost): "
+    "The top 5 actions by benefit index (the net gain per unit of cost, estimated from typical effects and costs, not measured): "
     "(1) Coach the reps on qualification, for Win rate: net gain 2.2 times its cost; "
     "(2) Clean duplicate accounts, for Data accuracy and Sales cycle: effect not expressed in "
     "money; "
@@ -326,13 +326,13 @@ def test_fewer_than_five_actions_are_all_listed():
     two = {"candidates": CANDIDATES[:2]}
     labels = {"win_rate": "Win rate", "accuracy": "Data accuracy"}
     assert summary_actions(two, labels=labels) == [
-        "The top 2 actions by benefit index (the net gain per unit of cost): "
+        "The top 2 actions by benefit index (the net gain per unit of cost, estimated from typical effects and costs, not measured): "
         "(1) Coach the reps on qualification, for Win rate: net gain 2.2 times its cost; "
         "(2) Clean duplicate accounts, for Data accuracy and cycle: effect not expressed in "
         "money."
     ]
     assert summary_actions({"candidates": CANDIDATES[:1]}, labels=labels) == [
-        "The top action by benefit index (the net gain per unit of cost): "
+        "The top action by benefit index (the net gain per unit of cost, estimated from typical effects and costs, not measured): "
         "Coach the reps on qualification, for Win rate: net gain 2.2 times its cost."
     ]
 
@@ -369,7 +369,7 @@ def test_the_benefit_index_in_words(index, monetised, expected):
 def test_an_action_without_a_name_or_kpi_still_reads():
     sentence = summary_actions({"candidates": [{"benefit_index": 1.0, "kpi": None}]})
     assert sentence == [
-        "The top action by benefit index (the net gain per unit of cost): unnamed action: "
+        "The top action by benefit index (the net gain per unit of cost, estimated from typical effects and costs, not measured): unnamed action: "
         "net gain 1.0 times its cost."
     ]
 

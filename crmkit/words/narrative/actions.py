@@ -105,7 +105,7 @@ def summary_actions(actions: Any, *, labels: Mapping[str, str] | None = None) ->
     ...      "monetised": True},
     ...     {"action": "Clean the data", "kpi": "data_accuracy", "monetised": False}]},
     ...     labels={"win_rate": "Win rate"})
-    ['The top 2 actions by benefit index (the net gain per unit of cost): (1) Coach the reps, for Win rate: net gain 2.2 times its cost; (2) Clean the data, for data_accuracy: effect not expressed in money.']
+    ['The top 2 actions by benefit index (the net gain per unit of cost, estimated from typical effects and costs, not measured): (1) Coach the reps, for Win rate: net gain 2.2 times its cost; (2) Clean the data, for data_accuracy: effect not expressed in money.']
     >>> summary_actions({"candidates": []})
     ['No improvement action is proposed: no gap in the KPIs called for one.']
     """
@@ -121,10 +121,12 @@ def summary_actions(actions: Any, *, labels: Mapping[str, str] | None = None) ->
         moves = f", for {_series_of(kpis)}" if kpis else ""
         items.append(f"{_action_name(candidate)}{moves}: {benefit_index_text(candidate)}")
     if len(items) == 1:
-        return [f"The top action by benefit index (the net gain per unit of cost): {items[0]}."]
+        return [
+            f"The top action by benefit index (the net gain per unit of cost, estimated from typical effects and costs, not measured): {items[0]}."
+        ]
     numbered = "; ".join(f"({i}) {item}" for i, item in enumerate(items, start=1))
     return [
-        f"The top {len(items)} actions by benefit index (the net gain per unit of cost): "
+        f"The top {len(items)} actions by benefit index (the net gain per unit of cost, estimated from typical effects and costs, not measured): "
         f"{numbered}."
     ]
 
