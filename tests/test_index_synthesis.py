@@ -313,10 +313,24 @@ def test_only_measured_kpis_with_a_finite_attainment_take_part():
 
 
 def test_ties_are_broken_by_the_kpi_name():
-    tied = {name: _card_kpi(name.upper(), "customer", "met", 1.0) for name in "cab"}
+    tied = {name: _card_kpi(name.upper(), "customer", "met", 1.0) for name in "dcab"}
+    tied |= {name: _card_kpi(name.upper(), "customer", "behind", 0.5) for name in "zyx"}
     strongest, weakest = scorecard_extremes({"kpis": tied})
-    assert [name for name, _, _ in strongest] == ["a", "b"]
-    assert [name for name, _, _ in weakest] == ["c"]
+    assert [name for name, _, _ in strongest] == ["a", "b", "c"]
+    assert [name for name, _, _ in weakest] == ["x", "y", "z"]
+
+
+def test_a_kpi_behind_its_target_is_never_called_strong_nor_a_met_one_weak():
+    card = {"kpis": {"met": _card_kpi("Met", "customer", "met", 1.0),
+                     "behind": _card_kpi("Behind", "customer", "behind", 0.5)}}  # fmt: skip
+    assert [[n for n, _, _ in side] for side in scorecard_extremes(card)] == [["met"], ["behind"]]
+    only_met = {"kpis": {n: _card_kpi(n, "customer", "met", 1.0) for n in ("a", "b")}}
+    assert scorecard_extremes(only_met)[1] == []
+    only_behind = {"kpis": {"b": _card_kpi("B", "customer", "behind", 0.5)}}
+    assert scorecard_extremes(only_behind)[0] == []
+    assert summary_scorecard_extremes(only_behind) == [
+        "Weakest against their targets: B (customer, behind target, 50 % attained)."
+    ]
 
 
 # --------------------------------------------------------------------------- actions

@@ -260,9 +260,9 @@ def scorecard_extremes(
     """The strongest and the weakest KPIs against their targets, none in both lists.
 
     Only KPIs whose status is met, on track or behind and whose attainment is a share between
-    0 and 1 take part. The strongest are ranked by attainment, highest first, the weakest
-    lowest first (the KPI name breaks ties). With fewer than ``2 * limit`` such KPIs they are
-    shared out: the strongest take the larger half (a single KPI is among the strongest only).
+    0 and 1 take part. The strongest are those met or on track, ranked by attainment, highest
+    first; the weakest those behind, lowest first (the KPI name breaks ties): a KPI behind its
+    target is never called strong, nor one that met it weak.
 
     Returns
     -------
@@ -279,12 +279,10 @@ def scorecard_extremes(
     if not isinstance(scorecard, Mapping):
         return [], []
     measured = _measured_kpis(scorecard)
-    n_strong = min(limit, math.ceil(len(measured) / 2))
-    n_weak = min(limit, len(measured) - n_strong)
-    strongest = sorted(measured, key=lambda item: (-item[2], item[0]))[:n_strong]
-    chosen = {name for name, _, _ in strongest}
-    rest = [item for item in measured if item[0] not in chosen]
-    weakest = sorted(rest, key=lambda item: (item[2], item[0]))[:n_weak]
+    ahead = [item for item in measured if item[1]["status"] != ScoreStatus.BEHIND]
+    behind = [item for item in measured if item[1]["status"] == ScoreStatus.BEHIND]
+    strongest = sorted(ahead, key=lambda item: (-item[2], item[0]))[:limit]
+    weakest = sorted(behind, key=lambda item: (item[2], item[0]))[:limit]
     return strongest, weakest
 
 
