@@ -6,7 +6,11 @@ notebook reports what its kernel looks like by writing JSON to a probe file.
 
 from __future__ import annotations
 
+import base64
 import json
+import struct
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -18,7 +22,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from crmkit.cli import main
 from crmkit.data.exceptions import ValidationFailed
-from crmkit.pipeline.engine import WarmKernel
+from crmkit.pipeline.engine import WarmKernel, read_executed
 from crmkit.pipeline.runner import CrmkitKernelManager, run_assessment
 
 pytestmark = pytest.mark.slow
@@ -285,3 +289,89 @@ def test_cli_fresh_kernels_flag(template_client, monkeypatch):
     CliRunner().invoke(main, ["run", str(template_client)])
     CliRunner().invoke(main, ["run", str(template_client), "--fresh-kernels"])
     assert seen == [True, False]
+
+
+def test_the_executed_notebook_is_written_once_when_it_has_run(tmp_path):
+    """No rewrite after every cell: while the cells run, the output file does not exist yet;
+    afterwards it holds every cell's output and papermill's cell durations."""
+    out = tmp_path / "out.ipynb"
+    _notebook(
+        tmp_path / "01_one.ipynb",
+        f"import os\nprint('written during the run:', os.path.exists({str(out)!r}))",
+        "print('second cell')",
+    )
+    with WarmKernel(CrmkitKernelManager) as kernel:
+        kernel.execute_notebook(
+            tmp_path / "01_one.ipynb", out, parameters={"run_dir": str(tmp_path)}, cwd=tmp_path
+        )
+    nb = read_executed(out)
+    printed = [o["text"] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert printed == ["written during the run: False\n", "second cell\n"]
+    durations = [c.metadata.papermill["duration"] for c in nb.cells if c.cell_type == "code"]
+    assert all(d is not None and d >= 0 for d in durations)
+    nbformat.validate(nbformat.read(out, as_version=4))  # a valid notebook, read by anyone
+
+
+def test_figures_are_shown_as_laid_out_not_cropped_to_a_tight_box(tmp_path):
+    """A 2 × 1 inch figure at 100 dpi is shown as 200 × 100 pixels: the kernel's inline backend
+    does not crop it to its content (the tight box, which costs a second drawing), also after
+    a reset for the next notebook."""
+    source = (
+        "import matplotlib.pyplot as plt\n"
+        "fig, ax = plt.subplots(figsize=(2, 1), dpi=100)\n"
+        "ax.set_axis_off()\n"
+        "ax.text(0.5, 0.5, 'x')\n"
+        "plt.close(fig)\n"
+        "fig"
+    )
+    _notebook(tmp_path / "01_figure.ipynb", source)
+    sizes = []
+    with WarmKernel(CrmkitKernelManager, preload=("matplotlib.pyplot",)) as kernel:
+        for run in ("a", "b"):
+            out = tmp_path / f"out_{run}.ipynb"
+            kernel.execute_notebook(
+                tmp_path / "01_figure.ipynb", out, parameters={"run_dir": ""}, cwd=tmp_path
+            )
+            png = next(
+                o["data"]["image/png"]
+                for c in read_executed(out).cells
+                for o in c.get("outputs", [])
+                if "image/png" in o.get("data", {})
+            )
+            header = base64.b64decode(png)[16:24]
+            sizes.append(struct.unpack(">II", header))
+    assert sizes == [(200, 100), (200, 100)]
+
+
+def test_the_kernels_do_not_import_the_notebook_format_stack():
+    """What a kernel preloads (the run context, the measures, the charts) leaves nbformat and
+    its schema validator out: they cost a second of every kernel's start."""
+    code = (
+        "import sys\n"
+        "import crmkit.pipeline.context, crmkit.measure, crmkit.report.plots\n"
+        "print(sorted(m for m in ('nbformat', 'jsonschema', 'papermill') if m in sys.modules))"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert shown.strip() == "[]"
+
+
+def test_the_pipeline_skips_the_slow_optional_iri_checker():
+    """jsonschema would import rfc3987_syntax (about 2 s) when installed; in a crmkit process
+    it does not, and notebooks are still validated."""
+    code = (
+        "import sys\n"
+        "import crmkit.pipeline.runner, nbformat\n"
+        "nb = nbformat.read('notebooks/03_sales_performance.ipynb', as_version=4)\n"
+        "nbformat.validate(nb)\n"
+        "print(sys.modules.get('rfc3987_syntax', 'absent'))"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    ).stdout
+    assert shown.strip() in ("None", "absent")

@@ -75,7 +75,9 @@ __all__ = [
     "RESET_MAGIC",
     "WarmKernel",
     "prepare_kernel",
+    "read_executed",
     "reset_kernel",
+    "write_executed",
 ]
 
 #: The longest a single cell may run before its notebook is failed (30 minutes).
@@ -86,6 +88,9 @@ STARTUP_TIMEOUT_SECONDS = 60
 RESET_MAGIC = "crmkit_reset"
 
 _log = logging.getLogger(__name__)
+
+#: How the kernels' inline backend saves a figure it shows (its default is a tight box).
+_PRINT_FIGURE_KWARGS = MappingProxyType({"bbox_inches": None})
 
 
 # --------------------------------------------------------------------------- inside the kernel
@@ -185,6 +190,12 @@ def _load_pyplot_backend() -> None:
     if pyplot is not None:
         with contextlib.suppress(Exception):
             pyplot.switch_backend(pyplot.get_backend())
+    inline = sys.modules.get("matplotlib_inline.config")
+    if inline is not None and inline.InlineBackend.initialized():
+        # Figures are shown as laid out: crmkit's charts lay themselves out (constrained
+        # layout), and the inline backend's default tight bounding box would only draw each
+        # figure once more to find the same box.
+        inline.InlineBackend.instance().print_figure_kwargs = dict(_PRINT_FIGURE_KWARGS)
 
 
 def _reset_matplotlib(shell: Any) -> None:
@@ -337,7 +348,6 @@ class WarmKernel:
             The kernel could not be reset (nothing of the notebook ran).
         """
         from papermill.execute import raise_for_execution_errors
-        from papermill.iorw import write_ipynb
 
         output_path = str(output_path)
         if self._client is None or not self._kernel_alive():
@@ -350,7 +360,7 @@ class WarmKernel:
         nb = self._parameterized(input_path, output_path, parameters)
         nb = self._execute_cells(nb, output_path)
         raise_for_execution_errors(nb, output_path)
-        write_ipynb(nb, output_path)
+        write_executed(nb, output_path)
         return nb
 
     def start(self, cwd: str | Path) -> None:
@@ -500,7 +510,9 @@ class WarmKernel:
         from papermill.log import logger
 
         assert self._client is not None
-        nb_man = NotebookExecutionManager(nb, output_path=output_path, progress_bar=False)
+        # No output path: papermill would rewrite (and validate) the whole notebook after
+        # every cell; it is written once, when it has run (or failed).
+        nb_man = NotebookExecutionManager(nb, output_path=None, progress_bar=False)
         nb_man.notebook_start()
         try:
             client = PapermillNotebookClient(
@@ -536,6 +548,28 @@ class WarmKernel:
             nb_man.cleanup_pbar()
             nb_man.notebook_complete()
         return nb_man.nb
+
+
+def write_executed(nb: NotebookNode, path: str | Path) -> None:
+    """Write an executed notebook as papermill would, without validating it again.
+
+    papermill validates the whole notebook against the nbformat schema at every write, which
+    costs more than writing it once the figures are in; a notebook that papermill and
+    nbclient built needs no check.
+    """
+    from nbformat.v4 import writes
+
+    Path(path).write_text(writes(nb), encoding="utf-8")
+
+
+def read_executed(path: str | Path) -> NotebookNode:
+    """Read an executed notebook (format 4) written by :func:`write_executed` or papermill.
+
+    The counterpart of :func:`write_executed`: parsed, not validated again.
+    """
+    from nbformat.v4 import reads
+
+    return reads(Path(path).read_text(encoding="utf-8"))
 
 
 def _record_cell_failure(nb_man: Any, ename: str, evalue: str) -> None:

@@ -41,14 +41,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from crmkit.data import io
 from crmkit.data.exceptions import ParamsError
 from crmkit.data.validation import validate_client
 from crmkit.kpis import CATALOG
 from crmkit.pipeline.context import compute_shared_results, write_run_inputs
-from crmkit.pipeline.engine import WarmKernel
+from crmkit.pipeline.engine import WarmKernel, read_executed
 from crmkit.pipeline.inputs import inputs_hash
 from crmkit.pipeline.results import (
     failed_sections,
@@ -443,7 +441,7 @@ def _render_body(
     """
     executed = run_dir / "notebooks" / outcome.stage.notebook.name
     try:
-        nb = nbformat.read(executed, as_version=4) if executed.exists() else None
+        nb = read_executed(executed) if executed.exists() else None
         return render.render_body(nb, title=outcome.stage.title, exporter=exporter)
     except Exception as error:
         if not catch:

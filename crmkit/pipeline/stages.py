@@ -11,12 +11,11 @@ notebook: the runner, the index page and results.json pick it up.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
-
-import nbformat
 
 __all__ = [
     "PROJECT_ROOT",
@@ -82,7 +81,10 @@ def discover_stages(folder: Path | None = None) -> list[Stage]:
         match = _STAGE_FILE.match(path.name)
         if not match:
             continue
-        meta = nbformat.read(path, as_version=4).metadata.get("crmkit", {})
+        # The notebook's JSON read directly: nbformat (and its schema validator) stays out
+        # of the kernels, which import this module through the run context.
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        meta = notebook.get("metadata", {}).get("crmkit", {})
         number, name = match.groups()
         stages.append(
             Stage(

@@ -21,11 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import nbformat
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 
-from crmkit.pipeline.engine import CELL_TIMEOUT_SECONDS, WarmKernel
+from crmkit.pipeline.engine import CELL_TIMEOUT_SECONDS, WarmKernel, read_executed
 from crmkit.pipeline.stages import Stage, missing_tables
 
 __all__ = [
@@ -154,7 +153,7 @@ def _cell_seconds(executed: Path) -> float:
     """The sum of papermill's per-cell durations in an executed notebook (0 when absent)."""
     if not executed.exists():
         return 0.0
-    nb = nbformat.read(executed, as_version=4)
+    nb = read_executed(executed)
     return sum(
         (c.metadata.get("papermill", {}).get("duration") or 0.0)
         for c in nb.cells
