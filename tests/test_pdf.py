@@ -207,3 +207,33 @@ def test_crmkit_run_pdf_prints_every_page_of_the_report(tmp_path):
             page.name
         )
     assert not list(report.glob(".*"))
+
+
+@needs_chromium
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (poppler-utils)")
+def test_every_printed_page_has_the_running_header_and_the_table_header(tmp_path):
+    import subprocess
+
+    stage = render.render_stage(
+        _long_table_notebook(rows=150),
+        title="A long table",
+        client="Acme <b>&</b>",
+        run_label="2026-12-06 12:00 UTC",
+        run_id="20261206-120000",
+    )
+    (tmp_path / "03_long_table.html").write_text(stage, encoding="utf-8")
+    (written,) = pdf.print_report(tmp_path, browser=Path(CHROMIUM)).written
+    count = len(_page_sizes(written.read_bytes()))
+    assert count >= 3
+    for number in range(1, count + 1):
+        text = subprocess.run(
+            ["pdftotext", "-f", str(number), "-l", str(number), str(written), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        text = " ".join(text.split())  # a header cell's words may wrap to two lines
+        assert "Acme <b>&</b> \u00b7 A long table" in text, number
+        assert "Run 20261206-120000" in text, number
+        assert re.search(rf"\b{number}\s*/\s*{count}\b", text), number  # the page number
+        assert "Column 13 (CNY)" in text, number  # the header row, repeated on every page
