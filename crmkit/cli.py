@@ -14,11 +14,15 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from crmkit.data.exceptions import CrmkitError, ValidationFailed
 from crmkit.version import __version__
+
+if TYPE_CHECKING:
+    from crmkit.report.pdf import PdfOutcome
 
 __all__ = ["main"]
 
@@ -138,6 +142,7 @@ def _run_and_report(
     fresh_kernels: bool = False,
     debug: bool = False,
     history: Path | None = None,
+    pdf: bool = False,
 ) -> None:
     from crmkit.pipeline.runner import run_assessment
 
@@ -151,6 +156,7 @@ def _run_and_report(
                 jobs=jobs,
                 warm_kernels=not fresh_kernels,
                 history=history,
+                pdf=pdf,
             )
         except ValidationFailed as exc:
             click.echo(str(exc), err=True)
@@ -163,9 +169,39 @@ def _run_and_report(
             click.echo(f"  {outcome.stage.file_stem}: skipped: {outcome.message}", err=True)
     for line in result.failures:
         click.echo(f"  {line}", err=True)
+    if result.pdf is not None:
+        _echo_pdf(result.pdf)
     click.echo(f"Report written in {time.perf_counter() - started:.0f} s:")
     click.echo(str(result.index_html))
     sys.exit(0 if result.ok else 1)
+
+
+def _echo_pdf(outcome: PdfOutcome) -> None:
+    """What ``--pdf`` did, in one line (and one per page that could not be printed)."""
+    from crmkit.report.pdf import PdfStatus
+
+    if outcome.status == PdfStatus.NO_BROWSER:
+        click.echo(
+            "No PDF written: no headless chromium found (looked for chromium, "
+            "chromium-browser, google-chrome on PATH and for playwright's chromium); "
+            "the HTML report is complete.",
+            err=True,
+        )
+        return
+    for page, reason in outcome.failed:
+        click.echo(f"  {page}: no PDF: {reason}", err=True)
+    click.echo(
+        f"PDF: {len(outcome.written)} of {len(outcome.written) + len(outcome.failed)} "
+        f"pages printed beside the HTML pages (with {outcome.browser})."
+    )
+
+
+_pdf_option = click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also print every page to a PDF beside it (index.pdf, 03_sales_performance.pdf ...) "
+    "with headless chromium, when it is installed.",
+)
 
 
 @main.command()
@@ -192,6 +228,7 @@ def _run_and_report(
 )
 @_set_option
 @_fresh_kernels_option
+@_pdf_option
 @_debug_option
 def run(
     client_dir: Path,
@@ -200,12 +237,15 @@ def run(
     history: Path | None,
     settings: tuple[str, ...],
     fresh_kernels: bool,
+    pdf: bool,
     debug: bool,
 ) -> None:
     """Run the whole assessment of CLIENT_DIR and write its report folder.
 
     Prints the path of the report's index.html last. Each worker reuses one warm kernel for
     its stages, reset between them; --fresh-kernels starts a new kernel per stage instead.
+    --pdf prints each page to a PDF beside it with headless chromium (a one-line message
+    when there is none; the HTML report is complete and the exit code the same either way).
 
     \b
     Exit codes:
@@ -215,7 +255,7 @@ def run(
          summary failed (the report is written: its index and results.json say which); or
          crmkit stopped on an unexpected error (one line; --debug shows the traceback)
     """
-    _run_and_report(client_dir, output, settings, jobs, fresh_kernels, debug, history)
+    _run_and_report(client_dir, output, settings, jobs, fresh_kernels, debug, history, pdf)
 
 
 @main.command()

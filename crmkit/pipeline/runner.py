@@ -63,6 +63,7 @@ from crmkit.pipeline.workers import (
     warm_kernel,
     worker_count,
 )
+from crmkit.report import pdf as report_pdf
 from crmkit.report import render
 from crmkit.version import __version__
 
@@ -83,6 +84,7 @@ class RunResult:
     report_dir: Path
     results: dict[str, Any]
     outcomes: list[StageOutcome]
+    pdf: report_pdf.PdfOutcome | None = None
 
     @property
     def ok(self) -> bool:
@@ -138,6 +140,7 @@ def run_assessment(
     warm_kernels: bool = True,
     history: str | Path | None = None,
     kernel: WarmKernel | None = None,
+    pdf: bool = False,
 ) -> RunResult:
     """Run one client's whole assessment and write its report folder.
 
@@ -174,6 +177,11 @@ def run_assessment(
         ignored). The run does not shut it down: its owner reuses it for the next run (a
         batch worker keeps one for all its clients) and a kernel that died is restarted at
         the next notebook.
+    pdf : bool
+        Also print every page to a PDF beside it once the report folder is in place
+        (:func:`crmkit.report.pdf.print_report`, each PDF written atomically); the outcome,
+        including "no chromium found", is :attr:`RunResult.pdf`. The HTML report and the
+        exit status do not depend on it.
 
     Returns
     -------
@@ -273,7 +281,8 @@ def run_assessment(
         handler.close()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return RunResult(final, results, outcomes)
+    printed = report_pdf.print_report(final) if pdf else None
+    return RunResult(final, results, outcomes, printed)
 
 
 def _run_logger(path: Path) -> tuple[logging.Logger, logging.Handler]:
@@ -324,6 +333,7 @@ def _write_report(
             exporter,
             logger,
             (bodies or {}).get(o.stage.name),
+            run_id=run_id,
         )
     wall = time.perf_counter() - run_started
     header = {
@@ -374,6 +384,8 @@ def _write_stage_page(
     exporter: Any,
     logger: logging.Logger,
     body: render.PageBody | Exception | None = None,
+    *,
+    run_id: str = "",
 ) -> dict[str, Any]:
     """Render one stage's page into ``run_dir``; its ``stages`` entry for results.json.
 
@@ -408,6 +420,7 @@ def _write_stage_page(
             status=outcome.status,
             message=outcome.message,
             body=body,
+            run_id=run_id,
         )
     except Exception as error:  # one page must not cost the others
         problem = f"the page could not be rendered: {render.error_text(error)}"
@@ -423,6 +436,7 @@ def _write_stage_page(
                 status="failed",
                 message=entry["message"],
                 exporter=exporter,
+                run_id=run_id,
             )
         except Exception:
             return entry

@@ -53,6 +53,7 @@ from crmkit.words.formats import as_number, format_money, format_percent, is_mis
 __all__ = [
     "STATUSES",
     "IndexContent",
+    "css_string",
     "error_text",
     "executive_summary",
     "format_money",
@@ -62,6 +63,7 @@ __all__ = [
     "headline_figures",
     "index_content",
     "PageBody",
+    "print_header",
     "render_body",
     "render_index",
     "render_stage",
@@ -309,6 +311,42 @@ def _css() -> Markup:
     return Markup((_template_dir() / "report.css").read_text(encoding="utf-8"))
 
 
+def css_string(text: str) -> Markup:
+    r"""``text`` as a quoted CSS string that is safe inside a ``<style>`` element.
+
+    Every character other than an ASCII letter, digit, space, ``-``, ``.``, ``_`` or ``:`` is
+    written as a CSS escape (a backslash, its code in hex, a space), so no client text can
+    close the string, the rule or the ``<style>`` element.
+
+    Examples
+    --------
+    >>> print(css_string('Acme </style> "x"'))
+    "Acme \3c \2f style\3e  \22 x\22 "
+    """
+    escaped = "".join(
+        char if (char.isascii() and char.isalnum()) or char in _CSS_PLAIN else f"\\{ord(char):x} "
+        for char in str(text)
+    )
+    return Markup(f'"{escaped}"')
+
+
+_CSS_PLAIN = frozenset(" -._:")
+
+
+def print_header(left: str, right: str) -> dict[str, Markup]:
+    """The running header of a printed page: ``left`` and ``right`` as CSS strings.
+
+    ``page.html.j2`` puts them in the top-left and top-right margin boxes of every printed
+    page (CSS paged media); the page number is in the bottom-right box (``report.css``).
+
+    Examples
+    --------
+    >>> print(print_header("Acme", "Run 20261206-224606")["right"])
+    "Run 20261206-224606"
+    """
+    return {"left": css_string(left), "right": css_string(right)}
+
+
 def _crmkit_version() -> str:
     try:
         return importlib.metadata.version("crmkit")
@@ -500,6 +538,7 @@ def render_stage(
     message: str | None = None,
     exporter: HTMLExporter | None = None,
     body: PageBody | None = None,
+    run_id: str = "",
 ) -> str:
     """Render one executed stage notebook as one self-contained HTML page.
 
@@ -525,6 +564,9 @@ def render_stage(
     body : PageBody, optional
         The notebook's body already rendered by :func:`render_body` (``nb`` and ``exporter``
         are then not used): the runner renders each body as soon as its stage has run.
+    run_id : str, optional
+        The run's id, printed in the header of every printed page with the client's name
+        (the run label stands in for it when empty).
 
     Returns
     -------
@@ -556,6 +598,9 @@ def render_stage(
         error_anchor=body.error_anchor,
         toc=body.toc if len(body.toc) >= 2 else [],
         body=Markup(body.html),
+        print_header=print_header(
+            f"{client} \u00b7 {title}", f"Run {run_id or run_label}" if run_id or run_label else ""
+        ),
     )
 
 
@@ -570,7 +615,7 @@ def _banner_message(status: str, message: str | None) -> str | None:
 
 
 def _index_link() -> Markup:
-    return Markup('<a href="index.html">\u2190 Report index</a>')
+    return Markup('<a class="nav" href="index.html">\u2190 Report index</a>')
 
 
 # --------------------------------------------------------------------------- index page
@@ -691,6 +736,9 @@ def render_index(
         stage_summary=stage_summary,
         files=files,
         run_id=run_id,
+        print_header=print_header(
+            f"{client} \u00b7 CRM value assessment", f"Run {run_id}" if run_id else ""
+        ),
     )
 
 
