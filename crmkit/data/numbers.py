@@ -42,6 +42,8 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 __all__ = [
     "COMMA_DECIMAL",
@@ -226,13 +228,16 @@ def parse_numbers(
     comma = pd.Series(np.nan, index=values.index)
     percent = none.copy()
     # fast path: plain numbers such as 1250 or 380.5 (only d.ddd is read two ways)
-    plain = text.str.match(_PLAIN).fillna(False).to_numpy(dtype=bool)
+    strings = pa.array(text.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    plain = pc.fill_null(pc.match_substring_regex(strings, _PLAIN), False)
+    plain = plain.to_numpy(zero_copy_only=False).astype(bool)
     if plain.any():
         where = np.flatnonzero(plain)
         plain_text = text[plain]
         point.iloc[where] = pd.to_numeric(plain_text).to_numpy(dtype="float64")
         integral = ~plain_text.str.contains(".", regex=False).to_numpy(dtype=bool)
-        three = plain_text.str.match(_THREE_DECIMALS).to_numpy(dtype=bool)
+        three = pc.match_substring_regex(strings.filter(pa.array(plain)), _THREE_DECIMALS)
+        three = three.to_numpy(zero_copy_only=False).astype(bool)
         either = integral | three  # 1250 is 1250 both ways; 1.234 is 1.234 or 1234
         grouped = plain_text[either].str.replace(".", "", regex=False)
         comma.iloc[where[either]] = pd.to_numeric(grouped).to_numpy(dtype="float64")
