@@ -174,9 +174,7 @@ def test_a_preset_reads_its_systems_exports_without_a_column_map(tmp_path, syste
     assert dates(tickets["opened_at"])[:2] == ["2024-02-13", "2024-04-02"]
     assert tickets["opened_at"].iloc[2] == pd.Timestamp("2024-09-16 14:15")  # 2:15 PM
     assert {"customer_id", "opened_at", "ticket_id"} <= set(tickets.columns)
-    assert {c.source for c in report.columns["opportunities"].recognised} == {
-        MappingSource.PRESET
-    }
+    assert {c.source for c in report.columns["opportunities"].recognised} == {MappingSource.PRESET}
 
 
 def test_each_preset_says_which_headers_it_recognised_and_which_it_left_out(tmp_path):

@@ -538,7 +538,7 @@ def validate_table(
                 add(severity, rule, message, column=column.name, mask=mask, expected=wanted)
             if number_format is not None:
                 expected = f"{expected}, written {number_format} (params number_format)"
-            if reading.contradicting.any():
+            if reading.contradicting.any() and reading.decided_by == "data":
                 evidence = reading.comma_decimal | reading.point_decimal
                 evidence &= ~reading.contradicting
                 written = raw[evidence].astype(str).str.strip().iloc[0] if evidence.any() else ""
