@@ -68,6 +68,28 @@ _COMMA = re.compile(r"(?:[1-9]\d{0,2}(?P<sep>[. '])\d{3}(?:(?P=sep)\d{3})*|\d+)(
 _SCIENTIFIC = re.compile(r"\d+(?:\.\d+)?[eE][+-]?\d+")
 _PLAIN = r"^[+-]?\d+(?:\.\d+)?$"  # read by pandas at once; ambiguous only as _THREE_DECIMALS
 _THREE_DECIMALS = r"^[+-]?[1-9]\d{0,2}\.\d{3}$"
+_GROUPED = (  # pattern, thousands separator, the reading it gives (the other gives none)
+    (r"^[+-]?[1-9]\d{0,2}(?:,\d{3})+\.\d+$", ",", "point"),
+    (r"^[+-]?[1-9]\d{0,2}(?:\.\d{3})+,\d+$", ".", "comma"),
+)
+
+
+def _strings(values: pd.Series) -> pa.Array:
+    """Cells as an Arrow string array, stripped of surrounding spaces; missing stays null."""
+    cells = values.to_numpy(dtype=object)
+    try:
+        strings = pa.array(cells, type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers among the text of an object column
+        cells = values.astype("str").where(values.notna()).to_numpy(dtype=object)
+        strings = pa.array(cells, type=pa.string(), from_pandas=True)
+    return pc.utf8_trim_whitespace(strings)
+
+
+def _floats(strings: pa.Array) -> np.ndarray:
+    """Plain numbers written as text (``-380.5``, ``+42``, ``007``) as floats."""
+    return pc.cast(pc.utf8_ltrim(strings, characters="+"), pa.float64()).to_numpy(
+        zero_copy_only=False
+    )
 
 
 def _read(body: str, pattern: re.Pattern[str], decimal: str) -> float | None:
@@ -222,39 +244,45 @@ def parse_numbers(
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         typed = values.astype("float64")
         return NumberReading(typed, none, None, "", none, none, none, none, none)
-    given = values.notna().to_numpy()
-    text = values.astype("str").str.strip().where(values.notna())
-    point = pd.Series(np.nan, index=values.index)
-    comma = pd.Series(np.nan, index=values.index)
-    percent = none.copy()
-    # fast path: plain numbers such as 1250 or 380.5 (only d.ddd is read two ways)
-    strings = pa.array(text.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
-    plain = pc.fill_null(pc.match_substring_regex(strings, _PLAIN), False)
-    plain = plain.to_numpy(zero_copy_only=False).astype(bool)
+    given = values.notna().to_numpy().copy()
+    strings = _strings(values)
+    point, comma, percent = np.full(n, np.nan), np.full(n, np.nan), none.copy()
+    # fast path, in Arrow: plain numbers such as 1250 or 380.5 (only d.ddd is read two ways)
+    is_plain = pc.fill_null(pc.match_substring_regex(strings, _PLAIN), False)
+    plain = is_plain.to_numpy(zero_copy_only=False).astype(bool)
     if plain.any():
         where = np.flatnonzero(plain)
-        plain_text = text[plain]
-        point.iloc[where] = pd.to_numeric(plain_text).to_numpy(dtype="float64")
-        integral = ~plain_text.str.contains(".", regex=False).to_numpy(dtype=bool)
-        three = pc.match_substring_regex(strings.filter(pa.array(plain)), _THREE_DECIMALS)
-        three = three.to_numpy(zero_copy_only=False).astype(bool)
-        either = integral | three  # 1250 is 1250 both ways; 1.234 is 1.234 or 1234
-        grouped = plain_text[either].str.replace(".", "", regex=False)
-        comma.iloc[where[either]] = pd.to_numeric(grouped).to_numpy(dtype="float64")
+        plain_strings = strings.filter(is_plain)
+        point[where] = _floats(plain_strings)
+        either = pc.or_(  # 1250 is 1250 both ways; 1.234 is 1.234 or 1234
+            pc.invert(pc.match_substring(plain_strings, ".")),
+            pc.match_substring_regex(plain_strings, _THREE_DECIMALS),
+        )
+        grouped = pc.replace_substring(plain_strings.filter(either), ".", "")
+        comma[where[either.to_numpy(zero_copy_only=False).astype(bool)]] = _floats(grouped)
+    for pattern, group, target in _GROUPED:  # 1,234.50 and 1.234,50: one reading each
+        is_grouped = pc.fill_null(pc.match_substring_regex(strings, pattern), False)
+        grouped_rows = is_grouped.to_numpy(zero_copy_only=False).astype(bool) & ~plain
+        if grouped_rows.any():
+            digits = pc.replace_substring(strings.filter(is_grouped), group, "")
+            target_values = _floats(pc.replace_substring(digits, ",", "."))
+            (point if target == "point" else comma)[grouped_rows] = target_values
+            plain |= grouped_rows
     rest = given & ~plain
     if rest.any():
-        codes, uniques = pd.factorize(text[rest])
+        codes, uniques = pd.factorize(pd.Series(strings.filter(pa.array(rest)).to_pylist()))
         parsed = [parse_number(u, currency=currency) for u in uniques]
         blank = np.array([p is None for p in parsed], dtype=bool)
         p_vals = np.array([np.nan if p is None or p[0] is None else p[0] for p in parsed])
         c_vals = np.array([np.nan if p is None or p[1] is None else p[1] for p in parsed])
         pct = np.array([p is not None and p[2] for p in parsed], dtype=bool)
         positions = np.flatnonzero(rest)
-        point.iloc[positions] = p_vals[codes]
-        comma.iloc[positions] = c_vals[codes]
+        point[positions] = p_vals[codes]
+        comma[positions] = c_vals[codes]
         percent[positions] = pct[codes]
-        given = given.copy()
         given[positions[blank[codes]]] = False
+    point = pd.Series(point, index=values.index)
+    comma = pd.Series(comma, index=values.index)
     if fraction:
         point = point.where(~percent, point / 100)
         comma = comma.where(~percent, comma / 100)
