@@ -129,11 +129,15 @@ def validate(client_dir: Path, settings: tuple[str, ...], debug: bool) -> None:
 
 
 def _columns_read(report: ValidationReport) -> list[str]:
-    """Lines saying, per table read, which headers were recognised, how, and which not used."""
+    """Lines saying, per table read, which headers were recognised, how, and which not used
+    (none for a table whose headers are all canonical names)."""
     from crmkit.data.io import MappingSource
 
     lines = []
     for table, how in report.columns.items():
+        as_named = all(found.header == found.column for found in how.recognised)
+        if as_named and not how.unused and how.header_row == 1 and how.sheet is None:
+            continue  # every header is a canonical name: nothing to say
         where = [report.files.get(table) or table]
         if how.sheet is not None:
             where.append(f"sheet {how.sheet!r}")
