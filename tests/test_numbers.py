@@ -163,9 +163,9 @@ def test_ambiguous_amounts_are_one_error_naming_file_column_rows_and_the_param(t
     assert (problem.file, problem.column) == ("data/orders.csv", "amount")
     assert (problem.rows, problem.count) == ((2, 3, 5), 3)
     assert problem.message == (
-        "3 values such as '1,234' can be 1,234 (written 1,234.56) or 1.234 (written "
-        "1.234,56), and no value in the column decides which (none is written like 1,234.50 "
-        "or 12,5)"
+        "3 values such as '1,234' can be 1234 (the comma or point separating thousands, as in "
+        "1,234.56) or 1.234 (the comma or point being the decimal mark, as in 1.234,56), and no "
+        "value in the column decides which (none is written like 1,234.50 or 12,5)"
     )
     assert "number_format: '1,234.56'" in problem.expected
     assert "number_format: {orders: {amount: '1.234,56'}}" in problem.expected
@@ -192,7 +192,7 @@ def test_how_the_data_decided_is_said(template_client):
     assert report.errors == []
     [note] = [p for p in report.warnings if p.rule == "number_format"]
     assert note.message == (
-        "1 value such as '1.234' was read as 1,234 (written 1.234,56), because 1 value of the "
+        "1 value such as '1.234' was read as 1234 (written 1.234,56), because 1 value of the "
         "column can only be read so, e.g. '2.500,75'"
     )
     assert note.rows == (3,)

@@ -248,12 +248,7 @@ def _numbers_of(
 
 
 def _number_format_problems(
-    raw: pd.Series,
-    reading: NumberReading,
-    *,
-    table: str,
-    column: str,
-    numbers: np.ndarray,
+    raw: pd.Series, reading: NumberReading, *, table: str, column: str, currency: str | None
 ) -> list[tuple[str, str, str, np.ndarray, str]]:
     """How a column's numbers such as 1,234 were read, or why they cannot be: the problems.
 
@@ -264,14 +259,18 @@ def _number_format_problems(
     def example(mask: np.ndarray) -> str:
         return text[mask].iloc[0]
 
-    def both_ways(cell: str) -> tuple[str, str]:
-        point, comma, _ = parse_number(cell) or (None, None, False)
-        return f"{point:,.10g}", f"{comma:,.10g}".replace(",", " ")
+    def both_ways(cell: str) -> str:
+        point, comma, _ = parse_number(cell, currency=currency) or (None, None, False)
+        if point is None or comma is None:
+            return ""
+        return (
+            f" can be {point:.10g} (the comma or point separating thousands, as in 1,234.56) "
+            f"or {comma:.10g} (the comma or point being the decimal mark, as in 1.234,56)"
+        )
 
     if reading.undecided:
         n = int(reading.ambiguous.sum())
         cell = example(reading.ambiguous)
-        as_point, as_comma = both_ways(cell)
         settings = (
             "params.yaml to say how numbers are written: number_format: '1,234.56' (decimal "
             "point) or number_format: '1.234,56' (decimal comma); for this table only, "
@@ -282,9 +281,8 @@ def _number_format_problems(
             (
                 "error",
                 "ambiguous_number",
-                f"{n:,} value{'s' if n > 1 else ''} such as {cell!r} can be {as_point} "
-                f"(written 1,234.56) or {as_comma} (written 1.234,56), and no value in the "
-                "column decides which (none is written like 1,234.50 or 12,5)",
+                f"{n:,} value{'s' if n > 1 else ''} such as {cell!r}{both_ways(cell)}, and no "
+                "value in the column decides which (none is written like 1,234.50 or 12,5)",
                 reading.ambiguous,
                 settings,
             )
@@ -300,7 +298,7 @@ def _number_format_problems(
             "warning",
             "number_format",
             f"{n:,} value{'s' if n > 1 else ''} such as {example(resolved)!r} "
-            f"{'were' if n > 1 else 'was'} read as {read:,.10g} (written "
+            f"{'were' if n > 1 else 'was'} read as {read:.10g} (written "
             f"{reading.number_format}), because {k:,} value{'s' if k > 1 else ''} of the "
             f"column can only be read so, e.g. {example(reading.evidence)!r}",
             reading.evidence,
@@ -533,7 +531,11 @@ def validate_table(
             if reading.undecided:
                 unread = reading.ambiguous  # reported as ambiguous_number
             for severity, rule, message, mask, wanted in _number_format_problems(
-                raw, reading, table=schema.name, column=column.name, numbers=numbers
+                raw,
+                reading,
+                table=schema.name,
+                column=column.name,
+                currency=assessment.currency if assessment else None,
             ):
                 add(severity, rule, message, column=column.name, mask=mask, expected=wanted)
             if number_format is not None:
