@@ -27,6 +27,7 @@ from crmkit.cli import main
 from crmkit.data.io import MappingSource
 from crmkit.data.presets import PRESETS, translate_values
 from crmkit.data.validation import validate_client
+from crmkit.measure import measure_kpis
 
 PARAMS = """\
 client: Preset Test Ltd
@@ -276,6 +277,37 @@ def test_an_unknown_source_system_is_a_params_error(tmp_path):
     assert [p.rule for p in report.errors] == ["params"]
     assert "source_system" in report.errors[0].message
     assert all(name in report.errors[0].message for name in PRESETS)
+
+
+# The sales KPIs of each fixture, by hand from its rows (opportunities created in 2024 are
+# before go-live, in 2025 after; open deals are left out):
+#   win rate: before won, lost, won = 2/3; after won, lost = 1/2
+#   average won deal: before (12,000 + 950) / 2 = 6,475 (HubSpot and Dynamics: 950.50, so
+#     6,475.25); after 21,300.50 (HubSpot and Dynamics: 21,300)
+#   sales cycle of won deals, median days: before 15 Jan → 28 Feb 2024 = 44 and
+#     18 Jun → 30 Aug 2024 = 73, median 58.5; after 22 Jan → 31 Mar 2025 = 68
+MEASURED = {
+    "win_rate": (2 / 3, 1 / 2),
+    "average_deal_size": (6475.0, 21300.5),
+    "sales_cycle_days": (58.5, 68.0),
+}
+
+
+@pytest.mark.parametrize("system", list(FIXTURES))
+def test_a_presets_fixture_is_measured_as_read_by_hand(tmp_path, system):
+    """Fast, without notebooks: the validated tables through the measure layer."""
+    report = validate_client(write_client(tmp_path / system, system))
+    kpis = measure_kpis(report.tables, report.assessment)
+    expected = dict(MEASURED)
+    if system != "salesforce":
+        expected["average_deal_size"] = (6475.25, 21300.0)
+    for name, (before, after) in expected.items():
+        assert kpis.loc[name, "before"] == pytest.approx(before), name
+        assert kpis.loc[name, "after"] == pytest.approx(after), name
+    if system != "dynamics365":  # an incident has no resolution time in the export
+        # resolution hours, median: before 6 h 35 min, 71 h 20 min, 42 h 45 min → 42.75;
+        # after 8:45 → 13:30 = 4.75
+        assert kpis.loc["resolution_hours", ["before", "after"]].tolist() == [42.75, 4.75]
 
 
 @pytest.mark.slow
