@@ -136,7 +136,7 @@ def _columns_read(report: ValidationReport) -> list[str]:
     lines = []
     for table, how in report.columns.items():
         as_named = all(found.header == found.column for found in how.recognised)
-        if as_named and not how.unused and how.header_row == 1 and how.sheet is None:
+        if as_named and not how.unused and how.header_row == 1:
             continue  # every header is a canonical name: nothing to say
         where = [report.files.get(table) or table]
         if how.sheet is not None:
