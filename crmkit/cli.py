@@ -131,7 +131,7 @@ def validate(client_dir: Path, settings: tuple[str, ...], debug: bool) -> None:
 def _columns_read(report: ValidationReport) -> list[str]:
     """Lines saying, per table read, which headers were recognised, how, and which not used
     (none for a table whose headers are all canonical names)."""
-    from crmkit.data.io import MappingSource
+    from crmkit.data.presets import MappingSource
 
     lines = []
     for table, how in report.columns.items():

@@ -8,7 +8,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from crmkit.data.io import MappingSource, find_header_row
+from crmkit.data.io import find_header_row
+from crmkit.data.presets import MappingSource
 from crmkit.data.validation import validate_client
 
 HEADER = ["order_id", "customer_id", "order_date", "amount", "quantity", "rep_id"]

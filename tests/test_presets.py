@@ -24,8 +24,7 @@ import pytest
 from click.testing import CliRunner
 
 from crmkit.cli import main
-from crmkit.data.io import MappingSource
-from crmkit.data.presets import PRESETS, translate_values
+from crmkit.data.presets import PRESETS, MappingSource, translate_values
 from crmkit.data.validation import validate_client
 from crmkit.measure import measure_kpis
 

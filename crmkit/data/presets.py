@@ -32,22 +32,33 @@ write the *expected* close date on open deals; their presets leave it out of
 
 Besides the presets, a few common Chinese headers are recognised in every system
 (:data:`COMMON_HEADERS`); others are mapped through ``columns:`` (``订单编号: order_id``).
+:func:`recognise_columns` applies all of these to one file's headers and says how each was
+read (:class:`ColumnMapping`, which ``crmkit validate`` prints).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import pandas as pd
+
+from crmkit.data.schemas import TableSchema
 
 __all__ = [
     "COMMON_HEADERS",
     "GENERIC",
     "PRESETS",
     "SOURCE_SYSTEMS",
+    "ColumnMapping",
+    "MappingSource",
     "Preset",
+    "RecognisedColumn",
+    "normalise_header",
     "preset_columns",
+    "recognisable_headers",
+    "recognise_columns",
     "translate_values",
 ]
 
@@ -238,6 +249,156 @@ def preset_columns(system: str, table: str) -> dict[str, str]:
     {}
     """
     return dict(PRESETS[system].columns.get(table, {}))
+
+
+def normalise_header(name: object) -> str:
+    """A header as headers are compared: lower case, words joined by ``_`` (hyphens too).
+
+    Examples
+    --------
+    >>> normalise_header(" Close-Date "), normalise_header("Date/Time Opened")
+    ('close_date', 'date/time_opened')
+    """
+    return "_".join(str(name).strip().lower().replace("-", " ").split())
+
+
+# --- recognising a file's headers ----------------------------------------------------------
+
+
+class MappingSource(StrEnum):
+    """Where a client's header was recognised from."""
+
+    PARAMS = "params"  #: params.yaml ``columns``
+    PRESET = "preset"  #: the ``source_system``'s preset (:mod:`crmkit.data.presets`)
+    COMMON = "common"  #: a common Chinese header (:data:`crmkit.data.presets.COMMON_HEADERS`)
+    NAME = "name"  #: the canonical name or an alias, apart from case, spaces and hyphens
+
+
+@dataclass(frozen=True)
+class RecognisedColumn:
+    """A client's ``header`` read as the canonical ``column``, and why."""
+
+    header: str
+    column: str
+    source: MappingSource
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """How one table's headers were read (for ``crmkit validate`` to show).
+
+    Attributes
+    ----------
+    table, system : str
+        The canonical table and params ``source_system``.
+    recognised : tuple of RecognisedColumn
+        In the file's order.
+    unused : tuple of str
+        Headers that are no column of the table: left out.
+    extra : tuple of str
+        Headers kept under their own name (a table that allows extra columns, e.g. survey
+        items).
+    header_row : int
+        The header's row, counted from 1.
+    sheet : str or None
+        The workbook's sheet read, for Excel files.
+    """
+
+    table: str
+    system: str = GENERIC
+    recognised: tuple[RecognisedColumn, ...] = ()
+    unused: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()
+    header_row: int = 1
+    sheet: str | None = None
+
+    @property
+    def system_label(self) -> str:
+        """The source system as messages name it (``Salesforce``)."""
+        return PRESETS[self.system].label
+
+
+def recognisable_headers(
+    schema: TableSchema, mapping: Mapping[str, str] | None = None, system: str = GENERIC
+) -> frozenset[str]:
+    """Every header :func:`recognise_columns` reads as one of ``schema``'s columns, normalised
+    (lower case, words joined by ``_``): for finding a header row below a title block."""
+    names = [
+        *(mapping or {}),
+        *schema.column_names,
+        *(a for c in schema.columns for a in c.aliases),
+        *preset_columns(system, schema.name),
+        *COMMON_HEADERS.get(schema.name, {}),
+    ]
+    return frozenset(normalise_header(name) for name in names)
+
+
+def recognise_columns(
+    frame: pd.DataFrame,
+    schema: TableSchema,
+    mapping: Mapping[str, str] | None = None,
+    system: str = GENERIC,
+) -> tuple[pd.DataFrame, ColumnMapping]:
+    """Rename a client's columns to canonical names, and say how each header was read.
+
+    In order, a header is read by: params ``columns`` (``mapping``, as written); its own name
+    when it is a canonical one; the ``system``'s preset; the common Chinese headers; a
+    canonical name or alias apart from case, spaces or hyphens (``Order ID``, ``order-id``).
+    The last three compare headers ignoring case, spaces and hyphens, never take a column
+    already taken, and the first header of the file wins.
+
+    Examples
+    --------
+    >>> from crmkit.data.schemas import TABLES
+    >>> deals = pd.DataFrame(columns=["Deal ID", "Deal Stage", "Create Date", "Pipeline"])
+    >>> renamed, how = recognise_columns(deals, TABLES["opportunities"], system="hubspot")
+    >>> list(renamed.columns), how.unused
+    (['opportunity_id', 'status', 'created_date', 'Pipeline'], ('Pipeline',))
+    """
+    explicit = dict(mapping or {})
+    renamed: dict[str, str] = {}
+    sources: dict[str, MappingSource] = {}
+    for col in frame.columns:
+        if col in explicit:
+            renamed[col], sources[col] = explicit[col], MappingSource.PARAMS
+    for col in frame.columns:
+        if col not in renamed and col in schema.column_names:
+            renamed[col], sources[col] = col, MappingSource.NAME
+    taken = set(renamed.values())
+    by_name = {name: name for name in schema.column_names}
+    by_name |= {a: c.name for c in schema.columns for a in c.aliases}
+    layers = (
+        (MappingSource.PRESET, preset_columns(system, schema.name)),
+        (MappingSource.COMMON, COMMON_HEADERS.get(schema.name, {})),
+        (MappingSource.NAME, by_name),
+    )
+    for source, headers in layers:
+        lookup: dict[str, str] = {}
+        for header, name in headers.items():
+            lookup.setdefault(normalise_header(header), name)
+        for col in frame.columns:
+            name = lookup.get(normalise_header(col))
+            if col not in renamed and name is not None and name not in taken:
+                renamed[col], sources[col] = name, source
+                taken.add(name)
+    recognised = tuple(
+        RecognisedColumn(str(col), renamed[col], sources[col])
+        for col in frame.columns
+        if col in renamed
+    )
+    others = tuple(str(col) for col in frame.columns if col not in renamed)
+    extra = others if schema.extra_columns_allowed else ()
+    how = ColumnMapping(
+        table=schema.name,
+        system=system,
+        recognised=recognised,
+        unused=() if extra else others,
+        extra=extra,
+        header_row=int(frame.attrs.get("header_row", 1)),
+        sheet=frame.attrs.get("sheet"),
+    )
+    changed = {col: name for col, name in renamed.items() if col != name}
+    return frame.rename(columns=changed), how
 
 
 def translate_values(frame: pd.DataFrame, table: str, system: str) -> pd.DataFrame:

@@ -49,7 +49,12 @@ from crmkit.data.config import Assessment, load_params
 from crmkit.data.dates import DAY_MONTH, DateReading, read_dates
 from crmkit.data.exceptions import InputError, ParamsError, Problem, Severity, ValidationFailed
 from crmkit.data.numbers import COMMA_DECIMAL, NumberReading, parse_number, parse_numbers
-from crmkit.data.presets import translate_values
+from crmkit.data.presets import (
+    ColumnMapping,
+    recognisable_headers,
+    recognise_columns,
+    translate_values,
+)
 from crmkit.data.schemas import TABLES, Column, TableSchema, found_in
 
 __all__ = [
@@ -81,7 +86,7 @@ class ValidationReport:
     problems : list of Problem
         Errors first, then warnings, each group in table order.
     columns : dict of ColumnMapping
-        Per table read, how its headers were recognised (:func:`crmkit.data.io.recognise_columns`).
+        Per table read, how its headers were recognised (:func:`crmkit.data.presets.recognise_columns`).
     """
 
     client_dir: Path
@@ -89,7 +94,7 @@ class ValidationReport:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    columns: dict[str, io.ColumnMapping] = field(default_factory=dict)
+    columns: dict[str, ColumnMapping] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -952,7 +957,7 @@ def validate_client(
                 label=label,
                 sheet=assessment.sheet_for(name),
                 header_row=assessment.header_row_for(name),
-                known_headers=io.recognisable_headers(schema, assessment.columns.get(name), system),
+                known_headers=recognisable_headers(schema, assessment.columns.get(name), system),
             )
         except InputError as exc:
             message = str(exc).removeprefix(f"{label}: ")
@@ -969,7 +974,7 @@ def validate_client(
             )
             continue
         try:
-            raw, report.columns[name] = io.recognise_columns(
+            raw, report.columns[name] = recognise_columns(
                 raw, schema, assessment.columns.get(name), system
             )
             raw = translate_values(raw, name, system)
