@@ -159,3 +159,20 @@ def test_a_chinese_header_under_a_title_block(template_client):
     assert report.errors == [], report.summary()
     assert report.columns["orders"].header_row == 3
     assert report.columns["orders"].unused == ("数量", "销售渠道")
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "words"),
+    [
+        (
+            "sheet",
+            "{orders: 0}",
+            "sheet.orders: expected a sheet name or a sheet number counted from 1",
+        ),
+        ("sheet", "{order: Orders}", "sheet.order: unknown table; did you mean 'orders'?"),
+        ("header_row", "{orders: 0}", "header_row.orders: expected a whole number from 1"),
+    ],
+)
+def test_sheet_and_header_row_params_are_checked(template_client, key, value, words):
+    [problem] = validate_client(template_client, overrides={key: value}).errors
+    assert problem.rule == "params" and words in problem.message
