@@ -22,6 +22,7 @@ from crmkit.data.exceptions import CrmkitError, ValidationFailed
 from crmkit.version import __version__
 
 if TYPE_CHECKING:
+    from crmkit.data.validation import ValidationReport
     from crmkit.report.pdf import PdfOutcome
 
 __all__ = ["main"]
@@ -122,8 +123,45 @@ def validate(client_dir: Path, settings: tuple[str, ...], debug: bool) -> None:
     with _stop_cleanly(debug):
         known_kpis = [kpi.name for kpi in CATALOG]
         report = validate_client(client_dir, overrides=_overrides(settings), known_kpis=known_kpis)
+        for line in _columns_read(report):
+            click.echo(line)
         click.echo(report.summary())
     sys.exit(0 if report.ok else 1)
+
+
+def _columns_read(report: ValidationReport) -> list[str]:
+    """Lines saying, per table read, which headers were recognised, how, and which not used
+    (none for a table whose headers are all canonical names)."""
+    from crmkit.data.presets import MappingSource
+
+    lines = []
+    for table, how in report.columns.items():
+        as_named = all(found.header == found.column for found in how.recognised)
+        if as_named and not how.unused and how.header_row == 1:
+            continue  # every header is a canonical name: nothing to say
+        where = [report.files.get(table) or table]
+        if how.sheet is not None:
+            where.append(f"sheet {how.sheet!r}")
+        if how.header_row != 1:
+            where.append(f"header on row {how.header_row}")
+        lines.append(f"  {table} ({', '.join(where)}):")
+        source_words = {
+            MappingSource.PARAMS: "params.yaml columns",
+            MappingSource.PRESET: f"{how.system_label} preset",
+            MappingSource.COMMON: "common Chinese header",
+            MappingSource.NAME: "by name",
+        }
+        for found in how.recognised:
+            lines.append(f"    {found.header} → {found.column} ({source_words[found.source]})")
+        if how.extra:
+            lines.append(f"    kept under their own names: {', '.join(how.extra)}")
+        if how.unused:
+            lines.append(f"    not used: {', '.join(how.unused)}")
+    if lines:
+        system = next(iter(report.columns.values())).system_label
+        lines.insert(0, f"Columns recognised (source_system: {system}):")
+        lines.append("")
+    return lines
 
 
 _fresh_kernels_option = click.option(

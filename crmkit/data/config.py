@@ -25,6 +25,8 @@ import yaml
 
 from crmkit.data.dates import check_date_format
 from crmkit.data.exceptions import ParamsError
+from crmkit.data.numbers import NUMBER_FORMATS
+from crmkit.data.presets import GENERIC, SOURCE_SYSTEMS
 from crmkit.data.schemas import TABLES
 
 __all__ = [
@@ -258,6 +260,10 @@ class Assessment:
     scope: Scope = field(default_factory=Scope)
     scorecard: Scorecard = field(default_factory=Scorecard)
     privacy: Privacy = field(default_factory=Privacy)
+    source_system: str = GENERIC
+    number_format: str | Mapping[str, str | Mapping[str, str]] = AUTO
+    sheet: Mapping[str, str | int] = field(default_factory=dict)
+    header_row: Mapping[str, int | str] = field(default_factory=dict)
 
     @property
     def window(self) -> Window:
@@ -307,6 +313,34 @@ class Assessment:
             value = value.get(column, AUTO)
         return None if value == AUTO else value
 
+    def number_format_for(self, table: str, column: str) -> str | None:
+        """How ``table.column`` writes its numbers (``1,234.56`` or ``1.234,56``), or None to
+        let the column's values decide. The most specific setting wins.
+
+        Examples
+        --------
+        >>> a = parse_params({"client": "A", "go_live_date": "2025-01-01",
+        ...                   "number_format": {"orders": {"amount": "1.234,56"}}})
+        >>> a.number_format_for("orders", "amount"), a.number_format_for("orders", "quantity")
+        ('1.234,56', None)
+        """
+        value: Any = self.number_format
+        if isinstance(value, Mapping):
+            value = value.get(table, AUTO)
+        if isinstance(value, Mapping):
+            value = value.get(column, AUTO)
+        return None if value == AUTO else value
+
+    def sheet_for(self, table: str) -> str | int | None:
+        """The sheet of an Excel workbook that holds ``table``: a name, a number counted from
+        1, or None (the workbook must then have one sheet)."""
+        return self.sheet.get(table)
+
+    def header_row_for(self, table: str) -> int | None:
+        """The row (counted from 1) of ``table``'s header, or None to find it."""
+        value = self.header_row.get(table, AUTO)
+        return None if value == AUTO else int(value)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (dates as ISO strings), as results.json records it."""
         data = asdict(self)
@@ -329,7 +363,7 @@ def _jsonable(value: Any) -> Any:
 _TOP_KEYS = {
     "client", "currency", "go_live_date", "before", "after", "data_dir", "control", "stats",
     "finance", "columns", "encoding", "dayfirst", "date_format", "objectives", "team", "scope",
-    "scorecard", "privacy",
+    "scorecard", "privacy", "source_system", "number_format", "sheet", "header_row",
 }  # fmt: skip
 _SECTION_KEYS = {
     "before": {"start", "end"},
@@ -637,6 +671,7 @@ def parse_params(
     currency = c.text(raw.get("currency", "USD"), "currency")
     data_dir = c.text(raw.get("data_dir", "data"), "data_dir")
 
+    exports = _export_layout(c, raw)
     if c.problems:
         raise ParamsError("\n".join(c.problems))
     return Assessment(
@@ -658,6 +693,7 @@ def parse_params(
         scope=scope,
         scorecard=scorecard,
         privacy=privacy,
+        **exports,
     )
 
 
@@ -825,6 +861,81 @@ def _date_format(c: _Collector, value: Any) -> str | dict[str, str | dict[str, s
             per_table[str(table)] = setting
         else:
             c.add(key, problem)
+    return per_table
+
+
+def _export_layout(c: _Collector, raw: Mapping) -> dict[str, Any]:
+    """Params ``source_system``, ``number_format``, ``sheet`` and ``header_row``: how the
+    client's files are laid out, as :class:`Assessment` holds them."""
+    system = raw.get("source_system", GENERIC)
+    system = c.choice(GENERIC if system is None else system, "source_system", SOURCE_SYSTEMS)
+    sheets: dict[str, str | int] = {}
+    for table, sheet in c.mapping(raw, "sheet").items():
+        if not _table_key(c, "sheet", table):
+            continue
+        numbered = isinstance(sheet, int) and not isinstance(sheet, bool) and sheet >= 1
+        if not (numbered or (isinstance(sheet, str) and sheet.strip())):
+            c.add(
+                f"sheet.{table}",
+                f"expected a sheet name or a sheet number counted from 1, got {sheet!r}",
+            )
+        else:
+            sheets[str(table)] = sheet
+    header_rows: dict[str, int | str] = {}
+    for table, row in c.mapping(raw, "header_row").items():
+        if not _table_key(c, "header_row", table):
+            continue
+        if row == AUTO or c.number(row, f"header_row.{table}", 1, 1_000_000, integer=True):
+            header_rows[str(table)] = row
+    return {
+        "source_system": system or GENERIC,
+        "number_format": _number_format(c, raw.get("number_format", AUTO)),
+        "sheet": sheets,
+        "header_row": header_rows,
+    }
+
+
+def _number_format(c: _Collector, value: Any) -> str | dict[str, str | dict[str, str]]:
+    """Params ``number_format``: auto, 1,234.56 or 1.234,56; or per table, or per column."""
+    expected = f"expected auto, '{NUMBER_FORMATS[0]}' or '{NUMBER_FORMATS[1]}' (in quotes)"
+    if value is None or value == AUTO:
+        return AUTO
+    if isinstance(value, str):
+        if value in NUMBER_FORMATS:
+            return value
+        c.add("number_format", f"{expected}, got {value!r}")
+        return AUTO
+    if not isinstance(value, Mapping):
+        c.add("number_format", f"{expected}, or a mapping per table or column; got {value!r}")
+        return AUTO
+    per_table: dict[str, str | dict[str, str]] = {}
+    for table, setting in value.items():
+        if not _table_key(c, "number_format", table):
+            continue
+        key = f"number_format.{table}"
+        if isinstance(setting, Mapping):
+            numeric = sorted(
+                col.name for col in TABLES[table].columns if col.kind in ("number", "integer")
+            )
+            columns: dict[str, str] = {}
+            for column, form in setting.items():
+                if column not in numeric:
+                    hint = difflib.get_close_matches(str(column), numeric, n=1)
+                    c.add(
+                        f"{key}.{column}",
+                        f"not a number column of {table}"
+                        + (f"; did you mean '{hint[0]}'?" if hint else "")
+                        + f" (number columns: {', '.join(numeric) or 'none'})",
+                    )
+                elif form != AUTO and form not in NUMBER_FORMATS:
+                    c.add(f"{key}.{column}", f"{expected}, got {form!r}")
+                else:
+                    columns[str(column)] = form
+            per_table[str(table)] = columns
+        elif setting == AUTO or setting in NUMBER_FORMATS:
+            per_table[str(table)] = setting
+        else:
+            c.add(key, f"{expected}, got {setting!r}")
     return per_table
 
 

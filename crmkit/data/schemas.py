@@ -52,6 +52,8 @@ class Column:
         Allowed labels for ``category`` columns (lower case).
     aliases : tuple of str
         Other headers read as this column (``horizon`` for ``horizon_months``).
+    fraction : bool
+        A number that is a share (0.125): a value written ``12.5%`` is read as 0.125.
     """
 
     name: str
@@ -63,6 +65,7 @@ class Column:
     maximum: float | None = None
     allowed: tuple[str, ...] | None = None
     aliases: tuple[str, ...] = ()
+    fraction: bool = False
 
     @property
     def expected(self) -> str:
@@ -445,6 +448,7 @@ TABLES: dict[str, TableSchema] = {
                     (0.1, 0.05),
                     minimum=0,
                     maximum=1,
+                    fraction=True,
                 ),
             ),
             used_for="total cost of ownership, NPV, ROI, payback",
@@ -474,6 +478,7 @@ TABLES: dict[str, TableSchema] = {
                     (0.15, 0.1),
                     minimum=0,
                     maximum=1,
+                    fraction=True,
                 ),
                 _c(
                     "kpi",
@@ -489,7 +494,13 @@ TABLES: dict[str, TableSchema] = {
             "Industry benchmark values for KPIs.",
             (
                 _req("kpi", "text", "KPI name", ("win_rate", "nps")),
-                _req("value", "number", "benchmark value, in the KPI's unit", (0.22, 35)),
+                _req(
+                    "value",
+                    "number",
+                    "benchmark value, in the KPI's unit",
+                    (0.22, 35),
+                    fraction=True,
+                ),
                 _c(
                     "source",
                     "text",
@@ -518,6 +529,7 @@ TABLES: dict[str, TableSchema] = {
                     "expected relative improvement of the KPI (0.10 = 10 % better)",
                     (0.12, 0.05),
                     minimum=0,
+                    fraction=True,
                 ),
                 _req(
                     "expected_cost",

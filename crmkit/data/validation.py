@@ -14,6 +14,7 @@ ambiguous_file      error    a table is given twice (``orders.csv`` and ``orders
 missing_column      error    a required column is absent (after column mapping)
 missing_value       error    a required column has empty cells
 wrong_type          error    a value is not a number, whole number or true/false as expected
+ambiguous_number    error    numbers such as 1,234 and nothing to say which mark is the decimal
 unparseable_date    error    a date or time cannot be read
 ambiguous_date      error    dates such as 03/04/2025 and nothing to say day or month first
 mixed_date_order    error    one column holds day-first (25/03) and month-first (03/25) dates
@@ -28,6 +29,7 @@ outside_window      warning  a date outside the assessment window: ignored by co
 inconsistent        warning  dates or counts that contradict each other
 control_group       warning  the control group of params.yaml is in no table: it cannot be used
 date_order          warning  how dates such as 03/04/2025 were read, and what decided it
+number_format       warning  how numbers such as 1,234 were read, and what decided it
 unknown_kpi         warning  a benchmarks or actions row names a KPI the catalog does not have: ignored
 =================== ======== ==================================================================
 """
@@ -46,6 +48,13 @@ from crmkit.data import io
 from crmkit.data.config import Assessment, load_params
 from crmkit.data.dates import DAY_MONTH, DateReading, read_dates
 from crmkit.data.exceptions import InputError, ParamsError, Problem, Severity, ValidationFailed
+from crmkit.data.numbers import COMMA_DECIMAL, NumberReading, parse_number, parse_numbers
+from crmkit.data.presets import (
+    ColumnMapping,
+    recognisable_headers,
+    recognise_columns,
+    translate_values,
+)
 from crmkit.data.schemas import TABLES, Column, TableSchema, found_in
 
 __all__ = [
@@ -76,6 +85,8 @@ class ValidationReport:
         Each table's file, relative to the client folder.
     problems : list of Problem
         Errors first, then warnings, each group in table order.
+    columns : dict of ColumnMapping
+        Per table read, how its headers were recognised (:func:`crmkit.data.presets.recognise_columns`).
     """
 
     client_dir: Path
@@ -83,6 +94,7 @@ class ValidationReport:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    columns: dict[str, ColumnMapping] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -161,10 +173,6 @@ def _rows(
 
 # --- coercion ------------------------------------------------------------------------------
 
-# A number written with thousands separators: commas or spaces between groups of three digits.
-# "380,5" or "1.234,50" (decimal commas) do not match: read as thousands they would be wrong.
-_GROUPED = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?|[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:\.\d*)?"
-
 
 def coerce_column(
     values: pd.Series,
@@ -172,6 +180,7 @@ def coerce_column(
     *,
     dayfirst: bool | None = None,
     date_format: str | None = None,
+    number_format: str | None = None,
 ) -> tuple[pd.Series, np.ndarray]:
     """Convert raw values to the column's type.
 
@@ -186,6 +195,9 @@ def coerce_column(
         None lets the column's unambiguous dates decide (:func:`crmkit.data.dates.read_dates`).
     date_format : str, optional
         A strftime pattern that every date of the column is read by.
+    number_format : {'1,234.56', '1.234,56'}, optional
+        How numbers are written; None lets the column's values decide
+        (:func:`crmkit.data.numbers.parse_numbers`).
 
     Returns
     -------
@@ -209,17 +221,10 @@ def coerce_column(
         reading = read_dates(values, dayfirst=dayfirst, date_format=date_format)
         return _dates_of(reading, kind), reading.bad
     if kind in ("number", "integer"):
-        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-            typed = values.astype("float64")
-        else:
-            text = values.astype("str").str.strip()
-            typed = pd.to_numeric(text, errors="coerce").astype("float64")
-            retry = typed.isna().to_numpy() & given
-            if retry.any():  # thousands separators: "1,234.50", "1 234" (not "380,5")
-                grouped = text[retry].str.fullmatch(_GROUPED)
-                cleaned = text[retry].where(grouped).str.replace(r"[,\s]", "", regex=True)
-                typed[retry] = pd.to_numeric(cleaned, errors="coerce")
-        bad = given & typed.isna().to_numpy()
+        reading = _numbers_of(values, column, number_format)
+        typed, bad = reading.values, reading.bad
+        if reading.undecided:
+            bad = bad | reading.ambiguous
         if kind == "integer":
             bad |= typed.notna().to_numpy() & (typed.to_numpy() % 1 != 0)
         return typed, bad
@@ -232,6 +237,80 @@ def coerce_column(
         typed[text.isin(_FALSE).to_numpy()] = False
         return typed, given & typed.isna().to_numpy()
     raise ValueError(f"unknown column kind {kind!r}")
+
+
+def _numbers_of(
+    values: pd.Series, column: Column, number_format: str | None, currency: str | None = None
+) -> NumberReading:
+    """A number column read as :func:`crmkit.data.numbers.parse_numbers` reads it."""
+    return parse_numbers(
+        values,
+        number_format=number_format,
+        fraction=column.fraction,
+        whole=column.kind == "integer",
+        currency=currency,
+    )
+
+
+def _number_format_problems(
+    raw: pd.Series, reading: NumberReading, *, table: str, column: str, currency: str | None
+) -> list[tuple[str, str, str, np.ndarray, str]]:
+    """How a column's numbers such as 1,234 were read, or why they cannot be: the problems.
+
+    Returns (severity, rule, message, mask, expected) for each problem.
+    """
+    text = raw.astype("str").str.strip()
+
+    def example(mask: np.ndarray) -> str:
+        return text[mask].iloc[0]
+
+    def both_ways(cell: str) -> str:
+        point, comma, _ = parse_number(cell, currency=currency) or (None, None, False)
+        if point is None or comma is None:
+            return ""
+        return (
+            f" can be {point:.10g} (the comma or point separating thousands, as in 1,234.56) "
+            f"or {comma:.10g} (the comma or point being the decimal mark, as in 1.234,56)"
+        )
+
+    if reading.undecided:
+        n = int(reading.ambiguous.sum())
+        cell = example(reading.ambiguous)
+        settings = (
+            "params.yaml to say how numbers are written: number_format: '1,234.56' (decimal "
+            "point) or number_format: '1.234,56' (decimal comma); for this table only, "
+            f"number_format: {{{table}: '1.234,56'}}; for this column only, "
+            f"number_format: {{{table}: {{{column}: '1.234,56'}}}}"
+        )
+        return [
+            (
+                "error",
+                "ambiguous_number",
+                f"{n:,} value{'s' if n > 1 else ''} such as {cell!r}{both_ways(cell)}, and no "
+                "value in the column decides which (none is written like 1,234.50 or 12,5)",
+                reading.ambiguous,
+                settings,
+            )
+        ]
+    resolved = reading.ambiguous & ~reading.bad
+    if reading.decided_by != "data" or not resolved.any():
+        return []
+    n, k = int(resolved.sum()), int(reading.evidence.sum())
+    other = "1,234.56" if reading.number_format == COMMA_DECIMAL else "1.234,56"
+    read = reading.values[resolved].iloc[0]
+    return [
+        (
+            "warning",
+            "number_format",
+            f"{n:,} value{'s' if n > 1 else ''} such as {example(resolved)!r} "
+            f"{'were' if n > 1 else 'was'} read as {read:.10g} (written "
+            f"{reading.number_format}), because {k:,} value{'s' if k > 1 else ''} of the "
+            f"column can only be read so, e.g. {example(reading.evidence)!r}",
+            reading.evidence,
+            f"numbers written {reading.number_format}; otherwise correct the rows listed, or "
+            f"set number_format: {{{table}: {{{column}: '{other}'}}}} in params.yaml",
+        )
+    ]
 
 
 def _dates_of(reading: DateReading, kind: str) -> pd.Series:
@@ -429,6 +508,7 @@ def validate_table(
             continue
         expected = column.expected
         unread = np.zeros(len(raw), dtype=bool)  # given, not read, reported by another rule
+        contrary = ""  # why numbers written the other way (1.234,5 among 1,234.5) are wrong
         if column.kind in ("date", "datetime"):
             date_format = (
                 assessment.date_format_for(schema.name, column.name) if assessment else None
@@ -443,6 +523,37 @@ def validate_table(
                 add(severity, rule, message, column=column.name, mask=mask, expected=wanted)
             if date_format is not None:
                 expected = f"a date written as {date_format} (params date_format)"
+        elif column.kind in ("number", "integer"):
+            number_format = (
+                assessment.number_format_for(schema.name, column.name) if assessment else None
+            )
+            reading = _numbers_of(
+                raw, column, number_format, assessment.currency if assessment else None
+            )
+            values, bad = reading.values, reading.bad.copy()
+            if column.kind == "integer":
+                bad |= values.notna().to_numpy() & (values.to_numpy() % 1 != 0)
+            if reading.undecided:
+                unread = reading.ambiguous  # reported as ambiguous_number
+            for severity, rule, message, mask, wanted in _number_format_problems(
+                raw,
+                reading,
+                table=schema.name,
+                column=column.name,
+                currency=assessment.currency if assessment else None,
+            ):
+                add(severity, rule, message, column=column.name, mask=mask, expected=wanted)
+            if number_format is not None:
+                expected = f"{expected}, written {number_format} (params number_format)"
+            if reading.contradicting.any() and reading.decided_by == "data":
+                evidence = reading.comma_decimal | reading.point_decimal
+                evidence &= ~reading.contradicting
+                written = raw[evidence].astype(str).str.strip().iloc[0] if evidence.any() else ""
+                contrary = (
+                    f" (the column's numbers are written {reading.number_format}"
+                    + (f", e.g. {written!r}" if written else "")
+                    + ", which cannot read them)"
+                )
         else:
             values, bad = coerce_column(raw, column)
         typed[column.name] = values
@@ -457,7 +568,7 @@ def validate_table(
             add(
                 "error",
                 rule,
-                f"{int(bad.sum()):,} {what}, e.g. {examples}",
+                f"{int(bad.sum()):,} {what}, e.g. {examples}{contrary}",
                 column=column.name,
                 mask=bad,
                 expected=expected,
@@ -838,8 +949,16 @@ def validate_client(
                 )
             )
             continue
+        system = assessment.source_system
         try:
-            raw = io.read_table_file(paths[0], encoding=assessment.encoding_for(name), label=label)
+            raw = io.read_table_file(
+                paths[0],
+                encoding=assessment.encoding_for(name),
+                label=label,
+                sheet=assessment.sheet_for(name),
+                header_row=assessment.header_row_for(name),
+                known_headers=recognisable_headers(schema, assessment.columns.get(name), system),
+            )
         except InputError as exc:
             message = str(exc).removeprefix(f"{label}: ")
             problems.append(
@@ -855,7 +974,10 @@ def validate_client(
             )
             continue
         try:
-            raw = io.map_columns(raw, schema, assessment.columns.get(name))
+            raw, report.columns[name] = recognise_columns(
+                raw, schema, assessment.columns.get(name), system
+            )
+            raw = translate_values(raw, name, system)
             table, table_problems = validate_table(raw, schema, file=label, assessment=assessment)
         except Exception as exc:  # a bug must not hide the other tables' problems
             problems.append(
