@@ -44,6 +44,7 @@ from pandas.io.formats.style import Styler
 
 from crmkit.data import io
 from crmkit.data.config import Assessment, parse_params
+from crmkit.data.privacy import client_salt, private_assessment, private_tables, scrub_text
 from crmkit.data.validation import Problem, problems_frame, validate_client
 from crmkit.kpis import CATALOG
 from crmkit.pipeline import results
@@ -614,21 +615,46 @@ def write_run_inputs(
     *,
     history_dirs: Sequence[Path] = (),
     run_id: str | None = None,
-) -> None:
+) -> tuple[dict[str, pd.DataFrame], Assessment]:
     """Write what stages read (params, validation, table cache, history) into ``run_dir``.
 
     ``report`` is a :class:`crmkit.data.validation.ValidationReport` that passed;
     ``history_dirs`` are the folders where earlier runs of this client are looked for
     (``RUN_DIR/history.json``, with this run's ``run_id``; default: the run folder's parent).
+
+    What is written is what a report may show (``privacy`` of params.yaml,
+    :mod:`crmkit.data.privacy`): person ids are pseudonymised with the client's salt
+    (``client_dir/.crmkit-salt``, created at the first run) and free-text columns dropped,
+    in the tables, in the control values that name such ids, and in the validation
+    problems' messages that quote them.
+
+    Returns
+    -------
+    tables : dict of str to DataFrame
+        The tables as written to the cache (what every stage reads).
+    assessment : Assessment
+        The parameters as written to ``params.json``.
     """
+    assessment = report.assessment
+    privacy = assessment.privacy
+    salt = client_salt(client_dir) if privacy.pseudonymise else b""
+    control = (assessment.control.column,) if assessment.control else ()
+    private = private_tables(report.tables, privacy, salt, keep=control)
+    assessment = private_assessment(assessment, private, salt)
     search = [str(Path(p).resolve()) for p in history_dirs or [run_dir.parent]]
     io.write_json({"run_id": run_id, "search": search}, run_dir / HISTORY_FILE)
-    io.write_json(
-        {**report.assessment.to_dict(), "client_dir": str(client_dir)}, run_dir / "params.json"
-    )
-    problems = [asdict(p) for p in report.problems]
+    io.write_json({**assessment.to_dict(), "client_dir": str(client_dir)}, run_dir / "params.json")
+    problems = [
+        {
+            **asdict(p),
+            "message": scrub_text(p.message, private.pseudonyms),
+            "expected": scrub_text(p.expected, private.pseudonyms),
+        }
+        for p in report.problems
+    ]
     io.write_json({"files": report.files, "problems": problems}, run_dir / "validation.json")
-    io.write_cache(report.tables, run_dir / "tables")
+    io.write_cache(private.tables, run_dir / "tables")
+    return private.tables, assessment
 
 
 def open_stage(name: str, *, client_dir: str | Path, run_dir: str | Path = "") -> StageContext:
