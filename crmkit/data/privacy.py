@@ -279,6 +279,7 @@ def private_tables(
     salt: bytes,
     *,
     keep: tuple[str, ...] = (),
+    control: Control | None = None,
 ) -> PrivateTables:
     """The tables with identifiers pseudonymised and free text dropped, as ``privacy`` says.
 
@@ -292,6 +293,9 @@ def private_tables(
         The client's salt (:func:`client_salt`).
     keep : tuple of str
         Columns never dropped as free text (the control group's column).
+    control : Control, optional
+        The control group; when its column is pseudonymised, its values join
+        ``pseudonyms`` (they may name ids that no table holds).
 
     Returns
     -------
@@ -330,6 +334,10 @@ def private_tables(
             pseudonymised[name] = ids
         if text:
             dropped[name] = text
+    if control is not None and any(control.column in ids for ids in pseudonymised.values()):
+        prefix = pseudonym_prefix(control.column)
+        for value in control.values:
+            pseudonyms.setdefault(value, pseudonym(value, salt, prefix))
     return PrivateTables(out, pseudonymised, dropped, pseudonyms)
 
 

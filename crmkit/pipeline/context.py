@@ -638,8 +638,9 @@ def write_run_inputs(
     assessment = report.assessment
     privacy = assessment.privacy
     salt = client_salt(client_dir) if privacy.pseudonymise else b""
-    control = (assessment.control.column,) if assessment.control else ()
-    private = private_tables(report.tables, privacy, salt, keep=control)
+    control = assessment.control
+    keep = (control.column,) if control else ()
+    private = private_tables(report.tables, privacy, salt, keep=keep, control=control)
     assessment = private_assessment(assessment, private, salt)
     search = [str(Path(p).resolve()) for p in history_dirs or [run_dir.parent]]
     io.write_json({"run_id": run_id, "search": search}, run_dir / HISTORY_FILE)
