@@ -827,7 +827,8 @@ def _privacy(c: _Collector, section: Mapping) -> Privacy:
         ):
             c.add(f"{key}.{table}", f"expected {expected}, got {names!r}")
             continue
-        extra[str(table)] = tuple(n.strip() for n in names)
+        if names:
+            extra[str(table)] = tuple(n.strip() for n in names)
     return Privacy(**flags, extra_id_columns=extra)
 
 
