@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from crmkit.data.config import Assessment, Control, Privacy
 from crmkit.data.schemas import TABLES
@@ -160,12 +161,22 @@ def pseudonymise_values(values: pd.Series, salt: bytes, prefix: str) -> pd.Serie
     >>> out[0] == out[2] == pseudonym("A", b"salt"), out.isna().tolist()
     (True, [False, True, False])
     """
+    return _pseudonymised(values, salt, prefix)[0]
+
+
+def _pseudonymised(values: pd.Series, salt: bytes, prefix: str) -> tuple[pd.Series, dict]:
+    """``values`` pseudonymised, and each distinct raw value (as written) → its pseudonym."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    names = np.array([pseudonym(_written(v), salt, prefix) for v in uniques], dtype=object)
-    out = np.full(len(values), None, dtype=object)
-    known = codes >= 0
-    out[known] = names[codes[known]]
-    return pd.Series(out, index=values.index, name=values.name, dtype="string")
+    keyed = hmac.new(salt, digestmod=hashlib.sha256)  # keyed once, copied for each value
+    written = [_written(v) for v in uniques.tolist()]
+    names = []
+    for raw in written:
+        digest = keyed.copy()
+        digest.update(raw.encode("utf-8"))
+        names.append(f"{prefix}-{digest.hexdigest()[:PSEUDONYM_DIGITS]}")
+    taken = pa.array(names, type=pa.string()).take(pa.array(codes, mask=codes < 0))
+    out = pd.Series(pd.arrays.ArrowStringArray(taken), index=values.index, name=values.name)
+    return out, dict(zip(written, names, strict=True))
 
 
 def _written(value: object) -> str:
@@ -323,12 +334,9 @@ def private_tables(
             continue
         frame = frame.drop(columns=list(text))
         for column in ids:
-            raw = frame[column]
-            masked = pseudonymise_values(raw, salt, pseudonym_prefix(column))
-            filled = raw.notna().to_numpy()
-            for value, alias in zip(raw[filled].map(_written), masked[filled], strict=True):
+            frame[column], names = _pseudonymised(frame[column], salt, pseudonym_prefix(column))
+            for value, alias in names.items():
                 pseudonyms.setdefault(value, alias)
-            frame[column] = masked
         out[name] = frame
         if ids:
             pseudonymised[name] = ids
