@@ -244,7 +244,8 @@ def test_the_run_cache_holds_only_pseudonyms(template_client, tmp_path):
     report = validate_client(template_client).raise_if_failed()
     run_dir = tmp_path / "run"
     run_dir.mkdir()
-    tables, assessment = write_run_inputs(run_dir, template_client, report)
+    written_report = write_run_inputs(run_dir, template_client, report)
+    tables, assessment = written_report.tables, written_report.assessment
     salt = bytes.fromhex((template_client / SALT_FILE).read_text().strip())
     cached = io.read_cache(run_dir / "tables")
     assert cached["customers"]["customer_id"].tolist() == [
@@ -272,6 +273,9 @@ def test_the_run_cache_holds_only_pseudonyms(template_client, tmp_path):
     validation = (run_dir / "validation.json").read_text()
     assert "C9999" not in validation and "C9998" not in validation
     assert by_hand("C9999", salt) in validation  # "no row has customer_id = …"
+    assert "C9999" in report.summary()  # what validation found, before the run writes it
+    summary = written_report.summary()  # what the run's log shows
+    assert "C9999" not in summary and by_hand("C9999", salt) in summary
     assert SALT_FILE not in "".join(p.name for p in run_dir.rglob("*"))
 
 
@@ -279,8 +283,8 @@ def test_a_second_run_of_the_client_gives_the_same_pseudonyms(template_client, t
     report = validate_client(template_client).raise_if_failed()
     (tmp_path / "1").mkdir()
     (tmp_path / "2").mkdir()
-    first, _ = write_run_inputs(tmp_path / "1", template_client, report)
-    second, _ = write_run_inputs(tmp_path / "2", template_client, report)
+    first = write_run_inputs(tmp_path / "1", template_client, report).tables
+    second = write_run_inputs(tmp_path / "2", template_client, report).tables
     pd.testing.assert_frame_equal(first["customers"], second["customers"])
     assert first["customers"]["customer_id"].str.startswith("C-").all()
 

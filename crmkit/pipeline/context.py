@@ -34,7 +34,7 @@ import pickle
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -615,7 +615,7 @@ def write_run_inputs(
     *,
     history_dirs: Sequence[Path] = (),
     run_id: str | None = None,
-) -> tuple[dict[str, pd.DataFrame], Assessment]:
+) -> Any:
     """Write what stages read (params, validation, table cache, history) into ``run_dir``.
 
     ``report`` is a :class:`crmkit.data.validation.ValidationReport` that passed;
@@ -630,10 +630,9 @@ def write_run_inputs(
 
     Returns
     -------
-    tables : dict of str to DataFrame
-        The tables as written to the cache (what every stage reads).
-    assessment : Assessment
-        The parameters as written to ``params.json``.
+    crmkit.data.validation.ValidationReport
+        ``report`` as written: its tables, parameters and problems as every stage sees them
+        (what the run computes and logs from here on).
     """
     assessment = report.assessment
     privacy = assessment.privacy
@@ -642,20 +641,23 @@ def write_run_inputs(
     keep = (control.column,) if control else ()
     private = private_tables(report.tables, privacy, salt, keep=keep, control=control)
     assessment = private_assessment(assessment, private, salt)
+    problems = [
+        replace(
+            p,
+            message=scrub_text(p.message, private.pseudonyms),
+            expected=scrub_text(p.expected, private.pseudonyms),
+        )
+        for p in report.problems
+    ]
     search = [str(Path(p).resolve()) for p in history_dirs or [run_dir.parent]]
     io.write_json({"run_id": run_id, "search": search}, run_dir / HISTORY_FILE)
     io.write_json({**assessment.to_dict(), "client_dir": str(client_dir)}, run_dir / "params.json")
-    problems = [
-        {
-            **asdict(p),
-            "message": scrub_text(p.message, private.pseudonyms),
-            "expected": scrub_text(p.expected, private.pseudonyms),
-        }
-        for p in report.problems
-    ]
-    io.write_json({"files": report.files, "problems": problems}, run_dir / "validation.json")
+    io.write_json(
+        {"files": report.files, "problems": [asdict(p) for p in problems]},
+        run_dir / "validation.json",
+    )
     io.write_cache(private.tables, run_dir / "tables")
-    return private.tables, assessment
+    return replace(report, assessment=assessment, tables=private.tables, problems=problems)
 
 
 def open_stage(name: str, *, client_dir: str | Path, run_dir: str | Path = "") -> StageContext:
