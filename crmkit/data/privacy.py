@@ -68,7 +68,7 @@ _OTHER_PREFIX = "P"
 
 #: Column names (of columns outside the schema) that say the column holds personal data.
 _PERSONAL_NAME = re.compile(
-    r"(^|[^a-z])(name|first_?name|last_?name|full_?name|surname|contact|e-?mail|mail|phone|"
+    r"(^|[^a-z])(name|first_?name|last_?name|full_?name|surname|user_?name|login|contact|e-?mail|mail|phone|"
     r"telephone|tel|mobile|cell|fax|address|ssn|passport)([^a-z]|s?$)"
     r"|姓名|名字|联系人|电话|手机|邮箱|地址",
     re.IGNORECASE,
@@ -190,6 +190,17 @@ def _is_text(values: pd.Series) -> bool:
     return pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)
 
 
+def _names_personal(column: str) -> bool:
+    """Whether a column's name says it holds personal data (camelCase read as words).
+
+    Examples
+    --------
+    >>> [_names_personal(n) for n in ("ContactName", "E-mail", "联系电话", "Username", "filename")]
+    [True, True, True, True, False]
+    """
+    return _PERSONAL_NAME.search(re.sub(r"(?<=[a-z])(?=[A-Z])", "_", column)) is not None
+
+
 def _looks_personal(values: pd.Series) -> bool:
     """Whether most sampled non-empty values look like e-mail addresses or phone numbers."""
     if not _is_text(values):
@@ -227,9 +238,7 @@ def identifier_columns(table: str, frame: pd.DataFrame, privacy: Privacy) -> tup
     for name in frame.columns:
         if name in _PERSON_COLUMNS or name in extra:
             chosen.append(name)
-        elif name not in canonical and (
-            _PERSONAL_NAME.search(str(name)) or _looks_personal(frame[name])
-        ):
+        elif name not in canonical and (_names_personal(str(name)) or _looks_personal(frame[name])):
             chosen.append(name)
     return tuple(chosen)
 
