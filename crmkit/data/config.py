@@ -262,8 +262,8 @@ class Privacy:
 
         Examples
         --------
-        >>> Privacy(extra_id_columns={"all": ("email",), "orders": ("rep_id",)}).extra_id_columns_for(
-        ...     "orders")
+        >>> privacy = Privacy(extra_id_columns={"all": ("email",), "orders": ("rep_id",)})
+        >>> privacy.extra_id_columns_for("orders")
         ('rep_id', 'email')
         """
         own = tuple(self.extra_id_columns.get(table, ()))

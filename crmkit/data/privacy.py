@@ -68,8 +68,8 @@ _OTHER_PREFIX = "P"
 
 #: Column names (of columns outside the schema) that say the column holds personal data.
 _PERSONAL_NAME = re.compile(
-    r"(^|[^a-z])(name|first_?name|last_?name|full_?name|surname|user_?name|login|contact|e-?mail|mail|phone|"
-    r"telephone|tel|mobile|cell|fax|address|ssn|passport)([^a-z]|s?$)"
+    r"(^|[^a-z])(name|first_?name|last_?name|full_?name|surname|user_?name|login|contact|"
+    r"e-?mail|mail|phone|telephone|tel|mobile|cell|fax|address|ssn|passport)([^a-z]|s?$)"
     r"|姓名|名字|联系人|电话|手机|邮箱|地址",
     re.IGNORECASE,
 )
@@ -195,7 +195,8 @@ def _names_personal(column: str) -> bool:
 
     Examples
     --------
-    >>> [_names_personal(n) for n in ("ContactName", "E-mail", "联系电话", "Username", "filename")]
+    >>> names = ("ContactName", "E-mail", "联系电话", "Username", "filename")
+    >>> [_names_personal(name) for name in names]
     [True, True, True, True, False]
     """
     return _PERSONAL_NAME.search(re.sub(r"(?<=[a-z])(?=[A-Z])", "_", column)) is not None
