@@ -35,6 +35,7 @@ __all__ = [
     "Finance",
     "PERSPECTIVES",
     "Objective",
+    "Privacy",
     "Scorecard",
     "Stats",
     "TeamMember",
@@ -228,11 +229,48 @@ class Scorecard:
         return {"targets": targets, "weights": dict(self.weights)}
 
 
+#: The key of ``privacy.extra_id_columns`` that names columns of every table.
+ALL_TABLES = "all"
+
+
 @dataclass(frozen=True)
 class Privacy:
-    """What may appear in a report about individual records."""
+    """What may appear in a report about individual records and people.
+
+    Attributes
+    ----------
+    show_record_ids : bool
+        Whether reports may list individual records by id (top customers, example rows of
+        data-quality issues); with ``pseudonymise`` those ids are pseudonyms.
+    pseudonymise : bool
+        True (the default): customer ids, user ids, rep ids and columns holding names,
+        e-mails or phone numbers reach the stages only as stable pseudonyms
+        (:mod:`crmkit.data.privacy`). False shows raw ids, and must be said explicitly.
+    extra_id_columns : mapping of str to tuple of str
+        More columns to pseudonymise: table → column names as the table has them after the
+        ``columns`` mapping; the key ``all`` names columns of any table.
+    keep_free_text : bool
+        False (the default) drops free-text columns (comments, notes) before any stage sees
+        them; True keeps them.
+    """
 
     show_record_ids: bool = False
+    pseudonymise: bool = True
+    extra_id_columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    keep_free_text: bool = False
+
+    def extra_id_columns_for(self, table: str) -> tuple[str, ...]:
+        """The extra columns to pseudonymise in ``table`` (its own, then those of ``all``).
+
+        Examples
+        --------
+        >>> privacy = Privacy(extra_id_columns={"all": ("email",), "orders": ("rep_id",)})
+        >>> privacy.extra_id_columns_for("orders")
+        ('rep_id', 'email')
+        """
+        own = tuple(self.extra_id_columns.get(table, ()))
+        shared = tuple(self.extra_id_columns.get(ALL_TABLES, ()))
+        return own + tuple(c for c in shared if c not in own)
 
 
 @dataclass(frozen=True)
@@ -382,7 +420,7 @@ _SECTION_KEYS = {
     },
     "scope": {"description", "included", "excluded"},
     "scorecard": {"targets", "weights"},
-    "privacy": {"show_record_ids"},
+    "privacy": {"show_record_ids", "pseudonymise", "extra_id_columns", "keep_free_text"},
 }
 _OBJECTIVE_KEYS = {"name", "kpi", "target", "unit", "deadline", "owner"}
 _TEAM_KEYS = {"name", "role", "responsibility"}
@@ -659,12 +697,7 @@ def parse_params(
         excluded=tuple(str(v) for v in sc.get("excluded") or ()),
     )
     scorecard = _scorecard(c, c.mapping(raw, "scorecard"), known_kpis)
-    privacy_raw = c.mapping(raw, "privacy")
-    privacy = Privacy(
-        show_record_ids=bool(
-            c.boolean(privacy_raw.get("show_record_ids", False), "privacy.show_record_ids")
-        )
-    )
+    privacy = _privacy(c, c.mapping(raw, "privacy"))
 
     dayfirst = _dayfirst(c, raw.get("dayfirst", AUTO))
     date_format = _date_format(c, raw.get("date_format", AUTO))
@@ -798,6 +831,41 @@ def _table_key(c: _Collector, key: str, table: Any) -> bool:
     hint = difflib.get_close_matches(str(table), list(TABLES), n=1)
     c.add(f"{key}.{table}", "unknown table" + (f"; did you mean '{hint[0]}'?" if hint else ""))
     return False
+
+
+def _privacy(c: _Collector, section: Mapping) -> Privacy:
+    """Params ``privacy``: what reports may show about individual records and people."""
+    flags = {
+        key: bool(c.boolean(section.get(key, default), f"privacy.{key}"))
+        for key, default in (
+            ("show_record_ids", False),
+            ("pseudonymise", True),
+            ("keep_free_text", False),
+        )
+    }
+    raw_extra = section.get("extra_id_columns")
+    extra: dict[str, tuple[str, ...]] = {}
+    key = "privacy.extra_id_columns"
+    expected = "a list of column names, or a mapping of tables (or all) to lists"
+    if isinstance(raw_extra, list | tuple | str):
+        raw_extra = {ALL_TABLES: raw_extra}
+    if raw_extra is None:
+        raw_extra = {}
+    if not isinstance(raw_extra, Mapping):
+        c.add(key, f"expected {expected}, got {raw_extra!r}")
+        raw_extra = {}
+    for table, names in raw_extra.items():
+        if table != ALL_TABLES and not _table_key(c, key, table):
+            continue
+        names = [names] if isinstance(names, str) else names
+        if not isinstance(names, list | tuple) or not all(
+            isinstance(n, str) and n.strip() for n in names
+        ):
+            c.add(f"{key}.{table}", f"expected {expected}, got {names!r}")
+            continue
+        if names:
+            extra[str(table)] = tuple(n.strip() for n in names)
+    return Privacy(**flags, extra_id_columns=extra)
 
 
 def _dayfirst(c: _Collector, value: Any) -> bool | str | dict[str, bool | str]:

@@ -34,7 +34,7 @@ import pickle
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,7 @@ from pandas.io.formats.style import Styler
 
 from crmkit.data import io
 from crmkit.data.config import Assessment, parse_params
+from crmkit.data.privacy import client_salt, private_assessment, private_tables, scrub_text
 from crmkit.data.validation import Problem, problems_frame, validate_client
 from crmkit.kpis import CATALOG
 from crmkit.pipeline import results
@@ -614,21 +615,49 @@ def write_run_inputs(
     *,
     history_dirs: Sequence[Path] = (),
     run_id: str | None = None,
-) -> None:
+) -> Any:
     """Write what stages read (params, validation, table cache, history) into ``run_dir``.
 
     ``report`` is a :class:`crmkit.data.validation.ValidationReport` that passed;
     ``history_dirs`` are the folders where earlier runs of this client are looked for
     (``RUN_DIR/history.json``, with this run's ``run_id``; default: the run folder's parent).
+
+    What is written is what a report may show (``privacy`` of params.yaml,
+    :mod:`crmkit.data.privacy`): person ids are pseudonymised with the client's salt
+    (``client_dir/.crmkit-salt``, created at the first run) and free-text columns dropped,
+    in the tables, in the control values that name such ids, and in the validation
+    problems' messages that quote them.
+
+    Returns
+    -------
+    crmkit.data.validation.ValidationReport
+        ``report`` as written: its tables, parameters and problems as every stage sees them
+        (what the run computes and logs from here on).
     """
+    assessment = report.assessment
+    privacy = assessment.privacy
+    salt = client_salt(client_dir) if privacy.pseudonymise else b""
+    control = assessment.control
+    keep = (control.column,) if control else ()
+    private = private_tables(report.tables, privacy, salt, keep=keep, control=control)
+    assessment = private_assessment(assessment, private, salt)
+    problems = [
+        replace(
+            p,
+            message=scrub_text(p.message, private.pseudonyms),
+            expected=scrub_text(p.expected, private.pseudonyms),
+        )
+        for p in report.problems
+    ]
     search = [str(Path(p).resolve()) for p in history_dirs or [run_dir.parent]]
     io.write_json({"run_id": run_id, "search": search}, run_dir / HISTORY_FILE)
+    io.write_json({**assessment.to_dict(), "client_dir": str(client_dir)}, run_dir / "params.json")
     io.write_json(
-        {**report.assessment.to_dict(), "client_dir": str(client_dir)}, run_dir / "params.json"
+        {"files": report.files, "problems": [asdict(p) for p in problems]},
+        run_dir / "validation.json",
     )
-    problems = [asdict(p) for p in report.problems]
-    io.write_json({"files": report.files, "problems": problems}, run_dir / "validation.json")
-    io.write_cache(report.tables, run_dir / "tables")
+    io.write_cache(private.tables, run_dir / "tables")
+    return replace(report, assessment=assessment, tables=private.tables, problems=problems)
 
 
 def open_stage(name: str, *, client_dir: str | Path, run_dir: str | Path = "") -> StageContext:

@@ -226,9 +226,11 @@ def run_assessment(
             client_dir,
             run_id,
         )
-        logger.info("validation: %s", report.summary().replace("\n", "\n    "))
         history_dirs = [parent, *([Path(history).resolve()] if history is not None else [])]
-        write_run_inputs(tmp, client_dir, report, history_dirs=history_dirs, run_id=run_id)
+        # From here on, the tables, parameters and problems as a report may show them (privacy).
+        report = write_run_inputs(tmp, client_dir, report, history_dirs=history_dirs, run_id=run_id)
+        assessment = report.assessment
+        logger.info("validation: %s", report.summary().replace("\n", "\n    "))
         shared = compute_shared_results(tmp, report.tables, assessment)
         stages = discover_stages(notebooks)
         exporter = render.report_exporter()
