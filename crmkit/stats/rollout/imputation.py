@@ -1,0 +1,152 @@
+"""The imputation estimator of staggered difference-in-differences (Borusyak, Jaravel, Spiess).
+
+Unit and period fixed effects are fitted on the untreated observations only (never-treated
+units, and treated units before their own go-live), Y(0) is imputed for every treated
+observation, τ_it = Y_it − Ŷ_it(0), and an estimand is a weighted mean of τ over a set of
+treated observations (all of them, one go-live cohort, one horizon since go-live).
+
+The estimator is linear in Y: τ̂_ω = Σ v_it Y_it with v = ω on the estimand's cells and
+v_it = −w_it z_itᵀ (Z₀ᵀ W₀ Z₀)⁻¹ Z₁ᵀ ω on the untreated ones. Its conservative variance
+(BJS 2024, Theorem 3) is Σ_units (Σ_t v_it ε̃_it)², with ε̃ the fixed-effects residual on
+untreated observations and τ̂_it minus its v²-weighted mean within (cohort, horizon) on
+treated ones.
+
+References
+----------
+Borusyak, K., Jaravel, X. and Spiess, J. (2024). Revisiting event-study designs: robust and
+efficient estimation. Review of Economic Studies 91(6), 3253–3285.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from crmkit.stats.rollout.fixed_effects import TwoWayFixedEffects
+from crmkit.stats.rollout.panel import Panel
+
+__all__ = ["Imputation", "Term", "impute"]
+
+
+@dataclass(frozen=True)
+class Term:
+    """One estimand: all treated cells, one cohort (first treated ordinal), or one horizon."""
+
+    kind: str  #: "overall", "cohort" or "event_time"
+    value: float = np.nan  #: the cohort's first treated ordinal, or the horizon k
+
+
+@dataclass(frozen=True)
+class Imputation:
+    """Row-level result of one imputation."""
+
+    panel: Panel
+    period_code: np.ndarray  #: period code (0 … n_periods − 1) of each row
+    event_time: np.ndarray  #: period − first treated period of the row's unit (NaN: never)
+    cohort: np.ndarray  #: first treated ordinal of the row's unit (NaN: never)
+    treated: np.ndarray  #: bool, the row is treated
+    imputable: np.ndarray  #: bool, treated and its Y(0) could be imputed
+    y0_hat: np.ndarray  #: imputed Y(0) (fitted value on untreated rows), NaN if unidentified
+    fixed_effects: TwoWayFixedEffects
+
+    @property
+    def tau(self) -> np.ndarray:
+        """τ = Y − Ŷ(0) on imputable treated rows, NaN elsewhere."""
+        return np.where(self.imputable, self.panel.y - self.y0_hat, np.nan)
+
+    def mask(self, term: Term) -> np.ndarray:
+        """The imputable treated rows of an estimand."""
+        if term.kind == "overall":
+            return self.imputable
+        if term.kind == "cohort":
+            return self.imputable & (self.cohort == term.value)
+        if term.kind == "event_time":
+            return self.imputable & (self.event_time == term.value)
+        raise ValueError(f"unknown term kind {term.kind!r}")
+
+    def estimates(self, terms: list[Term], y: np.ndarray | None = None) -> np.ndarray:
+        """terms × 2 array: weighted mean of τ and of Ŷ(0) over each term's cells.
+
+        With ``y`` another outcome on the same rows, τ is that outcome minus its own imputation
+        (used for the randomization test's inversion).
+        """
+        w = self.panel.weight
+        if y is None:
+            y, y0 = self.panel.y, self.y0_hat
+        else:
+            y0 = self._impute(y)
+        out = np.full((len(terms), 2), np.nan)
+        for index, term in enumerate(terms):
+            rows = self.mask(term)
+            total = w[rows].sum()
+            if total > 0:
+                out[index, 0] = w[rows] @ (y[rows] - y0[rows]) / total
+                out[index, 1] = w[rows] @ y0[rows] / total
+        return out
+
+    def _impute(self, y: np.ndarray) -> np.ndarray:
+        fit = ~self.treated
+        alpha, lam = self.fixed_effects.fit(y[fit])
+        return alpha[self.panel.unit] + lam[self.period_code]
+
+    def variance(self, term: Term) -> float:
+        """BJS conservative cluster-robust (by unit) variance of a term's estimate."""
+        panel, fe = self.panel, self.fixed_effects
+        rows = self.mask(term)
+        total = panel.weight[rows].sum()
+        if total <= 0:
+            return np.nan
+        omega = np.where(rows, panel.weight / total, 0.0)
+        alpha, lam = fe.solve(
+            np.bincount(panel.unit, omega, panel.n_units),
+            np.bincount(self.period_code, omega, fe.n_periods),
+        )
+        untreated = ~self.treated
+        v = omega.copy()
+        v[untreated] = -panel.weight[untreated] * (
+            alpha[panel.unit[untreated]] + lam[self.period_code[untreated]]
+        )
+        residual = np.zeros_like(v)
+        residual[untreated] = panel.y[untreated] - self.y0_hat[untreated]
+        tau = np.where(rows, panel.y - self.y0_hat, 0.0)
+        groups = _group_codes(self.cohort[rows], self.event_time[rows])
+        v2 = v[rows] ** 2
+        sums = np.bincount(groups, v2 * tau[rows])
+        weights = np.bincount(groups, v2)
+        centre = np.divide(sums, weights, out=np.zeros_like(sums), where=weights > 0)
+        residual[rows] = tau[rows] - centre[groups]
+        by_unit = np.bincount(panel.unit, np.nan_to_num(v * residual), panel.n_units)
+        return float(by_unit @ by_unit)
+
+
+def _group_codes(cohort: np.ndarray, event_time: np.ndarray) -> np.ndarray:
+    pairs = np.column_stack([cohort, event_time])
+    if pairs.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(pairs, axis=0, return_inverse=True)[1].ravel()
+
+
+def impute(panel: Panel) -> Imputation:
+    """Fit unit and period effects on the untreated rows and impute Y(0) for every row.
+
+    A treated row is imputable when its unit and its period both have untreated rows (a unit
+    treated from its first observed period, or a period in which every unit is treated,
+    cannot be imputed and is left out of every estimand).
+    """
+    periods, period_code = np.unique(panel.period, return_inverse=True)
+    cohort = panel.first_treated[panel.unit]
+    event_time = panel.period - cohort
+    treated = event_time >= 0
+    untreated = ~treated
+    fe = TwoWayFixedEffects(
+        panel.unit[untreated],
+        period_code[untreated],
+        panel.weight[untreated],
+        panel.n_units,
+        periods.size,
+    )
+    alpha, lam = fe.fit(panel.y[untreated])
+    y0_hat = alpha[panel.unit] + lam[period_code]
+    imputable = treated & np.isfinite(y0_hat)
+    return Imputation(panel, period_code, event_time, cohort, treated, imputable, y0_hat, fe)
