@@ -14,6 +14,7 @@ matrix and no iteration. Units (periods) without an observation get α (λ) = Na
 from __future__ import annotations
 
 import numpy as np
+from scipy import linalg
 
 __all__ = ["TwoWayFixedEffects"]
 
@@ -54,24 +55,33 @@ class TwoWayFixedEffects:
         self.cross = cells.reshape(n_units, n_periods)
         self.unit_seen = self.unit_total > 0
         self.period_seen = self.period_total > 0
-        self.inv_unit = np.divide(
-            1.0, self.unit_total, out=np.zeros(n_units), where=self.unit_seen
-        )
+        self.inv_unit = np.divide(1.0, self.unit_total, out=np.zeros(n_units), where=self.unit_seen)
         seen = np.flatnonzero(self.period_seen)
         self.free = seen[1:]  # the first observed period is the reference, λ = 0
         reduced = self.cross[:, self.free]
         schur = np.diag(self.period_total[self.free]) - reduced.T @ (
             self.inv_unit[:, None] * reduced
         )
-        self.schur_inverse = np.linalg.pinv(schur) if self.free.size else np.zeros((0, 0))
+        self._factor = None
+        self._pinv = None
+        if self.free.size:
+            try:  # positive definite when the untreated observations connect all units
+                self._factor = linalg.cho_factor(schur)
+            except linalg.LinAlgError:  # disconnected: the minimum-norm solution
+                self._pinv = np.linalg.pinv(schur)
 
-    def solve(self, unit_sums: np.ndarray, period_sums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def solve(
+        self, unit_sums: np.ndarray, period_sums: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Solve the normal equations for given right-hand sides (Z₀ᵀ W₀ y in the fit)."""
         lam = np.zeros(self.n_periods)
         if self.free.size:
             reduced = self.cross[:, self.free]
             rhs = period_sums[self.free] - reduced.T @ (self.inv_unit * unit_sums)
-            lam[self.free] = self.schur_inverse @ rhs
+            if self._factor is not None:
+                lam[self.free] = linalg.cho_solve(self._factor, rhs)
+            else:
+                lam[self.free] = self._pinv @ rhs
         alpha = self.inv_unit * (unit_sums - self.cross @ lam)
         alpha[~self.unit_seen] = np.nan
         lam[~self.period_seen] = np.nan

@@ -49,6 +49,7 @@ class Imputation:
     imputable: np.ndarray  #: bool, treated and its Y(0) could be imputed
     y0_hat: np.ndarray  #: imputed Y(0) (fitted value on untreated rows), NaN if unidentified
     fixed_effects: TwoWayFixedEffects
+    group: np.ndarray  #: code of the row's (cohort, event time) among treated rows, −1 if not
 
     @property
     def tau(self) -> np.ndarray:
@@ -71,18 +72,39 @@ class Imputation:
         With ``y`` another outcome on the same rows, τ is that outcome minus its own imputation
         (used for the randomization test's inversion).
         """
-        w = self.panel.weight
         if y is None:
             y, y0 = self.panel.y, self.y0_hat
         else:
             y0 = self._impute(y)
+        w = np.where(self.imputable, self.panel.weight, 0.0)
+        tau = np.where(self.imputable, y - y0, 0.0)
+        level = np.where(self.imputable, y0, 0.0)
         out = np.full((len(terms), 2), np.nan)
-        for index, term in enumerate(terms):
-            rows = self.mask(term)
-            total = w[rows].sum()
-            if total > 0:
-                out[index, 0] = w[rows] @ (y[rows] - y0[rows]) / total
-                out[index, 1] = w[rows] @ y0[rows] / total
+        for kind, key in (
+            ("overall", None),
+            ("cohort", self.cohort),
+            ("event_time", self.event_time),
+        ):
+            index = [i for i, term in enumerate(terms) if term.kind == kind]
+            if not index:
+                continue
+            if key is None:
+                slot = np.zeros(w.size, dtype=np.int64)
+                hit = self.imputable
+            else:
+                values = np.array([terms[i].value for i in index])
+                order = np.argsort(values)
+                index, values = [index[j] for j in order], values[order]
+                slot = np.searchsorted(values, np.nan_to_num(key, nan=-np.inf))
+                slot = np.minimum(slot, values.size - 1)
+                hit = self.imputable & (values[slot] == key)
+            slot = np.where(hit, slot, 0)
+            total = np.bincount(slot, np.where(hit, w, 0.0), len(index))
+            sums = np.bincount(slot, np.where(hit, w * tau, 0.0), len(index))
+            levels = np.bincount(slot, np.where(hit, w * level, 0.0), len(index))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out[index, 0] = np.where(total > 0, sums / total, np.nan)
+                out[index, 1] = np.where(total > 0, levels / total, np.nan)
         return out
 
     def _impute(self, y: np.ndarray) -> np.ndarray:
@@ -110,7 +132,7 @@ class Imputation:
         residual = np.zeros_like(v)
         residual[untreated] = panel.y[untreated] - self.y0_hat[untreated]
         tau = np.where(rows, panel.y - self.y0_hat, 0.0)
-        groups = _group_codes(self.cohort[rows], self.event_time[rows])
+        groups = self.group[rows]
         v2 = v[rows] ** 2
         sums = np.bincount(groups, v2 * tau[rows])
         weights = np.bincount(groups, v2)
@@ -120,11 +142,14 @@ class Imputation:
         return float(by_unit @ by_unit)
 
 
-def _group_codes(cohort: np.ndarray, event_time: np.ndarray) -> np.ndarray:
-    pairs = np.column_stack([cohort, event_time])
-    if pairs.size == 0:
-        return np.zeros(0, dtype=np.int64)
-    return np.unique(pairs, axis=0, return_inverse=True)[1].ravel()
+def _group_codes(cohort: np.ndarray, event_time: np.ndarray, treated: np.ndarray) -> np.ndarray:
+    """Code of each treated row's (cohort, event time) pair, −1 on untreated rows."""
+    codes = np.full(cohort.size, -1, dtype=np.int64)
+    if treated.any():
+        span = np.nanmax(event_time[treated]) + 1
+        key = cohort[treated] * span + event_time[treated]
+        codes[treated] = np.unique(key, return_inverse=True)[1]
+    return codes
 
 
 def impute(panel: Panel) -> Imputation:
@@ -149,4 +174,5 @@ def impute(panel: Panel) -> Imputation:
     alpha, lam = fe.fit(panel.y[untreated])
     y0_hat = alpha[panel.unit] + lam[period_code]
     imputable = treated & np.isfinite(y0_hat)
-    return Imputation(panel, period_code, event_time, cohort, treated, imputable, y0_hat, fe)
+    group = _group_codes(cohort, event_time, treated)
+    return Imputation(panel, period_code, event_time, cohort, treated, imputable, y0_hat, fe, group)

@@ -79,7 +79,9 @@ def _label_maker(values: pd.Series) -> Callable[[int], Any]:
         freq = values.dtype.freq
         return lambda ordinal: pd.Period(ordinal=int(ordinal), freq=freq)
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        return lambda ordinal: pd.Timestamp(year=int(ordinal) // 12, month=int(ordinal) % 12 + 1, day=1)
+        return lambda ordinal: pd.Timestamp(
+            year=int(ordinal) // 12, month=int(ordinal) % 12 + 1, day=1
+        )
     return int
 
 
