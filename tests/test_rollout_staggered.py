@@ -106,12 +106,12 @@ def _compare_with_did2s(frame: pd.DataFrame, go_live: dict, fit: StaggeredDiD) -
     horizons = summary.loc[summary["term"] == "event_time", "event_time"].astype(int).tolist()
     overall, by_horizon = _did2s(frame, horizons)
     # pyfixest absorbs the fixed effects by iterating to a relative tolerance of 1e-8, so its
-    # estimates carry errors of about 1e-7 of the outcome's spread; this estimator solves the
-    # normal equations exactly (checked against dense least squares below).
+    # estimates carry relative errors up to about 1e-5 at long horizons (few cells); this
+    # estimator solves the normal equations exactly (checked against dense least squares).
     tolerance = 1e-6 * float(frame["y"].std())
     assert summary.iloc[0]["estimate"] == pytest.approx(overall, abs=tolerance)
     estimates = summary.loc[summary["term"] == "event_time", "estimate"].to_numpy()
-    assert np.allclose(estimates, by_horizon, atol=tolerance, rtol=0)
+    assert np.allclose(estimates, by_horizon, atol=tolerance, rtol=1e-5)
 
 
 @pytest.mark.slow
@@ -185,6 +185,10 @@ def test_matches_did2s_on_a_generated_unbalanced_crm_panel():
     beta = np.linalg.lstsq(dummies[untreated], y[untreated], rcond=None)[0]
     tau = (y - dummies @ beta)[~untreated]
     assert fit.summary().iloc[0]["estimate"] == pytest.approx(tau.mean(), rel=1e-10)
+    horizon = frame["rel"].to_numpy()[~untreated]
+    summary = fit.summary().query("term == 'event_time'")
+    expected = [tau[horizon == k].mean() for k in summary["event_time"]]
+    assert np.allclose(summary["estimate"], expected, rtol=1e-10, atol=0)
 
 
 def test_jtrain_grants_match_two_stage_fixed_effects_from_pyfixest():
