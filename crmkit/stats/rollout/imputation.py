@@ -8,8 +8,9 @@ treated observations (all of them, one go-live cohort, one horizon since go-live
 The estimator is linear in Y: τ̂_ω = Σ v_it Y_it with v = ω on the estimand's cells and
 v_it = −w_it z_itᵀ (Z₀ᵀ W₀ Z₀)⁻¹ Z₁ᵀ ω on the untreated ones. Its conservative variance
 (BJS 2024, Theorem 3) is Σ_units (Σ_t v_it ε̃_it)², with ε̃ the fixed-effects residual on
-untreated observations and τ̂_it minus its v²-weighted mean within (cohort, horizon) on
-treated ones.
+untreated observations and, on treated ones, τ̂_it minus the v²-weighted mean of τ̂ over the
+other units at the same horizon (the leave-out version of BJS's appendix: without it a unit
+alone in its cohort would get a zero residual and the variance would be too small).
 
 References
 ----------
@@ -49,7 +50,6 @@ class Imputation:
     imputable: np.ndarray  #: bool, treated and its Y(0) could be imputed
     y0_hat: np.ndarray  #: imputed Y(0) (fitted value on untreated rows), NaN if unidentified
     fixed_effects: TwoWayFixedEffects
-    group: np.ndarray  #: code of the row's (cohort, event time) among treated rows, −1 if not
 
     @property
     def tau(self) -> np.ndarray:
@@ -132,24 +132,39 @@ class Imputation:
         residual = np.zeros_like(v)
         residual[untreated] = panel.y[untreated] - self.y0_hat[untreated]
         tau = np.where(rows, panel.y - self.y0_hat, 0.0)
-        groups = self.group[rows]
-        v2 = v[rows] ** 2
-        sums = np.bincount(groups, v2 * tau[rows])
-        weights = np.bincount(groups, v2)
-        centre = np.divide(sums, weights, out=np.zeros_like(sums), where=weights > 0)
-        residual[rows] = tau[rows] - centre[groups]
+        residual[rows] = tau[rows] - _leave_out_means(
+            tau[rows], v[rows] ** 2, panel.unit[rows], self.event_time[rows]
+        )
         by_unit = np.bincount(panel.unit, np.nan_to_num(v * residual), panel.n_units)
         return float(by_unit @ by_unit)
 
 
-def _group_codes(cohort: np.ndarray, event_time: np.ndarray, treated: np.ndarray) -> np.ndarray:
-    """Code of each treated row's (cohort, event time) pair, −1 on untreated rows."""
-    codes = np.full(cohort.size, -1, dtype=np.int64)
-    if treated.any():
-        span = np.nanmax(event_time[treated]) + 1
-        key = cohort[treated] * span + event_time[treated]
-        codes[treated] = np.unique(key, return_inverse=True)[1]
-    return codes
+def _leave_out_means(
+    tau: np.ndarray, weight: np.ndarray, unit: np.ndarray, horizon: np.ndarray
+) -> np.ndarray:
+    """Each treated cell's v²-weighted mean τ over the other units at the same horizon.
+
+    Leaving the cell's own unit out keeps its deviation (a unit alone in its group would
+    otherwise get a zero residual and the variance would be understated); where no other
+    unit shares the horizon, the mean over the other units at all horizons is used, and the
+    cell's own τ where the term has a single unit.
+    """
+    _, h = np.unique(horizon, return_inverse=True)
+    _, u = np.unique(unit, return_inverse=True)
+    cell = h * (u.max() + 1) + u
+    by_h_sum, by_h_w = np.bincount(h, weight * tau), np.bincount(h, weight)
+    by_c_sum, by_c_w = np.bincount(cell, weight * tau), np.bincount(cell, weight)
+    by_u_sum, by_u_w = np.bincount(u, weight * tau), np.bincount(u, weight)
+    out_sum = by_h_sum[h] - by_c_sum[cell]
+    out_w = by_h_w[h] - by_c_w[cell]
+    all_sum = weight @ tau - by_u_sum[u]
+    all_w = weight.sum() - by_u_w[u]
+    tiny = 1e-12 * max(float(weight.sum()), 1e-300)
+    return np.where(
+        out_w > tiny,
+        out_sum / np.where(out_w > tiny, out_w, 1.0),
+        np.where(all_w > tiny, all_sum / np.where(all_w > tiny, all_w, 1.0), tau),
+    )
 
 
 def impute(panel: Panel) -> Imputation:
@@ -174,5 +189,4 @@ def impute(panel: Panel) -> Imputation:
     alpha, lam = fe.fit(panel.y[untreated])
     y0_hat = alpha[panel.unit] + lam[period_code]
     imputable = treated & np.isfinite(y0_hat)
-    group = _group_codes(cohort, event_time, treated)
-    return Imputation(panel, period_code, event_time, cohort, treated, imputable, y0_hat, fe, group)
+    return Imputation(panel, period_code, event_time, cohort, treated, imputable, y0_hat, fe)
