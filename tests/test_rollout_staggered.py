@@ -226,3 +226,23 @@ def test_jtrain_grants_match_two_stage_fixed_effects_from_pyfixest():
     # 157 firms, 66 treated: cluster-robust inference; the grants raised training hours.
     assert fit.method_ == InferenceMethod.CLUSTER_ROBUST
     assert overall["ci_low"] > 0
+
+
+def test_weighted_estimate_matches_did2s_with_weights():
+    # Cells weighted by their customers: did2s's weighted first and second stages.
+    pf = pytest.importorskip("pyfixest")
+    frame, go_live = crm_panel(3, n_units=30, n_months=24, effect=0.1)
+    frame["customers"] = np.random.default_rng(1).integers(20, 200, len(frame)).astype(float)
+    fit = StaggeredDiD(leads=0).fit(frame, go_live, weight="customers")
+    reference = pf.did2s(
+        frame.rename(columns={"outcome": "y"}).assign(d=frame["treat"].astype(float)),
+        yname="y",
+        first_stage="~ 0 | unit + time",
+        second_stage="~ 0 + d",
+        treatment="treat",
+        cluster="unit",
+        weights="customers",
+    )
+    tolerance = 1e-6 * float(frame["outcome"].std())
+    expected = float(reference.coef()["d"])
+    assert fit.summary().iloc[0]["estimate"] == pytest.approx(expected, abs=tolerance)
