@@ -131,3 +131,53 @@ def test_simplex_weights_meet_their_constraints():
     donors = rng.normal(size=(15, 6))
     weights = simplex_weights(donors, rng.normal(size=15))
     assert weights.min() >= 0 and weights.sum() == pytest.approx(1.0, abs=1e-12)
+
+
+def test_interval_is_the_set_of_constant_effects_the_rank_test_keeps():
+    # 24 donors, alpha 0.10: the treated gap shifted by δ is ranked among the placebo ratios
+    # by brute force on a grid; the reported interval is where p(δ) > alpha.
+    rng = np.random.default_rng(5)
+    factors = np.cumsum(rng.normal(0, 1, size=(36, 3)), axis=0) + 30
+    donors = factors @ rng.dirichlet(np.ones(3), size=24).T + rng.normal(0, 0.3, (36, 24))
+    pilot = donors[:, :4].mean(axis=1) + rng.normal(0, 0.3, 36)
+    pilot[24:] += 1.5
+    wide = pd.DataFrame(np.column_stack([pilot, donors]))
+    wide.columns = ["pilot"] + [f"D{i:02d}" for i in range(24)]
+    long = wide.stack().rename("outcome").reset_index()
+    long.columns = ["period", "unit", "outcome"]
+    fit = SyntheticControl(alpha=0.10).fit(long, "pilot", go_live=24)
+    row = fit.summary().iloc[0]
+    assert row["inference"] == Inference.OK
+    gap = fit.path_["gap"].to_numpy()
+    pre = np.sqrt(np.mean(gap[:24] ** 2))
+    placebo = fit.placebos_["rmspe_ratio"].to_numpy()[1:]
+
+    def p_value(delta: float) -> float:
+        ratio = np.sqrt(np.mean((gap[24:] - delta) ** 2)) / pre
+        return (1 + np.sum(placebo >= ratio)) / 25
+
+    grid = np.linspace(row["effect"] - 10, row["effect"] + 10, 40001)
+    kept = grid[[p_value(d) > 0.10 for d in grid]]
+    assert row["ci_low"] == pytest.approx(kept.min(), abs=1e-3)
+    assert row["ci_high"] == pytest.approx(kept.max(), abs=1e-3)
+    assert row["ci_low"] < row["effect"] < row["ci_high"]
+
+
+def test_a_covariate_decides_between_donors_with_the_same_path():
+    # A and B have the same pre-period path as the pilot, so the path alone cannot choose;
+    # the pilot's covariate 25 = 0.25 · 10 + 0.75 · 30 gives weights (0.25, 0.75), and the
+    # far donor C (covariate 25 but another path) gets none.
+    path = np.array([5.0, 6, 7, 6, 8, 9, 10, 11])
+    panel = pd.DataFrame(
+        {
+            "unit": np.repeat(["pilot", "A", "B", "C"], 8),
+            "period": np.tile(np.arange(8), 4),
+            "outcome": np.concatenate([path + np.r_[np.zeros(6), 1, 1], path, path, path * 3]),
+        }
+    )
+    covariates = pd.DataFrame(
+        {"customers": [25.0, 10.0, 30.0, 25.0]}, index=["pilot", "A", "B", "C"]
+    )
+    fit = SyntheticControl().fit(panel, "pilot", go_live=6, covariates=covariates)
+    assert fit.weights_.to_dict() == pytest.approx({"A": 0.25, "B": 0.75, "C": 0.0}, abs=1e-5)
+    assert fit.summary().iloc[0]["effect"] == pytest.approx(1.0, abs=1e-5)

@@ -5,13 +5,16 @@ outcome path (optionally with covariate rows, each scaled to the outcome's sprea
 synthetic path is Σ_j w_j Y_jt, the gap Y_1t − synthetic_t, the effect the mean post-period
 gap. Inference is by placebos in space: each donor is treated as if it had gone live and is
 refitted on the other donors; the treated unit's post/pre RMSPE ratio is ranked among all
-(rank 1 = largest) and p = rank / (donors + 1) (Abadie, Diamond and Hainmueller 2010).
+(rank 1 = largest) and p = rank / (donors + 1) (Abadie, Diamond and Hainmueller 2010); the
+interval holds the constant effects that test does not reject (Firpo and Possebom 2018).
 
 References
 ----------
 Abadie, A., Diamond, A. and Hainmueller, J. (2010). Synthetic control methods for comparative
 case studies. Journal of the American Statistical Association 105(490), 493–505.
 Abadie, A. (2021). Using synthetic controls. Journal of Economic Literature 59(2), 391–425.
+Firpo, S. and Possebom, V. (2018). Synthetic control method: inference, sensitivity analysis
+and confidence sets. Journal of Causal Inference 6(2).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ __all__ = [
     "POOR_FIT_RELATIVE_RMSPE",
     "SYNTHETIC_SUMMARY_COLUMNS",
     "SyntheticControl",
+    "placebo_interval",
     "simplex_weights",
 ]
 
@@ -93,6 +97,41 @@ def simplex_weights(donors: np.ndarray, target: np.ndarray) -> np.ndarray:
     )
     weights = np.clip(result.x, 0.0, None)
     return weights / weights.sum()
+
+
+def placebo_interval(
+    post_gap: np.ndarray, pre_rmspe: float, placebo_ratios: np.ndarray, alpha: float
+) -> tuple[float, float]:
+    """Constant post-period effects δ not rejected by the placebo rank test (an interval).
+
+    Under H0: the effect is δ in every post period, the treated gap without it is g − δ and
+    its post/pre RMSPE ratio r(δ) = RMSPE(g − δ) / pre_rmspe (the weights, fitted on the
+    pre-period, do not change; the placebos, fitted on donors only, do not either). δ is kept
+    when p(δ) = (1 + #{placebo ratios ≥ r(δ)}) / (J + 1) > alpha, i.e. when r(δ) ≤ c, the
+    m-th largest placebo ratio with m the smallest count for which the p-value exceeds alpha.
+    r(δ) ≤ c is a quadratic inequality: δ ∈ ḡ ± √(c² pre_rmspe² − var(g)), var with divisor
+    n (Firpo and Possebom 2018, test inversion). NaN, NaN when no δ is kept.
+
+    Examples
+    --------
+    >>> lo, hi = placebo_interval(np.array([2.0, 4.0]), 1.0, np.array([3.0, 1.5]), 0.34)
+    >>> round(lo, 6), round(hi, 6)  # 3 ± √(3² · 1 − 1)
+    (0.171573, 5.828427)
+    """
+    n = placebo_ratios.size
+    # the smallest count with (1 + count) / (n + 1) > alpha (1e-9 guards alpha · (n + 1) = 1)
+    m = math.floor(alpha * (n + 1) - 1 + 1e-9) + 1
+    m = max(m, 0)
+    if m > n or not (pre_rmspe > 0) or post_gap.size == 0:
+        return math.nan, math.nan
+    if m == 0:
+        return -math.inf, math.inf
+    bound = np.sort(placebo_ratios)[::-1][m - 1]
+    centre = float(post_gap.mean())
+    room = (bound * pre_rmspe) ** 2 - float(post_gap.var())
+    if not room >= 0:
+        return math.nan, math.nan
+    return centre - math.sqrt(room), centre + math.sqrt(room)
 
 
 def _rmspe(gap: np.ndarray) -> float:
@@ -223,7 +262,7 @@ class SyntheticControl:
                 continue
             sub_extra = None
             if extra is not None:
-                sub_extra = (extra[0][:, index], extra[1][:, others])
+                sub_extra = (extra[1][:, index], extra[1][:, others])
             _, placebo_gap = self._fit_one(
                 donor_paths[:, index], donor_paths[:, others], post, sub_extra
             )
@@ -307,15 +346,19 @@ class SyntheticControl:
         rank = int(self.placebos_.loc[0, "rank"])
         p_value = rank / (n_donors + 1)
         inference = Inference.TOO_FEW_UNITS if 1 / (n_donors + 1) > self.alpha else Inference.OK
+        low, high = math.nan, math.nan
+        if inference is Inference.OK:
+            placebo_ratios = self.placebos_["rmspe_ratio"].to_numpy()[1:]
+            low, high = placebo_interval(gap[post], pre_rmspe, placebo_ratios, self.alpha)
         row = {
             "treated": ", ".join(map(str, self.treated_)),
             "effect": effect,
             "synthetic_post_mean": level,
             "effect_pct": effect / level if level != 0 else math.nan,
-            "ci_low": math.nan,
-            "ci_high": math.nan,
-            "ci_low_pct": math.nan,
-            "ci_high_pct": math.nan,
+            "ci_low": low,
+            "ci_high": high,
+            "ci_low_pct": low / level if level != 0 else math.nan,
+            "ci_high_pct": high / level if level != 0 else math.nan,
             "pre_rmspe": pre_rmspe,
             "relative_pre_rmspe": relative,
             "post_rmspe": float(self.placebos_.loc[0, "post_rmspe"]),
@@ -337,8 +380,9 @@ class SyntheticControl:
         DataFrame
             treated (labels joined by ", "); effect (mean post-period gap, outcome units);
             synthetic_post_mean; effect_pct (effect / synthetic_post_mean, a fraction);
-            ci_low, ci_high, ci_low_pct, ci_high_pct (NaN: placebo ranks give a p-value,
-            not an interval); pre_rmspe, relative_pre_rmspe (over the treated unit's mean
+            ci_low, ci_high, ci_low_pct, ci_high_pct (the constant effects the placebo
+            rank test does not reject, :func:`placebo_interval`; NaN when too few donors or
+            when every constant effect is rejected); pre_rmspe, relative_pre_rmspe (over the treated unit's mean
             absolute pre-period level), post_rmspe, rmspe_ratio (post / pre); fit
             (:class:`Fit`); rank (of the treated ratio among treated + placebos, 1 =
             largest); n_donors (placebos run); p_value (rank / (n_donors + 1)); method
