@@ -35,6 +35,7 @@ from crmkit.stats.rollout.synthetic_control import (
     POOR_FIT_RELATIVE_RMSPE,
     SYNTHETIC_SUMMARY_COLUMNS,
     SyntheticControl,
+    placebo_interval,
     simplex_weights,
 )
 
@@ -54,5 +55,6 @@ __all__ = [
     "SyntheticControl",
     "minimum_placebos",
     "placebo_go_lives",
+    "placebo_interval",
     "simplex_weights",
 ]
