@@ -1459,3 +1459,26 @@ def test_ratio_of_sums_with_too_few_units_is_insufficient_data():
     one = pd.DataFrame({"events": [3.0], "exposure": [2.0]})
     row = impact.compare_ratio_of_sums(one, one)
     assert math.isnan(value(row, "p_value")) and "insufficient data" in value(row, "note")
+
+
+def test_renaming_the_units_changes_no_bootstrap_result():
+    """The wild cluster bootstrap hands its draws to units by their data, not their names:
+    the same panel with every unit renamed (a client's new codes, pseudonymised ids, names
+    whose sort order is reversed) gives the same p-value, interval and pre-trend test."""
+    rng = np.random.default_rng(7)
+    months = pd.date_range("2023-01-01", periods=24, freq="MS")
+    rows = []
+    for u in range(8):
+        level = rng.normal(100, 10)
+        for m, month in enumerate(months):
+            effect = 6.0 if u < 4 and m >= 12 else 0.0
+            rows.append((f"rep{u}", month, u < 4, level + effect + rng.normal(0, 3)))
+    panel = pd.DataFrame(rows, columns=["unit", "month", "treated", "revenue"])
+    renamed = panel.assign(unit=panel["unit"].map({f"rep{u}": f"Z-{9 - u}x" for u in range(8)}))
+    shuffled = renamed.sample(frac=1.0, random_state=3)
+    kwargs = dict(outcome="revenue", unit="unit", time="month", treated="treated")
+    first = difference_in_differences(panel, go_live="2024-01-01", **kwargs)
+    again = difference_in_differences(shuffled, go_live="2024-01-01", **kwargs)
+    assert "wild cluster bootstrap" in first.inference
+    for name in ("estimate", "p_value", "ci_low", "ci_high", "pre_trend_p"):
+        assert getattr(again, name) == pytest.approx(getattr(first, name), rel=1e-9), name

@@ -21,6 +21,7 @@ __all__ = [
     "wald_bootstrap_p",
     "wild_cluster_bootstrap",
     "wild_weights",
+    "data_ranks",
 ]
 
 # Below this many clusters the wild bootstrap uses Webb's six-point weights (Webb 2023): with
@@ -107,6 +108,55 @@ def cluster_ols(
         scale = math.nan
     cov = scale * bread @ (scores.T @ scores) @ bread
     return ClusterFit(beta, cov, x_tilde, y_tilde, scale, absorb)
+
+
+def data_ranks(cluster: np.ndarray, n_clusters: int, y: np.ndarray) -> np.ndarray:
+    """Each cluster's rank among the clusters by its data, not by its name.
+
+    Wild bootstrap draws are columns; handing column ``data_ranks[g]`` to cluster ``g`` makes
+    the bootstrap's result depend on the data alone: renaming the units (a client's new
+    codes, pseudonymised ids) changes no p-value and no interval. Clusters are ordered by
+    their number of rows, then the sum and the sum of squares of ``y`` (to 10 significant
+    digits, so that the order of the rows within a cluster cannot change it); clusters with
+    identical data keep their code order.
+
+    Parameters
+    ----------
+    cluster : numpy.ndarray of int
+        Cluster code of each row, 0 … n_clusters − 1.
+    n_clusters : int
+        Number of clusters.
+    y : numpy.ndarray of float
+        The outcome of each row.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        A permutation of 0 … n_clusters − 1.
+
+    Examples
+    --------
+    >>> data_ranks(np.array([0, 0, 1, 2]), 3, np.array([5.0, 1.0, 9.0, 2.0])).tolist()
+    [2, 1, 0]
+    """
+    rows = np.bincount(cluster, minlength=n_clusters)
+    sums = [
+        _significant(np.bincount(cluster, weights=values, minlength=n_clusters))
+        for values in (y, y * y)
+    ]
+    order = np.lexsort((np.arange(n_clusters), sums[1], sums[0], rows))
+    ranks = np.empty(n_clusters, dtype=np.int64)
+    ranks[order] = np.arange(n_clusters)
+    return ranks
+
+
+def _significant(values: np.ndarray, digits: int = 10) -> np.ndarray:
+    """``values`` rounded to ``digits`` significant digits (0 and non-finite kept)."""
+    finite = np.isfinite(values) & (values != 0)
+    magnitude = np.zeros_like(values)
+    magnitude[finite] = np.floor(np.log10(np.abs(values[finite])))
+    scale = 10.0 ** (digits - 1 - magnitude)
+    return np.where(finite, np.round(values * scale) / scale, values)
 
 
 def wild_weights(n_boot: int, n_clusters: int, rng: np.random.Generator) -> tuple[np.ndarray, str]:

@@ -11,7 +11,12 @@ import pandas as pd
 
 from crmkit.data.guards import Guard, percent_change
 from crmkit.data.verdicts import Verdict
-from crmkit.stats.impact.clustered import cluster_ols, wild_cluster_bootstrap, wild_weights
+from crmkit.stats.impact.clustered import (
+    cluster_ols,
+    data_ranks,
+    wild_cluster_bootstrap,
+    wild_weights,
+)
 from crmkit.stats.impact.event_study import EVENT_STUDY_COLUMNS, fit_event_study, relative_periods
 from crmkit.stats.impact.inputs import check_int
 from crmkit.stats.impact.row import change_row, insufficient_row, join_notes, ratio_or_nan
@@ -351,6 +356,7 @@ def difference_in_differences(
         )
     elif n_units < FEW_CLUSTERS and se > 0:
         weights, weight_name = wild_weights(n_boot, n_units, rng)
+        weights = weights[:, data_ranks(unit_codes, n_units, y)]
         p_value, ci_low, ci_high = wild_cluster_bootstrap(fit, unit_codes, n_units, weights, alpha)
         inference = (
             f"wild cluster bootstrap-t ({weight_name} weights, {n_boot:,} draws, seed {seed}; "

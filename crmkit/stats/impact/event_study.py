@@ -11,6 +11,7 @@ from scipy import stats
 
 from crmkit.stats.impact.clustered import (
     cluster_ols,
+    data_ranks,
     wald_bootstrap_p,
     wild_cluster_bootstrap,
     wild_weights,
@@ -100,7 +101,8 @@ def fit_event_study(
         return frame, math.nan, None
     bootstrap = n_clusters <= _PRETREND_BOOTSTRAP_MAX
     if bootstrap:
-        weights, weight_name = wild_weights(n_boot, n_clusters, rng)
+        draws, weight_name = wild_weights(n_boot, n_clusters, rng)
+        weights = draws[:, data_ranks(cluster, n_clusters, y)]
         how = f"wild cluster bootstrap, {weight_name}, {n_boot:,} draws"
     if q <= n_clusters - 1:
         name = f"joint Wald test of {q} pre-period leads"
@@ -126,7 +128,12 @@ def fit_event_study(
     name = "test of a differential linear pre-trend"
     if bootstrap:
         p_value, _, _ = wild_cluster_bootstrap(
-            sub, sub_cluster, sub_g, weights[:, :sub_g], alpha, interval=False
+            sub,
+            sub_cluster,
+            sub_g,
+            draws[:, :sub_g][:, data_ranks(sub_cluster, sub_g, y[pre])],
+            alpha,
+            interval=False,
         )
         return frame, p_value, f"{name} ({how})"
     t_trend = float(sub.beta[0]) / se_trend
