@@ -65,7 +65,7 @@ def _display(*objects: Any, raw: bool = False, **_: Any) -> None:
         if raw:
             continue
         if isinstance(obj, Figure):
-            obj.savefig(io.BytesIO(), format="png", bbox_inches="tight")
+            obj.savefig(io.BytesIO(), format="png", bbox_inches=None)  # as the kernels show it
         elif hasattr(obj, "_repr_html_"):
             obj._repr_html_()
     _DISPLAY_SECONDS[0] += time.perf_counter() - started
