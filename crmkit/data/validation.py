@@ -802,7 +802,11 @@ def _control_column_kept(how: ColumnMapping, assessment: Assessment) -> ColumnMa
     return replace(how, unused=unused, extra=(*how.extra, control.column))
 
 
-def _control_group(tables: Mapping[str, pd.DataFrame], assessment: Any) -> list[Problem]:
+def _control_group(
+    tables: Mapping[str, pd.DataFrame],
+    assessment: Any,
+    headers: Mapping[str, ColumnMapping] | None = None,
+) -> list[Problem]:
     """Warnings when the control group named in params.yaml cannot be used as it stands."""
     control = assessment.control
     if control is None or not tables:
@@ -810,7 +814,9 @@ def _control_group(tables: Mapping[str, pd.DataFrame], assessment: Any) -> list[
     placement = locate_control(tables, control)
     if placement is None:
         present = [name for name in CONTROL_TABLES if name in tables]
-        columns = sorted({str(c) for name in present for c in tables[name].columns})
+        columns = {str(c) for name in present for c in tables[name].columns}
+        columns |= {c for name in present if name in (headers or {}) for c in headers[name].unused}
+        columns = sorted(columns)
         hint = difflib.get_close_matches(control.column, columns, n=1, cutoff=0.6)
         return [
             Problem(
@@ -1079,7 +1085,7 @@ def validate_client(
             report.files[name] = label
             numbers[name] = _row_numbers(raw.index)
     problems.extend(_references(report.tables, report.files, numbers))
-    problems.extend(_control_group(report.tables, assessment))
+    problems.extend(_control_group(report.tables, assessment, report.columns))
     if assessment.control is not None:
         report.control_group = locate_control(report.tables, assessment.control)
     for table in KPI_TABLES if known_kpis is not None else ():
