@@ -845,9 +845,9 @@ def _control_group(
             Problem(
                 "warning",
                 "control_group",
-                f"no row has {control.column} = {', '.join(control.values)} (values found: "
-                f"{shown or 'none'}): the control group is empty, and every comparison is "
-                "before against after",
+                f"no row has {control.column} = {', '.join(control.values)}: the control "
+                "group is empty, and every comparison is before against after (values found: "
+                f"{shown or 'none'})",
                 table=placement.holding[0],
                 column=control.column,
                 expected=f"values of {control.column} that occur in the data",
