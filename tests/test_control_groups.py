@@ -353,3 +353,17 @@ def test_the_generated_column_mapped_to_the_clients_name(tmp_path: Path) -> None
     assert report.ok and report.control_group.column == "test_or_control"
     analysis = measure.control_comparison(report.tables, report.assessment)
     assert analysis.unit_column == "customer_id" and analysis.did.n_clusters >= 500
+
+
+@pytest.mark.slow
+def test_end_to_end_the_impact_page_names_the_customer_level_assignment(tmp_path: Path) -> None:
+    from robustness_checks import run_client
+
+    root = _campaign_client(tmp_path / "campaign_group", 0.12, 2)
+    outcome = run_client(root, tmp_path / "reports", jobs=1)
+    assert outcome.exit_code == 0, outcome.stderr[-2000:]
+    did = outcome.results["impact"]["difference_in_differences"]
+    assert did["unit"] == "customer_id" and did["n_clusters"] >= 500
+    assert len(did["treated_units"]) + len(did["control_units"]) == did["n_clusters"]
+    page = next(outcome.report_dir.rglob("10_impact_overview*.html")).read_text(encoding="utf-8")
+    assert "The CRM was assigned customer by customer" in page
