@@ -123,7 +123,7 @@ def validate(client_dir: Path, settings: tuple[str, ...], debug: bool) -> None:
     with _stop_cleanly(debug):
         known_kpis = [kpi.name for kpi in CATALOG]
         report = validate_client(client_dir, overrides=_overrides(settings), known_kpis=known_kpis)
-        for line in _columns_read(report):
+        for line in [*_columns_read(report), *_control_group_read(report)]:
             click.echo(line)
         click.echo(report.summary())
     sys.exit(0 if report.ok else 1)
@@ -162,6 +162,34 @@ def _columns_read(report: ValidationReport) -> list[str]:
         lines.insert(0, f"Columns recognised (source_system: {system}):")
         lines.append("")
     return lines
+
+
+def _control_group_read(report: ValidationReport) -> list[str]:
+    """Lines naming the control column, where it was found, the level of the assignment and
+    how many rows and customers fall in each group (none without a control group in data)."""
+    where = report.control_group
+    if where is None:
+        return []
+    control = report.assessment.control
+    how = "params.yaml" if where.unit_given else "default for where the column is"
+    lines = [
+        f"Control group: {where.column} = {', '.join(control.values)}, found in "
+        f"{', '.join(where.holding)}; assigned by {where.unit} ({how})",
+    ]
+    if where.control_customers is not None:
+        lines.append(
+            f"  customers: {where.control_customers:,} in the control group, "
+            f"{where.crm_customers:,} with the CRM"
+        )
+    for count in where.counts:
+        unlabelled = (
+            f" ({count.unlabelled_rows:,} without a group)" if count.unlabelled_rows else ""
+        )
+        lines.append(
+            f"  {count.table} ({count.found}): {count.control_rows:,} rows in the control "
+            f"group, {count.crm_rows:,} with the CRM{unlabelled}"
+        )
+    return [*lines, ""]
 
 
 _fresh_kernels_option = click.option(

@@ -31,6 +31,7 @@ from crmkit.data.schemas import TABLES
 
 __all__ = [
     "Assessment",
+    "CONTROL_UNITS",
     "Control",
     "Finance",
     "PERSPECTIVES",
@@ -77,12 +78,25 @@ class Window:
         return (values >= start) & (values < stop)
 
 
+#: The levels at which a client may have assigned the CRM (params ``control.unit``): single
+#: customers, groups named by the control column's values (regions, branches, stores), or
+#: sales reps. The level sets the units, and so the clusters, of the difference-in-differences.
+CONTROL_UNITS = ("customer", "region", "rep")
+
+
 @dataclass(frozen=True)
 class Control:
-    """Units that did not get the CRM: rows whose ``column`` is one of ``values``."""
+    """Units that did not get the CRM: rows whose ``column`` is one of ``values``.
+
+    ``column`` is any column of customers, orders or opportunities (a canonical one such as
+    ``region``, or one kept under the client's own name such as ``Campaign Group``); ``unit``
+    is one of :data:`CONTROL_UNITS`, or None to take it from where the column is found (see
+    :func:`crmkit.data.control_groups.locate_control`).
+    """
 
     column: str
     values: tuple[str, ...]
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -406,7 +420,7 @@ _TOP_KEYS = {
 _SECTION_KEYS = {
     "before": {"start", "end"},
     "after": {"start", "end"},
-    "control": {"column", "values"},
+    "control": {"column", "values", "unit"},
     "stats": {"alpha", "correction", "seed"},
     "finance": {
         "discount_rate",
@@ -598,8 +612,9 @@ def parse_params(
             values = [values]
         if not isinstance(values, list) or not values:
             c.add("control.values", f"expected a list of values such as [West], got {values!r}")
-        elif column:
-            control = Control(column, tuple(str(v) for v in values))
+        unit = _control_unit(c, section.get("unit"))
+        if column and isinstance(values, list) and values:
+            control = Control(column, tuple(str(v) for v in values), unit)
 
     s = c.mapping(raw, "stats")
     stats = Stats(
@@ -642,7 +657,8 @@ def parse_params(
         else:
             known = set(TABLES[table].column_names)
             for client_col, canonical in mapping.items():
-                if canonical not in known and not TABLES[table].extra_columns_allowed:
+                kept = control is not None and canonical == control.column  # client's name
+                if canonical not in known and not TABLES[table].extra_columns_allowed and not kept:
                     hint = difflib.get_close_matches(str(canonical), sorted(known), n=1)
                     c.add(
                         f"columns.{table}.{client_col}",
@@ -822,6 +838,22 @@ def _weight(c: _Collector, value: Any, key: str) -> float | None:
         c.add(key, f"expected a weight of zero or more, got {value!r}")
         return None
     return float(value)
+
+
+def _control_unit(c: _Collector, value: Any) -> str | None:
+    """``control.unit``: one of :data:`CONTROL_UNITS`, or None (from the column's table)."""
+    if value is None:
+        return None
+    text = str(value).strip().casefold()
+    if text in CONTROL_UNITS:
+        return text
+    hint = difflib.get_close_matches(text, CONTROL_UNITS, n=1, cutoff=0.5)
+    c.add(
+        "control.unit",
+        f"expected one of {', '.join(CONTROL_UNITS)} (the level at which the CRM was assigned), "
+        f"got {value!r}" + (f"; did you mean '{hint[0]}'?" if hint else ""),
+    )
+    return None
 
 
 def _table_key(c: _Collector, key: str, table: Any) -> bool:

@@ -371,7 +371,7 @@ def private_assessment(assessment: Assessment, private: PrivateTables, salt: byt
         return assessment
     prefix = pseudonym_prefix(control.column)
     values = tuple(pseudonym(v, salt, prefix) for v in control.values)
-    return replace(assessment, control=Control(control.column, values))
+    return replace(assessment, control=replace(control, values=values))
 
 
 #: Quoted values of a text (messages quote values as Python does: ``'C001'``).

@@ -27,7 +27,7 @@ empty_table         warning  a table has a header but no rows
 unknown_reference   warning  a row points to an id its parent table does not have
 outside_window      warning  a date outside the assessment window: ignored by comparisons
 inconsistent        warning  dates or counts that contradict each other
-control_group       warning  the control group of params.yaml is in no table: it cannot be used
+control_group       warning  the control group of params.yaml is in no table, empty, or unusable
 date_order          warning  how dates such as 03/04/2025 were read, and what decided it
 number_format       warning  how numbers such as 1,234 were read, and what decided it
 unknown_kpi         warning  a benchmarks or actions row names a KPI the catalog does not have: ignored
@@ -36,8 +36,9 @@ unknown_kpi         warning  a benchmarks or actions row names a KPI the catalog
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Collection, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,12 @@ import pandas as pd
 
 from crmkit.data import io
 from crmkit.data.config import Assessment, load_params
+from crmkit.data.control_groups import (
+    CONTROL_TABLES,
+    ControlPlacement,
+    assignment_problems,
+    locate_control,
+)
 from crmkit.data.dates import DAY_MONTH, DateReading, read_dates
 from crmkit.data.exceptions import InputError, ParamsError, Problem, Severity, ValidationFailed
 from crmkit.data.numbers import COMMA_DECIMAL, NumberReading, parse_number, parse_numbers
@@ -87,6 +94,10 @@ class ValidationReport:
         Errors first, then warnings, each group in table order.
     columns : dict of ColumnMapping
         Per table read, how its headers were recognised (:func:`crmkit.data.presets.recognise_columns`).
+    control_group : ControlPlacement or None
+        Where the control column of params.yaml was found, the level of the assignment and
+        each group's size (:func:`crmkit.data.control_groups.locate_control`); None without a
+        control group or when no table holds its column.
     """
 
     client_dir: Path
@@ -95,6 +106,7 @@ class ValidationReport:
     files: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     columns: dict[str, ColumnMapping] = field(default_factory=dict)
+    control_group: ControlPlacement | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -638,6 +650,9 @@ def validate_table(
             numbers = pd.to_numeric(frame[name], errors="coerce")
             all_numeric = numbers.notna().sum() == frame[name].notna().sum()
             result[name] = numbers if all_numeric else frame[name]
+    control_column = _kept_control_column(schema, extras, assessment)
+    if control_column is not None:  # the control group, under the client's own name
+        result[control_column] = frame[control_column]
     result = result.reset_index(drop=True)
 
     if assessment is not None and schema.date_column in result and schema.name != "customers":
@@ -768,41 +783,113 @@ def _unknown_kpis(
     ]
 
 
-def _control_group(tables: Mapping[str, pd.DataFrame], assessment: Any) -> list[Problem]:
-    """A warning when the control group named in params.yaml cannot be found in the data."""
+def _kept_control_column(
+    schema: TableSchema, extras: list[str], assessment: Assessment | None
+) -> str | None:
+    """The control column of params.yaml when it is one of ``extras`` of a table that may hold it."""
+    control = assessment.control if assessment is not None else None
+    if control is None or schema.name not in CONTROL_TABLES or control.column not in extras:
+        return None
+    return control.column
+
+
+def _control_column_kept(how: ColumnMapping, assessment: Assessment) -> ColumnMapping:
+    """``how`` with the control column listed as kept under its own name, not as unused."""
+    control = assessment.control
+    if control is None or how.table not in CONTROL_TABLES or control.column not in how.unused:
+        return how
+    unused = tuple(c for c in how.unused if c != control.column)
+    return replace(how, unused=unused, extra=(*how.extra, control.column))
+
+
+def _control_group(
+    tables: Mapping[str, pd.DataFrame],
+    assessment: Any,
+    headers: Mapping[str, ColumnMapping] | None = None,
+) -> list[Problem]:
+    """Warnings when the control group named in params.yaml cannot be used as it stands."""
     control = assessment.control
     if control is None or not tables:
         return []
-    holding = [name for name, frame in tables.items() if control.column in frame.columns]
-    if not holding:
+    placement = locate_control(tables, control)
+    if placement is None:
+        present = [name for name in CONTROL_TABLES if name in tables]
+        columns = {str(c) for name in present for c in tables[name].columns}
+        columns |= {c for name in present if name in (headers or {}) for c in headers[name].unused}
+        columns = sorted(columns)
+        hint = difflib.get_close_matches(control.column, columns, n=1, cutoff=0.6)
         return [
             Problem(
                 "warning",
                 "control_group",
-                f"control.column {control.column!r} is a column of no table: the control group "
-                "cannot be used, and every comparison is before against after",
-                expected="a column such as region in orders or customers (or map one in columns)",
+                f"control.column {control.column!r} is a column of no table "
+                f"({', '.join(present) or 'no customers, orders or opportunities'} searched)"
+                + (f"; did you mean {hint[0]!r}?" if hint else "")
+                + ": the control group cannot be used, and every comparison is before against "
+                "after",
+                expected="a column of customers, orders or opportunities, as its header reads "
+                "in the file (or mapped under columns: in params.yaml)",
             )
         ]
+    problems = []
     wanted = {v.strip().casefold() for v in control.values}
     seen = {
-        str(v).strip().casefold()
-        for name in holding
+        str(v).strip()
+        for name in placement.holding
         for v in tables[name][control.column].dropna().unique()
     }
-    if not wanted & seen:
-        return [
+    found_values = {v.casefold() for v in seen}
+    if not wanted & found_values:
+        shown = ", ".join(sorted(seen)[:8]) + (", …" if len(seen) > 8 else "")
+        problems.append(
             Problem(
                 "warning",
                 "control_group",
-                f"no row has {control.column} = {', '.join(control.values)}: the control group is "
-                "empty, and every comparison is before against after",
-                table=holding[0],
+                f"no row has {control.column} = {', '.join(control.values)}: the control "
+                "group is empty, and every comparison is before against after (values found: "
+                f"{shown or 'none'})",
+                table=placement.holding[0],
                 column=control.column,
                 expected=f"values of {control.column} that occur in the data",
             )
-        ]
-    return []
+        )
+    elif found_values <= wanted:
+        problems.append(
+            Problem(
+                "warning",
+                "control_group",
+                f"every labelled row has {control.column} = {', '.join(control.values)}: no "
+                "unit got the CRM, so nothing can be compared with the control group",
+                table=placement.holding[0],
+                column=control.column,
+                expected=f"other values of {control.column} for the units that got the CRM",
+            )
+        )
+    else:
+        missing = sorted(v for v in control.values if v.strip().casefold() not in found_values)
+        if missing:
+            problems.append(
+                Problem(
+                    "warning",
+                    "control_group",
+                    f"control.values {', '.join(missing)} occur in no row of {control.column} "
+                    f"(values found: {', '.join(sorted(seen)[:8])})",
+                    table=placement.holding[0],
+                    column=control.column,
+                    expected=f"values of {control.column} that occur in the data",
+                )
+            )
+    for message in assignment_problems(placement, tables):
+        problems.append(
+            Problem(
+                "warning",
+                "control_group",
+                f"{message}; the revenue comparison with the control group is not made",
+                table="orders",
+                expected="control.unit customer, region or rep, as the orders allow",
+            )
+        )
+    return problems
 
 
 def _references(
@@ -977,6 +1064,7 @@ def validate_client(
             raw, report.columns[name] = recognise_columns(
                 raw, schema, assessment.columns.get(name), system
             )
+            report.columns[name] = _control_column_kept(report.columns[name], assessment)
             raw = translate_values(raw, name, system)
             table, table_problems = validate_table(raw, schema, file=label, assessment=assessment)
         except Exception as exc:  # a bug must not hide the other tables' problems
@@ -997,7 +1085,9 @@ def validate_client(
             report.files[name] = label
             numbers[name] = _row_numbers(raw.index)
     problems.extend(_references(report.tables, report.files, numbers))
-    problems.extend(_control_group(report.tables, assessment))
+    problems.extend(_control_group(report.tables, assessment, report.columns))
+    if assessment.control is not None:
+        report.control_group = locate_control(report.tables, assessment.control)
     for table in KPI_TABLES if known_kpis is not None else ():
         if table in report.tables:
             problems.extend(

@@ -20,6 +20,7 @@ from crmkit.measure.control import (
     CONTROL_COLUMNS,
     ControlAnalysis,
     control_comparison,
+    customer_panel,
     net_of_control,
 )
 from crmkit.measure.domain_kpis import DOMAIN_MEASURES
@@ -44,6 +45,7 @@ __all__ = [
     "channel_mix",
     "compare_observations",
     "control_comparison",
+    "customer_panel",
     "impact_summary",
     "kpis_for_results",
     "measure_kpis",

@@ -15,6 +15,8 @@ import pandas as pd
 from crmkit import kpis
 from crmkit.data import guards
 from crmkit.data.config import Assessment
+from crmkit.data.control_groups import AssignmentUnit, ControlPlacement, locate_control
+from crmkit.kpis.windows import window_months
 from crmkit.measure.comparison import measure_one
 from crmkit.stats import impact
 
@@ -186,8 +188,12 @@ class ControlAnalysis:
         True when the outcome was log-transformed: the effect is then relative,
         ``exp(estimate) − 1``.
     unit_column : str
-        The column whose values are the units (e.g. ``region``).
+        The column whose values are the units (``region``, ``rep_id``, ``customer_id``, or
+        the client's own control column such as ``Campaign Group``).
     treated_units, control_units : tuple of str
+    assignment : str
+        The level at which the CRM was assigned (:class:`crmkit.data.control_groups.AssignmentUnit`:
+        ``customer``, ``region`` or ``rep``), as params.yaml says or its default.
     """
 
     kpi: kpis.KPI
@@ -196,6 +202,7 @@ class ControlAnalysis:
     unit_column: str
     treated_units: tuple[str, ...]
     control_units: tuple[str, ...]
+    assignment: str = AssignmentUnit.REGION
 
     @property
     def relative_effect(self) -> tuple[float, float, float]:
@@ -239,6 +246,108 @@ class ControlAnalysis:
         return es.assign(**{c: np.expm1(es[c]) * 100 for c in ("estimate", "ci_low", "ci_high")})
 
 
+def customer_panel(
+    tables: Mapping[str, pd.DataFrame], assessment: Assessment, kpi_name: str = "revenue_monthly"
+) -> pd.DataFrame:
+    """The customer × month panel of a monthly KPI: each customer on every month it was a customer.
+
+    :func:`crmkit.kpis.monthly_panel` by ``customer_id`` keeps a unit's months from its first to
+    its last row; a customer's months are rather those from its ``created_date`` (or the
+    window's start) to its ``churned_date`` (or the window's end), from customers, with 0 for
+    a month without orders. Only customers with at least one row of the KPI's table are units
+    (their group is known from those rows); without created dates in customers, the span of
+    their rows is kept.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`crmkit.kpis.monthly_panel`: ``unit``, ``month``, ``value``, ``treated``,
+        ``after``, sorted by unit, month.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from crmkit.data.config import Control, Window
+    >>> customers = pd.DataFrame({"customer_id": ["A", "B"], "group": ["test", "control"],
+    ...     "created_date": pd.to_datetime(["2023-01-01", "2023-01-01"]),
+    ...     "churned_date": pd.to_datetime([None, "2024-01-20"])})
+    >>> orders = pd.DataFrame({"order_id": ["1", "2", "3"], "customer_id": ["A", "A", "B"],
+    ...     "order_date": pd.to_datetime(["2023-11-05", "2024-02-10", "2023-12-01"]),
+    ...     "amount": [10.0, 30.0, 5.0]})
+    >>> a = Assessment("x", dt.date(2024, 1, 1),
+    ...     Window(dt.date(2023, 11, 1), dt.date(2023, 12, 31)),
+    ...     Window(dt.date(2024, 1, 1), dt.date(2024, 2, 29)),
+    ...     control=Control("group", ("control",)))
+    >>> p = customer_panel({"customers": customers, "orders": orders}, a)
+    >>> p = p.assign(month=p["month"].dt.strftime("%Y-%m"))
+    >>> print(p[["unit", "month", "value", "treated"]].to_string(index=False))
+    unit   month  value  treated
+       A 2023-11   10.0     True
+       A 2023-12    0.0     True
+       A 2024-01    0.0     True
+       A 2024-02   30.0     True
+       B 2023-11    0.0    False
+       B 2023-12    5.0    False
+       B 2024-01    0.0    False
+    """
+    panel = kpis.monthly_panel(tables, assessment, kpi_name, unit="customer_id")
+    customers = tables.get("customers")
+    if customers is None or not {"customer_id", "created_date"} <= set(customers.columns):
+        return panel
+    known = customers.drop_duplicates("customer_id").set_index("customer_id")
+    treated = panel.drop_duplicates("unit").set_index("unit")["treated"]
+    units = treated.index
+    ids = known.index.astype("str")
+    created = pd.Series(pd.to_datetime(known["created_date"]).to_numpy(), index=ids)
+    churned = (
+        pd.Series(pd.to_datetime(known["churned_date"]).to_numpy(), index=ids)
+        if "churned_date" in known
+        else pd.Series(pd.NaT, index=ids)
+    )
+    first = created.reindex(units).dt.to_period("M").dt.to_timestamp()
+    last = churned.reindex(units).dt.to_period("M").dt.to_timestamp()
+    rows = panel.groupby("unit")["month"]  # customers missing from customers: their rows' span
+    first = first.fillna(rows.min().reindex(units)) if first.isna().any() else first
+    frames = []
+    for is_after, window in ((False, assessment.before), (True, assessment.after)):
+        months = window_months(window)
+        grid = pd.MultiIndex.from_product([units, months], names=["unit", "month"]).to_frame(
+            index=False
+        )
+        month = grid["month"].to_numpy()
+        alive = month >= first.reindex(grid["unit"]).to_numpy()
+        ends = last.reindex(grid["unit"]).to_numpy()
+        alive &= pd.isna(ends) | (month <= ends)
+        grid = grid.loc[alive]
+        own = panel.loc[panel["after"] == is_after].set_index(["unit", "month"])["value"]
+        index = pd.MultiIndex.from_frame(grid[["unit", "month"]])
+        values = own.reindex(index).fillna(0.0).to_numpy()
+        grid = grid.assign(value=values, treated=treated.reindex(grid["unit"]).to_numpy())
+        frames.append(grid.assign(after=is_after))
+    out = pd.concat(frames, ignore_index=True)
+    out["value"] = out["value"].astype("float64")
+    out["treated"] = out["treated"].astype(bool)
+    return out.sort_values(["unit", "month", "after"], kind="stable").reset_index(drop=True)
+
+
+def _unit_candidates(placement: ControlPlacement, log_outcome: bool) -> list[tuple[str, bool]]:
+    """The units to try, in order, with whether the outcome is logged, for the assignment.
+
+    A customer-level assignment: customers, in levels (most customer-months have no order, so
+    a logarithm would keep only the months with one and miss a change in how often customers
+    buy). A rep-level one: the reps. A group-level one given in params.yaml: the column's
+    values. Left to the default for a column of orders: the sales reps where each lies on one
+    side, else the column's values.
+    """
+    if placement.unit == AssignmentUnit.CUSTOMER:
+        return [("customer_id", False)]
+    if placement.unit == AssignmentUnit.REP:
+        return [("rep", log_outcome)]
+    if placement.unit_given:
+        return [(placement.column, log_outcome)]
+    return [("rep", log_outcome), (placement.column, log_outcome)]
+
+
 def control_comparison(
     tables: Mapping[str, pd.DataFrame],
     assessment: Assessment,
@@ -248,25 +357,43 @@ def control_comparison(
 ) -> ControlAnalysis | None:
     """Difference-in-differences of a monthly KPI between CRM units and the control group.
 
-    The units are sales reps when the KPI's table names them (a rep belongs to the control
-    group when most of their rows do), else the values of the control column (e.g. regions):
-    more units give honest intervals that are also narrow. On the log scale
-    (``log_outcome``) the estimate is a relative effect, ``exp(estimate) − 1``, which does not
-    depend on how large each unit is; unit-months without activity are left out then.
+    The units (and so the clusters) follow the level at which the CRM was assigned
+    (``control.unit``, or its default from where the control column is found, see
+    :func:`crmkit.data.control_groups.locate_control`):
 
-    Returns None without a control group, when the KPI's tables are absent, or when no unit
-    column splits its rows into at least one treated and one control unit.
+    - ``customer``: each customer is a unit, the panel is customer × month of the KPI's rows
+      joined to their customer's group through ``customer_id`` (hundreds of clusters); the
+      outcome stays in the KPI's unit (zeros kept), the effect is relative to the CRM
+      customers' counterfactual mean;
+    - ``rep``: the sales reps (a rep belongs to the control group when most of their rows do);
+    - ``region``: the values of the control column (regions, branches); left to the default,
+      the sales reps when the KPI's table names them and each lies on one side, else the
+      column's values.
+
+    On the log scale (``log_outcome``, for reps and groups) the estimate is a relative effect,
+    ``exp(estimate) − 1``, which does not depend on how large each unit is; unit-months
+    without activity are left out then.
+
+    Returns None without a control group, when the KPI's tables are absent, when no table
+    holds the control column, or when the units do not split into at least two treated and
+    one control unit.
     """
     control = assessment.control
     kpi = kpis.get_kpi(kpi_name)
     if control is None or kpis.available(kpi, tables) is not None:
         return None
-    for unit in ("rep", control.column):
+    placement = locate_control(tables, control)
+    if placement is None:
+        return None
+    for unit, logged in _unit_candidates(placement, log_outcome):
         try:
-            panel = kpis.monthly_panel(tables, assessment, kpi_name, unit=unit)
+            if unit == "customer_id":
+                panel = customer_panel(tables, assessment, kpi_name)
+            else:
+                panel = kpis.monthly_panel(tables, assessment, kpi_name, unit=unit)
         except ValueError:
             continue
-        if log_outcome:
+        if logged:
             panel = panel.loc[panel["value"] > 0].assign(value=lambda p: np.log(p["value"]))
         units = panel.drop_duplicates("unit")
         if units["treated"].sum() >= 2 and (~units["treated"]).sum() >= 1:
@@ -286,8 +413,9 @@ def control_comparison(
     return ControlAnalysis(
         kpi,
         did,
-        log_outcome,
+        logged,
         "rep_id" if unit == "rep" else unit,
         tuple(sorted(units.loc[units["treated"], "unit"])),
         tuple(sorted(units.loc[~units["treated"], "unit"])),
+        placement.unit,
     )

@@ -33,6 +33,7 @@ from crmkit.words.narrative.areas import (
     trend_title,
 )
 from crmkit.words.narrative.designs import (
+    assignment_sentence,
     control_finding,
     control_title,
     guarded_control_finding,
@@ -109,6 +110,7 @@ __all__ = [
     "breakeven_text",
     "change_title",
     "channel_title",
+    "assignment_sentence",
     "control_finding",
     "control_title",
     "cost_title",

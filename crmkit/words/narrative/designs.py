@@ -19,6 +19,7 @@ from crmkit.words.formats import (
 )
 
 __all__ = [
+    "assignment_sentence",
     "control_finding",
     "control_title",
     "guarded_control_finding",
@@ -125,15 +126,54 @@ def control_title(analysis: Any) -> str:
 
 
 def _units(analysis: Any) -> str:
-    """'29 sales reps in CRM units with that of 7 reps in the control group' or by region."""
+    """'29 sales reps in CRM units with that of 7 reps in the control group', by customer or
+    by region."""
     treated, control = analysis.treated_units, analysis.control_units
     if analysis.unit_column == "rep_id":
         return (
             f"{len(treated)} sales reps in CRM units with that of {len(control)} reps in the "
             "control group"
         )
+    if analysis.unit_column == "customer_id":
+        return (
+            f"{len(treated):,} customers with the CRM with that of {len(control):,} customers "
+            "in the control group"
+        )
     column = analysis.unit_column
     return f"the {column}s {', '.join(treated)} with that of {', '.join(control)}"
+
+
+#: How each level of assignment (params ``control.unit``) is named in a sentence.
+_ASSIGNED = {
+    "customer": ("customer by customer", "customers"),
+    "region": ("by group (region, branch)", "groups"),
+    "rep": ("by sales rep", "sales reps"),
+}
+
+
+def assignment_sentence(analysis: Any) -> str:
+    """At which level the control group was assigned, and how many units each side has.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> analysis = SimpleNamespace(assignment="customer", unit_column="customer_id",
+    ...                            treated_units=("a",) * 1430, control_units=("b",) * 1458)
+    >>> print(assignment_sentence(analysis))
+    The CRM was assigned customer by customer: 1,430 customers got it and 1,458 did not, each a unit (cluster) of the comparison.
+    """
+    level = str(getattr(analysis, "assignment", "region"))
+    how, units = _ASSIGNED.get(level, _ASSIGNED["region"])
+    treated, control = len(analysis.treated_units), len(analysis.control_units)
+    if level == "region" and analysis.unit_column == "rep_id":
+        return (
+            f"The CRM was assigned {how}; the comparison's units are the sales reps within "
+            f"them: {treated:,} with the CRM and {control:,} without, each a unit (cluster)."
+        )
+    return (
+        f"The CRM was assigned {how}: {treated:,} {units} got it and {control:,} did not, "
+        "each a unit (cluster) of the comparison."
+    )
 
 
 def control_finding(analysis: Any, *, confidence: float = 0.95) -> str:
@@ -153,6 +193,7 @@ def control_finding(analysis: Any, *, confidence: float = 0.95) -> str:
     )
     if not text.endswith("."):
         text += "."
+    text += f" {assignment_sentence(analysis)}"
     if not is_missing(d.pre_trend_p):
         if d.pre_trend_p < 0.05:
             text += (
@@ -253,7 +294,7 @@ def guarded_control_finding(analysis: Any, *, confidence: float = 0.95) -> str:
         f"predicts. With {d.n_clusters} units, {d.n_treated_units} of them with the CRM, no "
         f"{confidence * 100:.0f} % confidence interval and no p-value can be computed that "
         "hold: there are too few ways to tell which units got the CRM for any test to "
-        "separate an effect from chance."
+        f"separate an effect from chance. {assignment_sentence(analysis)}"
         "\n\n**What it means:** cannot say. The comparison with the control group neither "
         "confirms nor rules out an effect of the CRM; more units (e.g. sales reps instead of "
         "regions, with `rep_id` in the orders) would let it."
