@@ -44,7 +44,14 @@ from pandas.io.formats.style import Styler
 
 from crmkit.data import io
 from crmkit.data.config import Assessment, parse_params
-from crmkit.data.privacy import client_salt, private_assessment, private_tables, scrub_text
+from crmkit.data.privacy import (
+    client_salt,
+    private_assessment,
+    private_tables,
+    pseudonym,
+    pseudonym_prefix,
+    scrub_text,
+)
 from crmkit.data.validation import Problem, problems_frame, validate_client
 from crmkit.kpis import CATALOG
 from crmkit.pipeline import results
@@ -637,10 +644,11 @@ def write_run_inputs(
     assessment = report.assessment
     privacy = assessment.privacy
     salt = client_salt(client_dir) if privacy.pseudonymise else b""
-    control = assessment.control
+    control, rollout = assessment.control, assessment.rollout
     keep = (control.column,) if control else ()
+    keep += (rollout.column,) if rollout and rollout.column not in keep else ()
     private = private_tables(report.tables, privacy, salt, keep=keep, control=control)
-    assessment = private_assessment(assessment, private, salt)
+    assessment = _private_rollout(private_assessment(assessment, private, salt), private, salt)
     problems = [
         replace(
             p,
@@ -658,6 +666,17 @@ def write_run_inputs(
     )
     io.write_cache(private.tables, run_dir / "tables")
     return replace(report, assessment=assessment, tables=private.tables, problems=problems)
+
+
+def _private_rollout(assessment: Assessment, private: Any, salt: bytes) -> Assessment:
+    """``assessment`` with its rollout units pseudonymised when their column was (rep_id)."""
+    rollout = assessment.rollout
+    columns = {c for names in private.pseudonymised.values() for c in names}
+    if rollout is None or rollout.column not in columns:
+        return assessment
+    prefix = pseudonym_prefix(rollout.column)
+    pairs = tuple((pseudonym(unit, salt, prefix), day) for unit, day in rollout.go_live)
+    return replace(assessment, rollout=replace(rollout, go_live=pairs))
 
 
 def open_stage(name: str, *, client_dir: str | Path, run_dir: str | Path = "") -> StageContext:
