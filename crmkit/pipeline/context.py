@@ -20,7 +20,8 @@ Run-folder layout the runner writes and stages read::
     RUN_DIR/results/*.json     what each stage records
     RUN_DIR/cache/             results several stages share, computed once a run: the KPI
                                results (kpi_results.parquet), the monthly revenue's time
-                               series and control comparison, the chain's links (*.pickle);
+                               series and control comparison, the chain's links, the
+                               rollout's analysis (*.pickle);
                                the runner computes them while the first
                                stages run (compute_shared_results), a stage that asks earlier
                                waits for them
@@ -203,6 +204,17 @@ class StageContext:
         if self.run_dir is None:
             return compute()
         return _shared(self.run_dir / "cache" / _control_comparison_file(kpi_name), compute)
+
+    def rollout(self) -> Any:
+        """The rollout's design and verdict on monthly revenue
+        (:func:`crmkit.measure.rollout_analysis`; None without ``rollout:`` in params), once a
+        run (``RUN_DIR/cache/rollout.pickle``), as :meth:`kpi_results`."""
+        from crmkit import measure
+
+        compute = lambda: measure.rollout_analysis(self.tables, self.assessment)  # noqa: E731
+        if self.run_dir is None:
+            return compute()
+        return _shared(self.run_dir / "cache" / ROLLOUT_FILE, compute)
 
     def earlier_results(self) -> EarlierRuns:
         """The same client's earlier runs (their results.json contents), oldest first.
@@ -443,6 +455,10 @@ KPI_RESULTS_FILE = "kpi_results.parquet"
 CHAIN_LINKS_FILE = "chain_links.pickle"
 
 
+#: The run-folder cache of the rollout's analysis (:meth:`StageContext.rollout`).
+ROLLOUT_FILE = "rollout.pickle"
+
+
 def _time_series_file(kpi_name: str) -> str:
     return f"time_series_{kpi_name}.pickle"
 
@@ -528,6 +544,7 @@ def compute_shared_results(
             lambda: measure.control_comparison(tables, assessment, "revenue_monthly"),
         ),
         (cache / CHAIN_LINKS_FILE, lambda: evaluate_chain(tables, assessment)),
+        (cache / ROLLOUT_FILE, lambda: measure.rollout_analysis(tables, assessment)),
     ]
     held = []
     for path, _ in jobs:  # taken here, so that no stage starts the same computation meanwhile
