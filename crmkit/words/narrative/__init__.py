@@ -67,6 +67,7 @@ from crmkit.words.narrative.rollout import (
     placebo_title,
     rollout_chart_title,
     rollout_design,
+    rollout_figure,
     rollout_finding,
     summary_rollout,
 )
@@ -106,6 +107,7 @@ __all__ = [
     "placebo_title",
     "rollout_chart_title",
     "rollout_design",
+    "rollout_figure",
     "rollout_finding",
     "summary_rollout",
     "GUARD_REASONS",

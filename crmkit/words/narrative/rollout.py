@@ -20,6 +20,7 @@ __all__ = [
     "placebo_title",
     "rollout_chart_title",
     "rollout_design",
+    "rollout_figure",
     "rollout_finding",
     "summary_rollout",
 ]
@@ -305,3 +306,28 @@ def summary_rollout(rollout: Any, *, label: str = "Revenue", alpha: Any = 0.05) 
     if claim is Claim.CLAIMED:
         return f"{subject}: more than chance explains."
     return f"{subject}, not claimed: {CLAIM_REASONS[claim]}."
+
+
+def rollout_figure(rollout: Mapping[str, Any]) -> dict[str, str]:
+    """The index page's headline figure of the rollout: the effect if claimed, else why not.
+
+    Examples
+    --------
+    >>> rollout_figure({"design": "staggered", "claim": "pre_trend_failed",
+    ...                 "overall": {"estimate_pct": 0.1}})["value"]
+    'not claimed'
+    """
+    label = "Revenue effect of the rollout"
+    try:
+        design = Design(rollout.get("design"))
+    except ValueError:
+        return {"label": label, "value": "not available", "note": ""}
+    method = _DESIGN_NAMES[design].removeprefix("a ")
+    claim = _claim(rollout)
+    if claim is Claim.CLAIMED:
+        value = format_change_pct(_overall(rollout).get("estimate_pct"))
+        return {"label": label, "value": value, "note": method}
+    reason = CLAIM_REASONS.get(claim, "no comparison between units")
+    if design is Design.TIME_SERIES_ONLY:
+        reason = "no unit without the CRM to compare with"
+    return {"label": label, "value": "not claimed", "note": f"{method}: {reason}"}
