@@ -787,7 +787,7 @@ def _rollout_pairs(
         out[name] = when
     if not pairs:
         c.add(key, "expected at least one unit and its go-live date, e.g. {North: 2025-01-01}")
-    elif go_live is not None and min(out.values()) != go_live:
+    elif out and go_live is not None and min(out.values()) != go_live:
         first = min(out.values())
         c.add(
             key,
