@@ -424,3 +424,17 @@ def test_one_go_live_three_regions_says_cannot_say(tmp_path):
     assert rollout["design"] == "difference_in_differences"
     assert rollout["claim"] == "too_few_units" and rollout["overall"]["ci_low_pct"] is None
     assert "Not claimed" in _impact_page(result)
+
+
+def test_rollout_units_named_by_rep_id_follow_their_pseudonyms(small_client, tmp_path):
+    from crmkit.pipeline.context import write_run_inputs
+
+    _with_params(small_client, rollout={"column": "rep_id", "go_live": {"R101": "2025-01-01"}})
+    report = validate_client(small_client)
+    assert report.ok, report.summary()
+    written = write_run_inputs(tmp_path, small_client, report)
+    ((unit, _),) = written.assessment.rollout.go_live
+    orders = written.tables["orders"]
+    assert unit != "R101" and unit in set(orders["rep_id"])  # the pseudonym the tables hold
+    analysis = rollout_analysis(written.tables, written.assessment)
+    assert analysis.treated == (unit,)
