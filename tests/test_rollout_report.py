@@ -28,8 +28,8 @@ from crmkit.measure.rollout import (
     choose_design,
     rollout_analysis,
     rollout_panel,
-    rollout_results,
 )
+from crmkit.measure.rollout_results import rollout_results
 from crmkit.words.narrative.rollout import (
     rollout_design,
     rollout_figure,

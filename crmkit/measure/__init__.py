@@ -31,7 +31,8 @@ from crmkit.measure.kpi_results import (
     measured_results,
 )
 from crmkit.measure.results_json import RESULTS_JSON_KEYS, impact_summary, kpis_for_results
-from crmkit.measure.rollout import RolloutAnalysis, rollout_analysis, rollout_results
+from crmkit.measure.rollout import RolloutAnalysis, rollout_analysis
+from crmkit.measure.rollout_results import rollout_results
 from crmkit.measure.time_series import SeriesAnalysis, monthly_values, months, time_series
 
 __all__ = [

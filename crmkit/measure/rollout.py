@@ -17,7 +17,7 @@ The monthly revenue estimate is also run at placebo go-lives before the real one
 :func:`rollout_analysis` returns numbers and typed statuses only (:class:`Design`,
 :class:`DesignReason`, :class:`Assumption`, :class:`Claim`); the words are in
 :mod:`crmkit.words.narrative.rollout`; :func:`rollout_results` is results.json's
-``impact.rollout``.
+``impact.rollout`` (:mod:`crmkit.measure.rollout_results`).
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ import numpy as np
 import pandas as pd
 
 from crmkit.data.config import Assessment
-from crmkit.data.io import jsonable
 from crmkit.kpis.scope import row_units
 from crmkit.stats.rollout import (
     Fit,
@@ -60,7 +59,6 @@ __all__ = [
     "choose_design",
     "rollout_analysis",
     "rollout_panel",
-    "rollout_results",
 ]
 
 #: Synthetic control is chosen for at most this many treated units going live on one day …
@@ -275,11 +273,6 @@ def choose_design(
     if len(treated_dates) <= SYNTHETIC_MAX_TREATED and n_never >= SYNTHETIC_MIN_DONORS:
         return Design.SYNTHETIC_CONTROL, DesignReason.PILOT
     return Design.DIFFERENCE_IN_DIFFERENCES, DesignReason.ONE_DATE
-
-
-def _nan_to_none(value: Any) -> float | None:
-    number = float(value) if value is not None else math.nan
-    return number if math.isfinite(number) else None
 
 
 def _claim(
@@ -505,81 +498,3 @@ def rollout_analysis(
         placebo=placebo,
         claim=_claim(design, overall, pre_trend, fit, placebo),
     )
-
-
-def rollout_results(analysis: RolloutAnalysis | None) -> dict[str, Any] | None:
-    """results.json ``impact.rollout``: plain JSON, fractions for rates, None for missing.
-
-    Keys: design, reason, assumption, claim, column, units {treated, never_treated}, cohorts
-    [{go_live, units, estimate, estimate_pct, ci_low_pct, ci_high_pct}], overall {estimate,
-    estimate_pct, ci_low_pct, ci_high_pct, p_value, inference, status}, pre_trend {p_value,
-    status}, event_study [{months, estimate_pct, ci_low_pct, ci_high_pct}],
-    synthetic_control {weights, pre_rmspe, fit, p_value, effect_pct} or None, placebo
-    {status, n, p_value, outside} or None.
-    """
-    if analysis is None:
-        return None
-    overall = analysis.overall
-    synthetic = analysis.synthetic
-    placebo = analysis.placebo
-    result = {
-        "design": str(analysis.design),
-        "reason": str(analysis.reason),
-        "assumption": str(analysis.assumption),
-        "claim": str(analysis.claim),
-        "column": analysis.column,
-        "units": {"treated": list(analysis.treated), "never_treated": list(analysis.never_treated)},
-        "cohorts": [
-            {
-                "go_live": pd.Timestamp(row.go_live).date().isoformat(),
-                "units": list(row.units),
-                "estimate": _nan_to_none(row.estimate),
-                "estimate_pct": _nan_to_none(row.estimate_pct),
-                "ci_low_pct": _nan_to_none(row.ci_low_pct),
-                "ci_high_pct": _nan_to_none(row.ci_high_pct),
-            }
-            for row in analysis.cohorts.itertuples()
-        ],
-        "overall": None
-        if overall is None
-        else {
-            "estimate": _nan_to_none(overall.estimate),
-            "estimate_pct": _nan_to_none(overall.estimate_pct),
-            "ci_low_pct": _nan_to_none(overall.ci_low_pct),
-            "ci_high_pct": _nan_to_none(overall.ci_high_pct),
-            "p_value": _nan_to_none(overall.p_value),
-            "inference": str(overall.inference),
-            "status": str(analysis.claim),
-        },
-        "pre_trend": {
-            "p_value": _nan_to_none(analysis.pre_trend_p),
-            "status": str(analysis.pre_trend),
-        },
-        "event_study": [
-            {
-                "months": int(row.months),
-                "estimate_pct": _nan_to_none(row.estimate_pct),
-                "ci_low_pct": _nan_to_none(row.ci_low_pct),
-                "ci_high_pct": _nan_to_none(row.ci_high_pct),
-            }
-            for row in analysis.event_study.itertuples()
-        ],
-        "synthetic_control": None
-        if synthetic is None
-        else {
-            "weights": {str(k): float(v) for k, v in synthetic["weights"].items()},
-            "pre_rmspe": _nan_to_none(synthetic["pre_rmspe"]),
-            "fit": str(synthetic["fit"]),
-            "p_value": _nan_to_none(synthetic["p_value"]),
-            "effect_pct": _nan_to_none(synthetic["effect_pct"]),
-        },
-        "placebo": None
-        if placebo is None
-        else {
-            "status": str(placebo.status),
-            "n": int(placebo.n),
-            "p_value": _nan_to_none(placebo.p_value),
-            "outside": bool(placebo.outside),
-        },
-    }
-    return jsonable(result)
