@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Collection, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +37,14 @@ __all__ = [
     "PERSPECTIVES",
     "Objective",
     "Privacy",
+    "Rollout",
     "Scorecard",
     "Stats",
     "TeamMember",
     "Window",
     "load_params",
     "parse_params",
+    "read_rollout_file",
 ]
 
 CORRECTIONS = ("holm", "bonferroni", "fdr_bh")
@@ -97,6 +99,39 @@ class Control:
     column: str
     values: tuple[str, ...]
     unit: str | None = None
+
+
+@dataclass(frozen=True)
+class Rollout:
+    """How the CRM was rolled out: the units of ``column`` and the day each went live.
+
+    ``column`` assigns rows to units (``region``, ``rep_id``, or a column of customers,
+    orders or opportunities kept from the export). ``go_live`` pairs each unit that got the
+    CRM with its go-live day, earliest first; units not listed never got it. ``file`` is the
+    CSV (relative to the client folder, one row per unit: ``unit``, ``go_live_date``) the
+    pairs were read from, None when params.yaml lists them.
+
+    Examples
+    --------
+    >>> r = Rollout("region", (("North", dt.date(2025, 1, 1)), ("South", dt.date(2025, 7, 1))))
+    >>> r.dates()["South"], r.to_params()["go_live"]["North"]
+    (datetime.date(2025, 7, 1), '2025-01-01')
+    """
+
+    column: str
+    go_live: tuple[tuple[str, dt.date], ...] = ()
+    file: str | None = None
+
+    def dates(self) -> dict[str, dt.date]:
+        """Unit → go-live day."""
+        return dict(self.go_live)
+
+    def to_params(self) -> dict[str, Any]:
+        """The block as params.yaml writes it, units listed (the file already read)."""
+        return {
+            "column": self.column,
+            "go_live": {unit: day.isoformat() for unit, day in self.go_live},
+        }
 
 
 @dataclass(frozen=True)
@@ -316,6 +351,7 @@ class Assessment:
     number_format: str | Mapping[str, str | Mapping[str, str]] = AUTO
     sheet: Mapping[str, str | int] = field(default_factory=dict)
     header_row: Mapping[str, int | str] = field(default_factory=dict)
+    rollout: Rollout | None = None
 
     @property
     def window(self) -> Window:
@@ -397,6 +433,7 @@ class Assessment:
         """A JSON-ready dict (dates as ISO strings), as results.json records it."""
         data = asdict(self)
         data["scorecard"] = self.scorecard.to_params()
+        data["rollout"] = None if self.rollout is None else self.rollout.to_params()
         return _jsonable(data)
 
 
@@ -415,12 +452,13 @@ def _jsonable(value: Any) -> Any:
 _TOP_KEYS = {
     "client", "currency", "go_live_date", "before", "after", "data_dir", "control", "stats",
     "finance", "columns", "encoding", "dayfirst", "date_format", "objectives", "team", "scope",
-    "scorecard", "privacy", "source_system", "number_format", "sheet", "header_row",
+    "scorecard", "privacy", "source_system", "number_format", "sheet", "header_row", "rollout",
 }  # fmt: skip
 _SECTION_KEYS = {
     "before": {"start", "end"},
     "after": {"start", "end"},
     "control": {"column", "values", "unit"},
+    "rollout": {"column", "go_live", "file"},
     "stats": {"alpha", "correction", "seed"},
     "finance": {
         "discount_rate",
@@ -616,6 +654,8 @@ def parse_params(
         if column and isinstance(values, list) and values:
             control = Control(column, tuple(str(v) for v in values), unit)
 
+    rollout = _rollout(c, raw, go_live)
+
     s = c.mapping(raw, "stats")
     stats = Stats(
         alpha=c.number(s.get("alpha", 0.05), "stats.alpha", 0.0001, 0.5) or 0.05,
@@ -742,8 +782,102 @@ def parse_params(
         scope=scope,
         scorecard=scorecard,
         privacy=privacy,
+        rollout=rollout,
         **exports,
     )
+
+
+def _rollout_pairs(
+    c: _Collector, pairs: Any, key: str, go_live: dt.date | None
+) -> tuple[tuple[str, dt.date], ...]:
+    """Unit → go-live pairs checked (text units, once each, dates), earliest first."""
+    out: dict[str, dt.date] = {}
+    pairs = list(pairs)
+    for unit, day in pairs:
+        name = c.text(unit, f"{key} unit")
+        when = c.date(day, f"{key}.{unit}")
+        if name is None or when is None:
+            continue
+        if name in out:
+            c.add(f"{key}.{name}", "this unit is listed twice; give one go-live date per unit")
+        out[name] = when
+    if not pairs:
+        c.add(key, "expected at least one unit and its go-live date, e.g. {North: 2025-01-01}")
+    elif out and go_live is not None and min(out.values()) != go_live:
+        first = min(out.values())
+        c.add(
+            key,
+            f"the earliest go-live ({first}) must be go_live_date ({go_live}), the "
+            "programme's first go-live",
+        )
+    return tuple(sorted(out.items(), key=lambda pair: (pair[1], pair[0])))
+
+
+def _rollout(c: _Collector, raw: Mapping, go_live: dt.date | None) -> Rollout | None:
+    """Params ``rollout``: a column and ``go_live: {unit: date}``, or a ``file`` of units."""
+    if raw.get("rollout") is None:
+        return None
+    section = c.mapping(raw, "rollout")
+    if not section:
+        return None
+    column = c.text(section.get("column"), "rollout.column") if "column" in section else None
+    if "column" not in section:
+        c.add("rollout.column", "required when rollout is given, e.g. region")
+    has_dates, has_file = section.get("go_live") is not None, section.get("file") is not None
+    if has_dates == has_file:
+        c.add(
+            "rollout",
+            "give either go_live (a mapping unit: date) or file (a CSV with unit, "
+            "go_live_date), not both and not neither",
+        )
+        return None
+    if has_file:
+        file = c.text(section["file"], "rollout.file")
+        return Rollout(column, (), file) if column and file else None
+    dates = section["go_live"]
+    if not isinstance(dates, Mapping):
+        example = "{North: 2025-01-01}"
+        c.add("rollout.go_live", f"expected a mapping unit: date such as {example}, got {dates!r}")
+        return None
+    pairs = _rollout_pairs(c, dates.items(), "rollout.go_live", go_live)
+    return Rollout(column, pairs) if column and pairs else None
+
+
+def read_rollout_file(
+    client_dir: str | Path, rollout: Rollout, go_live: dt.date | None = None
+) -> Rollout:
+    """``rollout`` with the units and dates of its ``file`` (one row per unit).
+
+    Raises
+    ------
+    ParamsError
+        When the file is missing, lacks the columns ``unit`` and ``go_live_date``, or holds
+        a unit twice, an empty unit or a date that is not YYYY-MM-DD.
+    """
+    if rollout.file is None:
+        return rollout
+    path = Path(client_dir) / rollout.file
+    c = _Collector(str(path))
+    if not path.is_file():
+        raise ParamsError(
+            f"{path}: rollout.file names no file here; expected a CSV with the columns unit "
+            "and go_live_date, one row per unit"
+        )
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame.columns = [str(name).strip().lower() for name in frame.columns]
+    if not {"unit", "go_live_date"} <= set(frame.columns):
+        raise ParamsError(
+            f"{path}: expected the columns unit and go_live_date, got "
+            f"{', '.join(frame.columns) or 'none'}"
+        )
+    for row, unit in enumerate(frame["unit"], start=2):
+        if not unit.strip():
+            c.add(f"row {row}", "the unit is empty")
+    rows = [(u, d) for u, d in zip(frame["unit"], frame["go_live_date"], strict=True) if u.strip()]
+    pairs = _rollout_pairs(c, rows, "go_live_date", go_live)
+    if c.problems:
+        raise ParamsError("\n".join(c.problems))
+    return replace(rollout, go_live=pairs, file=None)
 
 
 def _scorecard(c: _Collector, card: Mapping, known_kpis: Collection[str] | None) -> Scorecard:
@@ -1142,4 +1276,8 @@ def load_params(
         raise ParamsError(f"{path}: expected a mapping of parameters such as `client: Acme Ltd`")
     for dotted, value in (overrides or {}).items():
         _set_dotted(raw, dotted, _override_value(value))
-    return parse_params(raw, source=str(path), known_kpis=known_kpis)
+    assessment = parse_params(raw, source=str(path), known_kpis=known_kpis)
+    if assessment.rollout is not None and assessment.rollout.file is not None:
+        rollout = read_rollout_file(client_dir, assessment.rollout, assessment.go_live_date)
+        assessment = replace(assessment, rollout=rollout)
+    return assessment

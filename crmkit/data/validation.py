@@ -28,6 +28,8 @@ unknown_reference   warning  a row points to an id its parent table does not hav
 outside_window      warning  a date outside the assessment window: ignored by comparisons
 inconsistent        warning  dates or counts that contradict each other
 control_group       warning  the control group of params.yaml is in no table, empty, or unusable
+rollout             error    the rollout of params.yaml names units or dates the data lack, a
+                             control unit, or leaves no unit without the CRM to compare with
 date_order          warning  how dates such as 03/04/2025 were read, and what decided it
 number_format       warning  how numbers such as 1,234 were read, and what decided it
 unknown_kpi         warning  a benchmarks or actions row names a KPI the catalog does not have: ignored
@@ -892,6 +894,109 @@ def _control_group(
     return problems
 
 
+def _rollout_values(tables: Mapping[str, pd.DataFrame], column: str) -> dict[str, str]:
+    """Every value of ``column`` in the tables, by its case-folded, stripped form."""
+    values: dict[str, str] = {}
+    for frame in tables.values():
+        if column in frame.columns:
+            for value in frame[column].dropna().unique():
+                values.setdefault(str(value).strip().casefold(), str(value).strip())
+    return values
+
+
+def _data_span(tables: Mapping[str, pd.DataFrame]) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The first and last order date (else opportunity date): the months a rollout can use."""
+    for name, column in (("orders", "order_date"), ("opportunities", "created_date")):
+        frame = tables.get(name)
+        if frame is not None and column in frame and frame[column].notna().any():
+            dates = pd.to_datetime(frame[column])
+            return dates.min().normalize(), dates.max().normalize()
+    return None
+
+
+def _rollout(tables: Mapping[str, pd.DataFrame], assessment: Any) -> list[Problem]:
+    """Errors in the rollout of params.yaml, checked against the data (one per kind)."""
+    rollout = assessment.rollout
+    if rollout is None or not tables:
+        return []
+    column, dates = rollout.column, rollout.dates()
+    seen = _rollout_values(tables, column)
+    if not seen:
+        return [
+            Problem(
+                "error",
+                "rollout",
+                f"rollout.column {column!r} is a column of no table: no row can be tied to a unit",
+                expected="a column such as region in orders or customers (or map one in columns)",
+            )
+        ]
+    problems = []
+    unknown = [unit for unit in dates if unit.strip().casefold() not in seen]
+    if unknown:
+        known = ", ".join(sorted(seen.values())[:10])
+        problems.append(
+            Problem(
+                "error",
+                "rollout",
+                f"rollout.go_live names units that no row has in {column}: "
+                + ", ".join(unknown[:10]),
+                column=column,
+                count=len(unknown),
+                expected=f"values of {column} that occur in the data, e.g. {known}",
+            )
+        )
+    span = _data_span(tables)
+    if span is not None:
+        first, last = span
+        outside = [
+            f"{unit} ({day})"
+            for unit, day in dates.items()
+            if not first < pd.Timestamp(day) <= last
+        ]
+        if outside:
+            problems.append(
+                Problem(
+                    "error",
+                    "rollout",
+                    "rollout.go_live has dates with no data before or after them: "
+                    + ", ".join(outside[:10]),
+                    column=column,
+                    count=len(outside),
+                    expected=f"go-live dates after {first:%Y-%m-%d} and up to {last:%Y-%m-%d}",
+                )
+            )
+    control = assessment.control
+    if control is not None and control.column == column:
+        wanted = {v.strip().casefold() for v in control.values}
+        both = [unit for unit in dates if unit.strip().casefold() in wanted]
+        if both:
+            problems.append(
+                Problem(
+                    "error",
+                    "rollout",
+                    "units listed both in control.values (never got the CRM) and in "
+                    "rollout.go_live (got it): " + ", ".join(both[:10]),
+                    column=column,
+                    count=len(both),
+                    expected="each unit either in control.values or in rollout.go_live",
+                )
+            )
+    listed = {unit.strip().casefold() for unit in dates}
+    never = set(seen) - listed
+    if not never and len(set(dates.values())) < 2:
+        problems.append(
+            Problem(
+                "error",
+                "rollout",
+                f"every unit of {column} went live on the same day: no unit without the CRM "
+                "(never or not yet) is left to compare with",
+                column=column,
+                expected="at least one unit that never got the CRM, or a later go-live for some",
+            )
+        )
+    return problems
+
+
 def _references(
     tables: Mapping[str, pd.DataFrame],
     files: Mapping[str, str],
@@ -1088,6 +1193,7 @@ def validate_client(
     problems.extend(_control_group(report.tables, assessment, report.columns))
     if assessment.control is not None:
         report.control_group = locate_control(report.tables, assessment.control)
+    problems.extend(_rollout(report.tables, assessment))
     for table in KPI_TABLES if known_kpis is not None else ():
         if table in report.tables:
             problems.extend(

@@ -40,7 +40,7 @@ from crmkit.kpis.definition import (
     Rate,
 )
 from crmkit.kpis.panels import monthly_panel
-from crmkit.kpis.scope import control_routes, control_view, rows_in_window
+from crmkit.kpis.scope import control_routes, control_view, row_units, rows_in_window
 from crmkit.kpis.service import channel_counts
 from crmkit.kpis.values import (
     available,
@@ -71,6 +71,7 @@ __all__ = [
     "channel_counts",
     "control_routes",
     "control_view",
+    "row_units",
     "display_unit",
     "get_kpi",
     "kpi_value",

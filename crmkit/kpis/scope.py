@@ -10,7 +10,8 @@ region). Labels are compared ignoring case and surrounding spaces. Rows whose un
 determined (a customer missing from customers) are kept: the scope is "not known to be in the
 control group".
 
-:func:`control_routes` says, per KPI table, which of these applied.
+:func:`control_routes` says, per KPI table, which of these applied. :func:`row_units` names
+each row's unit of a rollout column (its own column, else its customer's).
 """
 
 from __future__ import annotations
@@ -193,3 +194,46 @@ def control_routes(kpi: KPI, tables: Tables, control: Control) -> dict[str, str 
         for name in kpi.tables
         if tables.get(name) is not None
     }
+
+
+def row_units(frame: pd.DataFrame, tables: Tables, column: str) -> pd.Series:
+    """The unit of each row of ``frame`` for the column ``column`` (e.g. a rollout's region).
+
+    The row's own ``column`` when the table has it; else its customer's, through
+    ``customer_id`` → ``customers.<column>``; else missing. Labels are stripped of surrounding
+    spaces; an empty label is missing.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Rows of one table.
+    tables : mapping of str to DataFrame
+        The validated tables (``customers`` is looked up).
+    column : str
+        The column naming the units.
+
+    Returns
+    -------
+    Series of object
+        Indexed like ``frame``: the unit's label, or None where it cannot be determined.
+
+    Examples
+    --------
+    >>> customers = pd.DataFrame({"customer_id": ["C1", "C2"], "region": ["North ", "West"]})
+    >>> tickets = pd.DataFrame({"customer_id": ["C2", "C9", "C1"]})
+    >>> row_units(tickets, {"customers": customers}, "region").tolist()
+    ['West', None, 'North']
+    """
+    if column in frame:
+        labels = frame[column]
+    else:
+        customers = tables.get("customers")
+        if "customer_id" not in frame or customers is None or column not in customers:
+            return pd.Series([None] * len(frame), index=frame.index, dtype="object")
+        by_customer = customers.drop_duplicates("customer_id").set_index("customer_id")[column]
+        labels = pd.Series(
+            lookup(frame["customer_id"], by_customer.astype("object"), None), index=frame.index
+        )
+    present = labels.notna().to_numpy()
+    units = [str(v).strip() or None if ok else None for v, ok in zip(labels, present, strict=True)]
+    return pd.Series(units, index=frame.index, dtype="object")

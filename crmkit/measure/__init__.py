@@ -7,6 +7,7 @@ The measure layer joins the KPI catalog (:mod:`crmkit.kpis`) to the statistics
 (the control group: each change net of its, and the difference-in-differences),
 :mod:`~crmkit.measure.kpi_results` (every KPI, corrected and guarded: :func:`measure_kpis`),
 :mod:`~crmkit.measure.time_series` (the interrupted time series of a monthly KPI),
+:mod:`~crmkit.measure.rollout` (a rollout's design and verdict),
 :mod:`~crmkit.measure.channels` (the contact-channel mix, each campaign's response) and
 :mod:`~crmkit.measure.results_json` (the results.json sections). It returns numbers only:
 the tables and sentences a page shows are in :mod:`crmkit.words.kpi_tables`.
@@ -31,6 +32,8 @@ from crmkit.measure.kpi_results import (
     measured_results,
 )
 from crmkit.measure.results_json import RESULTS_JSON_KEYS, impact_summary, kpis_for_results
+from crmkit.measure.rollout import RolloutAnalysis, rollout_analysis
+from crmkit.measure.rollout_results import rollout_results
 from crmkit.measure.time_series import SeriesAnalysis, monthly_values, months, time_series
 
 __all__ = [
@@ -39,6 +42,7 @@ __all__ = [
     "DOMAIN_MEASURES",
     "RESULTS_JSON_KEYS",
     "ControlAnalysis",
+    "RolloutAnalysis",
     "SeriesAnalysis",
     "area_results",
     "campaign_responses",
@@ -54,5 +58,7 @@ __all__ = [
     "months",
     "net_of_control",
     "observations",
+    "rollout_analysis",
+    "rollout_results",
     "time_series",
 ]

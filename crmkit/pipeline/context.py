@@ -20,7 +20,8 @@ Run-folder layout the runner writes and stages read::
     RUN_DIR/results/*.json     what each stage records
     RUN_DIR/cache/             results several stages share, computed once a run: the KPI
                                results (kpi_results.parquet), the monthly revenue's time
-                               series and control comparison, the chain's links (*.pickle);
+                               series and control comparison, the chain's links, the
+                               rollout's analysis (*.pickle);
                                the runner computes them while the first
                                stages run (compute_shared_results), a stage that asks earlier
                                waits for them
@@ -44,7 +45,14 @@ from pandas.io.formats.style import Styler
 
 from crmkit.data import io
 from crmkit.data.config import Assessment, parse_params
-from crmkit.data.privacy import client_salt, private_assessment, private_tables, scrub_text
+from crmkit.data.privacy import (
+    client_salt,
+    private_assessment,
+    private_tables,
+    pseudonym,
+    pseudonym_prefix,
+    scrub_text,
+)
 from crmkit.data.validation import Problem, problems_frame, validate_client
 from crmkit.kpis import CATALOG
 from crmkit.pipeline import results
@@ -196,6 +204,17 @@ class StageContext:
         if self.run_dir is None:
             return compute()
         return _shared(self.run_dir / "cache" / _control_comparison_file(kpi_name), compute)
+
+    def rollout(self) -> Any:
+        """The rollout's design and verdict on monthly revenue
+        (:func:`crmkit.measure.rollout_analysis`; None without ``rollout:`` in params), once a
+        run (``RUN_DIR/cache/rollout.pickle``), as :meth:`kpi_results`."""
+        from crmkit import measure
+
+        compute = lambda: measure.rollout_analysis(self.tables, self.assessment)  # noqa: E731
+        if self.run_dir is None:
+            return compute()
+        return _shared(self.run_dir / "cache" / ROLLOUT_FILE, compute)
 
     def earlier_results(self) -> EarlierRuns:
         """The same client's earlier runs (their results.json contents), oldest first.
@@ -436,6 +455,10 @@ KPI_RESULTS_FILE = "kpi_results.parquet"
 CHAIN_LINKS_FILE = "chain_links.pickle"
 
 
+#: The run-folder cache of the rollout's analysis (:meth:`StageContext.rollout`).
+ROLLOUT_FILE = "rollout.pickle"
+
+
 def _time_series_file(kpi_name: str) -> str:
     return f"time_series_{kpi_name}.pickle"
 
@@ -521,6 +544,7 @@ def compute_shared_results(
             lambda: measure.control_comparison(tables, assessment, "revenue_monthly"),
         ),
         (cache / CHAIN_LINKS_FILE, lambda: evaluate_chain(tables, assessment)),
+        (cache / ROLLOUT_FILE, lambda: measure.rollout_analysis(tables, assessment)),
     ]
     held = []
     for path, _ in jobs:  # taken here, so that no stage starts the same computation meanwhile
@@ -637,10 +661,11 @@ def write_run_inputs(
     assessment = report.assessment
     privacy = assessment.privacy
     salt = client_salt(client_dir) if privacy.pseudonymise else b""
-    control = assessment.control
+    control, rollout = assessment.control, assessment.rollout
     keep = (control.column,) if control else ()
+    keep += (rollout.column,) if rollout and rollout.column not in keep else ()
     private = private_tables(report.tables, privacy, salt, keep=keep, control=control)
-    assessment = private_assessment(assessment, private, salt)
+    assessment = _private_rollout(private_assessment(assessment, private, salt), private, salt)
     problems = [
         replace(
             p,
@@ -658,6 +683,17 @@ def write_run_inputs(
     )
     io.write_cache(private.tables, run_dir / "tables")
     return replace(report, assessment=assessment, tables=private.tables, problems=problems)
+
+
+def _private_rollout(assessment: Assessment, private: Any, salt: bytes) -> Assessment:
+    """``assessment`` with its rollout units pseudonymised when their column was (rep_id)."""
+    rollout = assessment.rollout
+    columns = {c for names in private.pseudonymised.values() for c in names}
+    if rollout is None or rollout.column not in columns:
+        return assessment
+    prefix = pseudonym_prefix(rollout.column)
+    pairs = tuple((pseudonym(unit, salt, prefix), day) for unit, day in rollout.go_live)
+    return replace(assessment, rollout=replace(rollout, go_live=pairs))
 
 
 def open_stage(name: str, *, client_dir: str | Path, run_dir: str | Path = "") -> StageContext:

@@ -22,6 +22,7 @@ from crmkit.words.narrative import (
     kpi_standing,
     measured_benefits_established,
     quality_score_text,
+    rollout_figure,
     scorecard_figure_text,
     series_problem,
     summary_actions,
@@ -32,6 +33,7 @@ from crmkit.words.narrative import (
     summary_history,
     summary_kpis,
     summary_quality,
+    summary_rollout,
     summary_scorecard,
     summary_scorecard_extremes,
     summary_series,
@@ -184,6 +186,9 @@ def impact_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
     impact = _section(results, "impact")
     if impact is None:
         return []
+    rollout = impact.get("rollout")
+    if isinstance(rollout, Mapping):
+        return [rollout_figure(rollout)]
     did = impact.get("difference_in_differences")
     if isinstance(did, Mapping):
         return [_did_figure(did)]
@@ -301,10 +306,11 @@ def kpi_sentences(results: Mapping[str, Any]) -> list[str]:
     impact = _section(results, "impact") or {}
     did = impact.get("difference_in_differences")
     has_did = isinstance(did, Mapping) and as_number(did.get("effect_pct")) is not None
+    has_rollout = isinstance(impact.get("rollout"), Mapping)
     return summary_kpis(
         results.get("kpis"),
         currency=_currency(results),
-        reported_elsewhere=("revenue_monthly",) if has_did else (),
+        reported_elsewhere=("revenue_monthly",) if has_did or has_rollout else (),
     )
 
 
@@ -314,7 +320,10 @@ def impact_sentences(results: Mapping[str, Any]) -> list[str]:
     if impact is None:
         return []
     did = impact.get("difference_in_differences")
-    if isinstance(did, Mapping):
+    rollout = impact.get("rollout")
+    if isinstance(rollout, Mapping):  # the rollout's own design says what revenue did
+        sentence = summary_rollout(rollout, alpha=_alpha(results))
+    elif isinstance(did, Mapping):
         sentence = summary_control(did, label=_impact_label(results, did), alpha=_alpha(results))
     else:
         series = impact.get("time_series")

@@ -34,7 +34,8 @@ Modules
 (what every chart shares), :mod:`~crmkit.report.plots.bars`, :mod:`~crmkit.report.plots.timelines`,
 :mod:`~crmkit.report.plots.intervals`, :mod:`~crmkit.report.plots.distributions`,
 :mod:`~crmkit.report.plots.retention`, :mod:`~crmkit.report.plots.strategy_map`,
-:mod:`~crmkit.report.plots.ranking` and :mod:`~crmkit.report.plots.monitoring` (the charts
+:mod:`~crmkit.report.plots.ranking`, :mod:`~crmkit.report.plots.rollout` and
+:mod:`~crmkit.report.plots.monitoring` (the charts
 by kind).
 """
 
@@ -56,6 +57,11 @@ from crmkit.report.plots.intervals import forest_plot, forest_scale, interval_ch
 from crmkit.report.plots.monitoring import control_chart, history_chart
 from crmkit.report.plots.ranking import benefit_ranking_chart
 from crmkit.report.plots.retention import heatmap_chart, survival_chart
+from crmkit.report.plots.rollout import (
+    placebo_chart,
+    rollout_event_study_chart,
+    synthetic_control_chart,
+)
 from crmkit.report.plots.strategy_map import strategy_map
 from crmkit.report.plots.style import (
     ACCENT,
@@ -97,9 +103,12 @@ __all__ = [
     "house_style",
     "interval_chart",
     "line_chart",
+    "placebo_chart",
+    "rollout_event_study_chart",
     "score_chart",
     "stacked_share_chart",
     "strategy_map",
     "survival_chart",
+    "synthetic_control_chart",
     "tornado_chart",
 ]

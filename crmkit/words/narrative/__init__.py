@@ -3,6 +3,7 @@
 - :mod:`~crmkit.words.narrative.kpi`: one KPI's change, verdict and guard in words.
 - :mod:`~crmkit.words.narrative.areas`: an area's findings and the impact overview.
 - :mod:`~crmkit.words.narrative.designs`: the time series and the control group in words.
+- :mod:`~crmkit.words.narrative.rollout`: how the CRM was rolled out and what the data allow.
 - :mod:`~crmkit.words.narrative.finance`: the financial appraisal's headline and findings.
 - :mod:`~crmkit.words.narrative.summary`: the index page's executive summary.
 - :mod:`~crmkit.words.narrative.synthesis`: the summary's lead: the balanced scorecard and its
@@ -62,6 +63,15 @@ from crmkit.words.narrative.kpi import (
     kpi_verdict_text,
     verdict_counts,
 )
+from crmkit.words.narrative.rollout import (
+    CLAIM_REASONS,
+    placebo_title,
+    rollout_chart_title,
+    rollout_design,
+    rollout_figure,
+    rollout_finding,
+    summary_rollout,
+)
 from crmkit.words.narrative.summary import (
     STANDINGS,
     issue_count,
@@ -94,6 +104,13 @@ from crmkit.words.narrative.synthesis import (
 from crmkit.words.phrases import WINDOW_LABELS, findings_markdown, what_it_means
 
 __all__ = [
+    "CLAIM_REASONS",
+    "placebo_title",
+    "rollout_chart_title",
+    "rollout_design",
+    "rollout_figure",
+    "rollout_finding",
+    "summary_rollout",
     "GUARD_REASONS",
     "LOW_COVERAGE",
     "MONEY_CANNOT_SHOW",
