@@ -163,6 +163,27 @@ def test_rollout_validation_messages(small_client, changes, message):
     assert len(errors) == 1 and errors[0].startswith(message), errors
 
 
+def test_a_rollout_on_a_column_of_the_clients_own_export_is_kept_and_validates(small_client):
+    """A rollout column that is not canonical (the export's "Branch" of customers) survives
+    validation under the client's own name, and its units are checked against its values."""
+    import shutil
+
+    folder = small_client.parent / "branch_client"
+    shutil.copytree(small_client, folder, dirs_exist_ok=True)
+    customers = pd.read_csv(folder / "data" / "customers.csv")
+    customers["Branch"] = np.where(customers.index % 3 == 0, "B01", "B02")
+    customers.to_csv(folder / "data" / "customers.csv", index=False)
+    _with_params(folder, rollout={"column": "Branch", "go_live": {"B01": "2025-01-01"}})
+    report = validate_client(folder)
+    assert [p.message for p in report.errors] == []
+    assert set(report.tables["customers"]["Branch"]) == {"B01", "B02"}
+    assert "Branch" not in report.columns["customers"].unused
+    _with_params(folder, rollout={"column": "Branch", "go_live": {"B09": "2025-01-01"}})
+    assert _rollout_errors(folder)[0].startswith(
+        "rollout.go_live names units that no row has in Branch: B09"
+    )
+
+
 # --- units of rows ---------------------------------------------------------------------------------
 
 

@@ -697,7 +697,10 @@ def parse_params(
         else:
             known = set(TABLES[table].column_names)
             for client_col, canonical in mapping.items():
-                kept = control is not None and canonical == control.column  # client's name
+                kept = canonical in (  # a control or rollout column, the client's name
+                    control.column if control is not None else None,
+                    rollout.column if rollout is not None else None,
+                )
                 if canonical not in known and not TABLES[table].extra_columns_allowed and not kept:
                     hint = difflib.get_close_matches(str(canonical), sorted(known), n=1)
                     c.add(

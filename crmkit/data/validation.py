@@ -652,9 +652,8 @@ def validate_table(
             numbers = pd.to_numeric(frame[name], errors="coerce")
             all_numeric = numbers.notna().sum() == frame[name].notna().sum()
             result[name] = numbers if all_numeric else frame[name]
-    control_column = _kept_control_column(schema, extras, assessment)
-    if control_column is not None:  # the control group, under the client's own name
-        result[control_column] = frame[control_column]
+    for column in _kept_assignment_columns(schema, extras, assessment):
+        result[column] = frame[column]  # the control group or rollout, under the client's name
     result = result.reset_index(drop=True)
 
     if assessment is not None and schema.date_column in result and schema.name != "customers":
@@ -785,23 +784,35 @@ def _unknown_kpis(
     ]
 
 
-def _kept_control_column(
+def _assignment_columns(assessment: Assessment | None) -> tuple[str, ...]:
+    """The columns params.yaml assigns units by: the control group's and the rollout's."""
+    if assessment is None:
+        return ()
+    named = (
+        assessment.control.column if assessment.control is not None else None,
+        assessment.rollout.column if getattr(assessment, "rollout", None) is not None else None,
+    )
+    return tuple(dict.fromkeys(c for c in named if c))
+
+
+def _kept_assignment_columns(
     schema: TableSchema, extras: list[str], assessment: Assessment | None
-) -> str | None:
-    """The control column of params.yaml when it is one of ``extras`` of a table that may hold it."""
-    control = assessment.control if assessment is not None else None
-    if control is None or schema.name not in CONTROL_TABLES or control.column not in extras:
-        return None
-    return control.column
+) -> list[str]:
+    """The control and rollout columns of params.yaml among ``extras`` of a table that may
+    hold them (kept under the client's own name)."""
+    if schema.name not in CONTROL_TABLES:
+        return []
+    return [c for c in _assignment_columns(assessment) if c in extras]
 
 
 def _control_column_kept(how: ColumnMapping, assessment: Assessment) -> ColumnMapping:
-    """``how`` with the control column listed as kept under its own name, not as unused."""
-    control = assessment.control
-    if control is None or how.table not in CONTROL_TABLES or control.column not in how.unused:
+    """``how`` with the control and rollout columns listed as kept under their own names,
+    not as unused."""
+    kept = [c for c in _assignment_columns(assessment) if c in how.unused]
+    if how.table not in CONTROL_TABLES or not kept:
         return how
-    unused = tuple(c for c in how.unused if c != control.column)
-    return replace(how, unused=unused, extra=(*how.extra, control.column))
+    unused = tuple(c for c in how.unused if c not in kept)
+    return replace(how, unused=unused, extra=(*how.extra, *kept))
 
 
 def _control_group(
