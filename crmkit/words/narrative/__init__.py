@@ -65,6 +65,7 @@ from crmkit.words.narrative.kpi import (
 )
 from crmkit.words.narrative.rollout import (
     CLAIM_REASONS,
+    design_without_rollout,
     placebo_title,
     rollout_chart_title,
     rollout_design,
@@ -106,6 +107,7 @@ from crmkit.words.phrases import WINDOW_LABELS, findings_markdown, what_it_means
 __all__ = [
     "CLAIM_REASONS",
     "placebo_title",
+    "design_without_rollout",
     "rollout_chart_title",
     "rollout_design",
     "rollout_figure",

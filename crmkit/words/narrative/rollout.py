@@ -17,6 +17,7 @@ from crmkit.words.formats import as_number, format_change_pct, format_p_value
 
 __all__ = [
     "CLAIM_REASONS",
+    "design_without_rollout",
     "placebo_title",
     "rollout_chart_title",
     "rollout_design",
@@ -157,6 +158,48 @@ def rollout_design(rollout: Mapping[str, Any]) -> str:
         "",
         f"- *Why:* {_REASONS[reason]}.",
         f"- *It assumes:* {_ASSUMPTIONS[assumption]}.",
+        f"- *Stronger with:* {_STRONGER[design]}.",
+    ]
+    return "\n".join(lines)
+
+
+def design_without_rollout(control_column: str | None, control_values: list[str]) -> str:
+    """The design when params.yaml says nothing of a rollout: the control group's, or none.
+
+    Parameters
+    ----------
+    control_column : str or None
+        The control group's column (params.yaml ``control.column``); None without one.
+    control_values : list of str
+        Its values that never got the CRM.
+
+    Examples
+    --------
+    >>> design_without_rollout(None, []).splitlines()[0]
+    '**Design: a time series only (no comparison between units)**: every unit went live on the go-live date, and params.yaml names no control group.'
+    >>> design_without_rollout("region", ["West"]).splitlines()[0]
+    '**Design: a difference-in-differences** against the control group (`region`: West), which never got the CRM.'
+    """
+    if control_column is None:
+        design = Design.TIME_SERIES_ONLY
+        lines = [
+            f"**Design: {_DESIGN_NAMES[design]}**: every unit went live on the go-live date, "
+            "and params.yaml names no control group.",
+            "",
+            "- *Why:* no unit without the CRM is left to compare with; each KPI is compared "
+            "before and after go-live, and monthly revenue with the path its history predicts.",
+            f"- *It assumes:* {_ASSUMPTIONS[Assumption.NOTHING_ELSE_CHANGED]}.",
+            f"- *Stronger with:* {_STRONGER[design]}, or a control group (`control`).",
+        ]
+        return "\n".join(lines)
+    design = Design.DIFFERENCE_IN_DIFFERENCES
+    shown = ", ".join(map(str, control_values[:8])) + (", …" if len(control_values) > 8 else "")
+    lines = [
+        f"**Design: {_DESIGN_NAMES[design]}** against the control group "
+        f"(`{control_column}`: {shown}), which never got the CRM.",
+        "",
+        f"- *Why:* {_REASONS[DesignReason.ONE_DATE]}.",
+        f"- *It assumes:* {_ASSUMPTIONS[Assumption.PARALLEL_TRENDS]}.",
         f"- *Stronger with:* {_STRONGER[design]}.",
     ]
     return "\n".join(lines)
