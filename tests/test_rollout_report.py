@@ -29,7 +29,11 @@ from crmkit.measure.rollout import (
     rollout_analysis,
     rollout_panel,
 )
-from crmkit.measure.rollout_results import rollout_results
+from crmkit.measure.rollout_results import (
+    placebo_results,
+    rollout_results,
+    synthetic_control_results,
+)
 from crmkit.words.narrative.rollout import (
     rollout_design,
     rollout_figure,
@@ -260,9 +264,15 @@ def test_staggered_effect_is_recovered_and_a_later_units_early_months_stay_befor
     assert np.allclose(leads["estimate_pct"], 0.0, atol=1e-9)  # flat before go-live
     assert analysis.claim is Claim.TOO_FEW_UNITS  # 3 units: no p-value can reach 5 %
     result = rollout_results(analysis)
-    assert (
-        result["overall"]["ci_low_pct"] is None and result["overall"]["status"] == "too_few_units"
-    )
+    assert result["ci_low_pct"] is None and result["claim"] == "too_few_units"
+    assert result["kpi"] == "revenue_monthly" and result["unit"] == "region"
+    assert result["att"] == pytest.approx(100.0, abs=1e-6)
+    south = next(c for c in result["by_cohort"] if c["go_live"] == "2025-07-01")
+    assert south["units"] == ["South"] and south["att"] == pytest.approx(100.0, abs=1e-6)
+    assert all(e["effect_pct"] == pytest.approx(0.0, abs=1e-9) for e in result["event_time"]
+               if e["k"] < 0)  # fmt: skip
+    assert synthetic_control_results(analysis) is None
+    assert placebo_results(analysis) == {"n": 0, "reason": "history_too_short"}
     assert result["placebo"]["status"] == "history_too_short"  # 24 months: 7 fake dates < 19
     assert "NaN" not in json.dumps(result)
 
@@ -293,9 +303,11 @@ def test_a_pilot_gets_a_synthetic_control_with_the_hand_weights():
     # 6 donors: p = rank / 7, at best 1/7 > 0.05, so the effect is not claimed
     assert analysis.overall.p_value * 7 == pytest.approx(round(analysis.overall.p_value * 7))
     assert analysis.claim is Claim.TOO_FEW_UNITS
-    result = rollout_results(analysis)
-    assert result["synthetic_control"]["fit"] == "good"
-    assert result["synthetic_control"]["p_value"] == pytest.approx(analysis.overall.p_value)
+    synthetic = synthetic_control_results(analysis)
+    assert synthetic["fit"] == "good" and synthetic["treated"] == ["B01"]
+    assert synthetic["weights"]["B02"] == pytest.approx(0.3, abs=1e-4)
+    assert synthetic["p_value"] == pytest.approx(analysis.overall.p_value)
+    assert rollout_results(analysis)["method"] == "synthetic_control"
 
 
 def test_choose_design_cases():
@@ -322,10 +334,14 @@ CLAIMED = {
     "reason": "staggered_dates",
     "assumption": "parallel_trends",
     "claim": "claimed",
-    "column": "region",
+    "unit": "region",
     "units": {"treated": ["North", "South"], "never_treated": ["West"]},
-    "overall": {"estimate_pct": 0.08, "ci_low_pct": 0.02, "ci_high_pct": 0.14, "p_value": 0.01},
-    "pre_trend": {"p_value": 0.6, "status": "passed"},
+    "att_pct": 0.08,
+    "ci_low_pct": 0.02,
+    "ci_high_pct": 0.14,
+    "p_value": 0.01,
+    "pre_trend_p": 0.6,
+    "pre_trend_status": "passed",
     "placebo": {"status": "ok", "n": 20, "p_value": 0.04, "outside": True},
 }
 
@@ -351,8 +367,7 @@ def test_words_of_a_claimed_effect():
     ],
 )
 def test_words_of_an_effect_not_claimed(claim, reason):
-    rollout = {**CLAIMED, "claim": claim}
-    rollout["overall"] = {**CLAIMED["overall"], "ci_low_pct": None, "ci_high_pct": None}
+    rollout = {**CLAIMED, "claim": claim, "ci_low_pct": None, "ci_high_pct": None}
     for text in (rollout_finding(rollout), summary_rollout(rollout)):
         assert reason in text and "more than chance explains" not in text.lower()
     assert rollout_figure(rollout)["value"] == "not claimed"
@@ -360,7 +375,7 @@ def test_words_of_an_effect_not_claimed(claim, reason):
 
 def test_words_without_a_comparison_say_cannot_say():
     rollout = {**CLAIMED, "design": "time_series_only", "reason": "no_comparison",
-               "assumption": "nothing_else_changed", "claim": "no_estimate", "overall": None}  # fmt: skip
+               "assumption": "nothing_else_changed", "claim": "no_estimate", "att_pct": None}  # fmt: skip
     assert rollout_finding(rollout).startswith("**Cannot say**")
     assert "not claimed" in summary_rollout(rollout)
     assert "a unit (region, team or rep) that got the CRM later or never" in rollout_design(rollout)
@@ -411,7 +426,7 @@ def test_staggered_client_runs_to_a_complete_report(tmp_path):
     rollout = result.results["impact"]["rollout"]
     assert rollout["design"] == "staggered"
     assert rollout["units"] == {"treated": ["North", "South"], "never_treated": ["West"]}
-    by_date = {c["go_live"]: c["units"] for c in rollout["cohorts"]}
+    by_date = {c["go_live"]: c["units"] for c in rollout["by_cohort"]}
     assert by_date == {"2025-01-01": ["North"], "2025-07-01": ["South"]}
     assert "How the CRM was rolled out and what the data allow" in _impact_page(result)
 
@@ -426,7 +441,7 @@ def test_pilot_branch_gets_a_synthetic_control_and_no_unearned_claim(tmp_path):
     result = _run(client, tmp_path / "reports")
     rollout = result.results["impact"]["rollout"]
     assert rollout["design"] == "synthetic_control"
-    p = rollout["synthetic_control"]["p_value"]
+    p = result.results["impact"]["synthetic_control"]["p_value"]
     assert p is not None and (p * 12) == pytest.approx(round(p * 12))  # rank / (11 donors + 1)
     index = (result.report_dir / "index.html").read_text(encoding="utf-8")
     if rollout["claim"] != "claimed":
@@ -443,7 +458,9 @@ def test_one_go_live_three_regions_says_cannot_say(tmp_path):
     result = _run(client, tmp_path / "reports")
     rollout = result.results["impact"]["rollout"]
     assert rollout["design"] == "difference_in_differences"
-    assert rollout["claim"] == "too_few_units" and rollout["overall"]["ci_low_pct"] is None
+    assert rollout["claim"] == "too_few_units" and rollout["ci_low_pct"] is None
+    placebo = result.results["kpis"]["revenue_monthly"]["placebo"]
+    assert placebo["n"] == 0 and placebo["reason"] == "history_too_short"
     assert "Not claimed" in _impact_page(result)
 
 

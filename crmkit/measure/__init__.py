@@ -33,7 +33,12 @@ from crmkit.measure.kpi_results import (
 )
 from crmkit.measure.results_json import RESULTS_JSON_KEYS, impact_summary, kpis_for_results
 from crmkit.measure.rollout import RolloutAnalysis, rollout_analysis
-from crmkit.measure.rollout_results import rollout_results
+from crmkit.measure.rollout_results import (
+    ROLLOUT_KPI,
+    placebo_results,
+    rollout_results,
+    synthetic_control_results,
+)
 from crmkit.measure.time_series import SeriesAnalysis, monthly_values, months, time_series
 
 __all__ = [
@@ -59,6 +64,9 @@ __all__ = [
     "net_of_control",
     "observations",
     "rollout_analysis",
+    "ROLLOUT_KPI",
+    "placebo_results",
     "rollout_results",
+    "synthetic_control_results",
     "time_series",
 ]

@@ -1,4 +1,10 @@
-"""results.json ``impact.rollout`` from a :class:`crmkit.measure.rollout.RolloutAnalysis`."""
+"""results.json's rollout sections from a :class:`crmkit.measure.rollout.RolloutAnalysis`.
+
+The keys follow the results.json contract: ``impact.rollout`` (kpi, unit, method, att_pct,
+ci_low_pct, ci_high_pct, p_value, by_cohort, event_time, pre_trend_p, and what the words need
+besides: design, reason, assumption, claim, units, inference, pre_trend_status, placebo),
+``impact.synthetic_control`` (one or a few treated units) and ``kpis.<kpi>.placebo``.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +15,12 @@ import pandas as pd
 
 from crmkit.data.io import jsonable
 from crmkit.measure.rollout import RolloutAnalysis
+from crmkit.stats.rollout import PlaceboStatus
 
-__all__ = ["rollout_results"]
+__all__ = ["ROLLOUT_KPI", "placebo_results", "rollout_results", "synthetic_control_results"]
+
+#: The KPI the rollout designs measure: monthly revenue per unit.
+ROLLOUT_KPI = "revenue_monthly"
 
 
 def _nan_to_none(value: Any) -> float | None:
@@ -21,69 +31,58 @@ def _nan_to_none(value: Any) -> float | None:
 def rollout_results(analysis: RolloutAnalysis | None) -> dict[str, Any] | None:
     """results.json ``impact.rollout``: plain JSON, fractions for rates, None for missing.
 
-    Keys: design, reason, assumption, claim, column, units {treated, never_treated}, cohorts
-    [{go_live, units, estimate, estimate_pct, ci_low_pct, ci_high_pct}], overall {estimate,
-    estimate_pct, ci_low_pct, ci_high_pct, p_value, inference, status}, pre_trend {p_value,
-    status}, event_study [{months, estimate_pct, ci_low_pct, ci_high_pct}],
-    synthetic_control {weights, pre_rmspe, fit, p_value, effect_pct} or None, placebo
-    {status, n, p_value, outside} or None.
+    Keys: kpi, unit (the column naming the units), method (the design), design, reason,
+    assumption, claim, units {treated, never_treated}, att (currency per unit-month), att_pct,
+    ci_low_pct, ci_high_pct, p_value, inference, by_cohort [{go_live, units, att, att_pct,
+    ci_low_pct, ci_high_pct}], event_time [{k, effect_pct, ci_low_pct, ci_high_pct}] (k:
+    months since each unit's own go-live, negative before it), pre_trend_p, pre_trend_status,
+    placebo {status, n, p_value, outside} or None.
     """
     if analysis is None:
         return None
     overall = analysis.overall
-    synthetic = analysis.synthetic
     placebo = analysis.placebo
+
+    def effect(name: str) -> float | None:
+        return None if overall is None else _nan_to_none(getattr(overall, name))
+
     result = {
+        "kpi": ROLLOUT_KPI,
+        "unit": analysis.column,
+        "method": str(analysis.design),
         "design": str(analysis.design),
         "reason": str(analysis.reason),
         "assumption": str(analysis.assumption),
         "claim": str(analysis.claim),
-        "column": analysis.column,
         "units": {"treated": list(analysis.treated), "never_treated": list(analysis.never_treated)},
-        "cohorts": [
+        "att": effect("estimate"),
+        "att_pct": effect("estimate_pct"),
+        "ci_low_pct": effect("ci_low_pct"),
+        "ci_high_pct": effect("ci_high_pct"),
+        "p_value": effect("p_value"),
+        "inference": None if overall is None else str(overall.inference),
+        "by_cohort": [
             {
                 "go_live": pd.Timestamp(row.go_live).date().isoformat(),
                 "units": list(row.units),
-                "estimate": _nan_to_none(row.estimate),
-                "estimate_pct": _nan_to_none(row.estimate_pct),
+                "att": _nan_to_none(row.estimate),
+                "att_pct": _nan_to_none(row.estimate_pct),
                 "ci_low_pct": _nan_to_none(row.ci_low_pct),
                 "ci_high_pct": _nan_to_none(row.ci_high_pct),
             }
             for row in analysis.cohorts.itertuples()
         ],
-        "overall": None
-        if overall is None
-        else {
-            "estimate": _nan_to_none(overall.estimate),
-            "estimate_pct": _nan_to_none(overall.estimate_pct),
-            "ci_low_pct": _nan_to_none(overall.ci_low_pct),
-            "ci_high_pct": _nan_to_none(overall.ci_high_pct),
-            "p_value": _nan_to_none(overall.p_value),
-            "inference": str(overall.inference),
-            "status": str(analysis.claim),
-        },
-        "pre_trend": {
-            "p_value": _nan_to_none(analysis.pre_trend_p),
-            "status": str(analysis.pre_trend),
-        },
-        "event_study": [
+        "event_time": [
             {
-                "months": int(row.months),
-                "estimate_pct": _nan_to_none(row.estimate_pct),
+                "k": int(row.months),
+                "effect_pct": _nan_to_none(row.estimate_pct),
                 "ci_low_pct": _nan_to_none(row.ci_low_pct),
                 "ci_high_pct": _nan_to_none(row.ci_high_pct),
             }
             for row in analysis.event_study.itertuples()
         ],
-        "synthetic_control": None
-        if synthetic is None
-        else {
-            "weights": {str(k): float(v) for k, v in synthetic["weights"].items()},
-            "pre_rmspe": _nan_to_none(synthetic["pre_rmspe"]),
-            "fit": str(synthetic["fit"]),
-            "p_value": _nan_to_none(synthetic["p_value"]),
-            "effect_pct": _nan_to_none(synthetic["effect_pct"]),
-        },
+        "pre_trend_p": _nan_to_none(analysis.pre_trend_p),
+        "pre_trend_status": str(analysis.pre_trend),
         "placebo": None
         if placebo is None
         else {
@@ -94,3 +93,41 @@ def rollout_results(analysis: RolloutAnalysis | None) -> dict[str, Any] | None:
         },
     }
     return jsonable(result)
+
+
+def synthetic_control_results(analysis: RolloutAnalysis | None) -> dict[str, Any] | None:
+    """results.json ``impact.synthetic_control``, or None when the design is another.
+
+    Keys: kpi, treated (units), weights {donor: weight}, effect_pct, ci_low_pct, ci_high_pct
+    (None where the placebo ranks cannot bound it), p_value (placebo rank), pre_rmspe, fit
+    ("good" or "poor").
+    """
+    if analysis is None or analysis.synthetic is None:
+        return None
+    synthetic = analysis.synthetic
+    overall = analysis.overall
+    return jsonable(
+        {
+            "kpi": ROLLOUT_KPI,
+            "treated": list(analysis.treated),
+            "weights": {str(k): float(v) for k, v in synthetic["weights"].items()},
+            "effect_pct": _nan_to_none(synthetic["effect_pct"]),
+            "ci_low_pct": None if overall is None else _nan_to_none(overall.ci_low_pct),
+            "ci_high_pct": None if overall is None else _nan_to_none(overall.ci_high_pct),
+            "p_value": _nan_to_none(synthetic["p_value"]),
+            "pre_rmspe": _nan_to_none(synthetic["pre_rmspe"]),
+            "fit": str(synthetic["fit"]),
+        }
+    )
+
+
+def placebo_results(analysis: RolloutAnalysis | None) -> dict[str, Any] | None:
+    """results.json ``kpis.<kpi>.placebo`` of the rollout's KPI: ``{n, p_value}`` from fake
+    go-lives before the real one, or ``{n: 0, reason}`` when the history is too short for
+    them to calibrate a verdict; None without a rollout."""
+    if analysis is None or analysis.placebo is None:
+        return None
+    placebo = analysis.placebo
+    if placebo.status is PlaceboStatus.HISTORY_TOO_SHORT:
+        return {"n": 0, "reason": str(placebo.status)}
+    return jsonable({"n": int(placebo.n), "p_value": _nan_to_none(placebo.p_value)})

@@ -117,8 +117,14 @@ def _claim(rollout: Mapping[str, Any]) -> Claim:
 
 
 def _overall(rollout: Mapping[str, Any]) -> Mapping[str, Any]:
-    overall = rollout.get("overall")
-    return overall if isinstance(overall, Mapping) else {}
+    """The overall effect's figures under the words' names (results.json calls the
+    effect ``att_pct``)."""
+    return {
+        "estimate_pct": rollout.get("att_pct"),
+        "ci_low_pct": rollout.get("ci_low_pct"),
+        "ci_high_pct": rollout.get("ci_high_pct"),
+        "p_value": rollout.get("p_value"),
+    }
 
 
 def _interval(overall: Mapping[str, Any], confidence: float) -> str | None:
@@ -136,7 +142,7 @@ def rollout_design(rollout: Mapping[str, Any]) -> str:
     Examples
     --------
     >>> text = rollout_design({"design": "staggered", "reason": "staggered_dates",
-    ...     "assumption": "parallel_trends", "column": "region",
+    ...     "assumption": "parallel_trends", "unit": "region",
     ...     "units": {"treated": ["North", "South"], "never_treated": ["West"]}})
     >>> text.splitlines()[0]
     '**Design: a staggered difference-in-differences** over the units of `region`: 2 got the CRM (North, South), 1 never did (West).'
@@ -153,8 +159,7 @@ def rollout_design(rollout: Mapping[str, Any]) -> str:
         + "."
     )
     lines = [
-        f"**Design: {_DESIGN_NAMES[design]}** over the units of `{rollout.get('column')}`: "
-        + count,
+        f"**Design: {_DESIGN_NAMES[design]}** over the units of `{rollout.get('unit')}`: " + count,
         "",
         f"- *Why:* {_REASONS[reason]}.",
         f"- *It assumes:* {_ASSUMPTIONS[assumption]}.",
@@ -211,7 +216,7 @@ def rollout_chart_title(rollout: Mapping[str, Any]) -> str:
     Examples
     --------
     >>> rollout_chart_title({"design": "synthetic_control", "claim": "poor_fit",
-    ...                      "overall": {"estimate_pct": 0.12}})
+    ...                      "att_pct": 0.12})
     'The pilot ran +12.0 % against its synthetic twin, not claimed: the twin does not track it before go-live'
     """
     design, claim = Design(rollout["design"]), _claim(rollout)
@@ -251,16 +256,22 @@ def placebo_title(rollout: Mapping[str, Any]) -> str:
     return f"Fake go-live dates give effects as large as the real one (of {n})"
 
 
-def rollout_finding(rollout: Mapping[str, Any], *, confidence: float = 0.95) -> str:
+def rollout_finding(
+    rollout: Mapping[str, Any],
+    *,
+    confidence: float = 0.95,
+    synthetic: Mapping[str, Any] | None = None,
+) -> str:
     """What the rollout shows about monthly revenue, in plain words (markdown).
 
     A missing interval is never compared with zero: the text then says why there is none.
+    ``synthetic`` is results.json's ``impact.synthetic_control`` when the design is one.
 
     Examples
     --------
     >>> rollout_finding({"design": "difference_in_differences", "claim": "too_few_units",
-    ...     "overall": {"estimate_pct": -0.057, "ci_low_pct": None, "ci_high_pct": None,
-    ...                 "p_value": 0.667}}).split(". ")[0]
+    ...     "att_pct": -0.057, "ci_low_pct": None, "ci_high_pct": None,
+    ...     "p_value": 0.667}).split(". ")[0]
     'Where the CRM went live, monthly revenue moved −5.7 % against the comparison (p = 0.667)'
     """
     design, claim = Design(rollout["design"]), _claim(rollout)
@@ -286,13 +297,14 @@ def rollout_finding(rollout: Mapping[str, Any], *, confidence: float = 0.95) -> 
     else:
         verdict = f" **Not claimed:** {CLAIM_REASONS[claim]}."
     parts = [sentence + verdict]
-    pre = rollout.get("pre_trend") or {}
-    if design is not Design.SYNTHETIC_CONTROL and pre.get("status") == PreTrend.PASSED:
+    if (
+        design is not Design.SYNTHETIC_CONTROL
+        and rollout.get("pre_trend_status") == PreTrend.PASSED
+    ):
         parts.append(
             "Before each go-live the units moved in parallel (pre-trend check p = "
-            f"{format_p_value(pre.get('p_value'))})."
+            f"{format_p_value(rollout.get('pre_trend_p'))})."
         )
-    synthetic = rollout.get("synthetic_control")
     if isinstance(synthetic, Mapping) and synthetic.get("fit") == Fit.GOOD:
         parts.append(
             "The synthetic twin tracked the pilot closely before go-live; the pilot's gap "
@@ -312,11 +324,11 @@ def summary_rollout(rollout: Any, *, label: str = "Revenue", alpha: Any = 0.05) 
 
     Examples
     --------
-    >>> summary_rollout({"design": "staggered", "claim": "claimed", "overall":
-    ...     {"estimate_pct": 0.08, "ci_low_pct": 0.02, "ci_high_pct": 0.14}})
+    >>> summary_rollout({"design": "staggered", "claim": "claimed",
+    ...     "att_pct": 0.08, "ci_low_pct": 0.02, "ci_high_pct": 0.14})
     'Revenue moved +8.0 % where the CRM went live against the units without it yet (staggered difference-in-differences; 95 % CI +2.0 % to +14.0 %): more than chance explains.'
     >>> summary_rollout({"design": "synthetic_control", "claim": "too_few_units",
-    ...     "overall": {"estimate_pct": 0.12}})
+    ...     "att_pct": 0.12})
     'Revenue moved +12.0 % in the pilot against its synthetic twin (synthetic control), not claimed: there are too few units for any interval or p-value to reach the significance level.'
     """
     if not isinstance(rollout, Mapping):
@@ -357,7 +369,7 @@ def rollout_figure(rollout: Mapping[str, Any]) -> dict[str, str]:
     Examples
     --------
     >>> rollout_figure({"design": "staggered", "claim": "pre_trend_failed",
-    ...                 "overall": {"estimate_pct": 0.1}})["value"]
+    ...                 "att_pct": 0.1})["value"]
     'not claimed'
     """
     label = "Revenue effect of the rollout"
