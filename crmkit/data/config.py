@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -1060,44 +1060,67 @@ def _dayfirst(c: _Collector, value: Any) -> bool | str | dict[str, bool | str]:
 
 def _date_format(c: _Collector, value: Any) -> str | dict[str, str | dict[str, str]]:
     """Params ``date_format``: auto or a strftime pattern; or per table, or per table column."""
+    return _column_setting(
+        c,
+        "date_format",
+        value,
+        kinds=("date", "datetime"),
+        noun="date",
+        problem=check_date_format,
+        not_a_mapping="expected auto, a strftime pattern or a mapping, got",
+    )
+
+
+def _column_setting(
+    c: _Collector,
+    name: str,
+    value: Any,
+    *,
+    kinds: tuple[str, ...],
+    noun: str,
+    problem: Callable[[str], str | None],
+    not_a_mapping: str,
+) -> str | dict[str, str | dict[str, str]]:
+    """A setting given once, per table, or per column of a table (``date_format``,
+    ``number_format``): ``auto``, a value ``problem`` accepts (it returns None for a good one,
+    else the message), or a mapping table → value, or table → {column → value} for the
+    columns of ``kinds``. Each bad entry is one message at its own key."""
     if value is None or value == AUTO:
         return AUTO
     if isinstance(value, str):
-        problem = check_date_format(value)
-        if problem:
-            c.add("date_format", problem)
-        return AUTO if problem else value
+        message = problem(value)
+        if message:
+            c.add(name, message)
+        return AUTO if message else value
     if not isinstance(value, Mapping):
-        c.add("date_format", f"expected auto, a strftime pattern or a mapping, got {value!r}")
+        c.add(name, f"{not_a_mapping} {value!r}")
         return AUTO
     per_table: dict[str, str | dict[str, str]] = {}
     for table, setting in value.items():
-        if not _table_key(c, "date_format", table):
+        if not _table_key(c, name, table):
             continue
-        key = f"date_format.{table}"
+        key = f"{name}.{table}"
         if isinstance(setting, Mapping):
-            dated = sorted(
-                col.name for col in TABLES[table].columns if col.kind in ("date", "datetime")
-            )
+            allowed = sorted(col.name for col in TABLES[table].columns if col.kind in kinds)
             columns: dict[str, str] = {}
-            for column, pattern in setting.items():
-                if column not in dated:
-                    hint = difflib.get_close_matches(str(column), dated, n=1)
+            for column, chosen in setting.items():
+                if column not in allowed:
+                    hint = difflib.get_close_matches(str(column), allowed, n=1)
                     c.add(
                         f"{key}.{column}",
-                        f"not a date column of {table}"
+                        f"not a {noun} column of {table}"
                         + (f"; did you mean '{hint[0]}'?" if hint else "")
-                        + f" (date columns: {', '.join(dated)})",
+                        + f" ({noun} columns: {', '.join(allowed) or 'none'})",
                     )
-                elif pattern != AUTO and (problem := check_date_format(pattern)):
-                    c.add(f"{key}.{column}", problem)
+                elif chosen != AUTO and (message := problem(chosen)):
+                    c.add(f"{key}.{column}", message)
                 else:
-                    columns[str(column)] = pattern
+                    columns[str(column)] = chosen
             per_table[str(table)] = columns
-        elif setting == AUTO or not (problem := check_date_format(setting)):
+        elif setting == AUTO or not (message := problem(setting)):
             per_table[str(table)] = setting
         else:
-            c.add(key, problem)
+            c.add(key, message)
     return per_table
 
 
@@ -1135,45 +1158,15 @@ def _export_layout(c: _Collector, raw: Mapping) -> dict[str, Any]:
 def _number_format(c: _Collector, value: Any) -> str | dict[str, str | dict[str, str]]:
     """Params ``number_format``: auto, 1,234.56 or 1.234,56; or per table, or per column."""
     expected = f"expected auto, '{NUMBER_FORMATS[0]}' or '{NUMBER_FORMATS[1]}' (in quotes)"
-    if value is None or value == AUTO:
-        return AUTO
-    if isinstance(value, str):
-        if value in NUMBER_FORMATS:
-            return value
-        c.add("number_format", f"{expected}, got {value!r}")
-        return AUTO
-    if not isinstance(value, Mapping):
-        c.add("number_format", f"{expected}, or a mapping per table or column; got {value!r}")
-        return AUTO
-    per_table: dict[str, str | dict[str, str]] = {}
-    for table, setting in value.items():
-        if not _table_key(c, "number_format", table):
-            continue
-        key = f"number_format.{table}"
-        if isinstance(setting, Mapping):
-            numeric = sorted(
-                col.name for col in TABLES[table].columns if col.kind in ("number", "integer")
-            )
-            columns: dict[str, str] = {}
-            for column, form in setting.items():
-                if column not in numeric:
-                    hint = difflib.get_close_matches(str(column), numeric, n=1)
-                    c.add(
-                        f"{key}.{column}",
-                        f"not a number column of {table}"
-                        + (f"; did you mean '{hint[0]}'?" if hint else "")
-                        + f" (number columns: {', '.join(numeric) or 'none'})",
-                    )
-                elif form != AUTO and form not in NUMBER_FORMATS:
-                    c.add(f"{key}.{column}", f"{expected}, got {form!r}")
-                else:
-                    columns[str(column)] = form
-            per_table[str(table)] = columns
-        elif setting == AUTO or setting in NUMBER_FORMATS:
-            per_table[str(table)] = setting
-        else:
-            c.add(key, f"{expected}, got {setting!r}")
-    return per_table
+    return _column_setting(
+        c,
+        "number_format",
+        value,
+        kinds=("number", "integer"),
+        noun="number",
+        problem=lambda form: None if form in NUMBER_FORMATS else f"{expected}, got {form!r}",
+        not_a_mapping=f"{expected}, or a mapping per table or column; got",
+    )
 
 
 def _set_dotted(raw: dict, dotted: str, value: Any) -> None:
