@@ -885,6 +885,34 @@ HOSTILE_CHARTS = {
         ylabel=BROKEN,
         percent=True,
     ),
+    "rollout_event_study_chart": lambda: plots.rollout_event_study_chart(
+        pd.DataFrame(
+            {
+                "months": [-2, -1, 0, 1],
+                "estimate_pct": [0.0, 0.01, 0.10, 0.12],
+                "ci_low_pct": [-0.05, -0.04, 0.02, np.nan],
+                "ci_high_pct": [0.05, 0.06, 0.18, np.nan],
+            }
+        ),
+        title=TITLE,
+    ),
+    "synthetic_control_chart": lambda: plots.synthetic_control_chart(
+        pd.DataFrame({"period": _dates(4).to_timestamp(), "gap": [1.0, -1.0, 5.0, 6.0]}),
+        pd.DataFrame(
+            {
+                "unit": [BROKEN] * 4 + [MARKUP] * 4,
+                "is_treated": [False] * 8,
+                "period": list(_dates(4).to_timestamp()) * 2,
+                "gap": [0.5, -0.5, 1.0, 0.0, -1.0, 1.0, -2.0, 1.0],
+            }
+        ),
+        title=TITLE,
+        ylabel=BROKEN,
+        go_live=_dates(4).to_timestamp()[2],
+    ),
+    "placebo_chart": lambda: plots.placebo_chart(
+        pd.DataFrame({"effect": [0.01, -0.02, 0.03]}), 0.1, title=TITLE
+    ),
 }
 
 
