@@ -26,6 +26,7 @@ from crmkit.measure.rollout import (
     Design,
     DesignReason,
     choose_design,
+    pilot_of_control,
     rollout_analysis,
     rollout_panel,
 )
@@ -476,3 +477,32 @@ def test_rollout_units_named_by_rep_id_follow_their_pseudonyms(small_client, tmp
     assert unit != "R101" and unit in set(orders["rep_id"])  # the pseudonym the tables hold
     analysis = rollout_analysis(written.tables, written.assessment)
     assert analysis.treated == (unit,)
+
+
+def test_a_pilot_named_by_its_control_group_gets_the_synthetic_control(tmp_path):
+    """One pilot branch of twelve, described only as a control group of the other eleven
+    (no rollout block): the eleven are the pilot's donors, and the design is the synthetic
+    control — never "no comparison"."""
+    from crmkit.demo.shapes import SHAPES, write_client
+
+    client = write_client(SHAPES["pilot_branch"], tmp_path / "pilot", seed=1)
+    report = validate_client(client)
+    assert report.ok and report.assessment.rollout is None
+    pilot = pilot_of_control(report.tables, report.assessment)
+    assert pilot.go_live == (("B01", report.assessment.go_live_date),)
+    analysis = rollout_analysis(report.tables, report.assessment)
+    assert (analysis.design, analysis.reason) == (Design.SYNTHETIC_CONTROL, DesignReason.PILOT)
+    assert analysis.never_treated == tuple(f"B{i:02d}" for i in range(2, 13))
+    p = analysis.synthetic["p_value"]
+    assert p * 12 == pytest.approx(round(p * 12))  # rank among the pilot and 11 placebos
+    assert analysis.claim is not Claim.CLAIMED  # p ≥ 1/12 > 0.05: never claimed
+    result = rollout_results(analysis)
+    assert "synthetic twin" in rollout_finding(result)
+
+
+def test_a_control_group_of_several_units_on_each_side_is_not_a_pilot():
+    a = parse_params(
+        {**BASE, "control": {"column": "region", "values": ["West", "East", "Central"]}}
+    )
+    orders = pd.DataFrame({"region": ["North", "South", "West", "East", "Central", "Coast"]})
+    assert pilot_of_control({"orders": orders}, a) is None  # 3 treated, 3 donors: a DiD

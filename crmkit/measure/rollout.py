@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmkit.data.config import Assessment
+from crmkit.data.config import Assessment, Rollout
 from crmkit.kpis.scope import row_units
 from crmkit.stats.rollout import (
     Fit,
@@ -57,6 +57,7 @@ __all__ = [
     "DesignReason",
     "RolloutAnalysis",
     "choose_design",
+    "pilot_of_control",
     "rollout_analysis",
     "rollout_panel",
 ]
@@ -445,16 +446,53 @@ def _window_months(window: Any) -> int:
     return int(round((window.end - window.start).days / 30.44))
 
 
+def pilot_of_control(tables: Mapping[str, pd.DataFrame], assessment: Assessment) -> Rollout | None:
+    """A pilot that params.yaml describes through its control group, as a rollout.
+
+    A control group that leaves one to :data:`SYNTHETIC_MAX_TREATED` units with the CRM
+    against at least :data:`SYNTHETIC_MIN_DONORS` without it (one pilot branch among
+    twelve) is the synthetic control's case, whether or not ``rollout`` names it: the units
+    outside ``control.values`` went live on ``go_live_date``. Other control groups (several
+    units on each side) are compared by the difference-in-differences of
+    :func:`crmkit.measure.control_comparison`; None then, and without a control group.
+
+    Examples
+    --------
+    >>> from crmkit.data.config import parse_params
+    >>> a = parse_params({"client": "A", "go_live_date": "2025-01-01",
+    ...                   "control": {"column": "region", "values": ["B2", "B3", "B4", "B5"]}})
+    >>> orders = pd.DataFrame({"region": ["B1", "B2", "B3", "B4", "B5"]})
+    >>> pilot_of_control({"orders": orders}, a).go_live
+    (('B1', datetime.date(2025, 1, 1)),)
+    """
+    control = assessment.control
+    if control is None or assessment.rollout is not None:
+        return None
+    units: set[str] = set()
+    for name in ("orders", "customers"):
+        frame = tables.get(name)
+        if frame is not None and not frame.empty:
+            labels = row_units(frame, tables, control.column).dropna().astype(str)
+            units |= set(labels.str.strip()) - {""}
+    wanted = {value.strip().casefold() for value in control.values}
+    treated = sorted(u for u in units if u.casefold() not in wanted)
+    donors = [u for u in units if u.casefold() in wanted]
+    if not (1 <= len(treated) <= SYNTHETIC_MAX_TREATED and len(donors) >= SYNTHETIC_MIN_DONORS):
+        return None
+    return Rollout(control.column, tuple((u, assessment.go_live_date) for u in treated))
+
+
 def rollout_analysis(
     tables: Mapping[str, pd.DataFrame], assessment: Assessment
 ) -> RolloutAnalysis | None:
-    """The rollout of ``assessment`` measured on monthly revenue; None without a rollout.
+    """The rollout of ``assessment`` measured on monthly revenue; None without a rollout
+    (or a pilot named by the control group, see :func:`pilot_of_control`).
 
     Go-live months are the months holding each unit's go-live day (a unit is treated from
     that month on; its earlier months are untreated, never "after"). Units of the panel not
     listed in the rollout never got the CRM. See the module docstring for the designs.
     """
-    rollout = assessment.rollout
+    rollout = assessment.rollout or pilot_of_control(tables, assessment)
     if rollout is None:
         return None
     panel = rollout_panel(tables, rollout.column)

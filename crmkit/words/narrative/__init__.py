@@ -41,6 +41,7 @@ from crmkit.words.narrative.designs import (
     guarded_control_title,
     guarded_series_finding,
     guarded_series_title,
+    no_control_comparison,
     series_finding,
     series_title,
 )
@@ -143,6 +144,7 @@ __all__ = [
     "guarded_control_title",
     "guarded_series_finding",
     "guarded_series_title",
+    "no_control_comparison",
     "issue_count",
     "kpi_change_text",
     "kpi_standing",

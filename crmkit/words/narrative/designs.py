@@ -7,6 +7,7 @@ where a guard tripped, why the projection or the comparison cannot be claimed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from crmkit.data.guards import Guard
@@ -26,6 +27,7 @@ __all__ = [
     "guarded_control_title",
     "guarded_series_finding",
     "guarded_series_title",
+    "no_control_comparison",
     "series_finding",
     "series_title",
 ]
@@ -298,4 +300,37 @@ def guarded_control_finding(analysis: Any, *, confidence: float = 0.95) -> str:
         "\n\n**What it means:** cannot say. The comparison with the control group neither "
         "confirms nor rules out an effect of the CRM; more units (e.g. sales reps instead of "
         "regions, with `rep_id` in the orders) would let it."
+    )
+
+
+def no_control_comparison(control_column: str | None, rollout: Any = None) -> str:
+    """Why monthly revenue has no difference-in-differences against a control group.
+
+    ``rollout`` is results.json's ``impact.rollout`` (or None): a pilot the control group
+    describes is compared by the synthetic control instead.
+
+    Examples
+    --------
+    >>> no_control_comparison(None)
+    '*No comparison: params.yaml names no control group.*'
+    >>> no_control_comparison("region", {"design": "synthetic_control",
+    ...                                  "units": {"treated": ["B01"], "never_treated": ["B02"]}})
+    '*No difference-in-differences: 1 unit got the CRM (B01), too few to average over; the synthetic control above compares it with the 1 unit that did not.*'
+    """
+    if control_column is None:
+        return "*No comparison: params.yaml names no control group.*"
+    if isinstance(rollout, Mapping) and rollout.get("design") == "synthetic_control":
+        units = rollout.get("units") or {}
+        treated = list(units.get("treated") or [])
+        never = list(units.get("never_treated") or [])
+        return (
+            f"*No difference-in-differences: {len(treated)} "
+            f"{'unit' if len(treated) == 1 else 'units'} got the CRM ({', '.join(treated)}), "
+            "too few to average over; the synthetic control above compares "
+            f"{'it' if len(treated) == 1 else 'them'} with the {len(never)} "
+            f"{'unit' if len(never) == 1 else 'units'} that did not.*"
+        )
+    return (
+        f"*No comparison: the orders cannot be split by `{control_column}` into at least two "
+        "units with the CRM and one without.*"
     )
