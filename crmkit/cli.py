@@ -223,6 +223,7 @@ def _run_and_report(
                 warm_kernels=not fresh_kernels,
                 history=history,
                 pdf=pdf,
+                progress=sys.stderr.isatty(),  # a bar on a terminal; none in a log file
             )
         except ValidationFailed as exc:
             click.echo(str(exc), err=True)

@@ -204,6 +204,8 @@ def test_cli_run_exits_1_when_a_stage_fails_but_writes_the_report(
     assert result.exit_code == 1
     assert "ZeroDivisionError" in result.output
     assert Path(result.output.strip().splitlines()[-1]).is_file()
+    # not a terminal (a log file, a pipe): plain lines, no progress bar redrawn with \r
+    assert "\r" not in result.output and "stage/s" not in result.output
 
 
 # --- the pages in a real browser ----------------------------------------------------------
