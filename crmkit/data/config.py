@@ -394,12 +394,7 @@ class Assessment:
         >>> a.date_format_for("orders", "order_date"), a.date_format_for("tickets", "resolved_at")
         ('%d.%m.%Y', None)
         """
-        value: Any = self.date_format
-        if isinstance(value, Mapping):
-            value = value.get(table, AUTO)
-        if isinstance(value, Mapping):
-            value = value.get(column, AUTO)
-        return None if value == AUTO else value
+        return _setting_for(self.date_format, table, column)
 
     def number_format_for(self, table: str, column: str) -> str | None:
         """How ``table.column`` writes its numbers (``1,234.56`` or ``1.234,56``), or None to
@@ -412,12 +407,7 @@ class Assessment:
         >>> a.number_format_for("orders", "amount"), a.number_format_for("orders", "quantity")
         ('1.234,56', None)
         """
-        value: Any = self.number_format
-        if isinstance(value, Mapping):
-            value = value.get(table, AUTO)
-        if isinstance(value, Mapping):
-            value = value.get(column, AUTO)
-        return None if value == AUTO else value
+        return _setting_for(self.number_format, table, column)
 
     def sheet_for(self, table: str) -> str | int | None:
         """The sheet of an Excel workbook that holds ``table``: a name, a number counted from
@@ -1069,6 +1059,16 @@ def _date_format(c: _Collector, value: Any) -> str | dict[str, str | dict[str, s
         problem=check_date_format,
         not_a_mapping="expected auto, a strftime pattern or a mapping, got",
     )
+
+
+def _setting_for(value: Any, table: str, column: str) -> Any:
+    """A setting of :func:`_column_setting`'s shape for ``table.column``: the most specific
+    one given, None for auto."""
+    if isinstance(value, Mapping):
+        value = value.get(table, AUTO)
+    if isinstance(value, Mapping):
+        value = value.get(column, AUTO)
+    return None if value == AUTO else value
 
 
 def _column_setting(
