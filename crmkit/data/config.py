@@ -32,6 +32,7 @@ from crmkit.data.schemas import TABLES
 __all__ = [
     "Assessment",
     "CONTROL_UNITS",
+    "LANGUAGES",
     "Control",
     "Finance",
     "PERSPECTIVES",
@@ -49,6 +50,8 @@ __all__ = [
 
 CORRECTIONS = ("holm", "bonferroni", "fdr_bh")
 AUTO = "auto"
+#: The languages a report can be written in (params ``language``).
+LANGUAGES = ("en", "zh")
 ROI_CONVENTIONS = ("present_value", "simple")
 
 
@@ -352,6 +355,7 @@ class Assessment:
     sheet: Mapping[str, str | int] = field(default_factory=dict)
     header_row: Mapping[str, int | str] = field(default_factory=dict)
     rollout: Rollout | None = None
+    language: str = "en"
 
     @property
     def window(self) -> Window:
@@ -443,6 +447,7 @@ _TOP_KEYS = {
     "client", "currency", "go_live_date", "before", "after", "data_dir", "control", "stats",
     "finance", "columns", "encoding", "dayfirst", "date_format", "objectives", "team", "scope",
     "scorecard", "privacy", "source_system", "number_format", "sheet", "header_row", "rollout",
+    "language",
 }  # fmt: skip
 _SECTION_KEYS = {
     "before": {"start", "end"},
@@ -754,6 +759,7 @@ def parse_params(
     data_dir = c.text(raw.get("data_dir", "data"), "data_dir")
 
     exports = _export_layout(c, raw)
+    language = c.choice(raw.get("language", "en"), "language", LANGUAGES)
     if c.problems:
         raise ParamsError("\n".join(c.problems))
     return Assessment(
@@ -776,6 +782,7 @@ def parse_params(
         scorecard=scorecard,
         privacy=privacy,
         rollout=rollout,
+        language=language or "en",
         **exports,
     )
 

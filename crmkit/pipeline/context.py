@@ -58,6 +58,7 @@ from crmkit.kpis import CATALOG
 from crmkit.pipeline import results
 from crmkit.pipeline.stages import PROJECT_ROOT
 from crmkit.synthesis.earlier_runs import EarlierRuns, SkippedRun, SkipReason, earlier_runs
+from crmkit.words.language import set_language
 
 __all__ = [
     "CachedTables",
@@ -724,9 +725,11 @@ def open_stage(name: str, *, client_dir: str | Path, run_dir: str | Path = "") -
         raw.pop("client_dir", None)
         validation = io.read_json(run_dir / "validation.json")
         problems = [Problem(**{**p, "rows": tuple(p["rows"])}) for p in validation["problems"]]
+        assessment = parse_params(raw, source=str(run_dir / "params.json"))
+        set_language(assessment.language)
         return StageContext(
             name=name,
-            assessment=parse_params(raw, source=str(run_dir / "params.json")),
+            assessment=assessment,
             tables=CachedTables(run_dir / "tables"),
             files=validation["files"],
             problems=problems_frame(problems),
@@ -738,6 +741,7 @@ def open_stage(name: str, *, client_dir: str | Path, run_dir: str | Path = "") -
 
         generate_demo_client(client_dir)
     report = validate_client(client_dir, known_kpis=[kpi.name for kpi in CATALOG]).raise_if_failed()
+    set_language(report.assessment.language)
     return StageContext(
         name=name,
         assessment=report.assessment,

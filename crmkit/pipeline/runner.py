@@ -66,6 +66,7 @@ from crmkit.pipeline.workers import (
 from crmkit.report import pdf as report_pdf
 from crmkit.report import render
 from crmkit.version import __version__
+from crmkit.words.language import speaking
 
 __all__ = [
     "CrmkitKernelManager",
@@ -212,79 +213,82 @@ def run_assessment(
             early.close()
         raise
     assessment = report.assessment
-    parent = Path(output_root).resolve() / client_dir.name
-    parent.mkdir(parents=True, exist_ok=True)
-    run_id = new_run_id(parent)
-    tmp = parent / f".{run_id}.partial"
-    tmp.mkdir()
-    logger, handler = _run_logger(tmp / "run.log")
-    try:
-        logger.info(
-            "crmkit %s: assessment of %s (%s), run %s",
-            __version__,
-            assessment.client,
-            client_dir,
-            run_id,
-        )
-        history_dirs = [parent, *([Path(history).resolve()] if history is not None else [])]
-        # From here on, the tables, parameters and problems as a report may show them (privacy).
-        report = write_run_inputs(tmp, client_dir, report, history_dirs=history_dirs, run_id=run_id)
-        assessment = report.assessment
-        logger.info("validation: %s", report.summary().replace("\n", "\n    "))
-        shared = compute_shared_results(tmp, report.tables, assessment)
-        stages = discover_stages(notebooks)
-        exporter = render.report_exporter()
-        bodies: dict[str, render.PageBody | Exception] = {}
+    with speaking(assessment.language):  # every page and sentence in the report's language
+        parent = Path(output_root).resolve() / client_dir.name
+        parent.mkdir(parents=True, exist_ok=True)
+        run_id = new_run_id(parent)
+        tmp = parent / f".{run_id}.partial"
+        tmp.mkdir()
+        logger, handler = _run_logger(tmp / "run.log")
+        try:
+            logger.info(
+                "crmkit %s: assessment of %s (%s), run %s",
+                __version__,
+                assessment.client,
+                client_dir,
+                run_id,
+            )
+            history_dirs = [parent, *([Path(history).resolve()] if history is not None else [])]
+            # From here on, the tables, parameters and problems as a report may show them (privacy).
+            report = write_run_inputs(
+                tmp, client_dir, report, history_dirs=history_dirs, run_id=run_id
+            )
+            assessment = report.assessment
+            logger.info("validation: %s", report.summary().replace("\n", "\n    "))
+            shared = compute_shared_results(tmp, report.tables, assessment)
+            stages = discover_stages(notebooks)
+            exporter = render.report_exporter()
+            bodies: dict[str, render.PageBody | Exception] = {}
 
-        def render_now(outcome: StageOutcome) -> None:  # on this thread, as workers go on
-            bodies[outcome.stage.name] = _render_body(tmp, outcome, exporter)
+            def render_now(outcome: StageOutcome) -> None:  # on this thread, as workers go on
+                bodies[outcome.stage.name] = _render_body(tmp, outcome, exporter)
 
-        outcomes = run_stages(
-            stages,
-            set(report.tables),
-            tmp,
-            client_dir,
-            jobs,
-            progress,
-            logger,
-            warm_kernels or kernel is not None,
-            kernel,
-            on_done=render_now,
-            early=early,
-        )
-        shared.join()
-        results = _write_report(
-            tmp,
-            assessment,
-            run_id,
-            outcomes,
-            report,
-            run_started,
-            logger,
-            warm_kernels or kernel is not None,
-            inputs_hash(client_dir, assessment.data_dir),
-            exporter=exporter,
-            bodies=bodies,
-        )
-        logger.removeHandler(handler)
-        handler.close()
-        for scratch in (
-            "tables",
-            "results",
-            "cache",
-        ):  # the cache holds client data: not part of the report
-            shutil.rmtree(tmp / scratch, ignore_errors=True)
-        final = parent / run_id
-        tmp.rename(final)
-    except BaseException:
-        if early is not None:
-            early.close()  # when the stages never got to run on them
-        logger.removeHandler(handler)
-        handler.close()
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    printed = report_pdf.print_report(final) if pdf else None
-    return RunResult(final, results, outcomes, printed)
+            outcomes = run_stages(
+                stages,
+                set(report.tables),
+                tmp,
+                client_dir,
+                jobs,
+                progress,
+                logger,
+                warm_kernels or kernel is not None,
+                kernel,
+                on_done=render_now,
+                early=early,
+            )
+            shared.join()
+            results = _write_report(
+                tmp,
+                assessment,
+                run_id,
+                outcomes,
+                report,
+                run_started,
+                logger,
+                warm_kernels or kernel is not None,
+                inputs_hash(client_dir, assessment.data_dir),
+                exporter=exporter,
+                bodies=bodies,
+            )
+            logger.removeHandler(handler)
+            handler.close()
+            for scratch in (
+                "tables",
+                "results",
+                "cache",
+            ):  # the cache holds client data: not part of the report
+                shutil.rmtree(tmp / scratch, ignore_errors=True)
+            final = parent / run_id
+            tmp.rename(final)
+        except BaseException:
+            if early is not None:
+                early.close()  # when the stages never got to run on them
+            logger.removeHandler(handler)
+            handler.close()
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        printed = report_pdf.print_report(final) if pdf else None
+        return RunResult(final, results, outcomes, printed)
 
 
 def _run_logger(path: Path) -> tuple[logging.Logger, logging.Handler]:

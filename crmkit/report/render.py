@@ -49,6 +49,7 @@ from traitlets.config import Config
 
 from crmkit.words import headlines
 from crmkit.words.formats import as_number, format_money, format_percent, is_missing
+from crmkit.words.language import html_language, translate_markdown
 
 __all__ = [
     "STATUSES",
@@ -392,12 +393,15 @@ def report_exporter() -> HTMLExporter:
 
 
 def _prepare(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy without papermill's error markers and with alt text on every image."""
+    """A copy without papermill's error markers, with its markdown cells in the report's
+    language and alt text on every image."""
     nb = copy.deepcopy(nb)
     nb.cells = [
         cell for cell in nb.cells if _PAPERMILL_ERROR_TAG not in cell.metadata.get("tags", [])
     ]
     for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = translate_markdown(cell.source)
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             for mime in ("image/png", "image/jpeg"):
@@ -525,7 +529,7 @@ def render_body(
     if _FIRST_ERROR in text:
         text = text.replace(_FIRST_ERROR, f'id="{_ERROR_ANCHOR}" {_FIRST_ERROR}', 1)
         error_anchor = _ERROR_ANCHOR
-    return PageBody(text, toc, error_anchor, exporter.language_code)
+    return PageBody(text, toc, error_anchor, html_language())
 
 
 def render_stage(
