@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+import pickle
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from crmkit.words.language import (
     LANGUAGES,
     active_language,
     catalog,
+    english,
     html_language,
     speaking,
     template_fields,
@@ -28,18 +30,33 @@ from crmkit.words.language import (
 )
 
 PACKAGE = Path(language.__file__).parents[1]
+NOTEBOOKS = PACKAGE.parent / "notebooks"
 OTHER_LANGUAGES = [code for code in LANGUAGES if code != language.SOURCE_LANGUAGE]
 
 
+def _sources() -> list[tuple[str, str]]:
+    """(where, Python source) of every module of the package and every notebook code cell."""
+    sources = [
+        (str(path.relative_to(PACKAGE.parent)), path.read_text(encoding="utf-8"))
+        for path in sorted(PACKAGE.rglob("*.py"))
+    ]
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for number, cell in enumerate(cells, 1):
+            if cell["cell_type"] == "code":
+                sources.append((f"{path.name} cell {number}", "".join(cell["source"])))
+    return sources
+
+
 def _templates() -> dict[str, list[str]]:
-    """Every literal template passed to ``tr`` in the package → where it is used."""
+    """Every literal template passed to ``tr`` in the package and notebooks → where."""
     found: dict[str, list[str]] = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+    for name, source in _sources():
+        tree = ast.parse(source)
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and _is_tr(node.func)):
                 continue
-            where = f"{path.relative_to(PACKAGE.parent)}:{node.lineno}"
+            where = f"{name}:{node.lineno}"
             first = node.args[0] if node.args else None
             template = first.value if isinstance(first, ast.Constant) else None
             found.setdefault(template if isinstance(template, str) else "", []).append(where)
@@ -106,6 +123,15 @@ def test_chinese_is_looked_up_and_filled_with_the_same_values():
         assert html_language() == "zh-CN"
     assert active_language() == "en"
     assert html_language() == "en"
+
+
+def test_a_translation_remembers_its_english_through_nested_fields():
+    with speaking("zh"):
+        shown = tr("{kpi} improved", kpi=tr("not available"))
+    assert shown == "不可用改善"
+    assert english(shown) == "not available improved"
+    assert english("plain text") == "plain text"
+    assert pickle.loads(pickle.dumps(shown)).english == "not available improved"
 
 
 def test_a_template_without_translation_falls_back_to_english():

@@ -43,12 +43,15 @@ from crmkit.data.config import LANGUAGES
 
 __all__ = [
     "LANGUAGES",
+    "Translated",
     "active_language",
     "catalog",
+    "english",
     "html_language",
     "set_language",
     "speaking",
     "template_fields",
+    "term",
     "tr",
     "translate_markdown",
 ]
@@ -61,6 +64,10 @@ SOURCE_LANGUAGE = "en"
 
 #: The catalog file that holds the notebooks' markdown cells.
 NOTEBOOKS_FILE = "notebooks.json"
+
+#: The catalog file that holds names defined as data below this layer (KPI labels, areas,
+#: units), translated with :func:`term`.
+TERMS_FILE = "terms.json"
 
 #: The value of an HTML page's ``lang`` attribute for each language.
 _HTML_LANGUAGE = {"en": "en", "zh": "zh-CN"}
@@ -99,6 +106,38 @@ def html_language(language: str | None = None) -> str:
     return _HTML_LANGUAGE[_checked(language or active_language())]
 
 
+class Translated(str):
+    """A sentence in the report's language that remembers its English.
+
+    :func:`tr` returns one outside English; where the translation cannot be shown (a chart
+    on a machine without a font that draws Chinese), :func:`english` gives the English back
+    instead of empty boxes.
+    """
+
+    english: str
+
+    def __new__(cls, text: str, english: str) -> Translated:
+        made = super().__new__(cls, text)
+        made.english = english
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Translated, (str(self), self.english))
+
+
+def english(text: str) -> str:
+    """The English of a sentence built by :func:`tr` (the text itself otherwise).
+
+    Examples
+    --------
+    >>> with speaking("zh"):
+    ...     shown = tr("{kpi} improved", kpi=tr("not available"))
+    >>> str(shown), english(shown)
+    ('不可用改善', 'not available improved')
+    """
+    return getattr(text, "english", text)
+
+
 def tr(template: str, /, **fields: Any) -> str:
     """``template`` in the active language, with ``fields`` filled in.
 
@@ -126,8 +165,29 @@ def tr(template: str, /, **fields: Any) -> str:
     '改善'
     """
     language = _active.get()
-    text = template if language == SOURCE_LANGUAGE else catalog(language).get(template, template)
-    return text.format(**fields) if fields else text
+    if language == SOURCE_LANGUAGE:
+        return template.format(**fields) if fields else template
+    text = catalog(language).get(template, template)
+    if not fields:
+        return Translated(text, template)
+    in_english = {name: english(value) for name, value in fields.items()}
+    return Translated(text.format(**fields), template.format(**in_english))
+
+
+def term(name: str) -> str:
+    """A name defined as data below the words layer (a KPI's label, an area, a unit) in the
+    active language; a name the catalog does not know (a client's own KPI) stays as written.
+
+    Examples
+    --------
+    >>> term("Revenue (monthly)")
+    'Revenue (monthly)'
+    """
+    language = _active.get()
+    if language == SOURCE_LANGUAGE:
+        return name
+    translated = _file_catalog(language, TERMS_FILE).get(name)
+    return name if translated is None else Translated(translated, name)
 
 
 def translate_markdown(source: str, language: str | None = None) -> str:
@@ -139,14 +199,15 @@ def translate_markdown(source: str, language: str | None = None) -> str:
     language = _checked(language or active_language())
     if language == SOURCE_LANGUAGE:
         return source
-    return _notebook_catalog(language).get(source.strip(), source)
+    return _file_catalog(language, NOTEBOOKS_FILE).get(source.strip(), source)
 
 
 @cache
 def catalog(language: str) -> Mapping[str, str]:
     """Every sentence template of ``language``'s catalog (English → translation).
 
-    The notebooks' markdown cells are not included (see :func:`translate_markdown`).
+    The notebooks' markdown cells (:func:`translate_markdown`) and the terms (:func:`term`)
+    are not included.
 
     Raises
     ------
@@ -155,7 +216,7 @@ def catalog(language: str) -> Mapping[str, str]:
     """
     merged: dict[str, str] = {}
     for path in sorted((CATALOGS / _checked(language)).glob("*.json")):
-        if path.name == NOTEBOOKS_FILE:
+        if path.name in (NOTEBOOKS_FILE, TERMS_FILE):
             continue
         for english, translated in _read(path).items():
             if merged.get(english, translated) != translated:
@@ -181,8 +242,8 @@ def template_fields(template: str) -> frozenset[str]:
 
 
 @cache
-def _notebook_catalog(language: str) -> Mapping[str, str]:
-    path = CATALOGS / language / NOTEBOOKS_FILE
+def _file_catalog(language: str, name: str) -> Mapping[str, str]:
+    path = CATALOGS / language / name
     if not path.exists():
         return {}
     return {english.strip(): text for english, text in _read(path).items()}
