@@ -11,8 +11,11 @@ the same fields, and the translation is filled in with the same values: numbers 
 in every language, only the words around them change. A template without a translation falls
 back to English (the catalog tests list every template the code uses, so none is missing).
 
-Markdown written in the stage notebooks is translated whole, cell by cell, with
-:func:`translate_markdown` (the catalog's ``notebooks`` file maps each cell's English source).
+Three kinds of catalog file sit side by side: ``notebooks*.json`` map the stage notebooks'
+markdown cells, translated whole with :func:`translate_markdown`; ``terms*.json`` map names
+defined as data below this layer (KPI labels, areas, units), translated with :func:`term`;
+every other file maps sentence templates for :func:`tr`. Each area of the words layer keeps
+its own file; two files may repeat a template only with the same translation.
 
 The active language is a context variable: a stage sets it once from its params
 (:func:`set_language`); code that renders several clients uses :func:`speaking`.
@@ -62,12 +65,12 @@ CATALOGS = Path(__file__).with_name("catalogs")
 #: The language templates are written in.
 SOURCE_LANGUAGE = "en"
 
-#: The catalog file that holds the notebooks' markdown cells.
-NOTEBOOKS_FILE = "notebooks.json"
+#: The catalog files (``notebooks*.json``) that hold the notebooks' markdown cells.
+NOTEBOOKS_FILES = "notebooks*.json"
 
-#: The catalog file that holds names defined as data below this layer (KPI labels, areas,
-#: units), translated with :func:`term`.
-TERMS_FILE = "terms.json"
+#: The catalog files (``terms*.json``) that hold names defined as data below this layer (KPI
+#: labels, areas, units), translated with :func:`term`.
+TERMS_FILES = "terms*.json"
 
 #: The value of an HTML page's ``lang`` attribute for each language.
 _HTML_LANGUAGE = {"en": "en", "zh": "zh-CN"}
@@ -186,7 +189,7 @@ def term(name: str) -> str:
     language = _active.get()
     if language == SOURCE_LANGUAGE:
         return name
-    translated = _file_catalog(language, TERMS_FILE).get(name)
+    translated = _merged(language, TERMS_FILES).get(name)
     return name if translated is None else Translated(translated, name)
 
 
@@ -199,7 +202,7 @@ def translate_markdown(source: str, language: str | None = None) -> str:
     language = _checked(language or active_language())
     if language == SOURCE_LANGUAGE:
         return source
-    return _file_catalog(language, NOTEBOOKS_FILE).get(source.strip(), source)
+    return _merged(language, NOTEBOOKS_FILES).get(source.strip(), source)
 
 
 @cache
@@ -214,18 +217,7 @@ def catalog(language: str) -> Mapping[str, str]:
     ValueError
         If two catalog files translate the same template differently.
     """
-    merged: dict[str, str] = {}
-    for path in sorted((CATALOGS / _checked(language)).glob("*.json")):
-        if path.name in (NOTEBOOKS_FILE, TERMS_FILE):
-            continue
-        for english, translated in _read(path).items():
-            if merged.get(english, translated) != translated:
-                raise ValueError(
-                    f"{path.name}: {english!r} is translated twice, differently: "
-                    f"{merged[english]!r} and {translated!r}"
-                )
-            merged[english] = translated
-    return merged
+    return _merged(language, "*.json")
 
 
 def template_fields(template: str) -> frozenset[str]:
@@ -242,11 +234,23 @@ def template_fields(template: str) -> frozenset[str]:
 
 
 @cache
-def _file_catalog(language: str, name: str) -> Mapping[str, str]:
-    path = CATALOGS / language / name
-    if not path.exists():
-        return {}
-    return {english.strip(): text for english, text in _read(path).items()}
+def _merged(language: str, pattern: str) -> Mapping[str, str]:
+    """The translations of the catalog files of ``language`` that match ``pattern`` (the
+    sentence templates: every file that holds neither notebook cells nor terms)."""
+    special = (NOTEBOOKS_FILES, TERMS_FILES)
+    merged: dict[str, str] = {}
+    for path in sorted((CATALOGS / _checked(language)).glob(pattern)):
+        if pattern == "*.json" and any(path.match(kind) for kind in special):
+            continue
+        for english, translated in _read(path).items():
+            english = english if pattern == "*.json" else english.strip()
+            if merged.get(english, translated) != translated:
+                raise ValueError(
+                    f"{path.name}: {english!r} is translated twice, differently: "
+                    f"{merged[english]!r} and {translated!r}"
+                )
+            merged[english] = translated
+    return merged
 
 
 def _read(path: Path) -> dict[str, str]:
