@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,7 @@ from crmkit.version import __version__
 
 if TYPE_CHECKING:
     from crmkit.data.validation import ValidationReport
+    from crmkit.pipeline.batch.outcome import ClientOutcome
     from crmkit.report.pdf import PdfOutcome
 
 __all__ = ["main"]
@@ -243,23 +244,42 @@ def _run_and_report(
     sys.exit(0 if result.ok else 1)
 
 
+_NO_CHROMIUM = (
+    "No PDF written: no headless chromium found (looked for chromium, chromium-browser, "
+    "google-chrome on PATH and for playwright's chromium); {what} complete."
+)
+
+
 def _echo_pdf(outcome: PdfOutcome) -> None:
     """What ``--pdf`` did, in one line (and one per page that could not be printed)."""
     from crmkit.report.pdf import PdfStatus
 
     if outcome.status == PdfStatus.NO_BROWSER:
-        click.echo(
-            "No PDF written: no headless chromium found (looked for chromium, "
-            "chromium-browser, google-chrome on PATH and for playwright's chromium); "
-            "the HTML report is complete.",
-            err=True,
-        )
+        click.echo(_NO_CHROMIUM.format(what="the HTML report is"), err=True)
         return
     for page, reason in outcome.failed:
         click.echo(f"  {page}: no PDF: {reason}", err=True)
     click.echo(
         f"PDF: {len(outcome.written)} of {len(outcome.written) + len(outcome.failed)} "
         f"pages printed beside the HTML pages (with {outcome.browser})."
+    )
+
+
+def _echo_batch_pdf(outcomes: Sequence[ClientOutcome]) -> None:
+    """What ``batch --pdf`` did: one line, and one per client whose pages were not all printed."""
+    from crmkit.report.pdf import PdfStatus
+
+    asked = [o for o in outcomes if o.pdf is not None]
+    if any(o.pdf == PdfStatus.NO_BROWSER for o in asked):
+        click.echo(_NO_CHROMIUM.format(what="the HTML reports are"), err=True)
+        return
+    for outcome in asked:
+        if outcome.pdf != PdfStatus.WRITTEN:
+            click.echo(f"  {outcome.client}: PDF {outcome.pdf}", err=True)
+    printed = sum(o.pdf == PdfStatus.WRITTEN for o in asked)
+    click.echo(
+        f"PDF: every page printed for {printed} of {len(asked)} new reports "
+        f"({sum(o.pdf_pages for o in asked)} PDFs beside the HTML pages)."
     )
 
 
@@ -406,6 +426,7 @@ def demo(
     help="Run on an existing Dask scheduler, e.g. tcp://host:8786 (implies --executor dask; "
     "its workers must see the client and output folders at the same paths).",
 )
+@_pdf_option
 @_debug_option
 def batch(
     clients_dir: Path,
@@ -414,6 +435,7 @@ def batch(
     skip_unchanged: bool,
     executor: str,
     scheduler: str | None,
+    pdf: bool,
     debug: bool,
 ) -> None:
     """Assess every client folder of CLIENTS_DIR (each subfolder with a params.yaml).
@@ -440,7 +462,10 @@ def batch(
             skip_unchanged=skip_unchanged,
             executor=executor,
             scheduler=scheduler,
+            pdf=pdf,
         )
+    if pdf:
+        _echo_batch_pdf(result.outcomes)
     for outcome in result.outcomes:
         if not outcome.status.succeeded and outcome.message:
             first = outcome.message.splitlines()[0]

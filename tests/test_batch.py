@@ -609,3 +609,72 @@ def test_ctrl_c_keeps_finished_reports_and_leaves_no_half_written_folder(batch_c
     assert rows["slow"]["status"] == "interrupted" and rows["slow"]["report"] is None
     assert document["batch"]["interrupted"] is True
     assert (batch_dir / "batch.html").is_file() and (batch_dir / "batch.csv").is_file()
+
+
+# --------------------------------------------------------------------------- --pdf
+
+#: A stand-in chromium that writes a tiny PDF where it is told to print.
+_PDF_WRITER = """#!/bin/sh
+for arg in "$@"; do
+  case "$arg" in --print-to-pdf=*) printf '%%PDF-1.4 stand-in' > "${arg#--print-to-pdf=}";; esac
+done
+"""
+
+
+def test_batch_pdf_lines_name_a_missing_chromium_once(capsys):
+    from crmkit.cli import _echo_batch_pdf
+
+    outcomes = [
+        ClientOutcome("a", "/c/a", ClientStatus.OK, pdf="no browser"),
+        ClientOutcome("b", "/c/b", ClientStatus.OK, pdf="no browser"),
+        ClientOutcome("bad", "/c/bad", ClientStatus.FAILED_VALIDATION),
+    ]
+    _echo_batch_pdf(outcomes)
+    err = capsys.readouterr().err
+    assert err.count("No PDF written: no headless chromium found") == 1
+    assert "the HTML reports are complete" in err
+
+
+def test_batch_pdf_lines_count_reports_and_name_the_partly_printed(capsys):
+    from crmkit.cli import _echo_batch_pdf
+
+    outcomes = [
+        ClientOutcome("a", "/c/a", ClientStatus.OK, pdf="written", pdf_pages=15),
+        ClientOutcome("b", "/c/b", ClientStatus.OK, pdf="partly written", pdf_pages=14),
+        ClientOutcome("bad", "/c/bad", ClientStatus.FAILED_VALIDATION),
+    ]
+    _echo_batch_pdf(outcomes)
+    captured = capsys.readouterr()
+    assert captured.err == "  b: PDF partly written\n"
+    assert captured.out == (
+        "PDF: every page printed for 1 of 2 new reports (29 PDFs beside the HTML pages).\n"
+    )
+
+
+@pytest.mark.slow
+def test_batch_pdf_prints_every_page_of_each_new_report(batch_clients, tmp_path, monkeypatch):
+    import os
+
+    from crmkit.pipeline.batch import run_batch
+
+    clients, _, check_only = batch_clients
+    chosen = tmp_path / "clients"
+    for name in ("alpha", "bad_params"):
+        shutil.copytree(clients / name, chosen / name)
+    browser = tmp_path / "bin" / "chromium"
+    browser.parent.mkdir()
+    browser.write_text(_PDF_WRITER, encoding="utf-8")
+    browser.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{browser.parent}{os.pathsep}{os.environ['PATH']}")
+    output = tmp_path / "reports"
+    result = run_batch(chosen, output_root=output, jobs=1, progress=False, notebooks=check_only,
+                       pdf=True)  # fmt: skip
+    by_client = {o.client: o for o in result.outcomes}
+    report = Path(by_client["alpha"].report_dir)
+    pages = sorted(p.stem for p in report.glob("*.html"))
+    assert sorted(p.stem for p in report.glob("*.pdf")) == pages and "index" in pages
+    assert (by_client["alpha"].pdf, by_client["alpha"].pdf_pages) == ("written", len(pages))
+    assert by_client["bad_params"].pdf is None  # no report, nothing to print
+    rows = {r["client"]: r for r in json.loads((result.batch_dir / "batch.json").read_text())[
+        "clients"]}  # fmt: skip
+    assert rows["alpha"]["pdf"] == "written" and rows["alpha"]["pdf_pages"] == len(pages)

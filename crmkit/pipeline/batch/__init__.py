@@ -106,6 +106,7 @@ def run_batch(
     scheduler: str | None = None,
     progress: bool | None = None,
     notebooks: str | Path | None = None,
+    pdf: bool = False,
 ) -> BatchResult:
     """Assess every client of ``clients_dir``; write each report and the batch summary.
 
@@ -131,6 +132,10 @@ def run_batch(
         when standard error is a terminal.
     notebooks : path, optional
         The folder of stage notebooks (default: crmkit's own).
+    pdf : bool
+        Also print every page of each client's new report to a PDF beside it (each
+        outcome's ``pdf`` says what was done; a skipped client keeps its earlier report
+        as it is).
 
     Returns
     -------
@@ -168,7 +173,7 @@ def run_batch(
             bar.done(skipped)
         else:
             notebook_dir = str(Path(notebooks).resolve()) if notebooks else None
-            tasks.append(ClientTask(str(folder), str(output_root), notebook_dir))
+            tasks.append(ClientTask(str(folder), str(output_root), notebook_dir, pdf))
 
     def on_done(record: dict[str, Any]) -> None:
         records[record["client"]] = record

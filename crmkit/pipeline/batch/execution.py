@@ -70,11 +70,14 @@ class ClientTask:
         Reports go to ``output_root/<client folder>/<run id>/``.
     notebooks : str or None
         The folder of stage notebooks (default: crmkit's own).
+    pdf : bool
+        Also print every page of the client's report to a PDF beside it.
     """
 
     client_dir: str
     output_root: str
     notebooks: str | None = None
+    pdf: bool = False
 
     @property
     def client(self) -> str:
@@ -110,6 +113,7 @@ def run_client(task: ClientTask, kernel: Any = None) -> dict[str, Any]:
             progress=False,
             notebooks=Path(task.notebooks) if task.notebooks else None,
             kernel=kernel,
+            pdf=task.pdf,
         )
     except (ValidationFailed, ParamsError, InputError) as exc:
         status, stage, message, report_dir, name = (
@@ -124,6 +128,9 @@ def run_client(task: ClientTask, kernel: Any = None) -> dict[str, Any]:
         message = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
     else:
         report_dir, name = str(result.report_dir), result.results.get("client")
+        if result.pdf is not None:
+            fields["pdf"] = str(result.pdf.status)
+            fields["pdf_pages"] = len(result.pdf.written)
         failures = result.failures
         if result.ok:
             status, stage, message = ClientStatus.OK, None, None

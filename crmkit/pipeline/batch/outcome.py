@@ -63,6 +63,12 @@ class ClientOutcome:
         The report folder (absolute): this run's, or the earlier one a skipped client kept.
     inputs_hash : str or None
         The fingerprint of params.yaml and the data (:func:`crmkit.pipeline.inputs.inputs_hash`).
+    pdf : str or None
+        With ``--pdf``: what printing the report's pages did (a
+        :class:`crmkit.report.pdf.PdfStatus` value); None when no PDF was asked for or the
+        client has no new report.
+    pdf_pages : int
+        The PDFs written beside the client's pages.
     """
 
     client: str
@@ -74,6 +80,8 @@ class ClientOutcome:
     seconds: float = 0.0
     report_dir: str | None = None
     inputs_hash: str | None = None
+    pdf: str | None = None
+    pdf_pages: int = 0
 
     def to_record(self) -> dict[str, Any]:
         """A plain, JSON-ready dictionary (the status as its string value).
@@ -93,4 +101,5 @@ class ClientOutcome:
         fields = {key: record.get(key) for key in cls.__dataclass_fields__}
         fields["status"] = ClientStatus(record["status"])
         fields["seconds"] = float(record.get("seconds") or 0.0)
+        fields["pdf_pages"] = int(record.get("pdf_pages") or 0)
         return cls(**fields)

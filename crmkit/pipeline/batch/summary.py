@@ -56,7 +56,9 @@ def summary_row(
         ``client``, ``name``, ``status``, ``stage``, ``message``, ``seconds``, ``run_id``,
         ``currency``, ``npv``, ``roi``, ``payback_months``, ``scorecard_overall``, ``kpis``
         (``{kpi: {label, unit, change, change_pct, verdict}}`` for the headline KPIs
-        present), ``report`` (relative link to index.html, or None) and ``inputs_hash``.
+        present), ``report`` (relative link to index.html, or None), ``inputs_hash``, and
+        ``pdf`` / ``pdf_pages`` (with ``--pdf``: what printing the pages did, the PDFs
+        written; None and 0 otherwise).
 
     Examples
     --------
@@ -103,6 +105,8 @@ def summary_row(
         "kpis": kpis,
         "report": report,
         "inputs_hash": outcome.inputs_hash,
+        "pdf": outcome.pdf,
+        "pdf_pages": outcome.pdf_pages,
     }
 
 
