@@ -86,7 +86,7 @@ def test_stated_defaults_are_the_defaults():
         assert raw[key] == stated, key
         assert getattr(minimal, key) == stated, key
         checked.append(key)
-    assert checked == ["currency", "data_dir", "encoding", "dayfirst", "date_format"]
+    assert checked == ["currency", "data_dir", "encoding", "dayfirst", "date_format", "language"]
 
 
 def test_the_template_writes_out_the_defaults():

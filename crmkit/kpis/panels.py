@@ -26,7 +26,7 @@ def _panel_source(kpi: KPI) -> MonthlyTotal:
 
 
 def monthly_panel(
-    tables: Tables, assessment: Assessment, kpi_name: str, *, unit: str
+    tables: Tables, assessment: Assessment, kpi_name: str, *, unit: str, count: bool = False
 ) -> pd.DataFrame:
     """Monthly values of a KPI per unit (region, rep, …), for difference-in-differences.
 
@@ -43,6 +43,9 @@ def monthly_panel(
         The column that names the units: a column of the KPI's table (``region``,
         ``rep_id`` — also spelled ``rep`` —, ``channel``), or a column of customers reached
         through ``customer_id`` (e.g. ``segment``).
+    count : bool
+        Count the KPI's rows per unit and month (orders, for ``revenue_monthly``) instead of
+        totalling its values.
 
     Returns
     -------
@@ -80,7 +83,7 @@ def monthly_panel(
         {
             "unit": units.astype("str").to_numpy(),
             "date": as_ns(frame[source.date_column]),
-            "value": source.values(frame).to_numpy(),
+            "value": 1.0 if count else source.values(frame).to_numpy(),
         }
     )
     has_unit = units.notna().to_numpy()

@@ -247,7 +247,11 @@ class ControlAnalysis:
 
 
 def customer_panel(
-    tables: Mapping[str, pd.DataFrame], assessment: Assessment, kpi_name: str = "revenue_monthly"
+    tables: Mapping[str, pd.DataFrame],
+    assessment: Assessment,
+    kpi_name: str = "revenue_monthly",
+    *,
+    count: bool = False,
 ) -> pd.DataFrame:
     """The customer × month panel of a monthly KPI: each customer on every month it was a customer.
 
@@ -256,7 +260,8 @@ def customer_panel(
     window's start) to its ``churned_date`` (or the window's end), from customers, with 0 for
     a month without orders. Only customers with at least one row of the KPI's table are units
     (their group is known from those rows); without created dates in customers, the span of
-    their rows is kept.
+    their rows is kept. ``count=True`` counts the KPI's rows (a customer's orders per month)
+    instead of totalling their values.
 
     Returns
     -------
@@ -290,7 +295,7 @@ def customer_panel(
        B 2023-12    5.0    False
        B 2024-01    0.0    False
     """
-    panel = kpis.monthly_panel(tables, assessment, kpi_name, unit="customer_id")
+    panel = kpis.monthly_panel(tables, assessment, kpi_name, unit="customer_id", count=count)
     customers = tables.get("customers")
     if customers is None or not {"customer_id", "created_date"} <= set(customers.columns):
         return panel
