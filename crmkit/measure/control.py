@@ -313,26 +313,43 @@ def customer_panel(
     last = churned.reindex(units).dt.to_period("M").dt.to_timestamp()
     rows = panel.groupby("unit")["month"]  # customers missing from customers: their rows' span
     first = first.fillna(rows.min().reindex(units)) if first.isna().any() else first
-    frames = []
+    starts = first.to_numpy(dtype="datetime64[ns]")
+    ends = last.to_numpy(dtype="datetime64[ns]")
+    codes_of_rows = units.get_indexer(panel["unit"])
+    row_months = panel["month"].to_numpy(dtype="datetime64[ns]")
+    row_after = panel["after"].to_numpy(dtype=bool)
+    row_values = panel["value"].to_numpy(dtype="float64")
+    parts = []
     for is_after, window in ((False, assessment.before), (True, assessment.after)):
-        months = window_months(window)
-        grid = pd.MultiIndex.from_product([units, months], names=["unit", "month"]).to_frame(
-            index=False
-        )
-        month = grid["month"].to_numpy()
-        alive = month >= first.reindex(grid["unit"]).to_numpy()
-        ends = last.reindex(grid["unit"]).to_numpy()
-        alive &= pd.isna(ends) | (month <= ends)
-        grid = grid.loc[alive]
-        own = panel.loc[panel["after"] == is_after].set_index(["unit", "month"])["value"]
-        index = pd.MultiIndex.from_frame(grid[["unit", "month"]])
-        values = own.reindex(index).fillna(0.0).to_numpy()
-        grid = grid.assign(value=values, treated=treated.reindex(grid["unit"]).to_numpy())
-        frames.append(grid.assign(after=is_after))
-    out = pd.concat(frames, ignore_index=True)
-    out["value"] = out["value"].astype("float64")
-    out["treated"] = out["treated"].astype(bool)
-    return out.sort_values(["unit", "month", "after"], kind="stable").reset_index(drop=True)
+        months = window_months(window).to_numpy()
+        # Every customer × month of the window (integer codes; the panel's own rows, one per
+        # unit and month, written into a dense table), kept where the customer existed.
+        dense = np.zeros((len(units), len(months)))
+        mine = row_after == is_after
+        at = np.searchsorted(months, row_months[mine])
+        inside = at < len(months)
+        dense[codes_of_rows[mine][inside], at[inside]] = row_values[mine][inside]
+        unit_code = np.repeat(np.arange(len(units)), len(months))
+        month_at = np.tile(np.arange(len(months)), len(units))
+        month = months[month_at]
+        alive = month >= starts[unit_code]  # NaT: never
+        alive &= np.isnat(ends[unit_code]) | (month <= ends[unit_code])
+        unit_code, month_at = unit_code[alive], month_at[alive]
+        parts.append((unit_code, months[month_at], dense[unit_code, month_at], is_after))
+    unit_code = np.concatenate([p[0] for p in parts])
+    month = np.concatenate([p[1] for p in parts])
+    after = np.concatenate([np.full(p[0].size, p[3]) for p in parts])
+    order = np.lexsort((after, month, unit_code))  # by unit, month, window
+    unit_code = unit_code[order]
+    return pd.DataFrame(
+        {
+            "unit": units.take(unit_code),
+            "month": month[order],
+            "value": np.concatenate([p[2] for p in parts])[order],
+            "treated": treated.to_numpy(dtype=bool)[unit_code],
+            "after": after[order],
+        }
+    )
 
 
 def _unit_candidates(placement: ControlPlacement, log_outcome: bool) -> list[tuple[str, bool]]:

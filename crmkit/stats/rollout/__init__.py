@@ -9,6 +9,8 @@ staggered go-lives           :class:`StaggeredDiD` (imputation estimator of Boru
                              Jaravel and Spiess; cluster-robust or randomization inference)
 one or a few treated units   :class:`SyntheticControl` (placebos in space, p by rank)
 any before/after estimator   :func:`placebo_go_lives` (fake go-live dates before the real one)
+counts per customer, one     :class:`PoissonDiD` (Poisson with customer and month fixed
+go-live, a control group     effects, errors clustered by customer)
 ============================ ===============================================================
 
 Statuses a caller branches on: :class:`Inference` (ok, too_few_units, unbounded_interval,
@@ -20,10 +22,12 @@ Modules: :mod:`~crmkit.stats.rollout.panel` (checking and coding a long panel),
 :mod:`~crmkit.stats.rollout.imputation` (the estimator and its BJS variance),
 :mod:`~crmkit.stats.rollout.pre_trend`, :mod:`~crmkit.stats.rollout.randomization`,
 :mod:`~crmkit.stats.rollout.staggered`, :mod:`~crmkit.stats.rollout.synthetic_control`,
-:mod:`~crmkit.stats.rollout.placebo_in_time`, :mod:`~crmkit.stats.rollout.status`.
+:mod:`~crmkit.stats.rollout.placebo_in_time`, :mod:`~crmkit.stats.rollout.poisson`,
+:mod:`~crmkit.stats.rollout.status`.
 """
 
 from crmkit.stats.rollout.placebo_in_time import PlaceboResult, minimum_placebos, placebo_go_lives
+from crmkit.stats.rollout.poisson import POISSON_MIN_CLUSTERS, POISSON_SUMMARY_COLUMNS, PoissonDiD
 from crmkit.stats.rollout.staggered import (
     ASYMPTOTIC_MIN_TREATED,
     ASYMPTOTIC_MIN_UNITS,
@@ -40,6 +44,9 @@ from crmkit.stats.rollout.synthetic_control import (
 )
 
 __all__ = [
+    "POISSON_MIN_CLUSTERS",
+    "POISSON_SUMMARY_COLUMNS",
+    "PoissonDiD",
     "ASYMPTOTIC_MIN_TREATED",
     "ASYMPTOTIC_MIN_UNITS",
     "POOR_FIT_RELATIVE_RMSPE",

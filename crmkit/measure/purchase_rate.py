@@ -1,0 +1,249 @@
+"""Purchase rate against the control group, customer by customer: Poisson panel and its check.
+
+Where the control group is a region (or any attribute) shared by many customers, a
+difference-in-differences of the regions' monthly totals has as many clusters as regions —
+three regions give an interval that bounds nothing. The customers themselves are the units
+here: each customer's orders per month, before and after go-live, in a Poisson regression
+with customer and month fixed effects (:class:`crmkit.stats.rollout.PoissonDiD`), its errors
+clustered by customer (hundreds of clusters). The effect is the change of the purchase rate
+(orders per customer-month) of the CRM's customers beyond the control group's.
+
+Those errors are honest only if the CRM's customers and the control group's share their
+month-to-month swings: a shock of one region's own (a local campaign, a closed store) is not
+in them. Placebo go-lives check exactly that on the client's own history: the same
+regression at fake go-live months before the real one (windows of
+:data:`PLACEBO_WINDOW_MONTHS` on each side, all before go-live) should find a "significant"
+change about alpha of the time. If it finds one clearly more often, the errors are too small
+for this client and the effect is not claimed (:class:`PurchaseRateClaim`).
+
+Numbers and typed statuses only; the words are in :mod:`crmkit.words.narrative.purchase_rate`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+import numpy as np
+import pandas as pd
+
+from crmkit.data.config import Assessment, Window
+from crmkit.measure.control import customer_panel
+from crmkit.stats.rollout import Inference, PoissonDiD
+
+__all__ = [
+    "MIN_PLACEBO_DATES",
+    "PLACEBO_WINDOW_MONTHS",
+    "PlaceboCalibration",
+    "PurchaseRateClaim",
+    "PurchaseRateComparison",
+    "binomial_tail",
+    "purchase_rate_comparison",
+]
+
+#: Months on each side of a placebo go-live.
+PLACEBO_WINDOW_MONTHS = 6
+#: Fewer placebo go-lives than this in the history and the errors cannot be checked.
+MIN_PLACEBO_DATES = 6
+
+
+class PurchaseRateClaim(StrEnum):
+    """Whether the change of the purchase rate can be claimed, and if not, why."""
+
+    CLAIMED = "claimed"
+    #: The interval includes no change.
+    NOT_DETECTED = "not_detected"
+    #: Too few customers with, or without, the CRM for clustered errors.
+    TOO_FEW_CUSTOMERS = "too_few_customers"
+    #: Too little history before the before-window for placebo go-lives: the errors are
+    #: unchecked, so no claim.
+    HISTORY_TOO_SHORT = "history_too_short"
+    #: The placebo go-lives found "significant" changes far more often than alpha: the
+    #: groups have swings of their own, and the errors are too small for this client.
+    PLACEBOS_REJECT = "placebos_reject"
+    #: No estimate: no orders on one side, or the regression did not converge.
+    NO_ESTIMATE = "no_estimate"
+
+
+@dataclass(frozen=True)
+class PlaceboCalibration:
+    """The same regression at fake go-lives before the real one.
+
+    Attributes
+    ----------
+    placebos : DataFrame
+        ``go_live`` (monthly Period), ``effect_pct`` (fraction), ``p_value``: one row per fake
+        go-live with an estimate.
+    n : int
+        Placebo go-lives with a p-value.
+    rejections : int
+        Those with p < alpha.
+    tail_p : float
+        The chance of at least ``rejections`` among ``n`` if each rejected with probability
+        alpha (:func:`binomial_tail`); NaN when ``n`` < :data:`MIN_PLACEBO_DATES`.
+    trusted : bool
+        Enough placebo go-lives, and ``tail_p`` ≥ alpha.
+    window_months : int
+        Months on each side of each placebo go-live.
+    """
+
+    placebos: pd.DataFrame
+    n: int
+    rejections: int
+    tail_p: float
+    trusted: bool
+    window_months: int
+
+
+@dataclass(frozen=True)
+class PurchaseRateComparison:
+    """The purchase rate of the CRM's customers against the control group's.
+
+    Attributes
+    ----------
+    summary : DataFrame
+        One row, :meth:`crmkit.stats.rollout.PoissonDiD.summary`: ``estimate_pct`` (the
+        change of the rate beyond the control group's, a fraction), its interval,
+        ``p_value``, ``rate_ratio``, the counts and ``inference``.
+    rates : DataFrame
+        ``group`` (crm / control), ``window`` (before / after), ``customers``,
+        ``customer_months``, ``orders``, ``rate`` (orders per customer-month).
+    calibration : PlaceboCalibration
+    claim : PurchaseRateClaim
+    """
+
+    summary: pd.DataFrame
+    rates: pd.DataFrame
+    calibration: PlaceboCalibration
+    claim: PurchaseRateClaim
+
+
+def binomial_tail(k: int, n: int, p: float) -> float:
+    """P(K ≥ k) for K ~ Binomial(n, p).
+
+    Examples
+    --------
+    >>> round(binomial_tail(2, 13, 0.05), 4)  # 1 − 0.95¹³ − 13 · 0.05 · 0.95¹²
+    0.1354
+    >>> binomial_tail(0, 5, 0.05)
+    1.0
+    """
+    if k <= 0:
+        return 1.0
+    return float(sum(math.comb(n, j) * p**j * (1 - p) ** (n - j) for j in range(k, n + 1)))
+
+
+def purchase_rate_comparison(
+    tables: Mapping[str, pd.DataFrame], assessment: Assessment
+) -> PurchaseRateComparison | None:
+    """The purchase rate's change with the CRM beyond the control group's, per customer.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The validated tables; orders needed, customers (created and churned dates) used for
+        each customer's months.
+    assessment : Assessment
+        Windows, go-live, the control group and alpha.
+
+    Returns
+    -------
+    PurchaseRateComparison or None
+        None without a control group, with a ``rollout`` (its own designs apply), without
+        orders, or when the orders cannot be split by the control group.
+    """
+    if assessment.control is None or assessment.rollout is not None:
+        return None
+    orders = tables.get("orders")
+    if orders is None or orders.empty or "customer_id" not in orders:
+        return None
+    first = pd.Timestamp(orders["order_date"].min())
+    if pd.isna(first):
+        return None
+    history = Window(min(first.date(), assessment.before.start), assessment.before.end)
+    try:
+        panel = customer_panel(tables, replace(assessment, before=history), count=True)
+    except (KeyError, ValueError):
+        return None
+    if panel.empty or panel["treated"].all() or not panel["treated"].any():
+        return None
+    panel = panel.assign(exposed=panel["treated"] & panel["after"])
+    alpha = assessment.stats.alpha
+    before_start = pd.Timestamp(assessment.before.start).to_period("M").to_timestamp()
+    real = panel.loc[panel["after"] | (panel["month"] >= before_start)]
+    fit = PoissonDiD(alpha=alpha).fit(real, period="month", outcome="value")
+    summary = fit.summary()
+    go_live = pd.Timestamp(assessment.go_live_date).to_period("M")
+    calibration = _calibrate(panel.loc[~panel["after"]], go_live, alpha)
+    return PurchaseRateComparison(
+        summary=summary,
+        rates=_rates(real),
+        calibration=calibration,
+        claim=_claim(summary.iloc[0], calibration),
+    )
+
+
+def _rates(panel: pd.DataFrame) -> pd.DataFrame:
+    grouped = panel.assign(
+        group=np.where(panel["treated"], "crm", "control"),
+        window=np.where(panel["after"], "after", "before"),
+    ).groupby(["group", "window"], sort=False)
+    out = grouped.agg(
+        customers=("unit", "nunique"), customer_months=("value", "size"), orders=("value", "sum")
+    ).reset_index()
+    out["rate"] = out["orders"] / out["customer_months"]
+    order = {("crm", "before"): 0, ("crm", "after"): 1, ("control", "before"): 2}
+    out["_order"] = [order.get(k, 3) for k in zip(out["group"], out["window"], strict=True)]
+    return out.sort_values("_order").drop(columns="_order").reset_index(drop=True)
+
+
+def _calibrate(history: pd.DataFrame, go_live: pd.Period, alpha: float) -> PlaceboCalibration:
+    """The regression at every fake go-live whose windows fit in the months before go-live."""
+    window = PLACEBO_WINDOW_MONTHS
+    months = history["month"].dt.to_period("M")
+    first = months.min()
+    rows = []
+    if not pd.isna(first):
+        fake = first + window
+        while fake + window <= go_live:
+            inside = (months >= fake - window) & (months < fake + window)
+            sample = history.loc[inside.to_numpy()]
+            exposed = sample["treated"] & (months[inside] >= fake)
+            fit = PoissonDiD(alpha=alpha).fit(
+                sample.assign(exposed=exposed.to_numpy()), period="month", outcome="value"
+            )
+            row = fit.summary().iloc[0]
+            if fit.inference_ is Inference.OK and math.isfinite(row["p_value"]):
+                rows.append((fake, row["estimate_pct"], row["p_value"]))
+            fake += 1
+    placebos = pd.DataFrame(rows, columns=["go_live", "effect_pct", "p_value"])
+    n = len(placebos)
+    rejections = int((placebos["p_value"] < alpha).sum())
+    tail = binomial_tail(rejections, n, alpha) if n >= MIN_PLACEBO_DATES else math.nan
+    return PlaceboCalibration(
+        placebos=placebos,
+        n=n,
+        rejections=rejections,
+        tail_p=tail,
+        trusted=bool(n >= MIN_PLACEBO_DATES and tail >= alpha),
+        window_months=window,
+    )
+
+
+def _claim(row: pd.Series, calibration: PlaceboCalibration) -> PurchaseRateClaim:
+    """Guards first (an estimate, enough customers, checked errors), then the interval."""
+    inference = Inference(row["inference"])
+    if inference is Inference.NO_ESTIMATE or not math.isfinite(row["estimate_pct"]):
+        return PurchaseRateClaim.NO_ESTIMATE
+    if inference is not Inference.OK:
+        return PurchaseRateClaim.TOO_FEW_CUSTOMERS
+    if calibration.n < MIN_PLACEBO_DATES:
+        return PurchaseRateClaim.HISTORY_TOO_SHORT
+    if not calibration.trusted:
+        return PurchaseRateClaim.PLACEBOS_REJECT
+    low, high = row["ci_low_pct"], row["ci_high_pct"]
+    if not (math.isfinite(low) and math.isfinite(high)) or low <= 0 <= high:
+        return PurchaseRateClaim.NOT_DETECTED
+    return PurchaseRateClaim.CLAIMED
