@@ -153,7 +153,9 @@ def _english_names(shown_language: str) -> dict[str, str]:
 
 def _rewrite_texts(fig: Figure, rewrite: Callable[[str], str]) -> None:
     """Pass every text of ``fig`` through ``rewrite``: its text objects and the fixed tick
-    labels (which matplotlib sets again while drawing)."""
+    labels (which matplotlib sets again while drawing: a :class:`FixedFormatter`'s labels,
+    or the labels by position that ``set_ticks(ticks, labels)`` keeps in a
+    :class:`FuncFormatter`)."""
     for text in fig.findobj(Text):
         text.set_parse_math(True)
         text.set_text(rewrite(text.get_text()))
@@ -162,6 +164,17 @@ def _rewrite_texts(fig: Figure, rewrite: Callable[[str], str]) -> None:
             for formatter in (axis.get_major_formatter(), axis.get_minor_formatter()):
                 if isinstance(formatter, FixedFormatter):
                     formatter.seq = [rewrite(str(label)) for label in formatter.seq]
+                for labels in _labels_by_position(formatter):
+                    labels.update({at: rewrite(str(label)) for at, label in labels.items()})
+
+
+def _labels_by_position(formatter: Any) -> list[dict[Any, Any]]:
+    """The tick labels by position a :class:`FuncFormatter` made by ``set_ticks(ticks,
+    labels)`` holds (none for any other formatter)."""
+    function = getattr(formatter, "func", None) if isinstance(formatter, FuncFormatter) else None
+    if isinstance(function, functools.partial):
+        return [argument for argument in function.args if isinstance(argument, dict)]
+    return []
 
 
 def _new_figure(height: float | None = None) -> tuple[Figure, Axes]:
