@@ -28,6 +28,14 @@ Style
 rcParams are restored afterwards); :func:`apply_house_style` applies it for the rest of
 the session (for ad-hoc plotting in a notebook). The module keeps no mutable state.
 
+Language
+--------
+Every text a chart writes itself (axis labels, legends, annotations, default labels) is in
+the report's language (:func:`crmkit.words.language.tr`); in Chinese it is drawn with the
+first installed font of :data:`CJK_FONTS`. With none installed, a Chinese report's charts
+are drawn in English rather than as empty boxes (:func:`cjk_font` is None; see
+:mod:`~crmkit.report.plots.canvas`).
+
 Modules
 -------
 :mod:`~crmkit.report.plots.style` (palette, fonts, rcParams), :mod:`~crmkit.report.plots.canvas`
@@ -66,11 +74,13 @@ from crmkit.report.plots.strategy_map import strategy_map
 from crmkit.report.plots.style import (
     ACCENT,
     CJK_FONTS,
+    HOUSE_FONT,
     MUTED,
     PALETTE,
     VERDICT_COLOURS,
     WARNING,
     apply_house_style,
+    cjk_font,
     font_families,
     house_rc,
     house_style,
@@ -80,6 +90,7 @@ from crmkit.report.plots.timelines import coverage_chart, event_study_chart, lin
 __all__ = [
     "ACCENT",
     "CJK_FONTS",
+    "HOUSE_FONT",
     "MUTED",
     "PALETTE",
     "VERDICT_COLOURS",
@@ -87,6 +98,7 @@ __all__ = [
     "apply_house_style",
     "bar_chart",
     "benefit_ranking_chart",
+    "cjk_font",
     "concentration_chart",
     "control_chart",
     "coverage_chart",

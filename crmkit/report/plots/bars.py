@@ -27,6 +27,7 @@ from crmkit.report.plots.canvas import (
 )
 from crmkit.report.plots.style import _TEXT, ACCENT, MUTED, WARNING
 from crmkit.words.formats import is_missing
+from crmkit.words.language import tr
 
 __all__ = [
     "bar_chart",
@@ -100,7 +101,7 @@ def bar_chart(
             bars = ax.bar(positions, drawn, color=colors, width=0.65)
             _columns_axis(ax, labels)
             ax.set_ylabel(xlabel)
-        text = ["n/a" if is_missing(v) else value_format.format(v) for v in numbers]
+        text = [tr("n/a") if is_missing(v) else value_format.format(v) for v in numbers]
         ax.bar_label(bars, labels=text, padding=3, fontsize=9, color=_TEXT)
         _readable_numbers(ax.xaxis if horizontal else ax.yaxis, numbers)
     return fig
@@ -112,7 +113,7 @@ def score_chart(
     *,
     title: str,
     threshold: float = 0.9,
-    xlabel: str = "Score (%)",
+    xlabel: str | None = None,
 ) -> Figure:
     """Scores between 0 and 1 as horizontal percentage bars against a threshold.
 
@@ -125,8 +126,8 @@ def score_chart(
         The finding the chart shows.
     threshold : float, default 0.9
         Bars below it are drawn in :data:`WARNING`; drawn as a dashed line.
-    xlabel : str, default ``"Score (%)"``
-        Label of the value axis.
+    xlabel : str, optional
+        Label of the value axis (default ``"Score (%)"`` in the report's language).
 
     Returns
     -------
@@ -134,6 +135,7 @@ def score_chart(
         Closed for pyplot; display it as the cell's last expression (see the module notes).
     """
     scores = pd.Series(scores)
+    xlabel = tr("Score (%)") if xlabel is None else xlabel
     with _chart(title, height=_bars_height(len(scores))) as (fig, ax):
         if scores.empty:
             _empty(ax)
@@ -144,7 +146,7 @@ def score_chart(
         positions = np.arange(len(scores))
         bars = ax.barh(positions, drawn, color=colors, height=0.65)
         _rows_axis(ax, [str(label) for label in scores.index])
-        labels = ["n/a" if is_missing(v) else f"{v * 100:.1f} %" for v in numbers]
+        labels = [tr("n/a") if is_missing(v) else f"{v * 100:.1f} %" for v in numbers]
         ax.bar_label(bars, labels=labels, padding=3, fontsize=9, color=_TEXT)
         upper = max(1.0, float(np.nanmax(numbers)) if np.isfinite(numbers).any() else 1.0)
         ax.set_xlim(0, upper * 1.12)
@@ -158,9 +160,9 @@ def score_chart(
             Patch(color=WARNING),
         ]
         names = [
-            f"Threshold {threshold * 100:.0f} %",
-            "At or above the threshold",
-            "Below the threshold",
+            tr("Threshold {threshold}", threshold=f"{threshold * 100:.0f} %"),
+            tr("At or above the threshold"),
+            tr("Below the threshold"),
         ]
         fig.legend(handles, names, loc="outside lower left", ncols=3)
     return fig
@@ -238,7 +240,7 @@ def stacked_share_chart(
     shares: pd.DataFrame,
     *,
     title: str,
-    xlabel: str = "Share (%)",
+    xlabel: str | None = None,
     colors: Iterable[str] | None = None,
     min_label: float = 0.05,
 ) -> Figure:
@@ -252,8 +254,8 @@ def stacked_share_chart(
         (0.25 is drawn as 25 %). Rows need not sum exactly to 1; NaN counts as 0.
     title : str
         The finding the chart shows.
-    xlabel : str, default ``"Share (%)"``
-        Label of the value axis.
+    xlabel : str, optional
+        Label of the value axis (default ``"Share (%)"`` in the report's language).
     colors : iterable of str, optional
         One colour per column (default: :data:`PALETTE` in order).
     min_label : float, default 0.05
@@ -271,6 +273,7 @@ def stacked_share_chart(
     >>> stacked_share_chart(s, title="Two in five are promoters").axes[0].get_title(loc="left")
     'Two in five are promoters'
     """
+    xlabel = tr("Share (%)") if xlabel is None else xlabel
     with _chart(
         title, height=_bars_height(len(shares)) + 0.4, xlabel=xlabel, no_break_percent=True
     ) as (fig, ax):
@@ -344,8 +347,9 @@ def tornado_chart(
         positions = np.arange(len(shown))
         lows = pd.to_numeric(shown[low]).to_numpy(float)
         highs = pd.to_numeric(shown[high]).to_numpy(float)
-        ax.barh(positions, lows - base, left=base, color=WARNING, height=0.6, label="input lower")
-        ax.barh(positions, highs - base, left=base, color=ACCENT, height=0.6, label="input higher")
+        lower, higher = tr("input lower"), tr("input higher")
+        ax.barh(positions, lows - base, left=base, color=WARNING, height=0.6, label=lower)
+        ax.barh(positions, highs - base, left=base, color=ACCENT, height=0.6, label=higher)
         ax.axvline(base, color=_TEXT, linestyle="--", linewidth=1.0).set_gid("base")
         if min(lows.min(), highs.min()) < 0 < max(lows.max(), highs.max()):
             ax.axvline(0, color=_TEXT, linewidth=1.0)
@@ -357,7 +361,6 @@ def tornado_chart(
             Patch(color=ACCENT),
             Line2D([], [], color=_TEXT, linestyle="--"),
         ]
-        fig.legend(
-            handles, ["input lower", "input higher", "base case"], loc="outside lower left", ncols=3
-        )
+        names = [lower, higher, tr("base case")]
+        fig.legend(handles, names, loc="outside lower left", ncols=3)
     return fig

@@ -1,6 +1,20 @@
 """What every chart shares: its figure and title, the empty chart, dates and axes.
 
 Private to :mod:`crmkit.report.plots`: the chart modules build on these.
+
+Language
+--------
+Every text crmkit writes on a chart (axis labels, legends, annotations, default labels)
+goes through :func:`crmkit.words.language.tr`, so a Chinese report's charts speak Chinese,
+drawn with the CJK font the house style puts behind its own
+(:func:`crmkit.report.plots.style.font_families`). Where no CJK font is installed, Chinese
+would show as empty boxes; :func:`_literal_text`, which every chart function passes
+through, then decides once for the whole chart to draw it in English: the chart is built
+speaking English, every text passed in that :func:`~crmkit.words.language.tr` built (a
+title from the words layer or a notebook) gives back its English
+(:func:`~crmkit.words.language.english`), and a drawn text that is a translated name (a
+KPI's label in a table, a verdict) is replaced by its English. Client text (a segment or
+product name) is drawn as written in either case.
 """
 
 from __future__ import annotations
@@ -8,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import json
 import math
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ParamSpec
@@ -24,7 +39,10 @@ from matplotlib.text import Text
 from matplotlib.ticker import FixedFormatter, FuncFormatter, NullFormatter
 
 from crmkit.data.dates import as_timestamp
+from crmkit.report.plots import style
 from crmkit.report.plots.style import _SUBTLE, _TEXT, PALETTE, house_style
+from crmkit.words import language
+from crmkit.words.language import active_language, english, speaking, template_fields, tr
 
 __all__ = []
 
@@ -36,19 +54,20 @@ _P = ParamSpec("_P")
 DateLike = str | dt.date | dt.datetime | pd.Timestamp | np.datetime64
 
 
-_EMPTY_MESSAGE = "No data to show"
-
-
 def _literal(text: str) -> str:
     """Text that matplotlib draws as written: every ``$`` escaped, so no mathtext."""
     return text.replace("$", r"\$")
 
 
 def _literal_text(chart: Callable[_P, Figure]) -> Callable[_P, Figure]:
-    """Make every text of a chart show as written: client text is never a formula.
+    """Make every text of a chart show as written, in a language its fonts can draw.
 
-    matplotlib reads text between two ``$`` as mathtext: a segment or campaign named
-    ``$\\frac{a}{b}$`` would be typeset as a fraction, and one with an unknown command
+    Language: when the report's language needs a font that is not installed
+    (:func:`_draws_language`), the chart is built in English (see the module notes); the
+    decision is taken here, once per chart.
+
+    Formulas: matplotlib reads text between two ``$`` as mathtext: a segment or campaign
+    named ``$\\frac{a}{b}$`` would be typeset as a fraction, and one with an unknown command
     makes drawing raise. Once the chart is built, every text in it (titles, axis labels,
     legends, value labels, and the fixed tick labels, which are set again while drawing)
     gets its ``$`` escaped. Escaping, not ``parse_math=False``: matplotlib measures the lines
@@ -59,18 +78,103 @@ def _literal_text(chart: Callable[_P, Figure]) -> Callable[_P, Figure]:
 
     @functools.wraps(chart)
     def literal_chart(*args: _P.args, **kwargs: _P.kwargs) -> Figure:
-        fig = chart(*args, **kwargs)
-        for text in fig.findobj(Text):
-            text.set_parse_math(True)
-            text.set_text(_literal(text.get_text()))
-        for ax in fig.axes:
-            for axis in (ax.xaxis, ax.yaxis):
-                for formatter in (axis.get_major_formatter(), axis.get_minor_formatter()):
-                    if isinstance(formatter, FixedFormatter):
-                        formatter.seq = [_literal(str(label)) for label in formatter.seq]
+        if _draws_language():
+            fig = chart(*args, **kwargs)
+            _rewrite_texts(fig, _literal)
+            return fig
+        shown_language = active_language()
+        with speaking(language.SOURCE_LANGUAGE):
+            fig = chart(
+                *(_in_english(value) for value in args),
+                **{name: _in_english(value) for name, value in kwargs.items()},
+            )
+        names = _english_names(shown_language)
+        _rewrite_texts(fig, lambda text: _literal(names.get(text, text)))
         return fig
 
     return literal_chart
+
+
+def _draws_language() -> bool:
+    """Whether the charts can draw the active language: English, or a CJK font is installed.
+
+    Examples
+    --------
+    >>> _draws_language()
+    True
+    """
+    return active_language() == language.SOURCE_LANGUAGE or style.cjk_font() is not None
+
+
+def _in_english(value: Any) -> Any:
+    """A chart's argument with every text :func:`~crmkit.words.language.tr` built in English
+    (also inside a tuple, list or dict, e.g. ``labels`` or ``markers``).
+
+    Examples
+    --------
+    >>> with speaking("zh"):
+    ...     label = tr("improved")
+    >>> _in_english({label: 1.0}), _in_english((label, "East"))
+    ({'improved': 1.0}, ('improved', 'East'))
+    """
+    if isinstance(value, str):
+        return english(value)
+    if isinstance(value, tuple | list):
+        return type(value)(_in_english(item) for item in value)
+    if isinstance(value, dict):
+        return {_in_english(key): _in_english(item) for key, item in value.items()}
+    return value
+
+
+@functools.cache
+def _english_names(shown_language: str) -> dict[str, str]:
+    """Translation → English of every name of ``shown_language``'s catalogs that has no
+    fields (terms such as KPI labels, single words such as verdicts): the texts a chart
+    takes from a table, where a translation loses its English.
+
+    Examples
+    --------
+    >>> _english_names("zh")["改善"]
+    'improved'
+    """
+    pairs = {
+        template: translated
+        for template, translated in language.catalog(shown_language).items()
+        if not template_fields(template)
+    }
+    for path in sorted((language.CATALOGS / shown_language).glob(language.TERMS_FILES)):
+        with path.open(encoding="utf-8") as handle:
+            pairs.update(json.load(handle))
+    names: dict[str, str] = {}
+    for template, translated in pairs.items():
+        names.setdefault(translated, template)
+    return names
+
+
+def _rewrite_texts(fig: Figure, rewrite: Callable[[str], str]) -> None:
+    """Pass every text of ``fig`` through ``rewrite``: its text objects and the fixed tick
+    labels (which matplotlib sets again while drawing: a :class:`FixedFormatter`'s labels,
+    or the labels by position that ``set_ticks(ticks, labels)`` keeps in a
+    :class:`FuncFormatter`)."""
+    for text in fig.findobj(Text):
+        text.set_parse_math(True)
+        text.set_text(rewrite(text.get_text()))
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for formatter in (axis.get_major_formatter(), axis.get_minor_formatter()):
+                if isinstance(formatter, FixedFormatter):
+                    formatter.seq = [rewrite(str(label)) for label in formatter.seq]
+                for labels in _labels_by_position(formatter):
+                    labels.update({at: rewrite(str(label)) for at, label in labels.items()})
+
+
+def _labels_by_position(formatter: Any) -> list[dict[Any, Any]]:
+    """The tick labels by position a :class:`FuncFormatter` made by ``set_ticks(ticks,
+    labels)`` holds (none for any other formatter)."""
+    function = getattr(formatter, "func", None) if isinstance(formatter, FuncFormatter) else None
+    if isinstance(function, functools.partial):
+        return [argument for argument in function.args if isinstance(argument, dict)]
+    return []
 
 
 def _new_figure(height: float | None = None) -> tuple[Figure, Axes]:
@@ -96,7 +200,7 @@ def _empty(ax: Axes) -> None:
     ax.text(
         0.5,
         0.5,
-        _EMPTY_MESSAGE,
+        tr("No data to show"),
         transform=ax.transAxes,
         ha="center",
         va="center",
@@ -138,7 +242,7 @@ def _go_live_line(ax: Axes, go_live: DateLike) -> None:
     ax.text(
         x,
         1.0,
-        "Go-live",
+        tr("Go-live"),
         transform=ax.get_xaxis_transform(),
         ha="center",
         va="bottom",
@@ -146,6 +250,28 @@ def _go_live_line(ax: Axes, go_live: DateLike) -> None:
         color=_TEXT,
         gid="go-live-label",
     )
+
+
+def _date_axis(axis: Any) -> None:
+    """Dates on ``axis``: at most ten ticks, written concisely in the report's language.
+
+    The :func:`time.strftime` patterns of years, months and days are templates, so a Chinese
+    chart writes "2024年" and "03月" where an English one writes "2024" and "Mar".
+    """
+    locator = mdates.AutoDateLocator(maxticks=10)
+    axis.set_major_locator(locator)
+    if active_language() == language.SOURCE_LANGUAGE:
+        axis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        return
+    year, month, day = tr("%Y"), tr("%b"), tr("%d")
+    month_day, year_month, year_month_day = tr("%b-%d"), tr("%Y-%b"), tr("%Y-%b-%d")
+    formatter = mdates.ConciseDateFormatter(
+        locator,
+        formats=[year, month, day, "%H:%M", "%H:%M", "%S.%f"],
+        zero_formats=["", year, month, month_day, "%H:%M", "%H:%M"],
+        offset_formats=["", year, year_month, year_month_day, year_month_day, "%Y-%m-%d %H:%M"],
+    )
+    axis.set_major_formatter(formatter)
 
 
 def _readable_numbers(axis: Any, values: np.ndarray) -> None:

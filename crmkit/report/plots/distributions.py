@@ -21,6 +21,7 @@ from crmkit.report.plots.canvas import (
     _rows_axis,
 )
 from crmkit.report.plots.style import _TEXT, ACCENT, MUTED, WARNING
+from crmkit.words.language import tr
 
 __all__ = [
     "concentration_chart",
@@ -37,7 +38,7 @@ def distribution_chart(
     title: str,
     xlabel: str,
     log_scale: bool = False,
-    labels: tuple[str, str] = ("Before go-live", "After go-live"),
+    labels: tuple[str, str] | None = None,
 ) -> Figure:
     """Two horizontal box plots, before (grey) and after (accent), with the medians written.
 
@@ -54,8 +55,9 @@ def distribution_chart(
         Label of the value axis, with its unit.
     log_scale : bool, default False
         A logarithmic value axis, for amounts and durations that span orders of magnitude.
-    labels : tuple of str
-        The names of the two windows.
+    labels : tuple of str, optional
+        The names of the two windows (default "Before go-live" and "After go-live" in the
+        report's language).
 
     Returns
     -------
@@ -68,6 +70,8 @@ def distribution_chart(
     ]
     if log_scale:
         groups = [g[g > 0] for g in groups]
+    if labels is None:
+        labels = (tr("Before go-live"), tr("After go-live"))
     with _chart(title, height=2.9) as (fig, ax):
         if all(g.size == 0 for g in groups):
             _empty(ax)
@@ -90,7 +94,7 @@ def distribution_chart(
         for i in present:
             median = float(np.median(groups[i]))
             ax.annotate(
-                f"median {median:,.3g}" if median < 1000 else f"median {median:,.0f}",
+                tr("median {value}", value=f"{median:,.3g}" if median < 1000 else f"{median:,.0f}"),
                 (median, i - 0.31),  # just above the box (the y axis is inverted)
                 ha="center",
                 va="bottom",
@@ -100,7 +104,10 @@ def distribution_chart(
         ax.set_ylim(-0.65, 1.45)
         _rows_axis(
             ax,
-            [f"{label}\n(n = {group.size:,})" for label, group in zip(labels, groups, strict=True)],
+            [
+                tr("{window}\n(n = {n})", window=label, n=f"{group.size:,}")
+                for label, group in zip(labels, groups, strict=True)
+            ],
         )
         ax.set_xlabel(xlabel)
         if log_scale:
@@ -147,7 +154,7 @@ def histogram_chart(
         .dropna()
         .to_numpy(float)
     )
-    with _chart(title, xlabel=xlabel, ylabel="Share of simulations (%)") as (fig, ax):
+    with _chart(title, xlabel=xlabel, ylabel=tr("Share of simulations (%)")) as (fig, ax):
         if data.size == 0:
             _empty(ax)
             return fig
@@ -178,8 +185,8 @@ def concentration_chart(
     curve: pd.DataFrame,
     *,
     title: str,
-    xlabel: str = "Customers, largest first (% of all customers)",
-    ylabel: str = "Cumulative share of revenue (%)",
+    xlabel: str | None = None,
+    ylabel: str | None = None,
     customer_share: str = "customer_share",
     cumulative_share: str = "cumulative_share",
     marks: Iterable[float] = (0.2,),
@@ -194,8 +201,9 @@ def concentration_chart(
         customers so far and their cumulative share of value (fractions).
     title : str
         The finding the chart shows.
-    xlabel, ylabel : str
-        Axis labels.
+    xlabel, ylabel : str, optional
+        Axis labels (default "Customers, largest first (% of all customers)" and
+        "Cumulative share of revenue (%)" in the report's language).
     customer_share, cumulative_share : str
         Column names.
     marks : iterable of float, default (0.2,)
@@ -221,6 +229,10 @@ def concentration_chart(
     'Half the customers bring most'
     """
     _missing_columns(curve, (customer_share, cumulative_share), "concentration_chart")
+    if xlabel is None:
+        xlabel = tr("Customers, largest first (% of all customers)")
+    if ylabel is None:
+        ylabel = tr("Cumulative share of revenue (%)")
     with _chart(title, xlabel=xlabel, ylabel=ylabel, no_break_percent=True) as (fig, ax):
         x, y = _numbers(curve, customer_share, cumulative_share)
         ok = np.isfinite(x) & np.isfinite(y)
@@ -240,7 +252,11 @@ def concentration_chart(
             held = float(np.interp(mark, x, y))
             ax.plot([mark], [held], marker="o", markersize=7, color=ACCENT, zorder=4)
             ax.annotate(
-                f"top {mark * 100:.0f} % of customers: {held * 100:.0f} %",
+                tr(
+                    "top {share} of customers: {held}",
+                    share=f"{mark * 100:.0f} %",
+                    held=f"{held * 100:.0f} %",
+                ),
                 (mark, held),
                 xytext=(10, -14),
                 textcoords="offset points",
@@ -258,7 +274,7 @@ def concentration_chart(
         ]
         fig.legend(
             handles,
-            ["Largest customers first", "If every customer bought the same"],
+            [tr("Largest customers first"), tr("If every customer bought the same")],
             loc="outside lower left",
             ncols=2,
         )

@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
+from crmkit.data.verdicts import Verdict
 from crmkit.report.plots.canvas import (
     _bars_height,
     _chart,
@@ -22,6 +23,7 @@ from crmkit.report.plots.canvas import (
     _rows_axis,
 )
 from crmkit.report.plots.style import _SUBTLE, _TEXT, ACCENT, MUTED, VERDICT_COLOURS
+from crmkit.words.language import tr
 
 __all__ = [
     "forest_plot",
@@ -78,6 +80,25 @@ def forest_scale(points: np.ndarray) -> float:
     return _FOREST_REACH * max(on_scale, _FOREST_FLOOR)
 
 
+def _verdict_name(verdict: Verdict) -> str:
+    """A verdict as a forest plot's legend names it, in the report's language.
+
+    Examples
+    --------
+    >>> _verdict_name(Verdict.NO_CHANGE)
+    'no detectable change'
+    """
+    if verdict == Verdict.IMPROVED:
+        return tr("improved")
+    if verdict == Verdict.WORSENED:
+        return tr("worsened")
+    if verdict == Verdict.NO_CHANGE:
+        return tr("no detectable change")
+    if verdict == Verdict.INSUFFICIENT:
+        return tr("insufficient data")
+    return str(verdict)
+
+
 def _forest_limits(values: np.ndarray, reach: float) -> tuple[float, float]:
     """Axis limits around zero and every value within the reach, with a margin."""
     shown = values[np.isfinite(values) & (np.abs(values) <= reach)]
@@ -92,7 +113,7 @@ def forest_plot(
     frame: pd.DataFrame,
     *,
     title: str,
-    xlabel: str = "Change after go-live (%)",
+    xlabel: str | None = None,
     label: str = "label",
     estimate: str = "change_pct",
     low: str = "change_pct_ci_low",
@@ -110,8 +131,9 @@ def forest_plot(
         was withheld, e.g. of a base near zero) are left out.
     title : str
         The finding the chart shows.
-    xlabel : str
-        Label of the x axis.
+    xlabel : str, optional
+        Label of the x axis (default ``"Change after go-live (%)"`` in the report's
+        language).
     label, estimate, low, high, verdict : str
         Column names.
 
@@ -138,6 +160,7 @@ def forest_plot(
     _missing_columns(frame, (label, estimate, low, high, verdict), "forest_plot")
     points_all = pd.to_numeric(frame[estimate], errors="coerce").to_numpy(float) * 100
     frame = frame.loc[np.isfinite(points_all)]
+    xlabel = tr("Change after go-live (%)") if xlabel is None else xlabel
     with _chart(title, height=_bars_height(len(frame))) as (fig, ax):
         if frame.empty:
             _empty(ax)
@@ -186,7 +209,8 @@ def forest_plot(
             Line2D([], [], color=VERDICT_COLOURS[v], marker="o", linewidth=2.2) for v in shown
         ]
         if handles:
-            fig.legend(handles, shown, loc="outside lower left", ncols=len(handles))
+            names = [_verdict_name(v) for v in shown]
+            fig.legend(handles, names, loc="outside lower left", ncols=len(handles))
     return fig
 
 
@@ -283,7 +307,7 @@ def interval_chart(
                     color=_TEXT,
                 )
             else:
-                ax.text(anchor, y, " n/a", va="center", color=_SUBTLE, fontsize=9)
+                ax.text(anchor, y, " " + tr("n/a"), va="center", color=_SUBTLE, fontsize=9)
         if reference is not None:
             line = ax.axvline(reference, color=_TEXT, linestyle="--", linewidth=1.0, zorder=2)
             line.set_gid("reference")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -10,6 +9,7 @@ from matplotlib.figure import Figure
 from crmkit.report.plots.canvas import (
     _chart,
     _columns_axis,
+    _date_axis,
     _date_index,
     _empty,
     _literal_text,
@@ -19,6 +19,7 @@ from crmkit.report.plots.canvas import (
     _readable_numbers,
 )
 from crmkit.report.plots.style import _SUBTLE, _TEXT, ACCENT, PALETTE, WARNING
+from crmkit.words.language import tr
 
 __all__ = ["control_chart", "history_chart"]
 
@@ -68,7 +69,7 @@ def control_chart(
         months = _date_index(points.index).to_pydatetime()
         (values,) = _numbers(points, "value")
         outside = points["outside"].fillna(False).astype(bool).to_numpy()
-        ax.plot(months, values, color=ACCENT, marker="o", markersize=4, label="Month")
+        ax.plot(months, values, color=ACCENT, marker="o", markersize=4, label=tr("Month"))
         if outside.any():
             ax.scatter(
                 months[outside],
@@ -76,16 +77,14 @@ def control_chart(
                 color=WARNING,
                 s=60,
                 zorder=4,
-                label="Outside the limits",
+                label=tr("Outside the limits"),
                 gid="outside",
             )
-        ax.axhline(centre, color=_TEXT, linewidth=1.2, label="Centre (mean)", gid="centre")
+        ax.axhline(centre, color=_TEXT, linewidth=1.2, label=tr("Centre (mean)"), gid="centre")
         for limit, name in ((upper, "upper"), (lower, "lower")):
             ax.axhline(limit, color=_SUBTLE, linestyle="--", linewidth=1.1, gid=f"{name}-limit")
-        ax.plot([], [], color=_SUBTLE, linestyle="--", label="Control limits")
-        locator = mdates.AutoDateLocator(maxticks=10)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.plot([], [], color=_SUBTLE, linestyle="--", label=tr("Control limits"))
+        _date_axis(ax.xaxis)
         ax.grid(axis="x", visible=False)
         if percent:
             _percent_axis(ax.yaxis)
@@ -123,7 +122,7 @@ def history_chart(
         Closed for pyplot; display it as the cell's last expression.
     """
     frame = values.to_frame() if isinstance(values, pd.Series) else values
-    with _chart(title, ylabel=ylabel, xlabel="Assessment") as (fig, ax):
+    with _chart(title, ylabel=ylabel, xlabel=tr("Assessment")) as (fig, ax):
         if frame.empty:
             _empty(ax)
             return fig

@@ -17,6 +17,7 @@ from crmkit.report.plots.canvas import (
     _rows_axis,
 )
 from crmkit.report.plots.style import _TEXT, ACCENT, WARNING
+from crmkit.words.language import tr
 
 __all__ = ["benefit_ranking_chart"]
 
@@ -41,7 +42,7 @@ def benefit_ranking_chart(
     estimate: str = "benefit_index",
     low: str = "benefit_index_low",
     high: str = "benefit_index_high",
-    xlabel: str = "Benefit index: (effect − cost) / cost, first full year (%)",
+    xlabel: str | None = None,
 ) -> Figure:
     """Actions ranked by benefit index, best on top, each with the range of its effect.
 
@@ -55,8 +56,9 @@ def benefit_ranking_chart(
         The finding the chart shows.
     label, estimate, low, high : str
         Column names.
-    xlabel : str
-        Label of the value axis.
+    xlabel : str, optional
+        Label of the value axis (default "Benefit index: (effect − cost) / cost, first full
+        year (%)" in the report's language).
 
     Returns
     -------
@@ -75,6 +77,8 @@ def benefit_ranking_chart(
     _missing_columns(frame, (label, estimate, low, high), "benefit_ranking_chart")
     points_all = pd.to_numeric(frame[estimate], errors="coerce").to_numpy(float)
     frame = frame.loc[np.isfinite(points_all)]
+    if xlabel is None:
+        xlabel = tr("Benefit index: (effect − cost) / cost, first full year (%)")
     with _chart(title, height=_bars_height(len(frame)), xlabel=xlabel, no_break_percent=True) as (
         fig,
         ax,

@@ -24,6 +24,7 @@ from crmkit.report.plots.canvas import (
     _timestamp,
 )
 from crmkit.report.plots.style import _TEXT, ACCENT, MUTED, PALETTE
+from crmkit.words.language import tr
 
 __all__ = [
     "heatmap_chart",
@@ -42,7 +43,7 @@ def heatmap_chart(
     percent: bool = True,
     value_format: str = "{:.0f}",
     split_at: DateLike | None = None,
-    split_label: str = "Go-live",
+    split_label: str | None = None,
 ) -> Figure:
     """A table of numbers as coloured cells, e.g. acquisition month × months since acquisition.
 
@@ -66,8 +67,8 @@ def heatmap_chart(
     split_at : date-like, optional
         Draw a dashed line above the first row whose index is on or after this date (the
         cohorts acquired from go-live on), labelled ``split_label``.
-    split_label : str, default "Go-live"
-        The line's label.
+    split_label : str, optional
+        The line's label (default "Go-live" in the report's language).
 
     Returns
     -------
@@ -82,6 +83,7 @@ def heatmap_chart(
     'Retention'
     """
     rows, columns = matrix.shape
+    split_label = tr("Go-live") if split_label is None else split_label
     height = float(min(max(3.2, 0.27 * rows + 1.8), 14.0))
     with _chart(title, height=height, xlabel=xlabel, ylabel=ylabel, no_break_percent=True) as (
         fig,
@@ -165,7 +167,7 @@ def survival_chart(
     *,
     title: str,
     xlabel: str,
-    ylabel: str = "Customers still active (%)",
+    ylabel: str | None = None,
     group: str = "group",
     time: str = "time",
     survival: str = "survival",
@@ -185,8 +187,9 @@ def survival_chart(
         The finding the chart shows.
     xlabel : str
         Label of the time axis, with its unit, e.g. ``"Days since the window began"``.
-    ylabel : str, default ``"Customers still active (%)"``
-        Label of the survival axis.
+    ylabel : str, optional
+        Label of the survival axis (default ``"Customers still active (%)"`` in the report's
+        language).
     group, time, survival, low, high : str
         Column names.
     labels : dict, optional
@@ -216,6 +219,7 @@ def survival_chart(
     'Fewer leave'
     """
     _missing_columns(curve, (group, time, survival, low, high), "survival_chart")
+    ylabel = tr("Customers still active (%)") if ylabel is None else ylabel
     with _chart(title, xlabel=xlabel, ylabel=ylabel, no_break_percent=True) as (fig, ax):
         if curve.empty:
             _empty(ax)

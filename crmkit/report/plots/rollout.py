@@ -19,6 +19,7 @@ from crmkit.report.plots.canvas import (
     _readable_numbers,
 )
 from crmkit.report.plots.style import _TEXT, ACCENT, MUTED
+from crmkit.words.language import tr
 
 __all__ = ["placebo_chart", "rollout_event_study_chart", "synthetic_control_chart"]
 
@@ -43,7 +44,9 @@ def rollout_event_study_chart(frame: pd.DataFrame, *, title: str) -> Figure:
     """
     _missing_columns(frame, ("months", "estimate_pct", "ci_low_pct", "ci_high_pct"), "event study")
     with _chart(
-        title, ylabel="Effect on monthly revenue (%)", xlabel="Months since the unit's go-live"
+        title,
+        ylabel=tr("Effect on monthly revenue (%)"),
+        xlabel=tr("Months since the unit's go-live"),
     ) as (fig, ax):
         x = pd.to_numeric(frame["months"], errors="coerce").to_numpy(float)
         y, lo, hi = _numbers(frame, "estimate_pct", "ci_low_pct", "ci_high_pct")
@@ -51,8 +54,8 @@ def rollout_event_study_chart(frame: pd.DataFrame, *, title: str) -> Figure:
             _empty(ax)
             return fig
         for post, colour, label in (
-            (False, MUTED, "before go-live (should be near zero)"),
-            (True, ACCENT, "after go-live"),
+            (False, MUTED, tr("before go-live (should be near zero)")),
+            (True, ACCENT, tr("after go-live")),
         ):
             sel = ((x >= 0) == post) & np.isfinite(y)
             bounded = sel & np.isfinite(lo) & np.isfinite(hi)
@@ -110,7 +113,7 @@ def synthetic_control_chart(
                 color=MUTED,
                 linewidth=0.9,
                 alpha=0.7,
-                label="placebo units (as if each had gone live)" if first else None,
+                label=tr("placebo units (as if each had gone live)") if first else None,
             )
             first = False
         ax.plot(
@@ -118,7 +121,7 @@ def synthetic_control_chart(
             path["gap"].to_numpy(float),
             color=ACCENT,
             linewidth=2.2,
-            label="the pilot against its synthetic twin",
+            label=tr("the pilot against its synthetic twin"),
         )
         ax.axhline(0, color=_TEXT, linewidth=1.0, zorder=1)
         _go_live_line(ax, go_live)
@@ -146,16 +149,16 @@ def placebo_chart(placebos: pd.DataFrame, real_effect: float, *, title: str) -> 
         Closed for pyplot.
     """
     _missing_columns(placebos, ("effect",), "placebo chart")
-    with _chart(title, height=2.8, xlabel="Effect on monthly revenue (%)") as (fig, ax):
+    with _chart(title, height=2.8, xlabel=tr("Effect on monthly revenue (%)")) as (fig, ax):
         (values,) = _numbers(placebos, "effect")
         values = values[np.isfinite(values)]
         if not values.size:
             _empty(ax)
             return fig
         jitter = np.linspace(-0.25, 0.25, values.size) if values.size > 1 else np.zeros(1)
-        ax.plot(values, jitter, "o", color=MUTED, markersize=6, label="fake go-live dates")
+        ax.plot(values, jitter, "o", color=MUTED, markersize=6, label=tr("fake go-live dates"))
         if np.isfinite(real_effect):
-            ax.axvline(real_effect, color=ACCENT, linewidth=2.2, label="the real go-live")
+            ax.axvline(real_effect, color=ACCENT, linewidth=2.2, label=tr("the real go-live"))
         ax.axvline(0, color=_TEXT, linewidth=1.0, zorder=1)
         ax.set_ylim(-1, 1)
         ax.set_yticks([])

@@ -11,6 +11,7 @@ from matplotlib.patches import FancyBboxPatch, Patch
 
 from crmkit.report.plots.canvas import _chart, _literal_text, _missing_columns, _text_colour
 from crmkit.report.plots.style import _SUBTLE, _TEXT, ACCENT, MUTED, WARNING
+from crmkit.words.language import tr
 
 __all__ = ["STATUS_COLOURS", "strategy_map"]
 
@@ -24,7 +25,30 @@ STATUS_COLOURS = {
 
 #: Perspectives from the top row to the bottom one.
 _ROWS = ("financial", "customer", "internal_process", "learning_and_growth")
-_ROW_NAMES = ("Financial", "Customer", "Internal process", "Learning and growth")
+
+
+def _row_names() -> tuple[str, ...]:
+    """The perspectives' names, in the order of :data:`_ROWS`, in the report's language."""
+    return (tr("Financial"), tr("Customer"), tr("Internal process"), tr("Learning and growth"))
+
+
+def _status_name(status: str) -> str:
+    """A KPI status as the legend names it, in the report's language.
+
+    Examples
+    --------
+    >>> _status_name("on track")
+    'on track'
+    """
+    if status == "met":
+        return tr("met")
+    if status == "on track":
+        return tr("on track")
+    if status == "behind":
+        return tr("behind")
+    if status == "not measured":
+        return tr("not measured")
+    return status
 
 
 def _free_spot(
@@ -91,7 +115,7 @@ def strategy_map(
         ax.set_xlim(-0.02, 1.0)
         ax.set_ylim(-0.6, len(_ROWS) - 0.4)
         ax.axis("off")
-        for level, (perspective, name) in enumerate(zip(_ROWS, _ROW_NAMES, strict=True)):
+        for level, (perspective, name) in enumerate(zip(_ROWS, _row_names(), strict=True)):
             y = len(_ROWS) - 1 - level
             ax.text(0.0, y, name, ha="left", va="center", fontsize=9, color=_SUBTLE)
             members = kpis[kpis["perspective"] == perspective]
@@ -153,7 +177,7 @@ def strategy_map(
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
                 )  # fmt: skip
         ax.legend(
-            handles=[Patch(color=c, label=s) for s, c in STATUS_COLOURS.items()],
+            handles=[Patch(color=c, label=_status_name(s)) for s, c in STATUS_COLOURS.items()],
             loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=4, frameon=False, fontsize=8,
         )  # fmt: skip
     return fig

@@ -15,11 +15,13 @@ from crmkit.data.verdicts import Verdict
 __all__ = [
     "ACCENT",
     "CJK_FONTS",
+    "HOUSE_FONT",
     "MUTED",
     "PALETTE",
     "VERDICT_COLOURS",
     "WARNING",
     "apply_house_style",
+    "cjk_font",
     "font_families",
     "house_rc",
     "house_style",
@@ -108,6 +110,10 @@ def house_rc() -> dict[str, Any]:
     return {**_HOUSE_RC, "font.family": font_families()}
 
 
+#: The font every chart's text is drawn with (matplotlib ships it).
+HOUSE_FONT = "DejaVu Sans"
+
+
 #: Fonts that draw Chinese, Japanese and Korean text, most preferred first, as Linux, macOS
 #: and Windows name them; the first installed one backs up the house font.
 CJK_FONTS = (
@@ -122,21 +128,37 @@ CJK_FONTS = (
 )
 
 
+def cjk_font() -> str | None:
+    """The first installed font of :data:`CJK_FONTS`, or None when none is installed.
+
+    Without one, a chart cannot draw Chinese: the charts of a Chinese report then draw
+    the English of every text crmkit wrote (see :mod:`crmkit.report.plots.canvas`).
+
+    Examples
+    --------
+    >>> cjk_font() is None or cjk_font() in CJK_FONTS
+    True
+    """
+    from matplotlib import font_manager
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in installed), None)
+
+
 def font_families() -> list[str]:
     """The house font, then the first installed font of :data:`CJK_FONTS` as its fallback.
 
     matplotlib draws each character with the first family in the list that has it, so a
-    client's Chinese segment or product name shows as written, not as empty boxes.
+    client's Chinese segment or product name, and a Chinese report's labels, show as
+    written, not as empty boxes.
 
     Examples
     --------
     >>> font_families()[0]
     'DejaVu Sans'
     """
-    from matplotlib import font_manager
-
-    installed = {font.name for font in font_manager.fontManager.ttflist}
-    return ["DejaVu Sans", *[name for name in CJK_FONTS if name in installed][:1]]
+    fallback = cjk_font()
+    return [HOUSE_FONT, *([fallback] if fallback is not None else [])]
 
 
 @contextlib.contextmanager

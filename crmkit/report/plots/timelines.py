@@ -12,6 +12,7 @@ from crmkit.report.plots.canvas import (
     DateLike,
     _bars_height,
     _chart,
+    _date_axis,
     _date_index,
     _empty,
     _go_live_line,
@@ -23,6 +24,7 @@ from crmkit.report.plots.canvas import (
     _timestamp,
 )
 from crmkit.report.plots.style import _SUBTLE, _TEXT, ACCENT, MUTED, PALETTE, WARNING
+from crmkit.words.language import tr
 
 __all__ = [
     "coverage_chart",
@@ -80,9 +82,7 @@ def line_chart(
                 marker="o" if len(frame) <= 36 else None,
                 markersize=3.5,
             )
-        locator = mdates.AutoDateLocator(maxticks=10)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        _date_axis(ax.xaxis)
         ax.grid(axis="x", visible=False)
         _readable_numbers(ax.yaxis, frame.apply(pd.to_numeric, errors="coerce").to_numpy(float))
         if go_live is not None:
@@ -154,7 +154,7 @@ def coverage_chart(
                 ax.text(
                     mdates.date2num(start.to_pydatetime()),
                     y,
-                    " no dates",
+                    " " + tr("no dates"),
                     va="center",
                     color=_SUBTLE,
                     fontsize=9,
@@ -170,16 +170,14 @@ def coverage_chart(
             ax.barh(y, width, left=left, height=0.55, color=ACCENT if full else WARNING)
         _rows_axis(ax, [str(name) for name in coverage.index])
         ax.xaxis_date()
-        locator = mdates.AutoDateLocator(maxticks=10)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-        ax.set_xlabel("Date")
+        _date_axis(ax.xaxis)
+        ax.set_xlabel(tr("Date"))
         _go_live_line(ax, go_live)
-        handles = [Patch(color=ACCENT, alpha=0.15, label="Assessment window")]
+        handles = [Patch(color=ACCENT, alpha=0.15, label=tr("Assessment window"))]
         if True in kinds:
-            handles.append(Patch(color=ACCENT, label="Covers the window"))
+            handles.append(Patch(color=ACCENT, label=tr("Covers the window")))
         if False in kinds:
-            handles.append(Patch(color=WARNING, label="Covers part of the window"))
+            handles.append(Patch(color=WARNING, label=tr("Covers part of the window")))
         fig.legend(handles=handles, loc="outside lower left", ncols=len(handles))
     return fig
 
@@ -219,7 +217,7 @@ def event_study_chart(
         zero and a dashed line between month −1 and month 0. Closed for pyplot.
     """
     _missing_columns(frame, (period, estimate, low, high), "event_study_chart")
-    with _chart(title, ylabel=ylabel, xlabel="Months relative to go-live") as (fig, ax):
+    with _chart(title, ylabel=ylabel, xlabel=tr("Months relative to go-live")) as (fig, ax):
         if frame.empty:
             _empty(ax)
             return fig
@@ -237,7 +235,7 @@ def event_study_chart(
                 elinewidth=1.4,
                 markersize=5,
                 capsize=0,
-                label="after go-live" if post else "before go-live (should be near zero)",
+                label=tr("after go-live") if post else tr("before go-live (should be near zero)"),
             )
         ax.axhline(0, color=_TEXT, linewidth=1.0, zorder=1)
         boundary = ax.axvline(-0.5, color=_TEXT, linestyle="--", linewidth=1.2)
