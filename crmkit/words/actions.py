@@ -20,7 +20,7 @@ from crmkit.words.formats import (
     format_money,
     format_percent,
 )
-from crmkit.words.joining import listed, one_after_another
+from crmkit.words.joining import listed, listed_by_semicolons, one_after_another
 from crmkit.words.language import term, tr
 from crmkit.words.phrases import Findings, what_it_means
 from crmkit.words.scorecard_statuses import in_sentence, perspective_name
@@ -107,11 +107,7 @@ def reasons_text(reasons: Iterable[Any]) -> str:
     >>> reasons_text([Reason.WORSENED, Reason.BEHIND_TARGET])
     'worsened after go-live; behind its target'
     """
-    text = ""
-    for reason in reasons:
-        words = reason_words(reason)
-        text = tr("{earlier}; {later}", earlier=text, later=words) if text else words
-    return text
+    return listed_by_semicolons([reason_words(r) for r in reasons])
 
 
 def _label(kpi: Any, labels: Mapping[str, str]) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from crmkit.words.language import tr
 
-__all__ = ["listed", "one_after_another"]
+__all__ = ["listed", "listed_by_semicolons", "one_after_another"]
 
 
 def listed(parts: Sequence[str]) -> str:
@@ -43,4 +43,20 @@ def one_after_another(sentences: Sequence[str]) -> str:
     text = sentences[0]
     for sentence in sentences[1:]:
         text = tr("{earlier} {later}", earlier=text, later=sentence)
+    return text
+
+
+def listed_by_semicolons(parts: Sequence[str]) -> str:
+    """Clauses of a list joined by semicolons ("a; b"; "a；b" in Chinese).
+
+    Examples
+    --------
+    >>> listed_by_semicolons(["worsened after go-live", "behind its target"])
+    'worsened after go-live; behind its target'
+    """
+    if not parts:
+        return ""
+    text = parts[0]
+    for part in parts[1:]:
+        text = tr("{earlier}; {later}", earlier=text, later=part)
     return text
