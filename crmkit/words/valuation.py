@@ -408,7 +408,7 @@ def claims_table(claims: pd.DataFrame, *, currency: str = "") -> pd.DataFrame:
 
     return pd.DataFrame(
         {
-            tr("Declared benefit"): claims["category"],
+            tr("Declared benefit"): claims["category"].map(lambda v: term(str(v))),
             tr("KPI"): claims["kpi"].fillna("–"),
             tr("Claimed, year 1 ({currency})", currency=currency): claims["claimed_year1"].map(
                 lambda v: _money_text(v, "")
