@@ -14,20 +14,23 @@ import pandas as pd
 from crmkit.synthesis.action_catalog import Action, CostDriver
 from crmkit.synthesis.actions import Reason
 from crmkit.words.formats import (
-    MISSING,
     TableView,
     as_number,
     format_kpi_value,
     format_money,
     format_percent,
 )
+from crmkit.words.joining import listed, listed_by_semicolons, one_after_another
+from crmkit.words.language import term, tr
 from crmkit.words.phrases import Findings, what_it_means
+from crmkit.words.scorecard_statuses import in_sentence, perspective_name
 
 __all__ = [
     "NOT_VALUED",
-    "REASON_WORDS",
     "assumptions_view",
     "candidates_view",
+    "not_valued",
+    "reason_words",
     "gaps_view",
     "actions_findings",
     "plan_view",
@@ -40,27 +43,60 @@ __all__ = [
     "what_ranking_means",
 ]
 
-#: Each reason in words, as the tables print it.
-REASON_WORDS: Mapping[Reason, str] = {
-    Reason.BEHIND_TARGET: "behind its target",
-    Reason.WORSE_THAN_BENCHMARK: "worse than the benchmark",
-    Reason.WORSENED: "worsened after go-live",
-    Reason.WEAK_LINK: "weak link in the cause-and-effect chain",
-}
-
-#: How the table shows the benefit index of an action not valued in money.
+#: How the table shows the benefit index of an action not valued in money (English; use
+#: :func:`not_valued` for the report's language).
 NOT_VALUED = "not valued in money"
 
-#: Each cost driver in words ("8 h per CRM user").
-_DRIVER_WORDS: Mapping[CostDriver, str] = {
-    CostDriver.CRM_USERS: "per CRM user",
-    CostDriver.SALES_REPS: "per sales rep",
-    CostDriver.ACTIVE_CUSTOMERS: "per active customer",
-    CostDriver.TICKETS_PER_YEAR: "per ticket a year",
-    CostDriver.SURVEY_RESPONSES_PER_YEAR: "per survey response a year",
-    CostDriver.CONTACTS_PER_YEAR: "per campaign contact a year",
-    CostDriver.FIXED: "once",
-}
+
+def reason_words(reason: Any) -> str:
+    """A reason in words, as the tables print it (the code as written when unknown).
+
+    Examples
+    --------
+    >>> reason_words(Reason.WEAK_LINK)
+    'weak link in the cause-and-effect chain'
+    """
+    words = {
+        Reason.BEHIND_TARGET: tr("behind its target"),
+        Reason.WORSE_THAN_BENCHMARK: tr("worse than the benchmark"),
+        Reason.WORSENED: tr("worsened after go-live"),
+        Reason.WEAK_LINK: tr("weak link in the cause-and-effect chain"),
+    }
+    return words.get(Reason(reason), str(reason))
+
+
+def _reason_count(reason: Reason, n: int) -> str:
+    """How many gaps have a reason ("2 behind its target")."""
+    words = {
+        Reason.BEHIND_TARGET: tr("{n} behind its target", n=n),
+        Reason.WORSE_THAN_BENCHMARK: tr("{n} worse than the benchmark", n=n),
+        Reason.WORSENED: tr("{n} worsened after go-live", n=n),
+        Reason.WEAK_LINK: tr("{n} weak link in the cause-and-effect chain", n=n),
+    }
+    return words[reason]
+
+
+def not_valued() -> str:
+    """The benefit index of an action not valued in money, as the table shows it."""
+    return tr("not valued in money")
+
+
+def _cost_term(hours: float, driver: CostDriver) -> str:
+    """One term of an action's cost formula ("8 h per CRM user")."""
+    words = {
+        CostDriver.CRM_USERS: tr("{hours} h per CRM user", hours=f"{hours:g}"),
+        CostDriver.SALES_REPS: tr("{hours} h per sales rep", hours=f"{hours:g}"),
+        CostDriver.ACTIVE_CUSTOMERS: tr("{hours} h per active customer", hours=f"{hours:g}"),
+        CostDriver.TICKETS_PER_YEAR: tr("{hours} h per ticket a year", hours=f"{hours:g}"),
+        CostDriver.SURVEY_RESPONSES_PER_YEAR: tr(
+            "{hours} h per survey response a year", hours=f"{hours:g}"
+        ),
+        CostDriver.CONTACTS_PER_YEAR: tr(
+            "{hours} h per campaign contact a year", hours=f"{hours:g}"
+        ),
+        CostDriver.FIXED: tr("{hours} h once", hours=f"{hours:g}"),
+    }
+    return words[driver]
 
 
 def reasons_text(reasons: Iterable[Any]) -> str:
@@ -71,26 +107,30 @@ def reasons_text(reasons: Iterable[Any]) -> str:
     >>> reasons_text([Reason.WORSENED, Reason.BEHIND_TARGET])
     'worsened after go-live; behind its target'
     """
-    return "; ".join(REASON_WORDS.get(Reason(r), str(r)) for r in reasons)
+    return listed_by_semicolons([reason_words(r) for r in reasons])
 
 
 def _label(kpi: Any, labels: Mapping[str, str]) -> str:
-    return str(labels.get(str(kpi), kpi))
+    return term(str(labels.get(str(kpi), kpi)))
+
+
+def _missing() -> str:
+    return tr("not available")
 
 
 def gaps_view(gaps: pd.DataFrame, *, currency: str) -> TableView:
     """The gaps as a table: KPI, perspective, value after go-live in its unit, why it is a gap."""
     frame = pd.DataFrame(
         {
-            "KPI": [str(v) for v in gaps["label"]],
-            "perspective": [
-                str(p).replace("_", " ") if p else MISSING for p in gaps["perspective"]
+            tr("KPI"): [term(str(v)) for v in gaps["label"]],
+            tr("Perspective"): [
+                in_sentence(perspective_name(p)) if p else _missing() for p in gaps["perspective"]
             ],
-            "After go-live": [
+            tr("After go-live"): [
                 format_kpi_value(v, str(u or ""), currency)
                 for v, u in zip(gaps["actual"], gaps["unit"], strict=True)
             ],
-            "why_it_needs_action": [reasons_text(r) for r in gaps["reasons"]],
+            tr("Why it needs action"): [reasons_text(r) for r in gaps["reasons"]],
         }
     )
     return TableView(frame, {}, {})
@@ -98,7 +138,7 @@ def gaps_view(gaps: pd.DataFrame, *, currency: str) -> TableView:
 
 def _index_text(value: Any) -> str:
     number = as_number(value)
-    return MISSING if number is None else f"{number * 100:+,.0f} %"
+    return _missing() if number is None else f"{number * 100:+,.0f} %"
 
 
 def _range_text(low: Any, high: Any) -> str:
@@ -110,51 +150,60 @@ def _range_text(low: Any, high: Any) -> str:
     ('+50 % to +300 %', 'not available')
     """
     if as_number(low) is None or as_number(high) is None:
-        return MISSING
-    return f"{_index_text(low)} to {_index_text(high)}"
+        return _missing()
+    return tr("{low} to {high}", low=_index_text(low), high=_index_text(high))
 
 
 def candidates_view(
     candidates: pd.DataFrame, labels: Mapping[str, str], *, currency: str
 ) -> TableView:
     """The ranked candidates: money in ``currency`` a year, benefit index in percent."""
-    money = ("expected_effect", "effect_low", "effect_high", "expected_cost")
+    money = {
+        "expected_effect": tr("Expected effect"),
+        "effect_low": tr("Effect low"),
+        "effect_high": tr("Effect high"),
+        "expected_cost": tr("Expected cost"),
+    }
+    relative, horizon = tr("Relative effect"), tr("Horizon")
     frame = pd.DataFrame(
         {
-            "rank": candidates["rank"].to_numpy(),
-            "action": [str(a) for a in candidates["action"]],
-            "KPIs it moves": [
-                ", ".join(_label(k, labels) for k in ks) for ks in candidates["kpis"]
+            tr("Rank"): candidates["rank"].to_numpy(),
+            tr("Action"): [str(a) for a in candidates["action"]],
+            tr("KPIs it moves"): [
+                listed([_label(k, labels) for k in ks]) for ks in candidates["kpis"]
             ],
-            "proposed_because": [reasons_text(r) for r in candidates["reasons"]],
-            "relative_effect": candidates["relative_effect"].to_numpy(),
-            **{c: candidates[c].to_numpy() for c in money},
-            "benefit_index": [
-                _index_text(v) if valued else NOT_VALUED
+            tr("Proposed because"): [reasons_text(r) for r in candidates["reasons"]],
+            relative: candidates["relative_effect"].to_numpy(),
+            **{shown: candidates[c].to_numpy() for c, shown in money.items()},
+            tr("Benefit index"): [
+                _index_text(v) if valued else not_valued()
                 for v, valued in zip(
                     candidates["benefit_index"], candidates["monetised"], strict=True
                 )
             ],
-            "benefit_index_range": [
+            tr("Benefit index range"): [
                 _range_text(lo, hi)
                 for lo, hi in zip(
                     candidates["benefit_index_low"], candidates["benefit_index_high"], strict=True
                 )
             ],
-            "owner": [str(o) for o in candidates["owner"]],
-            "horizon": candidates["horizon_months"].to_numpy(),
-            "source": [str(s) for s in candidates["source"]],
+            tr("Owner"): [str(o) for o in candidates["owner"]],
+            horizon: candidates["horizon_months"].to_numpy(),
+            tr("Source"): [str(s) for s in candidates["source"]],
         }
     )
+    a_year = tr("{currency} a year", currency=currency)
     units = {
-        **dict.fromkeys(("expected_effect", "effect_low", "effect_high"), f"{currency} a year"),
-        "expected_cost": currency,
-        "relative_effect": "%",
-        "horizon": "months",
+        **dict.fromkeys(
+            (money["expected_effect"], money["effect_low"], money["effect_high"]), a_year
+        ),
+        money["expected_cost"]: currency,
+        relative: "%",
+        horizon: tr("months"),
     }
     formats = {
-        **dict.fromkeys(money, lambda v: format_money(v)),
-        "relative_effect": lambda v: format_percent(v, 0).removesuffix(" %"),
+        **dict.fromkeys(money.values(), lambda v: format_money(v)),
+        relative: lambda v: format_percent(v, 0).removesuffix(" %"),
     }
     return TableView(frame, units, formats)
 
@@ -170,14 +219,31 @@ def ranking_title(candidates: pd.DataFrame) -> str:
     """
     monetised = candidates.loc[candidates["monetised"].astype(bool)]
     if monetised.empty:
-        return "No action could be valued in money: the ranking rests on the reasons alone"
+        return tr("No action could be valued in money: the ranking rests on the reasons alone")
     best = monetised.iloc[0]
     index = float(best["benefit_index"])
     if index < 0:
-        return f"Even the best-valued action, {best['action']}, would not repay its cost in a year"
-    return (
-        f"{best['action']} promises the best return: every unit spent comes back "
-        f"{index + 1:,.1f} times in a year"
+        return tr(
+            "Even the best-valued action, {action}, would not repay its cost in a year",
+            action=best["action"],
+        )
+    return tr(
+        "{action} promises the best return: every unit spent comes back {times} times in a year",
+        action=best["action"],
+        times=f"{index + 1:,.1f}",
+    )
+
+
+def _worth(c: Any, currency: str) -> str:
+    """What an action is worth, in the words of a recommendation."""
+    if not c["monetised"]:
+        return tr("its effect cannot be put in money, so weigh it by the reasons")
+    return tr(
+        "worth about {effect} a year ({low} to {high}) for {cost}",
+        effect=format_money(c["expected_effect"], currency),
+        low=format_money(c["effect_low"], currency),
+        high=format_money(c["effect_high"], currency),
+        cost=format_money(c["expected_cost"], currency),
     )
 
 
@@ -186,24 +252,21 @@ def recommendations(
 ) -> str:
     """The recommendations for the client's manager, as a markdown list of the top actions."""
     if candidates.empty:
-        return "No KPI calls for action: nothing to recommend beyond keeping the course."
+        return tr("No KPI calls for action: nothing to recommend beyond keeping the course.")
     lines = []
     for _, c in candidates.head(top).iterrows():
-        kpis = ", ".join(_label(k, labels) for k in c["kpis"])
-        why = reasons_text(c["reasons"])
-        if c["monetised"]:
-            worth = (
-                f"worth about {format_money(c['expected_effect'], currency)} a year "
-                f"({format_money(c['effect_low'], currency)} to "
-                f"{format_money(c['effect_high'], currency)}) for "
-                f"{format_money(c['expected_cost'], currency)}"
-            )
-        else:
-            worth = "its effect cannot be put in money, so weigh it by the reasons"
-        owner = c["owner"] or "an owner still to be named"
         lines.append(
-            f"- **{c['rank']}. {c['action']}** ({owner}, effect within "
-            f"{int(c['horizon_months'])} months): {kpis} — {why}; {worth}."
+            tr(
+                "- **{rank}. {action}** ({owner}, effect within {months} months): {kpis} — "
+                "{why}; {worth}.",
+                rank=c["rank"],
+                action=c["action"],
+                owner=c["owner"] or tr("an owner still to be named"),
+                months=int(c["horizon_months"]),
+                kpis=listed([_label(k, labels) for k in c["kpis"]]),
+                why=reasons_text(c["reasons"]),
+                worth=_worth(c, currency),
+            )
         )
     return "\n".join(lines)
 
@@ -214,15 +277,15 @@ def plan_view(plan: pd.DataFrame, kpi_info: pd.DataFrame, *, currency: str) -> T
     units = kpi_info["unit"].to_dict() if "unit" in kpi_info else {}
     frame = pd.DataFrame(
         {
-            "action": [str(a) for a in plan["action"]],
-            "owner": [str(o) if o else MISSING for o in plan["owner"]],
-            "start": [d.isoformat() for d in plan["start"]],
-            "KPI to watch": [_label(k, labels) for k in plan["kpi"]],
-            "target": [
+            tr("Action"): [str(a) for a in plan["action"]],
+            tr("Owner"): [str(o) if o else _missing() for o in plan["owner"]],
+            tr("Start"): [d.isoformat() for d in plan["start"]],
+            tr("KPI to watch"): [_label(k, labels) for k in plan["kpi"]],
+            tr("Target"): [
                 format_kpi_value(t, str(units.get(k) or ""), currency)
                 for t, k in zip(plan["target"], plan["kpi"], strict=True)
             ],
-            "review_date": [d.isoformat() for d in plan["review_date"]],
+            tr("Review date"): [d.isoformat() for d in plan["review_date"]],
         }
     )
     return TableView(frame, {}, {})
@@ -230,44 +293,61 @@ def plan_view(plan: pd.DataFrame, kpi_info: pd.DataFrame, *, currency: str) -> T
 
 def _cost_formula(action: Action, currency: str) -> str:
     if action.cost is not None:
-        return f"{format_money(action.cost, currency)} (client's figure)"
-    terms = [f"{t.hours:g} h {_DRIVER_WORDS[t.driver]}" for t in action.cost_terms]
-    return " + ".join(terms) + " × hourly cost"
+        return tr("{cost} (client's figure)", cost=format_money(action.cost, currency))
+    text = ""
+    for cost_term in action.cost_terms:
+        words = _cost_term(cost_term.hours, cost_term.driver)
+        text = tr("{earlier} + {later}", earlier=text, later=words) if text else words
+    return tr("{terms} × hourly cost", terms=text)
+
+
+def _assumed_effect(action: Action) -> str:
+    if action.effect_low == action.effect_high:
+        return format_percent(action.effect_central, 0)
+    low, central, high = (
+        format_percent(e, 0) for e in (action.effect_low, action.effect_central, action.effect_high)
+    )
+    return f"{low} / {central} / {high}"
 
 
 def assumptions_view(
     actions: Iterable[Action], labels: Mapping[str, str], *, currency: str
 ) -> TableView:
     """The actions' assumed effects and cost formulas, as the report labels assumptions."""
+    columns = {
+        "action": tr("Action"),
+        "kpis": tr("KPIs it moves"),
+        "effect": tr("Assumed effect"),
+        "cost": tr("Assumed cost"),
+        "owner": tr("Owner"),
+        "horizon": tr("Horizon"),
+        "source": tr("Source"),
+    }
     rows = [
         {
-            "action": a.name,
-            "KPIs it moves": ", ".join(_label(k, labels) for k in a.kpis),
-            "assumed_effect": (
-                format_percent(a.effect_central, 0)
-                if a.effect_low == a.effect_high
-                else f"{format_percent(a.effect_low, 0)} / {format_percent(a.effect_central, 0)}"
-                f" / {format_percent(a.effect_high, 0)}"
-            ),
-            "assumed_cost": _cost_formula(a, currency),
-            "owner": a.owner or MISSING,
-            "horizon": a.horizon_months,
-            "source": str(a.source),
+            columns["action"]: a.name,
+            columns["kpis"]: listed([_label(k, labels) for k in a.kpis]),
+            columns["effect"]: _assumed_effect(a),
+            columns["cost"]: _cost_formula(a, currency),
+            columns["owner"]: a.owner or _missing(),
+            columns["horizon"]: a.horizon_months,
+            columns["source"]: str(a.source),
         }
         for a in actions
     ]
-    return TableView(pd.DataFrame(rows), {"horizon": "months"}, {})
+    return TableView(pd.DataFrame(rows), {columns["horizon"]: tr("months")}, {})
 
 
 def unknown_kpis_text(unknown: pd.DataFrame, *, file: str = "actions") -> str:
     """A warning naming the rows of the client's actions whose KPI crmkit does not know."""
     if unknown.empty:
         return ""
-    rows = ", ".join(str(r) for r in unknown["row"])
-    names = ", ".join(sorted({str(k) for k in unknown["kpi"]}))
-    return (
-        f"*Warning: {file}, rows {rows}: KPI name(s) {names} are not in the KPI catalog; "
-        "these actions can never meet a gap and are left out.*"
+    return tr(
+        "*Warning: {file}, rows {rows}: KPI name(s) {names} are not in the KPI catalog; these "
+        "actions can never meet a gap and are left out.*",
+        file=file,
+        rows=", ".join(str(r) for r in unknown["row"]),
+        names=", ".join(sorted({str(k) for k in unknown["kpi"]})),
     )
 
 
@@ -275,70 +355,99 @@ def actions_findings(gaps: pd.DataFrame, candidates: pd.DataFrame, *, currency: 
     """The stage's findings: how many gaps, how many actions, the best, what is uncertain."""
     if gaps.empty:
         return Findings(
-            "No KPI is behind its target, worse than its benchmark, worsened after go-live or "
-            "a weak link of the cause-and-effect chain: no action is called for.",
+            tr(
+                "No KPI is behind its target, worse than its benchmark, worsened after go-live "
+                "or a weak link of the cause-and-effect chain: no action is called for."
+            ),
             [],
         )
     n_gaps, n_cands = len(gaps), len(candidates)
-    text = f"{n_gaps} KPI(s) call for action; {n_cands} action(s) address them."
+    sentences = [
+        tr(
+            "{gaps} KPI(s) call for action; {actions} action(s) address them.",
+            gaps=n_gaps,
+            actions=n_cands,
+        )
+    ]
     monetised = candidates.loc[candidates["monetised"].astype(bool)] if n_cands else candidates
     if not monetised.empty:
         best = monetised.iloc[0]
-        text += (
-            f" The best-valued is {best['action']}: a benefit index of "
-            f"{_index_text(best['benefit_index'])} "
-            f"({_range_text(best['benefit_index_low'], best['benefit_index_high'])} across its "
-            "effect range)."
+        sentences.append(
+            tr(
+                "The best-valued is {action}: a benefit index of {index} ({range} across its "
+                "effect range).",
+                action=best["action"],
+                index=_index_text(best["benefit_index"]),
+                range=_range_text(best["benefit_index_low"], best["benefit_index_high"]),
+            )
         )
         if float(best["benefit_index"]) < 0:
-            text += " No action valued in money repays its cost within its first full year."
+            sentences.append(
+                tr("No action valued in money repays its cost within its first full year.")
+            )
     limitations = [
-        "Effects and costs of catalog actions are typical assumptions, not measurements of "
-        "this client; the review dates in the plan are where they meet the data.",
-        "Money effects are one year of the full effect against a one-off cost; effects on "
-        "KPIs that cannot be valued in money are not counted.",
+        tr(
+            "Effects and costs of catalog actions are typical assumptions, not measurements of "
+            "this client; the review dates in the plan are where they meet the data."
+        ),
+        tr(
+            "Money effects are one year of the full effect against a one-off cost; effects on "
+            "KPIs that cannot be valued in money are not counted."
+        ),
     ]
-    not_valued = n_cands - len(monetised)
-    if not_valued:
+    not_valued_count = n_cands - len(monetised)
+    if not_valued_count:
         limitations.append(
-            f"{not_valued} action(s) could not be valued in money and are ranked by their "
-            "reasons only."
+            tr(
+                "{n} action(s) could not be valued in money and are ranked by their reasons only.",
+                n=not_valued_count,
+            )
         )
-    return Findings(text, limitations)
+    return Findings(one_after_another(sentences), limitations)
 
 
 def what_gaps_mean(gaps: pd.DataFrame) -> str:
     """The closing words of the gaps section."""
     if gaps.empty:
-        return what_it_means("nothing measured here calls for corrective action now.")
+        return what_it_means(tr("nothing measured here calls for corrective action now."))
     counts = pd.Series([r for reasons in gaps["reasons"] for r in reasons]).value_counts()
-    parts = [f"{int(n)} {REASON_WORDS[Reason(r)]}" for r, n in counts.items()]
+    parts = [_reason_count(Reason(r), int(n)) for r, n in counts.items()]
     return what_it_means(
-        f"{len(gaps)} KPI(s) need attention ({', '.join(parts)}); the actions below are "
-        "chosen for them."
+        tr(
+            "{n} KPI(s) need attention ({reasons}); the actions below are chosen for them.",
+            n=len(gaps),
+            reasons=listed(parts),
+        )
     )
 
 
 def what_ranking_means(candidates: pd.DataFrame) -> str:
     """The closing words of the ranking: how many actions repay their cost within a year."""
     if candidates.empty:
-        return what_it_means("no action is proposed, as no KPI calls for one.")
+        return what_it_means(tr("no action is proposed, as no KPI calls for one."))
     valued = candidates.loc[candidates["monetised"].astype(bool)]
-    paying = int((valued["benefit_index"] > 0).sum())
-    sure = int((valued["benefit_index_low"] > 0).sum())
     return what_it_means(
-        f"of {len(valued)} action(s) valued in money, {paying} repay their cost within the "
-        f"first full year of effect at the central assumption, {sure} even at the low end; "
-        f"{len(candidates) - len(valued)} cannot be valued in money and follow them."
+        tr(
+            "of {valued} action(s) valued in money, {paying} repay their cost within the first "
+            "full year of effect at the central assumption, {sure} even at the low end; "
+            "{unvalued} cannot be valued in money and follow them.",
+            valued=len(valued),
+            paying=int((valued["benefit_index"] > 0).sum()),
+            sure=int((valued["benefit_index_low"] > 0).sum()),
+            unvalued=len(candidates) - len(valued),
+        )
     )
 
 
 def what_plan_means(plan: pd.DataFrame) -> str:
     """The closing words of the plan: when the first review falls."""
     if plan.empty:
-        return what_it_means("there is nothing to plan until a KPI falls behind.")
+        return what_it_means(tr("there is nothing to plan until a KPI falls behind."))
     first = min(plan["review_date"])
     return what_it_means(
-        f"each action has an owner and a KPI target; the first review falls on "
-        f"{first.isoformat()}, when the next assessment shows whether the target was reached."
+        tr(
+            "each action has an owner and a KPI target; the first review falls on {date}, when "
+            "the next assessment shows whether the target was reached.",
+            date=first.isoformat(),
+        )
     )

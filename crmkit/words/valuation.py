@@ -9,6 +9,7 @@ a reader sees them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,10 +30,10 @@ from crmkit.words.formats import (
     format_percent,
     is_missing,
 )
+from crmkit.words.joining import listed_by_semicolons
+from crmkit.words.language import term, tr
 
 __all__ = [
-    "GAP_NOTES",
-    "GUARD_REASONS",
     "benefit_evidence",
     "benefit_formula",
     "benefit_note",
@@ -41,31 +42,57 @@ __all__ = [
     "claims_table",
     "describe_benefits",
     "figures_table",
+    "gap_note",
+    "guard_reason_words",
     "summary_view",
 ]
 
-#: Why a guarded change is not credited, in the words of the benefit's note.
-GUARD_REASONS = {
-    Guard.COUNTERFACTUAL_IMPLAUSIBLE: "the projected counterfactual is implausible",
-    Guard.CONFOUNDED_AGEING: "without a control group the change may be the customer base "
-    "ageing, not the CRM",
-    Guard.NOT_COMPARABLE: "the windows before and after go-live cannot be compared",
-    Guard.SHARED_WITH_CONTROL: "net of the control group's change, what is left is within what "
-    "chance explains",
-    Guard.NO_INTERVAL: "the change net of the control group has no interval (too few control "
-    "units): the data cannot say",
-}
+#: The label of a year's column in the year-by-year summary ("Year 2").
+_YEAR = re.compile(r"Year (\d+)")
 
-#: The note of a benefit the data cannot measure, or can count in hours only.
-GAP_NOTES = {
-    Gap.NO_REVENUE_EFFECT: "needs monthly revenue and a time series or control group",
-    Gap.NO_RESOLUTION_TIMES: "needs resolution times",
-    Gap.NO_SALES_CYCLES: "needs sales cycles",
-    Gap.NO_COMPLAINTS: "needs complaints and resolution times",
-    Gap.NO_CHURN_INPUTS: "needs the churn rate, purchase frequency and order value",
-    Gap.NO_CAMPAIGNS: "needs campaigns with costs and conversions",
-    Gap.HOURS_NOT_VALUED: "hours not valued: set finance.hourly_cost",
-}
+
+def guard_reason_words(guard: Guard) -> str:
+    """Why a guarded change is not credited, in the words of the benefit's note.
+
+    Examples
+    --------
+    >>> guard_reason_words(Guard.NOT_COMPARABLE)
+    'the windows before and after go-live cannot be compared'
+    """
+    words = {
+        Guard.COUNTERFACTUAL_IMPLAUSIBLE: tr("the projected counterfactual is implausible"),
+        Guard.CONFOUNDED_AGEING: tr(
+            "without a control group the change may be the customer base ageing, not the CRM"
+        ),
+        Guard.NOT_COMPARABLE: tr("the windows before and after go-live cannot be compared"),
+        Guard.SHARED_WITH_CONTROL: tr(
+            "net of the control group's change, what is left is within what chance explains"
+        ),
+        Guard.NO_INTERVAL: tr(
+            "the change net of the control group has no interval (too few control units): the "
+            "data cannot say"
+        ),
+    }
+    return words[guard]
+
+
+def gap_note(gap: Gap) -> str:
+    """The note of a benefit the data cannot measure, or can count in hours only."""
+    words = {
+        Gap.NO_REVENUE_EFFECT: tr("needs monthly revenue and a time series or control group"),
+        Gap.NO_RESOLUTION_TIMES: tr("needs resolution times"),
+        Gap.NO_SALES_CYCLES: tr("needs sales cycles"),
+        Gap.NO_COMPLAINTS: tr("needs complaints and resolution times"),
+        Gap.NO_CHURN_INPUTS: tr("needs the churn rate, purchase frequency and order value"),
+        Gap.NO_CAMPAIGNS: tr("needs campaigns with costs and conversions"),
+        Gap.HOURS_NOT_VALUED: tr("hours not valued: set finance.hourly_cost"),
+    }
+    return words[gap]
+
+
+def _source_words(text: Any) -> str:
+    """Where a revenue effect comes from, or why none could be used (each reason a term)."""
+    return listed_by_semicolons([term(part) for part in str(text).split("; ")])
 
 
 def benefit_note(reason: Guard | Gap | None, terms: Mapping[str, Any] | None = None) -> str | None:
@@ -92,12 +119,12 @@ def benefit_note(reason: Guard | Gap | None, terms: Mapping[str, Any] | None = N
     # a table may hold the code as plain text: Guard and Gap codes do not overlap
     reason = Guard(reason) if reason in Guard.__members__.values() else Gap(reason)
     if reason == Gap.UNKNOWN_GUARD:
-        return f"not credited: unknown guard {terms.get('guard')!r}"
+        return tr("not credited: unknown guard {guard}", guard=repr(terms.get("guard")))
     if isinstance(reason, Guard):
-        return f"not credited to the CRM: {GUARD_REASONS[reason]}"
+        return tr("not credited to the CRM: {reason}", reason=guard_reason_words(reason))
     if reason == Gap.NO_REVENUE_EFFECT and terms.get("why"):
-        return terms["why"]
-    return GAP_NOTES[reason]
+        return _source_words(terms["why"])
+    return gap_note(reason)
 
 
 def _result_evidence(result: Mapping[str, Any], currency: str, basis: Basis) -> str:
@@ -107,17 +134,27 @@ def _result_evidence(result: Mapping[str, Any], currency: str, basis: Basis) -> 
     def change(column: str) -> str:
         return format_kpi_change(result[column], unit, currency)
 
-    net = ""
+    numbers = {
+        "kpi": term(str(result["label"])),
+        "before": format_kpi_value(result["before"], unit, currency),
+        "after": format_kpi_value(result["after"], unit, currency),
+        "change": change("change"),
+        "low": change("ci_low"),
+        "high": change("ci_high"),
+        "p": format_p_value(result["p_adjusted"]),
+    }
     if basis == Basis.NET_OF_CONTROL:
-        net = (
-            f"; net of the control group {change('did_change')}, 95 % CI "
-            f"{change('did_ci_low')} to {change('did_ci_high')}"
+        return tr(
+            "{kpi}: {before} → {after} (change {change}, 95 % CI {low} to {high}; adjusted p "
+            "{p}; net of the control group {net}, 95 % CI {net_low} to {net_high})",
+            net=change("did_change"),
+            net_low=change("did_ci_low"),
+            net_high=change("did_ci_high"),
+            **numbers,
         )
-    return (
-        f"{result['label']}: {format_kpi_value(result['before'], unit, currency)} → "
-        f"{format_kpi_value(result['after'], unit, currency)} (change {change('change')}, "
-        f"95 % CI {change('ci_low')} to {change('ci_high')}; adjusted p "
-        f"{format_p_value(result['p_adjusted'])}{net})"
+    return tr(
+        "{kpi}: {before} → {after} (change {change}, 95 % CI {low} to {high}; adjusted p {p})",
+        **numbers,
     )
 
 
@@ -126,9 +163,12 @@ def benefit_evidence(row: Mapping[str, Any], *, currency: str = "") -> str | Non
     terms = row["terms"]
     if row["benefit"] == Benefit.REVENUE and "effect" in terms:
         effect = terms["effect"]
-        return (
-            f"revenue effect {format_change_pct(effect[0])} (95 % CI "
-            f"{format_change_pct(effect[1])} to {format_change_pct(effect[2])}), {terms['source']}"
+        return tr(
+            "revenue effect {effect} (95 % CI {low} to {high}), {source}",
+            effect=format_change_pct(effect[0]),
+            low=format_change_pct(effect[1]),
+            high=format_change_pct(effect[2]),
+            source=_source_words(terms["source"]),
         )
     if "result" not in terms:
         return None
@@ -136,57 +176,74 @@ def benefit_evidence(row: Mapping[str, Any], *, currency: str = "") -> str | Non
 
 
 def _revenue_formula(t: Mapping[str, Any], currency: str) -> str:
-    return (
-        f"{format_kpi_value(t['annual_revenue'], 'currency', currency)} revenue a year of the "
-        f"CRM units after go-live × e/(1+e) with e = {format_change_pct(t['effect'][0])} "
-        f"({t['source']}) × gross margin {format_percent(t['gross_margin'], 0)}"
+    return tr(
+        "{revenue} revenue a year of the CRM units after go-live × e/(1+e) with e = {effect} "
+        "({source}) × gross margin {margin}",
+        revenue=format_kpi_value(t["annual_revenue"], "currency", currency),
+        effect=format_change_pct(t["effect"][0]),
+        source=_source_words(t["source"]),
+        margin=format_percent(t["gross_margin"], 0),
     )
 
 
 def _service_formula(t: Mapping[str, Any], currency: str) -> str:
-    return (
-        f"(median resolution before − after) {format_kpi_value(t['saved'], 'hours')} × handling "
-        f"share {format_percent(t['handling_share'], 0)} × {t['per_year']:,.0f} tickets "
-        "resolved a year"
+    return tr(
+        "(median resolution before − after) {saved} × handling share {share} × {tickets} "
+        "tickets resolved a year",
+        saved=format_kpi_value(t["saved"], "hours"),
+        share=format_percent(t["handling_share"], 0),
+        tickets=f"{t['per_year']:,.0f}",
     )
 
 
 def _sales_formula(t: Mapping[str, Any], currency: str) -> str:
-    return (
-        f"(median cycle of won deals before − after) {format_kpi_value(t['saved'], 'days')} × "
-        f"{t['deal_hours_per_day']:g} rep hours per deal-day × {t['per_year']:,.0f} deals won "
-        "a year"
+    return tr(
+        "(median cycle of won deals before − after) {saved} × {hours} rep hours per deal-day × "
+        "{deals} deals won a year",
+        saved=format_kpi_value(t["saved"], "days"),
+        hours=f"{t['deal_hours_per_day']:g}",
+        deals=f"{t['per_year']:,.0f}",
     )
 
 
 def _complaints_formula(t: Mapping[str, Any], currency: str) -> str:
-    return (
-        "(complaints per 1,000 orders before − after) "
-        f"{format_kpi_value(t['fall'], 'per 1,000 orders')} × {t['orders_per_year']:,.0f} "
-        f"orders a year = {t['avoided']:,.0f} complaints avoided × "
-        f"{format_kpi_value(t['hours_per_complaint'], 'hours')} of staff work each "
-        "(median resolution × handling share)"
+    return tr(
+        "(complaints per 1,000 orders before − after) {fall} × {orders} orders a year = "
+        "{avoided} complaints avoided × {hours} of staff work each (median resolution × "
+        "handling share)",
+        fall=format_kpi_value(t["fall"], "per 1,000 orders"),
+        orders=f"{t['orders_per_year']:,.0f}",
+        avoided=f"{t['avoided']:,.0f}",
+        hours=format_kpi_value(t["hours_per_complaint"], "hours"),
     )
 
 
 def _retention_formula(t: Mapping[str, Any], currency: str, basis: Basis) -> str:
-    what = (
-        "annual churn before − after"
-        if basis == Basis.BEFORE_AFTER
-        else "fall of annual churn net of the control group's"
-    )
-    return (
-        f"({what}) {t['fall'] * 100:+.1f} percentage points × {t['customers']:,.0f} customers × "
-        f"{format_kpi_value(t['revenue_per_customer_year'], 'currency', currency)} revenue per "
-        f"customer-year × gross margin {format_percent(t['gross_margin'], 0)}"
+    numbers = {
+        "points": f"{t['fall'] * 100:+.1f}",
+        "customers": f"{t['customers']:,.0f}",
+        "revenue": format_kpi_value(t["revenue_per_customer_year"], "currency", currency),
+        "margin": format_percent(t["gross_margin"], 0),
+    }
+    if basis == Basis.BEFORE_AFTER:
+        return tr(
+            "(annual churn before − after) {points} percentage points × {customers} customers "
+            "× {revenue} revenue per customer-year × gross margin {margin}",
+            **numbers,
+        )
+    return tr(
+        "(fall of annual churn net of the control group's) {points} percentage points × "
+        "{customers} customers × {revenue} revenue per customer-year × gross margin {margin}",
+        **numbers,
     )
 
 
 def _acquisition_formula(t: Mapping[str, Any], currency: str) -> str:
-    return (
-        "(cost per acquisition before − after) "
-        f"{format_kpi_value(t['saved'], 'currency', currency)} × {t['per_year']:,.0f} customers "
-        "acquired by campaigns a year"
+    return tr(
+        "(cost per acquisition before − after) {saved} × {customers} customers acquired by "
+        "campaigns a year",
+        saved=format_kpi_value(t["saved"], "currency", currency),
+        customers=f"{t['per_year']:,.0f}",
     )
 
 
@@ -218,7 +275,11 @@ def benefit_formula(row: Mapping[str, Any], *, currency: str = "") -> str | None
         return _retention_formula(terms, currency, row["basis"])
     formula = _FORMULAS[benefit](terms, currency)
     if terms.get("hourly_cost") is not None:
-        formula += f" × {format_kpi_value(terms['hourly_cost'], 'currency', currency)} an hour"
+        formula = tr(
+            "{formula} × {cost} an hour",
+            formula=formula,
+            cost=format_kpi_value(terms["hourly_cost"], "currency", currency),
+        )
     return formula
 
 
@@ -246,8 +307,29 @@ def describe_benefits(measured: pd.DataFrame, *, currency: str = "") -> pd.DataF
 
 
 def _money_text(value: Any, currency: str) -> str:
+    if value is None or is_missing(value):
+        return tr("n/a")
+    return format_money(value, currency)
 
-    return "n/a" if value is None or is_missing(value) else format_money(value, currency)
+
+def _range(low: str, high: str) -> str:
+    return tr("{low} to {high}", low=low, high=high)
+
+
+def _figure_names() -> list[str]:
+    return [
+        tr("PV of costs"),
+        tr("PV of benefits"),
+        tr("Net present value (NPV)"),
+        tr("Net benefits, undiscounted"),
+        tr("Return on investment (ROI)"),
+        tr("Internal rate of return (IRR)"),
+        tr("Payback (months)"),
+        tr("Discounted payback (months)"),
+        tr("Chance that NPV > 0 (simulation)"),
+        tr("NPV, 5th to 95th percentile (simulation)"),
+        tr("Flexibility: future options (beside NPV, not in it)"),
+    ]
 
 
 def figures_table(appraisal: Appraisal, *, currency: str = "") -> pd.DataFrame:
@@ -258,10 +340,13 @@ def figures_table(appraisal: Appraisal, *, currency: str = "") -> pd.DataFrame:
     """
 
     def months(v: Any) -> str:
-        return "not within the horizon" if v is None or is_missing(v) else f"{v:,.1f}"
+        return tr("not within the horizon") if v is None or is_missing(v) else f"{v:,.1f}"
 
     def pct(v: Any, decimals: int = 0) -> str:
-        return "n/a" if v is None or is_missing(v) else format_percent(v, decimals)
+        return tr("n/a") if v is None or is_missing(v) else format_percent(v, decimals)
+
+    def irr(s: finance.InvestmentSummary) -> str:
+        return tr("{irr} (see note)", irr=pct(s.irr, 1)) if s.irr_note else pct(s.irr, 1)
 
     def column(s: finance.InvestmentSummary, sim: finance.MonteCarloResult | None) -> list[str]:
         return [
@@ -270,38 +355,29 @@ def figures_table(appraisal: Appraisal, *, currency: str = "") -> pd.DataFrame:
             _money_text(s.npv, currency),
             _money_text(s.net_benefits, currency),
             pct(s.roi),
-            pct(s.irr, 1) + (" (see note)" if s.irr_note else ""),
+            irr(s),
             months(s.payback_months),
             months(s.discounted_payback_months),
             "–" if sim is None else pct(sim.p_npv_positive, 1),
             "–"
             if sim is None
-            else f"{_money_text(sim.npv_p5, currency)} to {_money_text(sim.npv_p95, currency)}",
+            else _range(_money_text(sim.npv_p5, currency), _money_text(sim.npv_p95, currency)),
             "–" if s.flexibility is None else _money_text(s.flexibility, currency),
         ]
 
-    figures = [
-        "PV of costs",
-        "PV of benefits",
-        "Net present value (NPV)",
-        "Net benefits, undiscounted",
-        "Return on investment (ROI)",
-        "Internal rate of return (IRR)",
-        "Payback (months)",
-        "Discounted payback (months)",
-        "Chance that NPV > 0 (simulation)",
-        "NPV, 5th to 95th percentile (simulation)",
-        "Flexibility: future options (beside NPV, not in it)",
-    ]
-    table = {"Figure": figures}
+    table = {tr("Figure"): _figure_names()}
     if appraisal.declared is not None:
-        table["Declared benefits, risk-adjusted"] = column(
+        table[tr("Declared benefits, risk-adjusted")] = column(
             appraisal.declared, appraisal.declared_simulation
         )
-        table["Declared benefits, unadjusted"] = column(appraisal.declared.unadjusted, None)
+        table[tr("Declared benefits, unadjusted")] = column(appraisal.declared.unadjusted, None)
     if appraisal.measured is not None:
-        table["Measured benefits"] = column(appraisal.measured, appraisal.measured_simulation)
+        table[tr("Measured benefits")] = column(appraisal.measured, appraisal.measured_simulation)
     return pd.DataFrame(table)
+
+
+def _evidence(r: Any) -> str:
+    return tr("{evidence} — {verdict}", evidence=r.evidence, verdict=term(str(r.verdict)))
 
 
 def benefits_table(measured: pd.DataFrame, *, currency: str = "") -> pd.DataFrame:
@@ -312,14 +388,16 @@ def benefits_table(measured: pd.DataFrame, *, currency: str = "") -> pd.DataFram
         hours = "–" if pd.isna(r.hours_central) else f"{r.hours_central:,.0f}"
         rows.append(
             {
-                "Benefit": str(r.benefit),
-                f"Per year ({currency})": "–" if skipped else _money_text(r.central, "").strip(),
-                "95 % interval": "–"
+                tr("Benefit"): term(str(r.benefit)),
+                tr("Per year ({currency})", currency=currency): "–"
+                if skipped
+                else _money_text(r.central, "").strip(),
+                tr("95 % interval"): "–"
                 if skipped or pd.isna(r.low)
-                else f"{_money_text(r.low, '')} to {_money_text(r.high, '')}",
-                "Staff hours a year": hours,
-                "How it is computed": r.note if skipped else r.formula,
-                "Evidence": "–" if skipped else f"{r.evidence} — {r.verdict}",
+                else _range(_money_text(r.low, ""), _money_text(r.high, "")),
+                tr("Staff hours a year"): hours,
+                tr("How it is computed"): r.note if skipped else r.formula,
+                tr("Evidence"): "–" if skipped else _evidence(r),
             }
         )
     return pd.DataFrame(rows)
@@ -330,39 +408,73 @@ def claims_table(claims: pd.DataFrame, *, currency: str = "") -> pd.DataFrame:
 
     return pd.DataFrame(
         {
-            "Declared benefit": claims["category"],
-            "KPI": claims["kpi"].fillna("–"),
-            f"Claimed, year 1 ({currency})": claims["claimed_year1"].map(
+            tr("Declared benefit"): claims["category"].map(lambda v: term(str(v))),
+            tr("KPI"): claims["kpi"].fillna("–"),
+            tr("Claimed, year 1 ({currency})", currency=currency): claims["claimed_year1"].map(
                 lambda v: _money_text(v, "")
             ),
-            f"Measured a year ({currency})": claims["measured_central"].map(
+            tr("Measured a year ({currency})", currency=currency): claims["measured_central"].map(
                 lambda v: _money_text(v, "")
             ),
-            "Measured, 95 % interval": [
-                "–" if pd.isna(lo) else f"{_money_text(lo, '')} to {_money_text(hi, '')}"
+            tr("Measured, 95 % interval"): [
+                "–" if pd.isna(lo) else _range(_money_text(lo, ""), _money_text(hi, ""))
                 for lo, hi in zip(claims["measured_low"], claims["measured_high"], strict=True)
             ],
-            "Measured / claimed": claims["measured_share"].map(
+            tr("Measured / claimed"): claims["measured_share"].map(
                 lambda v: "–" if pd.isna(v) else format_percent(v, 0)
             ),
-            "Reading": claims["reading"].map(str),
+            tr("Reading"): claims["reading"].map(lambda v: term(str(v))),
         }
     )
+
+
+def _group_header(by: str) -> str:
+    names = {
+        "phase": tr("Lifecycle phase"),
+        "category": tr("Category"),
+        "economic_use": tr("Economic use"),
+    }
+    return names.get(by, by)
 
 
 def breakdown_table(breakdown: pd.DataFrame, by: str, *, currency: str = "") -> pd.DataFrame:
     """A cost breakdown (:func:`crmkit.domains.finance.cost_breakdown`) as a reader sees it."""
 
-    names = {"phase": "Lifecycle phase", "category": "Category", "economic_use": "Economic use"}
+    groups = breakdown[by].astype(str).str.replace("_", " ")
     return pd.DataFrame(
         {
-            names.get(by, by): breakdown[by].astype(str).str.replace("_", " "),
-            f"Cost over the horizon ({currency})": breakdown["amount"].map("{:,.0f}".format),
-            "Share of cost": breakdown["share"].map(format_percent),
-            f"Present value ({currency})": breakdown["present_value"].map("{:,.0f}".format),
-            "Share of present value": breakdown["pv_share"].map(format_percent),
+            _group_header(by): groups.map(term),
+            tr("Cost over the horizon ({currency})", currency=currency): breakdown["amount"].map(
+                "{:,.0f}".format
+            ),
+            tr("Share of cost"): breakdown["share"].map(format_percent),
+            tr("Present value ({currency})", currency=currency): breakdown["present_value"].map(
+                "{:,.0f}".format
+            ),
+            tr("Share of present value"): breakdown["pv_share"].map(format_percent),
         }
     )
+
+
+def _line_name(line: str) -> str:
+    """A line of the year-by-year summary in the report's language."""
+    names = {
+        "Total costs": tr("Total costs"),
+        "Total benefits": tr("Total benefits"),
+        "Net benefits": tr("Net benefits"),
+        "Cumulative net benefits": tr("Cumulative net benefits"),
+    }
+    return names.get(line, line)
+
+
+def _year_column(name: str) -> str:
+    """A column of the year-by-year summary ("Initial", "Year 2", "Total") in the report's
+    language."""
+    year = _YEAR.fullmatch(str(name))
+    if year:
+        return tr("Year {n}", n=year.group(1))
+    names = {"Initial": tr("Initial"), "Total": tr("Total"), "Present value": tr("Present value")}
+    return names.get(name, name)
 
 
 def summary_view(
@@ -386,9 +498,13 @@ def summary_view(
         horizon_years=settings.horizon_years,
         risk_adjusted=risk_adjusted,
     ).reset_index()
-    money = [c for c in table.columns if c != "line"]
+    table["line"] = table["line"].map(_line_name)
+    table = table.rename(
+        columns={"line": tr("Line"), **{c: _year_column(c) for c in table.columns if c != "line"}}
+    )
+    money = list(table.columns[1:])
     return TableView(
-        table.rename(columns={"line": "Line"}),
+        table,
         dict.fromkeys(money, currency),
         dict.fromkeys(money, "{:,.0f}"),
     )
