@@ -12,10 +12,11 @@ from crmkit.data.labels import is_label
 from crmkit.data.verdicts import Verdict
 from crmkit.domains.survey.changes import change_verdict
 from crmkit.words.formats import is_missing
-from crmkit.words.language import tr
+from crmkit.words.language import term, tr
 
 __all__ = [
     "control_flags",
+    "group_header",
     "group_names",
     "interval_column",
     "interval_range",
@@ -104,3 +105,15 @@ def group_names(table: pd.DataFrame, by: str, assessment: Assessment | None) -> 
         tr("{group} (no CRM)", group=value) if flag else str(value)
         for value, flag in zip(table[by], control, strict=True)
     ]
+
+
+def group_header(by: str) -> str:
+    """The header of a column of groups: the grouping column in words ("Region").
+
+    Examples
+    --------
+    >>> group_header("lead_source"), group_header("Campaign Group")
+    ('Lead source', 'Campaign group')
+    """
+    name = term(by)
+    return by.replace("_", " ").capitalize() if name == by else name
