@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from crmkit.data.schemas import TABLES
-from crmkit.words.language import term, tr
+from crmkit.words.language import (
+    SOURCE_LANGUAGE,
+    Translated,
+    active_language,
+    english,
+    term,
+    tr,
+)
 
 __all__ = [
     "capitalized",
@@ -122,7 +129,7 @@ def column_label(table: str, column: str | None) -> str:
     if not column:
         return ""
     words = _column_words().get((table, column))
-    return words[0] if words else column.replace("_", " ")
+    return words[0] if words else term(column.replace("_", " "))
 
 
 def column_use(table: str, column: str | None) -> str:
@@ -202,16 +209,26 @@ _FULL_WIDTH_ENDS = ("。", "！", "？", "；", "：", "）")
 
 
 def capitalized(text: str) -> str:
-    """``text`` with its first letter uppercased, to start a sentence (no-op in Chinese)."""
+    """``text`` with its first letter uppercased, to start a sentence.
+
+    Sentence case is a rule of the English templates: in another language the text (a table
+    name, a client's category) is kept as written.
+    """
+    if active_language() != SOURCE_LANGUAGE:
+        source = english(text)
+        return Translated(text, source[:1].upper() + source[1:])
     return text[:1].upper() + text[1:]
 
 
 def lowercase_first(text: str) -> str:
-    """``text`` with its first letter lowercased, to continue a sentence (no-op in Chinese).
+    """``text`` with its first letter lowercased, to continue an English sentence (kept as
+    written in another language).
 
     Examples
     --------
     >>> lowercase_first("There are few answers.")
     'there are few answers.'
     """
+    if active_language() != SOURCE_LANGUAGE:
+        return text
     return text[:1].lower() + text[1:]
