@@ -17,7 +17,7 @@ import pytest
 
 from crmkit.data import quality
 from crmkit.data.quality import DIMENSIONS, Grade
-from crmkit.data.quality.rules import SEVERITY_RANK
+from crmkit.data.quality.rules import EMPTY_MEANS, SEVERITY_RANK
 from crmkit.data.schemas import TABLES
 from crmkit.data.validation import validate_client
 from crmkit.domains.survey.reliability import AlphaReading
@@ -254,6 +254,16 @@ def test_issues_to_raise_with_the_client_in_chinese(measured):
     assert view.units == {"得分降低": "分"}
 
 
+def test_a_warning_keeps_its_bold_in_chinese_markdown():
+    # CommonMark closes ** only when not followed by a letter after punctuation: the colon
+    # goes after the closing **, so 警告 renders bold
+    small = MIX.assign(too_small=True, n=2, min_n=100, expected=10.0, min_expected=5.0)
+    with speaking("zh"):
+        text = survey_words.representativeness_text(small)
+    assert text.startswith("**警告**：受访者太少，无法按客户细分判断其能否代表客户群：")
+    assert "仅有 2 位受访者（至少需要 100 位）" in text
+
+
 def test_quality_paragraph_in_chinese_joins_sentences_without_spaces(measured):
     with speaking("zh"):
         worded = quality_words.with_words(measured)
@@ -269,6 +279,9 @@ def test_every_name_shown_from_data_below_the_words_layer_has_a_chinese_term():
     names |= {t.used_for for t in TABLES.values() if t.used_for}
     names |= {c.description for t in TABLES.values() for c in t.columns}
     names |= {"segment", "region"}  # the groups NPS is compared by
+    names |= {"nps", "csat_top2_share", "ces"}  # the survey KPIs named in the limitations
+    # the completeness table's notes (crmkit.data.quality.completeness.column_applies)
+    names |= {*EMPTY_MEANS.values(), "won and lost opportunities only"}
     with speaking("zh"):
         untranslated = sorted(name for name in names if term(name) == name)
     assert untranslated == []

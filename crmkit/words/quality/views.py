@@ -26,7 +26,7 @@ def _expected_text(cadence: str) -> str | None:
 
 
 def _in_words(values: pd.Series) -> pd.Series:
-    """Grades and severities ("good", "error") as the report's language names them."""
+    """Grades, severities and notes ("good", "error") as the report's language names them."""
     return values.map(lambda value: term(value) if isinstance(value, str) else value)
 
 
@@ -80,7 +80,10 @@ def table_view(result: DataQuality, section: str) -> TableView:
     """
     if section == "scores":
         s = _percent(result.scores, [*DIMENSIONS, "score"])
-        s = s.assign(grade=_in_words(s["grade"]))
+        s = s.assign(
+            grade=_in_words(s["grade"]),
+            table=s["table"].map(lambda table: tr("overall") if table == "overall" else table),
+        )
         rows = tr("Rows")
         dimensions = {d: capitalized(dimension_name(d)) for d in DIMENSIONS}
         names = {"table": tr("Table"), "rows": rows}
@@ -94,7 +97,10 @@ def table_view(result: DataQuality, section: str) -> TableView:
         c = result.completeness
         c = c[c["completeness"] < 1].sort_values(["completeness", "table"], kind="stable")
         c = _percent(c, ["completeness"])
-        c = c.assign(required=c["required"].map({True: tr("yes"), False: tr("no")}))
+        c = c.assign(
+            required=c["required"].map({True: tr("yes"), False: tr("no")}),
+            note=_in_words(c["note"]),
+        )
         names = {
             "table": tr("Table"),
             "column": tr("Column"),

@@ -100,7 +100,7 @@ def survey_findings(
         counts = [
             tr(
                 "{kpi} ({n_before} before, {n_after} after)",
-                kpi=r["kpi"],
+                kpi=term(r["kpi"]),
                 n_before=r["n_before"],
                 n_after=r["n_after"],
             )
@@ -114,7 +114,9 @@ def survey_findings(
             )
         )
     flat = [
-        r["kpi"] for r in by_kpi.values() if not is_missing(r["p_value"]) and r["p_value"] >= alpha
+        term(r["kpi"])
+        for r in by_kpi.values()
+        if not is_missing(r["p_value"]) and r["p_value"] >= alpha
     ]
     if flat:
         limitations.append(
