@@ -9,11 +9,15 @@ import pandas as pd
 
 from crmkit.data.quality import DIMENSIONS, GOOD_SCORE, WEAK_COMPLETENESS, Grade, grade
 from crmkit.words.formats import is_missing
+from crmkit.words.language import term, tr
 from crmkit.words.quality.terms import (
     capitalized,
     column_use,
     counted,
+    dimension_name,
     joined,
+    joined_sentences,
+    lowercase_first,
     noun,
     percent_text,
     share_text,
@@ -43,39 +47,55 @@ def score_chart_title(scores: pd.DataFrame) -> str:
     """
     per_table = scores[(scores["table"] != "overall") & scores["score"].notna()]
     if per_table.empty:
-        return "No table could be scored"
+        return tr("No table could be scored")
     good = list(per_table.loc[per_table["score"] >= GOOD_SCORE, "table"])
     weak = list(per_table.loc[per_table["score"] < GOOD_SCORE, "table"])
 
     def names(items: list[str]) -> str:
-        return joined(items) if len(items) <= 3 else f"{len(items)} tables"
+        return joined(items) if len(items) <= 3 else tr("{n} tables", n=len(items))
 
     if not weak:
         return (
-            f"The {good[0]} table is reliable"
+            tr("The {table} table is reliable", table=good[0])
             if len(good) == 1
-            else f"All {len(good)} tables are reliable (score ≥ {GOOD_SCORE * 100:.0f} %)"
+            else tr(
+                "All {n} tables are reliable (score ≥ {threshold} %)",
+                n=len(good),
+                threshold=f"{GOOD_SCORE * 100:.0f}",
+            )
         )
-    weak_text = f"{names(weak)} {'needs' if len(weak) == 1 else 'need'} attention"
     if not good:
-        return (
-            capitalized(weak_text) if len(weak) <= 3 else f"All {len(weak)} tables need attention"
-        )
-    good_text = f"{names(good)} {'is' if len(good) == 1 else 'are'} reliable"
-    return f"{capitalized(good_text)}; {weak_text}"
+        if len(weak) == 1:
+            return tr("{Tables} needs attention", Tables=capitalized(weak[0]))
+        if len(weak) <= 3:
+            return tr("{Tables} need attention", Tables=capitalized(joined(weak)))
+        return tr("All {n} tables need attention", n=len(weak))
+    fields = {"Good": capitalized(names(good)), "weak": names(weak)}
+    if len(good) == 1:
+        if len(weak) == 1:
+            return tr("{Good} is reliable; {weak} needs attention", **fields)
+        return tr("{Good} is reliable; {weak} need attention", **fields)
+    if len(weak) == 1:
+        return tr("{Good} are reliable; {weak} needs attention", **fields)
+    return tr("{Good} are reliable; {weak} need attention", **fields)
 
 
-_TRUST = {
-    Grade.GOOD: "the data can be trusted for the assessment",
-    Grade.FAIR: "the assessment can rely on it, with the caveats below",
-    Grade.POOR: "conclusions should be read as indicative until the issues below are resolved",
-}
-_TRUST_MOSTLY = "most of the data can be trusted for the assessment, with the exceptions below"
+def _trust(overall: Grade, weak_tables: bool) -> str:
+    """How far the assessment can trust the data, by its overall grade."""
+    if overall == Grade.GOOD and weak_tables:
+        return tr("most of the data can be trusted for the assessment, with the exceptions below")
+    if overall == Grade.GOOD:
+        return tr("the data can be trusted for the assessment")
+    if overall == Grade.FAIR:
+        return tr("the assessment can rely on it, with the caveats below")
+    return tr("conclusions should be read as indicative until the issues below are resolved")
 
 
 def _gap_phrase(row: Any) -> str:
     """'orders for 2024-03' or 'surveys after go-live (…)' from a timeliness row."""
-    return f"{row.table} {'' if row.cadence == 'waves' else 'for '}{row.gap_periods}"
+    if row.cadence == "waves":
+        return tr("{table} {periods}", table=row.table, periods=row.gap_periods)
+    return tr("{table} for {periods}", table=row.table, periods=row.gap_periods)
 
 
 def _reason(table: str, dimension: str, value: float, issues: pd.DataFrame) -> str:
@@ -84,11 +104,13 @@ def _reason(table: str, dimension: str, value: float, issues: pd.DataFrame) -> s
         match = issues[(issues["table"] == table) & (issues["dimension"] == dimension)]
         if len(match):
             first = match.iloc[0]
-            issue = first["issue"][:1].lower() + first["issue"][1:]
+            issue = lowercase_first(first["issue"])
             if first["rule"] == "inconsistent":
-                issue = f"in {table}, {issue}"
-            return f"{issue}, so {first['impact']}"
-    return f"its {dimension} is {percent_text(value)}"
+                issue = tr("in {table}, {issue}", table=table, issue=issue)
+            return tr("{issue}, so {impact}", issue=issue, impact=first["impact"])
+    return tr(
+        "its {dimension} is {value}", dimension=dimension_name(dimension), value=percent_text(value)
+    )
 
 
 def findings_text(scores: pd.DataFrame, issues: pd.DataFrame, timeliness: pd.DataFrame) -> str:
@@ -124,7 +146,7 @@ def findings_text(scores: pd.DataFrame, issues: pd.DataFrame, timeliness: pd.Dat
     """
     per_table = scores[(scores["table"] != "overall") & scores["score"].notna()]
     if per_table.empty:
-        return "No table could be scored: the client supplied no data rows."
+        return tr("No table could be scored: the client supplied no data rows.")
     overall = float(per_table["score"].mean())
     overall_row = scores[scores["table"] == "overall"]
     if len(overall_row) and not is_missing(overall_row["score"].iloc[0]):
@@ -133,39 +155,64 @@ def findings_text(scores: pd.DataFrame, issues: pd.DataFrame, timeliness: pd.Dat
     n = len(per_table)
     explained = ""
     weak_tables = bool((per_table["score"] < GOOD_SCORE).any())
+    fields = {
+        "grade": term(str(g)),
+        "score": percent_text(overall),
+        "n": n,
+        "trust": _trust(g, weak_tables),
+    }
     sentences = [
-        f"Overall data quality is {g} ({percent_text(overall)} across "
-        f"{n} table{'s' if n != 1 else ''}): "
-        f"{_TRUST_MOSTLY if g == Grade.GOOD and weak_tables else _TRUST[g]}."
+        tr("Overall data quality is {grade} ({score} across {n} table): {trust}.", **fields)
+        if n == 1
+        else tr("Overall data quality is {grade} ({score} across {n} tables): {trust}.", **fields)
     ]
     if n > 1:
         weakest = per_table.loc[per_table["score"].idxmin()]
         dims = weakest[list(DIMENSIONS)].astype("float64").dropna()
         if weakest["score"] >= GOOD_SCORE:
             sentences.append(
-                f"Every table scores at least {GOOD_SCORE * 100:.0f} %; the weakest, "
-                f"{weakest['table']}, scores {percent_text(weakest['score'])}."
+                tr(
+                    "Every table scores at least {threshold} %; the weakest, {table}, scores "
+                    "{score}.",
+                    threshold=f"{GOOD_SCORE * 100:.0f}",
+                    table=weakest["table"],
+                    score=percent_text(weakest["score"]),
+                )
             )
         else:
             low_dim = str(dims.idxmin())
             reason = _reason(weakest["table"], low_dim, float(dims.min()), issues)
             explained = reason
             sentences.append(
-                f"The {weakest['table']} table is weakest ({percent_text(weakest['score'], 0)}, "
-                f"{weakest['grade']}): {reason}."
+                tr(
+                    "The {table} table is weakest ({score}, {grade}): {reason}.",
+                    table=weakest["table"],
+                    score=percent_text(weakest["score"], 0),
+                    grade=term(str(weakest["grade"])),
+                    reason=reason,
+                )
             )
             others = per_table[
                 (per_table["score"] < GOOD_SCORE) & (per_table["table"] != weakest["table"])
             ]
             if len(others):
-                listed = [f"{r.table} ({percent_text(r.score, 0)})" for r in others.itertuples()]
-                sentences.append(f"Also below {GOOD_SCORE * 100:.0f} %: {joined(listed)}.")
+                listed = [
+                    tr("{table} ({score})", table=r.table, score=percent_text(r.score, 0))
+                    for r in others.itertuples()
+                ]
+                sentences.append(
+                    tr(
+                        "Also below {threshold} %: {tables}.",
+                        threshold=f"{GOOD_SCORE * 100:.0f}",
+                        tables=joined(listed),
+                    )
+                )
     elif per_table["score"].iloc[0] < GOOD_SCORE:
         row = per_table.iloc[0]
         dims = row[list(DIMENSIONS)].astype("float64").dropna()
         reason = _reason(row["table"], str(dims.idxmin()), float(dims.min()), issues)
         explained = reason
-        sentences.append(f"Its weakest point: {reason}.")
+        sentences.append(tr("Its weakest point: {reason}.", reason=reason))
     if len(timeliness) and "gaps" in timeliness:
         said = timeliness.apply(
             lambda r: bool(explained) and r["gap_periods"] in explained, axis=1
@@ -173,25 +220,29 @@ def findings_text(scores: pd.DataFrame, issues: pd.DataFrame, timeliness: pd.Dat
         gaps = timeliness[(timeliness["gaps"] > 0) & ~said]
         if len(gaps):
             sentences.append(
-                f"There is no data in {joined([_gap_phrase(r) for r in gaps.itertuples()])}; "
-                "results for those periods rest on no data."
+                tr(
+                    "There is no data in {gaps}; results for those periods rest on no data.",
+                    gaps=joined([_gap_phrase(r) for r in gaps.itertuples()]),
+                )
             )
     n_issues = len(issues)
     if n_issues:
         errors = int((issues["severity"] == "error").sum())
-        blocking = f", {errors} of them blocking" if errors else ""
+        blocking = tr(", {n} of them blocking", n=errors) if errors else ""
         top = issues.iloc[0]
-        top_text = f"{top['issue'][:1].lower()}{top['issue'][1:]}"
+        top_text = lowercase_first(top["issue"])
         if top["impact"]:
-            top_text += f", so {top['impact']}"
-        most = "" if top_text in explained else f"; the most important: {top_text}"
+            top_text = tr("{issue}, so {impact}", issue=top_text, impact=top["impact"])
+        most = "" if top_text in explained else tr("; the most important: {issue}", issue=top_text)
+        fields = {"n": n_issues, "blocking": blocking, "most": most}
         sentences.append(
-            f"There {'is' if n_issues == 1 else 'are'} {n_issues} issue"
-            f"{'s' if n_issues != 1 else ''} to raise with the client{blocking}{most}."
+            tr("There is {n} issue to raise with the client{blocking}{most}.", **fields)
+            if n_issues == 1
+            else tr("There are {n} issues to raise with the client{blocking}{most}.", **fields)
         )
     else:
-        sentences.append("There is nothing to raise with the client.")
-    return " ".join(sentences)
+        sentences.append(tr("There is nothing to raise with the client."))
+    return joined_sentences(sentences)
 
 
 def scores_finding(scores: pd.DataFrame) -> str:
@@ -208,26 +259,35 @@ def scores_finding(scores: pd.DataFrame) -> str:
     """
     per_table = scores[(scores["table"] != "overall") & scores["score"].notna()]
     if per_table.empty:
-        return "No table has rows to score."
+        return tr("No table has rows to score.")
     weak = per_table[per_table["score"] < GOOD_SCORE]
     good = list(per_table.loc[per_table["score"] >= GOOD_SCORE, "table"])
+    threshold = f"{GOOD_SCORE * 100:.0f}"
     if weak.empty:
-        return (
-            f"Every table scores at least {GOOD_SCORE * 100:.0f} %: the data is fit for the "
-            "assessment on every dimension measured."
+        return tr(
+            "Every table scores at least {threshold} %: the data is fit for the assessment on "
+            "every dimension measured.",
+            threshold=threshold,
         )
     parts = []
     for row in weak.to_dict("records"):
         dims = pd.Series({d: row[d] for d in DIMENSIONS}, dtype="float64").dropna()
         parts.append(
-            f"{row['table']} scores below {GOOD_SCORE * 100:.0f} % "
-            f"({percent_text(row['score'], 0)}), "
-            f"weakest on {dims.idxmin()} ({percent_text(dims.min(), 0)})"
+            tr(
+                "{table} scores below {threshold} % ({score}), weakest on {dimension} ({value})",
+                table=row["table"],
+                threshold=threshold,
+                score=percent_text(row["score"], 0),
+                dimension=dimension_name(str(dims.idxmin())),
+                value=percent_text(dims.min(), 0),
+            )
         )
-    text = capitalized("; ".join(parts))
-    if good:
-        text += f"; {joined(good)} {'is' if len(good) == 1 else 'are'} good"
-    return text + "."
+    weak_text = capitalized(tr("; ").join(parts))
+    if not good:
+        return tr("{weak}.", weak=weak_text)
+    if len(good) == 1:
+        return tr("{weak}; {good} is good.", weak=weak_text, good=joined(good))
+    return tr("{weak}; {good} are good.", weak=weak_text, good=joined(good))
 
 
 def completeness_finding(completeness: pd.DataFrame) -> str:
@@ -235,37 +295,80 @@ def completeness_finding(completeness: pd.DataFrame) -> str:
     scored = completeness[completeness["scored"] & (completeness["rows"] > 0)]
     below = scored[scored["completeness"] < 1]
     if scored.empty:
-        return "There are no data rows to check."
+        return tr("There are no data rows to check.")
     if below.empty:
-        return "Every column the assessment uses is completely filled."
+        return tr("Every column the assessment uses is completely filled.")
     weak = below[~below["required"] & (below["completeness"] < WEAK_COMPLETENESS)]
     required = below[below["required"]]
     parts = []
     if len(required):
         listed = [f"{r.table}.{r.column}" for r in required.itertuples()]
         parts.append(
-            f"Required columns have empty cells ({joined(listed)}); those rows cannot be used."
+            tr(
+                "Required columns have empty cells ({columns}); those rows cannot be used.",
+                columns=joined(listed),
+            )
         )
+    threshold = f"{WEAK_COMPLETENESS * 100:.0f}"
     if len(weak):
         listed = [
-            f"{r.table}.{r.column} ({share_text(r.completeness)} filled, used for "
-            f"{column_use(r.table, r.column)})"
+            tr(
+                "{column} ({share} filled, used for {use})",
+                column=f"{r.table}.{r.column}",
+                share=share_text(r.completeness),
+                use=column_use(r.table, r.column),
+            )
             for r in weak.sort_values("completeness").itertuples()
         ]
+        fields = {"n": len(weak), "threshold": threshold, "columns": joined(listed)}
         parts.append(
-            f"{len(weak)} optional column{'s are' if len(weak) != 1 else ' is'} less than "
-            f"{WEAK_COMPLETENESS * 100:.0f} % filled: {joined(listed)}; those results rest on "
-            "fewer rows."
+            tr(
+                "{n} optional column is less than {threshold} % filled: {columns}; those "
+                "results rest on fewer rows.",
+                **fields,
+            )
+            if len(weak) == 1
+            else tr(
+                "{n} optional columns are less than {threshold} % filled: {columns}; those "
+                "results rest on fewer rows.",
+                **fields,
+            )
         )
     rest = len(below) - len(required) - len(weak)
     if rest:
-        other = " other" if parts else ""
-        parts.append(
-            f"{rest}{other} column{'s are' if rest != 1 else ' is'} not completely but at least "
-            f"{WEAK_COMPLETENESS * 100:.0f} % filled, enough for the results that use "
-            f"{'them' if rest != 1 else 'it'}."
+        parts.append(_rest_filled(rest, threshold, other=bool(parts)))
+    return joined_sentences(parts)
+
+
+def _rest_filled(rest: int, threshold: str, *, other: bool) -> str:
+    """The columns not completely but sufficiently filled, in a sentence."""
+    if other and rest == 1:
+        return tr(
+            "{n} other column is not completely but at least {threshold} % filled, enough for "
+            "the results that use it.",
+            n=rest,
+            threshold=threshold,
         )
-    return " ".join(parts)
+    if other:
+        return tr(
+            "{n} other columns are not completely but at least {threshold} % filled, enough "
+            "for the results that use them.",
+            n=rest,
+            threshold=threshold,
+        )
+    if rest == 1:
+        return tr(
+            "{n} column is not completely but at least {threshold} % filled, enough for the "
+            "results that use it.",
+            n=rest,
+            threshold=threshold,
+        )
+    return tr(
+        "{n} columns are not completely but at least {threshold} % filled, enough for the "
+        "results that use them.",
+        n=rest,
+        threshold=threshold,
+    )
 
 
 def validity_finding(
@@ -279,51 +382,65 @@ def validity_finding(
     if len(invalid):
         listed = [counted(r.invalid_rows, r.table) for r in invalid.itertuples()]
         parts.append(
-            f"Rows that break a type, range or label rule: at most {joined(listed)}; they cannot "
-            "be used until corrected."
+            tr(
+                "Rows that break a type, range or label rule: at most {rows}; they cannot be "
+                "used until corrected.",
+                rows=joined(listed),
+            )
         )
     if len(dup):
-        listed = [f"{counted(r.duplicate_rows, r.table)}" for r in dup.itertuples()]
+        listed = [counted(r.duplicate_rows, r.table) for r in dup.itertuples()]
         parts.append(
-            f"Surplus copies of repeated identifiers: {joined(listed)}; they inflate counts and "
-            "totals."
+            tr(
+                "Surplus copies of repeated identifiers: {rows}; they inflate counts and totals.",
+                rows=joined(listed),
+            )
         )
     if len(contra):
-        listed = [f"{counted(r.inconsistent_rows, r.table)}" for r in contra.itertuples()]
+        listed = [counted(r.inconsistent_rows, r.table) for r in contra.itertuples()]
         parts.append(
-            f"Rows whose dates or counts contradict each other: {joined(listed)}; durations and "
-            "rates computed from them are unreliable."
+            tr(
+                "Rows whose dates or counts contradict each other: {rows}; durations and rates "
+                "computed from them are unreliable.",
+                rows=joined(listed),
+            )
         )
     if not parts:
-        return (
+        return tr(
             "Every value has the expected type, range and label, every identifier is unique, "
             "and no dates or counts contradict each other."
         )
-    return " ".join(parts)
+    return joined_sentences(parts)
 
 
 def integrity_finding(integrity: pd.DataFrame) -> str:
     """What the referential-integrity table means, in one sentence."""
     if integrity.empty:
-        return (
+        return tr(
             "No links between tables could be checked: the customers table, or the columns "
             "that refer to it, are absent."
         )
     broken = integrity[integrity["unmatched"] > 0]
     if broken.empty:
-        children = joined(list(dict.fromkeys(integrity["table"])))
-        return (
-            f"Every customer referred to in {children} is in the customers table, so "
-            "per-customer results see all of them."
+        return tr(
+            "Every customer referred to in {tables} is in the customers table, so per-customer "
+            "results see all of them.",
+            tables=joined(list(dict.fromkeys(integrity["table"]))),
         )
     listed = [
-        f"{share_text(r.unmatched / r.rows_with_value)} of {noun(r.table)} ({r.unmatched:,})"
+        tr(
+            "{share} of {rows} ({n})",
+            share=share_text(r.unmatched / r.rows_with_value),
+            rows=noun(r.table),
+            n=f"{r.unmatched:,}",
+        )
         for r in broken.itertuples()
     ]
-    return (
-        f"{capitalized(joined(listed))} refer to customers missing from the customers table; they "
-        "cannot be linked to a customer's segment, region or history, so per-customer results "
-        "leave them out or understate them."
+    return tr(
+        "{Rows} refer to customers missing from the customers table; they cannot be linked to "
+        "a customer's segment, region or history, so per-customer results leave them out or "
+        "understate them.",
+        Rows=capitalized(joined(listed)),
     )
 
 
@@ -331,36 +448,46 @@ def timeliness_finding(timeliness: pd.DataFrame) -> str:
     """What the timeliness table means, in one or two sentences."""
     scored = timeliness[timeliness["coverage"].notna()]
     if scored.empty:
-        return "No dated table is expected to cover the assessment window."
+        return tr("No dated table is expected to cover the assessment window.")
     gaps = scored[scored["gaps"] > 0]
     if gaps.empty:
-        return (
-            f"All {len(scored)} dated tables cover what the assessment needs: every month "
-            "for activity data, both windows for surveys and campaigns."
+        return tr(
+            "All {n} dated tables cover what the assessment needs: every month for activity "
+            "data, both windows for surveys and campaigns.",
+            n=len(scored),
         )
     rest = len(scored) - len(gaps)
-    text = (
-        f"There is no data in {joined([_gap_phrase(r) for r in gaps.itertuples()])}; trends and "
-        "before/after results for those periods rest on no data."
-    )
-    if rest:
-        text += (
-            f" The other {'dated table covers' if rest == 1 else f'{rest} dated tables cover'} "
-            "what the assessment needs."
+    sentences = [
+        tr(
+            "There is no data in {gaps}; trends and before/after results for those periods rest "
+            "on no data.",
+            gaps=joined([_gap_phrase(r) for r in gaps.itertuples()]),
         )
-    return text
+    ]
+    if rest == 1:
+        sentences.append(tr("The other dated table covers what the assessment needs."))
+    elif rest:
+        sentences.append(tr("The other {n} dated tables cover what the assessment needs.", n=rest))
+    return joined_sentences(sentences)
 
 
 def issues_finding(issues: pd.DataFrame) -> str:
     """What the issue list means, in one or two sentences."""
     if issues.empty:
-        return "There is nothing to raise with the client: the data is fit for the assessment."
+        return tr("There is nothing to raise with the client: the data is fit for the assessment.")
     errors = int((issues["severity"] == "error").sum())
     first = issues.iloc[0]
+    n = len(issues)
+    blocking = tr(", {n} of them blocking the assessment", n=errors) if errors else ""
     head = (
-        f"{len(issues)} issue{'s' if len(issues) != 1 else ''} to raise with the client"
-        + (f", {errors} of them blocking the assessment" if errors else "")
-        + "."
+        tr("{n} issue to raise with the client{blocking}.", n=n, blocking=blocking)
+        if n == 1
+        else tr("{n} issues to raise with the client{blocking}.", n=n, blocking=blocking)
     )
-    where = f" ({first['table']})" if isinstance(first["table"], str) else ""
-    return f"{head} The most important{where}: {first['issue'][:1].lower()}{first['issue'][1:]}."
+    issue = lowercase_first(first["issue"])
+    most = (
+        tr("The most important ({table}): {issue}.", table=first["table"], issue=issue)
+        if isinstance(first["table"], str)
+        else tr("The most important: {issue}.", issue=issue)
+    )
+    return joined_sentences([head, most])

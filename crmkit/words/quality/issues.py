@@ -11,6 +11,7 @@ import pandas as pd
 
 from crmkit.data.quality import DataQuality
 from crmkit.data.schemas import TABLES
+from crmkit.words.language import tr
 from crmkit.words.quality.terms import (
     capitalized,
     column_description,
@@ -19,17 +20,20 @@ from crmkit.words.quality.terms import (
     counted,
     noun,
     share_text,
-    verb_be,
+    used_for,
 )
 
 __all__ = ["with_words"]
 
-_BLOCKS = "the assessment cannot run until this is fixed"
+
+def _blocks() -> str:
+    """The impact of an error: the assessment waits for it."""
+    return tr("the assessment cannot run until this is fixed")
 
 
 def _examples(message: str) -> str:
     match = re.search(r"e\.g\. (.+)$", message or "")
-    return f" (e.g. {match.group(1)})" if match else ""
+    return tr(" (e.g. {examples})", examples=match.group(1)) if match else ""
 
 
 def _parent(table: str, column: str | None) -> str:
@@ -39,9 +43,9 @@ def _parent(table: str, column: str | None) -> str:
     return "parent"
 
 
-def _order_in(message: str) -> str:
-    """'day first' or 'month first', as a date_order problem's message says the dates were read."""
-    return "month first" if "read month first" in message else "day first"
+def _read_month_first(message: str) -> bool:
+    """Whether a date_order problem's message says the dates were read month first."""
+    return "read month first" in message
 
 
 def _issue_words(p: Mapping[str, Any]) -> tuple[str, str, str]:
@@ -55,7 +59,8 @@ def _issue_words(p: Mapping[str, Any]) -> tuple[str, str, str]:
     desc = column_description(table, column)
     expected = p["expected"] if isinstance(p["expected"], str) else ""
     message = p["message"] if isinstance(p["message"], str) else ""
-    values = f"{n:,} {label} value{'' if n == 1 else 's'}"
+    rows, many = counted(n, table), noun(table)
+    count = f"{n:,}"
     kind = (
         TABLES[table].column(column).kind
         if table in TABLES and column in TABLES[table].column_names
@@ -63,128 +68,232 @@ def _issue_words(p: Mapping[str, Any]) -> tuple[str, str, str]:
     )
     if rule == "missing_value":
         return (
-            f"{counted(n, table)} {'has' if n == 1 else 'have'} no {label}",
-            _BLOCKS,
-            f"Please fill in the {label} ({desc}) for the {noun(table)} listed, "
-            "or tell us whether they should be left out.",
+            tr("{rows} has no {label}", rows=rows, label=label)
+            if n == 1
+            else tr("{rows} have no {label}", rows=rows, label=label),
+            _blocks(),
+            tr(
+                "Please fill in the {label} ({description}) for the {rows} listed, or tell us "
+                "whether they should be left out.",
+                label=label,
+                description=desc,
+                rows=many,
+            ),
         )
     if rule == "wrong_type":
         if kind == "bool":
-            ask = f"Please re-export {table} with the {label} as true or false (or yes / no)."
-        else:
-            number = "a whole number" if kind == "integer" else "a number"
-            ask = (
-                f"Please re-export {table} with the {label} as {number}, "
-                "without currency symbols, units or text."
+            ask = tr(
+                "Please re-export {table} with the {label} as true or false (or yes / no).",
+                table=table,
+                label=label,
             )
-        return (f"{values} {verb_be(n)} not {expected}{_examples(message)}", _BLOCKS, ask)
+        elif kind == "integer":
+            ask = tr(
+                "Please re-export {table} with the {label} as a whole number, without currency "
+                "symbols, units or text.",
+                table=table,
+                label=label,
+            )
+        else:
+            ask = tr(
+                "Please re-export {table} with the {label} as a number, without currency "
+                "symbols, units or text.",
+                table=table,
+                label=label,
+            )
+        fields = {"n": count, "label": label, "expected": expected, "examples": _examples(message)}
+        issue = (
+            tr("{n} {label} value is not {expected}{examples}", **fields)
+            if n == 1
+            else tr("{n} {label} values are not {expected}{examples}", **fields)
+        )
+        return (issue, _blocks(), ask)
     if rule == "unparseable_date":
         fmt = (
-            "YYYY-MM-DD HH:MM (e.g. 2025-01-31 14:05)"
+            tr("YYYY-MM-DD HH:MM (e.g. 2025-01-31 14:05)")
             if kind == "datetime"
-            else "YYYY-MM-DD (e.g. 2025-01-31)"
+            else tr("YYYY-MM-DD (e.g. 2025-01-31)")
         )
+        fields = {"n": count, "label": label, "examples": _examples(message)}
         return (
-            f"{values} cannot be read as dates{_examples(message)}",
-            _BLOCKS,
-            f"Please re-export {table} with every {label} in one date format, preferably {fmt}.",
+            tr("{n} {label} value cannot be read as dates{examples}", **fields)
+            if n == 1
+            else tr("{n} {label} values cannot be read as dates{examples}", **fields),
+            _blocks(),
+            tr(
+                "Please re-export {table} with every {label} in one date format, preferably "
+                "{format}.",
+                table=table,
+                label=label,
+                format=fmt,
+            ),
         )
     if rule in ("ambiguous_date", "mixed_date_order"):
         return (
             message,
-            _BLOCKS,
-            f"Please tell us whether the {label} in {file} is written day first (31/01/2025) "
-            "or month first (01/31/2025), or re-export it as YYYY-MM-DD.",
+            _blocks(),
+            tr(
+                "Please tell us whether the {label} in {file} is written day first (31/01/2025) "
+                "or month first (01/31/2025), or re-export it as YYYY-MM-DD.",
+                label=label,
+                file=file,
+            ),
         )
     if rule == "date_order":
-        return (
-            message,
-            "",
-            f"Please confirm that the {label} in {file} is written {_order_in(message)}.",
+        ask = (
+            tr(
+                "Please confirm that the {label} in {file} is written month first.",
+                label=label,
+                file=file,
+            )
+            if _read_month_first(message)
+            else tr(
+                "Please confirm that the {label} in {file} is written day first.",
+                label=label,
+                file=file,
+            )
         )
+        return (message, "", ask)
     if rule == "negative":
         return (
-            f"{counted(n, table)} {'has' if n == 1 else 'have'} a negative {label}",
-            _BLOCKS,
-            f"Please check the {noun(table)} with a negative {label}: are they refunds, "
-            "cancellations or typing errors? Send refunds and cancellations marked as such.",
+            tr("{rows} has a negative {label}", rows=rows, label=label)
+            if n == 1
+            else tr("{rows} have a negative {label}", rows=rows, label=label),
+            _blocks(),
+            tr(
+                "Please check the {rows} with a negative {label}: are they refunds, "
+                "cancellations or typing errors? Send refunds and cancellations marked as such.",
+                rows=many,
+                label=label,
+            ),
         )
     if rule == "out_of_range":
+        fields = {"n": count, "label": label, "expected": expected}
         return (
-            f"{values} {verb_be(n)} outside the scale ({expected})",
-            _BLOCKS,
-            f"Please check the {label} values outside {expected}: was another scale used "
-            "(e.g. 1–10 instead of 0–10), or are they typing errors?",
+            tr("{n} {label} value is outside the scale ({expected})", **fields)
+            if n == 1
+            else tr("{n} {label} values are outside the scale ({expected})", **fields),
+            _blocks(),
+            tr(
+                "Please check the {label} values outside {expected}: was another scale used "
+                "(e.g. 1–10 instead of 0–10), or are they typing errors?",
+                label=label,
+                expected=expected,
+            ),
         )
     if rule == "not_allowed":
+        fields = {"n": count, "label": label, "expected": expected, "examples": _examples(message)}
         return (
-            f"{values} {verb_be(n)} not {expected}{_examples(message)}",
-            _BLOCKS,
-            f"Please tell us how your {label} labels map onto {expected}, "
-            "so that we can translate them.",
+            tr("{n} {label} value is not {expected}{examples}", **fields)
+            if n == 1
+            else tr("{n} {label} values are not {expected}{examples}", **fields),
+            _blocks(),
+            tr(
+                "Please tell us how your {label} labels map onto {expected}, so that we can "
+                "translate them.",
+                label=label,
+                expected=expected,
+            ),
         )
     if rule == "duplicate_id":
         return (
-            f"{counted(n, table)} share their {label} with another row",
-            _BLOCKS,
-            f"Please check whether the {noun(table)} with a repeated {label} were duplicated "
-            f"by the export (then send each once) or are different records that need their "
-            f"own {label}.",
+            tr("{rows} share their {label} with another row", rows=rows, label=label),
+            _blocks(),
+            tr(
+                "Please check whether the {rows} with a repeated {label} were duplicated by the "
+                "export (then send each once) or are different records that need their own "
+                "{label}.",
+                rows=many,
+                label=label,
+            ),
         )
     if rule == "unknown_reference":
         parent = _parent(table, column)
         one = noun(parent, 1)
+        fields = {"rows": rows, "one": one, "parent": parent}
         return (
-            f"{counted(n, table)} {'points' if n == 1 else 'point'} to a {one} that is not in "
-            f"the {parent} table",
-            f"these {noun(table)} cannot be linked to a {one}'s segment, region or history",
-            f"Please send the missing {one} records, or tell us whether the {parent} export "
-            f"was filtered (e.g. to active {parent} only).",
+            tr("{rows} points to a {one} that is not in the {parent} table", **fields)
+            if n == 1
+            else tr("{rows} point to a {one} that is not in the {parent} table", **fields),
+            tr(
+                "these {rows} cannot be linked to a {one}'s segment, region or history",
+                rows=many,
+                one=one,
+            ),
+            tr(
+                "Please send the missing {one} records, or tell us whether the {parent} export "
+                "was filtered (e.g. to active {parent} only).",
+                one=one,
+                parent=parent,
+            ),
         )
     if rule == "inconsistent":
         what = re.sub(r"^[\d,]+ (rows? )?", "", message)
         return (
-            f"{counted(n, table)} {verb_be(n)} inconsistent: {what}",
-            f"results computed from the {label} are unreliable for these {noun(table)}",
-            f"Please check the {label} in the rows listed (we expect {expected}): "
-            "is it a default value, a time-zone shift or a typing error?",
+            tr("{rows} is inconsistent: {what}", rows=rows, what=what)
+            if n == 1
+            else tr("{rows} are inconsistent: {what}", rows=rows, what=what),
+            tr(
+                "results computed from the {label} are unreliable for these {rows}",
+                label=label,
+                rows=many,
+            ),
+            tr(
+                "Please check the {label} in the rows listed (we expect {expected}): is it a "
+                "default value, a time-zone shift or a typing error?",
+                label=label,
+                expected=expected,
+            ),
         )
     if rule == "empty_table":
         return (
-            f"{file} has column headers but no rows",
-            "the stages that need it are skipped",
-            f"Please re-send {file} with its rows.",
+            tr("{file} has column headers but no rows", file=file),
+            tr("the stages that need it are skipped"),
+            tr("Please re-send {file} with its rows.", file=file),
         )
     if rule == "absent_table":
-        used = TABLES[table].used_for if table in TABLES else ""
         return (
-            f"no {table} table was provided",
-            f"{used or 'the stages that need it'} cannot be assessed",
-            f"If you record {noun(table)}, please send them as {table}.csv (the template "
-            "shows the columns); otherwise we will state that these results could not be "
-            "assessed.",
+            tr("no {table} table was provided", table=table),
+            tr("{results} cannot be assessed", results=used_for(table))
+            if used_for(table)
+            else tr("the stages that need it cannot be assessed"),
+            tr(
+                "If you record {rows}, please send them as {table}.csv (the template shows the "
+                "columns); otherwise we will state that these results could not be assessed.",
+                rows=many,
+                table=table,
+            ),
         )
     if rule == "missing_column":
         return (
-            f"{file} has no {column} column",
-            f"the {table} table cannot be used",
-            f"Please re-export {table} with a {column} column ({desc}), "
-            "or tell us which of your columns holds it.",
+            tr("{file} has no {column} column", file=file, column=column),
+            tr("the {table} table cannot be used", table=table),
+            tr(
+                "Please re-export {table} with a {column} column ({description}), or tell us "
+                "which of your columns holds it.",
+                table=table,
+                column=column,
+                description=desc,
+            ),
         )
     if rule == "unreadable":
         return (
             message,
-            _BLOCKS,
-            f"Please re-send {file} as a CSV file (UTF-8) or an Excel workbook.",
+            _blocks(),
+            tr("Please re-send {file} as a CSV file (UTF-8) or an Excel workbook.", file=file),
         )
     if rule == "ambiguous_file":
-        return (message, _BLOCKS, f"Please tell us which file is the right one for {table}.")
+        return (
+            message,
+            _blocks(),
+            tr("Please tell us which file is the right one for {table}.", table=table),
+        )
     ask = (
-        f"Please check the rows listed: we expected {expected}."
+        tr("Please check the rows listed: we expected {expected}.", expected=expected)
         if expected
-        else "Please check this."
+        else tr("Please check this.")
     )
-    return (message, _BLOCKS if p["severity"] == "error" else "", ask)
+    return (message, _blocks() if p["severity"] == "error" else "", ask)
 
 
 def _gap_words(t: Any) -> tuple[str, str, str]:
@@ -192,27 +301,59 @@ def _gap_words(t: Any) -> tuple[str, str, str]:
     many = noun(t.table)
     if t.cadence == "waves":
         return (
-            f"no {many} dated {t.gap_periods}",
-            f"{many} cannot be compared before and after go-live",
-            f"Please send the {many} from {t.gap_periods} if any were collected.",
+            tr("no {rows} dated {periods}", rows=many, periods=t.gap_periods),
+            tr("{rows} cannot be compared before and after go-live", rows=many),
+            tr(
+                "Please send the {rows} from {periods} if any were collected.",
+                rows=many,
+                periods=t.gap_periods,
+            ),
         )
     return (
-        f"no {many} dated in {t.gap_periods} ({t.gaps} of {t.months_expected} months)",
-        f"monthly {many} series have no data in these months",
-        f"Please check whether the {t.table} export is missing {t.gap_periods}; if "
-        f"there really were no {many} then, please confirm it.",
+        tr(
+            "no {rows} dated in {periods} ({gaps} of {expected} months)",
+            rows=many,
+            periods=t.gap_periods,
+            gaps=t.gaps,
+            expected=t.months_expected,
+        ),
+        tr("monthly {rows} series have no data in these months", rows=many),
+        tr(
+            "Please check whether the {table} export is missing {periods}; if there really were "
+            "no {rows} then, please confirm it.",
+            table=t.table,
+            periods=t.gap_periods,
+            rows=many,
+        ),
     )
 
 
 def _weak_column_words(c: Any) -> tuple[str, str, str]:
     """(issue, impact, what_to_ask) for an optional column with empty cells."""
     label, use = column_label(c.table, c.column), column_use(c.table, c.column)
+    fields = {
+        "share": share_text(c.missing / c.rows),
+        "rows": noun(c.table),
+        "missing": f"{c.missing:,}",
+        "total": f"{c.rows:,}",
+        "label": label,
+    }
     return (
-        f"{share_text(c.missing / c.rows)} of {noun(c.table)} ({c.missing:,} of {c.rows:,}) "
-        f"{'has' if c.missing == 1 else 'have'} no {label}",
-        f"only {share_text(c.completeness)} of {noun(c.table)} inform {use}",
-        f"Please fill in the {label} ({column_description(c.table, c.column)}) where your system "
-        f"records it; if it is not recorded, please tell us, so that we can state the limit.",
+        tr("{share} of {rows} ({missing} of {total}) has no {label}", **fields)
+        if c.missing == 1
+        else tr("{share} of {rows} ({missing} of {total}) have no {label}", **fields),
+        tr(
+            "only {share} of {rows} inform {use}",
+            share=share_text(c.completeness),
+            rows=noun(c.table),
+            use=use,
+        ),
+        tr(
+            "Please fill in the {label} ({description}) where your system records it; if it "
+            "is not recorded, please tell us, so that we can state the limit.",
+            label=label,
+            description=column_description(c.table, c.column),
+        ),
     )
 
 

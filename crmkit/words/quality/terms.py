@@ -2,110 +2,157 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from crmkit.data.schemas import TABLES
+from crmkit.words.language import (
+    SOURCE_LANGUAGE,
+    Translated,
+    active_language,
+    english,
+    term,
+    tr,
+)
 
 __all__ = [
-    "COLUMN_WORDS",
-    "TABLE_NOUNS",
     "capitalized",
     "column_description",
     "column_label",
     "column_use",
     "counted",
+    "dimension_name",
     "joined",
+    "joined_sentences",
+    "lowercase_first",
     "noun",
     "percent_text",
     "share_text",
-    "verb_be",
+    "used_for",
 ]
 
-# Rows of a table in words: (one, many).
-TABLE_NOUNS: Mapping[str, tuple[str, str]] = {
-    "customers": ("customer", "customers"),
-    "orders": ("order", "orders"),
-    "opportunities": ("opportunity", "opportunities"),
-    "tickets": ("ticket", "tickets"),
-    "surveys": ("survey response", "survey responses"),
-    "usage": ("usage record", "usage records"),
-    "user_survey": ("user-survey response", "user-survey responses"),
-    "campaigns": ("campaign", "campaigns"),
-    "costs": ("cost line", "cost lines"),
-    "benefits": ("benefit line", "benefit lines"),
-    "benchmarks": ("benchmark", "benchmarks"),
-    "actions": ("action", "actions"),
-}
 
-# Columns in words and the results they feed: (table, column) -> (label, use).
-_SUS_USE = "the System Usability Scale (SUS)"
-COLUMN_WORDS: Mapping[tuple[str, str], tuple[str, str]] = {
-    ("customers", "segment"): ("segment", "results per customer segment"),
-    ("customers", "region"): ("region", "results per region"),
-    ("customers", "churned_date"): ("churn date", "retention and churn results"),
-    ("orders", "quantity"): ("quantity", "units per transaction"),
-    ("orders", "rep_id"): ("sales rep", "results per sales rep"),
-    ("orders", "channel"): ("sales channel", "results per sales channel"),
-    ("orders", "region"): ("region", "results per region"),
-    ("opportunities", "closed_date"): ("closing date", "sales-cycle results"),
-    ("opportunities", "amount"): ("deal value", "average deal size"),
-    ("opportunities", "lead_source"): ("lead source", "results per lead source"),
-    ("opportunities", "rep_id"): ("sales rep", "win rates per sales rep"),
-    ("opportunities", "region"): ("region", "results per region"),
-    ("tickets", "customer_id"): ("customer", "service results per customer"),
-    ("tickets", "first_response_at"): ("first-response time", "response-time results"),
-    ("tickets", "resolved_at"): ("resolution time", "resolution-time results"),
-    ("tickets", "channel"): ("contact channel", "results per contact channel"),
-    ("tickets", "is_complaint"): ("complaint flag", "complaint rates"),
-    ("tickets", "satisfaction"): ("satisfaction rating", "ticket satisfaction"),
-    ("surveys", "customer_id"): ("customer", "linking survey answers to customers"),
-    ("surveys", "nps"): ("NPS answer", "the Net Promoter Score"),
-    ("surveys", "csat"): ("CSAT answer", "customer satisfaction (CSAT)"),
-    ("surveys", "ces"): ("CES answer", "the customer effort score (CES)"),
-    ("usage", "sessions"): ("session count", "sessions per user"),
-    ("usage", "actions"): ("action count", "actions per user"),
-    ("usage", "feature"): ("feature", "feature use"),
-    **{("user_survey", f"sus_{i}"): (f"SUS item {i}", _SUS_USE) for i in range(1, 11)},
-    ("user_survey", "satisfaction"): ("satisfaction rating", "CRM user satisfaction"),
-    ("campaigns", "channel"): ("marketing channel", "results per marketing channel"),
-    ("campaigns", "contacts"): ("contact count", "campaign response rates"),
-    ("campaigns", "responses"): ("response count", "campaign response and conversion rates"),
-    ("campaigns", "conversions"): ("conversion count", "conversion rates and cost per acquisition"),
-    ("campaigns", "revenue"): ("attributed revenue", "campaign ROI"),
-    ("costs", "phase"): ("lifecycle phase", "costs by lifecycle phase"),
-    ("costs", "risk_adjustment"): ("risk adjustment", "risk-adjusted costs"),
-    ("benefits", "risk_adjustment"): ("risk adjustment", "risk-adjusted benefits"),
-    ("benefits", "kpi"): ("supporting KPI", "linking benefits to measured KPI changes"),
-    ("benchmarks", "source"): ("source", "citing benchmark sources"),
-}
+def _table_nouns() -> dict[str, tuple[str, str]]:
+    """Rows of a table in words: table -> (one, many), in the report's language."""
+    return {
+        "customers": (tr("customer"), tr("customers")),
+        "orders": (tr("order"), tr("orders")),
+        "opportunities": (tr("opportunity"), tr("opportunities")),
+        "tickets": (tr("ticket"), tr("tickets")),
+        "surveys": (tr("survey response"), tr("survey responses")),
+        "usage": (tr("usage record"), tr("usage records")),
+        "user_survey": (tr("user-survey response"), tr("user-survey responses")),
+        "campaigns": (tr("campaign"), tr("campaigns")),
+        "costs": (tr("cost line"), tr("cost lines")),
+        "benefits": (tr("benefit line"), tr("benefit lines")),
+        "benchmarks": (tr("benchmark"), tr("benchmarks")),
+        "actions": (tr("action"), tr("actions")),
+    }
+
+
+def _column_words() -> dict[tuple[str, str], tuple[str, str]]:
+    """Columns in words and the results they feed: (table, column) -> (label, use)."""
+    sus_use = tr("the System Usability Scale (SUS)")
+    return {
+        ("customers", "segment"): (tr("segment"), tr("results per customer segment")),
+        ("customers", "region"): (tr("region"), tr("results per region")),
+        ("customers", "churned_date"): (tr("churn date"), tr("retention and churn results")),
+        ("orders", "quantity"): (tr("quantity"), tr("units per transaction")),
+        ("orders", "rep_id"): (tr("sales rep"), tr("results per sales rep")),
+        ("orders", "channel"): (tr("sales channel"), tr("results per sales channel")),
+        ("orders", "region"): (tr("region"), tr("results per region")),
+        ("opportunities", "closed_date"): (tr("closing date"), tr("sales-cycle results")),
+        ("opportunities", "amount"): (tr("deal value"), tr("average deal size")),
+        ("opportunities", "lead_source"): (tr("lead source"), tr("results per lead source")),
+        ("opportunities", "rep_id"): (tr("sales rep"), tr("win rates per sales rep")),
+        ("opportunities", "region"): (tr("region"), tr("results per region")),
+        ("tickets", "customer_id"): (tr("customer"), tr("service results per customer")),
+        ("tickets", "first_response_at"): (
+            tr("first-response time"),
+            tr("response-time results"),
+        ),
+        ("tickets", "resolved_at"): (tr("resolution time"), tr("resolution-time results")),
+        ("tickets", "channel"): (tr("contact channel"), tr("results per contact channel")),
+        ("tickets", "is_complaint"): (tr("complaint flag"), tr("complaint rates")),
+        ("tickets", "satisfaction"): (tr("satisfaction rating"), tr("ticket satisfaction")),
+        ("surveys", "customer_id"): (tr("customer"), tr("linking survey answers to customers")),
+        ("surveys", "nps"): (tr("NPS answer"), tr("the Net Promoter Score")),
+        ("surveys", "csat"): (tr("CSAT answer"), tr("customer satisfaction (CSAT)")),
+        ("surveys", "ces"): (tr("CES answer"), tr("the customer effort score (CES)")),
+        ("usage", "sessions"): (tr("session count"), tr("sessions per user")),
+        ("usage", "actions"): (tr("action count"), tr("actions per user")),
+        ("usage", "feature"): (tr("feature"), tr("feature use")),
+        **{
+            ("user_survey", f"sus_{i}"): (tr("SUS item {number}", number=i), sus_use)
+            for i in range(1, 11)
+        },
+        ("user_survey", "satisfaction"): (tr("satisfaction rating"), tr("CRM user satisfaction")),
+        ("campaigns", "channel"): (tr("marketing channel"), tr("results per marketing channel")),
+        ("campaigns", "contacts"): (tr("contact count"), tr("campaign response rates")),
+        ("campaigns", "responses"): (
+            tr("response count"),
+            tr("campaign response and conversion rates"),
+        ),
+        ("campaigns", "conversions"): (
+            tr("conversion count"),
+            tr("conversion rates and cost per acquisition"),
+        ),
+        ("campaigns", "revenue"): (tr("attributed revenue"), tr("campaign ROI")),
+        ("costs", "phase"): (tr("lifecycle phase"), tr("costs by lifecycle phase")),
+        ("costs", "risk_adjustment"): (tr("risk adjustment"), tr("risk-adjusted costs")),
+        ("benefits", "risk_adjustment"): (tr("risk adjustment"), tr("risk-adjusted benefits")),
+        ("benefits", "kpi"): (
+            tr("supporting KPI"),
+            tr("linking benefits to measured KPI changes"),
+        ),
+        ("benchmarks", "source"): (tr("source"), tr("citing benchmark sources")),
+    }
 
 
 def noun(table: str, n: float | None = None) -> str:
-    one, many = TABLE_NOUNS.get(table, (f"{table} row", f"{table} rows"))
+    """What a row of ``table`` is called: one (``n`` = 1) or many.
+
+    Examples
+    --------
+    >>> noun("orders", 1), noun("orders"), noun("leads", 2)
+    ('order', 'orders', 'leads rows')
+    """
+    one, many = _table_nouns().get(
+        table, (tr("{table} row", table=table), tr("{table} rows", table=table))
+    )
     return one if n == 1 else many
 
 
 def counted(n: int, table: str) -> str:
-    return f"{n:,} {noun(table, n)}"
+    """``n`` rows of ``table`` in words ("1,200 orders")."""
+    return tr("{n} {rows}", n=f"{n:,}", rows=noun(table, n))
 
 
 def column_label(table: str, column: str | None) -> str:
     if not column:
         return ""
-    words = COLUMN_WORDS.get((table, column))
-    return words[0] if words else column.replace("_", " ")
+    words = _column_words().get((table, column))
+    return words[0] if words else term(column.replace("_", " "))
 
 
 def column_use(table: str, column: str | None) -> str:
-    words = COLUMN_WORDS.get((table, column or ""))
+    words = _column_words().get((table, column or ""))
     if words:
         return words[1]
-    return TABLES[table].used_for if table in TABLES and TABLES[table].used_for else "the results"
+    return used_for(table) or tr("the results")
+
+
+def used_for(table: str) -> str:
+    """What the results of ``table`` feed, as its schema says ("" when it says nothing)."""
+    used = TABLES[table].used_for if table in TABLES else ""
+    return term(used) if used else ""
+
+
+def dimension_name(dimension: str) -> str:
+    """A quality dimension ("completeness", …) as the report's language names it."""
+    return term(dimension)
 
 
 def column_description(table: str, column: str | None) -> str:
     try:
-        return TABLES[table].column(column).description
+        return term(TABLES[table].column(column).description)
     except KeyError:
         return column or ""
 
@@ -127,14 +174,61 @@ def share_text(x: float) -> str:
 
 
 def joined(items: list[str]) -> str:
+    """Items as a reader lists them: "a, b and c".
+
+    Examples
+    --------
+    >>> joined(["orders"]), joined(["orders", "tickets", "surveys"])
+    ('orders', 'orders, tickets and surveys')
+    """
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return tr("{items} and {last}", items=tr(", ").join(items[:-1]), last=items[-1])
 
 
-def verb_be(n: int) -> str:
-    return "is" if n == 1 else "are"
+def joined_sentences(sentences: list[str]) -> str:
+    """Sentences one after the other: a space after a sentence ending in ASCII punctuation,
+    none after one ending in a full-width mark (Chinese "。").
+
+    Examples
+    --------
+    >>> joined_sentences(["Churn fell.", "Revenue rose."])
+    'Churn fell. Revenue rose.'
+    >>> joined_sentences(["流失率下降。", "收入上升。"])
+    '流失率下降。收入上升。'
+    """
+    text = ""
+    for sentence in sentences:
+        gap = "" if not text or text.endswith(_FULL_WIDTH_ENDS) else " "
+        text += gap + sentence
+    return text
+
+
+#: Sentence ends after which no space follows.
+_FULL_WIDTH_ENDS = ("。", "！", "？", "；", "：", "）")
 
 
 def capitalized(text: str) -> str:
+    """``text`` with its first letter uppercased, to start a sentence.
+
+    Sentence case is a rule of the English templates: in another language the text (a table
+    name, a client's category) is kept as written.
+    """
+    if active_language() != SOURCE_LANGUAGE:
+        source = english(text)
+        return Translated(text, source[:1].upper() + source[1:])
     return text[:1].upper() + text[1:]
+
+
+def lowercase_first(text: str) -> str:
+    """``text`` with its first letter lowercased, to continue an English sentence (kept as
+    written in another language).
+
+    Examples
+    --------
+    >>> lowercase_first("There are few answers.")
+    'there are few answers.'
+    """
+    if active_language() != SOURCE_LANGUAGE:
+        return text
+    return text[:1].lower() + text[1:]

@@ -8,16 +8,26 @@ import pandas as pd
 
 from crmkit.data.quality import DIMENSIONS, DataQuality
 from crmkit.words.formats import TableView, is_missing
+from crmkit.words.language import term, tr
+from crmkit.words.quality.terms import capitalized, dimension_name
 
 __all__ = ["table_view"]
 
-#: What time coverage each cadence expects, as the timeliness table says it.
-_EXPECTED_TEXT = {
-    "monthly": "every month",
-    "monthly_after": "every month from go-live",
-    "waves": "before and after go-live",
-    "history": "not expected (history)",
-}
+
+def _expected_text(cadence: str) -> str | None:
+    """What time coverage a cadence expects, as the timeliness table says it."""
+    texts = {
+        "monthly": tr("every month"),
+        "monthly_after": tr("every month from go-live"),
+        "waves": tr("before and after go-live"),
+        "history": tr("not expected (history)"),
+    }
+    return texts.get(cadence)
+
+
+def _in_words(values: pd.Series) -> pd.Series:
+    """Grades, severities and notes ("good", "error") as the report's language names them."""
+    return values.map(lambda value: term(value) if isinstance(value, str) else value)
 
 
 def _percent_cell(value: float) -> str:
@@ -70,32 +80,45 @@ def table_view(result: DataQuality, section: str) -> TableView:
     """
     if section == "scores":
         s = _percent(result.scores, [*DIMENSIONS, "score"])
-        names = {"table": "Table", "rows": "Rows"}
-        names |= {d: d.capitalize() for d in DIMENSIONS} | {"score": "Score", "grade": "Grade"}
+        s = s.assign(
+            grade=_in_words(s["grade"]),
+            table=s["table"].map(lambda table: tr("overall") if table == "overall" else table),
+        )
+        rows = tr("Rows")
+        dimensions = {d: capitalized(dimension_name(d)) for d in DIMENSIONS}
+        names = {"table": tr("Table"), "rows": rows}
+        names |= dimensions | {"score": tr("Score"), "grade": tr("Grade")}
         frame = s[list(names)].rename(columns=names)
-        pct = [d.capitalize() for d in DIMENSIONS] + ["Score"]
+        pct = [*dimensions.values(), names["score"]]
         return TableView(
-            frame, dict.fromkeys(pct, "%"), {"Rows": "{:,}"} | dict.fromkeys(pct, _percent_cell)
+            frame, dict.fromkeys(pct, "%"), {rows: "{:,}"} | dict.fromkeys(pct, _percent_cell)
         )
     if section == "completeness":
         c = result.completeness
         c = c[c["completeness"] < 1].sort_values(["completeness", "table"], kind="stable")
         c = _percent(c, ["completeness"])
-        c = c.assign(required=c["required"].map({True: "yes", False: "no"}))
+        c = c.assign(
+            required=c["required"].map({True: tr("yes"), False: tr("no")}),
+            note=_in_words(c["note"]),
+        )
         names = {
-            "table": "Table",
-            "column": "Column",
-            "required": "Required",
-            "rows": "Rows",
-            "filled": "Filled",
-            "completeness": "Completeness",
-            "note": "Note",
+            "table": tr("Table"),
+            "column": tr("Column"),
+            "required": tr("Required"),
+            "rows": tr("Rows"),
+            "filled": tr("Filled"),
+            "completeness": capitalized(dimension_name("completeness")),
+            "note": tr("Note"),
         }
         frame = c[list(names)].rename(columns=names).reset_index(drop=True)
         return TableView(
             frame,
-            {"Completeness": "%"},
-            {"Rows": "{:,}", "Filled": "{:,}", "Completeness": _percent_cell},
+            {names["completeness"]: "%"},
+            {
+                names["rows"]: "{:,}",
+                names["filled"]: "{:,}",
+                names["completeness"]: _percent_cell,
+            },
         )
     if section == "validity":
         v = result.validity.merge(
@@ -105,18 +128,18 @@ def table_view(result: DataQuality, section: str) -> TableView:
         v["consistency"] = v["table"].map(consist)
         v = _percent(v, ["validity", "uniqueness", "consistency"])
         names = {
-            "table": "Table",
-            "rows": "Rows",
-            "invalid_rows": "Invalid rows",
-            "validity": "Validity",
-            "duplicate_rows": "Duplicate rows",
-            "uniqueness": "Uniqueness",
-            "inconsistent_rows": "Contradictory rows",
-            "consistency": "Consistency",
+            "table": tr("Table"),
+            "rows": tr("Rows"),
+            "invalid_rows": tr("Invalid rows"),
+            "validity": capitalized(dimension_name("validity")),
+            "duplicate_rows": tr("Duplicate rows"),
+            "uniqueness": capitalized(dimension_name("uniqueness")),
+            "inconsistent_rows": tr("Contradictory rows"),
+            "consistency": capitalized(dimension_name("consistency")),
         }
         frame = v[list(names)].rename(columns=names)
-        pct = ["Validity", "Uniqueness", "Consistency"]
-        counts = ["Rows", "Invalid rows", "Duplicate rows", "Contradictory rows"]
+        pct = [names[d] for d in ("validity", "uniqueness", "consistency")]
+        counts = [names[c] for c in ("rows", "invalid_rows", "duplicate_rows", "inconsistent_rows")]
         return TableView(
             frame,
             dict.fromkeys(pct, "%"),
@@ -126,83 +149,91 @@ def table_view(result: DataQuality, section: str) -> TableView:
         i = _percent(result.integrity, ["integrity"])
         i = i.assign(refers_to=i["parent_table"] + "." + i["parent_column"])
         names = {
-            "table": "Table",
-            "column": "Column",
-            "refers_to": "Refers to",
-            "rows_with_value": "Rows with a value",
-            "unmatched": "Not found",
-            "integrity": "Integrity",
+            "table": tr("Table"),
+            "column": tr("Column"),
+            "refers_to": tr("Refers to"),
+            "rows_with_value": tr("Rows with a value"),
+            "unmatched": tr("Not found"),
+            "integrity": capitalized(dimension_name("integrity")),
         }
         frame = i[list(names)].rename(columns=names)
         return TableView(
             frame,
-            {"Integrity": "%"},
-            {"Rows with a value": "{:,}", "Not found": "{:,}", "Integrity": _percent_cell},
+            {names["integrity"]: "%"},
+            {
+                names["rows_with_value"]: "{:,}",
+                names["unmatched"]: "{:,}",
+                names["integrity"]: _percent_cell,
+            },
         )
     if section == "timeliness":
         t = _percent(result.timeliness, ["coverage"])
-        t = t.assign(expected=t["cadence"].map(_EXPECTED_TEXT))
+        t = t.assign(expected=t["cadence"].map(_expected_text))
         names = {
-            "table": "Table",
-            "date_column": "Date column",
-            "expected": "Data expected",
-            "first_date": "First date",
-            "last_date": "Last date",
-            "months_with_data": "Months with data",
-            "months_expected": "Months expected",
-            "coverage": "Coverage",
-            "gap_periods": "Gaps",
-            "days_stale": "Staleness",
+            "table": tr("Table"),
+            "date_column": tr("Date column"),
+            "expected": tr("Data expected"),
+            "first_date": tr("First date"),
+            "last_date": tr("Last date"),
+            "months_with_data": tr("Months with data"),
+            "months_expected": tr("Months expected"),
+            "coverage": tr("Coverage"),
+            "gap_periods": tr("Gaps"),
+            "days_stale": tr("Staleness"),
         }
         frame = t[list(names)].rename(columns=names)
         return TableView(
             frame,
-            {"Coverage": "%", "Staleness": "days"},
+            {names["coverage"]: "%", names["days_stale"]: tr("days")},
             {
-                "First date": "{:%Y-%m-%d}",
-                "Last date": "{:%Y-%m-%d}",
-                "Months with data": "{:,}",
-                "Months expected": "{:,}",
-                "Coverage": _percent_cell,
-                "Staleness": "{:,}",
+                names["first_date"]: "{:%Y-%m-%d}",
+                names["last_date"]: "{:%Y-%m-%d}",
+                names["months_with_data"]: "{:,}",
+                names["months_expected"]: "{:,}",
+                names["coverage"]: _percent_cell,
+                names["days_stale"]: "{:,}",
             },
         )
     if section == "issues":
         names = {
-            "severity": "Severity",
-            "table": "Table",
-            "file": "File",
-            "column": "Column",
-            "issue": "Issue",
-            "impact": "What it affects",
-            "rows_affected": "Rows affected",
-            "score_impact": "Lowers the score by",
-            "example_rows": "Example rows",
-            "example_ids": "Record ids",
-            "what_to_ask": "What to ask",
+            "severity": tr("Severity"),
+            "table": tr("Table"),
+            "file": tr("File"),
+            "column": tr("Column"),
+            "issue": tr("Issue"),
+            "impact": tr("What it affects"),
+            "rows_affected": tr("Rows affected"),
+            "score_impact": tr("Lowers the score by"),
+            "example_rows": tr("Example rows"),
+            "example_ids": tr("Record ids"),
+            "what_to_ask": tr("What to ask"),
         }
         if not result.show_record_ids:
             names.pop("example_ids")
-        frame = result.issues.assign(score_impact=result.issues["score_impact"] * 100)
+        frame = result.issues.assign(
+            score_impact=result.issues["score_impact"] * 100,
+            severity=_in_words(result.issues["severity"]),
+        )
         frame = frame[list(names)].rename(columns=names)
         return TableView(
             frame,
-            {"Lowers the score by": "points"},
-            {"Rows affected": "{:,}", "Lowers the score by": _points},
+            {names["score_impact"]: tr("points")},
+            {names["rows_affected"]: "{:,}", names["score_impact"]: _points},
         )
     if section == "notes":
         names = {
-            "severity": "Severity",
-            "table": "Table",
-            "file": "File",
-            "column": "Column",
-            "note": "Note",
-            "rows_affected": "Rows affected",
-            "example_rows": "Example rows",
-            "what_to_ask": "What to ask",
+            "severity": tr("Severity"),
+            "table": tr("Table"),
+            "file": tr("File"),
+            "column": tr("Column"),
+            "note": tr("Note"),
+            "rows_affected": tr("Rows affected"),
+            "example_rows": tr("Example rows"),
+            "what_to_ask": tr("What to ask"),
         }
-        frame = result.notes[list(names)].rename(columns=names)
-        return TableView(frame, {}, {"Rows affected": "{:,}"})
+        notes = result.notes.assign(severity=_in_words(result.notes["severity"]))
+        frame = notes[list(names)].rename(columns=names)
+        return TableView(frame, {}, {names["rows_affected"]: "{:,}"})
     raise ValueError(
         f"unknown section {section!r}; expected scores, completeness, validity, integrity, "
         "timeliness, issues or notes"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from crmkit.data.verdicts import Verdict
 from crmkit.domains.survey.reliability import ACCEPTABLE_ALPHA, alpha_reading
 from crmkit.domains.survey.responses import SMALL_SAMPLE
 from crmkit.stats.primitives import check_alpha
@@ -14,8 +15,10 @@ from crmkit.words.formats import (
     format_signed,
     is_missing,
 )
+from crmkit.words.language import term, tr
 from crmkit.words.phrases import Findings
-from crmkit.words.survey.fragments import interval_text, moved_from
+from crmkit.words.quality.terms import joined_sentences, lowercase_first
+from crmkit.words.survey.fragments import interval_text, listed, moved
 from crmkit.words.survey.respondents import representativeness_message
 
 __all__ = ["SurveyFindings", "survey_findings"]
@@ -83,92 +86,201 @@ def survey_findings(
     limitations: list[str] = []
     row = by_kpi.get("nps")
     if row is not None:
-        verb = moved_from(row, alpha)
-        if verb is None:
-            sentences.append(
-                f"The Net Promoter Score could not be compared before and after go-live "
-                f"({row.get('note') or 'too few answers'})."
-            )
-        else:
-            sentences.append(
-                f"The Net Promoter Score {verb} {row['before']:.1f} to {row['after']:.1f} "
-                f"({format_signed(row['change'])} points; "
-                f"{interval_text(row['ci_low'], row['ci_high'], format_signed, confidence)}; "
-                f"{format_p_statement(row['p_value'])}; {row['n_before']:,} and "
-                f"{row['n_after']:,} answers before and after go-live)."
-            )
+        sentences.append(_nps_sentence(row, alpha))
     row = by_kpi.get("csat_top2_share")
     if row is not None and not is_missing(row["p_value"]):
-        verb = moved_from(row, alpha)
-        sentences.append(
-            f"The share of satisfied customers (CSAT 4–5) {verb} {format_percent(row['before'])} "
-            f"to {format_percent(row['after'])} ({format_signed(row['change'], 100)} percentage points; "
-            f"{interval_text(row['ci_low'], row['ci_high'], lambda v: format_signed(v, 100), confidence)}; "
-            f"{format_p_statement(row['p_value'])})."
-        )
+        sentences.append(_csat_sentence(row, alpha))
     row = by_kpi.get("ces")
     if row is not None and not is_missing(row["p_value"]):
-        verb = moved_from(row, alpha)
-        sentences.append(
-            f"The Customer Effort Score (1–7, higher = easier) {verb} "
-            f"{format_number(row['before'])} to {format_number(row['after'])} "
-            f"({format_p_statement(row['p_value'])})."
-        )
+        sentences.append(_ces_sentence(row, alpha))
     small = [
         r for r in by_kpi.values() if min(int(r["n_before"]), int(r["n_after"])) < SMALL_SAMPLE
     ]
     if small:
+        counts = [
+            tr(
+                "{kpi} ({n_before} before, {n_after} after)",
+                kpi=term(r["kpi"]),
+                n_before=r["n_before"],
+                n_after=r["n_after"],
+            )
+            for r in small
+        ]
         limitations.append(
-            "Few answers: "
-            + ", ".join(f"{r['kpi']} ({r['n_before']} before, {r['n_after']} after)" for r in small)
-            + " rest on fewer than 30 answers in a window, so their intervals are wide and rough."
+            tr(
+                "Few answers: {counts} rest on fewer than 30 answers in a window, so their "
+                "intervals are wide and rough.",
+                counts=listed(counts),
+            )
         )
     flat = [
-        r["kpi"] for r in by_kpi.values() if not is_missing(r["p_value"]) and r["p_value"] >= alpha
+        term(r["kpi"])
+        for r in by_kpi.values()
+        if not is_missing(r["p_value"]) and r["p_value"] >= alpha
     ]
     if flat:
         limitations.append(
-            f"No detectable change is not proof of no change: for {', '.join(flat)} the data "
-            "could only have detected changes at least as large as the minimum detectable effect."
+            tr(
+                "No detectable change is not proof of no change: for {kpis} the data could only "
+                "have detected changes at least as large as the minimum detectable effect.",
+                kpis=listed(flat),
+            )
         )
     if representativeness is not None and len(representativeness):
         message = representativeness_message(representativeness)
         sentences.append(message)
         if bool(representativeness["flag"].iloc[0]):
             limitations.append(
-                "The respondents may not represent the customer base: "
-                + message[0].lower()
-                + message[1:]
+                tr(
+                    "The respondents may not represent the customer base: {message}",
+                    message=lowercase_first(message),
+                )
             )
     if reliability is not None and len(reliability):
-        value = float(reliability["alpha"].iloc[0])
-        reading = alpha_reading(value)
-        if is_missing(value):
-            sentences.append(f"The reliability of the {scale_name} could not be estimated.")
-        else:
-            sentences.append(
-                f"The {scale_name} is {reading} in reliability: Cronbach's alpha "
-                f"{value:.2f} ({confidence * 100:g} % confidence interval "
-                f"{float(reliability['ci_low'].iloc[0]):.2f} to "
-                f"{float(reliability['ci_high'].iloc[0]):.2f}; {int(reliability['k'].iloc[0])} items, "
-                f"{int(reliability['n'].iloc[0]):,} respondents)."
-            )
-            if value < ACCEPTABLE_ALPHA:
-                limitations.append(
-                    f"The {scale_name}'s items do not hang together well (alpha {value:.2f}, "
-                    f"{reading}); its total score is a noisy measure."
-                )
+        sentences.extend(_reliability_sentences(reliability, scale_name, confidence, limitations))
     limitations.append(
-        "Survey answers come from customers who chose to answer, usually after a purchase; "
-        "customers who left or never bought are missing, which flatters the scores."
+        tr(
+            "Survey answers come from customers who chose to answer, usually after a purchase; "
+            "customers who left or never bought are missing, which flatters the scores."
+        )
     )
     if not has_control_group:
         limitations.append(
-            "Without a control group the changes are before-after only: anything else that "
-            "changed at go-live is mixed into them."
+            tr(
+                "Without a control group the changes are before-after only: anything else that "
+                "changed at go-live is mixed into them."
+            )
         )
     limitations.append(
-        "The p-values here are not corrected for the number of KPIs tested; the impact "
-        "overview corrects them across the whole family."
+        tr(
+            "The p-values here are not corrected for the number of KPIs tested; the impact "
+            "overview corrects them across the whole family."
+        )
     )
-    return SurveyFindings(" ".join(sentences), limitations)
+    return SurveyFindings(joined_sentences(sentences), limitations)
+
+
+def _nps_sentence(row: dict, alpha: float) -> str:
+    """The NPS before and after go-live, with its change, interval, p-value and answers."""
+    verdict = moved(row, alpha)
+    if verdict is None:
+        return tr(
+            "The Net Promoter Score could not be compared before and after go-live ({reason}).",
+            reason=row.get("note") or tr("too few answers"),
+        )
+    fields = {
+        "before": f"{row['before']:.1f}",
+        "after": f"{row['after']:.1f}",
+        "change": format_signed(row["change"]),
+        "interval": interval_text(row["ci_low"], row["ci_high"], format_signed, 1 - alpha),
+        "p": format_p_statement(row["p_value"]),
+        "n_before": f"{row['n_before']:,}",
+        "n_after": f"{row['n_after']:,}",
+    }
+    if verdict == Verdict.IMPROVED:
+        return tr(
+            "The Net Promoter Score rose from {before} to {after} ({change} points; {interval}; "
+            "{p}; {n_before} and {n_after} answers before and after go-live).",
+            **fields,
+        )
+    if verdict == Verdict.WORSENED:
+        return tr(
+            "The Net Promoter Score fell from {before} to {after} ({change} points; {interval}; "
+            "{p}; {n_before} and {n_after} answers before and after go-live).",
+            **fields,
+        )
+    return tr(
+        "The Net Promoter Score shows no detectable change: it went from {before} to {after} "
+        "({change} points; {interval}; {p}; {n_before} and {n_after} answers before and after "
+        "go-live).",
+        **fields,
+    )
+
+
+def _csat_sentence(row: dict, alpha: float) -> str:
+    """The share of satisfied customers before and after go-live."""
+    verdict = moved(row, alpha)
+    fields = {
+        "before": format_percent(row["before"]),
+        "after": format_percent(row["after"]),
+        "change": format_signed(row["change"], 100),
+        "interval": interval_text(
+            row["ci_low"], row["ci_high"], lambda v: format_signed(v, 100), 1 - alpha
+        ),
+        "p": format_p_statement(row["p_value"]),
+    }
+    if verdict == Verdict.IMPROVED:
+        return tr(
+            "The share of satisfied customers (CSAT 4–5) rose from {before} to {after} "
+            "({change} percentage points; {interval}; {p}).",
+            **fields,
+        )
+    if verdict == Verdict.WORSENED:
+        return tr(
+            "The share of satisfied customers (CSAT 4–5) fell from {before} to {after} "
+            "({change} percentage points; {interval}; {p}).",
+            **fields,
+        )
+    return tr(
+        "The share of satisfied customers (CSAT 4–5) shows no detectable change: it went from "
+        "{before} to {after} ({change} percentage points; {interval}; {p}).",
+        **fields,
+    )
+
+
+def _ces_sentence(row: dict, alpha: float) -> str:
+    """The Customer Effort Score before and after go-live."""
+    verdict = moved(row, alpha)
+    fields = {
+        "before": format_number(row["before"]),
+        "after": format_number(row["after"]),
+        "p": format_p_statement(row["p_value"]),
+    }
+    if verdict == Verdict.IMPROVED:
+        return tr(
+            "The Customer Effort Score (1–7, higher = easier) rose from {before} to {after} ({p}).",
+            **fields,
+        )
+    if verdict == Verdict.WORSENED:
+        return tr(
+            "The Customer Effort Score (1–7, higher = easier) fell from {before} to {after} ({p}).",
+            **fields,
+        )
+    return tr(
+        "The Customer Effort Score (1–7, higher = easier) shows no detectable change: it went "
+        "from {before} to {after} ({p}).",
+        **fields,
+    )
+
+
+def _reliability_sentences(
+    reliability: pd.DataFrame, scale_name: str, confidence: float, limitations: list[str]
+) -> list[str]:
+    """The scale's reliability in a sentence; a limitation added when it is below 0.7."""
+    value = float(reliability["alpha"].iloc[0])
+    if is_missing(value):
+        return [tr("The reliability of the {scale} could not be estimated.", scale=scale_name)]
+    reading = term(str(alpha_reading(value)))
+    sentence = tr(
+        "The {scale} is {reading} in reliability: Cronbach's alpha {alpha} ({level} % "
+        "confidence interval {low} to {high}; {k} items, {n} respondents).",
+        scale=scale_name,
+        reading=reading,
+        alpha=f"{value:.2f}",
+        level=f"{confidence * 100:g}",
+        low=f"{float(reliability['ci_low'].iloc[0]):.2f}",
+        high=f"{float(reliability['ci_high'].iloc[0]):.2f}",
+        k=int(reliability["k"].iloc[0]),
+        n=f"{int(reliability['n'].iloc[0]):,}",
+    )
+    if value < ACCEPTABLE_ALPHA:
+        limitations.append(
+            tr(
+                "The {scale}'s items do not hang together well (alpha {alpha}, {reading}); its "
+                "total score is a noisy measure.",
+                scale=scale_name,
+                alpha=f"{value:.2f}",
+                reading=reading,
+            )
+        )
+    return [sentence]

@@ -9,40 +9,56 @@ import pandas as pd
 
 from crmkit.data.config import Assessment
 from crmkit.data.labels import is_label
-from crmkit.data.verdicts import CLAIMED, Verdict
+from crmkit.data.verdicts import Verdict
 from crmkit.domains.survey.changes import change_verdict
 from crmkit.words.formats import is_missing
-from crmkit.words.phrases import WINDOW_LABELS
+from crmkit.words.language import term, tr
 
 __all__ = [
     "control_flags",
+    "group_header",
     "group_names",
     "interval_column",
     "interval_range",
     "interval_text",
-    "moved_from",
+    "listed",
+    "moved",
     "window_label",
 ]
 
-#: How a survey KPI's change reads in the findings, by its verdict.
-_MOVED = {
-    Verdict.IMPROVED: "rose",
-    Verdict.WORSENED: "fell",
-    Verdict.NO_CHANGE: "shows no detectable change",
-}
-
 
 def window_label(window: str, n: int | None = None) -> str:
-    """The window as the report names it, with its number of answers when given."""
-    label = WINDOW_LABELS.get(window, str(window))
-    return label if n is None else f"{label} (n = {n:,})"
+    """The window as the report names it, with its number of answers when given.
+
+    Examples
+    --------
+    >>> window_label("before"), window_label("after", 1200)
+    ('Before go-live', 'After go-live (n = 1,200)')
+    """
+    if window == "before":
+        label = tr("Before go-live")
+    elif window == "after":
+        label = tr("After go-live")
+    else:
+        label = str(window)
+    return label if n is None else tr("{window} (n = {n})", window=label, n=f"{n:,}")
 
 
 def interval_range(low: float, high: float, fmt: str = "{:.1f}") -> str:
-    """An interval as "low to high" with true minus signs; "–" when a bound is missing."""
+    """An interval as "low to high" with true minus signs; "–" when a bound is missing.
+
+    Examples
+    --------
+    >>> interval_range(-1.25, 3.0)
+    '−1.2 to 3.0'
+    """
     if is_missing(low) or is_missing(high):
         return "–"
-    return f"{fmt.format(low)} to {fmt.format(high)}".replace("-", "−")
+    return tr(
+        "{low} to {high}",
+        low=fmt.format(low).replace("-", "−"),
+        high=fmt.format(high).replace("-", "−"),
+    )
 
 
 def interval_column(
@@ -53,16 +69,25 @@ def interval_column(
 
 
 def interval_text(low: float, high: float, fmt: Any, confidence: float) -> str:
-    return f"{confidence * 100:g} % confidence interval {fmt(low)} to {fmt(high)}"
+    """ "95 % confidence interval low to high", each bound written by ``fmt``."""
+    return tr(
+        "{level} % confidence interval {low} to {high}",
+        level=f"{confidence * 100:g}",
+        low=fmt(low),
+        high=fmt(high),
+    )
 
 
-def moved_from(row: Any, alpha: float) -> str | None:
-    """How a KPI went from before to after ("rose from", …); None when it was not compared."""
+def moved(row: Any, alpha: float) -> Verdict | None:
+    """How a KPI went from before to after (improved, worsened or no detectable change);
+    None when it was not compared."""
     verdict = change_verdict(row["change"], row["p_value"], alpha)
-    if verdict == Verdict.INSUFFICIENT:
-        return None
-    moved = _MOVED[verdict]
-    return f"{moved} from" if verdict in CLAIMED else f"{moved}: it went from"
+    return None if verdict == Verdict.INSUFFICIENT else verdict
+
+
+def listed(items: list[str]) -> str:
+    """Names in a list, separated as the report's language separates them ("a, b")."""
+    return tr(", ").join(items)
 
 
 def control_flags(table: pd.DataFrame, by: str, assessment: Assessment | None) -> np.ndarray:
@@ -77,6 +102,18 @@ def group_names(table: pd.DataFrame, by: str, assessment: Assessment | None) -> 
     """The groups' names, the control group's marked "(no CRM)"."""
     control = control_flags(table, by, assessment)
     return [
-        f"{value} (no CRM)" if flag else str(value)
+        tr("{group} (no CRM)", group=value) if flag else str(value)
         for value, flag in zip(table[by], control, strict=True)
     ]
+
+
+def group_header(by: str) -> str:
+    """The header of a column of groups: the grouping column in words ("Region").
+
+    Examples
+    --------
+    >>> group_header("lead_source"), group_header("Campaign Group")
+    ('Lead source', 'Campaign group')
+    """
+    name = term(by)
+    return by.replace("_", " ").capitalize() if name == by else name

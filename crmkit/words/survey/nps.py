@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from crmkit.data.config import Assessment
-from crmkit.data.verdicts import CLAIMED, Verdict
+from crmkit.data.verdicts import Verdict
 from crmkit.domains.survey.changes import row_verdict
 from crmkit.domains.survey.nps import nps_group_test
 from crmkit.domains.survey.responses import SMALL_SAMPLE
@@ -21,12 +21,15 @@ from crmkit.words.formats import (
     format_signed,
     is_missing,
 )
+from crmkit.words.language import term, tr
 from crmkit.words.phrases import what_it_means
 from crmkit.words.survey.fragments import (
     control_flags,
+    group_header,
     group_names,
     interval_column,
     interval_range,
+    listed,
     window_label,
 )
 
@@ -65,9 +68,9 @@ def nps_mix(windows: pd.DataFrame) -> pd.DataFrame:
     index = [window_label(w, int(n)) for w, n in zip(windows["window"], windows["n"], strict=True)]
     return pd.DataFrame(
         {
-            "Promoters (9–10)": windows["promoter_share"].to_numpy(float),
-            "Passives (7–8)": windows["passive_share"].to_numpy(float),
-            "Detractors (0–6)": windows["detractor_share"].to_numpy(float),
+            tr("Promoters (9–10)"): windows["promoter_share"].to_numpy(float),
+            tr("Passives (7–8)"): windows["passive_share"].to_numpy(float),
+            tr("Detractors (0–6)"): windows["detractor_share"].to_numpy(float),
         },
         index=pd.Index(index, name="window"),
     )
@@ -91,17 +94,20 @@ def nps_view(windows: pd.DataFrame, change: pd.DataFrame | None = None) -> Table
         Columns Window, Answers (count), Promoters, Passives, Detractors (%), NPS, Standard
         error (points), Confidence interval (points), p-value.
     """
+    window, answers, interval = tr("Window"), tr("Answers"), tr("Confidence interval")
+    promoters, passives, detractors = tr("Promoters"), tr("Passives"), tr("Detractors")
+    se, p_value = tr("Standard error"), tr("p-value")
     frame = pd.DataFrame(
         {
-            "Window": [window_label(w) for w in windows["window"]],
-            "Answers": windows["n"].astype("Int64"),
-            "Promoters": windows["promoter_share"].to_numpy(float) * 100,
-            "Passives": windows["passive_share"].to_numpy(float) * 100,
-            "Detractors": windows["detractor_share"].to_numpy(float) * 100,
+            window: [window_label(w) for w in windows["window"]],
+            answers: windows["n"].astype("Int64"),
+            promoters: windows["promoter_share"].to_numpy(float) * 100,
+            passives: windows["passive_share"].to_numpy(float) * 100,
+            detractors: windows["detractor_share"].to_numpy(float) * 100,
             "NPS": ["–" if is_missing(v) else f"{v:.1f}" for v in windows["nps"]],
-            "Standard error": windows["se"].to_numpy(float),
-            "Confidence interval": interval_column(windows["ci_low"], windows["ci_high"]),
-            "p-value": ["–"] * len(windows),
+            se: windows["se"].to_numpy(float),
+            interval: interval_column(windows["ci_low"], windows["ci_high"]),
+            p_value: ["–"] * len(windows),
         }
     )
     if change is not None and "kpi" in change.columns:
@@ -109,30 +115,31 @@ def nps_view(windows: pd.DataFrame, change: pd.DataFrame | None = None) -> Table
     if change is not None and len(change):
         row = change.iloc[0]
         frame.loc[len(frame)] = {
-            "Window": "Change (after − before)",
-            "Answers": pd.NA,
-            "Promoters": math.nan,
-            "Passives": math.nan,
-            "Detractors": math.nan,
+            window: tr("Change (after − before)"),
+            answers: pd.NA,
+            promoters: math.nan,
+            passives: math.nan,
+            detractors: math.nan,
             "NPS": format_signed(float(row["change"])),
-            "Standard error": math.nan,
-            "Confidence interval": interval_range(row["ci_low"], row["ci_high"], "{:+.1f}"),
-            "p-value": format_p_value(row["p_value"]),
+            se: math.nan,
+            interval: interval_range(row["ci_low"], row["ci_high"], "{:+.1f}"),
+            p_value: format_p_value(row["p_value"]),
         }
+    count, points = tr("count"), tr("points")
     units = {
-        "Answers": "count",
-        "Promoters": "%",
-        "Passives": "%",
-        "Detractors": "%",
-        "NPS": "points",
-        "Standard error": "points",
-        "Confidence interval": "points",
+        answers: count,
+        promoters: "%",
+        passives: "%",
+        detractors: "%",
+        "NPS": points,
+        se: points,
+        interval: points,
     }
     formats = {
-        "Answers": "{:,}",
-        **dict.fromkeys(["Promoters", "Passives", "Detractors"], "{:.1f}"),
+        answers: "{:,}",
+        **dict.fromkeys([promoters, passives, detractors], "{:.1f}"),
     }
-    formats |= {"Standard error": "{:.2f}"}
+    formats |= {se: "{:.2f}"}
     return TableView(frame, units, formats)
 
 
@@ -164,28 +171,59 @@ def nps_text(windows: pd.DataFrame, row: Any, *, alpha: float = 0.05) -> str:
     verdict = row_verdict(row, alpha)
     by = windows.set_index("window")
     if verdict == Verdict.INSUFFICIENT or not {"before", "after"} <= set(by.index):
-        n = ", ".join(f"{int(by.loc[w, 'n'])} {w}" for w in by.index)
+        counts = listed([_answers_in(w, int(by.loc[w, "n"])) for w in by.index])
         return what_it_means(
-            f"too few answers to say whether customers recommend the company more or less since "
-            f"go-live ({n}); at least a few dozen answers per window are needed."
+            tr(
+                "too few answers to say whether customers recommend the company more or less "
+                "since go-live ({counts}); at least a few dozen answers per window are needed.",
+                counts=counts,
+            )
         )
     b, a = by.loc["before"], by.loc["after"]
-    mix = (
-        f"promoters went from {format_percent(b['promoter_share'])} to "
-        f"{format_percent(a['promoter_share'])} of answers and detractors from "
-        f"{format_percent(b['detractor_share'])} to {format_percent(a['detractor_share'])}"
+    mix = tr(
+        "promoters went from {promoters_before} to {promoters_after} of answers and detractors "
+        "from {detractors_before} to {detractors_after}",
+        promoters_before=format_percent(b["promoter_share"]),
+        promoters_after=format_percent(a["promoter_share"]),
+        detractors_before=format_percent(b["detractor_share"]),
+        detractors_after=format_percent(a["detractor_share"]),
     )
-    change = float(row["change"])
-    if verdict in CLAIMED:
-        more = "more" if verdict == Verdict.IMPROVED else "fewer"
+    change = format_signed(float(row["change"]))
+    if verdict == Verdict.IMPROVED:
         return what_it_means(
-            f"{more} customers would recommend the company after go-live: {mix}, and the Net "
-            f"Promoter Score moved by {format_signed(change)} points, more than chance explains."
+            tr(
+                "more customers would recommend the company after go-live: {mix}, and the Net "
+                "Promoter Score moved by {change} points, more than chance explains.",
+                mix=mix,
+                change=change,
+            )
+        )
+    if verdict == Verdict.WORSENED:
+        return what_it_means(
+            tr(
+                "fewer customers would recommend the company after go-live: {mix}, and the Net "
+                "Promoter Score moved by {change} points, more than chance explains.",
+                mix=mix,
+                change=change,
+            )
         )
     return what_it_means(
-        f"customers' willingness to recommend the company has not changed detectably since "
-        f"go-live ({mix}; {format_signed(change)} points, within what chance produces)."
+        tr(
+            "customers' willingness to recommend the company has not changed detectably since "
+            "go-live ({mix}; {change} points, within what chance produces).",
+            mix=mix,
+            change=change,
+        )
     )
+
+
+def _answers_in(window: str, n: int) -> str:
+    """ "12 before": a window's number of answers, for a list in a sentence."""
+    if window == "before":
+        return tr("{n} before", n=n)
+    if window == "after":
+        return tr("{n} after", n=n)
+    return f"{n} {window}"
 
 
 def nps_by_frame(
@@ -225,42 +263,58 @@ def nps_by_title(table: pd.DataFrame, by: str, *, alpha: float = 0.05) -> str:
     """
     usable = table.loc[table["nps"].notna()]
     if len(usable) < 2:
-        return f"NPS by {by}: too few groups with answers to compare"
+        return tr("NPS by {by}: too few groups with answers to compare", by=term(by))
     top = usable.loc[usable["nps"].idxmax()]
     bottom = usable.loc[usable["nps"].idxmin()]
     test = nps_group_test(usable).iloc[0]
+    fields = {
+        "by": term(by),
+        "top": top[by],
+        "top_nps": f"{top['nps']:.1f}",
+        "bottom": bottom[by],
+        "bottom_nps": f"{bottom['nps']:.1f}",
+    }
     if is_missing(test["p_value"]):
-        verdict = "too few answers to test the gap"
-    elif test["p_value"] < alpha:
-        verdict = "a gap larger than chance explains"
-    else:
-        verdict = "a gap within what chance produces"
-    return (
-        f"NPS by {by}: highest in {top[by]} ({top['nps']:.1f}), lowest in {bottom[by]} "
-        f"({bottom['nps']:.1f}) — {verdict}"
+        return tr(
+            "NPS by {by}: highest in {top} ({top_nps}), lowest in {bottom} ({bottom_nps}) — "
+            "too few answers to test the gap",
+            **fields,
+        )
+    if test["p_value"] < alpha:
+        return tr(
+            "NPS by {by}: highest in {top} ({top_nps}), lowest in {bottom} ({bottom_nps}) — "
+            "a gap larger than chance explains",
+            **fields,
+        )
+    return tr(
+        "NPS by {by}: highest in {top} ({top_nps}), lowest in {bottom} ({bottom_nps}) — "
+        "a gap within what chance produces",
+        **fields,
     )
 
 
 def nps_by_view(table: pd.DataFrame, by: str, assessment: Assessment | None = None) -> TableView:
     """:func:`nps_by_window` as a table with units."""
+    answers, interval = tr("Answers"), tr("Confidence interval")
+    promoters, detractors = tr("Promoters"), tr("Detractors")
     frame = pd.DataFrame(
         {
-            by.replace("_", " ").capitalize(): group_names(table, by, assessment),
-            "Answers": table["n"].astype("Int64"),
-            "Promoters": table["promoter_share"].to_numpy(float) * 100,
-            "Detractors": table["detractor_share"].to_numpy(float) * 100,
+            group_header(by): group_names(table, by, assessment),
+            answers: table["n"].astype("Int64"),
+            promoters: table["promoter_share"].to_numpy(float) * 100,
+            detractors: table["detractor_share"].to_numpy(float) * 100,
             "NPS": table["nps"].to_numpy(float),
-            "Confidence interval": interval_column(table["ci_low"], table["ci_high"]),
+            interval: interval_column(table["ci_low"], table["ci_high"]),
         }
     )
     units = {
-        "Answers": "count",
-        "Promoters": "%",
-        "Detractors": "%",
-        "NPS": "points",
-        "Confidence interval": "points",
+        answers: tr("count"),
+        promoters: "%",
+        detractors: "%",
+        "NPS": tr("points"),
+        interval: tr("points"),
     }
-    formats = {"Answers": "{:,}", "Promoters": "{:.1f}", "Detractors": "{:.1f}", "NPS": "{:.1f}"}
+    formats = {answers: "{:,}", promoters: "{:.1f}", detractors: "{:.1f}", "NPS": "{:.1f}"}
     return TableView(frame, units, formats)
 
 
@@ -269,23 +323,41 @@ def nps_by_text(table: pd.DataFrame, by: str, *, alpha: float = 0.05) -> str:
     usable = table.loc[table["nps"].notna()]
     test = nps_group_test(usable).iloc[0]
     if is_missing(test["p_value"]):
-        return what_it_means(f"there are too few answers per {by} to compare them.")
+        return what_it_means(tr("there are too few answers per {by} to compare them.", by=term(by)))
     bottom = usable.loc[usable["nps"].idxmin()]
-    p = format_p_statement(test["p_value"])
     small = usable.loc[usable["n"] < SMALL_SAMPLE, by].astype(str).tolist()
     caveat = (
-        f" Groups with fewer than {SMALL_SAMPLE} answers ({', '.join(small)}) have wide intervals."
+        tr(
+            " Groups with fewer than {n} answers ({groups}) have wide intervals.",
+            n=SMALL_SAMPLE,
+            groups=listed(small),
+        )
         if small
         else ""
     )
+    fields = {
+        "by": term(by),
+        "statistic": f"{test['statistic']:.1f}",
+        "df": int(test["df"]),
+        "p": format_p_statement(test["p_value"]),
+        "caveat": caveat,
+    }
     if test["p_value"] < alpha:
         return what_it_means(
-            f"customers' willingness to recommend differs by {by} (chi-square = "
-            f"{test['statistic']:.1f}, df = {int(test['df'])}, {p}). {bottom[by]} has the lowest "
-            f"score ({bottom['nps']:.1f}): start improvement work there.{caveat}"
+            tr(
+                "customers' willingness to recommend differs by {by} (chi-square = {statistic}, "
+                "df = {df}, {p}). {lowest} has the lowest score ({nps}): start improvement work "
+                "there.{caveat}",
+                lowest=bottom[by],
+                nps=f"{bottom['nps']:.1f}",
+                **fields,
+            )
         )
     return what_it_means(
-        f"the {by}s do not differ by more than chance explains (chi-square = "
-        f"{test['statistic']:.1f}, df = {int(test['df'])}, {p}): satisfaction is a company-wide "
-        f"matter rather than one of a particular {by}.{caveat}"
+        tr(
+            "the {by}s do not differ by more than chance explains (chi-square = {statistic}, "
+            "df = {df}, {p}): satisfaction is a company-wide matter rather than one of a "
+            "particular {by}.{caveat}",
+            **fields,
+        )
     )

@@ -14,7 +14,9 @@ from crmkit.domains.survey.reliability import (
     item_number,
 )
 from crmkit.words.formats import TableView, is_missing
+from crmkit.words.language import term, tr
 from crmkit.words.phrases import what_it_means
+from crmkit.words.survey.fragments import listed
 
 __all__ = [
     "item_frame",
@@ -34,7 +36,7 @@ def scale_name(prefix: str) -> str:
     >>> scale_name("loyalty"), scale_name("brand_trust")
     ('loyalty scale', 'brand trust scale')
     """
-    return f"{prefix.replace('_', ' ').strip()} scale"
+    return tr("{name} scale", name=prefix.replace("_", " ").strip())
 
 
 def item_labels(items: Sequence[str], prefix: str) -> list[str]:
@@ -48,7 +50,7 @@ def item_labels(items: Sequence[str], prefix: str) -> list[str]:
     words = prefix.replace("_", " ").strip().capitalize()
     numbers = [item_number(item) for item in items]
     return [
-        str(item) if number is None else f"{words} item {number}"
+        str(item) if number is None else tr("{scale} item {number}", scale=words, number=number)
         for item, number in zip(items, numbers, strict=True)
     ]
 
@@ -75,7 +77,7 @@ def reliability_title(reliability: pd.DataFrame, items: pd.DataFrame, prefix: st
     name = scale_name(prefix)
     value = float(reliability["alpha"].iloc[0])
     if is_missing(value):
-        return f"The {name}'s reliability cannot be estimated from these answers"
+        return tr("The {scale}'s reliability cannot be estimated from these answers", scale=name)
     r = items["item_total_correlation"].to_numpy(float)
     weak = item_labels(
         items.loc[items["item_total_correlation"] < WEAK_ITEM_CORRELATION, "item"]
@@ -83,13 +85,26 @@ def reliability_title(reliability: pd.DataFrame, items: pd.DataFrame, prefix: st
         .tolist(),
         prefix,
     )
-    fit = (
-        f"every item fits (item–rest correlations {np.nanmin(r):.2f} to {np.nanmax(r):.2f})"
-        if not weak
-        else f"{', '.join(weak)} fit{'s' if len(weak) == 1 else ''} poorly"
-    )
-    return (
-        f"The {name} is {alpha_reading(value)} in reliability (Cronbach's alpha {value:.2f}); {fit}"
+    fields = {"scale": name, "reading": term(str(alpha_reading(value))), "alpha": f"{value:.2f}"}
+    if not weak:
+        return tr(
+            "The {scale} is {reading} in reliability (Cronbach's alpha {alpha}); every item fits "
+            "(item–rest correlations {low} to {high})",
+            low=f"{np.nanmin(r):.2f}",
+            high=f"{np.nanmax(r):.2f}",
+            **fields,
+        )
+    if len(weak) == 1:
+        return tr(
+            "The {scale} is {reading} in reliability (Cronbach's alpha {alpha}); {items} fits "
+            "poorly",
+            items=weak[0],
+            **fields,
+        )
+    return tr(
+        "The {scale} is {reading} in reliability (Cronbach's alpha {alpha}); {items} fit poorly",
+        items=listed(weak),
+        **fields,
     )
 
 
@@ -112,24 +127,27 @@ def item_frame(items: pd.DataFrame, prefix: str) -> pd.Series:
 
 def item_view(items: pd.DataFrame, prefix: str) -> TableView:
     """:func:`item_analysis` as a table with units."""
+    respondents, mean, sd = tr("Respondents"), tr("Mean"), tr("Standard deviation")
+    correlation = tr("Correlation with the other items")
+    without = tr("Cronbach's alpha without the item")
     frame = pd.DataFrame(
         {
-            "Item": item_labels(items["item"].tolist(), prefix),
-            "Respondents": items["n"].astype("Int64"),
-            "Mean": items["mean"].to_numpy(float),
-            "Standard deviation": items["sd"].to_numpy(float),
-            "Correlation with the other items": items["item_total_correlation"].to_numpy(float),
-            "Cronbach's alpha without the item": items["alpha_if_deleted"].to_numpy(float),
+            tr("Item"): item_labels(items["item"].tolist(), prefix),
+            respondents: items["n"].astype("Int64"),
+            mean: items["mean"].to_numpy(float),
+            sd: items["sd"].to_numpy(float),
+            correlation: items["item_total_correlation"].to_numpy(float),
+            without: items["alpha_if_deleted"].to_numpy(float),
         }
     )
     units = {
-        "Respondents": "count",
-        "Mean": "score",
-        "Standard deviation": "score",
-        "Correlation with the other items": "r, −1 to 1",
-        "Cronbach's alpha without the item": "0 to 1",
+        respondents: tr("count"),
+        mean: tr("score"),
+        sd: tr("score"),
+        correlation: tr("r, −1 to 1"),
+        without: tr("0 to 1"),
     }
-    formats = {"Respondents": "{:,}"} | {c: "{:.2f}" for c in list(units)[1:]}
+    formats = {respondents: "{:,}"} | {c: "{:.2f}" for c in list(units)[1:]}
     return TableView(frame, units, formats)
 
 
@@ -155,31 +173,54 @@ def reliability_text(
     value = float(row["alpha"])
     if is_missing(value):
         return what_it_means(
-            f"the {name}'s reliability cannot be estimated (too few complete answers, or answers "
-            "that do not vary); do not use its total score yet."
+            tr(
+                "the {scale}'s reliability cannot be estimated (too few complete answers, or "
+                "answers that do not vary); do not use its total score yet.",
+                scale=name,
+            )
         )
-    reading = alpha_reading(value)
-    interval = (
-        f"{confidence * 100:g} % confidence interval {float(row['ci_low']):.2f} to {float(row['ci_high']):.2f}, "
-        f"{int(row['n']):,} respondents"
-    )
     better = item_labels(
         items.loc[items["alpha_if_deleted"] > value, "item"].astype(str).tolist(), prefix
     )
-    drop = (
-        f" Dropping {', '.join(better)} would raise alpha: "
-        f"{'it measures' if len(better) == 1 else 'they measure'} something else."
-        if better
-        else " No item would raise alpha if it were dropped."
-    )
+    if not better:
+        drop = tr(" No item would raise alpha if it were dropped.")
+    elif len(better) == 1:
+        drop = tr(
+            " Dropping {items} would raise alpha: it measures something else.", items=better[0]
+        )
+    else:
+        drop = tr(
+            " Dropping {items} would raise alpha: they measure something else.",
+            items=listed(better),
+        )
+    fields = {
+        "scale": name,
+        "alpha": f"{value:.2f}",
+        "reading": term(str(alpha_reading(value))),
+        "interval": tr(
+            "{level} % confidence interval {low} to {high}, {n} respondents",
+            level=f"{confidence * 100:g}",
+            low=f"{float(row['ci_low']):.2f}",
+            high=f"{float(row['ci_high']):.2f}",
+            n=f"{int(row['n']):,}",
+        ),
+        "drop": drop,
+    }
     if value >= ACCEPTABLE_ALPHA:
         return what_it_means(
-            f"the {name}'s {int(row['k'])} items measure one thing consistently (Cronbach's alpha "
-            f"{value:.2f}, {reading}; {interval}), so their total or mean score can be tracked as "
-            f"one figure.{drop}"
+            tr(
+                "the {scale}'s {k} items measure one thing consistently (Cronbach's alpha "
+                "{alpha}, {reading}; {interval}), so their total or mean score can be tracked as "
+                "one figure.{drop}",
+                k=int(row["k"]),
+                **fields,
+            )
         )
     return what_it_means(
-        f"the {name}'s items do not hang together well enough (Cronbach's alpha {value:.2f}, "
-        f"{reading}, below the usual 0.7; {interval}): read the items one by one rather than "
-        f"their total.{drop}"
+        tr(
+            "the {scale}'s items do not hang together well enough (Cronbach's alpha {alpha}, "
+            "{reading}, below the usual 0.7; {interval}): read the items one by one rather than "
+            "their total.{drop}",
+            **fields,
+        )
     )

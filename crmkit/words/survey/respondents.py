@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 
 from crmkit.words.formats import TableView, format_p_statement, format_percent
+from crmkit.words.language import term, tr
 from crmkit.words.phrases import what_it_means
+from crmkit.words.survey.fragments import listed
 
 __all__ = [
     "representativeness_frame",
@@ -43,7 +45,7 @@ def representativeness_message(mix: pd.DataFrame) -> str:
     "The respondents' mix by segment matches the customer base (chi-square = 0.0, df = 1, p = 1.000)."
     """
     first = mix.iloc[0]
-    by = str(first["variable"])
+    by = term(str(first["variable"]))
     if bool(first["too_small"]):
         n, min_n, min_expected = int(first["n"]), int(first["min_n"]), float(first["min_expected"])
         small_cells = [
@@ -53,39 +55,67 @@ def representativeness_message(mix: pd.DataFrame) -> str:
         ]
         reasons = []
         if n < min_n:
-            reasons.append(f"only {n} respondents (at least {min_n} needed)")
+            reasons.append(tr("only {n} respondents (at least {min_n} needed)", n=n, min_n=min_n))
         if small_cells:
-            reasons.append(f"expected counts below {min_expected:g} in {', '.join(small_cells)}")
-        return (
-            f"Too few respondents to judge whether they represent the customer base by {by}: "
-            + "; ".join(reasons)
-            + "."
+            reasons.append(
+                tr(
+                    "expected counts below {min_expected} in {categories}",
+                    min_expected=f"{min_expected:g}",
+                    categories=listed(small_cells),
+                )
+            )
+        return tr(
+            "Too few respondents to judge whether they represent the customer base by {by}: "
+            "{reasons}.",
+            by=by,
+            reasons=tr("; ").join(reasons),
         )
-    test = (
-        f"chi-square = {float(first['statistic']):.1f}, df = {int(first['df'])}, "
-        f"{format_p_statement(first['p_value'])}"
+    test = tr(
+        "chi-square = {statistic}, df = {df}, {p}",
+        statistic=f"{float(first['statistic']):.1f}",
+        df=int(first["df"]),
+        p=format_p_statement(first["p_value"]),
     )
     if not bool(first["unrepresentative"]):
-        return f"The respondents' mix by {by} matches the customer base ({test})."
+        return tr(
+            "The respondents' mix by {by} matches the customer base ({test}).", by=by, test=test
+        )
     residual = mix["residual"].to_numpy(float)
     categories = mix["category"].to_numpy(dtype=object)
     respondent_share = mix["respondent_share"].to_numpy(float)
     share = mix["customer_share"].to_numpy(float)
     order = np.argsort(-np.abs(np.nan_to_num(residual)))
     parts = [
-        f"{categories[i]} {'over' if residual[i] > 0 else 'under'}-represented "
-        f"({format_percent(respondent_share[i])} of respondents vs "
-        f"{format_percent(share[i])} of customers)"
+        _represented(categories[i], residual[i], respondent_share[i], share[i])
         for i in order[:2]
         if abs(residual[i]) >= 2 or i == order[0]
     ]
-    return (
-        f"The respondents do not mirror the customer base by {by} ({test}, Cohen's w = "
-        f"{float(first['effect_size']):.2f}): "
-        + "; ".join(parts)
-        + ". Weight the results by "
-        + by
-        + " or read them with care."
+    return tr(
+        "The respondents do not mirror the customer base by {by} ({test}, Cohen's w = {w}): "
+        "{categories}. Weight the results by {by} or read them with care.",
+        by=by,
+        test=test,
+        w=f"{float(first['effect_size']):.2f}",
+        categories=tr("; ").join(parts),
+    )
+
+
+def _represented(category: object, residual: float, respondents: float, customers: float) -> str:
+    """A category over- or under-represented among the respondents, with both shares."""
+    fields = {
+        "category": category,
+        "respondents": format_percent(respondents),
+        "customers": format_percent(customers),
+    }
+    if residual > 0:
+        return tr(
+            "{category} over-represented ({respondents} of respondents vs {customers} of "
+            "customers)",
+            **fields,
+        )
+    return tr(
+        "{category} under-represented ({respondents} of respondents vs {customers} of customers)",
+        **fields,
     )
 
 
@@ -99,8 +129,8 @@ def representativeness_frame(mix: pd.DataFrame) -> pd.DataFrame:
     """
     return pd.DataFrame(
         {
-            "Respondents": mix["respondent_share"].to_numpy(float) * 100,
-            "Customers": mix["customer_share"].to_numpy(float) * 100,
+            tr("Respondents"): mix["respondent_share"].to_numpy(float) * 100,
+            tr("Customers"): mix["customer_share"].to_numpy(float) * 100,
         },
         index=pd.Index([str(c) for c in mix["category"]], name=str(mix["variable"].iloc[0])),
     )
@@ -118,52 +148,71 @@ def representativeness_title(mix: pd.DataFrame) -> str:
     'Respondents do not mirror the customers by segment: Enterprise make up 50 % of respondents but 20 % of customers'
     """
     if mix.empty:
-        return "No customers to compare the respondents with"
-    by = str(mix["variable"].iloc[0])
+        return tr("No customers to compare the respondents with")
+    by = term(str(mix["variable"].iloc[0]))
     if bool(mix["too_small"].iloc[0]):
-        return f"Too few respondents to judge whether they mirror the customers by {by}"
+        return tr("Too few respondents to judge whether they mirror the customers by {by}", by=by)
     worst = mix.loc[mix["residual"].abs().idxmax()]
-    detail = (
-        f"{worst['category']} make up {worst['respondent_share'] * 100:.0f} % of respondents but "
-        f"{worst['customer_share'] * 100:.0f} % of customers"
-    )
+    fields = {
+        "by": by,
+        "category": worst["category"],
+        "respondents": f"{worst['respondent_share'] * 100:.0f}",
+        "customers": f"{worst['customer_share'] * 100:.0f}",
+    }
     if bool(mix["unrepresentative"].iloc[0]):
-        return f"Respondents do not mirror the customers by {by}: {detail}"
-    return f"Respondents mirror the customers by {by} ({detail})"
+        return tr(
+            "Respondents do not mirror the customers by {by}: {category} make up {respondents} % "
+            "of respondents but {customers} % of customers",
+            **fields,
+        )
+    return tr(
+        "Respondents mirror the customers by {by} ({category} make up {respondents} % of "
+        "respondents but {customers} % of customers)",
+        **fields,
+    )
 
 
 def representativeness_view(mix: pd.DataFrame) -> TableView:
     """:func:`representativeness` as a table with units."""
+    respondents, respondent_share = tr("Respondents"), tr("Share of respondents")
+    customers, customer_share = tr("Customers"), tr("Share of customers")
+    expected, residual = tr("Expected respondents"), tr("Pearson residual")
+    category = _category_header(str(mix["variable"].iloc[0])) if len(mix) else tr("Category")
     frame = pd.DataFrame(
         {
-            str(mix["variable"].iloc[0]).capitalize() if len(mix) else "Category": mix[
-                "category"
-            ].astype(str),
-            "Respondents": mix["respondents"].astype("Int64"),
-            "Share of respondents": mix["respondent_share"].to_numpy(float) * 100,
-            "Customers": mix["customers"].astype("Int64"),
-            "Share of customers": mix["customer_share"].to_numpy(float) * 100,
-            "Expected respondents": mix["expected"].to_numpy(float),
-            "Pearson residual": mix["residual"].to_numpy(float),
+            category: mix["category"].astype(str),
+            respondents: mix["respondents"].astype("Int64"),
+            respondent_share: mix["respondent_share"].to_numpy(float) * 100,
+            customers: mix["customers"].astype("Int64"),
+            customer_share: mix["customer_share"].to_numpy(float) * 100,
+            expected: mix["expected"].to_numpy(float),
+            residual: mix["residual"].to_numpy(float),
         }
     )
+    count = tr("count")
     units = {
-        "Respondents": "count",
-        "Share of respondents": "%",
-        "Customers": "count",
-        "Share of customers": "%",
-        "Expected respondents": "count",
-        "Pearson residual": "SD",
+        respondents: count,
+        respondent_share: "%",
+        customers: count,
+        customer_share: "%",
+        expected: count,
+        residual: tr("SD"),
     }
     formats = {
-        "Respondents": "{:,}",
-        "Customers": "{:,}",
-        "Share of respondents": "{:.1f}",
-        "Share of customers": "{:.1f}",
-        "Expected respondents": "{:,.1f}",
-        "Pearson residual": "{:+.1f}",
+        respondents: "{:,}",
+        customers: "{:,}",
+        respondent_share: "{:.1f}",
+        customer_share: "{:.1f}",
+        expected: "{:,.1f}",
+        residual: "{:+.1f}",
     }
     return TableView(frame, units, formats)
+
+
+def _category_header(variable: str) -> str:
+    """The header of the categories' column: the variable, capitalized ("Segment")."""
+    name = term(variable)
+    return variable.capitalize() if name == variable else name
 
 
 def representativeness_text(mix: pd.DataFrame) -> str:
@@ -178,14 +227,20 @@ def representativeness_text(mix: pd.DataFrame) -> str:
     **Warning:** Too few respondents to judge whether they represent the customer base by segment: only 2 respondents (at least 100 needed). Treat the survey's figures as anecdotes, not measurements.
     """
     if mix.empty:
-        return what_it_means("there is no customer base to compare the respondents with.")
+        return what_it_means(tr("there is no customer base to compare the respondents with."))
     message = representativeness_message(mix)
     if bool(mix["too_small"].iloc[0]):
-        return f"**Warning:** {message} Treat the survey's figures as anecdotes, not measurements."
-    if bool(mix["unrepresentative"].iloc[0]):
-        return (
-            f"**Warning:** {message} The scores above describe the customers who answered, "
-            "not the customer base as a whole; the differences by group show which way the "
-            "overall scores lean."
+        return tr(
+            "**Warning:** {message} Treat the survey's figures as anecdotes, not measurements.",
+            message=message,
         )
-    return what_it_means(f"{message} The survey's scores can be read as the customer base's.")
+    if bool(mix["unrepresentative"].iloc[0]):
+        return tr(
+            "**Warning:** {message} The scores above describe the customers who answered, not "
+            "the customer base as a whole; the differences by group show which way the overall "
+            "scores lean.",
+            message=message,
+        )
+    return what_it_means(
+        tr("{message} The survey's scores can be read as the customer base's.", message=message)
+    )
