@@ -366,8 +366,8 @@ def drivers_text(drivers: ChurnDrivers) -> str:
                     change=change,
                 )
             )
-            linked = tr("{text}{more}", text=linked, more=effect)
-    text = tr("{text}{more}", text=text, more=linked)
+            linked += effect
+    text += linked
     c = drivers.concordance
     if not is_missing(c):
         strength = (
@@ -383,5 +383,5 @@ def drivers_text(drivers: ChurnDrivers) -> str:
             share=format_percent(c),
             strength=strength,
         )
-        text = tr("{text}{more}", text=text, more=ranking)
+        text += ranking
     return what_it_means(text)

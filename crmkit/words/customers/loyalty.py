@@ -126,7 +126,9 @@ def loyalty_text(changes: pd.DataFrame, *, alpha: float = 0.05) -> str:
             else tr("{measure} has not changed detectably.", measure=unchanged)
         )
         text = (
-            tr("{first} {second}", first=text, second=_capitalized(sentence)) if text else sentence
+            tr("{earlier} {later}", earlier=text, later=_capitalized(sentence))
+            if text
+            else sentence
         )
     return what_it_means(text[0].lower() + text[1:])
 
@@ -301,25 +303,37 @@ def relationship_text(
                 "retained": format_money(retained["revenue_per_customer"], currency),
                 "new": format_money(new["revenue_per_customer"], currency),
             }
-            text = (
-                tr(
+            worth_more = retained["revenue_per_customer"] > new["revenue_per_customer"]
+            if leading and worth_more:
+                text = tr(
                     "existing customers carry the business: {share} of revenue after go-live "
                     "came from customers who were already buying, and a retained customer "
-                    "brought {retained} on average against {new} for a new one",
+                    "brought {retained} on average against {new} for a new one. Keeping "
+                    "customers is worth more than winning new ones.",
                     **fields,
                 )
-                if leading
-                else tr(
+            elif leading:
+                text = tr(
+                    "existing customers carry the business: {share} of revenue after go-live "
+                    "came from customers who were already buying, and a retained customer "
+                    "brought {retained} on average against {new} for a new one.",
+                    **fields,
+                )
+            elif worth_more:
+                text = tr(
                     "new customers carry much of the business: {share} of revenue after go-live "
                     "came from customers who were already buying, and a retained customer "
-                    "brought {retained} on average against {new} for a new one",
+                    "brought {retained} on average against {new} for a new one. Keeping "
+                    "customers is worth more than winning new ones.",
                     **fields,
                 )
-            )
-            if retained["revenue_per_customer"] > new["revenue_per_customer"]:
-                text += tr(". Keeping customers is worth more than winning new ones.")
             else:
-                text += tr(".")
+                text = tr(
+                    "new customers carry much of the business: {share} of revenue after go-live "
+                    "came from customers who were already buying, and a retained customer "
+                    "brought {retained} on average against {new} for a new one.",
+                    **fields,
+                )
         else:
             text = (
                 tr(
