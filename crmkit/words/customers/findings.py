@@ -455,7 +455,8 @@ def retention_record(
             part["logrank_p_value"] = test["p_value"].iloc[0]
         out["survival"] = part
     if isinstance(drivers, ChurnDrivers):
-        table = drivers.table.assign(reading=driver_readings(drivers))
+        readings = [english(reading) for reading in driver_readings(drivers)]
+        table = drivers.table.assign(reading=readings)
         clear = table.loc[table["p_value"] < alpha].copy()
         clear["size"] = np.abs(np.log(clear["hazard_ratio"].astype(float)))
         clear = clear.sort_values("size", ascending=False, kind="stable").head(top_drivers)
@@ -471,7 +472,7 @@ def retention_record(
                     "ci_low": t["ci_low"],
                     "ci_high": t["ci_high"],
                     "p_value": t["p_value"],
-                    "reading": english(t["reading"]),
+                    "reading": t["reading"],
                 }
                 for t in clear.to_dict("records")
             ],
