@@ -1,7 +1,8 @@
 """How a comparison row of the customer domain reads: was a change detected, and by how much.
 
 The small readings every customer text shares: whether a row (a KPI result with its
-verdict, or a comparison with only a p-value) shows a change, and an interval as cells.
+verdict, or a comparison with only a p-value) shows a change, an interval as cells, a window's
+name, and several readings joined in one sentence (in the report's language).
 """
 
 from __future__ import annotations
