@@ -29,19 +29,68 @@ from crmkit.words.language import tr
 from crmkit.words.phrases import what_it_means
 
 
-def _unit(name: str) -> str:
-    """How a numeric driver's unit is named in a reading ("each extra complaint ...")."""
+def _numeric_reading(name: str, higher: bool, change: str, ci: str) -> str:
+    """A numeric driver's reading: "each extra complaint raises the hazard of leaving by ..."."""
+    fields = {"change": change, "ci": ci}
     if name == "complaints":
-        return tr("complaint")
+        return (
+            tr("each extra complaint raises the hazard of leaving by {change} ({ci})", **fields)
+            if higher
+            else tr(
+                "each extra complaint lowers the hazard of leaving by {change} ({ci})", **fields
+            )
+        )
     if name == "tickets":
-        return tr("ticket")
+        return (
+            tr("each extra ticket raises the hazard of leaving by {change} ({ci})", **fields)
+            if higher
+            else tr("each extra ticket lowers the hazard of leaving by {change} ({ci})", **fields)
+        )
     if name == "first_response_hours":
-        return tr("hour of first-response time")
+        return (
+            tr(
+                "each extra hour of first-response time raises the hazard of leaving by "
+                "{change} ({ci})",
+                **fields,
+            )
+            if higher
+            else tr(
+                "each extra hour of first-response time lowers the hazard of leaving by "
+                "{change} ({ci})",
+                **fields,
+            )
+        )
     if name == "tenure_years":
-        return tr("year of tenure")
+        return (
+            tr(
+                "each extra year of tenure raises the hazard of leaving by {change} ({ci})",
+                **fields,
+            )
+            if higher
+            else tr(
+                "each extra year of tenure lowers the hazard of leaving by {change} ({ci})",
+                **fields,
+            )
+        )
     if name == "orders":
-        return tr("order")
-    return tr("unit of {name}", name=name)
+        return (
+            tr("each extra order raises the hazard of leaving by {change} ({ci})", **fields)
+            if higher
+            else tr("each extra order lowers the hazard of leaving by {change} ({ci})", **fields)
+        )
+    return (
+        tr(
+            "each extra unit of {name} raises the hazard of leaving by {change} ({ci})",
+            name=name,
+            **fields,
+        )
+        if higher
+        else tr(
+            "each extra unit of {name} lowers the hazard of leaving by {change} ({ci})",
+            name=name,
+            **fields,
+        )
+    )
 
 
 def _covariate_name(name: str) -> str:
@@ -124,22 +173,7 @@ def driver_reading(term: Mapping[str, Any], alpha: float = 0.05) -> str:
             )
         )
     elif term["kind"] == "numeric":
-        unit = _unit(name)
-        text = (
-            tr(
-                "each extra {unit} raises the hazard of leaving by {change} ({ci})",
-                unit=unit,
-                change=change,
-                ci=ci,
-            )
-            if higher
-            else tr(
-                "each extra {unit} lowers the hazard of leaving by {change} ({ci})",
-                unit=unit,
-                change=change,
-                ci=ci,
-            )
-        )
+        text = _numeric_reading(name, higher, change, ci)
     elif term["kind"] == "binary":
         shown = _covariate_name(name)
         text = (
