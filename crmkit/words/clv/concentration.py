@@ -13,6 +13,7 @@ import pandas as pd
 
 from crmkit.domains.clv import top_share
 from crmkit.words.formats import TableView, is_missing
+from crmkit.words.language import tr
 from crmkit.words.phrases import what_it_means
 
 __all__ = [
@@ -33,11 +34,14 @@ def concentration_title(curve: pd.DataFrame, gini: float, *, top: float = 0.2) -
     'The top 20 % of customers bring 74 % of revenue (Gini 0.76: highly concentrated)'
     """
     if curve.empty or is_missing(gini):
-        return "No revenue to measure its concentration"
+        return tr("No revenue to measure its concentration")
     held = top_share(curve, top)
-    return (
-        f"The top {top * 100:.0f} % of customers bring {held * 100:.0f} % of revenue "
-        f"(Gini {gini:.2f}: {concentration_degree(gini)})"
+    return tr(
+        "The top {top} % of customers bring {held} % of revenue (Gini {gini}: {degree})",
+        top=f"{top * 100:.0f}",
+        held=f"{held * 100:.0f}",
+        gini=f"{gini:.2f}",
+        degree=concentration_degree(gini),
     )
 
 
@@ -50,11 +54,11 @@ def concentration_degree(gini: float) -> str:
     ('highly concentrated', 'concentrated', 'fairly evenly spread')
     """
     return (
-        "highly concentrated"
+        tr("highly concentrated")
         if gini >= 0.6
-        else "concentrated"
+        else tr("concentrated")
         if gini >= 0.4
-        else "fairly evenly spread"
+        else tr("fairly evenly spread")
     )
 
 
@@ -77,17 +81,18 @@ def concentration_view(
     {'Largest customers': ['top 50 %'], 'Customers': [1], 'Share of revenue': [80.0]}
     """
     n = len(curve)
+    customers, share = tr("Customers"), tr("Share of revenue")
     frame = pd.DataFrame(
         {
-            "Largest customers": [f"top {t * 100:g} %" for t in tops],
-            "Customers": [int(math.floor(t * n + 0.5)) for t in tops],
-            "Share of revenue": [top_share(curve, t) * 100 for t in tops],
+            tr("Largest customers"): [tr("top {share} %", share=f"{t * 100:g}") for t in tops],
+            customers: [int(math.floor(t * n + 0.5)) for t in tops],
+            share: [top_share(curve, t) * 100 for t in tops],
         }
     )
     return TableView(
         frame,
-        {"Customers": "count", "Share of revenue": "%"},
-        {"Customers": "{:,}", "Share of revenue": "{:.1f}"},
+        {customers: tr("count"), share: "%"},
+        {customers: "{:,}", share: "{:.1f}"},
     )
 
 
@@ -101,18 +106,20 @@ def concentration_text(curve: pd.DataFrame, gini: float) -> str:
     **What it means:** revenue is highly concentrated (Gini 0.76; 0 = every customer buys the same, 1 = one customer buys everything): the largest 1 % of customers bring 10 % of it. Losing a few large customers would hurt more than losing many small ones, so retention effort and service levels belong with the largest accounts first.
     """
     if curve.empty or is_missing(gini):
-        return what_it_means("there is no revenue to measure its concentration.")
+        return what_it_means(tr("there is no revenue to measure its concentration."))
     one = top_share(curve, 0.01)
-    text = (
-        f"revenue is {concentration_degree(gini)} (Gini {gini:.2f}; 0 = every customer buys the "
-        f"same, 1 = one customer buys everything): the largest 1 % of customers bring "
-        f"{one * 100:.0f} % of it."
+    text = tr(
+        "revenue is {degree} (Gini {gini}; 0 = every customer buys the same, 1 = one customer "
+        "buys everything): the largest 1 % of customers bring {share} % of it.",
+        degree=concentration_degree(gini),
+        gini=f"{gini:.2f}",
+        share=f"{one * 100:.0f}",
     )
     if gini >= 0.4:
-        text += (
+        text += tr(
             " Losing a few large customers would hurt more than losing many small ones, so "
             "retention effort and service levels belong with the largest accounts first."
         )
     else:
-        text += " No small group of customers dominates: the base is resilient to losing a few."
+        text += tr(" No small group of customers dominates: the base is resilient to losing a few.")
     return what_it_means(text)

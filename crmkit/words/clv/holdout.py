@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from crmkit.words.formats import TableView, is_missing
+from crmkit.words.language import tr
 from crmkit.words.phrases import what_it_means
 
 __all__ = ["validation_frame", "validation_text", "validation_title", "validation_view"]
@@ -25,8 +26,8 @@ def validation_frame(table: pd.DataFrame) -> pd.DataFrame:
     rows = table.drop(index="all", errors="ignore")
     return pd.DataFrame(
         {
-            "Predicted by the model": rows["predicted_mean"].to_numpy(float),
-            "Actual": rows["actual_mean"].to_numpy(float),
+            tr("Predicted by the model"): rows["predicted_mean"].to_numpy(float),
+            tr("Actual"): rows["actual_mean"].to_numpy(float),
         },
         index=pd.Index(list(rows.index), name="repeat purchases in the calibration period"),
     )
@@ -35,8 +36,36 @@ def validation_frame(table: pd.DataFrame) -> pd.DataFrame:
 def _period(table: pd.DataFrame) -> str:
     cut, end = table.attrs.get("calibration_end"), table.attrs.get("observation_end")
     if cut is None or end is None:
-        return "the holdout period"
-    return f"{pd.Timestamp(cut) + pd.Timedelta(days=1):%d %b %Y} to {pd.Timestamp(end):%d %b %Y}"
+        return tr("the holdout period")
+    start = pd.Timestamp(cut) + pd.Timedelta(days=1)
+    return tr("{start} to {end}", start=_date(start), end=_date(pd.Timestamp(end)))
+
+
+def _date(day: pd.Timestamp) -> str:
+    """A day as the texts write it: "01 Mar 2025".
+
+    Examples
+    --------
+    >>> _date(pd.Timestamp("2025-03-01"))
+    '01 Mar 2025'
+    """
+    months = (
+        tr("Jan"),
+        tr("Feb"),
+        tr("Mar"),
+        tr("Apr"),
+        tr("May"),
+        tr("Jun"),
+        tr("Jul"),
+        tr("Aug"),
+        tr("Sep"),
+        tr("Oct"),
+        tr("Nov"),
+        tr("Dec"),
+    )
+    return tr(
+        "{day} {month} {year}", day=f"{day:%d}", month=months[day.month - 1], year=f"{day:%Y}"
+    )
 
 
 def validation_title(table: pd.DataFrame) -> str:
@@ -51,46 +80,57 @@ def validation_title(table: pd.DataFrame) -> str:
     """
     row = table.loc["all"]
     error = row["error_pct"]
-    gap = "n/a" if is_missing(error) else f"{error * 100:+.1f} %".replace("-", "−")
-    return (
-        f"Held-out check: the model predicted {row['predicted_total']:,.0f} repeat purchases, "
-        f"{row['actual_total']:,.0f} happened ({gap})"
+    gap = tr("n/a") if is_missing(error) else f"{error * 100:+.1f} %".replace("-", "−")
+    return tr(
+        "Held-out check: the model predicted {predicted} repeat purchases, {actual} happened "
+        "({gap})",
+        predicted=f"{row['predicted_total']:,.0f}",
+        actual=f"{row['actual_total']:,.0f}",
+        gap=gap,
     )
 
 
 def validation_view(table: pd.DataFrame) -> TableView:
     """:func:`crmkit.domains.clv.holdout_validation` as a table with units."""
+    customers, predicted, actual = (
+        tr("Customers"),
+        tr("Predicted per customer"),
+        tr("Actual per customer"),
+    )
+    predicted_total, actual_total = tr("Predicted in total"), tr("Actual in total")
+    error, correlation = tr("Error"), tr("Correlation per customer")
     frame = pd.DataFrame(
         {
-            "Repeat purchases in the calibration period": [
-                "all customers" if b == "all" else str(b) for b in table.index
+            tr("Repeat purchases in the calibration period"): [
+                tr("all customers") if b == "all" else str(b) for b in table.index
             ],
-            "Customers": table["customers"].astype("Int64").to_numpy(),
-            "Predicted per customer": table["predicted_mean"].to_numpy(float),
-            "Actual per customer": table["actual_mean"].to_numpy(float),
-            "Predicted in total": table["predicted_total"].to_numpy(float),
-            "Actual in total": table["actual_total"].to_numpy(float),
-            "Error": table["error_pct"].to_numpy(float) * 100,
-            "Correlation per customer": table["correlation"].to_numpy(float),
+            customers: table["customers"].astype("Int64").to_numpy(),
+            predicted: table["predicted_mean"].to_numpy(float),
+            actual: table["actual_mean"].to_numpy(float),
+            predicted_total: table["predicted_total"].to_numpy(float),
+            actual_total: table["actual_total"].to_numpy(float),
+            error: table["error_pct"].to_numpy(float) * 100,
+            correlation: table["correlation"].to_numpy(float),
         }
     )
+    purchases = tr("purchases")
     units = {
-        "Customers": "count",
-        "Predicted per customer": "purchases",
-        "Actual per customer": "purchases",
-        "Predicted in total": "purchases",
-        "Actual in total": "purchases",
-        "Error": "%",
-        "Correlation per customer": "r",
+        customers: tr("count"),
+        predicted: purchases,
+        actual: purchases,
+        predicted_total: purchases,
+        actual_total: purchases,
+        error: "%",
+        correlation: "r",
     }
     formats = {
-        "Customers": "{:,}",
-        "Predicted per customer": "{:.2f}",
-        "Actual per customer": "{:.2f}",
-        "Predicted in total": "{:,.0f}",
-        "Actual in total": "{:,.0f}",
-        "Error": "{:+.1f}",
-        "Correlation per customer": "{:.2f}",
+        customers: "{:,}",
+        predicted: "{:.2f}",
+        actual: "{:.2f}",
+        predicted_total: "{:,.0f}",
+        actual_total: "{:,.0f}",
+        error: "{:+.1f}",
+        correlation: "{:.2f}",
     }
     return TableView(frame, units, formats)
 
@@ -110,25 +150,46 @@ def validation_text(table: pd.DataFrame) -> str:
     error, corr = row["error_pct"], row["correlation"]
     if is_missing(error):
         return what_it_means(
-            "no repeat purchases happened in the holdout period to check the model on."
+            tr("no repeat purchases happened in the holdout period to check the model on.")
         )
     size = abs(error)
+    ranks_well = not is_missing(corr) and corr >= 0.5
+    fields = {
+        "customers": f"{int(row['customers']):,}",
+        "period": _period(table),
+        "error": f"{size * 100:.1f}",
+        "correlation": f"{corr:.2f}",
+    }
+    forecast = (
+        tr(
+            "fitted on the earlier orders only, the model forecast the purchases of the "
+            "{customers} customers in the holdout period ({period}) within {error} % in total, "
+            "and it ranks customers well (correlation {correlation} between predicted and "
+            "actual purchases per customer).",
+            **fields,
+        )
+        if ranks_well
+        else tr(
+            "fitted on the earlier orders only, the model forecast the purchases of the "
+            "{customers} customers in the holdout period ({period}) within {error} % in total, "
+            "and it ranks customers poorly (correlation {correlation} between predicted and "
+            "actual purchases per customer).",
+            **fields,
+        )
+    )
     quality = (
-        "can be relied on for planning"
-        if size < 0.1 and not is_missing(corr) and corr >= 0.5
-        else "are a rough guide only"
+        tr(
+            " Its forecasts of future purchases, and the CLV built on them, can be relied on "
+            "for planning."
+        )
+        if size < 0.1 and ranks_well
+        else tr(
+            " Its forecasts of future purchases, and the CLV built on them, are a rough guide only."
+        )
         if size < 0.25
-        else "should not be relied on"
+        else tr(
+            " Its forecasts of future purchases, and the CLV built on them, should not be "
+            "relied on."
+        )
     )
-    ranking = (
-        "it ranks customers well"
-        if not is_missing(corr) and corr >= 0.5
-        else "it ranks customers poorly"
-    )
-    return what_it_means(
-        f"fitted on the earlier orders only, the model forecast the purchases of the "
-        f"{int(row['customers']):,} customers in the holdout period ({_period(table)}) within "
-        f"{size * 100:.1f} % in total, and {ranking} (correlation {corr:.2f} between predicted and "
-        f"actual purchases per customer). Its forecasts of future purchases, and the CLV built "
-        f"on them, {quality}."
-    )
+    return what_it_means(forecast + quality)

@@ -12,6 +12,7 @@ import pandas as pd
 from crmkit.domains.clv import ValueModels, alive_shares, share_probably_lost
 from crmkit.words.clv.percentages import whole_percent
 from crmkit.words.formats import TableView, format_money, format_number, is_missing
+from crmkit.words.language import tr
 from crmkit.words.phrases import what_it_means
 
 __all__ = [
@@ -27,20 +28,26 @@ __all__ = [
 ]
 
 
-_PARAMETER_MEANINGS = {
-    ("BG/NBD", "r"): "shape of how purchase rates vary between customers",
-    ("BG/NBD", "alpha"): "scale of the purchase rates (mean rate = r / α per week)",
-    ("BG/NBD", "a"): "dropout: with b, the chance of leaving after a purchase (a / (a + b))",
-    ("BG/NBD", "b"): "dropout: see a",
-    ("Gamma–Gamma", "p"): "shape of the spend of one purchase",
-    ("Gamma–Gamma", "q"): "how customers' average spends vary (larger = more alike)",
-    ("Gamma–Gamma", "v"): "scale of spend (mean spend per purchase = p · v / (q − 1))",
-}
+def _parameter_meaning(model: str, name: str) -> str:
+    """What a parameter of the purchase (BG/NBD) or spend (Gamma–Gamma) model measures."""
+    meanings = {
+        ("BG/NBD", "r"): tr("shape of how purchase rates vary between customers"),
+        ("BG/NBD", "alpha"): tr("scale of the purchase rates (mean rate = r / α per week)"),
+        ("BG/NBD", "a"): tr(
+            "dropout: with b, the chance of leaving after a purchase (a / (a + b))"
+        ),
+        ("BG/NBD", "b"): tr("dropout: see a"),
+        ("Gamma–Gamma", "p"): tr("shape of the spend of one purchase"),
+        ("Gamma–Gamma", "q"): tr("how customers' average spends vary (larger = more alike)"),
+        ("Gamma–Gamma", "v"): tr("scale of spend (mean spend per purchase = p · v / (q − 1))"),
+    }
+    return meanings[(model, name)]
 
 
 def parameters_view(models: ValueModels) -> TableView:
     """The two models' parameters with their intervals and what each measures."""
     rows = []
+    estimate, interval = tr("Estimate"), tr("Confidence interval")
     for model, fitter in (("BG/NBD", models.bgf), ("Gamma–Gamma", models.ggf)):
         if fitter is None:
             continue
@@ -48,20 +55,22 @@ def parameters_view(models: ValueModels) -> TableView:
         for name, r in summary.iterrows():
             rows.append(
                 {
-                    "Model": model,
-                    "Parameter": "γ (v)" if name == "v" else ("α" if name == "alpha" else name),
-                    "Estimate": r["estimate"],
-                    "Confidence interval": (
-                        f"{format_number(r['ci_low'])} to {format_number(r['ci_high'])}"
+                    tr("Model"): model,
+                    tr("Parameter"): "γ (v)" if name == "v" else ("α" if name == "alpha" else name),
+                    estimate: r["estimate"],
+                    interval: tr(
+                        "{low} to {high}",
+                        low=format_number(r["ci_low"]),
+                        high=format_number(r["ci_high"]),
                     ),
-                    "What it measures": _PARAMETER_MEANINGS[(model, str(name))],
+                    tr("What it measures"): _parameter_meaning(model, str(name)),
                 }
             )
     frame = pd.DataFrame(rows)
     return TableView(
         frame,
-        {"Estimate": "model units", "Confidence interval": "model units"},
-        {"Estimate": "{:,.4g}"},
+        {estimate: tr("model units"), interval: tr("model units")},
+        {estimate: "{:,.4g}"},
     )
 
 
@@ -80,19 +89,23 @@ def model_text(models: ValueModels, *, currency: str = "") -> str:
     """
     r, alpha, a, b = (float(models.bgf.params_[k]) for k in ("r", "alpha", "a", "b"))
     rate = r / alpha
-    text = (
-        f"while they are active, customers buy on average {rate:.2g} times a week (about once "
-        f"every {1 / rate:.1f} weeks), and after each purchase about "
-        f"{whole_percent(a / (a + b))} of them stop buying for good."
+    text = tr(
+        "while they are active, customers buy on average {rate} times a week (about once "
+        "every {weeks} weeks), and after each purchase about {dropout} of them stop buying for "
+        "good.",
+        rate=f"{rate:.2g}",
+        weeks=f"{1 / rate:.1f}",
+        dropout=whole_percent(a / (a + b)),
     )
     if models.ggf is not None:
         p, q, v = (float(models.ggf.params_[k]) for k in ("p", "q", "v"))
-        text += (
-            f" A purchase is worth {format_money(p * v / (q - 1), currency)} on average, and customers "
-            "who have bought more often get predictions closer to their own average spend."
+        text += tr(
+            " A purchase is worth {spend} on average, and customers who have bought more often "
+            "get predictions closer to their own average spend.",
+            spend=format_money(p * v / (q - 1), currency),
         )
     elif models.note:
-        text += f" No value per customer could be predicted: {models.note}."
+        text += tr(" No value per customer could be predicted: {note}.", note=models.note)
     return what_it_means(text)
 
 
@@ -109,25 +122,39 @@ def independence_text(independence: pd.DataFrame) -> str:
     r = row["pearson_r"]
     if is_missing(r):
         return what_it_means(
-            "too few repeat customers to check whether spend per purchase depends on how often "
-            "customers buy."
+            tr(
+                "too few repeat customers to check whether spend per purchase depends on how "
+                "often customers buy."
+            )
         )
+    fields = {"r": f"{r:.2f}", "n": f"{int(row['n']):,}"}
     if bool(row["assumption_ok"]):
         return what_it_means(
-            f"how much customers spend per purchase hardly depends on how often they buy "
-            f"(correlation {r:.2f} over {int(row['n']):,} repeat customers), as the spend model "
-            "assumes: its values can be used as they are."
+            tr(
+                "how much customers spend per purchase hardly depends on how often they buy "
+                "(correlation {r} over {n} repeat customers), as the spend model assumes: its "
+                "values can be used as they are.",
+                **fields,
+            )
         )
-    way, push, effect = (
-        ("more", "raise", "overstated") if r > 0 else ("less", "lower", "understated")
-    )
-    return (
-        f"**Warning:** Customers who buy more often also spend {way} per purchase (correlation "
-        f"{r:.2f} over {int(row['n']):,} repeat customers). The spend model assumes the two are "
-        "unrelated, so it pulls the spend of customers with few purchases towards an average "
-        f"that the frequent buyers {push}: the lifetime value of customers with few purchases is "
-        f"{effect}. Rank customers by lifetime value with confidence; read the amounts of "
-        "customers with few purchases with care."
+    if r > 0:
+        return tr(
+            "**Warning:** Customers who buy more often also spend more per purchase "
+            "(correlation {r} over {n} repeat customers). The spend model assumes the two are "
+            "unrelated, so it pulls the spend of customers with few purchases towards an "
+            "average that the frequent buyers raise: the lifetime value of customers with few "
+            "purchases is overstated. Rank customers by lifetime value with confidence; read "
+            "the amounts of customers with few purchases with care.",
+            **fields,
+        )
+    return tr(
+        "**Warning:** Customers who buy more often also spend less per purchase "
+        "(correlation {r} over {n} repeat customers). The spend model assumes the two are "
+        "unrelated, so it pulls the spend of customers with few purchases towards an "
+        "average that the frequent buyers lower: the lifetime value of customers with few "
+        "purchases is understated. Rank customers by lifetime value with confidence; read "
+        "the amounts of customers with few purchases with care.",
+        **fields,
     )
 
 
@@ -147,15 +174,17 @@ def independence_note(independence: pd.DataFrame) -> str:
     row = independence.iloc[0]
     r = row["pearson_r"]
     if is_missing(r):
-        return "insufficient data: fewer than 3 repeat customers or no variation"
+        return tr("insufficient data: fewer than 3 repeat customers or no variation")
     if bool(row["assumption_ok"]):
-        return (
-            f"spend and frequency are nearly uncorrelated (r = {r:.2f}); the Gamma–Gamma "
-            "model's assumption is plausible"
+        return tr(
+            "spend and frequency are nearly uncorrelated (r = {r}); the Gamma–Gamma model's "
+            "assumption is plausible",
+            r=f"{r:.2f}",
         )
-    return (
-        f"spend and frequency are correlated (r = {r:.2f}); Gamma–Gamma values are "
-        "biased: read them with care"
+    return tr(
+        "spend and frequency are correlated (r = {r}); Gamma–Gamma values are biased: read "
+        "them with care",
+        r=f"{r:.2f}",
     )
 
 
@@ -174,7 +203,7 @@ def alive_bands(predictions: pd.DataFrame) -> pd.Series:
     >>> alive_bands(pd.DataFrame({"p_alive": [0.1, 0.6, 0.9, 0.95]})).tolist()
     [25.0, 0.0, 25.0, 50.0]
     """
-    labels = ["below 25 %", "25–50 %", "50–75 %", "75 % or more"]
+    labels = [tr("below 25 %"), "25–50 %", "50–75 %", tr("75 % or more")]
     shares = alive_shares(predictions).tolist()
     return pd.Series(shares, index=pd.Index(labels, name="probability still a customer"))
 
@@ -188,9 +217,10 @@ def alive_title(predictions: pd.DataFrame) -> str:
     '25 % of customers have probably stopped buying (below 50 % chance they are still customers)'
     """
     share = share_probably_lost(predictions)
-    return (
-        f"{share * 100:.0f} % of customers have probably stopped buying (below 50 % chance they "
-        "are still customers)"
+    return tr(
+        "{share} % of customers have probably stopped buying (below 50 % chance they are still "
+        "customers)",
+        share=f"{share * 100:.0f}",
     )
 
 
@@ -208,10 +238,10 @@ def prediction_view(models: ValueModels, *, currency: str = "") -> TableView:
     p = models.predictions
     months = models.horizon_months
     rows = [
-        ("Probability of still being a customer", "%", p["p_alive"] * 100, False, "{:.1f}"),
+        (tr("Probability of still being a customer"), "%", p["p_alive"] * 100, False, "{:.1f}"),
         (
-            f"Expected purchases in the next {months} months",
-            "purchases",
+            tr("Expected purchases in the next {months} months", months=months),
+            tr("purchases"),
             p["expected_purchases"],
             True,
             "{:,.1f}",
@@ -219,11 +249,17 @@ def prediction_view(models: ValueModels, *, currency: str = "") -> TableView:
     ]
     if models.has_clv:
         rows.append(
-            ("Expected spend per purchase", currency, p["expected_average_value"], False, "{:,.0f}")
+            (
+                tr("Expected spend per purchase"),
+                currency,
+                p["expected_average_value"],
+                False,
+                "{:,.0f}",
+            )
         )
         rows.append(
             (
-                f"Customer lifetime value ({months} months, margin, discounted)",
+                tr("Customer lifetime value ({months} months, margin, discounted)", months=months),
                 currency,
                 p["clv"],
                 True,
@@ -235,13 +271,13 @@ def prediction_view(models: ValueModels, *, currency: str = "") -> TableView:
         v = values.to_numpy(float)
         records.append(
             {
-                "Prediction per customer": name,
-                "Unit": unit,
-                "Mean": fmt.format(np.nanmean(v)),
-                "10th percentile": fmt.format(np.nanpercentile(v, 10)),
-                "Median": fmt.format(np.nanmedian(v)),
-                "90th percentile": fmt.format(np.nanpercentile(v, 90)),
-                "All customers": fmt.format(np.nansum(v)) if total else "",
+                tr("Prediction per customer"): name,
+                tr("Unit"): unit,
+                tr("Mean"): fmt.format(np.nanmean(v)),
+                tr("10th percentile"): fmt.format(np.nanpercentile(v, 10)),
+                tr("Median"): fmt.format(np.nanmedian(v)),
+                tr("90th percentile"): fmt.format(np.nanpercentile(v, 90)),
+                tr("All customers"): fmt.format(np.nansum(v)) if total else "",
             }
         )
     return TableView(pd.DataFrame(records), {}, {})
@@ -263,20 +299,33 @@ def prediction_text(models: ValueModels, *, currency: str = "") -> str:
     p = models.predictions
     alive = p["p_alive"].to_numpy(float)
     gone = int((alive < 0.5).sum())
-    text = (
-        f"{gone:,} of {len(p):,} customers ({gone / max(len(p), 1) * 100:.0f} %) have probably "
-        "stopped buying; they are where win-back effort pays only if cheap."
+    text = tr(
+        "{gone} of {customers} customers ({share} %) have probably stopped buying; they are "
+        "where win-back effort pays only if cheap.",
+        gone=f"{gone:,}",
+        customers=f"{len(p):,}",
+        share=f"{gone / max(len(p), 1) * 100:.0f}",
     )
     if models.has_clv:
         clv = p["clv"].to_numpy(float)
         mean, median = float(np.nanmean(clv)), float(np.nanmedian(clv))
+        fields = {
+            "mean": format_money(mean, currency),
+            "months": models.horizon_months,
+            "median": format_money(median, currency),
+        }
         text += (
-            f" The average customer is worth {format_money(mean, currency)} in margin over the next "
-            f"{models.horizon_months} months (discounted), the median one {format_money(median, currency)}"
-            + (
-                ": a few very valuable customers pull the average up."
-                if mean > 1.2 * median
-                else "."
+            tr(
+                " The average customer is worth {mean} in margin over the next {months} months "
+                "(discounted), the median one {median}: a few very valuable customers pull the "
+                "average up.",
+                **fields,
+            )
+            if mean > 1.2 * median
+            else tr(
+                " The average customer is worth {mean} in margin over the next {months} months "
+                "(discounted), the median one {median}.",
+                **fields,
             )
         )
     return what_it_means(text)
@@ -301,28 +350,34 @@ def top_customers_view(
     if not show_ids or not models.has_clv:
         return None
     top = models.predictions.sort_values("clv", ascending=False, kind="stable").head(n)
+    repeat, weeks, alive = (
+        tr("Repeat purchases"),
+        tr("Weeks since the last purchase"),
+        tr("Probability still a customer"),
+    )
+    expected, value = tr("Expected purchases"), tr("Lifetime value")
     frame = pd.DataFrame(
         {
-            "Customer": [str(i) for i in top.index],
-            "Repeat purchases": top["frequency"].astype("Int64").to_numpy(),
-            "Weeks since the last purchase": (top["T"] - top["recency"]).to_numpy(float),
-            "Probability still a customer": top["p_alive"].to_numpy(float) * 100,
-            "Expected purchases": top["expected_purchases"].to_numpy(float),
-            "Lifetime value": top["clv"].to_numpy(float),
+            tr("Customer"): [str(i) for i in top.index],
+            repeat: top["frequency"].astype("Int64").to_numpy(),
+            weeks: (top["T"] - top["recency"]).to_numpy(float),
+            alive: top["p_alive"].to_numpy(float) * 100,
+            expected: top["expected_purchases"].to_numpy(float),
+            value: top["clv"].to_numpy(float),
         }
     )
     units = {
-        "Repeat purchases": "count",
-        "Weeks since the last purchase": "weeks",
-        "Probability still a customer": "%",
-        "Expected purchases": f"next {models.horizon_months} months",
-        "Lifetime value": currency,
+        repeat: tr("count"),
+        weeks: tr("weeks"),
+        alive: "%",
+        expected: tr("next {months} months", months=models.horizon_months),
+        value: currency,
     }
     formats = {
-        "Repeat purchases": "{:,}",
-        "Weeks since the last purchase": "{:.1f}",
-        "Probability still a customer": "{:.0f}",
-        "Expected purchases": "{:.1f}",
-        "Lifetime value": "{:,.0f}",
+        repeat: "{:,}",
+        weeks: "{:.1f}",
+        alive: "{:.0f}",
+        expected: "{:.1f}",
+        value: "{:,.0f}",
     }
     return TableView(frame, units, formats)

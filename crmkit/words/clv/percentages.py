@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from crmkit.words.formats import format_change_pct, is_missing
+from crmkit.words.language import tr
 
 __all__ = ["signed_percent", "whole_percent"]
 
@@ -30,4 +31,4 @@ def signed_percent(value: float) -> str:
     >>> signed_percent(0.523), signed_percent(-0.05), signed_percent(float("nan"))
     ('+52 %', '−5 %', 'n/a')
     """
-    return "n/a" if is_missing(value) else format_change_pct(value, decimals=0)
+    return tr("n/a") if is_missing(value) else format_change_pct(value, decimals=0)

@@ -10,8 +10,10 @@ import math
 import pandas as pd
 
 from crmkit.words.clv.percentages import signed_percent
+from crmkit.words.customers.readings import window_label
 from crmkit.words.formats import TableView, format_money
-from crmkit.words.phrases import WINDOW_LABELS, what_it_means
+from crmkit.words.language import tr
+from crmkit.words.phrases import what_it_means
 
 __all__ = ["simple_clv_frame", "simple_clv_text", "simple_clv_view"]
 
@@ -20,44 +22,55 @@ def simple_clv_frame(summary: pd.DataFrame) -> pd.Series:
     """The simple CLV per window, for :func:`crmkit.report.plots.bar_chart` (index: the windows)."""
     return pd.Series(
         summary["clv"].to_numpy(float),
-        index=pd.Index([WINDOW_LABELS.get(w, w) for w in summary["window"]], name="window"),
+        index=pd.Index([window_label(w) for w in summary["window"]], name="window"),
     )
 
 
 def simple_clv_view(summary: pd.DataFrame, *, currency: str = "") -> TableView:
     """:func:`crmkit.domains.clv.simple_clv_summary` as a table with units."""
+    buyers, spend, margin = (
+        tr("Buying customers"),
+        tr("Spend per customer per year"),
+        tr("Gross margin"),
+    )
+    margin_per_year, retention, discount = (
+        tr("Margin per customer per year"),
+        tr("Annual retention"),
+        tr("Discount rate"),
+    )
+    multiple, clv = tr("Multiple r / (1 + d − r)"), tr("Customer lifetime value")
     frame = pd.DataFrame(
         {
-            "Window": [WINDOW_LABELS.get(w, w) for w in summary["window"]],
-            "Buying customers": summary["buyers"].astype("Int64"),
-            "Spend per customer per year": summary["spend_per_year"].to_numpy(float),
-            "Gross margin": summary["gross_margin"].to_numpy(float) * 100,
-            "Margin per customer per year": summary["margin_per_year"].to_numpy(float),
-            "Annual retention": summary["retention"].to_numpy(float) * 100,
-            "Discount rate": summary["discount_rate"].to_numpy(float) * 100,
-            "Multiple r / (1 + d − r)": summary["multiple"].to_numpy(float),
-            "Customer lifetime value": summary["clv"].to_numpy(float),
+            tr("Window"): [window_label(w) for w in summary["window"]],
+            buyers: summary["buyers"].astype("Int64"),
+            spend: summary["spend_per_year"].to_numpy(float),
+            margin: summary["gross_margin"].to_numpy(float) * 100,
+            margin_per_year: summary["margin_per_year"].to_numpy(float),
+            retention: summary["retention"].to_numpy(float) * 100,
+            discount: summary["discount_rate"].to_numpy(float) * 100,
+            multiple: summary["multiple"].to_numpy(float),
+            clv: summary["clv"].to_numpy(float),
         }
     )
     units = {
-        "Buying customers": "count",
-        "Spend per customer per year": currency,
-        "Gross margin": "%",
-        "Margin per customer per year": currency,
-        "Annual retention": "%",
-        "Discount rate": "% per year",
-        "Multiple r / (1 + d − r)": "years of margin",
-        "Customer lifetime value": currency,
+        buyers: tr("count"),
+        spend: currency,
+        margin: "%",
+        margin_per_year: currency,
+        retention: "%",
+        discount: tr("% per year"),
+        multiple: tr("years of margin"),
+        clv: currency,
     }
     formats = {
-        "Buying customers": "{:,}",
-        "Spend per customer per year": "{:,.0f}",
-        "Gross margin": "{:.0f}",
-        "Margin per customer per year": "{:,.0f}",
-        "Annual retention": "{:.1f}",
-        "Discount rate": "{:.1f}",
-        "Multiple r / (1 + d − r)": "{:.2f}",
-        "Customer lifetime value": "{:,.0f}",
+        buyers: "{:,}",
+        spend: "{:,.0f}",
+        margin: "{:.0f}",
+        margin_per_year: "{:,.0f}",
+        retention: "{:.1f}",
+        discount: "{:.1f}",
+        multiple: "{:.2f}",
+        clv: "{:,.0f}",
     }
     return TableView(frame, units, formats)
 
@@ -75,24 +88,34 @@ def simple_clv_text(summary: pd.DataFrame, *, currency: str = "") -> str:
     rows = summary.set_index("window")
     if not {"before", "after"} <= set(rows.index) or rows["clv"].isna().any():
         return what_it_means(
-            "the data do not give both windows' retention and spend, so the simple CLV cannot be compared."
+            tr(
+                "the data do not give both windows' retention and spend, so the simple CLV "
+                "cannot be compared."
+            )
         )
     b, a = rows.loc["before"], rows.loc["after"]
     change = a["clv"] / b["clv"] - 1 if b["clv"] else math.nan
     margin_change = (
         a["margin_per_year"] / b["margin_per_year"] - 1 if b["margin_per_year"] else math.nan
     )
-    text = (
-        f"a buying customer was worth {format_money(b['clv'], currency)} before go-live and "
-        f"{format_money(a['clv'], currency)} after ({signed_percent(change)}). Two things moved it: the "
-        f"margin a customer brings in a year ({signed_percent(margin_change)}) and annual retention "
-        f"({b['retention'] * 100:.1f} % → {a['retention'] * 100:.1f} %), which multiplies it: a "
-        f"customer who stays is worth {a['multiple']:.2f} years of margin instead of "
-        f"{b['multiple']:.2f}."
+    text = tr(
+        "a buying customer was worth {clv_before} before go-live and {clv_after} after "
+        "({change}). Two things moved it: the margin a customer brings in a year "
+        "({margin_change}) and annual retention ({retention_before} % → {retention_after} %), "
+        "which multiplies it: a customer who stays is worth {multiple_after} years of margin "
+        "instead of {multiple_before}.",
+        clv_before=format_money(b["clv"], currency),
+        clv_after=format_money(a["clv"], currency),
+        change=signed_percent(change),
+        margin_change=signed_percent(margin_change),
+        retention_before=f"{b['retention'] * 100:.1f}",
+        retention_after=f"{a['retention'] * 100:.1f}",
+        multiple_after=f"{a['multiple']:.2f}",
+        multiple_before=f"{b['multiple']:.2f}",
     )
     multiple_change = a["multiple"] / b["multiple"] - 1 if b["multiple"] else math.nan
     if abs(multiple_change) > abs(margin_change):
-        text += " Retention weighs most, because each point of it is earned again every year."
+        text += tr(" Retention weighs most, because each point of it is earned again every year.")
     else:
-        text += " Spend weighs most here."
+        text += tr(" Spend weighs most here.")
     return what_it_means(text)

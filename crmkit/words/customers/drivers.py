@@ -16,7 +16,7 @@ from crmkit.domains.customers import (
     DriversNotFitted,
     NotFittedReason,
 )
-from crmkit.words.customers.readings import interval_cells
+from crmkit.words.customers.readings import interval_cells, listing
 from crmkit.words.formats import (
     TableView,
     format_change_pct,
@@ -25,16 +25,90 @@ from crmkit.words.formats import (
     format_percent,
     is_missing,
 )
+from crmkit.words.language import tr
 from crmkit.words.phrases import what_it_means
 
-#: How a numeric driver's unit is named in a reading ("each extra complaint ...").
-_UNITS = {
-    "complaints": "complaint",
-    "tickets": "ticket",
-    "first_response_hours": "hour of first-response time",
-    "tenure_years": "year of tenure",
-    "orders": "order",
-}
+
+def _numeric_reading(name: str, higher: bool, change: str, ci: str) -> str:
+    """A numeric driver's reading: "each extra complaint raises the hazard of leaving by ..."."""
+    fields = {"change": change, "ci": ci}
+    if name == "complaints":
+        return (
+            tr("each extra complaint raises the hazard of leaving by {change} ({ci})", **fields)
+            if higher
+            else tr(
+                "each extra complaint lowers the hazard of leaving by {change} ({ci})", **fields
+            )
+        )
+    if name == "tickets":
+        return (
+            tr("each extra ticket raises the hazard of leaving by {change} ({ci})", **fields)
+            if higher
+            else tr("each extra ticket lowers the hazard of leaving by {change} ({ci})", **fields)
+        )
+    if name == "first_response_hours":
+        return (
+            tr(
+                "each extra hour of first-response time raises the hazard of leaving by "
+                "{change} ({ci})",
+                **fields,
+            )
+            if higher
+            else tr(
+                "each extra hour of first-response time lowers the hazard of leaving by "
+                "{change} ({ci})",
+                **fields,
+            )
+        )
+    if name == "tenure_years":
+        return (
+            tr(
+                "each extra year of tenure raises the hazard of leaving by {change} ({ci})",
+                **fields,
+            )
+            if higher
+            else tr(
+                "each extra year of tenure lowers the hazard of leaving by {change} ({ci})",
+                **fields,
+            )
+        )
+    if name == "orders":
+        return (
+            tr("each extra order raises the hazard of leaving by {change} ({ci})", **fields)
+            if higher
+            else tr("each extra order lowers the hazard of leaving by {change} ({ci})", **fields)
+        )
+    return (
+        tr(
+            "each extra unit of {name} raises the hazard of leaving by {change} ({ci})",
+            name=name,
+            **fields,
+        )
+        if higher
+        else tr(
+            "each extra unit of {name} lowers the hazard of leaving by {change} ({ci})",
+            name=name,
+            **fields,
+        )
+    )
+
+
+def _covariate_name(name: str) -> str:
+    """A covariate as a sentence names it ("region"); a client's own column as written."""
+    if name == "segment":
+        return tr("segment")
+    if name == "region":
+        return tr("region")
+    return name
+
+
+def _covariate_title(name: str) -> str:
+    """A covariate as a chart or table names it ("Region")."""
+    if name == "segment":
+        return tr("Segment")
+    if name == "region":
+        return tr("Region")
+    return name.replace("_", " ").capitalize()
 
 
 def driver_reading(term: Mapping[str, Any], alpha: float = 0.05) -> str:
@@ -58,37 +132,94 @@ def driver_reading(term: Mapping[str, Any], alpha: float = 0.05) -> str:
     """
     hr, low, high, p = term["hazard_ratio"], term["ci_low"], term["ci_high"], term["p_value"]
     if not math.isfinite(hr):
-        return "not estimable"
+        return tr("not estimable")
     change = format_change_pct(hr - 1, decimals=0).replace("+", "").replace("−", "")
-    way = "raises" if hr > 1 else "lowers"
-    more = "higher" if hr > 1 else "lower"
-    ci = (
-        f"{(1 - alpha) * 100:g} % CI {format_change_pct(low - 1, 0)} to "
-        f"{format_change_pct(high - 1, 0)}"
+    higher = hr > 1
+    ci = tr(
+        "{level} % CI {low} to {high}",
+        level=f"{(1 - alpha) * 100:g}",
+        low=format_change_pct(low - 1, 0),
+        high=format_change_pct(high - 1, 0),
     )
     name = term["covariate"]
     if name == "after_go_live":
-        text = f"after go-live the hazard of leaving is {change} {more} than before ({ci})"
+        text = (
+            tr(
+                "after go-live the hazard of leaving is {change} higher than before ({ci})",
+                change=change,
+                ci=ci,
+            )
+            if higher
+            else tr(
+                "after go-live the hazard of leaving is {change} lower than before ({ci})",
+                change=change,
+                ci=ci,
+            )
+        )
     elif name == "crm_after_go_live":
         text = (
-            f"in the CRM units after go-live the hazard of leaving is {change} {more} than the "
-            f"control group's change predicts ({ci}): the CRM's estimated effect on churn"
+            tr(
+                "in the CRM units after go-live the hazard of leaving is {change} higher than the "
+                "control group's change predicts ({ci}): the CRM's estimated effect on churn",
+                change=change,
+                ci=ci,
+            )
+            if higher
+            else tr(
+                "in the CRM units after go-live the hazard of leaving is {change} lower than the "
+                "control group's change predicts ({ci}): the CRM's estimated effect on churn",
+                change=change,
+                ci=ci,
+            )
         )
     elif term["kind"] == "numeric":
-        unit = _UNITS.get(name, f"unit of {name}")
-        text = f"each extra {unit} {way} the hazard of leaving by {change} ({ci})"
+        text = _numeric_reading(name, higher, change, ci)
     elif term["kind"] == "binary":
+        shown = _covariate_name(name)
         text = (
-            f"customers with {name} have a {change} {more} hazard of leaving than those "
-            f"without ({ci})"
+            tr(
+                "customers with {name} have a {change} higher hazard of leaving than those "
+                "without ({ci})",
+                name=shown,
+                change=change,
+                ci=ci,
+            )
+            if higher
+            else tr(
+                "customers with {name} have a {change} lower hazard of leaving than those "
+                "without ({ci})",
+                name=shown,
+                change=change,
+                ci=ci,
+            )
         )
     else:
+        fields = {
+            "name": _covariate_name(name),
+            "level": term["level"],
+            "reference": term["reference"],
+            "change": change,
+            "ci": ci,
+        }
         text = (
-            f"customers with {name} = {term['level']} have a {change} {more} hazard of leaving "
-            f"than {name} = {term['reference']} ({ci})"
+            tr(
+                "customers with {name} = {level} have a {change} higher hazard of leaving "
+                "than {name} = {reference} ({ci})",
+                **fields,
+            )
+            if higher
+            else tr(
+                "customers with {name} = {level} have a {change} lower hazard of leaving "
+                "than {name} = {reference} ({ci})",
+                **fields,
+            )
         )
     if not p < alpha:
-        text += f"; not distinguishable from no effect ({format_p_statement(p)})"
+        text = tr(
+            "{reading}; not distinguishable from no effect ({p})",
+            reading=text,
+            p=format_p_statement(p),
+        )
     return text
 
 
@@ -106,13 +237,14 @@ def not_fitted_reason(not_fitted: DriversNotFitted) -> str:
     'only 3 churn event(s); at least 10 are needed to model churn'
     """
     if not_fitted.reason == NotFittedReason.FEW_EVENTS:
-        return (
-            f"only {not_fitted.events} churn event(s); at least {not_fitted.min_events} are "
-            "needed to model churn"
+        return tr(
+            "only {events} churn event(s); at least {needed} are needed to model churn",
+            events=not_fitted.events,
+            needed=not_fitted.min_events,
         )
     if not_fitted.reason == NotFittedReason.NO_COVARIATES:
-        return "the data hold no characteristic of the customers to relate churn to"
-    return "it needs the customers table"
+        return tr("the data hold no characteristic of the customers to relate churn to")
+    return tr("it needs the customers table")
 
 
 def driver_label(term: Mapping[str, Any]) -> str:
@@ -124,21 +256,25 @@ def driver_label(term: Mapping[str, Any]) -> str:
     'Region: West (vs North)'
     """
     name = str(term["covariate"])
-    special_names = {
-        "after_go_live": "After go-live (all units)",
-        "crm_after_go_live": "CRM units after go-live (the CRM's effect)",
-        "complaints": "Each complaint so far",
-        "tenure_years": "Each year as a customer",
-        "arm": "CRM units (vs control)",
-    }
-    if name in special_names and name != "arm":
-        return special_names[name]
+    if name == "after_go_live":
+        return tr("After go-live (all units)")
+    if name == "crm_after_go_live":
+        return tr("CRM units after go-live (the CRM's effect)")
+    if name == "complaints":
+        return tr("Each complaint so far")
+    if name == "tenure_years":
+        return tr("Each year as a customer")
     if name == "arm":
-        return special_names["arm"]
+        return tr("CRM units (vs control)")
     level, reference = term.get("level"), term.get("reference")
     if level is not None and not is_missing(level) and reference is not None:
-        return f"{name.replace('_', ' ').capitalize()}: {level} (vs {reference})"
-    return name.replace("_", " ").capitalize()
+        return tr(
+            "{name}: {level} (vs {reference})",
+            name=_covariate_title(name),
+            level=level,
+            reference=reference,
+        )
+    return _covariate_title(name)
 
 
 def drivers_frame(drivers: ChurnDrivers) -> pd.DataFrame:
@@ -177,35 +313,41 @@ def drivers_title(drivers: ChurnDrivers) -> str:
     frame = drivers_frame(drivers)
     clear = frame.loc[frame["significant"] & frame["estimate"].notna()]
     if clear.empty:
-        return "No factor in the data is clearly linked to churn"
+        return tr("No factor in the data is clearly linked to churn")
     size = np.abs(np.log(clear["estimate"].to_numpy(float)))
     row = clear.iloc[int(np.argmax(size))]
     hr = float(row["estimate"])
-    way = "raises" if hr > 1 else "lowers"
-    return (
-        f"What drives churn: {row['label']} {way} the hazard of leaving by "
-        f"{abs(hr - 1) * 100:.0f} %"
+    change = f"{abs(hr - 1) * 100:.0f} %"
+    if hr > 1:
+        return tr(
+            "What drives churn: {driver} raises the hazard of leaving by {change}",
+            driver=row["label"],
+            change=change,
+        )
+    return tr(
+        "What drives churn: {driver} lowers the hazard of leaving by {change}",
+        driver=row["label"],
+        change=change,
     )
 
 
 def drivers_view(drivers: ChurnDrivers) -> TableView:
     """The churn model as a table: hazard ratios with intervals and their readings."""
     table = drivers.table
+    ratio, interval = tr("Hazard ratio"), tr("Confidence interval")
     frame = pd.DataFrame(
         {
-            "Driver": [driver_label(t) for t in table.to_dict("records")],
-            "Hazard ratio": table["hazard_ratio"].to_numpy(float),
-            "Confidence interval": interval_cells(
-                table["ci_low"], table["ci_high"], "{:.2f}".format
-            ),
-            "p-value": table["p_value"].map(format_p_value),
-            "Reading": driver_readings(drivers),
+            tr("Driver"): [driver_label(t) for t in table.to_dict("records")],
+            ratio: table["hazard_ratio"].to_numpy(float),
+            interval: interval_cells(table["ci_low"], table["ci_high"], "{:.2f}".format),
+            tr("p-value"): table["p_value"].map(format_p_value),
+            tr("Reading"): driver_readings(drivers),
         }
     )
     return TableView(
         frame,
-        {"Hazard ratio": "× hazard", "Confidence interval": "× hazard"},
-        {"Hazard ratio": "{:.2f}"},
+        {ratio: tr("× hazard"), interval: tr("× hazard")},
+        {ratio: "{:.2f}"},
     )
 
 
@@ -222,40 +364,58 @@ def drivers_text(drivers: ChurnDrivers) -> str:
     """
     frame = drivers_frame(drivers)
     clear = frame.loc[frame["significant"] & frame["estimate"].notna()]
-    text = (
+    text = tr(
         "a hazard ratio above 1 means customers with that trait leave faster (1.20 = 20 % more "
         "leave in any given month), below 1 slower. "
     )
     if clear.empty:
-        text += "None of the factors in the data is clearly linked to churn."
+        linked = tr("None of the factors in the data is clearly linked to churn.")
     else:
-        faster = clear.loc[clear["estimate"] > 1, "label"].tolist()
-        slower = clear.loc[clear["estimate"] < 1, "label"].tolist()
-        parts = []
-        if faster:
-            parts.append("faster: " + "; ".join(faster))
-        if slower:
-            parts.append("slower: " + "; ".join(slower))
-        text += "Clearly linked to leaving " + ", and ".join(parts) + "."
-        did = frame.loc[frame["label"].str.startswith("CRM units after go-live")]
+        faster = listing(clear.loc[clear["estimate"] > 1, "label"])
+        slower = listing(clear.loc[clear["estimate"] < 1, "label"])
+        if faster and slower:
+            linked = tr(
+                "Clearly linked to leaving faster: {faster}, and slower: {slower}.",
+                faster=faster,
+                slower=slower,
+            )
+        elif faster:
+            linked = tr("Clearly linked to leaving faster: {faster}.", faster=faster)
+        else:
+            linked = tr("Clearly linked to leaving slower: {slower}.", slower=slower)
+        did = frame.loc[(drivers.table["covariate"] == "crm_after_go_live").to_numpy()]
         if len(did) and bool(did["significant"].iloc[0]):
             hr = float(did["estimate"].iloc[0])
-            text += (
-                f" Against the control group, the CRM {'lowered' if hr < 1 else 'raised'} the "
-                f"hazard of leaving by {abs(hr - 1) * 100:.0f} %: the clearest evidence here of "
-                "the CRM's own effect on churn."
+            change = f"{abs(hr - 1) * 100:.0f} %"
+            effect = (
+                tr(
+                    " Against the control group, the CRM lowered the hazard of leaving by "
+                    "{change}: the clearest evidence here of the CRM's own effect on churn.",
+                    change=change,
+                )
+                if hr < 1
+                else tr(
+                    " Against the control group, the CRM raised the hazard of leaving by "
+                    "{change}: the clearest evidence here of the CRM's own effect on churn.",
+                    change=change,
+                )
             )
+            linked += effect
+    text += linked
     c = drivers.concordance
     if not is_missing(c):
         strength = (
-            "churn is hard to predict from these factors alone"
+            tr("churn is hard to predict from these factors alone")
             if c < 0.6
-            else "the factors explain a fair part of who leaves"
+            else tr("the factors explain a fair part of who leaves")
             if c < 0.7
-            else "the factors predict well who leaves"
+            else tr("the factors predict well who leaves")
         )
-        text += (
-            f" The model ranks who leaves first correctly for {format_percent(c)} of pairs of "
-            f"customers (50 % is chance): {strength}."
+        ranking = tr(
+            " The model ranks who leaves first correctly for {share} of pairs of customers "
+            "(50 % is chance): {strength}.",
+            share=format_percent(c),
+            strength=strength,
         )
+        text += ranking
     return what_it_means(text)

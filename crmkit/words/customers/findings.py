@@ -15,6 +15,7 @@ from crmkit.domains.customers import (
 )
 from crmkit.stats.primitives import check_alpha as _check_alpha
 from crmkit.words.customers.drivers import driver_label, driver_readings
+from crmkit.words.customers.readings import listing, series
 from crmkit.words.formats import (
     format_money,
     format_number,
@@ -23,6 +24,7 @@ from crmkit.words.formats import (
     format_signed,
     is_missing,
 )
+from crmkit.words.language import english, tr
 from crmkit.words.phrases import Findings
 
 CustomerFindings = Findings
@@ -85,108 +87,252 @@ def customer_findings(
         row = churn.iloc[0]
         p = row["p_value"]
         if is_missing(p):
-            sentences.append("Churn could not be compared before and after go-live.")
+            sentences.append(tr("Churn could not be compared before and after go-live."))
         else:
-            moved = "fell" if row["change"] < 0 else "rose"
-            verb = moved if p < alpha else f"shows no detectable change ({moved} slightly)"
-            sentences.append(
-                f"Annual churn {verb} from {format_percent(row['before'])} to "
-                f"{format_percent(row['after'])} ({format_signed(row['change'], 100)} percentage points; "
-                f"{confidence} confidence interval {format_signed(row['ci_low'], 100)} to {format_signed(row['ci_high'], 100)}; "
-                f"{format_p_statement(p)}), so annual retention went from {format_percent(1 - row['before'])} "
-                f"to {format_percent(1 - row['after'])}."
-            )
+            sentences.append(_churn_sentence(row, p < alpha, confidence))
     if rates is not None and len(rates):
         source = str(rates["source"].iloc[0])
         if source == "inactivity":
             limitations.append(
-                "Churn is inferred from inactivity (no order for a set number of days), not "
-                "recorded: slow buyers count as lost and the last months of data cannot show "
-                "churn yet."
+                tr(
+                    "Churn is inferred from inactivity (no order for a set number of days), not "
+                    "recorded: slow buyers count as lost and the last months of data cannot show "
+                    "churn yet."
+                )
             )
         years = rates["customer_years"].sum()
         if years < 100:
             limitations.append(
-                f"Churn rests on only {format_number(years)} customer-years of exposure; its "
-                "intervals are wide."
+                tr(
+                    "Churn rests on only {years} customer-years of exposure; its intervals are "
+                    "wide.",
+                    years=format_number(years),
+                )
             )
         if (pd.to_datetime(rates["observed_until"]) < pd.to_datetime(rates["end"])).any():
             limitations.append(
-                "The data stop before the end of a window, so that window's churn covers only "
-                "part of it."
+                tr(
+                    "The data stop before the end of a window, so that window's churn covers "
+                    "only part of it."
+                )
             )
     if loyalty is not None and len(loyalty):
         for row in loyalty.to_dict("records"):
             p = row["p_value"]
             if is_missing(p):
                 continue
-            moved = "rose" if row["change"] > 0 else "fell"
-            verb = moved if p < alpha else "shows no detectable change"
-            if row["kpi"] == "repeat_purchase_rate":
-                sentences.append(
-                    f"The share of buying customers who bought at least twice {verb} "
-                    f"({format_percent(row['before'])} before, {format_percent(row['after'])} after; "
-                    f"{format_p_statement(p)})."
-                )
-            elif row["kpi"] == "purchase_interval_days":
-                sentences.append(
-                    f"The median time between a customer's purchases {verb} "
-                    f"({format_number(row['before'])} days before, {format_number(row['after'])} "
-                    f"after; {format_p_statement(p)})."
-                )
-            elif row["kpi"] == "spend_per_customer":
-                sentences.append(
-                    f"Spend per buying customer {verb} ({format_money(row['before'], currency)} "
-                    f"before, {format_money(row['after'], currency)} after; {format_p_statement(p)})."
-                )
+            sentence = _loyalty_sentence(row, p < alpha, currency)
+            if sentence:
+                sentences.append(sentence)
     if drivers is not None and len(drivers.table):
         table = drivers.table.assign(reading=driver_readings(drivers))
         strong = table.loc[table["p_value"] < alpha]
         if len(strong):
-            readings = "; ".join(strong["reading"])
-            sentences.append(f"In the churn model, {readings}.")
+            sentences.append(
+                tr("In the churn model, {readings}.", readings=listing(strong["reading"]))
+            )
         else:
-            sentences.append("None of the churn model's factors is distinguishable from no effect.")
+            sentences.append(
+                tr("None of the churn model's factors is distinguishable from no effect.")
+            )
         if not is_missing(drivers.concordance):
             sentences.append(
-                f"The model ranks who leaves first correctly for {format_percent(drivers.concordance)} "
-                "of comparable pairs of customers (50 % is chance)."
+                tr(
+                    "The model ranks who leaves first correctly for {share} of comparable pairs "
+                    "of customers (50 % is chance).",
+                    share=format_percent(drivers.concordance),
+                )
             )
         limitations.append(
-            "The churn model shows associations, not causes (except the go-live terms against "
-            "the control group), and assumes each factor's effect is the same at every tenure."
+            tr(
+                "The churn model shows associations, not causes (except the go-live terms "
+                "against the control group), and assumes each factor's effect is the same at "
+                "every tenure."
+            )
         )
         if drivers.note:
-            limitations.append(f"Churn model: {drivers.note}.")
+            limitations.append(tr("Churn model: {note}.", note=drivers.note))
     if revenue is not None and len(revenue):
         after = revenue.loc[revenue["window"] == "after"]
         if len(after) and after["revenue"].sum() > 0:
-            parts = [
-                f"{format_percent(r['revenue_share'])} from {r['relationship'].replace('_', '-')} customers"
+            parts = series(
+                _share_from(format_percent(r["revenue_share"]), str(r["relationship"]))
                 for r in after.to_dict("records")
-            ]
-            sentences.append("After go-live, revenue came " + ", ".join(parts) + ".")
+            )
+            sentences.append(tr("After go-live, revenue came {parts}.", parts=parts))
     if acquisition is not None and len(acquisition):
         rows = acquisition.set_index("window")
         if {"before", "after"} <= set(rows.index):
             sentences.append(
-                f"Campaign cost per new customer was {format_money(rows.loc['before', 'cost_per_new_customer'], currency)} "
-                f"before and {format_money(rows.loc['after', 'cost_per_new_customer'], currency)} after go-live."
+                tr(
+                    "Campaign cost per new customer was {before} before and {after} after go-live.",
+                    before=format_money(rows.loc["before", "cost_per_new_customer"], currency),
+                    after=format_money(rows.loc["after", "cost_per_new_customer"], currency),
+                )
             )
         limitations.append(
-            "Acquisition cost counts campaign spend only (not sales time) and all new "
-            "customers, whatever brought them."
+            tr(
+                "Acquisition cost counts campaign spend only (not sales time) and all new "
+                "customers, whatever brought them."
+            )
         )
     if not has_control_group:
         limitations.append(
-            "Without a control group the changes are before-after only: anything else that "
-            "changed at go-live is mixed into them."
+            tr(
+                "Without a control group the changes are before-after only: anything else that "
+                "changed at go-live is mixed into them."
+            )
         )
     limitations.append(
-        "The p-values here are not corrected for the number of KPIs tested; the impact "
-        "overview corrects them across the whole family."
+        tr(
+            "The p-values here are not corrected for the number of KPIs tested; the impact "
+            "overview corrects them across the whole family."
+        )
     )
-    return CustomerFindings(" ".join(sentences), limitations)
+    return CustomerFindings(_paragraph(sentences), limitations)
+
+
+def _paragraph(sentences: list[str]) -> str:
+    """Sentences one after the other, as a paragraph."""
+    paragraph = ""
+    for sentence in sentences:
+        paragraph = (
+            tr("{earlier} {later}", earlier=paragraph, later=sentence) if paragraph else sentence
+        )
+    return paragraph
+
+
+def _churn_sentence(row: Any, detected: bool, confidence: str) -> str:
+    """Annual churn before and after go-live, with its change, interval and p-value."""
+    fields = {
+        "before": format_percent(row["before"]),
+        "after": format_percent(row["after"]),
+        "change": format_signed(row["change"], 100),
+        "confidence": confidence,
+        "low": format_signed(row["ci_low"], 100),
+        "high": format_signed(row["ci_high"], 100),
+        "p": format_p_statement(row["p_value"]),
+        "kept_before": format_percent(1 - row["before"]),
+        "kept_after": format_percent(1 - row["after"]),
+    }
+    fell = row["change"] < 0
+    if detected and fell:
+        return tr(
+            "Annual churn fell from {before} to {after} ({change} percentage points; "
+            "{confidence} confidence interval {low} to {high}; {p}), so annual retention went "
+            "from {kept_before} to {kept_after}.",
+            **fields,
+        )
+    if detected:
+        return tr(
+            "Annual churn rose from {before} to {after} ({change} percentage points; "
+            "{confidence} confidence interval {low} to {high}; {p}), so annual retention went "
+            "from {kept_before} to {kept_after}.",
+            **fields,
+        )
+    if fell:
+        return tr(
+            "Annual churn shows no detectable change (fell slightly) from {before} to {after} "
+            "({change} percentage points; {confidence} confidence interval {low} to {high}; "
+            "{p}), so annual retention went from {kept_before} to {kept_after}.",
+            **fields,
+        )
+    return tr(
+        "Annual churn shows no detectable change (rose slightly) from {before} to {after} "
+        "({change} percentage points; {confidence} confidence interval {low} to {high}; {p}), "
+        "so annual retention went from {kept_before} to {kept_after}.",
+        **fields,
+    )
+
+
+def _loyalty_sentence(row: dict[str, Any], detected: bool, currency: str) -> str | None:
+    """A loyalty KPI before and after go-live with its p-value (None for another KPI)."""
+    p = format_p_statement(row["p_value"])
+    rose = row["change"] > 0
+    kpi = row["kpi"]
+    if kpi == "repeat_purchase_rate":
+        fields = {"before": format_percent(row["before"]), "after": format_percent(row["after"])}
+        if not detected:
+            return tr(
+                "The share of buying customers who bought at least twice shows no detectable "
+                "change ({before} before, {after} after; {p}).",
+                p=p,
+                **fields,
+            )
+        if rose:
+            return tr(
+                "The share of buying customers who bought at least twice rose ({before} before, "
+                "{after} after; {p}).",
+                p=p,
+                **fields,
+            )
+        return tr(
+            "The share of buying customers who bought at least twice fell ({before} before, "
+            "{after} after; {p}).",
+            p=p,
+            **fields,
+        )
+    if kpi == "purchase_interval_days":
+        fields = {"before": format_number(row["before"]), "after": format_number(row["after"])}
+        if not detected:
+            return tr(
+                "The median time between a customer's purchases shows no detectable change "
+                "({before} days before, {after} after; {p}).",
+                p=p,
+                **fields,
+            )
+        if rose:
+            return tr(
+                "The median time between a customer's purchases rose ({before} days before, "
+                "{after} after; {p}).",
+                p=p,
+                **fields,
+            )
+        return tr(
+            "The median time between a customer's purchases fell ({before} days before, "
+            "{after} after; {p}).",
+            p=p,
+            **fields,
+        )
+    if kpi == "spend_per_customer":
+        fields = {
+            "before": format_money(row["before"], currency),
+            "after": format_money(row["after"], currency),
+        }
+        if not detected:
+            return tr(
+                "Spend per buying customer shows no detectable change ({before} before, "
+                "{after} after; {p}).",
+                p=p,
+                **fields,
+            )
+        if rose:
+            return tr(
+                "Spend per buying customer rose ({before} before, {after} after; {p}).",
+                p=p,
+                **fields,
+            )
+        return tr(
+            "Spend per buying customer fell ({before} before, {after} after; {p}).",
+            p=p,
+            **fields,
+        )
+    return None
+
+
+def _share_from(share: str, relationship: str) -> str:
+    """ "85.0 % from retained customers"."""
+    if relationship == "retained":
+        return tr("{share} from retained customers", share=share)
+    if relationship == "new":
+        return tr("{share} from new customers", share=share)
+    if relationship == "won_back":
+        return tr("{share} from won-back customers", share=share)
+    return tr(
+        "{share} from {relationship} customers",
+        share=share,
+        relationship=relationship.replace("_", "-"),
+    )
 
 
 def retention_record(
@@ -239,7 +385,8 @@ def retention_record(
         {``n``, ``events``, ``median_days``, ``retained_at_horizon``, ``horizon_days``},
         ``logrank_chi_square``, ``logrank_p_value``}; ``churn_drivers`` {``concordance``,
         ``n``, ``events``, ``top`` [{``driver``, ``term``, ``hazard_ratio``, ``ci_low``,
-        ``ci_high``, ``p_value``, ``reading``}]}; ``revenue_by_relationship`` {window:
+        ``ci_high``, ``p_value``, ``reading``}]} (``driver`` and ``reading`` in English, whatever
+        the report's language); ``revenue_by_relationship`` {window:
         {relationship: {``revenue``, ``revenue_share``, ``customers``}}};
         ``acquisition_cost`` {window: {``cost``, ``new_customers``,
         ``cost_per_new_customer``}}; ``loyalty`` {window: {``buyers``, ``repeat_rate``,
@@ -308,7 +455,8 @@ def retention_record(
             part["logrank_p_value"] = test["p_value"].iloc[0]
         out["survival"] = part
     if isinstance(drivers, ChurnDrivers):
-        table = drivers.table.assign(reading=driver_readings(drivers))
+        readings = [english(reading) for reading in driver_readings(drivers)]
+        table = drivers.table.assign(reading=readings)
         clear = table.loc[table["p_value"] < alpha].copy()
         clear["size"] = np.abs(np.log(clear["hazard_ratio"].astype(float)))
         clear = clear.sort_values("size", ascending=False, kind="stable").head(top_drivers)
@@ -318,7 +466,7 @@ def retention_record(
             "events": drivers.events,
             "top": [
                 {
-                    "driver": driver_label(t),
+                    "driver": english(driver_label(t)),
                     "term": t["term"],
                     "hazard_ratio": t["hazard_ratio"],
                     "ci_low": t["ci_low"],

@@ -4,49 +4,77 @@ from new, retained and won-back customers, and the campaign cost of a new custom
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
-from crmkit.words.customers.readings import change_detected
+from crmkit.words.customers.readings import change_detected, window_label
 from crmkit.words.formats import (
     TableView,
     format_money,
     format_percent,
     is_missing,
 )
-from crmkit.words.phrases import WINDOW_LABELS, what_it_means
+from crmkit.words.language import tr
+from crmkit.words.phrases import what_it_means
 
-_RELATIONSHIP_LABELS = {"retained": "Retained", "new": "New", "won_back": "Won back"}
-_RELATIONSHIP_WORDS = {"retained": "retained", "new": "new", "won_back": "won-back"}
+#: The relationships of :func:`crmkit.domains.customers.revenue_by_relationship`, in order.
+_RELATIONSHIPS = ("retained", "new", "won_back")
+
+
+def _relationship_label(relationship: str) -> str:
+    """A relationship as a table or chart names it: "Retained", "New", "Won back"."""
+    if relationship == "retained":
+        return tr("Retained")
+    if relationship == "new":
+        return tr("New")
+    if relationship == "won_back":
+        return tr("Won back")
+    return relationship
+
+
+def _relationship_customers(relationship: str) -> str:
+    """Customers of a relationship as a sentence names them: "won-back customers"."""
+    if relationship == "retained":
+        return tr("retained customers")
+    if relationship == "new":
+        return tr("new customers")
+    if relationship == "won_back":
+        return tr("won-back customers")
+    return relationship
 
 
 def loyalty_view(loyalty: pd.DataFrame, *, currency: str = "") -> TableView:
     """:func:`loyalty_metrics` as a table with units."""
+    buyers, orders, twice = tr("Buying customers"), tr("Orders"), tr("Bought twice or more")
+    per_buyer, spend = tr("Orders per buying customer"), tr("Spend per buying customer")
+    interval = tr("Days between purchases (median)")
     frame = pd.DataFrame(
         {
-            "Window": [WINDOW_LABELS.get(w, w) for w in loyalty["window"]],
-            "Buying customers": loyalty["buyers"].astype("Int64"),
-            "Orders": loyalty["orders"].astype("Int64"),
-            "Bought twice or more": loyalty["repeat_rate"].to_numpy(float) * 100,
-            "Orders per buying customer": loyalty["orders_per_buyer"].to_numpy(float),
-            "Spend per buying customer": loyalty["spend_per_buyer"].to_numpy(float),
-            "Days between purchases (median)": loyalty["purchase_interval_days"].to_numpy(float),
+            tr("Window"): [window_label(w) for w in loyalty["window"]],
+            buyers: loyalty["buyers"].astype("Int64"),
+            orders: loyalty["orders"].astype("Int64"),
+            twice: loyalty["repeat_rate"].to_numpy(float) * 100,
+            per_buyer: loyalty["orders_per_buyer"].to_numpy(float),
+            spend: loyalty["spend_per_buyer"].to_numpy(float),
+            interval: loyalty["purchase_interval_days"].to_numpy(float),
         }
     )
     units = {
-        "Buying customers": "count",
-        "Orders": "count",
-        "Bought twice or more": "%",
-        "Orders per buying customer": "count",
-        "Spend per buying customer": currency,
-        "Days between purchases (median)": "days",
+        buyers: tr("count"),
+        orders: tr("count"),
+        twice: "%",
+        per_buyer: tr("count"),
+        spend: currency,
+        interval: tr("days"),
     }
     formats = {
-        "Buying customers": "{:,}",
-        "Orders": "{:,}",
-        "Bought twice or more": "{:.1f}",
-        "Orders per buying customer": "{:.2f}",
-        "Spend per buying customer": "{:,.0f}",
-        "Days between purchases (median)": "{:.1f}",
+        buyers: "{:,}",
+        orders: "{:,}",
+        twice: "{:.1f}",
+        per_buyer: "{:.2f}",
+        spend: "{:,.0f}",
+        interval: "{:.1f}",
     }
     return TableView(frame, units, formats)
 
@@ -69,22 +97,6 @@ def loyalty_text(changes: pd.DataFrame, *, alpha: float = 0.05) -> str:
     """
     rows = {r["kpi"]: r for r in changes.to_dict("records")}
     moved, flat = [], []
-    phrases = {
-        "spend_per_customer": ("buying customers spend more", "buying customers spend less"),
-        "repeat_purchase_rate": (
-            "more buying customers come back for a second purchase",
-            "fewer buying customers come back for a second purchase",
-        ),
-        "purchase_interval_days": (
-            "customers buy again sooner",
-            "customers take longer to buy again",
-        ),
-    }
-    unchanged = {
-        "spend_per_customer": "spend per buying customer",
-        "repeat_purchase_rate": "the share who come back for a second purchase",
-        "purchase_interval_days": "the time between purchases",
-    }
     for kpi in ("spend_per_customer", "repeat_purchase_rate", "purchase_interval_days"):
         if kpi not in rows:
             continue
@@ -92,23 +104,68 @@ def loyalty_text(changes: pd.DataFrame, *, alpha: float = 0.05) -> str:
         if detected is None:
             continue
         if not detected:
-            flat.append(unchanged[kpi])
+            flat.append(kpi)
             continue
         good = rows[kpi]["change"] > 0
         if kpi == "purchase_interval_days":
             good = not good
-        moved.append(phrases[kpi][0 if good else 1])
-    sentences = []
+        moved.append(_loyalty_move(kpi, good))
+    if not moved and not flat:
+        return what_it_means(tr("there are too few buying customers to compare the two windows."))
+    text = ""
     if moved:
-        sentences.append(" and ".join(moved) + " since go-live, by more than chance explains.")
+        text = tr(
+            "{moves} since go-live, by more than chance explains.",
+            moves=_joined_with_and(moved),
+        )
     if flat:
-        text = " and ".join(flat)
-        verb = "have" if len(flat) > 1 else "has"
-        sentences.append(f"{text[0].upper()}{text[1:]} {verb} not changed detectably.")
-    if not sentences:
-        return what_it_means("there are too few buying customers to compare the two windows.")
-    text = " ".join(sentences)
+        unchanged = _joined_with_and(_loyalty_unchanged(kpi) for kpi in flat)
+        sentence = (
+            tr("{measures} have not changed detectably.", measures=unchanged)
+            if len(flat) > 1
+            else tr("{measure} has not changed detectably.", measure=unchanged)
+        )
+        text = (
+            tr("{earlier} {later}", earlier=text, later=_capitalized(sentence))
+            if text
+            else sentence
+        )
     return what_it_means(text[0].lower() + text[1:])
+
+
+def _loyalty_move(kpi: str, good: bool) -> str:
+    """A loyalty KPI that moved, as a clause ("buying customers spend more")."""
+    if kpi == "spend_per_customer":
+        return tr("buying customers spend more") if good else tr("buying customers spend less")
+    if kpi == "repeat_purchase_rate":
+        return (
+            tr("more buying customers come back for a second purchase")
+            if good
+            else tr("fewer buying customers come back for a second purchase")
+        )
+    return tr("customers buy again sooner") if good else tr("customers take longer to buy again")
+
+
+def _loyalty_unchanged(kpi: str) -> str:
+    """A loyalty KPI that did not move, as the subject of a sentence."""
+    if kpi == "spend_per_customer":
+        return tr("spend per buying customer")
+    if kpi == "repeat_purchase_rate":
+        return tr("the share who come back for a second purchase")
+    return tr("the time between purchases")
+
+
+def _joined_with_and(items: Iterable[str]) -> str:
+    """Clauses joined with "and" ("A and B and C")."""
+    joined = ""
+    for item in items:
+        joined = tr("{earlier} and {later}", earlier=joined, later=item) if joined else item
+    return joined
+
+
+def _capitalized(text: str) -> str:
+    """A sentence with a capital first letter (unchanged where the language has none)."""
+    return text[0].upper() + text[1:] if text[:1].islower() else text
 
 
 def relationship_mix(revenue: pd.DataFrame) -> pd.DataFrame:
@@ -129,8 +186,9 @@ def relationship_mix(revenue: pd.DataFrame) -> pd.DataFrame:
     """
     wide = revenue.pivot(index="window", columns="relationship", values="revenue_share")
     wide = wide.reindex([w for w in ("before", "after") if w in wide.index])
-    wide = wide.reindex(columns=list(_RELATIONSHIP_LABELS)).rename(columns=_RELATIONSHIP_LABELS)
-    wide.index = pd.Index([WINDOW_LABELS[w] for w in wide.index], name="window")
+    wide = wide.reindex(columns=list(_RELATIONSHIPS))
+    wide.columns = pd.Index([_relationship_label(r) for r in wide.columns])
+    wide.index = pd.Index([window_label(w) for w in wide.index], name="window")
     wide.columns.name = None
     return wide
 
@@ -148,51 +206,66 @@ def relationship_title(revenue: pd.DataFrame) -> str:
     """
     wide = revenue.pivot(index="window", columns="relationship", values="revenue_share")
     if "after" not in wide.index or wide.loc["after"].isna().all():
-        return "No revenue after go-live to split by customer relationship"
+        return tr("No revenue after go-live to split by customer relationship")
     after = wide.loc["after"]
     main = str(after.idxmax())
-    text = (
-        f"After go-live {after[main] * 100:.0f} % of revenue came from "
-        f"{_RELATIONSHIP_WORDS[main]} customers"
+    text = tr(
+        "After go-live {share} % of revenue came from {customers}",
+        share=f"{after[main] * 100:.0f}",
+        customers=_relationship_customers(main),
     )
     if "before" in wide.index and not wide.loc["before"].isna().all():
         move = (after - wide.loc["before"]).dropna()
         if len(move):
             kind = str(move.abs().idxmax())
-            way = "rose" if move[kind] > 0 else "fell"
-            text += (
-                f"; the share from {_RELATIONSHIP_WORDS[kind]} customers {way} most "
-                f"({wide.loc['before', kind] * 100:.0f} % → {after[kind] * 100:.0f} %)"
+            fields = {
+                "main": text,
+                "customers": _relationship_customers(kind),
+                "before": f"{wide.loc['before', kind] * 100:.0f}",
+                "after": f"{after[kind] * 100:.0f}",
+            }
+            text = (
+                tr(
+                    "{main}; the share from {customers} rose most ({before} % → {after} %)",
+                    **fields,
+                )
+                if move[kind] > 0
+                else tr(
+                    "{main}; the share from {customers} fell most ({before} % → {after} %)",
+                    **fields,
+                )
             )
     return text
 
 
 def relationship_view(revenue: pd.DataFrame, *, currency: str = "") -> TableView:
     """:func:`revenue_by_relationship` as a table with units."""
+    buyers, orders, income = tr("Buying customers"), tr("Orders"), tr("Revenue")
+    share, per_customer = tr("Share of revenue"), tr("Revenue per customer")
     frame = pd.DataFrame(
         {
-            "Window": [WINDOW_LABELS.get(w, w) for w in revenue["window"]],
-            "Customers": [_RELATIONSHIP_LABELS[r] for r in revenue["relationship"]],
-            "Buying customers": revenue["customers"].astype("Int64"),
-            "Orders": revenue["orders"].astype("Int64"),
-            "Revenue": revenue["revenue"].to_numpy(float),
-            "Share of revenue": revenue["revenue_share"].to_numpy(float) * 100,
-            "Revenue per customer": revenue["revenue_per_customer"].to_numpy(float),
+            tr("Window"): [window_label(w) for w in revenue["window"]],
+            tr("Customers"): [_relationship_label(r) for r in revenue["relationship"]],
+            buyers: revenue["customers"].astype("Int64"),
+            orders: revenue["orders"].astype("Int64"),
+            income: revenue["revenue"].to_numpy(float),
+            share: revenue["revenue_share"].to_numpy(float) * 100,
+            per_customer: revenue["revenue_per_customer"].to_numpy(float),
         }
     )
     units = {
-        "Buying customers": "count",
-        "Orders": "count",
-        "Revenue": currency,
-        "Share of revenue": "%",
-        "Revenue per customer": currency,
+        buyers: tr("count"),
+        orders: tr("count"),
+        income: currency,
+        share: "%",
+        per_customer: currency,
     }
     formats = {
-        "Buying customers": "{:,}",
-        "Orders": "{:,}",
-        "Revenue": "{:,.0f}",
-        "Share of revenue": "{:.1f}",
-        "Revenue per customer": "{:,.0f}",
+        buyers: "{:,}",
+        orders: "{:,}",
+        income: "{:,.0f}",
+        share: "{:.1f}",
+        per_customer: "{:,.0f}",
     }
     return TableView(frame, units, formats)
 
@@ -213,76 +286,121 @@ def relationship_text(
     """
     rows = revenue.loc[revenue["window"] == "after"].set_index("relationship")
     if rows.empty or rows["revenue_share"].isna().all():
-        return what_it_means("there is no revenue after go-live to split by relationship.")
+        return what_it_means(tr("there is no revenue after go-live to split by relationship."))
     retained = rows.loc["retained"] if "retained" in rows.index else None
     new = rows.loc["new"] if "new" in rows.index else None
     text = ""
     if retained is not None and not is_missing(retained["revenue_share"]):
-        lead = (
-            "existing customers carry the business"
-            if retained["revenue_share"] >= 0.5
-            else ("new customers carry much of the business")
-        )
-        text = (
-            f"{lead}: {format_percent(retained['revenue_share'], 0)} of revenue after go-live came "
-            "from customers who were already buying"
-        )
+        share = format_percent(retained["revenue_share"], 0)
+        leading = retained["revenue_share"] >= 0.5
         if (
             new is not None
             and not is_missing(new["revenue_per_customer"])
             and not is_missing(retained["revenue_per_customer"])
         ):
-            text += (
-                f", and a retained customer brought {format_money(retained['revenue_per_customer'], currency)} "
-                f"on average against {format_money(new['revenue_per_customer'], currency)} for a new one"
-            )
-            if retained["revenue_per_customer"] > new["revenue_per_customer"]:
-                text += ". Keeping customers is worth more than winning new ones."
+            fields = {
+                "share": share,
+                "retained": format_money(retained["revenue_per_customer"], currency),
+                "new": format_money(new["revenue_per_customer"], currency),
+            }
+            worth_more = retained["revenue_per_customer"] > new["revenue_per_customer"]
+            if leading and worth_more:
+                text = tr(
+                    "existing customers carry the business: {share} of revenue after go-live "
+                    "came from customers who were already buying, and a retained customer "
+                    "brought {retained} on average against {new} for a new one. Keeping "
+                    "customers is worth more than winning new ones.",
+                    **fields,
+                )
+            elif leading:
+                text = tr(
+                    "existing customers carry the business: {share} of revenue after go-live "
+                    "came from customers who were already buying, and a retained customer "
+                    "brought {retained} on average against {new} for a new one.",
+                    **fields,
+                )
+            elif worth_more:
+                text = tr(
+                    "new customers carry much of the business: {share} of revenue after go-live "
+                    "came from customers who were already buying, and a retained customer "
+                    "brought {retained} on average against {new} for a new one. Keeping "
+                    "customers is worth more than winning new ones.",
+                    **fields,
+                )
             else:
-                text += "."
+                text = tr(
+                    "new customers carry much of the business: {share} of revenue after go-live "
+                    "came from customers who were already buying, and a retained customer "
+                    "brought {retained} on average against {new} for a new one.",
+                    **fields,
+                )
         else:
-            text += "."
+            text = (
+                tr(
+                    "existing customers carry the business: {share} of revenue after go-live "
+                    "came from customers who were already buying.",
+                    share=share,
+                )
+                if leading
+                else tr(
+                    "new customers carry much of the business: {share} of revenue after go-live "
+                    "came from customers who were already buying.",
+                    share=share,
+                )
+            )
     if acquisition is not None and len(acquisition):
         acq = acquisition.set_index("window")
         if {"before", "after"} <= set(acq.index):
             b = acq.loc["before", "cost_per_new_customer"]
             a = acq.loc["after", "cost_per_new_customer"]
             if not (is_missing(a) or is_missing(b)):
-                way = "more" if a > b else "less"
+                fields = {"after": format_money(a, currency), "before": format_money(b, currency)}
                 text += (
-                    f" Campaigns spent {format_money(a, currency)} per new customer after go-live, "
-                    f"{way} than the {format_money(b, currency)} before."
+                    tr(
+                        " Campaigns spent {after} per new customer after go-live, more than the "
+                        "{before} before.",
+                        **fields,
+                    )
+                    if a > b
+                    else tr(
+                        " Campaigns spent {after} per new customer after go-live, less than the "
+                        "{before} before.",
+                        **fields,
+                    )
                 )
-    return what_it_means(text.strip() or "the revenue split shows no clear pattern.")
+    return what_it_means(text.strip() or tr("the revenue split shows no clear pattern."))
 
 
 def acquisition_view(acquisition: pd.DataFrame, *, currency: str = "") -> TableView:
     """:func:`acquisition_cost` as a table with units."""
+    campaigns, cost, new = tr("Campaigns"), tr("Campaign cost"), tr("New customers")
+    per_new, conversions = tr("Cost per new customer"), tr("Conversions")
+    per_conversion = tr("Cost per conversion")
     frame = pd.DataFrame(
         {
-            "Window": [WINDOW_LABELS.get(w, w) for w in acquisition["window"]],
-            "Campaigns": acquisition["campaigns"].astype("Int64"),
-            "Campaign cost": acquisition["cost"].to_numpy(float),
-            "New customers": acquisition["new_customers"].astype("Int64"),
-            "Cost per new customer": acquisition["cost_per_new_customer"].to_numpy(float),
-            "Conversions": acquisition["conversions"].to_numpy(float),
-            "Cost per conversion": acquisition["cost_per_conversion"].to_numpy(float),
+            tr("Window"): [window_label(w) for w in acquisition["window"]],
+            campaigns: acquisition["campaigns"].astype("Int64"),
+            cost: acquisition["cost"].to_numpy(float),
+            new: acquisition["new_customers"].astype("Int64"),
+            per_new: acquisition["cost_per_new_customer"].to_numpy(float),
+            conversions: acquisition["conversions"].to_numpy(float),
+            per_conversion: acquisition["cost_per_conversion"].to_numpy(float),
         }
     )
     units = {
-        "Campaigns": "count",
-        "Campaign cost": currency,
-        "New customers": "count",
-        "Cost per new customer": currency,
-        "Conversions": "count",
-        "Cost per conversion": currency,
+        campaigns: tr("count"),
+        cost: currency,
+        new: tr("count"),
+        per_new: currency,
+        conversions: tr("count"),
+        per_conversion: currency,
     }
     formats = {
-        "Campaigns": "{:,}",
-        "Campaign cost": "{:,.0f}",
-        "New customers": "{:,}",
-        "Cost per new customer": "{:,.0f}",
-        "Conversions": "{:,.0f}",
-        "Cost per conversion": "{:,.0f}",
+        campaigns: "{:,}",
+        cost: "{:,.0f}",
+        new: "{:,}",
+        per_new: "{:,.0f}",
+        conversions: "{:,.0f}",
+        per_conversion: "{:,.0f}",
     }
     return TableView(frame, units, formats)

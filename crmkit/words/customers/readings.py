@@ -1,7 +1,8 @@
 """How a comparison row of the customer domain reads: was a change detected, and by how much.
 
 The small readings every customer text shares: whether a row (a KPI result with its
-verdict, or a comparison with only a p-value) shows a change, and an interval as cells.
+verdict, or a comparison with only a p-value) shows a change, an interval as cells, a window's
+name, and several readings joined in one sentence (in the report's language).
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from typing import Any
 
 from crmkit.data.verdicts import Verdict
 from crmkit.words.formats import is_missing
+from crmkit.words.language import tr
 
-__all__ = ["change_detected", "interval_cells"]
+__all__ = ["change_detected", "interval_cells", "listing", "series", "window_label"]
 
 
 def change_detected(row: Any, alpha: float) -> bool | None:
@@ -54,6 +56,50 @@ def interval_cells(
     ['10.0 to 20.0', '–']
     """
     return [
-        "–" if is_missing(low) else f"{bound(low)} to {bound(high)}"
+        "–" if is_missing(low) else tr("{low} to {high}", low=bound(low), high=bound(high))
         for low, high in zip(lows, highs, strict=True)
     ]
+
+
+def window_label(window: str) -> str:
+    """A window as a table or chart names it: "Before go-live", "After go-live" (others as
+    written).
+
+    Examples
+    --------
+    >>> window_label("after"), window_label("pilot")
+    ('After go-live', 'pilot')
+    """
+    if window == "before":
+        return tr("Before go-live")
+    if window == "after":
+        return tr("After go-live")
+    return window
+
+
+def listing(items: Iterable[str]) -> str:
+    """Several readings in one sentence, separated by semicolons.
+
+    Examples
+    --------
+    >>> listing(["Region: West (vs North)", "Each complaint so far"])
+    'Region: West (vs North); Each complaint so far'
+    """
+    joined = ""
+    for item in items:
+        joined = tr("{earlier}; {later}", earlier=joined, later=item) if joined else item
+    return joined
+
+
+def series(items: Iterable[str]) -> str:
+    """Several short items in one sentence, separated by commas.
+
+    Examples
+    --------
+    >>> series(["month 3", "month 6"])
+    'month 3, month 6'
+    """
+    joined = ""
+    for item in items:
+        joined = tr("{earlier}, {later}", earlier=joined, later=item) if joined else item
+    return joined

@@ -19,7 +19,13 @@ from crmkit.domains.customers import (
     ChurnSummary,
     cohort_matrix,
 )
-from crmkit.words.customers.readings import change_detected, interval_cells
+from crmkit.words.customers.readings import (
+    change_detected,
+    interval_cells,
+    listing,
+    series,
+    window_label,
+)
 from crmkit.words.formats import (
     TableView,
     format_p_statement,
@@ -28,7 +34,8 @@ from crmkit.words.formats import (
     format_signed,
     is_missing,
 )
-from crmkit.words.phrases import WINDOW_LABELS, what_it_means
+from crmkit.words.language import tr
+from crmkit.words.phrases import what_it_means
 
 
 def _percent(share: float) -> str:
@@ -50,16 +57,16 @@ def churn_frame(summary: ChurnSummary) -> pd.DataFrame:
         without a control group), ``estimate``, ``ci_low``, ``ci_high`` (annual churn
         probability in percent), ``highlight`` (True for the CRM units after go-live).
     """
-    main = "CRM units" if summary.control_rates is not None else "Customers"
+    main = "crm" if summary.control_rates is not None else "customers"
     parts = [(main, summary.rates)]
     if summary.control_rates is not None:
-        parts.append(("Control group (no CRM)", summary.control_rates))
+        parts.append(("control", summary.control_rates))
     rows = []
     for group, frame in parts:
         for r in frame.to_dict("records"):
             rows.append(
                 {
-                    "label": f"{group}, {WINDOW_LABELS[r['window']].lower()}",
+                    "label": _churn_label(group, r["window"]),
                     "estimate": r["churn_probability"] * 100,
                     "ci_low": r["ci_low"] * 100,
                     "ci_high": r["ci_high"] * 100,
@@ -69,36 +76,61 @@ def churn_frame(summary: ChurnSummary) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["label", "estimate", "ci_low", "ci_high", "highlight"])
 
 
+def _churn_label(group: str, window: str) -> str:
+    """A bar of the churn chart: a group ("crm", "control", "customers") in a window."""
+    before = window == "before"
+    if group == "crm":
+        return tr("CRM units, before go-live") if before else tr("CRM units, after go-live")
+    if group == "control":
+        return (
+            tr("Control group (no CRM), before go-live")
+            if before
+            else tr("Control group (no CRM), after go-live")
+        )
+    return tr("Customers, before go-live") if before else tr("Customers, after go-live")
+
+
 def churn_view(rates: pd.DataFrame) -> TableView:
     """:func:`churn_rates` as a table with units."""
+    active, acquired = (
+        tr("Customers active at the start"),
+        tr("Acquired (followed from the next window)"),
+    )
+    churned, years = tr("Churned"), tr("Customer-years at risk")
+    churn, interval, retention = (
+        tr("Annual churn"),
+        tr("Confidence interval"),
+        tr("Annual retention"),
+    )
     frame = pd.DataFrame(
         {
-            "Window": [WINDOW_LABELS.get(w, w) for w in rates["window"]],
-            "Customers active at the start": rates["customers_at_start"].astype("Int64"),
-            "Acquired (followed from the next window)": rates["acquired"].astype("Int64"),
-            "Churned": rates["churned"].astype("Int64"),
-            "Customer-years at risk": rates["customer_years"].to_numpy(float),
-            "Annual churn": rates["churn_probability"].to_numpy(float) * 100,
-            "Confidence interval": interval_cells(rates["ci_low"], rates["ci_high"], _percent),
-            "Annual retention": rates["retention"].to_numpy(float) * 100,
+            tr("Window"): [window_label(w) for w in rates["window"]],
+            active: rates["customers_at_start"].astype("Int64"),
+            acquired: rates["acquired"].astype("Int64"),
+            churned: rates["churned"].astype("Int64"),
+            years: rates["customer_years"].to_numpy(float),
+            churn: rates["churn_probability"].to_numpy(float) * 100,
+            interval: interval_cells(rates["ci_low"], rates["ci_high"], _percent),
+            retention: rates["retention"].to_numpy(float) * 100,
         }
     )
+    count = tr("count")
     units = {
-        "Customers active at the start": "count",
-        "Acquired (followed from the next window)": "count",
-        "Churned": "count",
-        "Customer-years at risk": "years",
-        "Annual churn": "%",
-        "Confidence interval": "%",
-        "Annual retention": "%",
+        active: count,
+        acquired: count,
+        churned: count,
+        years: tr("years"),
+        churn: "%",
+        interval: "%",
+        retention: "%",
     }
     formats = {
-        "Customers active at the start": "{:,}",
-        "Acquired (followed from the next window)": "{:,}",
-        "Churned": "{:,}",
-        "Customer-years at risk": "{:,.0f}",
-        "Annual churn": "{:.1f}",
-        "Annual retention": "{:.1f}",
+        active: "{:,}",
+        acquired: "{:,}",
+        churned: "{:,}",
+        years: "{:,.0f}",
+        churn: "{:.1f}",
+        retention: "{:.1f}",
     }
     return TableView(frame, units, formats)
 
@@ -127,43 +159,57 @@ def churn_text(row: Any, summary: ChurnSummary, *, alpha: float = 0.05) -> str:
     guard = row.get("guard") if hasattr(row, "get") else None
     if guard == Guard.NOT_COMPARABLE:
         reasons = summary.rates["reason"].dropna() if "reason" in summary.rates else []
-        reason = str(reasons.iloc[0]) if len(reasons) else "the two windows do not compare"
+        reason = str(reasons.iloc[0]) if len(reasons) else tr("the two windows do not compare")
         return what_it_means(
-            f"churn before and after go-live is not compared: {reason}. A change measured on "
-            "different customers would not be the CRM's."
+            tr(
+                "churn before and after go-live is not compared: {reason}. A change measured on "
+                "different customers would not be the CRM's.",
+                reason=reason,
+            )
         )
     if detected is None or is_missing(row["before"]) or is_missing(row["after"]):
         return what_it_means(
-            "there are too few customers or churn events to compare the two windows."
+            tr("there are too few customers or churn events to compare the two windows.")
         )
-    opening = (
-        f"of every 100 customers, about {row['before'] * 100:.0f} left within a year before "
-        f"go-live and {row['after'] * 100:.0f} after"
-    )
+    figures = {"before": f"{row['before'] * 100:.0f}", "after": f"{row['after'] * 100:.0f}"}
     if not detected:
-        text = f"{opening}, a difference within what chance produces."
+        text = tr(
+            "of every 100 customers, about {before} left within a year before go-live and "
+            "{after} after, a difference within what chance produces.",
+            **figures,
+        )
+    elif row["change"] < 0:
+        text = tr(
+            "of every 100 customers, about {before} left within a year before go-live and "
+            "{after} after: customers stay longer, by more than chance explains.",
+            **figures,
+        )
     else:
-        better = row["change"] < 0
-        text = (
-            f"{opening}: customers {'stay longer' if better else 'leave sooner'}, by more than "
-            "chance explains."
+        text = tr(
+            "of every 100 customers, about {before} left within a year before go-live and "
+            "{after} after: customers leave sooner, by more than chance explains.",
+            **figures,
         )
     control = summary.control_change
     if control is not None and len(control):
         c = control.iloc[0]
         if not is_missing(c["p_value"]):
-            moved = c["p_value"] < alpha
+            went = {"before": format_percent(c["before"]), "after": format_percent(c["after"])}
             text += (
-                f" In the control group, which kept its old tools, churn went from "
-                f"{format_percent(c['before'])} to {format_percent(c['after'])}"
-                + (
-                    " — it moved too, so part of the change is not the CRM's."
-                    if moved
-                    else ", no detectable change: the market did not move churn on its own."
+                tr(
+                    " In the control group, which kept its old tools, churn went from {before} "
+                    "to {after} — it moved too, so part of the change is not the CRM's.",
+                    **went,
+                )
+                if c["p_value"] < alpha
+                else tr(
+                    " In the control group, which kept its old tools, churn went from {before} "
+                    "to {after}, no detectable change: the market did not move churn on its own.",
+                    **went,
                 )
             )
     if str(summary.rates["source"].iloc[0]) == "inactivity":
-        text += (
+        text += tr(
             " Churn here means no order for 180 days (the customers table records no churn "
             "dates), so a slow buyer can count as lost."
         )
@@ -195,20 +241,21 @@ def cohort_view(cohorts: pd.DataFrame, *, periods: Sequence[int] = (0, 1, 3, 6, 
     """
     matrix = cohort_matrix(cohorts) if len(cohorts) else pd.DataFrame()
     sizes = cohorts.groupby("cohort")["cohort_size"].first() if len(cohorts) else pd.Series()
+    customers = tr("Customers")
     frame = pd.DataFrame(
         {
-            "Acquired in": [f"{pd.Timestamp(c):%Y-%m}" for c in matrix.index],
-            "Customers": [int(v) for v in sizes.reindex(matrix.index)],
+            tr("Acquired in"): [f"{pd.Timestamp(c):%Y-%m}" for c in matrix.index],
+            customers: [int(v) for v in sizes.reindex(matrix.index)],
         }
     )
     labels = []
     for k in periods:
-        label = f"Month {k}"
+        label = tr("Month {k}", k=k)
         labels.append(label)
         values = matrix[k] if k in matrix.columns else pd.Series(np.nan, index=matrix.index)
         frame[label] = ["" if is_missing(v) else f"{v * 100:.0f}" for v in values]
     return TableView(
-        frame, {"Customers": "count", **dict.fromkeys(labels, "%")}, {"Customers": "{:,}"}
+        frame, {customers: tr("count"), **dict.fromkeys(labels, "%")}, {customers: "{:,}"}
     )
 
 
@@ -228,52 +275,74 @@ def cohort_title(compare: pd.DataFrame, *, alpha: float = 0.05) -> str:
     """
     usable = compare.loc[compare["p_value"].notna()] if len(compare) else compare
     if usable is None or usable.empty:
-        return "Too few cohorts after go-live to compare their retention with earlier ones"
+        return tr("Too few cohorts after go-live to compare their retention with earlier ones")
     row = usable.iloc[0]
-    k = int(row["period"])
-    figures = f"{row['after'] * 100:.0f} % vs {row['before'] * 100:.0f} % ordered"
-    if row["p_value"] < alpha:
-        way = "more" if row["after"] > row["before"] else "less"
-        return (
-            f"Customers acquired after go-live are {way} active {k} months on than earlier ones "
-            f"({figures})"
+    fields = {
+        "k": int(row["period"]),
+        "after": f"{row['after'] * 100:.0f}",
+        "before": f"{row['before'] * 100:.0f}",
+    }
+    if row["p_value"] < alpha and row["after"] > row["before"]:
+        return tr(
+            "Customers acquired after go-live are more active {k} months on than earlier ones "
+            "({after} % vs {before} % ordered)",
+            **fields,
         )
-    return (
-        f"Customers acquired after go-live are as active {k} months on as earlier ones ({figures})"
+    if row["p_value"] < alpha:
+        return tr(
+            "Customers acquired after go-live are less active {k} months on than earlier ones "
+            "({after} % vs {before} % ordered)",
+            **fields,
+        )
+    return tr(
+        "Customers acquired after go-live are as active {k} months on as earlier ones "
+        "({after} % vs {before} % ordered)",
+        **fields,
     )
 
 
 def cohort_compare_view(compare: pd.DataFrame) -> TableView:
     """:func:`compare_cohorts` as a table with units."""
+    months, before, n_before = (
+        tr("Months after acquisition"),
+        tr("Cohorts before go-live"),
+        tr("Customers before"),
+    )
+    after, n_after, change, interval = (
+        tr("Cohorts after go-live"),
+        tr("Customers after"),
+        tr("Change"),
+        tr("Confidence interval"),
+    )
     frame = pd.DataFrame(
         {
-            "Months after acquisition": compare["period"].astype("Int64"),
-            "Cohorts before go-live": compare["before"].to_numpy(float) * 100,
-            "Customers before": compare["n_before"].astype("Int64"),
-            "Cohorts after go-live": compare["after"].to_numpy(float) * 100,
-            "Customers after": compare["n_after"].astype("Int64"),
-            "Change": compare["change"].to_numpy(float) * 100,
-            "Confidence interval": interval_cells(
+            months: compare["period"].astype("Int64"),
+            before: compare["before"].to_numpy(float) * 100,
+            n_before: compare["n_before"].astype("Int64"),
+            after: compare["after"].to_numpy(float) * 100,
+            n_after: compare["n_after"].astype("Int64"),
+            change: compare["change"].to_numpy(float) * 100,
+            interval: interval_cells(
                 compare["ci_low"], compare["ci_high"], lambda v: format_signed(v, 100)
             ),
-            "p-value": compare["p_value"].map(format_p_value),
+            tr("p-value"): compare["p_value"].map(format_p_value),
         }
     )
     units = {
-        "Months after acquisition": "months",
-        "Cohorts before go-live": "% active",
-        "Customers before": "count",
-        "Cohorts after go-live": "% active",
-        "Customers after": "count",
-        "Change": "percentage points",
-        "Confidence interval": "percentage points",
+        months: tr("months"),
+        before: tr("% active"),
+        n_before: tr("count"),
+        after: tr("% active"),
+        n_after: tr("count"),
+        change: tr("percentage points"),
+        interval: tr("percentage points"),
     }
     formats = {
-        "Cohorts before go-live": "{:.1f}",
-        "Cohorts after go-live": "{:.1f}",
-        "Customers before": "{:,}",
-        "Customers after": "{:,}",
-        "Change": "{:+.1f}",
+        before: "{:.1f}",
+        after: "{:.1f}",
+        n_before: "{:,}",
+        n_after: "{:,}",
+        change: "{:+.1f}",
     }
     return TableView(frame, units, formats)
 
@@ -291,38 +360,59 @@ def cohort_text(compare: pd.DataFrame, *, alpha: float = 0.05) -> str:
     usable = compare.loc[compare["p_value"].notna()] if len(compare) else compare
     if usable is None or usable.empty:
         return what_it_means(
-            "no cohort acquired after go-live has been followed long enough to compare it with "
-            "the earlier ones yet."
+            tr(
+                "no cohort acquired after go-live has been followed long enough to compare it "
+                "with the earlier ones yet."
+            )
         )
     parts = []
     for i, r in enumerate(usable.to_dict("records")):
-        tail = " ordered" if i == 0 else ""
+        fields = {
+            "k": int(r["period"]),
+            "after": f"{r['after'] * 100:.0f}",
+            "before": f"{r['before'] * 100:.0f}",
+        }
         parts.append(
-            f"{int(r['period'])} months on: {r['after'] * 100:.0f} % vs {r['before'] * 100:.0f} %{tail}"
+            tr("{k} months on: {after} % vs {before} % ordered", **fields)
+            if i == 0
+            else tr("{k} months on: {after} % vs {before} %", **fields)
         )
-    figures = "; ".join(parts)
+    figures = listing(parts)
     significant = usable.loc[usable["p_value"] < alpha]
     if significant.empty:
-        text = (
-            f"customers won since go-live keep buying at the same rate as those won before it "
-            f"({figures}); the CRM has not yet changed how well new customers are kept."
+        text = tr(
+            "customers won since go-live keep buying at the same rate as those won before it "
+            "({figures}); the CRM has not yet changed how well new customers are kept.",
+            figures=figures,
         )
     else:
-        better = (significant["after"] > significant["before"]).all()
-        worse = (significant["after"] < significant["before"]).all()
-        way = "better" if better else "worse" if worse else "differently"
-        text = (
-            f"customers won since go-live are kept {way} than those won before it "
-            f"({figures}), by more than chance explains at "
-            + ", ".join(f"month {int(k)}" for k in significant["period"])
-            + "."
-        )
+        months = series(tr("month {k}", k=int(k)) for k in significant["period"])
+        fields = {"figures": figures, "months": months}
+        if (significant["after"] > significant["before"]).all():
+            text = tr(
+                "customers won since go-live are kept better than those won before it "
+                "({figures}), by more than chance explains at {months}.",
+                **fields,
+            )
+        elif (significant["after"] < significant["before"]).all():
+            text = tr(
+                "customers won since go-live are kept worse than those won before it "
+                "({figures}), by more than chance explains at {months}.",
+                **fields,
+            )
+        else:
+            text = tr(
+                "customers won since go-live are kept differently than those won before it "
+                "({figures}), by more than chance explains at {months}.",
+                **fields,
+            )
     last = usable.iloc[-1]
     if len(usable) > 1 and "n_after" in usable:
-        text += (
-            f" The later comparisons rest on fewer customers ({int(last['n_after']):,} after "
-            f"go-live at month {int(last['period'])}), because recent cohorts have not reached "
-            "them yet."
+        text += tr(
+            " The later comparisons rest on fewer customers ({n} after go-live at month {k}), "
+            "because recent cohorts have not reached them yet.",
+            n=f"{int(last['n_after']):,}",
+            k=int(last["period"]),
         )
     return what_it_means(text)
 
@@ -336,7 +426,7 @@ def survival_labels(summary: pd.DataFrame) -> dict[str, str]:
     {'before': 'Before go-live (1,200 customers)'}
     """
     return {
-        str(g): f"{WINDOW_LABELS.get(str(g), str(g))} ({int(n):,} customers)"
+        str(g): tr("{window} ({n} customers)", window=window_label(str(g)), n=f"{int(n):,}")
         for g, n in zip(summary["group"], summary["n"], strict=True)
     }
 
@@ -360,23 +450,26 @@ def survival_title(summary: pd.DataFrame, test: pd.DataFrame, *, alpha: float = 
     """
     rows = summary.set_index("group")
     if not {"before", "after"} <= set(rows.index):
-        return "Too few customers in one of the windows to compare how long they stay"
+        return tr("Too few customers in one of the windows to compare how long they stay")
     b, a = rows.loc["before", "survival_at_horizon"], rows.loc["after", "survival_at_horizon"]
     if is_missing(a) or is_missing(b):
-        return "The data do not follow customers long enough to compare a year of retention"
+        return tr("The data do not follow customers long enough to compare a year of retention")
     days = float(rows["horizon"].iloc[0])
-    span = "a full year" if abs(days - 365) < 1 else f"{days:.0f} days"
+    span = tr("a full year") if abs(days - 365) < 1 else tr("{days} days", days=f"{days:.0f}")
     p = test["p_value"].iloc[0]
     verdict = (
-        "too few churn events to test the difference"
+        tr("too few churn events to test the difference")
         if is_missing(p)
-        else "a difference larger than chance explains"
+        else tr("a difference larger than chance explains")
         if p < alpha
-        else "a difference within what chance produces"
+        else tr("a difference within what chance produces")
     )
-    return (
-        f"After go-live {a * 100:.0f} % of customers stayed {span}, against {b * 100:.0f} % "
-        f"before — {verdict}"
+    return tr(
+        "After go-live {after} % of customers stayed {span}, against {before} % before — {verdict}",
+        after=f"{a * 100:.0f}",
+        before=f"{b * 100:.0f}",
+        span=span,
+        verdict=verdict,
     )
 
 
@@ -384,34 +477,40 @@ def survival_view(summary: pd.DataFrame) -> TableView:
     """:attr:`KaplanMeierResult.summary` as a table with units."""
 
     def days(v: float) -> str:
-        return "not reached" if is_missing(v) else f"{v:,.0f}"
+        return tr("not reached") if is_missing(v) else f"{v:,.0f}"
 
+    at_risk, churned, still = tr("At risk"), tr("Churned"), tr("Still active after the horizon")
+    interval, horizon, median = (
+        tr("Confidence interval"),
+        tr("Horizon"),
+        tr("Median time to churn"),
+    )
     frame = pd.DataFrame(
         {
-            "Customers": [WINDOW_LABELS.get(str(g), str(g)) for g in summary["group"]],
-            "At risk": summary["n"].astype("Int64"),
-            "Churned": summary["events"].astype("Int64"),
-            "Still active after the horizon": summary["survival_at_horizon"].to_numpy(float) * 100,
-            "Confidence interval": interval_cells(
+            tr("Customers"): [window_label(str(g)) for g in summary["group"]],
+            at_risk: summary["n"].astype("Int64"),
+            churned: summary["events"].astype("Int64"),
+            still: summary["survival_at_horizon"].to_numpy(float) * 100,
+            interval: interval_cells(
                 summary["horizon_ci_low"], summary["horizon_ci_high"], _percent
             ),
-            "Horizon": summary["horizon"].to_numpy(float),
-            "Median time to churn": summary["median"].map(days),
+            horizon: summary["horizon"].to_numpy(float),
+            median: summary["median"].map(days),
         }
     )
     units = {
-        "At risk": "count",
-        "Churned": "count",
-        "Still active after the horizon": "%",
-        "Confidence interval": "%",
-        "Horizon": "days",
-        "Median time to churn": "days",
+        at_risk: tr("count"),
+        churned: tr("count"),
+        still: "%",
+        interval: "%",
+        horizon: tr("days"),
+        median: tr("days"),
     }
     formats = {
-        "At risk": "{:,}",
-        "Churned": "{:,}",
-        "Still active after the horizon": "{:.1f}",
-        "Horizon": "{:.0f}",
+        at_risk: "{:,}",
+        churned: "{:,}",
+        still: "{:.1f}",
+        horizon: "{:.0f}",
     }
     return TableView(frame, units, formats)
 
@@ -431,24 +530,35 @@ def survival_text(summary: pd.DataFrame, test: pd.DataFrame, *, alpha: float = 0
     p = test["p_value"].iloc[0] if len(test) else math.nan
     if not {"before", "after"} <= set(rows.index) or is_missing(p):
         return what_it_means(
-            "there are too few customers or churn events to compare how long customers stay."
+            tr("there are too few customers or churn events to compare how long customers stay.")
         )
-    stat = f"log-rank chi-square = {test['statistic'].iloc[0]:.1f}, df = {int(test['df'].iloc[0])}, {format_p_statement(p)}"
+    stat = tr(
+        "log-rank chi-square = {statistic}, df = {df}, {p}",
+        statistic=f"{test['statistic'].iloc[0]:.1f}",
+        df=int(test["df"].iloc[0]),
+        p=format_p_statement(p),
+    )
     b, a = rows.loc["before", "survival_at_horizon"], rows.loc["after", "survival_at_horizon"]
-    if p < alpha and not is_missing(a) and not is_missing(b):
-        way = "more slowly" if a > b else "faster"
-        meaning = "customers stay longer" if a > b else "customers leave sooner"
-        text = (
+    if p < alpha and not is_missing(a) and not is_missing(b) and a > b:
+        text = tr(
             "the curves show, day by day, the share of the customer base still with the company; "
-            f"after go-live it falls {way} ({stat}): {meaning}."
+            "after go-live it falls more slowly ({stat}): customers stay longer.",
+            stat=stat,
+        )
+    elif p < alpha and not is_missing(a) and not is_missing(b):
+        text = tr(
+            "the curves show, day by day, the share of the customer base still with the company; "
+            "after go-live it falls faster ({stat}): customers leave sooner.",
+            stat=stat,
         )
     else:
-        text = (
+        text = tr(
             "the curves show, day by day, the share of the customer base still with the company; "
-            f"the two windows' curves differ by no more than chance explains ({stat})."
+            "the two windows' curves differ by no more than chance explains ({stat}).",
+            stat=stat,
         )
     if rows["median"].isna().all():
-        text += (
+        text += tr(
             " Half the customers were still there at the end of each window, so the median time "
             "to churn is not reached: churn is slow compared with the windows."
         )
