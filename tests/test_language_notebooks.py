@@ -104,3 +104,15 @@ def test_a_kpi_skip_note_names_the_kpi_by_its_translated_label_when_there_is_one
         note = stages.kpi_needs_data("sales_cycle_days")
     expected = shown if shown != label else "sales cycle days"
     assert note == f"*已跳过：{expected}所需的数据客户尚未提供。*"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_the_stage_title_translates_as_the_first_heading(path):
+    # The page header and the index name a stage by its metadata title (English in
+    # results.json); translate_markdown gives the same words as the page's first heading.
+    nb = nbformat.read(path, as_version=4)
+    title = nb.metadata["crmkit"]["title"]
+    first_heading = _HEADING.findall(translate_markdown(nb.cells[0].source, "zh"))[0]
+    assert first_heading[0] == "#"
+    assert translate_markdown(title, "zh") == first_heading[1]
+    assert _has_chinese(first_heading[1])
