@@ -46,11 +46,11 @@ from crmkit.words.narrative.designs import (
     series_title,
 )
 from crmkit.words.narrative.finance import (
-    MONEY_CANNOT_SHOW,
     breakeven_text,
     cost_title,
     finance_findings,
     finance_title,
+    money_cannot_show,
     simulation_title,
     tornado_title,
 )
@@ -106,6 +106,14 @@ from crmkit.words.narrative.synthesis import (
 )
 from crmkit.words.phrases import WINDOW_LABELS, findings_markdown, what_it_means
 
+
+def __getattr__(name: str) -> str:
+    """``MONEY_CANNOT_SHOW``: :func:`money_cannot_show` in the language active when read."""
+    if name == "MONEY_CANNOT_SHOW":
+        return money_cannot_show()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "CLAIM_REASONS",
     "placebo_title",
@@ -117,7 +125,6 @@ __all__ = [
     "summary_rollout",
     "GUARD_REASONS",
     "LOW_COVERAGE",
-    "MONEY_CANNOT_SHOW",
     "SCORED",
     "STANDINGS",
     "TOP_ACTIONS",
@@ -151,6 +158,7 @@ __all__ = [
     "kpi_verdict_text",
     "limitations",
     "measured_benefits_established",
+    "money_cannot_show",
     "overview_findings",
     "overview_title",
     "perspective_words",
