@@ -65,7 +65,7 @@ from crmkit.words.narrative.kpi import (
     verdict_counts,
 )
 from crmkit.words.narrative.rollout import (
-    CLAIM_REASONS,
+    claim_reason,
     design_without_rollout,
     placebo_title,
     rollout_chart_title,
@@ -115,7 +115,7 @@ def __getattr__(name: str) -> str:
 
 
 __all__ = [
-    "CLAIM_REASONS",
+    "claim_reason",
     "placebo_title",
     "design_without_rollout",
     "rollout_chart_title",
