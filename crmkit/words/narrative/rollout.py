@@ -409,7 +409,7 @@ def rollout_finding(
     return " ".join(parts)
 
 
-def summary_rollout(rollout: Any, *, label: str = "Revenue", alpha: Any = 0.05) -> str | None:
+def summary_rollout(rollout: Any, *, label: str | None = None, alpha: Any = 0.05) -> str | None:
     """The rollout's effect on revenue in one sentence for the executive summary.
 
     Examples
@@ -421,6 +421,7 @@ def summary_rollout(rollout: Any, *, label: str = "Revenue", alpha: Any = 0.05) 
     ...     "att_pct": 0.12})
     'Revenue moved +12.0 % in the pilot against its synthetic twin (synthetic control), not claimed: there are too few units for any interval or p-value to reach the significance level.'
     """
+    label = tr("Revenue") if label is None else label
     if not isinstance(rollout, Mapping):
         return None
     try:

@@ -302,7 +302,7 @@ def _confidence(alpha: Any) -> str:
     return f"{(1 - level) * 100:.0f} %"
 
 
-def summary_control(did: Any, *, label: str = "Revenue", alpha: Any = 0.05) -> str | None:
+def summary_control(did: Any, *, label: str | None = None, alpha: Any = 0.05) -> str | None:
     """The difference-in-differences in one sentence; "cannot say" when it has no interval.
 
     Examples
@@ -310,6 +310,7 @@ def summary_control(did: Any, *, label: str = "Revenue", alpha: Any = 0.05) -> s
     >>> summary_control({"effect_pct": 0.155, "ci_low_pct": None, "ci_high_pct": 0.37})
     'Revenue where the CRM went live moved +15.5 % against the units that did not get it, but this data cannot say whether that is more than chance (too few units to compute an interval).'
     """
+    label = tr("Revenue") if label is None else label
     if not isinstance(did, Mapping):
         return None
     effect = as_number(did.get("effect_pct"))
@@ -386,7 +387,7 @@ def series_problem(series: Any) -> str | None:
     return None
 
 
-def summary_series(series: Any, *, label: str = "Revenue", alpha: Any = 0.05) -> str | None:
+def summary_series(series: Any, *, label: str | None = None, alpha: Any = 0.05) -> str | None:
     """The interrupted time series in one sentence, or why the data cannot give it.
 
     Examples
@@ -395,6 +396,7 @@ def summary_series(series: Any, *, label: str = "Revenue", alpha: Any = 0.05) ->
     ...                 "ci_high": 9.0e4, "p_value": 0.01})
     'Revenue ran +12.1 % against the path its months before go-live project: more than chance explains.'
     """
+    label = tr("Revenue") if label is None else label
     if not isinstance(series, Mapping):
         return None
     problem = series_problem(series)
