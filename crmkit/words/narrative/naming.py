@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from crmkit.words.language import Translated, term, tr
+from crmkit.words.language import Translated, english, term, tr
 
 __all__ = ["capitalized", "in_sentence", "joined", "listed", "named"]
 
@@ -47,8 +47,20 @@ def capitalized(name: object) -> str:
 
 
 def listed(items: Iterable[str]) -> str:
-    """Items one after the other: "a, b, c"."""
-    return tr(", ").join(items)
+    """Items one after the other: "a, b, c" (remembering its English, as :func:`tr` does).
+
+    Examples
+    --------
+    >>> from crmkit.words.language import speaking
+    >>> with speaking("zh"):
+    ...     shown = listed([tr("financial"), "Own KPI"])
+    >>> str(shown), english(shown)
+    ('财务、Own KPI', 'financial, Own KPI')
+    """
+    items = list(items)
+    shown = tr(", ").join(items)
+    in_english = ", ".join(english(item) for item in items)
+    return shown if shown == in_english else Translated(shown, in_english)
 
 
 def joined(items: Iterable[str]) -> str:
