@@ -10,6 +10,11 @@
   strongest and weakest KPIs;
 - :mod:`~crmkit.words.narrative.actions`: the top actions by benefit index;
 - :mod:`~crmkit.words.narrative.history`: the change since the last assessment.
+- :mod:`~crmkit.words.narrative.naming`: how names (KPI labels, areas) and lists sit in a
+  sentence, in the report's language.
+
+Every sentence goes through :func:`crmkit.words.language.tr`; the Chinese lives in
+``crmkit/words/catalogs/zh/narrative.json``.
 
 The phrasing every report text shares (the window labels, the "What it means" paragraph, the
 findings with their limitations) is defined in :mod:`crmkit.words.phrases` and offered here too.

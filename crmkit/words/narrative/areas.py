@@ -16,7 +16,7 @@ from crmkit.data.verdicts import Status, Verdict
 from crmkit.words.formats import format_change_pct, format_percent, is_missing
 from crmkit.words.language import tr
 from crmkit.words.narrative.kpi import VERDICTS, describe_change, verdict_counts
-from crmkit.words.narrative.naming import capitalized, in_sentence, listed, named
+from crmkit.words.narrative.naming import capitalized, in_order, in_sentence, listed, named
 
 __all__ = [
     "ageing_caveat",
@@ -372,7 +372,7 @@ def overview_findings(
             evidence=evidence,
         )
     )
-    return " ".join(lines[:-1]) + "\n" + lines[-1]
+    return in_order(lines[:-1]) + "\n" + lines[-1]
 
 
 def ageing_caveat(ageing: Mapping[str, Any] | None, results: pd.DataFrame) -> str:

@@ -19,7 +19,7 @@ from crmkit.words.formats import (
     is_missing,
 )
 from crmkit.words.language import tr
-from crmkit.words.narrative.naming import in_sentence, listed, named
+from crmkit.words.narrative.naming import in_order, in_sentence, listed, named
 
 __all__ = [
     "assignment_sentence",
@@ -254,7 +254,7 @@ def control_finding(analysis: Any, *, confidence: float = 0.95) -> str:
     )
     if not str(d.inference).endswith("."):
         text += tr(".")
-    text += " " + assignment_sentence(analysis)
+    text = in_order([text, assignment_sentence(analysis)])
     if not is_missing(d.pre_trend_p):
         if d.pre_trend_p < 0.05:
             text += tr(

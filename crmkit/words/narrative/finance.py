@@ -13,7 +13,7 @@ import pandas as pd
 
 from crmkit.words.formats import format_money, is_missing
 from crmkit.words.language import english, tr
-from crmkit.words.narrative.naming import capitalized, joined, named
+from crmkit.words.narrative.naming import capitalized, in_order, joined, named
 
 __all__ = [
     "breakeven_text",
@@ -132,7 +132,7 @@ def finance_findings(appraisal: Any, *, currency: str = "") -> str:
             "and happier staff also count, and the balanced scorecard weighs them beside the "
             "figures."
         )
-    return " ".join(lines) + meaning
+    return in_order(lines) + meaning
 
 
 def money_cannot_show() -> str:

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 from crmkit.words.language import Translated, english, term, tr
 
-__all__ = ["capitalized", "in_sentence", "joined", "listed", "named"]
+__all__ = ["capitalized", "in_order", "in_sentence", "joined", "listed", "named"]
 
 
 def named(name: object) -> str:
@@ -69,3 +69,17 @@ def joined(items: Iterable[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return tr("{items} and {last}", items=listed(items[:-1]), last=items[-1])
+
+
+def in_order(sentences: Iterable[str]) -> str:
+    """Sentences one after the other: a space between them in English, none in Chinese.
+
+    Examples
+    --------
+    >>> in_order(["Sales rose.", "Costs fell."])
+    'Sales rose. Costs fell.'
+    """
+    text = ""
+    for sentence in sentences:
+        text = tr("{sentence} {next}", sentence=text, next=sentence) if text else sentence
+    return text

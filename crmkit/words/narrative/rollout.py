@@ -15,7 +15,7 @@ from crmkit.measure.rollout import Assumption, Claim, Design, DesignReason
 from crmkit.stats.rollout import Fit, PlaceboStatus, PreTrend
 from crmkit.words.formats import as_number, format_change_pct, format_p_value
 from crmkit.words.language import tr
-from crmkit.words.narrative.naming import in_sentence, listed, named
+from crmkit.words.narrative.naming import in_order, in_sentence, listed, named
 
 __all__ = [
     "claim_reason",
@@ -406,7 +406,7 @@ def rollout_finding(
                 "go-live dates."
             )
         )
-    return " ".join(parts)
+    return in_order(parts)
 
 
 def summary_rollout(rollout: Any, *, label: str | None = None, alpha: Any = 0.05) -> str | None:
