@@ -62,11 +62,8 @@ def benefit_index_text(candidate: Mapping[str, Any]) -> str:
 
 
 def _action_name(candidate: Mapping[str, Any]) -> str:
-    return (
-        _plain(candidate.get("action"))
-        or _plain(candidate.get("description"))
-        or tr("unnamed action")
-    )
+    name = _plain(candidate.get("action")) or _plain(candidate.get("description"))
+    return named(name) if name else tr("unnamed action")
 
 
 def _action_kpis(candidate: Mapping[str, Any], labels: Mapping[str, str]) -> list[str]:
