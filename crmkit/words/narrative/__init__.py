@@ -5,7 +5,8 @@
 - :mod:`~crmkit.words.narrative.designs`: the time series and the control group in words.
 - :mod:`~crmkit.words.narrative.rollout`: how the CRM was rolled out and what the data allow.
 - :mod:`~crmkit.words.narrative.finance`: the financial appraisal's headline and findings.
-- :mod:`~crmkit.words.narrative.summary`: the index page's executive summary.
+- :mod:`~crmkit.words.narrative.summary`: the index page's executive summary (its data-quality
+  sentence in :mod:`~crmkit.words.narrative.data_quality`, its financial one in ``finance``).
 - :mod:`~crmkit.words.narrative.synthesis`: the summary's lead: the balanced scorecard and its
   strongest and weakest KPIs;
 - :mod:`~crmkit.words.narrative.actions`: the top actions by benefit index;
@@ -38,6 +39,7 @@ from crmkit.words.narrative.areas import (
     overview_title,
     trend_title,
 )
+from crmkit.words.narrative.data_quality import issue_count, quality_score_text, summary_quality
 from crmkit.words.narrative.designs import (
     assignment_sentence,
     control_finding,
@@ -55,8 +57,10 @@ from crmkit.words.narrative.finance import (
     cost_title,
     finance_findings,
     finance_title,
+    measured_benefits_established,
     money_cannot_show,
     simulation_title,
+    summary_financial,
     tornado_title,
 )
 from crmkit.words.narrative.history import summary_history
@@ -81,18 +85,13 @@ from crmkit.words.narrative.rollout import (
 )
 from crmkit.words.narrative.summary import (
     STANDINGS,
-    issue_count,
     kpi_change_text,
     kpi_standing,
-    measured_benefits_established,
-    quality_score_text,
     series_problem,
     summary_ageing,
     summary_control,
     summary_failed_stages,
-    summary_financial,
     summary_kpis,
-    summary_quality,
     summary_series,
     top_findings,
 )

@@ -1,4 +1,5 @@
-"""The financial appraisal in words: its headline, findings and chart titles.
+"""The financial appraisal in words: its headline, findings and chart titles, and the
+executive summary's financial sentence (from results.json's ``financial`` section).
 
 Built from :class:`crmkit.domains.finance.InvestmentSummary`, the appraisal and its
 sensitivity and simulation tables; :func:`money_cannot_show` says where the money ends (also
@@ -7,11 +8,13 @@ read as the attribute ``MONEY_CANNOT_SHOW``, in the language active when it is r
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
-from crmkit.words.formats import format_money, is_missing
+from crmkit.data.guards import claimable
+from crmkit.words.formats import as_number, format_money, format_percent, is_missing
 from crmkit.words.language import english, tr
 from crmkit.words.narrative.naming import capitalized, in_order, joined, named
 
@@ -20,8 +23,10 @@ __all__ = [
     "cost_title",
     "finance_findings",
     "finance_title",
+    "measured_benefits_established",
     "money_cannot_show",
     "simulation_title",
+    "summary_financial",
     "tornado_title",
 ]
 
@@ -225,3 +230,68 @@ def simulation_title(simulation: Any) -> str:
         share=f"{simulation.p_npv_positive * 100:.1f} %",
         n=f"{simulation.n:,}",
     )
+
+
+def measured_benefits_established(financial: Mapping[str, Any], kpis: Any) -> bool:
+    """True when at least one measured benefit rests on a KPI that may be claimed.
+
+    Each entry of ``financial["measured_benefits"]`` names its ``kpi``; the KPI's entry in
+    ``results["kpis"]`` (or, without one, the benefit's own verdict and guard) must pass
+    :func:`crmkit.data.guards.claimable`.
+    """
+    benefits = financial.get("measured_benefits")
+    if not isinstance(benefits, Mapping):
+        return False
+    kpis = kpis if isinstance(kpis, Mapping) else {}
+    for benefit in benefits.values():
+        if not isinstance(benefit, Mapping):
+            continue
+        entry = kpis.get(str(benefit.get("kpi")))
+        entry = entry if isinstance(entry, Mapping) else benefit
+        if claimable(entry):
+            return True
+    return False
+
+
+def _basis(basis: Any) -> str:
+    """The basis of the financial headline in words."""
+    if basis == "declared":
+        return tr("the benefits the client declared, risk-adjusted")
+    if basis == "measured":
+        return tr("the benefits measured in the client's data")
+    return tr("benefits of an unstated basis")
+
+
+def summary_financial(financial: Any, *, kpis: Any = None, currency: str = "") -> str | None:
+    """The financial headline, naming its basis; measured benefits resting on no claim say so.
+
+    Examples
+    --------
+    >>> summary_financial({"basis": "declared", "npv": 8407400.0, "roi": 0.42,
+    ...                    "payback_months": 20.4}, currency="CNY")
+    "On the benefits the client declared, risk-adjusted, the CRM's net present value is CNY 8,407,400 (ROI 42 %), paying back in 20 months."
+    """
+    if not isinstance(financial, Mapping):
+        return None
+    basis = financial.get("basis")
+    basis_text = _basis(basis)
+    npv = as_number(financial.get("npv"))
+    if npv is None:
+        return tr("On {basis}, the CRM's net present value is not available.", basis=basis_text)
+    sentence = tr(
+        "On {basis}, the CRM's net present value is {npv}",
+        basis=basis_text,
+        npv=format_money(npv, currency),
+    )
+    roi = as_number(financial.get("roi"))
+    if roi is not None:
+        sentence += tr(" (ROI {roi})", roi=format_percent(roi, decimals=0))
+    months = as_number(financial.get("payback_months"))
+    if months is not None:
+        sentence += tr(", paying back in {months} months", months=f"{months:.0f}")
+    if basis == "measured" and not measured_benefits_established(financial, kpis):
+        sentence += tr(
+            "; but none of the KPIs these benefits rest on passed the tests and guards, so the "
+            "measured benefits are not established"
+        )
+    return sentence + tr(".")

@@ -3,7 +3,9 @@
 Each is built from one section of ``results.json`` (a mapping that may hold anything: every
 number goes through :mod:`crmkit.words.formats`, which prints "not available" for what is not
 a finite number): the KPIs by standing, the revenue effect against the control group or its
-expected path, the ageing customer base, data quality, the financial headline, failed stages.
+expected path, the ageing customer base, failed stages. The data-quality sentence is in
+:mod:`~crmkit.words.narrative.data_quality`, the financial one in
+:mod:`~crmkit.words.narrative.finance`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from crmkit.words.formats import (
     as_number,
     format_change_pct,
     format_kpi_change,
-    format_money,
     format_percent,
 )
 from crmkit.words.language import tr
@@ -28,18 +29,13 @@ from crmkit.words.narrative.naming import in_sentence, joined, listed, named
 
 __all__ = [
     "STANDINGS",
-    "issue_count",
     "kpi_change_text",
     "kpi_standing",
-    "measured_benefits_established",
-    "quality_score_text",
     "series_problem",
     "summary_ageing",
     "summary_control",
     "summary_failed_stages",
-    "summary_financial",
     "summary_kpis",
-    "summary_quality",
     "summary_series",
     "top_findings",
 ]
@@ -466,170 +462,6 @@ def summary_ageing(ageing: Any, *, labels: Mapping[str, str] | None = None) -> s
         "customers growing older rather than from the CRM.",
         changes=changes,
     )
-
-
-def issue_count(issues: Any) -> int | None:
-    """How many data-quality issues a section records (a count, or a list of issues).
-
-    Examples
-    --------
-    >>> issue_count(9), issue_count([{}, {}]), issue_count(None), issue_count(float("nan"))
-    (9, 2, None, None)
-    """
-    if isinstance(issues, Mapping | list | tuple):
-        return len(issues)
-    number = as_number(issues)
-    return None if number is None else max(int(number), 0)
-
-
-def quality_score_text(score: Any, issues: Any) -> str:
-    """The data-quality score as printed beside its issues: never "100.0 %" while any is open.
-
-    With open issues the score is rounded down (99.997 % reads "99.9 %"); a score of exactly
-    1 beside open issues is printed as it is, and the sentence says both plainly.
-
-    Examples
-    --------
-    >>> quality_score_text(0.99997, 9), quality_score_text(0.99997, 0), quality_score_text(None, 3)
-    ('99.9 %', '100.0 %', 'not available')
-    """
-    number, open_issues = as_number(score), issue_count(issues)
-    if number is None or not open_issues or number >= 1:
-        return format_percent(number)
-    return format_percent(math.floor(number * 1000) / 1000)
-
-
-def summary_quality(quality: Any) -> str | None:
-    """The data-quality score with the number of issues from the same section.
-
-    Examples
-    --------
-    >>> summary_quality({"overall_score": 0.99997, "issues": 9})
-    "The client's data scored 99.9 % on quality, with 9 issues open: fit for the assessment once they are answered."
-    """
-    if not isinstance(quality, Mapping):
-        return None
-    score, issues = as_number(quality.get("overall_score")), issue_count(quality.get("issues"))
-    if score is None and issues is None:
-        return None
-    if issues is None:
-        count = ""
-    elif issues == 1:
-        count = tr("{n} issue", n=issues)
-    else:
-        count = tr("{n} issues", n=issues)
-    if score is None:
-        return tr(
-            "The data checks found {count}; no overall quality score is available.", count=count
-        )
-    if issues and score >= 1:
-        return tr(
-            "The data-quality score is {score}, yet the data checks list {count}: the score "
-            "does not reflect them; read the issues on the data-quality page before relying on "
-            "the figures.",
-            score=format_percent(score),
-            count=count,
-        )
-    shown = quality_score_text(score, issues)
-    fit = score >= 0.95
-    if issues:
-        if fit:
-            return tr(
-                "The client's data scored {score} on quality, with {count} open: fit for the "
-                "assessment once they are answered.",
-                score=shown,
-                count=count,
-            )
-        return tr(
-            "The client's data scored {score} on quality, with {count} open: usable with the "
-            "caveats listed.",
-            score=shown,
-            count=count,
-        )
-    if issues == 0:
-        if fit:
-            return tr(
-                "The client's data scored {score} on quality, with no issue open: fit for the "
-                "assessment.",
-                score=shown,
-            )
-        return tr(
-            "The client's data scored {score} on quality, with no issue open: usable with the "
-            "caveats listed.",
-            score=shown,
-        )
-    if fit:
-        return tr(
-            "The client's data scored {score} on quality: fit for the assessment.", score=shown
-        )
-    return tr(
-        "The client's data scored {score} on quality: usable with the caveats listed.", score=shown
-    )
-
-
-def measured_benefits_established(financial: Mapping[str, Any], kpis: Any) -> bool:
-    """True when at least one measured benefit rests on a KPI that may be claimed.
-
-    Each entry of ``financial["measured_benefits"]`` names its ``kpi``; the KPI's entry in
-    ``results["kpis"]`` (or, without one, the benefit's own verdict and guard) must pass
-    :func:`crmkit.data.guards.claimable`.
-    """
-    benefits = financial.get("measured_benefits")
-    if not isinstance(benefits, Mapping):
-        return False
-    kpis = kpis if isinstance(kpis, Mapping) else {}
-    for benefit in benefits.values():
-        if not isinstance(benefit, Mapping):
-            continue
-        entry = kpis.get(str(benefit.get("kpi")))
-        entry = entry if isinstance(entry, Mapping) else benefit
-        if claimable(entry):
-            return True
-    return False
-
-
-def _basis(basis: Any) -> str:
-    """The basis of the financial headline in words."""
-    if basis == "declared":
-        return tr("the benefits the client declared, risk-adjusted")
-    if basis == "measured":
-        return tr("the benefits measured in the client's data")
-    return tr("benefits of an unstated basis")
-
-
-def summary_financial(financial: Any, *, kpis: Any = None, currency: str = "") -> str | None:
-    """The financial headline, naming its basis; measured benefits resting on no claim say so.
-
-    Examples
-    --------
-    >>> summary_financial({"basis": "declared", "npv": 8407400.0, "roi": 0.42,
-    ...                    "payback_months": 20.4}, currency="CNY")
-    "On the benefits the client declared, risk-adjusted, the CRM's net present value is CNY 8,407,400 (ROI 42 %), paying back in 20 months."
-    """
-    if not isinstance(financial, Mapping):
-        return None
-    basis = financial.get("basis")
-    basis_text = _basis(basis)
-    npv = as_number(financial.get("npv"))
-    if npv is None:
-        return tr("On {basis}, the CRM's net present value is not available.", basis=basis_text)
-    sentence = tr(
-        "On {basis}, the CRM's net present value is {npv}",
-        basis=basis_text,
-        npv=format_money(npv, currency),
-    )
-    roi = as_number(financial.get("roi"))
-    if roi is not None:
-        sentence += tr(" (ROI {roi})", roi=format_percent(roi, decimals=0))
-    months = as_number(financial.get("payback_months"))
-    if months is not None:
-        sentence += tr(", paying back in {months} months", months=f"{months:.0f}")
-    if basis == "measured" and not measured_benefits_established(financial, kpis):
-        sentence += tr(
-            "; but none of the KPIs these benefits rest on passed the tests and guards, so the "
-            "measured benefits are not established"
-        )
-    return sentence + tr(".")
 
 
 def summary_failed_stages(stages: Any) -> str | None:
