@@ -5,11 +5,17 @@
 - :mod:`~crmkit.words.narrative.designs`: the time series and the control group in words.
 - :mod:`~crmkit.words.narrative.rollout`: how the CRM was rolled out and what the data allow.
 - :mod:`~crmkit.words.narrative.finance`: the financial appraisal's headline and findings.
-- :mod:`~crmkit.words.narrative.summary`: the index page's executive summary.
+- :mod:`~crmkit.words.narrative.summary`: the index page's executive summary (its data-quality
+  sentence in :mod:`~crmkit.words.narrative.data_quality`, its financial one in ``finance``).
 - :mod:`~crmkit.words.narrative.synthesis`: the summary's lead: the balanced scorecard and its
   strongest and weakest KPIs;
 - :mod:`~crmkit.words.narrative.actions`: the top actions by benefit index;
 - :mod:`~crmkit.words.narrative.history`: the change since the last assessment.
+- :mod:`~crmkit.words.narrative.naming`: how names (KPI labels, areas) and lists sit in a
+  sentence, in the report's language.
+
+Every sentence goes through :func:`crmkit.words.language.tr`; the Chinese lives in
+``crmkit/words/catalogs/zh/narrative.json``.
 
 The phrasing every report text shares (the window labels, the "What it means" paragraph, the
 findings with their limitations) is defined in :mod:`crmkit.words.phrases` and offered here too.
@@ -33,6 +39,7 @@ from crmkit.words.narrative.areas import (
     overview_title,
     trend_title,
 )
+from crmkit.words.narrative.data_quality import issue_count, quality_score_text, summary_quality
 from crmkit.words.narrative.designs import (
     assignment_sentence,
     control_finding,
@@ -46,12 +53,14 @@ from crmkit.words.narrative.designs import (
     series_title,
 )
 from crmkit.words.narrative.finance import (
-    MONEY_CANNOT_SHOW,
     breakeven_text,
     cost_title,
     finance_findings,
     finance_title,
+    measured_benefits_established,
+    money_cannot_show,
     simulation_title,
+    summary_financial,
     tornado_title,
 )
 from crmkit.words.narrative.history import summary_history
@@ -65,7 +74,7 @@ from crmkit.words.narrative.kpi import (
     verdict_counts,
 )
 from crmkit.words.narrative.rollout import (
-    CLAIM_REASONS,
+    claim_reason,
     design_without_rollout,
     placebo_title,
     rollout_chart_title,
@@ -76,28 +85,24 @@ from crmkit.words.narrative.rollout import (
 )
 from crmkit.words.narrative.summary import (
     STANDINGS,
-    issue_count,
     kpi_change_text,
     kpi_standing,
-    measured_benefits_established,
-    quality_score_text,
     series_problem,
     summary_ageing,
     summary_control,
     summary_failed_stages,
-    summary_financial,
     summary_kpis,
-    summary_quality,
     summary_series,
     top_findings,
 )
 from crmkit.words.narrative.synthesis import (
     LOW_COVERAGE,
-    PERSPECTIVE_WORDS,
-    SCORE_STATUS_WORDS,
+    SCORED,
     ScoreReading,
     coverage_text,
+    perspective_words,
     read_scorecard,
+    score_status_words,
     scorecard_extremes,
     scorecard_figure_text,
     summary_scorecard,
@@ -105,8 +110,16 @@ from crmkit.words.narrative.synthesis import (
 )
 from crmkit.words.phrases import WINDOW_LABELS, findings_markdown, what_it_means
 
+
+def __getattr__(name: str) -> str:
+    """``MONEY_CANNOT_SHOW``: :func:`money_cannot_show` in the language active when read."""
+    if name == "MONEY_CANNOT_SHOW":
+        return money_cannot_show()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
-    "CLAIM_REASONS",
+    "claim_reason",
     "placebo_title",
     "design_without_rollout",
     "rollout_chart_title",
@@ -116,9 +129,7 @@ __all__ = [
     "summary_rollout",
     "GUARD_REASONS",
     "LOW_COVERAGE",
-    "MONEY_CANNOT_SHOW",
-    "PERSPECTIVE_WORDS",
-    "SCORE_STATUS_WORDS",
+    "SCORED",
     "STANDINGS",
     "TOP_ACTIONS",
     "ScoreReading",
@@ -151,10 +162,13 @@ __all__ = [
     "kpi_verdict_text",
     "limitations",
     "measured_benefits_established",
+    "money_cannot_show",
     "overview_findings",
     "overview_title",
+    "perspective_words",
     "quality_score_text",
     "read_scorecard",
+    "score_status_words",
     "scorecard_extremes",
     "scorecard_figure_text",
     "series_finding",

@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from crmkit.words.formats import MISSING, as_number
-from crmkit.words.narrative.summary import _series_of
+from crmkit.words.formats import as_number
+from crmkit.words.language import tr
+from crmkit.words.narrative.naming import joined, named
 from crmkit.words.narrative.synthesis import _plain
 
 __all__ = [
@@ -49,21 +50,20 @@ def benefit_index_text(candidate: Mapping[str, Any]) -> str:
     'benefit index not available'
     """
     if candidate.get("monetised") is False:
-        return "effect not expressed in money"
+        return tr("effect not expressed in money")
     index = as_number(candidate.get("benefit_index"))
     if index is None:
-        return f"benefit index {MISSING}"
+        return tr("benefit index not available")
     if round(index, 1) == 0:
-        return "breaks even"
+        return tr("breaks even")
     if index > 0:
-        return f"net gain {index:,.1f} times its cost"
-    return f"net loss {-index:,.1f} times its cost"
+        return tr("net gain {index} times its cost", index=f"{index:,.1f}")
+    return tr("net loss {index} times its cost", index=f"{-index:,.1f}")
 
 
 def _action_name(candidate: Mapping[str, Any]) -> str:
-    return (
-        _plain(candidate.get("action")) or _plain(candidate.get("description")) or "unnamed action"
-    )
+    name = _plain(candidate.get("action")) or _plain(candidate.get("description"))
+    return named(name) if name else tr("unnamed action")
 
 
 def _action_kpis(candidate: Mapping[str, Any], labels: Mapping[str, str]) -> list[str]:
@@ -71,7 +71,7 @@ def _action_kpis(candidate: Mapping[str, Any], labels: Mapping[str, str]) -> lis
     names = [n for n in names if isinstance(n, str) and n] if isinstance(names, list) else []
     if not names and isinstance(candidate.get("kpi"), str) and candidate["kpi"]:
         names = [candidate["kpi"]]
-    return [_plain(labels.get(n)) or _plain(n) for n in dict.fromkeys(names)]
+    return [named(_plain(labels.get(n)) or _plain(n)) for n in dict.fromkeys(names)]
 
 
 def top_actions(actions: Any, *, limit: int = TOP_ACTIONS) -> list[Mapping[str, Any]] | None:
@@ -113,21 +113,41 @@ def summary_actions(actions: Any, *, labels: Mapping[str, str] | None = None) ->
     if top is None:
         return []
     if not top:
-        return ["No improvement action is proposed: no gap in the KPIs called for one."]
+        return [tr("No improvement action is proposed: no gap in the KPIs called for one.")]
     labels = labels or {}
     items = []
     for candidate in top:
         kpis = _action_kpis(candidate, labels)
-        moves = f", for {_series_of(kpis)}" if kpis else ""
-        items.append(f"{_action_name(candidate)}{moves}: {benefit_index_text(candidate)}")
+        if kpis:
+            item = tr(
+                "{action}, for {kpis}: {index}",
+                action=_action_name(candidate),
+                kpis=joined(kpis),
+                index=benefit_index_text(candidate),
+            )
+        else:
+            item = tr(
+                "{action}: {index}",
+                action=_action_name(candidate),
+                index=benefit_index_text(candidate),
+            )
+        items.append(item)
     if len(items) == 1:
         return [
-            f"The top action by benefit index (the net gain per unit of cost, estimated from typical effects and costs, not measured): {items[0]}."
+            tr(
+                "The top action by benefit index (the net gain per unit of cost, estimated from "
+                "typical effects and costs, not measured): {action}.",
+                action=items[0],
+            )
         ]
-    numbered = "; ".join(f"({i}) {item}" for i, item in enumerate(items, start=1))
+    numbered = tr("; ").join(f"({i}) {item}" for i, item in enumerate(items, start=1))
     return [
-        f"The top {len(items)} actions by benefit index (the net gain per unit of cost, estimated from typical effects and costs, not measured): "
-        f"{numbered}."
+        tr(
+            "The top {n} actions by benefit index (the net gain per unit of cost, estimated from "
+            "typical effects and costs, not measured): {actions}.",
+            n=len(items),
+            actions=numbered,
+        )
     ]
 
 
@@ -146,5 +166,7 @@ def top_action_figure_text(
     if not top:
         return None
     kpis = _action_kpis(top[0], labels or {})
-    note = benefit_index_text(top[0]) + (f"; moves {_series_of(kpis)}" if kpis else "")
+    note = benefit_index_text(top[0])
+    if kpis:
+        note = tr("{index}; moves {kpis}", index=note, kpis=joined(kpis))
     return _action_name(top[0]), note

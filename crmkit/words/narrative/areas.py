@@ -14,7 +14,9 @@ import pandas as pd
 
 from crmkit.data.verdicts import Status, Verdict
 from crmkit.words.formats import format_change_pct, format_percent, is_missing
+from crmkit.words.language import tr
 from crmkit.words.narrative.kpi import VERDICTS, describe_change, verdict_counts
+from crmkit.words.narrative.naming import capitalized, in_order, in_sentence, listed, named
 
 __all__ = [
     "ageing_caveat",
@@ -50,18 +52,34 @@ def area_findings(
         then what it means.
     """
     if results.empty:
-        return f"No {area} KPI could be measured with the data provided."
+        return tr("No {area} KPI could be measured with the data provided.", area=named(area))
     counts = verdict_counts(results)
     measured = len(results) - counts[Verdict.INSUFFICIENT] - counts[Verdict.NOT_MEASURED]
-    parts = [f"{counts[Verdict.IMPROVED]} improved", f"{counts[Verdict.WORSENED]} worsened"]
-    parts.append(f"{counts[Verdict.NO_CHANGE]} show no detectable change")
-    noun = "KPI" if measured == 1 else "KPIs"
-    summary = f"Of the {measured} {area} {noun} that could be compared, " + ", ".join(parts[:-1])
-    summary += f" and {parts[-1]}."
+    tally = {
+        "area": named(area),
+        "improved": counts[Verdict.IMPROVED],
+        "worsened": counts[Verdict.WORSENED],
+        "flat": counts[Verdict.NO_CHANGE],
+    }
+    if measured == 1:
+        summary = tr(
+            "Of the 1 {area} KPI that could be compared, {improved} improved, {worsened} "
+            "worsened and {flat} show no detectable change.",
+            **tally,
+        )
+    else:
+        summary = tr(
+            "Of the {measured} {area} KPIs that could be compared, {improved} improved, "
+            "{worsened} worsened and {flat} show no detectable change.",
+            measured=measured,
+            **tally,
+        )
     if counts[Verdict.INSUFFICIENT]:
-        summary += f" {counts[Verdict.INSUFFICIENT]} could not be compared."
+        summary += tr(" {n} could not be compared.", n=counts[Verdict.INSUFFICIENT])
     if counts[Verdict.NOT_MEASURED]:
-        summary += f" {counts[Verdict.NOT_MEASURED]} could not be measured: their data is absent."
+        summary += tr(
+            " {n} could not be measured: their data is absent.", n=counts[Verdict.NOT_MEASURED]
+        )
     order = {v: i for i, v in enumerate(VERDICTS)}
     ranked = results.assign(_order=results["verdict"].map(order)).sort_values(
         "_order", kind="stable"
@@ -76,31 +94,33 @@ def area_findings(
 def _meaning(counts: Mapping[str, int], area: str) -> str:
     improved, worsened = counts[Verdict.IMPROVED], counts[Verdict.WORSENED]
     if improved and not worsened:
-        text = (
-            f"**What it means:** {area.capitalize()} performance is measurably better after go-live "
-            "on the KPIs marked improved. A before/after comparison alone does not prove that the "
-            "CRM caused it; the comparison with units that did not get the CRM (where the data "
-            "has one) and the limits listed in the impact overview say how far it can be credited."
+        return tr(
+            "**What it means:** {Area} performance is measurably better after go-live on the "
+            "KPIs marked improved. A before/after comparison alone does not prove that the CRM "
+            "caused it; the comparison with units that did not get the CRM (where the data has "
+            "one) and the limits listed in the impact overview say how far it can be credited.",
+            Area=capitalized(area),
         )
-    elif worsened and not improved:
-        text = (
-            f"**What it means:** {area.capitalize()} performance is measurably worse after "
-            "go-live on the KPIs marked worsened; find out why before crediting the CRM with value "
-            "in this area."
+    if worsened and not improved:
+        return tr(
+            "**What it means:** {Area} performance is measurably worse after go-live on the "
+            "KPIs marked worsened; find out why before crediting the CRM with value in this "
+            "area.",
+            Area=capitalized(area),
         )
-    elif improved and worsened:
-        text = (
-            f"**What it means:** the picture in {area} is mixed: some KPIs improved and others "
+    if improved and worsened:
+        return tr(
+            "**What it means:** the picture in {area} is mixed: some KPIs improved and others "
             "worsened after go-live. Look at the worsened ones first; they may be the price of "
-            "the changes that improved the others, or a separate problem."
+            "the changes that improved the others, or a separate problem.",
+            area=named(area),
         )
-    else:
-        text = (
-            f"**What it means:** no {area} KPI changed by more than chance explains. Either the "
-            "CRM has not moved these KPIs yet, or its effect is smaller than this data can detect "
-            "(the smallest detectable change is given for each)."
-        )
-    return text
+    return tr(
+        "**What it means:** no {area} KPI changed by more than chance explains. Either the CRM "
+        "has not moved these KPIs yet, or its effect is smaller than this data can detect (the "
+        "smallest detectable change is given for each).",
+        area=named(area),
+    )
 
 
 def limitations(
@@ -130,65 +150,89 @@ def limitations(
     items = []
     if not has_control_group:
         items.append(
-            "**No control group.** Every comparison is before against after; anything else that "
-            "changed at the same time (prices, the market, a new product, staff) is mixed into "
-            "the changes. Name the units that did not get the CRM in params.yaml (`control`) "
-            "to separate the CRM's effect from the rest."
+            tr(
+                "**No control group.** Every comparison is before against after; anything else that "
+                "changed at the same time (prices, the market, a new product, staff) is mixed into "
+                "the changes. Name the units that did not get the CRM in params.yaml (`control`) "
+                "to separate the CRM's effect from the rest."
+            )
         )
     elif control is None:
         items.append(
-            "**The control group could not be used** for the headline series (its table has no "
-            "such column, or one group has no data): the before/after changes may include "
-            "effects that are not the CRM's."
+            tr(
+                "**The control group could not be used** for the headline series (its table has no "
+                "such column, or one group has no data): the before/after changes may include "
+                "effects that are not the CRM's."
+            )
         )
     else:
         items.append(
-            "**Confounders.** The control group removes what affected all units alike; it cannot "
-            "remove what changed only in the CRM units at the same time (a new manager, a "
-            "campaign, a price change there)."
+            tr(
+                "**Confounders.** The control group removes what affected all units alike; it cannot "
+                "remove what changed only in the CRM units at the same time (a new manager, a "
+                "campaign, a price change there)."
+            )
         )
         if control.did.n_clusters < 10:
             items.append(
-                f"**Few units.** The comparison with the control group rests on "
-                f"{control.did.n_clusters} units ({control.unit_column} values); its interval "
-                "comes from a wild cluster bootstrap, which stays honest with few units but is "
-                "wide."
+                tr(
+                    "**Few units.** The comparison with the control group rests on {n} units "
+                    "({column} values); its interval comes from a wild cluster bootstrap, which "
+                    "stays honest with few units but is wide.",
+                    n=control.did.n_clusters,
+                    column=control.unit_column,
+                )
             )
     if round(min(before_months, after_months)) < 12:
         items.append(
-            f"**Short windows.** The before window has {before_months:.0f} months and the after "
-            f"window {after_months:.0f}; with less than a year on either side, seasons can pass "
-            "for effects, and effects that take time to build up are missed."
+            tr(
+                "**Short windows.** The before window has {before} months and the after window "
+                "{after}; with less than a year on either side, seasons can pass for effects, "
+                "and effects that take time to build up are missed.",
+                before=f"{before_months:.0f}",
+                after=f"{after_months:.0f}",
+            )
         )
     if series is not None and series.its.ljung_box_p < 0.05:
         items.append(
-            "**Autocorrelated months.** The monthly series' residuals are autocorrelated, so its "
-            "intervals are approximate."
+            tr(
+                "**Autocorrelated months.** The monthly series' residuals are autocorrelated, so "
+                "its intervals are approximate."
+            )
         )
     skipped = results.loc[results["status"] == Status.SKIPPED]
     if len(skipped):
-        names = ", ".join(f"{r.label} ({r.note})" for r in skipped.itertuples())
-        items.append(f"**Not measured** for lack of data: {names}.")
+        names = listed(
+            tr("{kpi} ({note})", kpi=named(r.label), note=r.note) for r in skipped.itertuples()
+        )
+        items.append(tr("**Not measured** for lack of data: {kpis}.", kpis=names))
     insufficient = results.loc[
         (results["status"] == Status.MEASURED) & (results["verdict"] == Verdict.INSUFFICIENT)
     ]
     if len(insufficient):
-        names = ", ".join(insufficient["label"])
         items.append(
-            f"**Too little data to compare**: {names} (e.g. a table that starts at go-live has "
-            "no before window)."
+            tr(
+                "**Too little data to compare**: {kpis} (e.g. a table that starts at go-live has "
+                "no before window).",
+                kpis=listed(named(label) for label in insufficient["label"]),
+            )
         )
     flat = results.loc[results["verdict"] == Verdict.NO_CHANGE]
     if len(flat):
         items.append(
-            f"**Low power is not proof of no effect.** {len(flat)} KPIs show no detectable "
-            "change; each row of the tables gives the smallest change the data could have "
-            "detected, and effects below it may exist."
+            tr(
+                "**Low power is not proof of no effect.** {n} KPIs show no detectable change; "
+                "each row of the tables gives the smallest change the data could have detected, "
+                "and effects below it may exist.",
+                n=len(flat),
+            )
         )
     items.append(
-        "**Many KPIs, one question.** With many KPIs tested, some would look significant by "
-        "chance; the p-values are therefore corrected across all of them, which makes each "
-        "verdict more conservative."
+        tr(
+            "**Many KPIs, one question.** With many KPIs tested, some would look significant by "
+            "chance; the p-values are therefore corrected across all of them, which makes each "
+            "verdict more conservative."
+        )
     )
     return "\n".join(f"- {item}" for item in items)
 
@@ -196,12 +240,16 @@ def limitations(
 def channel_title(mix: pd.DataFrame) -> str:
     """The channel-mix chart's title: whether the mix changed and the largest move."""
     if mix.empty or mix["change"].isna().all():
-        return "The contact-channel mix cannot be compared: one window has no tickets"
+        return tr("The contact-channel mix cannot be compared: one window has no tickets")
     largest = mix.loc[mix["change"].abs().idxmax()]
-    move = f"{largest['category']} {largest['change'] * 100:+.1f} points"
+    move = tr(
+        "{channel} {change} points",
+        channel=named(largest["category"]),
+        change=f"{largest['change'] * 100:+.1f}",
+    )
     if mix["p_value"].iloc[0] < 0.05:
-        return f"The contact-channel mix changed after go-live (largest move: {move})"
-    return f"The contact-channel mix did not change detectably after go-live ({move})"
+        return tr("The contact-channel mix changed after go-live (largest move: {move})", move=move)
+    return tr("The contact-channel mix did not change detectably after go-live ({move})", move=move)
 
 
 def trend_title(series: pd.Series, subject: str) -> str:
@@ -215,20 +263,61 @@ def trend_title(series: pd.Series, subject: str) -> str:
     """
     values = series.dropna()
     if values.empty:
-        return f"{subject}: no months with data"
+        return tr("{subject}: no months with data", subject=subject)
     first, last = values.iloc[0], values.iloc[-1]
-    moved = "rose" if last > first else ("fell" if last < first else "stayed")
-    when = [f"{pd.Timestamp(i):%B %Y}" for i in (values.index[0], values.index[-1])]
-    return f"{subject} {moved} from {first * 100:.1f} % in {when[0]} to {last * 100:.1f} % in {when[1]}"
+    path = {
+        "subject": subject,
+        "first": f"{first * 100:.1f} %",
+        "last": f"{last * 100:.1f} %",
+        "start": _month(values.index[0]),
+        "end": _month(values.index[-1]),
+    }
+    if last > first:
+        return tr("{subject} rose from {first} in {start} to {last} in {end}", **path)
+    if last < first:
+        return tr("{subject} fell from {first} in {start} to {last} in {end}", **path)
+    return tr("{subject} stayed from {first} in {start} to {last} in {end}", **path)
+
+
+def _month(when: Any) -> str:
+    """A month as a title names it ("January 2025").
+
+    Examples
+    --------
+    >>> _month(pd.Timestamp("2025-03-01"))
+    'March 2025'
+    """
+    month = pd.Timestamp(when)
+    return tr("{month} {year}", month=_MONTH_NAMES[month.month - 1](), year=month.year)
+
+
+#: The names of the months, January first.
+_MONTH_NAMES = (
+    lambda: tr("January"),
+    lambda: tr("February"),
+    lambda: tr("March"),
+    lambda: tr("April"),
+    lambda: tr("May"),
+    lambda: tr("June"),
+    lambda: tr("July"),
+    lambda: tr("August"),
+    lambda: tr("September"),
+    lambda: tr("October"),
+    lambda: tr("November"),
+    lambda: tr("December"),
+)
 
 
 def overview_title(results: pd.DataFrame) -> str:
     """The forest plot's title: how many KPIs improved, worsened, or did not move."""
     counts = verdict_counts(results.loc[results["status"] == Status.MEASURED])
     improved, worsened = counts[Verdict.IMPROVED], counts[Verdict.WORSENED]
-    return (
-        f"{improved} KPIs improved and {worsened} worsened after go-live; "
-        f"{counts[Verdict.NO_CHANGE]} show no detectable change"
+    return tr(
+        "{improved} KPIs improved and {worsened} worsened after go-live; {flat} show no "
+        "detectable change",
+        improved=improved,
+        worsened=worsened,
+        flat=counts[Verdict.NO_CHANGE],
     )
 
 
@@ -238,41 +327,52 @@ def overview_findings(
     """The impact overview's closing paragraph (markdown)."""
     measured = results.loc[results["status"] == Status.MEASURED]
     counts = verdict_counts(measured)
-    improved = measured.loc[measured["verdict"] == Verdict.IMPROVED, "label"].tolist()
-    worsened = measured.loc[measured["verdict"] == Verdict.WORSENED, "label"].tolist()
+    improved = [named(x) for x in measured.loc[measured["verdict"] == Verdict.IMPROVED, "label"]]
+    worsened = [named(x) for x in measured.loc[measured["verdict"] == Verdict.WORSENED, "label"]]
     lines = [
-        f"Of {len(measured)} KPIs measured before and after go-live, {counts[Verdict.IMPROVED]} "
-        f"improved, {counts[Verdict.WORSENED]} worsened, {counts[Verdict.NO_CHANGE]} show no "
-        f"detectable change and {counts[Verdict.INSUFFICIENT]} had too little data."
+        tr(
+            "Of {n} KPIs measured before and after go-live, {improved} improved, {worsened} "
+            "worsened, {flat} show no detectable change and {insufficient} had too little data.",
+            n=len(measured),
+            improved=counts[Verdict.IMPROVED],
+            worsened=counts[Verdict.WORSENED],
+            flat=counts[Verdict.NO_CHANGE],
+            insufficient=counts[Verdict.INSUFFICIENT],
+        )
     ]
     if improved:
-        lines.append("Improved: " + ", ".join(improved) + ".")
+        lines.append(tr("Improved: {kpis}.", kpis=listed(improved)))
     if worsened:
-        lines.append("Worsened: " + ", ".join(worsened) + ".")
-    evidence = "a before/after comparison only"
+        lines.append(tr("Worsened: {kpis}.", kpis=listed(worsened)))
+    evidence = tr("a before/after comparison only")
     if control is not None:
         effect, low, high = control.relative_effect
         if not is_missing(effect) and (low > 0 or high < 0):
-            evidence = (
-                f"a comparison with the control group, where {control.kpi.label.lower()} moved "
-                f"{format_change_pct(effect)} relative to it"
+            evidence = tr(
+                "a comparison with the control group, where {kpi} moved {change} relative to it",
+                kpi=in_sentence(control.kpi.label),
+                change=format_change_pct(effect),
             )
         else:
-            evidence = "a comparison with the control group that shows no detectable difference"
+            evidence = tr("a comparison with the control group that shows no detectable difference")
     elif series is not None and not is_missing(series.row["change"].iloc[0]):
         if series.comparative or series.its.n_pre >= 24:
-            evidence = "the time series against its own pre-go-live trend"
+            evidence = tr("the time series against its own pre-go-live trend")
         else:
-            evidence = (
+            evidence = tr(
                 "a before/after comparison; with one year of history the time series cannot "
                 "separate trend from season"
             )
     lines.append(
-        f"\n**What it means:** the strongest evidence this data offers is {evidence}. "
-        "KPIs that improved are candidates for the value the CRM delivered; the financial stage "
-        "turns the measured changes into money, and the list above says what the data cannot show."
+        tr(
+            "\n**What it means:** the strongest evidence this data offers is {evidence}. KPIs "
+            "that improved are candidates for the value the CRM delivered; the financial stage "
+            "turns the measured changes into money, and the list above says what the data "
+            "cannot show.",
+            evidence=evidence,
+        )
     )
-    return " ".join(lines[:-1]) + "\n" + lines[-1]
+    return in_order(lines[:-1]) + "\n" + lines[-1]
 
 
 def ageing_caveat(ageing: Mapping[str, Any] | None, results: pd.DataFrame) -> str:
@@ -296,22 +396,27 @@ def ageing_caveat(ageing: Mapping[str, Any] | None, results: pd.DataFrame) -> st
     if not ageing:
         return ""
     labels = [
-        str(results.loc[name, "label"]).lower() if name in results.index else name
+        in_sentence(results.loc[name, "label"]) if name in results.index else name
         for name in ageing.get("kpis") or []
     ]
     new = ageing.get("new_customer_share")
-    joined = (
-        f"and {format_percent(new)} of those who bought after it were new"
+    after = (
+        tr("and {share} of those who bought after it were new", share=format_percent(new))
         if not is_missing(new)
-        else "and nobody bought after it"
+        else tr("and nobody bought after it")
     )
-    share = format_percent(ageing.get("dominant_cohort_share"))
-    text = (
-        f"**The customer base only ages.** {share} of the customers who bought before go-live "
-        f"were acquired in one quarter ({ageing.get('dominant_cohort')}), {joined}. In one "
-        "acquisition cohort, buying falls with the customers' age whatever the CRM does, and "
-        "there is no control group to separate the two"
+    text = tr(
+        "**The customer base only ages.** {share} of the customers who bought before go-live "
+        "were acquired in one quarter ({cohort}), {after}. In one acquisition cohort, buying "
+        "falls with the customers' age whatever the CRM does, and there is no control group to "
+        "separate the two",
+        share=format_percent(ageing.get("dominant_cohort_share")),
+        cohort=ageing.get("dominant_cohort"),
+        after=after,
     )
     if labels:
-        text += f": the before/after changes of {', '.join(labels)} are not credited to the CRM"
-    return text + "."
+        text += tr(
+            ": the before/after changes of {kpis} are not credited to the CRM",
+            kpis=listed(labels),
+        )
+    return text + tr(".")

@@ -18,6 +18,8 @@ from crmkit.words.formats import (
     format_p_value,
     is_missing,
 )
+from crmkit.words.language import tr
+from crmkit.words.narrative.naming import in_order, in_sentence, listed, named
 
 __all__ = [
     "assignment_sentence",
@@ -39,19 +41,23 @@ def series_title(analysis: Any, *, currency: str = "") -> str:
     ``analysis`` is a :class:`crmkit.measure.SeriesAnalysis`.
     """
     row = analysis.row.iloc[0]
-    label = analysis.kpi.label
+    label = named(analysis.kpi.label)
     if is_missing(row["change"]):
-        return f"{label}: too few months to separate a change at go-live from the trend"
+        return tr("{kpi}: too few months to separate a change at go-live from the trend", kpi=label)
     gap = format_change_pct(row["change_pct"])
-    above = "above" if row["change"] > 0 else "below"
     path = (
-        "the path the control group predicts" if analysis.comparative else "its pre-go-live trend"
+        tr("the path the control group predicts")
+        if analysis.comparative
+        else tr("its pre-go-live trend")
     )
     if row["ci_low"] > 0 or row["ci_high"] < 0:
-        return (
-            f"{label} ran {gap.lstrip('+').replace(chr(0x2212), '')} {above} {path} after go-live"
-        )
-    return f"{label} stayed within chance of {path} after go-live ({gap})"
+        size = gap.lstrip("+").replace(chr(0x2212), "")
+        if row["change"] > 0:
+            return tr("{kpi} ran {gap} above {path} after go-live", kpi=label, gap=size, path=path)
+        return tr("{kpi} ran {gap} below {path} after go-live", kpi=label, gap=size, path=path)
+    return tr(
+        "{kpi} stayed within chance of {path} after go-live ({gap})", kpi=label, path=path, gap=gap
+    )
 
 
 def series_finding(analysis: Any, *, currency: str = "", confidence: float = 0.95) -> str:
@@ -60,71 +66,104 @@ def series_finding(analysis: Any, *, currency: str = "", confidence: float = 0.9
     its = analysis.its
     kpi = analysis.kpi
     if is_missing(row["change"]):
-        return (
-            f"**What it means:** there are too few months on one side of go-live "
-            f"({its.n_pre} before, {its.n_post} from go-live) to tell a change from the trend."
+        return tr(
+            "**What it means:** there are too few months on one side of go-live ({before} "
+            "before, {after} from go-live) to tell a change from the trend.",
+            before=its.n_pre,
+            after=its.n_post,
         )
     low = format_kpi_change(row["ci_low"], kpi.unit, currency)
     high = format_kpi_change(row["ci_high"], kpi.unit, currency)
     change = format_kpi_change(row["change"], kpi.unit, currency)
+    months = {"before": its.n_pre, "after": its.n_post}
     if analysis.comparative:
-        model = (
-            f"Modelling the ratio of the CRM units to the control group over {its.n_pre} months "
-            f"before go-live (its level and trend) and projecting it over the {its.n_post} months "
-            "since — season and market move both groups and cancel in the ratio —"
+        model = tr(
+            "Modelling the ratio of the CRM units to the control group over {before} months "
+            "before go-live (its level and trend) and projecting it over the {after} months "
+            "since — season and market move both groups and cancel in the ratio —",
+            **months,
+        )
+    elif its.seasonality:
+        model = tr(
+            "Fitted on {before} months before go-live (level, trend and yearly season) and "
+            "projected over the {after} months since,",
+            **months,
         )
     else:
-        model = (
-            f"Fitted on {its.n_pre} months before go-live (level, trend"
-            f"{' and yearly season' if its.seasonality else ''}) and projected over the "
-            f"{its.n_post} months since,"
+        model = tr(
+            "Fitted on {before} months before go-live (level, trend) and projected over the "
+            "{after} months since,",
+            **months,
         )
-    p_value = row["p_value"]
-    text = (
-        f"{model} {kpi.label.lower()} was on average {change} "
-        f"({format_change_pct(row['change_pct'])}) away from the projection "
-        f"({confidence * 100:.0f} % confidence interval {low} to {high}; "
-        f"{format_p_statement(p_value)})."
+    text = tr(
+        "{model} {kpi} was on average {change} ({change_pct}) away from the projection "
+        "({level} confidence interval {low} to {high}; {p}).",
+        model=model,
+        kpi=in_sentence(kpi.label),
+        change=change,
+        change_pct=format_change_pct(row["change_pct"]),
+        level=f"{confidence * 100:.0f} %",
+        low=low,
+        high=high,
+        p=format_p_statement(row["p_value"]),
     )
     if not analysis.comparative and its.n_pre < 24:
-        text += (
-            f" With {its.n_pre} months before go-live a season cannot be told apart from a "
-            "trend, so the projection is fragile: rely on the comparison with the control group "
-            "where there is one."
+        text += tr(
+            " With {before} months before go-live a season cannot be told apart from a trend, "
+            "so the projection is fragile: rely on the comparison with the control group where "
+            "there is one.",
+            before=its.n_pre,
         )
     if its.ljung_box_p < 0.05:
-        text += (
-            " The model's residuals are autocorrelated (Ljung–Box p = "
-            f"{format_p_value(its.ljung_box_p)}); the Newey–West errors allow for some of it, "
-            "but read the interval as approximate."
+        text += tr(
+            " The model's residuals are autocorrelated (Ljung–Box p = {p}); the Newey–West "
+            "errors allow for some of it, but read the interval as approximate.",
+            p=format_p_value(its.ljung_box_p),
         )
     significant = row["ci_low"] > 0 or row["ci_high"] < 0
     if analysis.comparative:
-        basis = "the control group and the gap before it"
+        basis = tr("the control group and the gap before it")
+    elif its.seasonality:
+        basis = tr("the trend and season before it")
     else:
-        basis = "the trend and season before it" if its.seasonality else "the trend before it"
+        basis = tr("the trend before it")
     meaning = (
-        f"the change that began at go-live is more than {basis} explain"
+        tr("the change that began at go-live is more than {basis} explain", basis=basis)
         if significant
-        else f"the months after go-live are within what {basis}, and chance, explain"
+        else tr(
+            "the months after go-live are within what {basis}, and chance, explain", basis=basis
+        )
     )
     caveat = (
-        "It assumes that nothing else changed only in the CRM units at go-live."
+        tr("It assumes that nothing else changed only in the CRM units at go-live.")
         if analysis.comparative
-        else "A projection assumes that nothing else changed at go-live."
+        else tr("A projection assumes that nothing else changed at go-live.")
     )
-    return f"{text}\n\n**What it means:** {meaning}. {caveat}"
+    return tr(
+        "{text}\n\n**What it means:** {meaning}. {caveat}",
+        text=text,
+        meaning=meaning,
+        caveat=caveat,
+    )
 
 
 def control_title(analysis: Any) -> str:
     """The event-study chart's title (``analysis``: :class:`crmkit.measure.ControlAnalysis`)."""
     effect, low, high = analysis.relative_effect
-    label = analysis.kpi.label
+    label = named(analysis.kpi.label)
     if is_missing(effect):
-        return f"{label}: too little data to compare with the control group"
+        return tr("{kpi}: too little data to compare with the control group", kpi=label)
     if low > 0 or high < 0:
-        return f"{label} moved {format_change_pct(effect)} against the control group after go-live"
-    return f"{label}: no detectable difference from the control group ({format_change_pct(effect)})"
+        return tr(
+            "{kpi} moved {change} against the control group after go-live",
+            kpi=label,
+            change=format_change_pct(effect),
+        )
+    return tr(
+        "{kpi}: no detectable difference from the control group ({change})",
+        kpi=label,
+        change=format_change_pct(effect),
+    )
 
 
 def _units(analysis: Any) -> str:
@@ -132,25 +171,24 @@ def _units(analysis: Any) -> str:
     by region."""
     treated, control = analysis.treated_units, analysis.control_units
     if analysis.unit_column == "rep_id":
-        return (
-            f"{len(treated)} sales reps in CRM units with that of {len(control)} reps in the "
-            "control group"
+        return tr(
+            "{treated} sales reps in CRM units with that of {control} reps in the control group",
+            treated=len(treated),
+            control=len(control),
         )
     if analysis.unit_column == "customer_id":
-        return (
-            f"{len(treated):,} customers with the CRM with that of {len(control):,} customers "
-            "in the control group"
+        return tr(
+            "{treated} customers with the CRM with that of {control} customers in the control "
+            "group",
+            treated=f"{len(treated):,}",
+            control=f"{len(control):,}",
         )
-    column = analysis.unit_column
-    return f"the {column}s {', '.join(treated)} with that of {', '.join(control)}"
-
-
-#: How each level of assignment (params ``control.unit``) is named in a sentence.
-_ASSIGNED = {
-    "customer": ("customer by customer", "customers"),
-    "region": ("by group (region, branch)", "groups"),
-    "rep": ("by sales rep", "sales reps"),
-}
+    return tr(
+        "the {column}s {treated} with that of {control}",
+        column=analysis.unit_column,
+        treated=listed(map(str, treated)),
+        control=listed(map(str, control)),
+    )
 
 
 def assignment_sentence(analysis: Any) -> str:
@@ -165,16 +203,33 @@ def assignment_sentence(analysis: Any) -> str:
     The CRM was assigned customer by customer: 1,430 customers got it and 1,458 did not, each a unit (cluster) of the comparison.
     """
     level = str(getattr(analysis, "assignment", "region"))
-    how, units = _ASSIGNED.get(level, _ASSIGNED["region"])
-    treated, control = len(analysis.treated_units), len(analysis.control_units)
-    if level == "region" and analysis.unit_column == "rep_id":
-        return (
-            f"The CRM was assigned {how}; the comparison's units are the sales reps within "
-            f"them: {treated:,} with the CRM and {control:,} without, each a unit (cluster)."
+    counts = {
+        "treated": f"{len(analysis.treated_units):,}",
+        "control": f"{len(analysis.control_units):,}",
+    }
+    if level == "customer":
+        return tr(
+            "The CRM was assigned customer by customer: {treated} customers got it and "
+            "{control} did not, each a unit (cluster) of the comparison.",
+            **counts,
         )
-    return (
-        f"The CRM was assigned {how}: {treated:,} {units} got it and {control:,} did not, "
-        "each a unit (cluster) of the comparison."
+    if level == "rep":
+        return tr(
+            "The CRM was assigned by sales rep: {treated} sales reps got it and {control} did "
+            "not, each a unit (cluster) of the comparison.",
+            **counts,
+        )
+    if analysis.unit_column == "rep_id":
+        return tr(
+            "The CRM was assigned by group (region, branch); the comparison's units are the "
+            "sales reps within them: {treated} with the CRM and {control} without, each a unit "
+            "(cluster).",
+            **counts,
+        )
+    return tr(
+        "The CRM was assigned by group (region, branch): {treated} groups got it and {control} "
+        "did not, each a unit (cluster) of the comparison.",
+        **counts,
     )
 
 
@@ -182,55 +237,65 @@ def control_finding(analysis: Any, *, confidence: float = 0.95) -> str:
     """What the difference-in-differences shows, in words, with its caveats (markdown)."""
     d = analysis.did
     effect, low, high = analysis.relative_effect
-    label = analysis.kpi.label.lower()
     if is_missing(effect):
-        return "**What it means:** the data cannot compare CRM units with the control group."
-    text = (
-        f"Comparing the change in {label} of {_units(analysis)}, the CRM units moved "
-        f"{format_change_pct(effect)} "
-        f"relative to what the control group's change predicts ({confidence * 100:.0f} % "
-        f"confidence interval {format_change_pct(low)} to {format_change_pct(high)}; "
-        f"{format_p_statement(d.p_value)}). "
-        f"Inference: {d.inference}"
+        return tr("**What it means:** the data cannot compare CRM units with the control group.")
+    text = tr(
+        "Comparing the change in {kpi} of {units}, the CRM units moved {change} relative to "
+        "what the control group's change predicts ({level} confidence interval {low} to "
+        "{high}; {p}). Inference: {inference}",
+        kpi=in_sentence(analysis.kpi.label),
+        units=_units(analysis),
+        change=format_change_pct(effect),
+        level=f"{confidence * 100:.0f} %",
+        low=format_change_pct(low),
+        high=format_change_pct(high),
+        p=format_p_statement(d.p_value),
+        inference=d.inference,
     )
-    if not text.endswith("."):
-        text += "."
-    text += f" {assignment_sentence(analysis)}"
+    if not str(d.inference).endswith("."):
+        text += tr(".")
+    text = in_order([text, assignment_sentence(analysis)])
     if not is_missing(d.pre_trend_p):
         if d.pre_trend_p < 0.05:
-            text += (
+            text += tr(
                 " Before go-live the two groups did **not** move in parallel (pre-trend test "
-                f"p = {format_p_value(d.pre_trend_p)}): the estimate may partly reflect "
-                "differences that existed anyway."
+                "p = {p}): the estimate may partly reflect differences that existed anyway.",
+                p=format_p_value(d.pre_trend_p),
             )
         else:
-            text += (
+            text += tr(
                 " Before go-live the two groups moved in parallel as far as the data can tell "
-                f"(pre-trend test p = {format_p_value(d.pre_trend_p)}), the condition this "
-                "comparison rests on."
+                "(pre-trend test p = {p}), the condition this comparison rests on.",
+                p=format_p_value(d.pre_trend_p),
             )
-    significant = low > 0 or high < 0
-    meaning = (
-        "the change after go-live is larger where the CRM was introduced than where it was "
-        "not, which is the strongest evidence this report has that the CRM caused it"
-        if significant
-        else "the CRM units did not change detectably differently from the control group, so "
-        "the before/after changes cannot be credited to the CRM with confidence"
-    )
-    return f"{text}\n\n**What it means:** {meaning}."
+    if low > 0 or high < 0:
+        meaning = tr(
+            "\n\n**What it means:** the change after go-live is larger where the CRM was "
+            "introduced than where it was not, which is the strongest evidence this report has "
+            "that the CRM caused it."
+        )
+    else:
+        meaning = tr(
+            "\n\n**What it means:** the CRM units did not change detectably differently from "
+            "the control group, so the before/after changes cannot be credited to the CRM with "
+            "confidence."
+        )
+    return text + meaning
 
 
 def _projection_problem(analysis: Any) -> str:
     """Why a time series' projection is not trusted, from its numbers (guard tripped)."""
     its = analysis.its
     if its.n_post > its.n_pre:
-        return (
-            f"the {its.n_post} months from go-live are more than the {its.n_pre} months of "
-            "history the trend was fitted to"
+        return tr(
+            "the {after} months from go-live are more than the {before} months of history the "
+            "trend was fitted to",
+            after=its.n_post,
+            before=its.n_pre,
         )
     if its.model == "linear" and bool((its.counterfactual <= 0).any()):
-        return "the trend before go-live, carried forward, falls to zero or below"
-    return (
+        return tr("the trend before go-live, carried forward, falls to zero or below")
+    return tr(
         "the trend before go-live, carried forward, runs further beyond the months before "
         "go-live than they ever moved (as after a one-off spike at the start of the history)"
     )
@@ -244,9 +309,9 @@ def guarded_series_title(analysis: Any, *, currency: str = "") -> str:
     """
     if analysis.guard != Guard.COUNTERFACTUAL_IMPLAUSIBLE:
         return series_title(analysis, currency=currency)
-    return (
-        f"{analysis.kpi.label}: the expected path cannot be projected reliably, so no change "
-        "against it is claimed"
+    return tr(
+        "{kpi}: the expected path cannot be projected reliably, so no change against it is claimed",
+        kpi=named(analysis.kpi.label),
     )
 
 
@@ -256,16 +321,32 @@ def guarded_series_finding(analysis: Any, *, currency: str = "", confidence: flo
         return series_finding(analysis, currency=currency, confidence=confidence)
     row = analysis.row.iloc[0]
     kpi = analysis.kpi
-    change = format_kpi_change(row["change"], kpi.unit, currency)
-    model = "logarithm" if analysis.its.model == "log-linear" else "level"
-    return (
-        f"The model of the {model} of {kpi.label.lower()} estimates {change} a month against "
-        f"its projection ({format_p_statement(row['p_value'])}), but {_projection_problem(analysis)}. "
+    fields = {
+        "kpi": in_sentence(kpi.label),
+        "change": format_kpi_change(row["change"], kpi.unit, currency),
+        "p": format_p_statement(row["p_value"]),
+        "problem": _projection_problem(analysis),
+    }
+    if analysis.its.model == "log-linear":
+        return tr(
+            "The model of the logarithm of {kpi} estimates {change} a month against its "
+            "projection ({p}), but {problem}. "
+            "A change measured against such a projection says more about the projection than "
+            "about go-live, so it is not stated as a percentage and not counted as a finding."
+            "\n\n**What it means:** the data cannot tell how this KPI would have moved without "
+            "the CRM. A control group (units that did not get the CRM) or a longer history before "
+            "go-live would let it.",
+            **fields,
+        )
+    return tr(
+        "The model of the level of {kpi} estimates {change} a month against its "
+        "projection ({p}), but {problem}. "
         "A change measured against such a projection says more about the projection than "
         "about go-live, so it is not stated as a percentage and not counted as a finding."
         "\n\n**What it means:** the data cannot tell how this KPI would have moved without "
         "the CRM. A control group (units that did not get the CRM) or a longer history before "
-        "go-live would let it."
+        "go-live would let it.",
+        **fields,
     )
 
 
@@ -278,9 +359,10 @@ def guarded_control_title(analysis: Any) -> str:
     if analysis.guard != Guard.NO_INTERVAL:
         return control_title(analysis)
     effect, _, _ = analysis.relative_effect
-    return (
-        f"{analysis.kpi.label}: {format_change_pct(effect)} against the control group, but too "
-        "few units to tell it from chance"
+    return tr(
+        "{kpi}: {change} against the control group, but too few units to tell it from chance",
+        kpi=named(analysis.kpi.label),
+        change=format_change_pct(effect),
     )
 
 
@@ -290,16 +372,22 @@ def guarded_control_finding(analysis: Any, *, confidence: float = 0.95) -> str:
         return control_finding(analysis, confidence=confidence)
     effect, _, _ = analysis.relative_effect
     d = analysis.did
-    return (
-        f"Comparing the change in {analysis.kpi.label.lower()} of {_units(analysis)}, the CRM "
-        f"units moved {format_change_pct(effect)} relative to what the control group's change "
-        f"predicts. With {d.n_clusters} units, {d.n_treated_units} of them with the CRM, no "
-        f"{confidence * 100:.0f} % confidence interval and no p-value can be computed that "
-        "hold: there are too few ways to tell which units got the CRM for any test to "
-        f"separate an effect from chance. {assignment_sentence(analysis)}"
+    return tr(
+        "Comparing the change in {kpi} of {units}, the CRM units moved {change} relative to "
+        "what the control group's change predicts. With {n} units, {treated} of them with the "
+        "CRM, no {level} confidence interval and no p-value can be computed that hold: there "
+        "are too few ways to tell which units got the CRM for any test to separate an effect "
+        "from chance. {assignment}"
         "\n\n**What it means:** cannot say. The comparison with the control group neither "
         "confirms nor rules out an effect of the CRM; more units (e.g. sales reps instead of "
-        "regions, with `rep_id` in the orders) would let it."
+        "regions, with `rep_id` in the orders) would let it.",
+        kpi=in_sentence(analysis.kpi.label),
+        units=_units(analysis),
+        change=format_change_pct(effect),
+        n=d.n_clusters,
+        treated=d.n_treated_units,
+        level=f"{confidence * 100:.0f} %",
+        assignment=assignment_sentence(analysis),
     )
 
 
@@ -318,19 +406,38 @@ def no_control_comparison(control_column: str | None, rollout: Any = None) -> st
     '*No difference-in-differences: 1 unit got the CRM (B01), too few to average over; the synthetic control above compares it with the 1 unit that did not.*'
     """
     if control_column is None:
-        return "*No comparison: params.yaml names no control group.*"
+        return tr("*No comparison: params.yaml names no control group.*")
     if isinstance(rollout, Mapping) and rollout.get("design") == "synthetic_control":
         units = rollout.get("units") or {}
         treated = list(units.get("treated") or [])
         never = list(units.get("never_treated") or [])
-        return (
-            f"*No difference-in-differences: {len(treated)} "
-            f"{'unit' if len(treated) == 1 else 'units'} got the CRM ({', '.join(treated)}), "
-            "too few to average over; the synthetic control above compares "
-            f"{'it' if len(treated) == 1 else 'them'} with the {len(never)} "
-            f"{'unit' if len(never) == 1 else 'units'} that did not.*"
+        got = (
+            tr("{n} unit got the CRM ({units})", n=1, units=listed(map(str, treated)))
+            if len(treated) == 1
+            else tr(
+                "{n} units got the CRM ({units})", n=len(treated), units=listed(map(str, treated))
+            )
         )
-    return (
-        f"*No comparison: the orders cannot be split by `{control_column}` into at least two "
-        "units with the CRM and one without.*"
+        if len(treated) == 1:
+            others = (
+                tr("it with the {n} unit that did not", n=1)
+                if len(never) == 1
+                else tr("it with the {n} units that did not", n=len(never))
+            )
+        else:
+            others = (
+                tr("them with the {n} unit that did not", n=1)
+                if len(never) == 1
+                else tr("them with the {n} units that did not", n=len(never))
+            )
+        return tr(
+            "*No difference-in-differences: {got}, too few to average over; the synthetic "
+            "control above compares {others}.*",
+            got=got,
+            others=others,
+        )
+    return tr(
+        "*No comparison: the orders cannot be split by `{column}` into at least two units with "
+        "the CRM and one without.*",
+        column=control_column,
     )

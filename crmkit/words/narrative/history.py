@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from crmkit.words.formats import MISSING, as_number, format_percent, format_signed
+from crmkit.words.formats import as_number, format_percent, format_signed
+from crmkit.words.language import tr
 from crmkit.words.narrative.synthesis import _share
 
 __all__ = ["summary_history"]
@@ -30,20 +31,29 @@ def _targets_clause(targets: Any) -> str:
         return ""
     entries = [t for t in targets if isinstance(t, Mapping)]
     if not entries:
-        return "; no target had been set then"
+        return tr("; no target had been set then")
     reached = sum(1 for t in entries if t.get("reached") is True)
     checked = sum(1 for t in entries if isinstance(t.get("reached"), bool))
     unchecked = len(entries) - checked
     if not checked:
         if unchecked == 1:
-            return "; the target set then could not be checked"
-        return f"; none of the {unchecked} targets set then could be checked"
+            return tr("; the target set then could not be checked")
+        return tr("; none of the {n} targets set then could be checked", n=unchecked)
     if checked == 1:
-        clause = f"; the target set then was {'reached' if reached else 'not reached'}"
+        if reached:
+            clause = tr("; the target set then was reached")
+        else:
+            clause = tr("; the target set then was not reached")
+    elif reached == 1:
+        clause = tr("; 1 of the {checked} targets set then was reached", checked=checked)
     else:
-        clause = f"; {reached} of the {checked} targets set then {'was' if reached == 1 else 'were'} reached"
+        clause = tr(
+            "; {reached} of the {checked} targets set then were reached",
+            reached=reached,
+            checked=checked,
+        )
     if unchecked:
-        clause += f" ({unchecked} more could not be checked)"
+        clause += tr(" ({n} more could not be checked)", n=unchecked)
     return clause
 
 
@@ -64,14 +74,18 @@ def summary_history(history: Any) -> str | None:
         return None
     status = history.get("status")
     if status == "started":
-        return (
+        return tr(
             "This is the first assessment on record for this client; the next one will be "
             "compared with it."
         )
     if status != "compared":
         return None
     date = _run_date(history)
-    since = f"Since the last assessment ({date})" if date else "Since the last assessment"
+    since = (
+        tr("Since the last assessment ({date})", date=date)
+        if date
+        else tr("Since the last assessment")
+    )
     card = history.get("scorecard")
     card = card if isinstance(card, Mapping) else {}
     previous, current = _share(card.get("previous")), _share(card.get("current"))
@@ -79,10 +93,17 @@ def summary_history(history: Any) -> str | None:
     if delta is None and previous is not None and current is not None:
         delta = current - previous
     if previous is not None and current is not None and delta is not None:
-        move = (
-            f"the balanced scorecard moved from {format_percent(previous, decimals=0)} to "
-            f"{format_percent(current, decimals=0)} ({format_signed(delta, 100)} percentage points)"
+        move = tr(
+            "the balanced scorecard moved from {previous} to {current} ({delta} percentage points)",
+            previous=format_percent(previous, decimals=0),
+            current=format_percent(current, decimals=0),
+            delta=format_signed(delta, 100),
         )
     else:
-        move = f"the balanced scorecard's change is {MISSING}"
-    return f"{since}, {move}{_targets_clause(history.get('targets'))}."
+        move = tr("the balanced scorecard's change is not available")
+    return tr(
+        "{since}, {move}{targets}.",
+        since=since,
+        move=move,
+        targets=_targets_clause(history.get("targets")),
+    )

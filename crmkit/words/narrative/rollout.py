@@ -8,15 +8,17 @@ rollout.Claim`, …); unit names come from the client and are escaped by the pag
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from crmkit.measure.rollout import Assumption, Claim, Design, DesignReason
 from crmkit.stats.rollout import Fit, PlaceboStatus, PreTrend
 from crmkit.words.formats import as_number, format_change_pct, format_p_value
+from crmkit.words.language import tr
+from crmkit.words.narrative.naming import in_order, in_sentence, listed, named
 
 __all__ = [
-    "CLAIM_REASONS",
+    "claim_reason",
     "design_without_rollout",
     "placebo_title",
     "rollout_chart_title",
@@ -26,87 +28,110 @@ __all__ = [
     "summary_rollout",
 ]
 
-_DESIGN_NAMES = {
-    Design.STAGGERED: "a staggered difference-in-differences",
-    Design.DIFFERENCE_IN_DIFFERENCES: "a difference-in-differences",
-    Design.SYNTHETIC_CONTROL: "a synthetic control",
-    Design.TIME_SERIES_ONLY: "a time series only (no comparison between units)",
+#: Each design named in a sentence, and as a method beside a figure (without the article).
+_DESIGN_NAMES: dict[Design, Callable[[], str]] = {
+    Design.STAGGERED: lambda: tr("a staggered difference-in-differences"),
+    Design.DIFFERENCE_IN_DIFFERENCES: lambda: tr("a difference-in-differences"),
+    Design.SYNTHETIC_CONTROL: lambda: tr("a synthetic control"),
+    Design.TIME_SERIES_ONLY: lambda: tr("a time series only (no comparison between units)"),
+}
+_METHODS: dict[Design, Callable[[], str]] = {
+    Design.STAGGERED: lambda: tr("staggered difference-in-differences"),
+    Design.DIFFERENCE_IN_DIFFERENCES: lambda: tr("difference-in-differences"),
+    Design.SYNTHETIC_CONTROL: lambda: tr("synthetic control"),
+    Design.TIME_SERIES_ONLY: lambda: tr("time series only (no comparison between units)"),
 }
 
-_REASONS = {
-    DesignReason.STAGGERED_DATES: (
+_REASONS: dict[DesignReason, Callable[[], str]] = {
+    DesignReason.STAGGERED_DATES: lambda: tr(
         "the units went live on different dates, so each unit is compared, month by month, "
         "with the units that did not have the CRM yet or never got it; units already on the "
         "CRM are never used as the comparison"
     ),
-    DesignReason.ONE_DATE: (
+    DesignReason.ONE_DATE: lambda: tr(
         "the units that got the CRM went live on one date, and other units never got it, so "
         "the change where it went live is compared with the change where it did not"
     ),
-    DesignReason.PILOT: (
+    DesignReason.PILOT: lambda: tr(
         "the CRM went live in a pilot only, and several units never got it; a weighted mix of "
         "those units (its synthetic twin) is built to follow the pilot before go-live, and "
         "the pilot is compared with its twin afterwards"
     ),
-    DesignReason.NO_COMPARISON: (
+    DesignReason.NO_COMPARISON: lambda: tr(
         "every unit went live on the same day, so no unit without the CRM is left to compare "
         "with; only each KPI's path over time can be read"
     ),
-    DesignReason.NO_UNIT_DATA: (
+    DesignReason.NO_UNIT_DATA: lambda: tr(
         "the orders cannot be tied to the units the rollout names, so no unit can be compared "
         "with another"
     ),
 }
 
-_ASSUMPTIONS = {
-    Assumption.PARALLEL_TRENDS: (
+_ASSUMPTIONS: dict[Assumption, Callable[[], str]] = {
+    Assumption.PARALLEL_TRENDS: lambda: tr(
         "without the CRM, revenue in the units that got it would have moved in parallel with "
         "the others (parallel trends), and nobody changed how they worked before their own "
         "go-live (no anticipation)"
     ),
-    Assumption.PRE_PERIOD_FIT: (
+    Assumption.PRE_PERIOD_FIT: lambda: tr(
         "the synthetic twin tracked the pilot closely before go-live (a good pre-period fit), "
         "so it shows what the pilot would have done without the CRM"
     ),
-    Assumption.NOTHING_ELSE_CHANGED: (
+    Assumption.NOTHING_ELSE_CHANGED: lambda: tr(
         "nothing but the CRM changed at go-live: no market, price or season effect that a "
         "comparison group would have caught"
     ),
 }
 
-_STRONGER = {
-    Design.STAGGERED: (
+_STRONGER: dict[Design, Callable[[], str]] = {
+    Design.STAGGERED: lambda: tr(
         "more units (teams or reps rather than regions) with their own go-live dates, a unit "
         "that never gets the CRM, and a longer history before the first go-live"
     ),
-    Design.DIFFERENCE_IN_DIFFERENCES: (
+    Design.DIFFERENCE_IN_DIFFERENCES: lambda: tr(
         "more units (teams or reps rather than regions), go-lives staggered over time, and a "
         "longer history before go-live"
     ),
-    Design.SYNTHETIC_CONTROL: (
+    Design.SYNTHETIC_CONTROL: lambda: tr(
         "more units that never got the CRM (at least 19 for a p-value below 5 %), and a longer "
         "history before go-live for the twin to learn from"
     ),
-    Design.TIME_SERIES_ONLY: (
+    Design.TIME_SERIES_ONLY: lambda: tr(
         "a unit (region, team or rep) that got the CRM later or never, named in params.yaml "
         "under `rollout`"
     ),
 }
 
 #: Why the overall effect is not claimed, for each :class:`Claim` other than claimed.
-CLAIM_REASONS = {
-    Claim.NOT_DETECTED: "its interval includes no change",
-    Claim.PRE_TREND_FAILED: (
+_CLAIM_REASONS: dict[Claim, Callable[[], str]] = {
+    Claim.NOT_DETECTED: lambda: tr("its interval includes no change"),
+    Claim.PRE_TREND_FAILED: lambda: tr(
         "the units did not move in parallel before go-live (the pre-trend check failed)"
     ),
-    Claim.POOR_FIT: "the synthetic twin does not track the pilot closely before go-live",
-    Claim.TOO_FEW_UNITS: (
+    Claim.POOR_FIT: lambda: tr(
+        "the synthetic twin does not track the pilot closely before go-live"
+    ),
+    Claim.TOO_FEW_UNITS: lambda: tr(
         "there are too few units for any interval or p-value to reach the significance level"
     ),
-    Claim.NO_INTERVAL: "the data cannot bound the effect on both sides",
-    Claim.PLACEBO_INSIDE: "fake go-live dates before the real one give effects as large",
-    Claim.NO_ESTIMATE: "no effect could be estimated",
+    Claim.NO_INTERVAL: lambda: tr("the data cannot bound the effect on both sides"),
+    Claim.PLACEBO_INSIDE: lambda: tr(
+        "fake go-live dates before the real one give effects as large"
+    ),
+    Claim.NO_ESTIMATE: lambda: tr("no effect could be estimated"),
 }
+
+
+def claim_reason(claim: Claim) -> str:
+    """Why the overall effect is not claimed, for a :class:`Claim` other than claimed.
+
+    Examples
+    --------
+    >>> claim_reason(Claim.NOT_DETECTED)
+    'its interval includes no change'
+    """
+    reason = _CLAIM_REASONS.get(claim)
+    return reason() if reason is not None else tr("no comparison between units")
 
 
 def _claim(rollout: Mapping[str, Any]) -> Claim:
@@ -127,13 +152,19 @@ def _overall(rollout: Mapping[str, Any]) -> Mapping[str, Any]:
     }
 
 
-def _interval(overall: Mapping[str, Any], confidence: float) -> str | None:
+def _interval(overall: Mapping[str, Any], confidence: float, *, short: bool = False) -> str | None:
+    """The overall effect's interval ("95 % interval +2.0 % to +14.0 %"; ``short``: "CI")."""
     low, high = as_number(overall.get("ci_low_pct")), as_number(overall.get("ci_high_pct"))
     if low is None or high is None:
         return None
-    return (
-        f"{confidence * 100:.0f} % interval {format_change_pct(low)} to {format_change_pct(high)}"
-    )
+    bounds = {
+        "level": f"{confidence * 100:.0f} %",
+        "low": format_change_pct(low),
+        "high": format_change_pct(high),
+    }
+    if short:
+        return tr("{level} CI {low} to {high}", **bounds)
+    return tr("{level} interval {low} to {high}", **bounds)
 
 
 def rollout_design(rollout: Mapping[str, Any]) -> str:
@@ -151,19 +182,45 @@ def rollout_design(rollout: Mapping[str, Any]) -> str:
     assumption = Assumption(rollout["assumption"])
     units = rollout.get("units") or {}
     treated, never = list(units.get("treated") or []), list(units.get("never_treated") or [])
-    shown = ", ".join(map(str, treated[:8])) + (", …" if len(treated) > 8 else "")
-    others = ", ".join(map(str, never[:8])) + (", …" if len(never) > 8 else "")
-    count = (
-        f"{len(treated)} got the CRM ({shown}), {len(never)} never did"
-        + (f" ({others})" if never else "")
-        + "."
+    shown, others = _first_units(treated), _first_units(never)
+    units_of = {
+        "design": _DESIGN_NAMES[design](),
+        "unit": rollout.get("unit"),
+        "treated": len(treated),
+        "shown": shown,
+        "never": len(never),
+    }
+    if never:
+        opening = tr(
+            "**Design: {design}** over the units of `{unit}`: {treated} got the CRM ({shown}), "
+            "{never} never did ({others}).",
+            others=others,
+            **units_of,
+        )
+    else:
+        opening = tr(
+            "**Design: {design}** over the units of `{unit}`: {treated} got the CRM ({shown}), "
+            "{never} never did.",
+            **units_of,
+        )
+    return _design_lines(
+        opening, _REASONS[reason](), _ASSUMPTIONS[assumption](), _STRONGER[design]()
     )
+
+
+def _first_units(units: list[Any]) -> str:
+    """The first eight units, "…" after them when there are more."""
+    return listed([*map(str, units[:8]), *(["…"] if len(units) > 8 else [])])
+
+
+def _design_lines(opening: str, why: str, assumes: str, stronger: str) -> str:
+    """The design's opening line, then why it was chosen, what it assumes, what would help."""
     lines = [
-        f"**Design: {_DESIGN_NAMES[design]}** over the units of `{rollout.get('unit')}`: " + count,
+        opening,
         "",
-        f"- *Why:* {_REASONS[reason]}.",
-        f"- *It assumes:* {_ASSUMPTIONS[assumption]}.",
-        f"- *Stronger with:* {_STRONGER[design]}.",
+        tr("- *Why:* {why}.", why=why),
+        tr("- *It assumes:* {assumes}.", assumes=assumes),
+        tr("- *Stronger with:* {stronger}.", stronger=stronger),
     ]
     return "\n".join(lines)
 
@@ -187,27 +244,32 @@ def design_without_rollout(control_column: str | None, control_values: list[str]
     """
     if control_column is None:
         design = Design.TIME_SERIES_ONLY
-        lines = [
-            f"**Design: {_DESIGN_NAMES[design]}**: every unit went live on the go-live date, "
-            "and params.yaml names no control group.",
-            "",
-            "- *Why:* no unit without the CRM is left to compare with; each KPI is compared "
-            "before and after go-live, and monthly revenue with the path its history predicts.",
-            f"- *It assumes:* {_ASSUMPTIONS[Assumption.NOTHING_ELSE_CHANGED]}.",
-            f"- *Stronger with:* {_STRONGER[design]}, or a control group (`control`).",
-        ]
-        return "\n".join(lines)
+        return _design_lines(
+            tr(
+                "**Design: {design}**: every unit went live on the go-live date, and params.yaml "
+                "names no control group.",
+                design=_DESIGN_NAMES[design](),
+            ),
+            tr(
+                "no unit without the CRM is left to compare with; each KPI is compared before "
+                "and after go-live, and monthly revenue with the path its history predicts"
+            ),
+            _ASSUMPTIONS[Assumption.NOTHING_ELSE_CHANGED](),
+            tr("{stronger}, or a control group (`control`)", stronger=_STRONGER[design]()),
+        )
     design = Design.DIFFERENCE_IN_DIFFERENCES
-    shown = ", ".join(map(str, control_values[:8])) + (", …" if len(control_values) > 8 else "")
-    lines = [
-        f"**Design: {_DESIGN_NAMES[design]}** against the control group "
-        f"(`{control_column}`: {shown}), which never got the CRM.",
-        "",
-        f"- *Why:* {_REASONS[DesignReason.ONE_DATE]}.",
-        f"- *It assumes:* {_ASSUMPTIONS[Assumption.PARALLEL_TRENDS]}.",
-        f"- *Stronger with:* {_STRONGER[design]}.",
-    ]
-    return "\n".join(lines)
+    return _design_lines(
+        tr(
+            "**Design: {design}** against the control group (`{column}`: {units}), which never "
+            "got the CRM.",
+            design=_DESIGN_NAMES[design](),
+            column=control_column,
+            units=_first_units(control_values),
+        ),
+        _REASONS[DesignReason.ONE_DATE](),
+        _ASSUMPTIONS[Assumption.PARALLEL_TRENDS](),
+        _STRONGER[design](),
+    )
 
 
 def rollout_chart_title(rollout: Mapping[str, Any]) -> str:
@@ -223,18 +285,23 @@ def rollout_chart_title(rollout: Mapping[str, Any]) -> str:
     effect = as_number(_overall(rollout).get("estimate_pct"))
     moved = format_change_pct(effect)
     if design is Design.SYNTHETIC_CONTROL:
-        subject = f"The pilot ran {moved} against its synthetic twin"
+        subject = tr("The pilot ran {change} against its synthetic twin", change=moved)
         if claim is Claim.POOR_FIT:
-            return f"{subject}, not claimed: the twin does not track it before go-live"
+            return tr(
+                "{subject}, not claimed: the twin does not track it before go-live",
+                subject=subject,
+            )
     else:
-        subject = f"Revenue moved {moved} after each unit's own go-live"
+        subject = tr("Revenue moved {change} after each unit's own go-live", change=moved)
         if claim is Claim.PRE_TREND_FAILED:
-            return f"{subject}, not claimed: the months before go-live were not flat"
+            return tr(
+                "{subject}, not claimed: the months before go-live were not flat", subject=subject
+            )
     if effect is None:
-        return "No effect of the CRM on revenue could be estimated"
+        return tr("No effect of the CRM on revenue could be estimated")
     if claim is Claim.CLAIMED:
-        return f"{subject}: more than chance explains"
-    return f"{subject}: this data cannot say it is the CRM"
+        return tr("{subject}: more than chance explains", subject=subject)
+    return tr("{subject}: this data cannot say it is the CRM", subject=subject)
 
 
 def placebo_title(rollout: Mapping[str, Any]) -> str:
@@ -247,13 +314,16 @@ def placebo_title(rollout: Mapping[str, Any]) -> str:
     """
     placebo = rollout.get("placebo")
     if not isinstance(placebo, Mapping):
-        return "No placebo go-lives: no comparison between units"
+        return tr("No placebo go-lives: no comparison between units")
     n = int(as_number(placebo.get("n")) or 0)
     if placebo.get("status") == PlaceboStatus.HISTORY_TOO_SHORT:
-        return f"Too little history before go-live for placebo go-lives ({n} fake dates, 19 needed)"
+        return tr(
+            "Too little history before go-live for placebo go-lives ({n} fake dates, 19 needed)",
+            n=n,
+        )
     if placebo.get("outside"):
-        return f"The real effect lies outside {n} fake go-lives before it"
-    return f"Fake go-live dates give effects as large as the real one (of {n})"
+        return tr("The real effect lies outside {n} fake go-lives before it", n=n)
+    return tr("Fake go-live dates give effects as large as the real one (of {n})", n=n)
 
 
 def rollout_finding(
@@ -276,50 +346,70 @@ def rollout_finding(
     """
     design, claim = Design(rollout["design"]), _claim(rollout)
     if design is Design.TIME_SERIES_ONLY:
-        return (
-            "**Cannot say** from a comparison between units: "
-            + _REASONS[DesignReason(rollout["reason"])]
-            + ". The sections below read each KPI before against after go-live."
+        return tr(
+            "**Cannot say** from a comparison between units: {reason}. The sections below read "
+            "each KPI before against after go-live.",
+            reason=_REASONS[DesignReason(rollout["reason"])](),
         )
     overall = _overall(rollout)
     effect = as_number(overall.get("estimate_pct"))
     if effect is None:
-        return f"**Cannot say:** {CLAIM_REASONS[Claim.NO_ESTIMATE]}."
+        return tr("**Cannot say:** {reason}.", reason=claim_reason(Claim.NO_ESTIMATE))
     interval = _interval(overall, confidence)
-    detail = interval if interval is not None else f"p = {format_p_value(overall.get('p_value'))}"
-    against = "its synthetic twin" if design is Design.SYNTHETIC_CONTROL else "the comparison"
-    sentence = (
-        f"Where the CRM went live, monthly revenue moved {format_change_pct(effect)} against "
-        f"{against} ({detail})."
+    detail = (
+        interval
+        if interval is not None
+        else tr("p = {p}", p=format_p_value(overall.get("p_value")))
     )
-    if claim is Claim.CLAIMED:
-        verdict = " **More than chance explains**, and fake go-live dates do not produce it."
+    if design is Design.SYNTHETIC_CONTROL:
+        sentence = tr(
+            "Where the CRM went live, monthly revenue moved {change} against its synthetic twin "
+            "({detail}).",
+            change=format_change_pct(effect),
+            detail=detail,
+        )
     else:
-        verdict = f" **Not claimed:** {CLAIM_REASONS[claim]}."
+        sentence = tr(
+            "Where the CRM went live, monthly revenue moved {change} against the comparison "
+            "({detail}).",
+            change=format_change_pct(effect),
+            detail=detail,
+        )
+    if claim is Claim.CLAIMED:
+        verdict = tr(" **More than chance explains**, and fake go-live dates do not produce it.")
+    else:
+        verdict = tr(" **Not claimed:** {reason}.", reason=claim_reason(claim))
     parts = [sentence + verdict]
     if (
         design is not Design.SYNTHETIC_CONTROL
         and rollout.get("pre_trend_status") == PreTrend.PASSED
     ):
         parts.append(
-            "Before each go-live the units moved in parallel (pre-trend check p = "
-            f"{format_p_value(rollout.get('pre_trend_p'))})."
+            tr(
+                "Before each go-live the units moved in parallel (pre-trend check p = {p}).",
+                p=format_p_value(rollout.get("pre_trend_p")),
+            )
         )
     if isinstance(synthetic, Mapping) and synthetic.get("fit") == Fit.GOOD:
         parts.append(
-            "The synthetic twin tracked the pilot closely before go-live; the pilot's gap "
-            f"ranks with p = {format_p_value(synthetic.get('p_value'))} among the placebo units."
+            tr(
+                "The synthetic twin tracked the pilot closely before go-live; the pilot's gap "
+                "ranks with p = {p} among the placebo units.",
+                p=format_p_value(synthetic.get("p_value")),
+            )
         )
     placebo = rollout.get("placebo")
     if isinstance(placebo, Mapping) and placebo.get("status") == PlaceboStatus.HISTORY_TOO_SHORT:
         parts.append(
-            "The history before go-live is too short to check the effect against fake "
-            "go-live dates."
+            tr(
+                "The history before go-live is too short to check the effect against fake "
+                "go-live dates."
+            )
         )
-    return " ".join(parts)
+    return in_order(parts)
 
 
-def summary_rollout(rollout: Any, *, label: str = "Revenue", alpha: Any = 0.05) -> str | None:
+def summary_rollout(rollout: Any, *, label: str | None = None, alpha: Any = 0.05) -> str | None:
     """The rollout's effect on revenue in one sentence for the executive summary.
 
     Examples
@@ -331,6 +421,7 @@ def summary_rollout(rollout: Any, *, label: str = "Revenue", alpha: Any = 0.05) 
     ...     "att_pct": 0.12})
     'Revenue moved +12.0 % in the pilot against its synthetic twin (synthetic control), not claimed: there are too few units for any interval or p-value to reach the significance level.'
     """
+    label = tr("Revenue") if label is None else label
     if not isinstance(rollout, Mapping):
         return None
     try:
@@ -339,28 +430,45 @@ def summary_rollout(rollout: Any, *, label: str = "Revenue", alpha: Any = 0.05) 
         return None
     claim = _claim(rollout)
     if design is Design.TIME_SERIES_ONLY:
-        return (
-            f"The rollout leaves no unit without the CRM to compare with, so the effect on "
-            f"{label.lower()} is not claimed."
+        return tr(
+            "The rollout leaves no unit without the CRM to compare with, so the effect on {kpi} "
+            "is not claimed.",
+            kpi=in_sentence(label),
         )
     overall = _overall(rollout)
     effect = as_number(overall.get("estimate_pct"))
     if effect is None:
-        return f"{label}: the rollout's effect is not claimed ({CLAIM_REASONS[Claim.NO_ESTIMATE]})."
-    where = {
-        Design.SYNTHETIC_CONTROL: "in the pilot against its synthetic twin",
-        Design.STAGGERED: "where the CRM went live against the units without it yet",
-        Design.DIFFERENCE_IN_DIFFERENCES: "where the CRM went live against the units without it",
-    }[design]
-    method = _DESIGN_NAMES[design].removeprefix("a ")
+        return tr(
+            "{kpi}: the rollout's effect is not claimed ({reason}).",
+            kpi=named(label),
+            reason=claim_reason(Claim.NO_ESTIMATE),
+        )
+    method = _METHODS[design]()
     level = as_number(alpha)
     level = 0.05 if level is None or not 0 < level < 1 else level
-    interval = _interval(overall, 1 - level)
-    basis = method if interval is None else f"{method}; {interval.replace(' interval', ' CI')}"
-    subject = f"{label} moved {format_change_pct(effect)} {where} ({basis})"
+    interval = _interval(overall, 1 - level, short=True)
+    basis = (
+        method if interval is None else tr("{method}; {interval}", method=method, interval=interval)
+    )
+    moved = {"kpi": named(label), "change": format_change_pct(effect), "basis": basis}
+    if design is Design.SYNTHETIC_CONTROL:
+        subject = tr(
+            "{kpi} moved {change} in the pilot against its synthetic twin ({basis})", **moved
+        )
+    elif design is Design.STAGGERED:
+        subject = tr(
+            "{kpi} moved {change} where the CRM went live against the units without it yet "
+            "({basis})",
+            **moved,
+        )
+    else:
+        subject = tr(
+            "{kpi} moved {change} where the CRM went live against the units without it ({basis})",
+            **moved,
+        )
     if claim is Claim.CLAIMED:
-        return f"{subject}: more than chance explains."
-    return f"{subject}, not claimed: {CLAIM_REASONS[claim]}."
+        return tr("{subject}: more than chance explains.", subject=subject)
+    return tr("{subject}, not claimed: {reason}.", subject=subject, reason=claim_reason(claim))
 
 
 def rollout_figure(rollout: Mapping[str, Any]) -> dict[str, str]:
@@ -372,17 +480,18 @@ def rollout_figure(rollout: Mapping[str, Any]) -> dict[str, str]:
     ...                 "att_pct": 0.1})["value"]
     'not claimed'
     """
-    label = "Revenue effect of the rollout"
+    label = tr("Revenue effect of the rollout")
     try:
         design = Design(rollout.get("design"))
     except ValueError:
-        return {"label": label, "value": "not available", "note": ""}
-    method = _DESIGN_NAMES[design].removeprefix("a ")
+        return {"label": label, "value": tr("not available"), "note": ""}
+    method = _METHODS[design]()
     claim = _claim(rollout)
     if claim is Claim.CLAIMED:
         value = format_change_pct(_overall(rollout).get("estimate_pct"))
         return {"label": label, "value": value, "note": method}
-    reason = CLAIM_REASONS.get(claim, "no comparison between units")
+    reason = claim_reason(claim)
     if design is Design.TIME_SERIES_ONLY:
-        reason = "no unit without the CRM to compare with"
-    return {"label": label, "value": "not claimed", "note": f"{method}: {reason}"}
+        reason = tr("no unit without the CRM to compare with")
+    note = tr("{method}: {reason}", method=method, reason=reason)
+    return {"label": label, "value": tr("not claimed"), "note": note}

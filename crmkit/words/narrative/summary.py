@@ -3,7 +3,9 @@
 Each is built from one section of ``results.json`` (a mapping that may hold anything: every
 number goes through :mod:`crmkit.words.formats`, which prints "not available" for what is not
 a finite number): the KPIs by standing, the revenue effect against the control group or its
-expected path, the ageing customer base, data quality, the financial headline, failed stages.
+expected path, the ageing customer base, failed stages. The data-quality sentence is in
+:mod:`~crmkit.words.narrative.data_quality`, the financial one in
+:mod:`~crmkit.words.narrative.finance`.
 """
 
 from __future__ import annotations
@@ -19,25 +21,21 @@ from crmkit.words.formats import (
     as_number,
     format_change_pct,
     format_kpi_change,
-    format_money,
     format_percent,
 )
+from crmkit.words.language import tr
 from crmkit.words.narrative.kpi import GUARD_REASONS, _needs, guard_reason
+from crmkit.words.narrative.naming import in_sentence, joined, listed, named
 
 __all__ = [
     "STANDINGS",
-    "issue_count",
     "kpi_change_text",
     "kpi_standing",
-    "measured_benefits_established",
-    "quality_score_text",
     "series_problem",
     "summary_ageing",
     "summary_control",
     "summary_failed_stages",
-    "summary_financial",
     "summary_kpis",
-    "summary_quality",
     "summary_series",
     "top_findings",
 ]
@@ -56,21 +54,41 @@ STANDINGS = (
 )
 
 
-_STANDING_WORDS = {
-    "improved": "improved",
-    "worsened": "worsened",
-    "not claimed": "moved but {are} not claimed",
-    "no detectable change": "show{s} no detectable change",
-    "insufficient data": "had too little data to compare",
-    "declined": "{were} not compared, because the two windows cannot measure {them} alike",
-    "not measured": "{were} not measured ({their} data is absent)",
-    "without a verdict": "have no verdict",
-}
+def _standing_count(standing: str, n: int) -> str:
+    """How many KPIs stand so, in words ("2 show no detectable change")."""
+    one = n == 1
+    if standing == "improved":
+        return tr("{n} improved", n=n)
+    if standing == "worsened":
+        return tr("{n} worsened", n=n)
+    if standing == "not claimed":
+        return (
+            tr("{n} moved but is not claimed", n=n)
+            if one
+            else tr("{n} moved but are not claimed", n=n)
+        )
+    if standing == "no detectable change":
+        return (
+            tr("{n} shows no detectable change", n=n)
+            if one
+            else tr("{n} show no detectable change", n=n)
+        )
+    if standing == "insufficient data":
+        return tr("{n} had too little data to compare", n=n)
+    if standing == "declined":
+        if one:
+            return tr("{n} was not compared, because the two windows cannot measure it alike", n=n)
+        return tr("{n} were not compared, because the two windows cannot measure them alike", n=n)
+    if standing == "not measured":
+        if one:
+            return tr("{n} was not measured (its data is absent)", n=n)
+        return tr("{n} were not measured (their data is absent)", n=n)
+    return tr("{n} have no verdict", n=n)
 
 
 def _label(entry: Mapping[str, Any], name: Any) -> str:
     label = entry.get("label")
-    return label if isinstance(label, str) and label.strip() else str(name)
+    return named(label if isinstance(label, str) and label.strip() else name)
 
 
 def kpi_standing(entry: Mapping[str, Any]) -> str:
@@ -133,7 +151,7 @@ def kpi_change_text(entry: Mapping[str, Any], *, currency: str = "") -> str:
         if before is not None:
             plain.update(after=before + net, change_pct=net / before if before else None)
         text = kpi_change_text(plain, currency=currency)
-        return f"{text} net of the control group" if text else ""
+        return tr("{change} net of the control group", change=text) if text else ""
     pct = as_number(entry.get("change_pct"))
     code = entry.get("guard")
     sane = code not in (Guard.BASE_NEAR_ZERO.value, Guard.NOT_A_RATIO_SCALE.value)
@@ -183,9 +201,7 @@ def top_findings(
 
 
 def _series_of(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return joined(items)
 
 
 def summary_kpis(
@@ -221,51 +237,58 @@ def summary_kpis(
     if not entries:
         return []
     counts = Counter(kpi_standing(e) for e in entries.values())
-    parts = [f"{counts[Verdict.IMPROVED]} improved", f"{counts[Verdict.WORSENED]} worsened"]
-    for standing in STANDINGS[2:]:
-        n = counts[standing]
-        if n:
-            words = _STANDING_WORDS[standing].format(
-                are="is" if n == 1 else "are",
-                s="s" if n == 1 else "",
-                were="was" if n == 1 else "were",
-                their="its" if n == 1 else "their",
-                them="it" if n == 1 else "them",
-            )
-            parts.append(f"{n} {words}")
-    noun = "KPI" if len(entries) == 1 else "KPIs"
-    sentences = [f"Of {len(entries)} {noun}, after go-live {_series_of(parts)}."]
-    for standing, heading in (("improved", "improvements"), ("worsened", "deteriorations")):
+    parts = [_standing_count(standing, counts[standing]) for standing in STANDINGS[:2]]
+    parts += [_standing_count(s, counts[s]) for s in STANDINGS[2:] if counts[s]]
+    if len(entries) == 1:
+        sentences = [tr("Of 1 KPI, after go-live {standings}.", standings=joined(parts))]
+    else:
+        sentences = [
+            tr("Of {n} KPIs, after go-live {standings}.", n=len(entries), standings=joined(parts))
+        ]
+    for standing in ("improved", "worsened"):
         found = top_findings(entries, standing, reported_elsewhere=reported_elsewhere)
         if found:
-            listed = []
+            shown = []
             for name, entry in found:
                 change = kpi_change_text(entry, currency=currency)
-                listed.append(
-                    f"{_label(entry, name)} ({change})" if change else _label(entry, name)
-                )
-            sentences.append(f"The strongest {heading}: {', '.join(listed)}.")
+                label = _label(entry, name)
+                shown.append(tr("{kpi} ({change})", kpi=label, change=change) if change else label)
+            if standing == "improved":
+                sentences.append(tr("The strongest improvements: {kpis}.", kpis=listed(shown)))
+            else:
+                sentences.append(tr("The strongest deteriorations: {kpis}.", kpis=listed(shown)))
     by_reason: dict[str, list[str]] = {}
     for name, entry in entries.items():
         if kpi_standing(entry) == "not claimed" and name not in reported_elsewhere:
-            reason = guard_reason(entry.get("guard")) or "a check on the estimate failed"
+            reason = guard_reason(entry.get("guard")) or tr("a check on the estimate failed")
             by_reason.setdefault(reason, []).append(_label(entry, name))
     if by_reason:
-        groups = [f"{_series_of(labels)} ({reason})" for reason, labels in by_reason.items()]
-        sentences.append(f"Not claimed, although the numbers moved: {'; '.join(groups)}.")
+        groups = [
+            tr("{kpis} ({reason})", kpis=_series_of(labels), reason=reason)
+            for reason, labels in by_reason.items()
+        ]
+        sentences.append(
+            tr("Not claimed, although the numbers moved: {groups}.", groups=tr("; ").join(groups))
+        )
     declined = [_label(e, name) for name, e in entries.items() if kpi_standing(e) == "declined"]
     if declined:
         sentences.append(
-            f"Not compared: {_series_of(declined)} "
-            f"({GUARD_REASONS[Guard.NOT_COMPARABLE]}; the loyalty and customer-value pages say why)."
+            tr(
+                "Not compared: {kpis} ({reason}; the loyalty and customer-value pages say why).",
+                kpis=_series_of(declined),
+                reason=GUARD_REASONS[Guard.NOT_COMPARABLE],
+            )
         )
     by_need: dict[str, list[str]] = {}
     for name, entry in entries.items():
         if kpi_standing(entry) == "not measured":
             by_need.setdefault(_needs(entry), []).append(_label(entry, name))
     if by_need:
-        groups = [f"for want of {need}: {', '.join(labels)}" for need, labels in by_need.items()]
-        sentences.append(f"Not measured, {'; '.join(groups)}.")
+        groups = [
+            tr("for want of {need}: {kpis}", need=need, kpis=listed(labels))
+            for need, labels in by_need.items()
+        ]
+        sentences.append(tr("Not measured, {groups}.", groups=tr("; ").join(groups)))
     return sentences
 
 
@@ -275,7 +298,7 @@ def _confidence(alpha: Any) -> str:
     return f"{(1 - level) * 100:.0f} %"
 
 
-def summary_control(did: Any, *, label: str = "Revenue", alpha: Any = 0.05) -> str | None:
+def summary_control(did: Any, *, label: str | None = None, alpha: Any = 0.05) -> str | None:
     """The difference-in-differences in one sentence; "cannot say" when it has no interval.
 
     Examples
@@ -283,34 +306,54 @@ def summary_control(did: Any, *, label: str = "Revenue", alpha: Any = 0.05) -> s
     >>> summary_control({"effect_pct": 0.155, "ci_low_pct": None, "ci_high_pct": 0.37})
     'Revenue where the CRM went live moved +15.5 % against the units that did not get it, but this data cannot say whether that is more than chance (too few units to compute an interval).'
     """
+    label = tr("Revenue") if label is None else label
     if not isinstance(did, Mapping):
         return None
     effect = as_number(did.get("effect_pct"))
     if effect is None:
-        return (
+        return tr(
             "The data cannot compare the units that got the CRM with the control group, so "
-            "it cannot say what the CRM did to "
-            f"{label.lower()}."
+            "it cannot say what the CRM did to {kpi}.",
+            kpi=in_sentence(label),
         )
-    subject = (
-        f"{label} where the CRM went live moved {format_change_pct(effect)} against the units "
-        "that did not get it"
+    subject = tr(
+        "{kpi} where the CRM went live moved {change} against the units that did not get it",
+        kpi=named(label),
+        change=format_change_pct(effect),
     )
     code = did.get("guard")
     low, high = as_number(did.get("ci_low_pct")), as_number(did.get("ci_high_pct"))
     if code == Guard.NO_INTERVAL.value or low is None or high is None:
-        return (
-            f"{subject}, but this data cannot say whether that is more than chance "
-            f"({GUARD_REASONS[Guard.NO_INTERVAL]})."
+        return tr(
+            "{subject}, but this data cannot say whether that is more than chance ({reason}).",
+            subject=subject,
+            reason=GUARD_REASONS[Guard.NO_INTERVAL],
         )
-    interval = f"{_confidence(alpha)} CI {format_change_pct(low)} to {format_change_pct(high)}"
+    interval = tr(
+        "{level} CI {low} to {high}",
+        level=_confidence(alpha),
+        low=format_change_pct(low),
+        high=format_change_pct(high),
+    )
     if code is not None:
-        return f"{subject} ({interval}), which is not claimed: {guard_reason(code)}."
+        return tr(
+            "{subject} ({interval}), which is not claimed: {reason}.",
+            subject=subject,
+            interval=interval,
+            reason=guard_reason(code),
+        )
     if low > 0 or high < 0:
-        return f"{subject} ({interval}): more than chance explains."
-    return (
-        f"{subject} ({interval}): within what chance explains, so this data cannot say "
-        f"whether the CRM changed {label.lower()}."
+        return tr(
+            "{subject} ({interval}): more than chance explains.",
+            subject=subject,
+            interval=interval,
+        )
+    return tr(
+        "{subject} ({interval}): within what chance explains, so this data cannot say "
+        "whether the CRM changed {kpi}.",
+        subject=subject,
+        interval=interval,
+        kpi=in_sentence(label),
     )
 
 
@@ -328,19 +371,19 @@ def series_problem(series: Any) -> str | None:
     True
     """
     if not isinstance(series, Mapping):
-        return "no time series was recorded"
+        return tr("no time series was recorded")
     reason = guard_reason(series.get("guard"))
     if reason is not None:
         return reason
     pct, per_month = as_number(series.get("effect_pct")), as_number(series.get("effect_per_month"))
     if pct is None or per_month is None:
-        return "too few months to project the path"
+        return tr("too few months to project the path")
     if (pct > 0) - (pct < 0) != (per_month > 0) - (per_month < 0):
-        return "the relative effect and the estimate it comes from disagree in sign"
+        return tr("the relative effect and the estimate it comes from disagree in sign")
     return None
 
 
-def summary_series(series: Any, *, label: str = "Revenue", alpha: Any = 0.05) -> str | None:
+def summary_series(series: Any, *, label: str | None = None, alpha: Any = 0.05) -> str | None:
     """The interrupted time series in one sentence, or why the data cannot give it.
 
     Examples
@@ -349,17 +392,21 @@ def summary_series(series: Any, *, label: str = "Revenue", alpha: Any = 0.05) ->
     ...                 "ci_high": 9.0e4, "p_value": 0.01})
     'Revenue ran +12.1 % against the path its months before go-live project: more than chance explains.'
     """
+    label = tr("Revenue") if label is None else label
     if not isinstance(series, Mapping):
         return None
     problem = series_problem(series)
     if problem is not None:
-        return (
-            f"The time series of {label.lower()} is not reported: the data cannot give a "
-            f"reliable expected path ({problem})."
+        return tr(
+            "The time series of {kpi} is not reported: the data cannot give a reliable "
+            "expected path ({problem}).",
+            kpi=in_sentence(label),
+            problem=problem,
         )
-    subject = (
-        f"{label} ran {format_change_pct(series.get('effect_pct'))} against the path its months "
-        "before go-live project"
+    subject = tr(
+        "{kpi} ran {change} against the path its months before go-live project",
+        kpi=named(label),
+        change=format_change_pct(series.get("effect_pct")),
     )
     low, high = as_number(series.get("ci_low")), as_number(series.get("ci_high"))
     p_value, level = as_number(series.get("p_value")), as_number(alpha)
@@ -369,10 +416,12 @@ def summary_series(series: Any, *, label: str = "Revenue", alpha: Any = 0.05) ->
     elif p_value is not None:
         detected = p_value < level
     else:
-        return f"{subject}, but this data cannot say whether that is more than chance."
-    return f"{subject}: " + (
-        "more than chance explains." if detected else "within what chance explains."
-    )
+        return tr(
+            "{subject}, but this data cannot say whether that is more than chance.", subject=subject
+        )
+    if detected:
+        return tr("{subject}: more than chance explains.", subject=subject)
+    return tr("{subject}: within what chance explains.", subject=subject)
 
 
 def summary_ageing(ageing: Any, *, labels: Mapping[str, str] | None = None) -> str | None:
@@ -391,148 +440,28 @@ def summary_ageing(ageing: Any, *, labels: Mapping[str, str] | None = None) -> s
     cohort = ageing.get("dominant_cohort")
     if not isinstance(cohort, str):
         cohort = None if as_number(cohort) is None else f"{as_number(cohort):g}"
-    acquired = ""
-    if share is not None and cohort:
-        acquired = (
-            f": {format_percent(share, decimals=0)} of its customers were acquired in {cohort}"
-        )
     names = ageing.get("kpis")
     names = names if isinstance(names, list | tuple) else []
-    names = [labels.get(n, n) for n in names if isinstance(n, str) and n]
+    names = [named(labels.get(n, n)) for n in names if isinstance(n, str) and n]
     changes = (
-        f"the before/after changes of {_series_of(names)}" if names else "before/after changes"
+        tr("the before/after changes of {kpis}", kpis=_series_of(names))
+        if names
+        else tr("before/after changes")
     )
-    return (
-        f"The customer base ages{acquired}, and there is no control group, so {changes} may "
-        "come from the customers growing older rather than from the CRM."
+    if share is not None and cohort:
+        return tr(
+            "The customer base ages: {share} of its customers were acquired in {cohort}, and "
+            "there is no control group, so {changes} may come from the customers growing older "
+            "rather than from the CRM.",
+            share=format_percent(share, decimals=0),
+            cohort=cohort,
+            changes=changes,
+        )
+    return tr(
+        "The customer base ages, and there is no control group, so {changes} may come from the "
+        "customers growing older rather than from the CRM.",
+        changes=changes,
     )
-
-
-def issue_count(issues: Any) -> int | None:
-    """How many data-quality issues a section records (a count, or a list of issues).
-
-    Examples
-    --------
-    >>> issue_count(9), issue_count([{}, {}]), issue_count(None), issue_count(float("nan"))
-    (9, 2, None, None)
-    """
-    if isinstance(issues, Mapping | list | tuple):
-        return len(issues)
-    number = as_number(issues)
-    return None if number is None else max(int(number), 0)
-
-
-def quality_score_text(score: Any, issues: Any) -> str:
-    """The data-quality score as printed beside its issues: never "100.0 %" while any is open.
-
-    With open issues the score is rounded down (99.997 % reads "99.9 %"); a score of exactly
-    1 beside open issues is printed as it is, and the sentence says both plainly.
-
-    Examples
-    --------
-    >>> quality_score_text(0.99997, 9), quality_score_text(0.99997, 0), quality_score_text(None, 3)
-    ('99.9 %', '100.0 %', 'not available')
-    """
-    number, open_issues = as_number(score), issue_count(issues)
-    if number is None or not open_issues or number >= 1:
-        return format_percent(number)
-    return format_percent(math.floor(number * 1000) / 1000)
-
-
-def summary_quality(quality: Any) -> str | None:
-    """The data-quality score with the number of issues from the same section.
-
-    Examples
-    --------
-    >>> summary_quality({"overall_score": 0.99997, "issues": 9})
-    "The client's data scored 99.9 % on quality, with 9 issues open: fit for the assessment once they are answered."
-    """
-    if not isinstance(quality, Mapping):
-        return None
-    score, issues = as_number(quality.get("overall_score")), issue_count(quality.get("issues"))
-    if score is None and issues is None:
-        return None
-    count = "" if issues is None else f"{issues} issue{'' if issues == 1 else 's'}"
-    if score is None:
-        return f"The data checks found {count}; no overall quality score is available."
-    if issues and score >= 1:
-        return (
-            f"The data-quality score is {format_percent(score)}, yet the data checks list {count}: "
-            "the score does not reflect them; read the issues on the data-quality page before "
-            "relying on the figures."
-        )
-    text = f"The client's data scored {quality_score_text(score, issues)} on quality"
-    if issues:
-        verdict = (
-            "fit for the assessment once they are answered"
-            if score >= 0.95
-            else "usable with the caveats listed"
-        )
-        return f"{text}, with {count} open: {verdict}."
-    verdict = "fit for the assessment" if score >= 0.95 else "usable with the caveats listed"
-    return f"{text}{', with no issue open' if issues == 0 else ''}: {verdict}."
-
-
-def measured_benefits_established(financial: Mapping[str, Any], kpis: Any) -> bool:
-    """True when at least one measured benefit rests on a KPI that may be claimed.
-
-    Each entry of ``financial["measured_benefits"]`` names its ``kpi``; the KPI's entry in
-    ``results["kpis"]`` (or, without one, the benefit's own verdict and guard) must pass
-    :func:`crmkit.data.guards.claimable`.
-    """
-    benefits = financial.get("measured_benefits")
-    if not isinstance(benefits, Mapping):
-        return False
-    kpis = kpis if isinstance(kpis, Mapping) else {}
-    for benefit in benefits.values():
-        if not isinstance(benefit, Mapping):
-            continue
-        entry = kpis.get(str(benefit.get("kpi")))
-        entry = entry if isinstance(entry, Mapping) else benefit
-        if claimable(entry):
-            return True
-    return False
-
-
-_BASIS = {
-    "declared": "the benefits the client declared, risk-adjusted",
-    "measured": "the benefits measured in the client's data",
-}
-
-
-def summary_financial(financial: Any, *, kpis: Any = None, currency: str = "") -> str | None:
-    """The financial headline, naming its basis; measured benefits resting on no claim say so.
-
-    Examples
-    --------
-    >>> summary_financial({"basis": "declared", "npv": 8407400.0, "roi": 0.42,
-    ...                    "payback_months": 20.4}, currency="CNY")
-    "On the benefits the client declared, risk-adjusted, the CRM's net present value is CNY 8,407,400 (ROI 42 %), paying back in 20 months."
-    """
-    if not isinstance(financial, Mapping):
-        return None
-    basis = financial.get("basis")
-    basis_text = (
-        _BASIS.get(basis, "benefits of an unstated basis")
-        if isinstance(basis, str)
-        else ("benefits of an unstated basis")
-    )
-    npv = as_number(financial.get("npv"))
-    if npv is None:
-        return f"On {basis_text}, the CRM's net present value is not available."
-    sentence = f"On {basis_text}, the CRM's net present value is {format_money(npv, currency)}"
-    roi = as_number(financial.get("roi"))
-    if roi is not None:
-        sentence += f" (ROI {format_percent(roi, decimals=0)})"
-    months = as_number(financial.get("payback_months"))
-    if months is not None:
-        sentence += f", paying back in {months:.0f} months"
-    if basis == "measured" and not measured_benefits_established(financial, kpis):
-        sentence += (
-            "; but none of the KPIs these benefits rest on passed the tests and guards, so the "
-            "measured benefits are not established"
-        )
-    return sentence + "."
 
 
 def summary_failed_stages(stages: Any) -> str | None:
@@ -544,4 +473,4 @@ def summary_failed_stages(stages: Any) -> str | None:
         if isinstance(stage, Mapping) and stage.get("status") == "failed":
             title = stage.get("title")
             failed.append(title if isinstance(title, str) and title else str(key))
-    return f"Failed and to be rerun: {', '.join(failed)}." if failed else None
+    return tr("Failed and to be rerun: {stages}.", stages=listed(failed)) if failed else None

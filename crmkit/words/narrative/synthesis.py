@@ -27,16 +27,19 @@ from enum import StrEnum
 from typing import Any
 
 from crmkit.synthesis.status import ScoreStatus
-from crmkit.words.formats import MISSING, as_number, format_percent, is_missing
+from crmkit.words.formats import as_number, format_percent, is_missing
+from crmkit.words.language import tr
+from crmkit.words.narrative.naming import named
 
 __all__ = [
     "LOW_COVERAGE",
-    "PERSPECTIVE_WORDS",
-    "SCORE_STATUS_WORDS",
+    "SCORED",
     "ScoreReading",
     "coverage_text",
+    "perspective_words",
     "read_scorecard",
     "scorecard_extremes",
+    "score_status_words",
     "scorecard_figure_text",
     "summary_scorecard",
     "summary_scorecard_extremes",
@@ -48,20 +51,42 @@ LOW_COVERAGE = 0.5
 #: How many KPIs each of the strongest and weakest lists holds at most.
 EXTREMES = 3
 
-#: The perspectives of the balanced scorecard in words.
-PERSPECTIVE_WORDS = {
-    "financial": "financial",
-    "customer": "customer",
-    "internal_process": "internal process",
-    "learning_and_growth": "learning and growth",
-}
+#: The statuses of a KPI measured against its target (the others are not measured).
+SCORED = frozenset({ScoreStatus.MET, ScoreStatus.ON_TRACK, ScoreStatus.BEHIND})
 
-#: A measured KPI's standing against its target in words.
-SCORE_STATUS_WORDS = {
-    ScoreStatus.MET: "target met",
-    ScoreStatus.ON_TRACK: "on track",
-    ScoreStatus.BEHIND: "behind target",
-}
+
+def perspective_words(perspective: Any) -> str:
+    """A perspective of the balanced scorecard in words; "" for anything but a string.
+
+    Examples
+    --------
+    >>> perspective_words("internal_process"), perspective_words("client_own")
+    ('internal process', 'client own')
+    """
+    if perspective == "financial":
+        return tr("financial")
+    if perspective == "customer":
+        return tr("customer")
+    if perspective == "internal_process":
+        return tr("internal process")
+    if perspective == "learning_and_growth":
+        return tr("learning and growth")
+    return _plain(perspective).replace("_", " ")
+
+
+def score_status_words(status: ScoreStatus) -> str:
+    """A measured KPI's standing against its target in words (a status in :data:`SCORED`).
+
+    Examples
+    --------
+    >>> score_status_words(ScoreStatus.BEHIND)
+    'behind target'
+    """
+    if status == ScoreStatus.MET:
+        return tr("target met")
+    if status == ScoreStatus.ON_TRACK:
+        return tr("on track")
+    return tr("behind target")
 
 
 class ScoreReading(StrEnum):
@@ -183,27 +208,46 @@ def summary_scorecard(scorecard: Any) -> str | None:
     reading, overall, coverage = read_scorecard(scorecard)
     if reading is ScoreReading.NOT_MEASURED:
         n = _perspective_count(scorecard)
-        which = f"its {n} perspective{'s' if n != 1 else ''}" if n else "its perspectives"
-        return (
-            f"The balanced scorecard is not measured: none of {which} has a KPI that could be "
-            "measured against its target."
+        if n == 1:
+            which = tr("its 1 perspective")
+        elif n:
+            which = tr("its {n} perspectives", n=n)
+        else:
+            which = tr("its perspectives")
+        return tr(
+            "The balanced scorecard is not measured: none of {which} has a KPI that could be "
+            "measured against its target.",
+            which=which,
         )
     if reading is ScoreReading.NOT_AVAILABLE or overall is None:
-        return f"The balanced scorecard's overall score is {MISSING}."
-    score = f"The balanced scorecard stands at {format_percent(overall, decimals=0)} of its targets"
+        return tr("The balanced scorecard's overall score is not available.")
+    score = format_percent(overall, decimals=0)
     if reading is ScoreReading.COVERAGE_UNKNOWN or coverage is None:
-        return (
-            f"{score}; the share of its weight that could be measured is {MISSING}, so read "
-            "it as partial."
+        return tr(
+            "The balanced scorecard stands at {score} of its targets; the share of its weight "
+            "that could be measured is not available, so read it as partial.",
+            score=score,
         )
     if reading is ScoreReading.LOW_COVERAGE:
-        return (
-            f"{score} on only {coverage_text(coverage)} of its weight, the part that could be "
-            "measured: less than half, so this is no verdict on the scorecard as a whole."
+        return tr(
+            "The balanced scorecard stands at {score} of its targets on only {coverage} of its "
+            "weight, the part that could be measured: less than half, so this is no verdict on "
+            "the scorecard as a whole.",
+            score=score,
+            coverage=coverage_text(coverage),
         )
     if coverage >= 1:
-        return f"{score}, with all of its weight measured."
-    return f"{score}, on {coverage_text(coverage)} of the weight that could be measured."
+        return tr(
+            "The balanced scorecard stands at {score} of its targets, with all of its weight "
+            "measured.",
+            score=score,
+        )
+    return tr(
+        "The balanced scorecard stands at {score} of its targets, on {coverage} of the weight "
+        "that could be measured.",
+        score=score,
+        coverage=coverage_text(coverage),
+    )
 
 
 def scorecard_figure_text(scorecard: Any) -> tuple[str, str]:
@@ -218,24 +262,30 @@ def scorecard_figure_text(scorecard: Any) -> tuple[str, str]:
     """
     reading, overall, coverage = read_scorecard(scorecard)
     if reading is ScoreReading.NOT_MEASURED:
-        return "not measured", "no perspective could be measured against its targets"
+        return tr("not measured"), tr("no perspective could be measured against its targets")
     if reading is ScoreReading.NOT_AVAILABLE or overall is None:
-        return MISSING, ""
+        return tr("not available"), ""
     value = format_percent(overall)
     if reading is ScoreReading.COVERAGE_UNKNOWN or coverage is None:
-        return value, f"weighted attainment of targets; the share of weight measured is {MISSING}"
-    if reading is ScoreReading.LOW_COVERAGE:
-        return value, (
-            f"on only {coverage_text(coverage)} of the weight: less than half, not a verdict"
+        return value, tr(
+            "weighted attainment of targets; the share of weight measured is not available"
         )
-    return value, f"weighted attainment of targets, on {coverage_text(coverage)} of the weight"
+    if reading is ScoreReading.LOW_COVERAGE:
+        return value, tr(
+            "on only {coverage} of the weight: less than half, not a verdict",
+            coverage=coverage_text(coverage),
+        )
+    return value, tr(
+        "weighted attainment of targets, on {coverage} of the weight",
+        coverage=coverage_text(coverage),
+    )
 
 
 # --------------------------------------------------------------------------- strongest, weakest
 
 
 def _label(entry: Mapping[str, Any], name: Any) -> str:
-    return _plain(entry.get("label")) or str(name)
+    return named(_plain(entry.get("label")) or str(name))
 
 
 def _measured_kpis(scorecard: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any], float]]:
@@ -246,7 +296,7 @@ def _measured_kpis(scorecard: Mapping[str, Any]) -> list[tuple[str, Mapping[str,
     measured = []
     for name, entry in kpis.items():
         status = entry.get("status") if isinstance(entry, Mapping) else None
-        if not isinstance(status, str) or status not in SCORE_STATUS_WORDS:
+        if not isinstance(status, str) or status not in SCORED:
             continue
         attainment = _share(entry.get("attainment"))
         if attainment is not None:
@@ -287,13 +337,11 @@ def scorecard_extremes(
 
 
 def _standing_item(name: str, entry: Mapping[str, Any], attainment: float) -> str:
-    perspective = entry.get("perspective")
-    words = PERSPECTIVE_WORDS.get(perspective) if isinstance(perspective, str) else None
-    words = words or _plain(perspective).replace("_", " ")
-    status = SCORE_STATUS_WORDS[ScoreStatus(entry["status"])]
+    words = perspective_words(entry.get("perspective"))
+    status = score_status_words(ScoreStatus(entry["status"]))
     details = [words] if words else []
-    details += [status, f"{format_percent(attainment, decimals=0)} attained"]
-    return f"{_label(entry, name)} ({', '.join(details)})"
+    details += [status, tr("{share} attained", share=format_percent(attainment, decimals=0))]
+    return tr("{kpi} ({details})", kpi=_label(entry, name), details=tr(", ").join(details))
 
 
 def summary_scorecard_extremes(scorecard: Any) -> list[str]:
@@ -317,11 +365,16 @@ def summary_scorecard_extremes(scorecard: Any) -> list[str]:
     strongest, weakest = scorecard_extremes(scorecard)
     if len(strongest) == 1 and not weakest:
         return [
-            f"Only one KPI could be measured against its target: {_standing_item(*strongest[0])}."
+            tr(
+                "Only one KPI could be measured against its target: {kpi}.",
+                kpi=_standing_item(*strongest[0]),
+            )
         ]
     sentences = []
-    for heading, side in (("Strongest", strongest), ("Weakest", weakest)):
-        if side:
-            items = "; ".join(_standing_item(*item) for item in side)
-            sentences.append(f"{heading} against their targets: {items}.")
+    if strongest:
+        items = tr("; ").join(_standing_item(*item) for item in strongest)
+        sentences.append(tr("Strongest against their targets: {kpis}.", kpis=items))
+    if weakest:
+        items = tr("; ").join(_standing_item(*item) for item in weakest)
+        sentences.append(tr("Weakest against their targets: {kpis}.", kpis=items))
     return sentences
