@@ -25,11 +25,13 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from crmkit.data.config import Assessment, Window
+from crmkit.data.guards import finite_number
 from crmkit.measure.control import customer_panel
 from crmkit.stats.rollout import Inference, PoissonDiD
 
@@ -41,6 +43,7 @@ __all__ = [
     "PurchaseRateComparison",
     "binomial_tail",
     "purchase_rate_comparison",
+    "purchase_rate_results",
 ]
 
 #: Months on each side of a placebo go-live.
@@ -87,6 +90,9 @@ class PlaceboCalibration:
         Enough placebo go-lives, and ``tail_p`` ≥ alpha.
     window_months : int
         Months on each side of each placebo go-live.
+    real_effect : float
+        The effect at the real go-live measured alike (``window_months`` on each side), for
+        the chart beside the placebos; NaN when it cannot be estimated.
     """
 
     placebos: pd.DataFrame
@@ -95,6 +101,7 @@ class PlaceboCalibration:
     tail_p: float
     trusted: bool
     window_months: int
+    real_effect: float
 
 
 @dataclass(frozen=True)
@@ -112,12 +119,15 @@ class PurchaseRateComparison:
         ``customer_months``, ``orders``, ``rate`` (orders per customer-month).
     calibration : PlaceboCalibration
     claim : PurchaseRateClaim
+    alpha : float
+        The level used (the interval's is 1 − alpha).
     """
 
     summary: pd.DataFrame
     rates: pd.DataFrame
     calibration: PlaceboCalibration
     claim: PurchaseRateClaim
+    alpha: float
 
 
 def binomial_tail(k: int, n: int, p: float) -> float:
@@ -176,12 +186,13 @@ def purchase_rate_comparison(
     fit = PoissonDiD(alpha=alpha).fit(real, period="month", outcome="value")
     summary = fit.summary()
     go_live = pd.Timestamp(assessment.go_live_date).to_period("M")
-    calibration = _calibrate(panel.loc[~panel["after"]], go_live, alpha)
+    calibration = _calibrate(panel, go_live, alpha)
     return PurchaseRateComparison(
         summary=summary,
         rates=_rates(real),
         calibration=calibration,
         claim=_claim(summary.iloc[0], calibration),
+        alpha=alpha,
     )
 
 
@@ -199,25 +210,22 @@ def _rates(panel: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("_order").drop(columns="_order").reset_index(drop=True)
 
 
-def _calibrate(history: pd.DataFrame, go_live: pd.Period, alpha: float) -> PlaceboCalibration:
-    """The regression at every fake go-live whose windows fit in the months before go-live."""
+def _calibrate(panel: pd.DataFrame, go_live: pd.Period, alpha: float) -> PlaceboCalibration:
+    """The regression at every fake go-live whose windows fit in the months before go-live,
+    and at the real go-live with the same windows."""
     window = PLACEBO_WINDOW_MONTHS
-    months = history["month"].dt.to_period("M")
-    first = months.min()
+    months = panel["month"].dt.to_period("M")
+    history = ~panel["after"].to_numpy()
+    first = months[history].min()
     rows = []
     if not pd.isna(first):
         fake = first + window
         while fake + window <= go_live:
-            inside = (months >= fake - window) & (months < fake + window)
-            sample = history.loc[inside.to_numpy()]
-            exposed = sample["treated"] & (months[inside] >= fake)
-            fit = PoissonDiD(alpha=alpha).fit(
-                sample.assign(exposed=exposed.to_numpy()), period="month", outcome="value"
-            )
-            row = fit.summary().iloc[0]
-            if fit.inference_ is Inference.OK and math.isfinite(row["p_value"]):
+            row = _windowed(panel.loc[history], months[history], fake, window, alpha)
+            if row is not None:
                 rows.append((fake, row["estimate_pct"], row["p_value"]))
             fake += 1
+    real = _windowed(panel, months, go_live, window, alpha, exposed=panel["after"])
     placebos = pd.DataFrame(rows, columns=["go_live", "effect_pct", "p_value"])
     n = len(placebos)
     rejections = int((placebos["p_value"] < alpha).sum())
@@ -229,7 +237,32 @@ def _calibrate(history: pd.DataFrame, go_live: pd.Period, alpha: float) -> Place
         tail_p=tail,
         trusted=bool(n >= MIN_PLACEBO_DATES and tail >= alpha),
         window_months=window,
+        real_effect=math.nan if real is None else float(real["estimate_pct"]),
     )
+
+
+def _windowed(
+    panel: pd.DataFrame,
+    months: pd.Series,
+    go_live: pd.Period,
+    window: int,
+    alpha: float,
+    exposed: pd.Series | None = None,
+) -> pd.Series | None:
+    """The regression on ``window`` months each side of ``go_live``; None without a usable
+    estimate. ``exposed`` (the real after-window) defaults to the months from ``go_live``."""
+    inside = ((months >= go_live - window) & (months < go_live + window)).to_numpy()
+    sample = panel.loc[inside]
+    after = (months[inside] >= go_live) if exposed is None else exposed[inside]
+    fit = PoissonDiD(alpha=alpha).fit(
+        sample.assign(exposed=(sample["treated"] & after).to_numpy()),
+        period="month",
+        outcome="value",
+    )
+    row = fit.summary().iloc[0]
+    if fit.inference_ is not Inference.OK or not math.isfinite(row["p_value"]):
+        return None
+    return row
 
 
 def _claim(row: pd.Series, calibration: PlaceboCalibration) -> PurchaseRateClaim:
@@ -247,3 +280,55 @@ def _claim(row: pd.Series, calibration: PlaceboCalibration) -> PurchaseRateClaim
     if not (math.isfinite(low) and math.isfinite(high)) or low <= 0 <= high:
         return PurchaseRateClaim.NOT_DETECTED
     return PurchaseRateClaim.CLAIMED
+
+
+def purchase_rate_results(comparison: PurchaseRateComparison | None) -> dict[str, Any] | None:
+    """results.json's ``impact.purchase_rate``: plain JSON (fractions, null for missing).
+
+    Keys: ``kpi`` ("purchase_rate": orders per customer-month), ``unit`` ("customer"),
+    ``method`` ("poisson_fixed_effects"), ``effect_pct``, ``ci_low_pct``, ``ci_high_pct``,
+    ``p_value``, ``rate_ratio``, ``claim`` (:class:`PurchaseRateClaim`), ``customers``,
+    ``crm_customers``, ``control_customers``, ``rates`` (``{crm|control: {before, after}}``,
+    orders per customer-month), ``placebo`` (``n``, ``rejections``, ``expected`` = n · alpha,
+    ``tail_p``, ``trusted``, ``window_months``, ``real_effect_pct``, ``go_lives``
+    ["YYYY-MM", …], ``effects_pct``, ``p_values``). None without a comparison.
+    """
+    if comparison is None:
+        return None
+    row = comparison.summary.iloc[0]
+    rates = comparison.rates.set_index(["group", "window"])
+    calibration = comparison.calibration
+    alpha_n = calibration.n * comparison.alpha
+    return {
+        "kpi": "purchase_rate",
+        "unit": "customer",
+        "method": "poisson_fixed_effects",
+        "effect_pct": finite_number(row["estimate_pct"]),
+        "ci_low_pct": finite_number(row["ci_low_pct"]),
+        "ci_high_pct": finite_number(row["ci_high_pct"]),
+        "p_value": finite_number(row["p_value"]),
+        "rate_ratio": finite_number(row["rate_ratio"]),
+        "claim": str(comparison.claim),
+        "customers": int(row["n_units"]),
+        "crm_customers": int(row["n_treated_clusters"]),
+        "control_customers": int(row["n_clusters"]) - int(row["n_treated_clusters"]),
+        "rates": {
+            group: {
+                window: finite_number(rates["rate"].get((group, window)))
+                for window in ("before", "after")
+            }
+            for group in ("crm", "control")
+        },
+        "placebo": {
+            "n": calibration.n,
+            "rejections": calibration.rejections,
+            "expected": finite_number(alpha_n),
+            "tail_p": finite_number(calibration.tail_p),
+            "trusted": calibration.trusted,
+            "window_months": calibration.window_months,
+            "real_effect_pct": finite_number(calibration.real_effect),
+            "go_lives": [str(p) for p in calibration.placebos["go_live"]],
+            "effects_pct": [finite_number(v) for v in calibration.placebos["effect_pct"]],
+            "p_values": [finite_number(v) for v in calibration.placebos["p_value"]],
+        },
+    }
