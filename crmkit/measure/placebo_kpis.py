@@ -403,7 +403,8 @@ def placebo_block(
 ) -> dict[str, Any]:
     """results.json's ``placebo`` block, the one builder for every KPI and the rollout.
 
-    Keys: n (placebo dates used for the p-value; 0 when the check did not run), p_value
+    Keys: n (placebo dates with an effect: those the p-value uses; when the history is too
+    short, the fewer there were, 0 where none was computed), p_value
     (None then), outside (True/False, None when the check did not run), status, reason (None
     when the check ran, else the status), effects_pct (fractions, None for a missing one) and
     go_lives ("YYYY-MM") of the placebo dates, in date order.
@@ -418,7 +419,7 @@ def placebo_block(
     """
     ran = str(status) == KpiPlaceboStatus.OK
     return {
-        "n": int(n) if ran else 0,
+        "n": int(n),
         "p_value": _finite(p_value) if ran else None,
         "outside": bool(outside) if ran and outside is not None else None,
         "status": str(status),
