@@ -54,6 +54,7 @@ __all__ = [
     "PlaceboMethod",
     "kpi_placebo",
     "kpi_placebos",
+    "checked_placebos",
     "moved_assessment",
     "placebo_block",
     "placebo_columns",
@@ -427,3 +428,47 @@ def placebo_block(
         "effects_pct": [_finite(e) for e in effects_pct],
         "go_lives": [str(pd.Period(g, freq="M")) for g in go_lives],
     }
+
+
+def checked_placebos(results: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The KPIs whose placebo check ran, as the placebo chart draws them.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        ``placebos``: kpi, label, go_live ("YYYY-MM"), effect (a fraction), one row per KPI
+        and fake date; ``real``: kpi, label, effect (the row's relative change), outside,
+        p_value, n, one row per checked KPI in the results' order.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"kpi": ["a", "b"], "label": ["A", "B"],
+    ...     "change_pct": [0.3, 0.1], "before": [1.0, 1.0], "after": [1.3, 1.1],
+    ...     "placebo_status": ["ok", "history_too_short"], "placebo_n": [2, 0],
+    ...     "placebo_p_value": [1 / 3, float("nan")], "placebo_outside": [False, None],
+    ...     "placebo_go_lives": [("2021-01", "2021-02"), ()],
+    ...     "placebo_effects_pct": [(0.5, -0.1), ()]})
+    >>> placebos, real = checked_placebos(rows)
+    >>> placebos["effect"].tolist(), real[["kpi", "effect", "outside"]].values.tolist()
+    ([0.5, -0.1], [['a', 0.3, False]])
+    """
+    empty = pd.DataFrame(columns=["kpi", "label", "go_live", "effect"])
+    if "placebo_status" not in results:
+        return empty, pd.DataFrame(columns=["kpi", "label", "effect", "outside", "p_value", "n"])
+    checked = results.loc[results["placebo_status"] == KpiPlaceboStatus.OK]
+    placebo_rows, real_rows = [], []
+    for _, row in checked.iterrows():
+        for go_live, effect in zip(
+            row["placebo_go_lives"], row["placebo_effects_pct"], strict=True
+        ):
+            placebo_rows.append((row["kpi"], row["label"], go_live, effect))
+        effect = row["change_pct"]
+        if effect is None or not np.isfinite(float(effect)):
+            effect = _relative(float(row["before"]), float(row["after"]))
+        real_rows.append(
+            (row["kpi"], row["label"], float(effect), bool(row["placebo_outside"]),
+             float(row["placebo_p_value"]), int(row["placebo_n"]))
+        )  # fmt: skip
+    placebos = pd.DataFrame(placebo_rows, columns=list(empty.columns)) if placebo_rows else empty
+    real = pd.DataFrame(real_rows, columns=["kpi", "label", "effect", "outside", "p_value", "n"])
+    return placebos, real

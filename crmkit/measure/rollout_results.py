@@ -42,7 +42,6 @@ def rollout_results(analysis: RolloutAnalysis | None) -> dict[str, Any] | None:
     if analysis is None:
         return None
     overall = analysis.overall
-    placebo = analysis.placebo
 
     def effect(name: str) -> float | None:
         return None if overall is None else _nan_to_none(getattr(overall, name))
