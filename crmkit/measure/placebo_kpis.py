@@ -263,6 +263,19 @@ def _shifted_estimator(
     return observed_effect
 
 
+def _thinned_effects(
+    dates: list[pd.Period], at: Callable[[pd.Period], float], wanted: int
+) -> dict[pd.Period, float]:
+    """Effects at ``wanted`` dates spread evenly over ``dates``; where one cannot be computed
+    (a window without the KPI's data), the latest dates not yet used stand in for it."""
+    effects = {dates[i]: at(dates[i]) for i in sorted(_spread(len(dates), wanted))}
+    spare = [d for d in reversed(dates) if d not in effects]
+    while sum(np.isfinite(v) for v in effects.values()) < wanted and spare:
+        date = spare.pop(0)
+        effects[date] = at(date)
+    return effects
+
+
 def _spread(count: int, wanted: int) -> set[int]:
     """``wanted`` indices spread evenly over ``range(count)``, the last always included."""
     if wanted >= count:
@@ -312,21 +325,23 @@ def kpi_placebo(
         )
     dates = [first + before_months + k for k in range(history - before_months - after_months + 1)]
     method = placebo_method(kpi)
-    if method is PlaceboMethod.SLIDING:
-        span = Window(first.to_timestamp().date(), assessment.after.end)
-        estimator = _sliding_estimator(kpi, tables, assessment, span)
-        chosen = set(dates)
-    else:
-        estimator = _shifted_estimator(kpi, tables, assessment)
-        chosen = {dates[i] for i in _spread(len(dates), needed + SPARE_DATES)}
 
-    def estimate(date: pd.Period, _before: int, _after: int) -> float:
-        if date not in chosen:
-            return math.nan
+    def at(date: pd.Period) -> float:
         try:
             return estimator(moved_assessment(assessment, (date - real).n))
         except (ValueError, KeyError, ZeroDivisionError, IndexError):
             return math.nan
+
+    if method is PlaceboMethod.SLIDING:
+        span = Window(first.to_timestamp().date(), assessment.after.end)
+        estimator = _sliding_estimator(kpi, tables, assessment, span)
+        effects = {date: at(date) for date in dates}
+    else:
+        estimator = _shifted_estimator(kpi, tables, assessment)
+        effects = _thinned_effects(dates, at, needed + SPARE_DATES)
+
+    def estimate(date: pd.Period, _before: int, _after: int) -> float:
+        return effects.get(date, math.nan)
 
     result = placebo_go_lives(
         estimate,
