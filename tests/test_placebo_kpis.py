@@ -19,6 +19,7 @@ from crmkit.data import guards
 from crmkit.data.config import Assessment, Window
 from crmkit.measure.placebo_kpis import KpiPlaceboStatus, kpi_placebo, placebo_block
 from crmkit.words.language import speaking
+from crmkit.words.narrative import kpi as narrative_kpi
 from crmkit.words.narrative import placebo as placebo_words
 from crmkit.words.narrative import summary
 
@@ -267,3 +268,28 @@ def test_an_injected_purchase_rate_effect_is_still_called_fast_subset():
 @pytest.mark.slow
 def test_an_injected_purchase_rate_effect_is_still_called():
     _check_effect(range(5))
+
+
+# --- the words in Chinese ----------------------------------------------------------------------
+
+
+def test_kpi_and_placebo_sentences_in_chinese_keep_the_numbers():
+    row = {"label": "Win rate", "unit": "share", "before": 0.20, "after": 0.26, "change": 0.06,
+           "change_pct": 0.30, "ci_low": 0.045, "ci_high": 0.075, "p_adjusted": 0.0001,
+           "mde": 0.012, "verdict": "improved", "note": None}  # fmt: skip
+    english = narrative_kpi.describe_change(row)
+    assert english.startswith("Win rate rose from 20.0 % to 26.0 % (+6.0 percentage points")
+    with speaking("zh"):
+        chinese = narrative_kpi.describe_change(row)
+        withheld = narrative_kpi.kpi_verdict_text(
+            {"status": "measured", "verdict": "no detectable change", "guard": "inside_placebos"}
+        )
+    assert "从 20.0 % 升至 26.0 %" in chinese and "+30.0 %" in chinese and "改善" in chinese
+    assert withheld.startswith("无显著变化（请谨慎解读：") and "虚拟上线日" in withheld
+    placebo = {"label": "Win rate", "change_pct": -0.21, "placebo_status": "ok",
+               "placebo_n": 37, "placebo_p_value": 0.42, "placebo_outside": False}  # fmt: skip
+    with speaking("zh"):
+        sentence = placebo_words.placebo_sentence(placebo)
+    assert "−21.0 %" in sentence and "37 个虚拟上线日" in sentence and "p = 0.420" in sentence
+    letters = set("".join(ch for ch in sentence.replace("Win rate", "") if ch.isascii()))
+    assert not any(ch.isalpha() for ch in letters - {"p"})

@@ -18,7 +18,12 @@ How each KPI is moved (cost)
   windows): their observations cannot be summed month by month, so they are observed again
   in each moved window (:attr:`PlaceboMethod.SHIFTED`). To keep the check cheap only
   :func:`crmkit.stats.rollout.minimum_placebos` dates (plus :data:`SPARE_DATES`), evenly
-  spread over the admissible ones, are used.
+  spread over the admissible ones, are used; where one cannot be computed (a window without
+  the KPI's data), the latest unused dates stand in. Each date costs about what the KPI's own
+  measurement costs (its observations twice, or its domain's comparison).
+
+The p-value is two-sided on the size of the change (:func:`placebo_go_lives`): a fall is
+ranked against placebo rises as large.
 
 Only claimed changes (improved, worsened) are checked: a change that is not claimed has
 nothing to calibrate, and the check's cost is spent where it can change a verdict.
