@@ -44,7 +44,7 @@ import pandas as pd
 from crmkit import kpis
 from crmkit.data.config import Assessment, Window
 from crmkit.data.schemas import TABLES
-from crmkit.data.verdicts import CLAIMED
+from crmkit.data.verdicts import CLAIMED, Status
 from crmkit.kpis.monthly import MonthlyTotal, PerRepMonth
 from crmkit.kpis.scope import rows_in_window
 from crmkit.kpis.windows import month_starts, window_months, window_months_length
@@ -288,6 +288,25 @@ def _spread(count: int, wanted: int) -> set[int]:
     return {int(round(i)) for i in np.linspace(0, count - 1, wanted)}
 
 
+def _window_lengths(assessment: Assessment) -> tuple[int, int]:
+    """Months from the before window's first month to go-live, and from go-live to the end."""
+    real = _month(assessment.go_live_date)
+    before_months = max(1, (real - _month(assessment.before.start)).n)
+    after_months = max(1, (_month(assessment.after.end) - real).n + 1)
+    return before_months, after_months
+
+
+def _history(
+    kpi: kpis.KPI, tables: Mapping[str, pd.DataFrame], assessment: Assessment, needed: int
+) -> tuple[pd.Period | None, int, int]:
+    """The KPI's first month, its months of history before go-live, and the months needed."""
+    before_months, after_months = _window_lengths(assessment)
+    first = _first_month(kpi, tables)
+    real = _month(assessment.go_live_date)
+    history = 0 if first is None else max(0, (real - first).n)
+    return first, history, needed + before_months + after_months - 1
+
+
 def kpi_placebo(
     kpi: kpis.KPI,
     tables: Mapping[str, pd.DataFrame],
@@ -316,12 +335,9 @@ def kpi_placebo(
     """
     alpha = assessment.stats.alpha
     real = _month(assessment.go_live_date)
-    before_months = max(1, (real - _month(assessment.before.start)).n)
-    after_months = max(1, (_month(assessment.after.end) - real).n + 1)
+    before_months, after_months = _window_lengths(assessment)
     needed = minimum_placebos(alpha) if min_placebos is None else min_placebos
-    needed_months = needed + before_months + after_months - 1
-    first = _first_month(kpi, tables)
-    history = 0 if first is None else max(0, (real - first).n)
+    first, history, needed_months = _history(kpi, tables, assessment, needed)
     if not np.isfinite(real_effect):
         return KpiPlacebo(kpi.name, KpiPlaceboStatus.NO_EFFECT, None, history, needed_months)
     if first is None or history < needed_months:
@@ -372,13 +388,24 @@ def kpi_placebos(
     """The placebo check of every KPI row (:func:`kpi_placebo` for claimed changes).
 
     ``rows`` are result rows of :func:`crmkit.measure.measure_kpis` before the percentage
-    guard masks ``change_pct`` (columns kpi, verdict, change_pct, before, after).
+    guard masks ``change_pct`` (columns kpi, status, verdict, change_pct, before, after). A
+    measured KPI whose change is not claimed is not run: its status is
+    :attr:`KpiPlaceboStatus.HISTORY_TOO_SHORT` where the history could not have checked it,
+    else :attr:`KpiPlaceboStatus.NOT_CLAIMED` (so is a KPI not measured).
     """
     out = {}
+    needed = minimum_placebos(assessment.stats.alpha)
     for _, row in rows.iterrows():
         name = str(row["kpi"])
         if row["verdict"] not in CLAIMED:
-            out[name] = KpiPlacebo(name, KpiPlaceboStatus.NOT_CLAIMED, None, 0, 0)
+            status, history, needed_months = KpiPlaceboStatus.NOT_CLAIMED, 0, 0
+            if row.get("status") == Status.MEASURED:
+                first, history, needed_months = _history(
+                    kpis.get_kpi(name), tables, assessment, needed
+                )
+                if first is None or history < needed_months:
+                    status = KpiPlaceboStatus.HISTORY_TOO_SHORT
+            out[name] = KpiPlacebo(name, status, None, history, needed_months)
             continue
         effect = row.get("change_pct")
         effect = float(effect) if effect is not None and pd.notna(effect) else math.nan

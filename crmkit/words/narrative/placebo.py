@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from crmkit.data.guards import Guard
+from crmkit.data.verdicts import CLAIMED
 from crmkit.words.formats import as_number, format_change_pct, format_p_value, is_missing
 from crmkit.words.language import term, tr
 
@@ -168,15 +170,16 @@ def placebo_chart_title(real: pd.DataFrame) -> str:
 
 
 def placebo_findings(results: pd.DataFrame) -> str:
-    """Markdown: one line per KPI the check withheld, calibrated, or could not check.
-
-    Empty when no improved or worsened KPI was checked or needed the check.
+    """Markdown: one line per improved or worsened KPI the check withheld, calibrated, or could
+    not check (too little history). Empty when there is none.
     """
     if "placebo_status" not in results:
         return ""
     lines = []
     for _, row in results.iterrows():
         if is_missing(row.get("placebo_status")):
+            continue
+        if row.get("verdict") not in CLAIMED and row.get("guard") != Guard.INSIDE_PLACEBOS:
             continue
         sentence = placebo_sentence(row)
         if sentence is not None:
