@@ -63,6 +63,9 @@ class Guard(StrEnum):
     SHARED_WITH_CONTROL = "shared_with_control"
     #: The interval could not be computed (e.g. too few clusters): the data cannot say.
     NO_INTERVAL = "no_interval"
+    #: The change lies inside the changes that fake go-live dates before the real one give
+    #: with the same windows (placebo go-lives): any date would show as much.
+    INSIDE_PLACEBOS = "inside_placebos"
 
     @property
     def withholds_claim(self) -> bool:

@@ -6,6 +6,7 @@ The measure layer joins the KPI catalog (:mod:`crmkit.kpis`) to the statistics
 :mod:`~crmkit.measure.domain_kpis` (the KPIs a domain measures), :mod:`~crmkit.measure.control`
 (the control group: each change net of its, and the difference-in-differences),
 :mod:`~crmkit.measure.kpi_results` (every KPI, corrected and guarded: :func:`measure_kpis`),
+:mod:`~crmkit.measure.placebo_kpis` (each claimed change at fake go-live dates),
 :mod:`~crmkit.measure.time_series` (the interrupted time series of a monthly KPI),
 :mod:`~crmkit.measure.rollout` (a rollout's design and verdict),
 :mod:`~crmkit.measure.channels` (the contact-channel mix, each campaign's response) and
@@ -31,6 +32,14 @@ from crmkit.measure.kpi_results import (
     measure_kpis,
     measured_results,
 )
+from crmkit.measure.placebo_kpis import (
+    KpiPlacebo,
+    KpiPlaceboStatus,
+    checked_placebos,
+    kpi_placebo,
+    kpi_placebos,
+    placebo_block,
+)
 from crmkit.measure.results_json import RESULTS_JSON_KEYS, impact_summary, kpis_for_results
 from crmkit.measure.rollout import RolloutAnalysis, rollout_analysis
 from crmkit.measure.rollout_results import (
@@ -47,15 +56,20 @@ __all__ = [
     "DOMAIN_MEASURES",
     "RESULTS_JSON_KEYS",
     "ControlAnalysis",
+    "KpiPlacebo",
+    "KpiPlaceboStatus",
     "RolloutAnalysis",
     "SeriesAnalysis",
     "area_results",
     "campaign_responses",
     "channel_mix",
+    "checked_placebos",
     "compare_observations",
     "control_comparison",
     "customer_panel",
     "impact_summary",
+    "kpi_placebo",
+    "kpi_placebos",
     "kpis_for_results",
     "measure_kpis",
     "measured_results",
@@ -65,6 +79,7 @@ __all__ = [
     "observations",
     "rollout_analysis",
     "ROLLOUT_KPI",
+    "placebo_block",
     "placebo_results",
     "rollout_results",
     "synthetic_control_results",

@@ -22,6 +22,7 @@ from crmkit.data.verdicts import CLAIMED, COMPARED, Status, Verdict
 from crmkit.domains import confounds
 from crmkit.measure.comparison import empty_row, measure_one
 from crmkit.measure.control import control_rows, net_of_control
+from crmkit.measure.placebo_kpis import kpi_placebos, placebo_columns
 from crmkit.stats import impact
 
 #: The catalog's columns each result row starts with.
@@ -94,7 +95,12 @@ def measure_kpis(
           the control group's, see :func:`net_of_control`); NaN without a control group, or
           where the KPI's rows cannot be tied to it or the control group has none;
         - ``guard``: None or the :class:`crmkit.data.guards.Guard` code that withholds the
-          percentage or the claim (see Notes).
+          percentage or the claim (see Notes);
+        - :data:`crmkit.measure.placebo_kpis.PLACEBO_COLUMNS`: ``placebo_n`` (placebo dates
+          used; 0 when the check did not run), ``placebo_p_value``, ``placebo_outside``,
+          ``placebo_status`` (:class:`crmkit.measure.placebo_kpis.KpiPlaceboStatus`), the
+          months of history there are and that the check needs, and the placebo dates with
+          their effects (fractions).
 
     Notes
     -----
@@ -115,6 +121,13 @@ def measure_kpis(
 
     One code is kept per row: the first that withholds the claim (a code the domain module
     set, then the control group's, then the ageing base's), else the percentage's.
+
+    Placebo go-lives (:mod:`crmkit.measure.placebo_kpis`): an improved or worsened KPI whose
+    history allows the check is claimed only if its relative change lies outside the
+    changes of fake go-live dates before the real one, same windows; inside them its verdict
+    becomes no detectable change with the code ``inside_placebos`` (unless another claim
+    guard already withheld it, whose code is kept). Where the history is too short the
+    verdict stands and ``placebo_status`` says so.
     """
     stats = assessment.stats
     chosen = kpis.CATALOG if kpis_wanted is None else [kpis.get_kpi(n) for n in kpis_wanted]
@@ -137,6 +150,7 @@ def measure_kpis(
     ageing = confounds.ageing_base(tables, assessment)
     codes = _guards(frame, tied, ageing_kpis=() if ageing is None else ageing["kpis"])
     frame["guard"] = pd.Series(codes, index=frame.index, dtype=object)
+    frame = _placebo_gate(frame, tables, assessment)
     withheld = _percent_guarded(frame).to_numpy()
     for column in ("change_pct", "change_pct_ci_low", "change_pct_ci_high"):
         frame[column] = frame[column].astype("float64").mask(withheld)
@@ -215,6 +229,25 @@ def _guards(
         chosen = claims[0] if claims else (found[0] if found else None)
         codes.append(None if chosen is None else chosen.value)
     return codes
+
+
+def _placebo_gate(
+    frame: pd.DataFrame, tables: Mapping[str, pd.DataFrame], assessment: Assessment
+) -> pd.DataFrame:
+    """The placebo columns, and claimed changes inside their placebos withheld."""
+    checks = kpi_placebos(frame, tables, assessment)
+    columns = pd.DataFrame(
+        [placebo_columns(checks[str(name)]) for name in frame["kpi"]], index=frame.index
+    )
+    frame = pd.concat([frame, columns], axis=1)
+    for index, name in zip(frame.index, frame["kpi"], strict=True):
+        if not checks[str(name)].withholds:
+            continue
+        frame.loc[index, "verdict"] = Verdict.NO_CHANGE
+        existing = frame.loc[index, "guard"]
+        if not (isinstance(existing, str) and Guard(existing).withholds_claim):
+            frame.loc[index, "guard"] = Guard.INSIDE_PLACEBOS.value
+    return frame
 
 
 def _missing(value: Any) -> bool:

@@ -8,6 +8,7 @@ import pandas as pd
 
 from crmkit.data.io import jsonable
 from crmkit.measure.control import CONTROL_COLUMNS, ControlAnalysis
+from crmkit.measure.placebo_kpis import placebo_block
 from crmkit.measure.time_series import SeriesAnalysis
 
 #: The keys of ``kpis.<name>`` in results.json (DESIGN §3), taken from the result row.
@@ -48,12 +49,23 @@ RESULTS_JSON_KEYS = (
 def kpis_for_results(results: pd.DataFrame) -> dict[str, dict[str, Any]]:
     """The ``kpis`` section of results.json from result rows: ``{name: {before, after, …}}``.
 
-    Values are JSON-ready (NaN → None); shares stay fractions.
+    Values are JSON-ready (NaN → None); shares stay fractions. ``placebo`` is the KPI's
+    placebo go-lives (:func:`crmkit.measure.placebo_kpis.placebo_block`) where the rows carry
+    them.
     """
     section = {}
     for name, row in results.iterrows():
         entry = {key: row.get(key) for key in RESULTS_JSON_KEYS}
         entry["status"] = row["status"]
+        if "placebo_status" in row:
+            entry["placebo"] = placebo_block(
+                status=row["placebo_status"],
+                n=row["placebo_n"],
+                p_value=row["placebo_p_value"],
+                outside=row["placebo_outside"],
+                go_lives=row["placebo_go_lives"],
+                effects_pct=row["placebo_effects_pct"],
+            )
         section[str(name)] = entry
     return jsonable(section)
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from crmkit.data.io import jsonable
+from crmkit.measure.placebo_kpis import placebo_block
 from crmkit.measure.rollout import RolloutAnalysis
-from crmkit.stats.rollout import PlaceboStatus
 
 __all__ = ["ROLLOUT_KPI", "placebo_results", "rollout_results", "synthetic_control_results"]
 
@@ -36,12 +37,11 @@ def rollout_results(analysis: RolloutAnalysis | None) -> dict[str, Any] | None:
     ci_low_pct, ci_high_pct, p_value, inference, by_cohort [{go_live, units, att, att_pct,
     ci_low_pct, ci_high_pct}], event_time [{k, effect_pct, ci_low_pct, ci_high_pct}] (k:
     months since each unit's own go-live, negative before it), pre_trend_p, pre_trend_status,
-    placebo {status, n, p_value, outside} or None.
+    placebo (the block of :func:`placebo_results`) or None.
     """
     if analysis is None:
         return None
     overall = analysis.overall
-    placebo = analysis.placebo
 
     def effect(name: str) -> float | None:
         return None if overall is None else _nan_to_none(getattr(overall, name))
@@ -83,14 +83,7 @@ def rollout_results(analysis: RolloutAnalysis | None) -> dict[str, Any] | None:
         ],
         "pre_trend_p": _nan_to_none(analysis.pre_trend_p),
         "pre_trend_status": str(analysis.pre_trend),
-        "placebo": None
-        if placebo is None
-        else {
-            "status": str(placebo.status),
-            "n": int(placebo.n),
-            "p_value": _nan_to_none(placebo.p_value),
-            "outside": bool(placebo.outside),
-        },
+        "placebo": placebo_results(analysis),
     }
     return jsonable(result)
 
@@ -122,12 +115,23 @@ def synthetic_control_results(analysis: RolloutAnalysis | None) -> dict[str, Any
 
 
 def placebo_results(analysis: RolloutAnalysis | None) -> dict[str, Any] | None:
-    """results.json ``kpis.<kpi>.placebo`` of the rollout's KPI: ``{n, p_value}`` from fake
-    go-lives before the real one, or ``{n: 0, reason}`` when the history is too short for
-    them to calibrate a verdict; None without a rollout."""
+    """The rollout design's placebo go-lives as results.json's placebo block (``impact.rollout.
+    placebo``): the same keys as every KPI's ``kpis.<kpi>.placebo``
+    (:func:`crmkit.measure.placebo_kpis.placebo_block`): n, p_value, outside, status, reason,
+    effects_pct, go_lives; ``n`` is 0 and ``reason`` the status when the history is too
+    short for them to calibrate a verdict. None without a rollout."""
     if analysis is None or analysis.placebo is None:
         return None
     placebo = analysis.placebo
-    if placebo.status is PlaceboStatus.HISTORY_TOO_SHORT:
-        return {"n": 0, "reason": str(placebo.status)}
-    return jsonable({"n": int(placebo.n), "p_value": _nan_to_none(placebo.p_value)})
+    dates = placebo.placebos
+    finite = dates.loc[np.isfinite(dates["effect"].to_numpy(float))]
+    return jsonable(
+        placebo_block(
+            status=placebo.status,
+            n=placebo.n,
+            p_value=placebo.p_value,
+            outside=placebo.outside,
+            go_lives=list(finite["go_live"]),
+            effects_pct=list(finite["effect"]),
+        )
+    )

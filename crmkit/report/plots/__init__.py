@@ -42,7 +42,8 @@ Modules
 (what every chart shares), :mod:`~crmkit.report.plots.bars`, :mod:`~crmkit.report.plots.timelines`,
 :mod:`~crmkit.report.plots.intervals`, :mod:`~crmkit.report.plots.distributions`,
 :mod:`~crmkit.report.plots.retention`, :mod:`~crmkit.report.plots.strategy_map`,
-:mod:`~crmkit.report.plots.ranking`, :mod:`~crmkit.report.plots.rollout` and
+:mod:`~crmkit.report.plots.ranking`, :mod:`~crmkit.report.plots.rollout`,
+:mod:`~crmkit.report.plots.placebo` and
 :mod:`~crmkit.report.plots.monitoring` (the charts
 by kind).
 """
@@ -63,6 +64,7 @@ from crmkit.report.plots.distributions import (
 )
 from crmkit.report.plots.intervals import forest_plot, forest_scale, interval_chart
 from crmkit.report.plots.monitoring import control_chart, history_chart
+from crmkit.report.plots.placebo import kpi_placebo_chart
 from crmkit.report.plots.ranking import benefit_ranking_chart
 from crmkit.report.plots.retention import heatmap_chart, survival_chart
 from crmkit.report.plots.rollout import (
@@ -114,6 +116,7 @@ __all__ = [
     "house_rc",
     "house_style",
     "interval_chart",
+    "kpi_placebo_chart",
     "line_chart",
     "placebo_chart",
     "rollout_event_study_chart",

@@ -10,7 +10,7 @@ guard withholds a claim is said here too (:data:`GUARD_REASONS`), once for every
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pandas as pd
@@ -25,6 +25,8 @@ from crmkit.words.formats import (
     format_p_statement,
     is_missing,
 )
+from crmkit.words.language import tr
+from crmkit.words.narrative.placebo import inside_placebos_reason
 
 __all__ = [
     "GUARD_REASONS",
@@ -42,6 +44,7 @@ VERDICTS = verdicts.VERDICTS
 
 
 def _moved(row: Mapping[str, Any]) -> str:
+    """ "stayed at", "rose" or "fell": which sentence a change takes (never printed as such)."""
     change = row["change"]
     if is_missing(change) or change == 0:
         return "stayed at"
@@ -77,44 +80,73 @@ def describe_change(row: Mapping[str, Any], *, currency: str = "", confidence: f
     label, unit = str(row["label"]), str(row["unit"])
     verdict = row["verdict"]
     if verdict == Verdict.NOT_MEASURED:
-        return f"{label} was not measured: it needs {_needs(row)}."
+        return tr("{label} was not measured: it needs {needs}.", label=label, needs=_needs(row))
     if verdict == Verdict.INSUFFICIENT:
         note = row.get("note")
-        reason = (
-            "too few observations in one of the windows" if is_missing(note) or not note else note
-        )
-        return f"{label} could not be compared: {reason}."
+        if is_missing(note) or not note:
+            reason = tr("too few observations in one of the windows")
+        else:
+            reason = note
+        return tr("{label} could not be compared: {reason}.", label=label, reason=reason)
     before = format_kpi_value(row["before"], unit, currency)
     after = format_kpi_value(row["after"], unit, currency)
-    change = format_kpi_change(row["change"], unit, currency)
-    relative = "" if is_missing(row["change_pct"]) else f", {format_change_pct(row['change_pct'])}"
-    interval = ""
+    details = format_kpi_change(row["change"], unit, currency)
+    if not is_missing(row["change_pct"]):
+        details = tr(
+            "{change}, {relative}", change=details, relative=format_change_pct(row["change_pct"])
+        )
     if not (is_missing(row["ci_low"]) or is_missing(row["ci_high"])):
         low = format_kpi_change(row["ci_low"], unit, currency)
         high = format_kpi_change(row["ci_high"], unit, currency)
-        interval = f"; {confidence * 100:.0f} % confidence interval {_shared_unit(low, high)}"
+        details = tr(
+            "{details}; {confidence} % confidence interval {interval}",
+            details=details,
+            confidence=f"{confidence * 100:.0f}",
+            interval=_shared_unit(low, high),
+        )
     p_text = format_p_statement(row["p_adjusted"])
     moved = _moved(row)
     if moved == "stayed at" or before == after:
-        opening = f"{label} stayed at {after}"
+        opening = tr("{label} stayed at {after}", label=label, after=after)
+    elif moved == "rose":
+        opening = tr(
+            "{label} rose from {before} to {after}", label=label, before=before, after=after
+        )
     else:
-        opening = f"{label} {moved} from {before} to {after}"
-    if verdict in CLAIMED:
-        meaning = "an improvement" if verdict == Verdict.IMPROVED else "a deterioration"
-        return (
-            f"{opening} ({change}{relative}{interval}). This is more than chance explains "
-            f"({p_text} after correcting for the number of KPIs tested): {meaning}."
+        opening = tr(
+            "{label} fell from {before} to {after}", label=label, before=before, after=after
         )
-    detectable = ""
-    if not is_missing(row.get("mde")):
-        mde = format_kpi_change(row["mde"], unit, currency).lstrip("+\u2212\u00b1")
-        detectable = (
-            f" With this much data, a change of about {mde} or more would have been detected."
+    if verdict == Verdict.IMPROVED:
+        return tr(
+            "{opening} ({details}). This is more than chance explains ({p} after correcting "
+            "for the number of KPIs tested): an improvement.",
+            opening=opening,
+            details=details,
+            p=p_text,
         )
-    return (
-        f"{opening} ({change}{relative}{interval}), a difference that chance alone could "
-        f"produce ({p_text} after correction): no detectable change.{detectable}"
+    if verdict == Verdict.WORSENED:
+        return tr(
+            "{opening} ({details}). This is more than chance explains ({p} after correcting "
+            "for the number of KPIs tested): a deterioration.",
+            opening=opening,
+            details=details,
+            p=p_text,
+        )
+    sentence = tr(
+        "{opening} ({details}), a difference that chance alone could produce ({p} after "
+        "correction): no detectable change.",
+        opening=opening,
+        details=details,
+        p=p_text,
     )
+    if is_missing(row.get("mde")):
+        return sentence
+    mde = format_kpi_change(row["mde"], unit, currency).lstrip("+\u2212\u00b1")
+    detectable = tr(
+        "With this much data, a change of about {mde} or more would have been detected.",
+        mde=mde,
+    )
+    return tr("{sentence} {detectable}", sentence=sentence, detectable=detectable)
 
 
 def _shared_unit(low: str, high: str) -> str:
@@ -122,8 +154,8 @@ def _shared_unit(low: str, high: str) -> str:
     low_number, _, low_unit = low.partition(" ")
     high_number, _, high_unit = high.partition(" ")
     if low_unit and low_unit == high_unit and not low_number.lstrip("+\u2212\u00b1")[:1].isalpha():
-        return f"{low_number} to {high_number} {low_unit}"
-    return f"{low} to {high}"
+        return tr("{low} to {high} {unit}", low=low_number, high=high_number, unit=low_unit)
+    return tr("{low} to {high}", low=low, high=high)
 
 
 def verdict_counts(results: pd.DataFrame) -> dict[str, int]:
@@ -154,34 +186,85 @@ def change_title(row: Mapping[str, Any], *, currency: str = "") -> str:
     before = format_kpi_value(row["before"], unit, currency)
     after = format_kpi_value(row["after"], unit, currency)
     if verdict == Verdict.INSUFFICIENT:
-        return f"{label}: too little data to compare before and after go-live"
+        return tr("{label}: too little data to compare before and after go-live", label=label)
     if verdict in CLAIMED:
-        return f"{label} {_moved(row)} from {before} to {after} after go-live, more than chance explains"
-    return f"{label}: no detectable change after go-live ({before} \u2192 {after})"
+        if _moved(row) == "rose":
+            return tr(
+                "{label} rose from {before} to {after} after go-live, more than chance explains",
+                label=label,
+                before=before,
+                after=after,
+            )
+        if _moved(row) == "fell":
+            return tr(
+                "{label} fell from {before} to {after} after go-live, more than chance explains",
+                label=label,
+                before=before,
+                after=after,
+            )
+        return tr(
+            "{label} stayed at {after} after go-live, more than chance explains",
+            label=label,
+            after=after,
+        )
+    return tr(
+        "{label}: no detectable change after go-live ({before} \u2192 {after})",
+        label=label,
+        before=before,
+        after=after,
+    )
 
 
-#: Why a guarded estimate is not claimed as it stands, in the words a report prints.
-GUARD_REASONS: dict[Guard, str] = {
-    Guard.BASE_NEAR_ZERO: (
-        "its before value is zero or near zero, so a percentage change would mean nothing"
-    ),
-    Guard.NOT_A_RATIO_SCALE: "its scale has no true zero, so its change is given in points",
-    Guard.COUNTERFACTUAL_IMPLAUSIBLE: (
-        "the path projected from before go-live is implausible: it crosses zero or runs far "
-        "beyond the history it was fitted on"
-    ),
-    Guard.CONFOUNDED_AGEING: (
-        "the customer base ages and there is no control group to separate that from the CRM"
-    ),
-    Guard.NOT_COMPARABLE: (
-        "the before and after windows do not measure the same customers in the same way"
-    ),
-    Guard.SHARED_WITH_CONTROL: (
-        "net of the control group's change over the same windows, what is left is within "
-        "what chance explains"
-    ),
-    Guard.NO_INTERVAL: "too few units to compute an interval",
-}
+def _guard_text(guard: Guard) -> str:
+    """Why ``guard`` withholds a percentage or a claim, in the active language."""
+    match guard:
+        case Guard.BASE_NEAR_ZERO:
+            return tr(
+                "its before value is zero or near zero, so a percentage change would mean nothing"
+            )
+        case Guard.NOT_A_RATIO_SCALE:
+            return tr("its scale has no true zero, so its change is given in points")
+        case Guard.COUNTERFACTUAL_IMPLAUSIBLE:
+            return tr(
+                "the path projected from before go-live is implausible: it crosses zero or runs "
+                "far beyond the history it was fitted on"
+            )
+        case Guard.CONFOUNDED_AGEING:
+            return tr(
+                "the customer base ages and there is no control group to separate that from the CRM"
+            )
+        case Guard.NOT_COMPARABLE:
+            return tr(
+                "the before and after windows do not measure the same customers in the same way"
+            )
+        case Guard.SHARED_WITH_CONTROL:
+            return tr(
+                "net of the control group's change over the same windows, what is left is "
+                "within what chance explains"
+            )
+        case Guard.NO_INTERVAL:
+            return tr("too few units to compute an interval")
+        case Guard.INSIDE_PLACEBOS:
+            return inside_placebos_reason()
+    raise ValueError(f"no words for guard {guard!r}")
+
+
+class _GuardReasons(Mapping[Guard, str]):
+    """Guard → its reason, read in the active language each time it is looked up."""
+
+    def __getitem__(self, guard: Guard) -> str:
+        return _guard_text(Guard(guard))
+
+    def __iter__(self) -> Iterator[Guard]:
+        return iter(Guard)
+
+    def __len__(self) -> int:
+        return len(Guard)
+
+
+#: Why a guarded estimate is not claimed as it stands, in the words a report prints (in the
+#: language active when a reason is looked up).
+GUARD_REASONS: Mapping[Guard, str] = _GuardReasons()
 
 
 def guard_reason(code: Any) -> str | None:
@@ -197,11 +280,12 @@ def guard_reason(code: Any) -> str | None:
     if code is None or is_missing(code):
         return None
     if not isinstance(code, str):
-        return "a check on the estimate failed"
+        return tr("a check on the estimate failed")
     try:
-        return GUARD_REASONS[Guard(code)]
+        guard = Guard(code)
     except ValueError:
-        return f"a check on the estimate failed ({code})"
+        return tr("a check on the estimate failed ({code})", code=code)
+    return GUARD_REASONS[guard]
 
 
 def _needs(entry: Mapping[str, Any]) -> str:
@@ -211,7 +295,7 @@ def _needs(entry: Mapping[str, Any]) -> str:
     note = entry.get("note")
     if isinstance(note, str) and note.startswith("needs "):
         return note.removeprefix("needs ").strip()
-    return "the data it needs"
+    return tr("the data it needs")
 
 
 def kpi_verdict_text(row: Mapping[str, Any]) -> str:
@@ -236,18 +320,40 @@ def kpi_verdict_text(row: Mapping[str, Any]) -> str:
     """
     status, verdict = row.get("status"), row.get("verdict")
     if status == Status.SKIPPED or verdict == Verdict.NOT_MEASURED:
-        return f"not measured: needs {_needs(row)}"
+        return tr("not measured: needs {needs}", needs=_needs(row))
     if status != Status.MEASURED:
-        return f"{status}: {row.get('note')}"
+        return tr("{status}: {note}", status=_status_word(status), note=row.get("note"))
     guard = row.get("guard")
     reason = guard_reason(guard)
+    shown = _verdict_word(verdict)
     if reason is None:
-        return str(verdict)
+        return shown
     withheld = not isinstance(guard, str) or guard not in set(Guard) or Guard(guard).withholds_claim
     if not withheld:
-        prefix = "no percentage"
-    elif verdict in CLAIMED:
-        prefix = "not claimed"
-    else:
-        prefix = "read with care"
-    return f"{verdict} ({prefix}: {reason})"
+        return tr("{verdict} (no percentage: {reason})", verdict=shown, reason=reason)
+    if verdict in CLAIMED:
+        return tr("{verdict} (not claimed: {reason})", verdict=shown, reason=reason)
+    return tr("{verdict} (read with care: {reason})", verdict=shown, reason=reason)
+
+
+def _verdict_word(verdict: Any) -> str:
+    """A verdict as the report prints it (an unknown value as written)."""
+    match verdict:
+        case Verdict.IMPROVED:
+            return tr("improved")
+        case Verdict.WORSENED:
+            return tr("worsened")
+        case Verdict.NO_CHANGE:
+            return tr("no detectable change")
+        case Verdict.INSUFFICIENT:
+            return tr("insufficient data")
+        case Verdict.NOT_MEASURED:
+            return tr("not measured")
+    return str(verdict)
+
+
+def _status_word(status: Any) -> str:
+    """A measurement status as the report prints it (an unknown value as written)."""
+    if status == Status.FAILED:
+        return tr("failed")
+    return str(status)
