@@ -278,3 +278,13 @@ def test_summary_view_puts_the_currency_in_every_money_header():
     assert net["Initial"] == -100.0 and net["Year 1"] == 150.0  # 200 − 50, by hand
     breakdown = pd.DataFrame({"phase": ["implementation"], "present_value": [100.0]})
     assert valuation.cost_series(breakdown, "phase").to_dict() == {"implementation": 100.0}
+
+
+def test_every_guard_that_withholds_a_claim_has_the_reason_in_words():
+    from crmkit.data.guards import Guard
+    from crmkit.words.valuation import guard_reason_words
+
+    for guard in Guard:
+        if guard.withholds_claim:
+            assert guard_reason_words(guard).strip(), guard
+    assert "fake go-live dates" in guard_reason_words(Guard.INSIDE_PLACEBOS)

@@ -32,6 +32,7 @@ from crmkit.words.formats import (
 )
 from crmkit.words.joining import listed_by_semicolons
 from crmkit.words.language import term, tr
+from crmkit.words.narrative.placebo import inside_placebos_reason
 
 __all__ = [
     "benefit_evidence",
@@ -72,6 +73,7 @@ def guard_reason_words(guard: Guard) -> str:
             "the change net of the control group has no interval (too few control units): the "
             "data cannot say"
         ),
+        Guard.INSIDE_PLACEBOS: inside_placebos_reason(),
     }
     return words[guard]
 
