@@ -178,3 +178,60 @@ def test_no_control_group_or_a_rollout_is_not_this_comparison():
         rollout=Rollout("region", (("North", GO_LIVE),)),
     )
     assert purchase_rate_comparison(tables, rolled) is None
+
+
+# --------------------------------------------------------------------------- words
+
+RESULT = {
+    "effect_pct": 0.12,
+    "ci_low_pct": 0.03,
+    "ci_high_pct": 0.215,
+    "p_value": 0.004,
+    "claim": "claimed",
+    "crm_customers": 880,
+    "control_customers": 420,
+    "rates": {"crm": {"before": 0.6, "after": 0.75}, "control": {"before": 0.6, "after": 0.66}},
+    "placebo": {"n": 13, "rejections": 1, "expected": 0.65, "trusted": True, "window_months": 6},
+}
+
+
+def test_a_claimed_rise_reads_with_its_numbers_in_english_and_chinese():
+    from crmkit.words.language import speaking
+    from crmkit.words.narrative import purchase_rate_finding, summary_purchase_rate
+
+    english = purchase_rate_finding(RESULT)
+    assert english.startswith("**The CRM's customers bought more often than the control")
+    for figure in ("+12.0 %", "+3.0 %", "+21.5 %", "880", "420", "At 13 fake go-live dates"):
+        assert figure in english
+    assert "**What it means:**" in english
+    with speaking("zh"):
+        chinese = purchase_rate_finding(RESULT)
+        summary = summary_purchase_rate(RESULT)
+    assert "购买得更频繁" in chinese
+    for figure in ("+12.0 %", "+3.0 %", "+21.5 %", "880", "420", "13 个虚拟上线日期"):
+        assert figure in chinese
+    assert summary.startswith("使用 CRM 的客户购买频率比未使用 CRM 的可比客户高 +12.0 %")
+
+
+def test_only_a_claimed_change_reaches_the_summary():
+    from crmkit.words.narrative import purchase_rate_finding, summary_purchase_rate
+
+    for claim in ("not_detected", "history_too_short", "placebos_reject", "too_few_customers"):
+        assert summary_purchase_rate({**RESULT, "claim": claim}) is None
+        assert "bought more often" not in purchase_rate_finding({**RESULT, "claim": claim})
+    rejected = purchase_rate_finding({**RESULT, "claim": "placebos_reject", "placebo": {
+        "n": 13, "rejections": 6, "expected": 0.65, "trusted": False}})  # fmt: skip
+    assert "found a change 6 times where chance gives about 0.65" in rejected
+
+
+def test_the_rates_table_has_units_and_the_changes_by_hand():
+    from crmkit.words.narrative import purchase_rate_table
+
+    view = purchase_rate_table(RESULT)
+    assert list(view.frame["Customers"]) == ["With the CRM", "Control group"]
+    assert view.frame["Change"].tolist() == pytest.approx([0.75 / 0.6 - 1, 0.66 / 0.6 - 1])
+    assert view.units == {
+        "Before": "orders per customer-month",
+        "After": "orders per customer-month",
+        "Change": "%",
+    }

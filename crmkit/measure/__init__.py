@@ -40,6 +40,12 @@ from crmkit.measure.placebo_kpis import (
     kpi_placebos,
     placebo_block,
 )
+from crmkit.measure.purchase_rate import (
+    PurchaseRateClaim,
+    PurchaseRateComparison,
+    purchase_rate_comparison,
+    purchase_rate_results,
+)
 from crmkit.measure.results_json import RESULTS_JSON_KEYS, impact_summary, kpis_for_results
 from crmkit.measure.rollout import RolloutAnalysis, rollout_analysis
 from crmkit.measure.rollout_results import (
@@ -51,6 +57,10 @@ from crmkit.measure.rollout_results import (
 from crmkit.measure.time_series import SeriesAnalysis, monthly_values, months, time_series
 
 __all__ = [
+    "PurchaseRateClaim",
+    "PurchaseRateComparison",
+    "purchase_rate_comparison",
+    "purchase_rate_results",
     "CONTROL_COLUMNS",
     "DESCRIPTIVE_COLUMNS",
     "DOMAIN_MEASURES",

@@ -77,8 +77,8 @@ class PlaceboCalibration:
     Attributes
     ----------
     placebos : DataFrame
-        ``go_live`` (monthly Period), ``effect_pct`` (fraction), ``p_value``: one row per fake
-        go-live with an estimate.
+        ``go_live`` (monthly Period), ``effect`` (the change of the rate, a fraction),
+        ``p_value``: one row per fake go-live with an estimate.
     n : int
         Placebo go-lives with a p-value.
     rejections : int
@@ -102,6 +102,11 @@ class PlaceboCalibration:
     trusted: bool
     window_months: int
     real_effect: float
+
+    @property
+    def checked(self) -> bool:
+        """Whether enough placebo go-lives fit in the history to check the errors."""
+        return self.n >= MIN_PLACEBO_DATES
 
 
 @dataclass(frozen=True)
@@ -226,7 +231,7 @@ def _calibrate(panel: pd.DataFrame, go_live: pd.Period, alpha: float) -> Placebo
                 rows.append((fake, row["estimate_pct"], row["p_value"]))
             fake += 1
     real = _windowed(panel, months, go_live, window, alpha, exposed=panel["after"])
-    placebos = pd.DataFrame(rows, columns=["go_live", "effect_pct", "p_value"])
+    placebos = pd.DataFrame(rows, columns=["go_live", "effect", "p_value"])
     n = len(placebos)
     rejections = int((placebos["p_value"] < alpha).sum())
     tail = binomial_tail(rejections, n, alpha) if n >= MIN_PLACEBO_DATES else math.nan
@@ -272,7 +277,7 @@ def _claim(row: pd.Series, calibration: PlaceboCalibration) -> PurchaseRateClaim
         return PurchaseRateClaim.NO_ESTIMATE
     if inference is not Inference.OK:
         return PurchaseRateClaim.TOO_FEW_CUSTOMERS
-    if calibration.n < MIN_PLACEBO_DATES:
+    if not calibration.checked:
         return PurchaseRateClaim.HISTORY_TOO_SHORT
     if not calibration.trusted:
         return PurchaseRateClaim.PLACEBOS_REJECT
@@ -328,7 +333,7 @@ def purchase_rate_results(comparison: PurchaseRateComparison | None) -> dict[str
             "window_months": calibration.window_months,
             "real_effect_pct": finite_number(calibration.real_effect),
             "go_lives": [str(p) for p in calibration.placebos["go_live"]],
-            "effects_pct": [finite_number(v) for v in calibration.placebos["effect_pct"]],
+            "effects_pct": [finite_number(v) for v in calibration.placebos["effect"]],
             "p_values": [finite_number(v) for v in calibration.placebos["p_value"]],
         },
     }

@@ -131,7 +131,9 @@ def synthetic_control_chart(
 
 
 @_literal_text
-def placebo_chart(placebos: pd.DataFrame, real_effect: float, *, title: str) -> Figure:
+def placebo_chart(
+    placebos: pd.DataFrame, real_effect: float, *, title: str, xlabel: str | None = None
+) -> Figure:
     """The effects at fake go-live dates (grey) beside the real effect (a line).
 
     Parameters
@@ -142,6 +144,8 @@ def placebo_chart(placebos: pd.DataFrame, real_effect: float, *, title: str) -> 
         The effect at the real go-live, measured alike (not drawn when missing).
     title : str
         The finding.
+    xlabel : str, optional
+        What the effect is of (default: "Effect on monthly revenue (%)").
 
     Returns
     -------
@@ -149,7 +153,8 @@ def placebo_chart(placebos: pd.DataFrame, real_effect: float, *, title: str) -> 
         Closed for pyplot.
     """
     _missing_columns(placebos, ("effect",), "placebo chart")
-    with _chart(title, height=2.8, xlabel=tr("Effect on monthly revenue (%)")) as (fig, ax):
+    xlabel = tr("Effect on monthly revenue (%)") if xlabel is None else xlabel
+    with _chart(title, height=2.8, xlabel=xlabel) as (fig, ax):
         (values,) = _numbers(placebos, "effect")
         values = values[np.isfinite(values)]
         if not values.size:

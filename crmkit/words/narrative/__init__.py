@@ -73,6 +73,12 @@ from crmkit.words.narrative.kpi import (
     kpi_verdict_text,
     verdict_counts,
 )
+from crmkit.words.narrative.purchase_rate import (
+    purchase_rate_finding,
+    purchase_rate_placebo_title,
+    purchase_rate_table,
+    summary_purchase_rate,
+)
 from crmkit.words.narrative.rollout import (
     claim_reason,
     design_without_rollout,
@@ -119,6 +125,10 @@ def __getattr__(name: str) -> str:
 
 
 __all__ = [
+    "purchase_rate_finding",
+    "purchase_rate_placebo_title",
+    "purchase_rate_table",
+    "summary_purchase_rate",
     "claim_reason",
     "placebo_title",
     "design_without_rollout",
