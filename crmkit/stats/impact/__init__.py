@@ -62,7 +62,12 @@ shared row (:mod:`~crmkit.stats.impact.row`) and argument checks
 
 from __future__ import annotations
 
-from crmkit.stats.impact.diff_in_diff import FEW_CLUSTERS, DiDResult, difference_in_differences
+from crmkit.stats.impact.diff_in_diff import (
+    FEW_CLUSTERS,
+    DidInference,
+    DiDResult,
+    difference_in_differences,
+)
 from crmkit.stats.impact.event_study import EVENT_STUDY_COLUMNS
 from crmkit.stats.impact.multiple_testing import CORRECTIONS, VERDICTS, adjust_pvalues, finalize
 from crmkit.stats.impact.paired import compare_paired
@@ -94,6 +99,7 @@ __all__ = [
     "SMALL_SAMPLE",
     "VERDICTS",
     "DiDResult",
+    "DidInference",
     "ITSResult",
     "adjust_pvalues",
     "compare_distributions",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -22,10 +23,23 @@ from crmkit.stats.impact.inputs import check_int
 from crmkit.stats.impact.row import change_row, insufficient_row, join_notes, ratio_or_nan
 from crmkit.stats.primitives import check_alpha, mde_t, t_critical, t_sf
 
-__all__ = ["FEW_CLUSTERS", "DiDResult", "difference_in_differences"]
+__all__ = ["FEW_CLUSTERS", "DiDResult", "DidInference", "difference_in_differences"]
 
 #: Below this many clusters, difference-in-differences inference is a wild cluster bootstrap.
 FEW_CLUSTERS = 30
+
+
+class DidInference(StrEnum):
+    """Which inference gave the interval and p-value (the words are built elsewhere)."""
+
+    #: Too few arrangements of the treated units for any test over units: no interval.
+    TOO_FEW_ARRANGEMENTS = "too_few_arrangements"
+    #: Fewer than :data:`FEW_CLUSTERS` clusters: wild cluster bootstrap-t, null imposed.
+    WILD_CLUSTER_BOOTSTRAP = "wild_cluster_bootstrap"
+    #: Enough clusters: cluster-robust t (CR1) with clusters − 1 degrees of freedom.
+    CLUSTER_ROBUST = "cluster_robust"
+    #: No estimate (too little data).
+    INSUFFICIENT = "insufficient"
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,6 +80,16 @@ class DiDResult:
         ``no_interval`` when the data cannot bound the estimate (too few units, or an
         unbounded bootstrap interval: ``ci_low`` and ``ci_high`` are then both NaN),
         ``base_near_zero`` when only the row's percentage has no sane base, else None.
+    inference_kind : DidInference
+        The primary inference, typed (``inference`` describes it for results.json).
+    arrangements : int
+        The ways the treated units can be drawn from all units (C(G, treated)).
+    bootstrap_draws, bootstrap_seed : int
+        The wild bootstrap's draws and seed (0 when it did not run).
+    bootstrap_weights : str or None
+        "Webb six-point" or "Rademacher" when the wild bootstrap ran.
+    alpha : float
+        The level the interval was built at (1 − alpha).
     """
 
     estimate: float
@@ -86,6 +110,12 @@ class DiDResult:
     cr1_ci_high: float
     comparison: pd.DataFrame = field(repr=False)
     guard: str | None = None
+    inference_kind: DidInference = DidInference.INSUFFICIENT
+    arrangements: int = 0
+    bootstrap_draws: int = 0
+    bootstrap_seed: int = 0
+    bootstrap_weights: str | None = None
+    alpha: float = 0.05
 
     def to_row(self) -> pd.DataFrame:
         """The standard one-row comparison (:data:`CHANGE_COLUMNS`).
@@ -349,6 +379,7 @@ def difference_in_differences(
             "bootstrap rejects a true null too often on so few units (MacKinnon & Webb 2017)"
         )
         interval_method = "none: too few units for an interval"
+        kind, weight_name, draws = DidInference.TOO_FEW_ARRANGEMENTS, None, 0
         check_test, check_p = None, math.nan
         notes.append(
             f"no interval and no p-value: {n_units} units allow only {arrangements} "
@@ -367,11 +398,13 @@ def difference_in_differences(
             f"wild cluster bootstrap test inversion ({weight_name}, {n_boot:,} draws, seed {seed})"
         )
         check_test, check_p = "cluster-robust t (CR1)", cr1_p
+        kind, draws = DidInference.WILD_CLUSTER_BOOTSTRAP, n_boot
         notes.append(f"{n_units} clusters: wild cluster bootstrap inference")
     else:
         p_value, (ci_low, ci_high) = cr1_p, cr1_ci
         inference = f"cluster-robust t (CR1) with {df} degrees of freedom, {n_units} clusters"
         interval_method = f"cluster-robust CR1, t({df})"
+        kind, weight_name, draws = DidInference.CLUSTER_ROBUST, None, 0
         check_test, check_p = None, math.nan
 
     es_first = unit_codes if fixed_effects else first
@@ -442,6 +475,12 @@ def difference_in_differences(
         cr1_ci_high=cr1_ci[1],
         comparison=row,
         guard=None if guard is None else guard.value,
+        inference_kind=kind,
+        arrangements=arrangements,
+        bootstrap_draws=draws,
+        bootstrap_seed=seed if draws else 0,
+        bootstrap_weights=weight_name,
+        alpha=alpha,
         **counts,
     )
 

@@ -7,10 +7,12 @@ where a guard tripped, why the projection or the comparison cannot be claimed.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
 from crmkit.data.guards import Guard
+from crmkit.stats.impact import DidInference
 from crmkit.words.formats import (
     format_change_pct,
     format_kpi_change,
@@ -233,6 +235,49 @@ def assignment_sentence(analysis: Any) -> str:
     )
 
 
+def did_inference_words(d: Any) -> str:
+    """How a difference-in-differences got its interval, and why, ending with a full stop.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> d = SimpleNamespace(inference_kind=DidInference.CLUSTER_ROBUST, n_clusters=40)
+    >>> did_inference_words(d)
+    'cluster-robust t (CR1) with 39 degrees of freedom, 40 clusters.'
+    """
+    kind = DidInference(d.inference_kind)
+    if kind is DidInference.TOO_FEW_ARRANGEMENTS:
+        return tr(
+            "cannot say: {n} units, {treated} of them with the CRM, can be split that way in "
+            "only {arrangements} ways, too few for any test over units at the {alpha} level "
+            "(at least {needed} needed); the wild cluster bootstrap rejects a true null too "
+            "often on so few units (MacKinnon & Webb 2017).",
+            n=d.n_clusters,
+            treated=d.n_treated_units,
+            arrangements=d.arrangements,
+            alpha=f"{d.alpha:g}",
+            needed=math.ceil(1 / d.alpha - 1e-9),
+        )
+    if kind is DidInference.WILD_CLUSTER_BOOTSTRAP:
+        weights = {"Webb six-point": tr("Webb six-point"), "Rademacher": tr("Rademacher")}
+        return tr(
+            "wild cluster bootstrap-t ({weights} weights, {draws} draws, seed {seed}; null "
+            "imposed, interval by test inversion): {n} clusters are too few for cluster-robust "
+            "t inference (Cameron, Gelbach & Miller 2008).",
+            weights=weights.get(d.bootstrap_weights, d.bootstrap_weights),
+            draws=f"{d.bootstrap_draws:,}",
+            seed=d.bootstrap_seed,
+            n=d.n_clusters,
+        )
+    if kind is DidInference.CLUSTER_ROBUST:
+        return tr(
+            "cluster-robust t (CR1) with {df} degrees of freedom, {n} clusters.",
+            df=d.n_clusters - 1,
+            n=d.n_clusters,
+        )
+    return tr("too little data for an interval.")
+
+
 def control_finding(analysis: Any, *, confidence: float = 0.95) -> str:
     """What the difference-in-differences shows, in words, with its caveats (markdown)."""
     d = analysis.did
@@ -250,10 +295,8 @@ def control_finding(analysis: Any, *, confidence: float = 0.95) -> str:
         low=format_change_pct(low),
         high=format_change_pct(high),
         p=format_p_statement(d.p_value),
-        inference=d.inference,
+        inference=did_inference_words(d),
     )
-    if not str(d.inference).endswith("."):
-        text += tr(".")
     text = in_order([text, assignment_sentence(analysis)])
     if not is_missing(d.pre_trend_p):
         if d.pre_trend_p < 0.05:
