@@ -77,9 +77,9 @@ def test_numbers_read_the_same_and_the_words_around_them_change():
         assert format_kpi_value(3.581, "score (1–5)") == "3.58（满分 5）"
         assert format_kpi_change(0.42, "score (1–5)") == "+0.42 分（1–5 分制）"
         # 5528.3 CNY a month: the amount is printed as in English, the unit in Chinese
-        assert format_kpi_value(5528.3, "currency per month", "CNY") == "CNY 5,528 /月"
-        assert format_kpi_value(-9.0, "days") == "-9.00 天"
-        assert display_unit("currency per month", "CNY") == "CNY /月"
+        assert format_kpi_value(5528.3, "currency per month", "CNY") == "CNY 5,528/月"
+        assert format_kpi_value(-9.0, "days") == "-9.00天"
+        assert display_unit("currency per month", "CNY") == "CNY/月"
         assert format_percent(None) == "不可用"
         assert format_percent(0.964) == "96.4 %"
         assert format_signed(None) == "无"

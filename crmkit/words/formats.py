@@ -252,10 +252,12 @@ def _in_unit(number: float, unit: str, currency: str, *, with_unit: bool) -> str
             return format_money(number)
         rest = unit.removeprefix("currency").strip()
         money = format_money(number, currency)
-        return f"{money} {unit_words(rest)}" if rest else money
+        return tr("{amount} {unit}", amount=money, unit=unit_words(rest)) if rest else money
     if not with_unit:
         return format_number(number)
-    return f"{format_number(number)} {unit_words(_PARENTHESIS.sub('', unit).strip())}".rstrip()
+    words = unit_words(_PARENTHESIS.sub("", unit).strip())
+    amount = format_number(number)
+    return tr("{amount} {unit}", amount=amount, unit=words) if words else amount
 
 
 def format_kpi_value(value: Any, unit: str, currency: str = "", *, with_unit: bool = True) -> str:
@@ -375,7 +377,9 @@ def display_unit(unit: str, currency: str = "") -> str:
         return "%"
     if unit.startswith("currency"):
         rest = unit.removeprefix("currency").strip()
-        return f"{currency} {unit_words(rest)}" if rest else currency
+        return (
+            tr("{currency} {unit}", currency=currency, unit=unit_words(rest)) if rest else currency
+        )
     return unit_words(unit.replace("(", "").replace(")", ""))
 
 

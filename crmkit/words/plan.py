@@ -21,7 +21,7 @@ __all__ = [
 
 
 def assessment_overview(assessment: Assessment) -> pd.DataFrame:
-    """The assessment's design in one table: ``item`` and ``value`` (text), one row per fact."""
+    """The assessment's design in one table: "Item" and "Value" (text), one row per fact."""
     a = assessment
     control = f"{a.control.column} = {', '.join(a.control.values)}" if a.control else tr("none")
     rows = [
@@ -39,7 +39,7 @@ def assessment_overview(assessment: Assessment) -> pd.DataFrame:
         (tr("In scope"), ", ".join(a.scope.included) or tr("not stated")),
         (tr("Out of scope"), ", ".join(a.scope.excluded) or tr("nothing excluded")),
     ]
-    return pd.DataFrame(rows, columns=["item", "value"])
+    return pd.DataFrame(rows, columns=[tr("Item"), tr("Value")])
 
 
 def objectives_findings(objectives: pd.DataFrame) -> str:
