@@ -185,3 +185,25 @@ def test_demo_language_option_writes_params(tmp_path):
     params.write_text("client: Demo\nlanguage: en\ncurrency: CNY\n", encoding="utf-8")
     set_params_language(params, "zh")
     assert params.read_text(encoding="utf-8") == "client: Demo\ncurrency: CNY\nlanguage: zh\n"
+
+
+def test_monitoring_words_in_chinese():
+    import datetime as dt
+
+    from crmkit.synthesis.earlier_runs import SkippedRun, SkipReason
+    from crmkit.synthesis.history import build_history
+    from crmkit.synthesis.tracking import control_limits
+    from crmkit.words import history
+
+    first = build_history([], pd.DataFrame(), overall=None, as_of=dt.date(2026, 1, 1))
+    # 8 months, the last far above the others: 1 of 8 outside the limits
+    limits = control_limits(pd.Series([10.0, 12.0, 11.0, 13.0, 12.0, 10.0, 11.0, 30.0]))
+    skipped = [SkippedRun("r/results.json", SkipReason.OTHER_CLIENT, "Other plc")]
+    with speaking("zh"):
+        assert history.history_intro(first) == "首次评估：历史记录从此开始。"
+        assert history.control_chart_title("Monthly revenue", limits) == (
+            "月收入：8 个月中有 1 个月超出控制限——值得关注"
+        )
+        assert history.chart_unit("Win rate", "share") == "赢单率（%）"
+        reasons = history.skipped_view(skipped).frame["reason"].tolist()
+    assert reasons == ["其他客户"]

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from crmkit.synthesis.history import History, HistoryStatus, Movement, SkippedRun
+from crmkit.synthesis.history import History, HistoryStatus, Movement, SkippedRun, SkipReason
 from crmkit.synthesis.tracking import ControlLimits, TrackingFrequency
 from crmkit.words.formats import (
     TableView,
@@ -106,12 +106,25 @@ def skipped_view(skipped: Sequence[SkippedRun]) -> TableView:
     """
     frame = pd.DataFrame(
         [
-            {"file": item.source, "reason": str(item.reason), "detail": item.detail or ""}
+            {"file": item.source, "reason": _skip_reason(item.reason), "detail": item.detail or ""}
             for item in skipped
         ],
         columns=["file", "reason", "detail"],
     )
     return TableView(frame, {}, {})
+
+
+def _skip_reason(reason: Any) -> str:
+    """Why a file was not used as an earlier run (:class:`SkipReason`), in the report's
+    language."""
+    words = {
+        SkipReason.PARTIAL: tr("partial run"),
+        SkipReason.UNREADABLE: tr("unreadable"),
+        SkipReason.NOT_RESULTS: tr("not a results file"),
+        SkipReason.OTHER_CLIENT: tr("another client"),
+        SkipReason.DUPLICATE: tr("duplicate"),
+    }
+    return words.get(reason, str(reason))
 
 
 def _value(value: Any, unit: Any, currency: str) -> str:
