@@ -207,3 +207,17 @@ def test_monitoring_words_in_chinese():
         assert history.chart_unit("Win rate", "share") == "赢单率（%）"
         reasons = history.skipped_view(skipped).frame["reason"].tolist()
     assert reasons == ["其他客户"]
+
+
+def test_a_failed_cell_is_labelled_in_chinese():
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell("1 / 0")
+    cell.outputs = [
+        nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="", traceback=["x"])
+    ]
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    with speaking("zh"):
+        body = render.render_body(nb, title="t")
+    assert '<p class="error-label">ZeroDivisionError: 阶段在此中止</p>' in body.html
+    assert body.language == "zh-CN"
