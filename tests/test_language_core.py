@@ -221,3 +221,24 @@ def test_a_failed_cell_is_labelled_in_chinese():
         body = render.render_body(nb, title="t")
     assert '<p class="error-label">ZeroDivisionError: 阶段在此中止</p>' in body.html
     assert body.language == "zh-CN"
+
+
+def test_the_kpi_table_in_chinese_keeps_the_numbers():
+    from crmkit.words import kpi_tables
+
+    row = {
+        "label": "Win rate", "unit": "share", "before": 0.168, "after": 0.257,
+        "change": 0.089, "change_pct": 0.5298, "ci_low": 0.019, "ci_high": 0.164,
+        "p_adjusted": 0.285, "verdict": "no detectable change", "test": "two-proportion z-test",
+        "n_before": 405, "n_after": 187, "status": "measured",
+    }  # fmt: skip
+    frame = pd.DataFrame([row], index=["win_rate"])
+    english = kpi_tables.results_table(frame).iloc[0]
+    with speaking("zh"):
+        chinese = kpi_tables.results_table(frame).iloc[0]
+    # 0.089 is +8.9 percentage points; its interval +1.9 to +16.4; 405 / 187 observations
+    assert english["Change"] == chinese["变化"] == "+8.9"
+    assert english["95 % CI of the change"] == "+1.9 to +16.4"
+    assert chinese["变化的 95 % 置信区间"] == "+1.9 至 +16.4"
+    assert chinese["KPI"] == "赢单率" and chinese["检验方法"] == "两比例 z 检验"
+    assert chinese["观测数（上线前 / 上线后）"] == "405 / 187"

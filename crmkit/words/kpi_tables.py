@@ -101,7 +101,7 @@ def results_table(
             level: interval(r["ci_low"], r["ci_high"]),
             tr("Adjusted p"): format_p_value(r["p_adjusted"]),
             tr("Verdict"): kpi_verdict_text(r),
-            tr("Test"): r["test"] if isinstance(r["test"], str) else "–",
+            tr("Test"): term(r["test"]) if isinstance(r["test"], str) else "–",
             tr("Observations (before / after)"): counts,
         }
         if with_control:
