@@ -345,6 +345,22 @@ def run(
     _run_and_report(client_dir, output, settings, jobs, fresh_kernels, debug, history, pdf)
 
 
+#: The report languages ``demo --language`` offers: :data:`crmkit.data.config.LANGUAGES`,
+#: written out so that the command line starts without loading pandas.
+DEMO_LANGUAGES = ("en", "zh")
+
+
+def set_params_language(params_file: Path, language: str) -> None:
+    """Set ``language:`` in a params.yaml, keeping its other lines as written.
+
+    A top-level ``language:`` line is replaced; without one, the line is appended.
+    """
+    lines = params_file.read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if not line.startswith("language:")]
+    kept.append(f"language: {language}")
+    params_file.write_text("\n".join(kept) + "\n", encoding="utf-8")
+
+
 @main.command()
 @click.option(
     "--output",
@@ -367,6 +383,12 @@ def run(
     help="Where to write the demo client (default: data/demo in the project).",
 )
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Stages run at once.")
+@click.option(
+    "--language",
+    type=click.Choice(DEMO_LANGUAGES),
+    default=None,
+    help="Write `language: LANGUAGE` into the demo's params.yaml (the report's language).",
+)
 @_fresh_kernels_option
 @_debug_option
 def demo(
@@ -376,6 +398,7 @@ def demo(
     jobs: int | None,
     fresh_kernels: bool,
     debug: bool,
+    language: str | None = None,
 ) -> None:
     """Generate the synthetic demo client (if needed) and run its assessment.
 
@@ -386,6 +409,8 @@ def demo(
 
     with _stop_cleanly(debug):
         folder = ensure_demo_client(client_dir or demo_client_dir(), scale=scale)
+        if language is not None:
+            set_params_language(folder / "params.yaml", language)
     click.echo(f"Demo client: {folder}")
     _run_and_report(folder, output, (), jobs, fresh_kernels, debug)
 

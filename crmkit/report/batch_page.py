@@ -15,11 +15,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
+from markupsafe import Markup
 
 from crmkit.report import render
 from crmkit.report.plots import bar_chart
 from crmkit.words import batch as words
-from crmkit.words.formats import MISSING
+from crmkit.words.formats import missing_text
+from crmkit.words.language import html_language, tr
 
 __all__ = ["plain_batch_page", "render_batch_page", "roi_chart_png"]
 
@@ -116,20 +118,21 @@ def render_batch_page(
         )
     chart = roi_chart_png(rows)
     headers = [
-        {"text": text, "numeric": key in _NUMERIC} for key, text in words.TABLE_HEADERS.items()
+        {"text": text, "numeric": key in _NUMERIC} for key, text in words.table_headers().items()
     ]
     version = render._crmkit_version()
     started = render.format_run_label(meta.get("started_at"))
     template = render._page_environment().get_template("batch.html.j2")
     return template.render(
-        language="en",
+        language=html_language(),
+        words=render.chrome_words(),
         version=version,
         page_title=words.batch_heading(),
         css=render._css(),
         body_class="index",
         client=str(meta.get("clients_dir") or ""),
         heading=words.batch_heading(),
-        meta=[m for m in (started and f"Batch {started}", f"crmkit {version}") if m],
+        meta=words.batch_meta(started, version),
         portfolio_heading=words.portfolio_heading(),
         sentences=sentences,
         chart=chart,
@@ -138,7 +141,7 @@ def render_batch_page(
         counts=words.counts_line(meta.get("counts") or {}),
         headers=headers,
         rows=[_row(r) for r in rows],
-        missing=MISSING,
+        missing=missing_text(),
         link_text=words.link_text(),
         batch_id=str(meta.get("id") or ""),
     )
@@ -155,10 +158,18 @@ def plain_batch_page(rows: Sequence[Mapping[str, Any]], problem: str) -> str:
         link = f' — <a href="{html.escape(href)}">{words.link_text()}</a>' if href else ""
         items.append(f"<li>{text}{link}</li>")
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{html_language()}"><head><meta charset="utf-8">'
         f"<title>{html.escape(words.batch_heading())}</title></head><body>"
         f"<h1>{html.escape(words.batch_heading())}</h1>"
-        f"<p>The page could not be drawn in full: {html.escape(problem)}. "
-        'See <a href="batch.json">batch.json</a> and <a href="batch.csv">batch.csv</a>.</p>'
+        f"<p>{html.escape(words.unrendered_page_text(problem))} "
+        f"{_see_files()}</p>"
         f"<ul>{''.join(items)}</ul></body></html>\n"
+    )
+
+
+def _see_files() -> Markup:
+    """Where the batch's figures are when its page could not be drawn: two links."""
+    return Markup(html.escape(tr("See {json} and {csv}."), quote=False)).format(
+        json=Markup('<a href="batch.json">batch.json</a>'),
+        csv=Markup('<a href="batch.csv">batch.csv</a>'),
     )

@@ -48,12 +48,19 @@ from nbconvert import HTMLExporter
 from traitlets.config import Config
 
 from crmkit.words import headlines
-from crmkit.words.formats import as_number, format_money, format_percent, is_missing
-from crmkit.words.language import html_language, translate_markdown
+from crmkit.words.formats import (
+    as_number,
+    format_money,
+    format_percent,
+    is_missing,
+    missing_text,
+)
+from crmkit.words.language import html_language, term, tr, translate_markdown
 
 __all__ = [
     "STATUSES",
     "IndexContent",
+    "chrome_words",
     "css_string",
     "error_text",
     "executive_summary",
@@ -409,7 +416,7 @@ def _prepare(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                     meta = output.setdefault("metadata", nbformat.NotebookNode())
                     mime_meta = meta.setdefault(mime, nbformat.NotebookNode())
                     if not mime_meta.get("alt") and not cell.metadata.get("alt"):
-                        mime_meta["alt"] = "Chart"
+                        mime_meta["alt"] = tr("Chart")
     return nb
 
 
@@ -468,7 +475,8 @@ def _mark_numeric_cells(body: str) -> str:
 
     def replace(match: re.Match[str]) -> str:
         attrs, text = match.group(1) or "", match.group(2)
-        if not text.strip() or not _NUMERIC.match(text):
+        numeric = _NUMERIC.match(text) or text.strip() == missing_text()
+        if not text.strip() or not numeric:
             return match.group(0)
         if re.search(r"\sclass\s*=", attrs, re.IGNORECASE):
             attrs = re.sub(r'(\sclass\s*=\s*")', r"\1num ", attrs, count=1, flags=re.IGNORECASE)
@@ -522,7 +530,8 @@ def render_body(
     if nb is None:
         return PageBody()
     exporter = exporter if exporter is not None else report_exporter()
-    text, _ = exporter.from_notebook_node(_prepare(nb), resources={"metadata": {"name": title}})
+    resources = {"metadata": {"name": title}, "crmkit_words": chrome_words()}
+    text, _ = exporter.from_notebook_node(_prepare(nb), resources=resources)
     text, toc = _headings(text)
     text = _mark_numeric_cells(text)
     error_anchor = None
@@ -586,16 +595,19 @@ def render_stage(
         raise ValueError(f"status must be one of {', '.join(STATUSES)}; got {status!r}")
     if body is None:
         body = render_body(nb, title=title, exporter=exporter)
+    title = term(title)
+    run = tr("Run {label}", label=run_label)
     template = _page_environment().get_template("stage.html.j2")
     return template.render(
         language=body.language,
+        words=chrome_words(),
         version=_crmkit_version(),
         page_title=f"{title} \u2014 {client}",
         css=_css(),
         body_class=f"stage stage-{status}",
         client=client,
         heading=title,
-        meta=[f"Run {run_label}", _index_link()] if run_label else [_index_link()],
+        meta=[run, _index_link()] if run_label else [_index_link()],
         run_label=run_label,
         status=status,
         message=_banner_message(status, message),
@@ -603,7 +615,8 @@ def render_stage(
         toc=body.toc if len(body.toc) >= 2 else [],
         body=Markup(body.html),
         print_header=print_header(
-            f"{client} \u00b7 {title}", f"Run {run_id or run_label}" if run_id or run_label else ""
+            f"{client} \u00b7 {title}",
+            tr("Run {label}", label=run_id or run_label) if run_id or run_label else "",
         ),
     )
 
@@ -619,7 +632,7 @@ def _banner_message(status: str, message: str | None) -> str | None:
 
 
 def _index_link() -> Markup:
-    return Markup('<a class="nav" href="index.html">\u2190 Report index</a>')
+    return Markup('<a class="nav" href="index.html">\u2190 {}</a>').format(tr("Report index"))
 
 
 # --------------------------------------------------------------------------- index page
@@ -696,9 +709,10 @@ def render_index(
         stages.append(
             {
                 "number": _text(stage.get("number")),
-                "title": _text(stage.get("title")) or str(key).replace("_", " ").capitalize(),
+                "title": term(_text(stage.get("title"))) or str(key).replace("_", " ").capitalize(),
                 "html": _safe_href(stage.get("html")),
                 "status": status,
+                "status_text": _status_word(status),
                 "status_class": status if status in STATUSES else "unknown",
                 "message": _text(stage.get("message")),
                 "seconds": _seconds(stage.get("seconds")),
@@ -710,28 +724,40 @@ def render_index(
             if parent not in (".", "") and parent not in notebook_dirs:
                 notebook_dirs.append(parent)
     counts = Counter(stage["status"] for stage in stages)
-    parts = [f"{counts[s]} {s}" for s in STATUSES if counts[s]]
-    parts += [f"{n} {s}" for s, n in counts.items() if s not in STATUSES]
-    noun = "stage" if len(stages) == 1 else "stages"
-    stage_summary = f"{len(stages)} {noun}" + (f": {', '.join(parts)}." if parts else ".")
+    parts = [
+        tr("{count} {status}", count=counts[s], status=_status_word(s))
+        for s in STATUSES
+        if counts[s]
+    ]
+    parts += [
+        tr("{count} {status}", count=n, status=_status_word(s))
+        for s, n in counts.items()
+        if s not in STATUSES
+    ]
+    stage_summary = _stage_summary(len(stages), parts)
 
-    files = [{"href": "results.json", "description": "all results, machine-readable"}]
+    files = [{"href": "results.json", "description": tr("all results, machine-readable")}]
     for folder in notebook_dirs or ["notebooks"]:
-        files.append({"href": f"{folder}/", "description": "the executed notebooks"})
+        files.append({"href": f"{folder}/", "description": tr("the executed notebooks")})
     if log_file and _safe_href(log_file):
-        files.append({"href": log_file, "description": "the run log"})
+        files.append({"href": log_file, "description": tr("the run log")})
 
-    meta = [f"Run {run_label}" if run_label else "", f"Run ID {run_id}" if run_id else ""]
+    meta = [
+        tr("Run {label}", label=run_label) if run_label else "",
+        tr("Run ID {run_id}", run_id=run_id) if run_id else "",
+    ]
     meta.append(f"crmkit {version}" if version else "")
+    heading = tr("CRM value assessment")
     template = _page_environment().get_template("index.html.j2")
     return template.render(
-        language="en",
+        language=html_language(),
+        words=chrome_words(),
         version=version,
-        page_title=f"CRM value assessment \u2014 {client}",
+        page_title=f"{heading} \u2014 {client}",
         css=_css(),
         body_class="index",
         client=client,
-        heading="CRM value assessment",
+        heading=heading,
         meta=[item for item in meta if item],
         figures=content.figures,
         summary=content.summary,
@@ -741,9 +767,78 @@ def render_index(
         files=files,
         run_id=run_id,
         print_header=print_header(
-            f"{client} \u00b7 CRM value assessment", f"Run {run_id}" if run_id else ""
+            f"{client} \u00b7 {heading}", tr("Run {label}", label=run_id) if run_id else ""
         ),
     )
+
+
+def _stage_summary(n: int, parts: list[str]) -> str:
+    """The line above the stage table: the stages counted, by status."""
+    if n == 1:
+        total = tr("1 stage")
+    else:
+        total = tr("{n} stages", n=n)
+    if not parts:
+        return tr("{total}.", total=total)
+    return tr("{total}: {counts}.", total=total, counts=tr(", ").join(parts))
+
+
+def _status_word(status: str) -> str:
+    """A stage's status (:data:`STATUSES`) as the index shows it."""
+    words = {"ok": tr("ok"), "skipped": tr("skipped"), "failed": tr("failed")}
+    return words.get(status, tr("unknown") if status == "unknown" else status)
+
+
+def chrome_words() -> dict[str, str]:
+    """The words of the pages around the report's content, in the report's language.
+
+    The page templates (``report_template/*.html.j2``) print these (``words.<key>``), so that
+    every word a page shows goes through :func:`crmkit.words.language.tr`.
+
+    Examples
+    --------
+    >>> chrome_words()["contents"]
+    'Contents'
+    """
+    return {
+        "contents": tr("Contents"),
+        "stage_failed": tr("This stage failed:"),
+        "stage_failed_plain": tr("This stage failed."),
+        "show_where": tr("Show where it stopped"),
+        "incomplete": tr(
+            "Results from this stage are incomplete; the other stages are unaffected."
+        ),
+        "stage_skipped": tr("This stage was skipped:"),
+        "stage_skipped_plain": tr("This stage was skipped."),
+        "back_to_index": tr("Back to the report index"),
+        "stopped_here": tr("the stage stopped here"),
+        "summary": tr("Executive summary"),
+        "not_shown": tr("Not shown: parts of this report that could not be computed."),
+        "rest_stands": Markup(
+            html.escape(
+                tr("The rest of the report stands; {file} lists them under {key}."),
+                quote=False,
+            )
+        ).format(
+            file=Markup("<code>results.json</code>"),
+            key=Markup("<code>report.failed_sections</code>"),
+        ),
+        "headline": tr("Headline figures"),
+        "no_figures": tr("No headline figures were recorded in this run."),
+        "stages": tr("Assessment stages"),
+        "number": tr("No."),
+        "stage": tr("Stage"),
+        "status": tr("Status"),
+        "note": tr("Note"),
+        "time": tr("Time (s)"),
+        "files": tr("Files of this run"),
+        "run": tr("run"),
+        "batch": tr("batch"),
+        "batch_files": tr("Files of this batch"),
+        "batch_json": tr("every figure of this page, machine-readable"),
+        "batch_csv": tr("one line per client, for a spreadsheet"),
+        "missing": missing_text(),
+    }
 
 
 def fallback_index(results: Mapping[str, Any], failures: list[dict[str, str]]) -> str:
@@ -758,8 +853,8 @@ def fallback_index(results: Mapping[str, Any], failures: list[dict[str, str]]) -
     items = []
     for key, stage in (raw_stages if isinstance(raw_stages, Mapping) else {}).items():
         stage = stage if isinstance(stage, Mapping) else {}
-        title = html.escape(_text(stage.get("title")) or str(key))
-        status = html.escape(_text(stage.get("status"), "unknown"))
+        title = html.escape(term(_text(stage.get("title"))) or str(key))
+        status = html.escape(_status_word(_text(stage.get("status"), "unknown")))
         href = _safe_href(stage.get("html"))
         link = f'<a href="{html.escape(href, quote=True)}">{title}</a>' if href else title
         items.append(f"<li>{link}: {status}</li>")
@@ -767,11 +862,17 @@ def fallback_index(results: Mapping[str, Any], failures: list[dict[str, str]]) -
         f"<li>{html.escape(str(item.get('section')))}: {html.escape(str(item.get('message')))}</li>"
         for item in failures
     )
+    heading = html.escape(tr("CRM value assessment"))
+    could_not = html.escape(tr("The index page could not be rendered in full; what failed:"))
+    stages_heading = html.escape(tr("Stages"))
+    holds = Markup(html.escape(tr("{file} holds every figure."), quote=False)).format(
+        file=Markup('<a href="results.json">results.json</a>')
+    )
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>CRM value assessment \u2014 {client}</title>\n</head>\n<body>\n"
-        f"<h1>CRM value assessment \u2014 {client}</h1>\n"
-        "<p>The index page could not be rendered in full; what failed:</p>\n"
-        f"<ul>{failed}</ul>\n<h2>Stages</h2>\n<ul>{''.join(items)}</ul>\n"
-        '<p><a href="results.json">results.json</a> holds every figure.</p>\n</body>\n</html>\n'
+        f'<!DOCTYPE html>\n<html lang="{html_language()}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{heading} \u2014 {client}</title>\n</head>\n<body>\n"
+        f"<h1>{heading} \u2014 {client}</h1>\n"
+        f"<p>{could_not}</p>\n"
+        f"<ul>{failed}</ul>\n<h2>{stages_heading}</h2>\n<ul>{''.join(items)}</ul>\n"
+        f"<p>{holds}</p>\n</body>\n</html>\n"
     )

@@ -13,12 +13,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from crmkit.words.formats import (
-    MISSING,
     as_number,
     format_change_pct,
     format_money,
     format_percent,
+    missing_text,
 )
+from crmkit.words.language import term, tr
+from crmkit.words.phrases import verdict_word
 
 __all__ = [
     "CSV_HEADERS",
@@ -26,6 +28,7 @@ __all__ = [
     "KPI_HEADER",
     "TABLE_HEADERS",
     "batch_heading",
+    "batch_meta",
     "clients_heading",
     "counts_line",
     "dask_failure_message",
@@ -43,22 +46,45 @@ __all__ = [
     "roi_sentence",
     "skipped_message",
     "status_text",
+    "table_headers",
+    "unrendered_page_text",
     "worker_crash_message",
 ]
 
 #: The KPIs whose change the batch summary shows for each client, when measured.
 HEADLINE_KPIS = ("revenue_monthly", "win_rate", "churn_rate_annual", "nps")
 
-_STATUS_WORDS = {
-    "ok": "ok",
-    "skipped_unchanged": "skipped: unchanged",
-    "failed_validation": "failed at validation",
-    "failed_stage": "failed in a stage",
-    "failed": "failed",
-    "interrupted": "interrupted",
-}
 
-#: Column headers of the clients table on batch.html (units in the headers).
+def _status_word(status: str) -> str:
+    words = {
+        "ok": tr("ok"),
+        "skipped_unchanged": tr("skipped: unchanged"),
+        "failed_validation": tr("failed at validation"),
+        "failed_stage": tr("failed in a stage"),
+        "failed": tr("failed"),
+        "interrupted": tr("interrupted"),
+    }
+    return words.get(str(status), str(status))
+
+
+def table_headers() -> dict[str, str]:
+    """Column headers of the clients table on batch.html (units in the headers), by key."""
+    return {
+        "client": tr("Client"),
+        "status": tr("Status"),
+        "message": tr("Note"),
+        "seconds": tr("Run time (s)"),
+        "npv": tr("NPV (currency)"),
+        "roi": tr("ROI (%)"),
+        "payback_months": tr("Payback (months)"),
+        "scorecard_overall": tr("Scorecard (0–100 %)"),
+        "kpis": tr("Headline KPI changes (relative, with verdict)"),
+        "report": tr("Report"),
+    }
+
+
+#: Column headers of the clients table on batch.html, in English (:func:`table_headers`
+#: gives them in the report's language).
 TABLE_HEADERS = {
     "client": "Client",
     "status": "Status",
@@ -102,8 +128,8 @@ def status_text(status: str, stage: str | None = None) -> str:
     'skipped: unchanged'
     """
     if status == "failed_stage" and stage:
-        return f"failed in stage {stage}"
-    return _STATUS_WORDS.get(str(status), str(status))
+        return tr("failed in stage {stage}", stage=stage)
+    return _status_word(status)
 
 
 def worker_crash_message(exit_code: int | None) -> str:
@@ -150,8 +176,15 @@ def kpi_cell(label: str, change_pct: Any, verdict: str | None) -> str:
     >>> kpi_cell("NPS", None, None)
     'NPS: not available'
     """
-    text = f"{label}: {format_change_pct(change_pct)}"
-    return f"{text} ({verdict})" if verdict else text
+    label, change = term(label), format_change_pct(change_pct)
+    if verdict:
+        return tr(
+            "{label}: {change} ({verdict})",
+            label=label,
+            change=change,
+            verdict=verdict_word(verdict),
+        )
+    return tr("{label}: {change}", label=label, change=change)
 
 
 def money_cell(value: Any, currency: str | None) -> str:
@@ -162,7 +195,7 @@ def money_cell(value: Any, currency: str | None) -> str:
 def number_cell(value: Any, decimals: int = 1) -> str:
     """A plain number (run time, payback months), or "not available"."""
     number = as_number(value)
-    return MISSING if number is None else f"{number:,.{decimals}f}"
+    return missing_text() if number is None else f"{number:,.{decimals}f}"
 
 
 def percent_cell(value: Any) -> str:
@@ -191,9 +224,13 @@ def counts_line(counts: Mapping[str, int]) -> str:
     '4 clients: 3 ok, 1 failed at validation'
     """
     total = sum(counts.values())
-    parts = [f"{n} {_STATUS_WORDS.get(s, s)}" for s, n in counts.items() if n]
-    noun = "client" if total == 1 else "clients"
-    return f"{total} {noun}: " + ", ".join(parts) if parts else f"{total} {noun}"
+    parts = [
+        tr("{count} {status}", count=n, status=_status_word(s)) for s, n in counts.items() if n
+    ]
+    clients = tr("1 client") if total == 1 else tr("{n} clients", n=total)
+    if not parts:
+        return clients
+    return tr("{clients}: {counts}", clients=clients, counts=tr(", ").join(parts))
 
 
 def final_line(counts: Mapping[str, int], summary: str, *, interrupted: bool = False) -> str:
@@ -222,14 +259,27 @@ def roi_sentence(rois: Sequence[Any]) -> str:
     """
     values = [v for v in (as_number(r) for r in rois) if v is not None]
     if not values:
-        return "No client has an ROI."
+        return tr("No client has an ROI.")
     if len(values) == 1:
-        return f"One client has an ROI: {_percent(values[0])}."
+        return tr("One client has an ROI: {roi}.", roi=_percent(values[0]))
     negative = sum(v < 0 for v in values)
-    return (
-        f"ROI ranges from {_percent(min(values))} to {_percent(max(values))} across "
-        f"{len(values)} clients (median {_percent(_median(values))}); "
-        f"{negative} of {len(values)} {'is' if negative == 1 else 'are'} negative."
+    fields = {
+        "low": _percent(min(values)),
+        "high": _percent(max(values)),
+        "n": len(values),
+        "median": _percent(_median(values)),
+        "negative": negative,
+    }
+    if negative == 1:
+        return tr(
+            "ROI ranges from {low} to {high} across {n} clients (median {median}); "
+            "{negative} of {n} is negative.",
+            **fields,
+        )
+    return tr(
+        "ROI ranges from {low} to {high} across {n} clients (median {median}); "
+        "{negative} of {n} are negative.",
+        **fields,
     )
 
 
@@ -250,15 +300,29 @@ def kpi_effect_sentence(label: str, changes: Sequence[Any], verdicts: Sequence[A
     for verdict in verdicts:
         if isinstance(verdict, str) and verdict:
             counted[verdict] = counted.get(verdict, 0) + 1
+    label = term(label)
     if not values and not counted:
-        return f"{label}: not measured for any client."
-    median = format_change_pct(_median(values)) if values else MISSING
+        return tr("{label}: not measured for any client.", label=label)
+    median = format_change_pct(_median(values)) if values else missing_text()
     n = max(len(values), sum(counted.values()))
-    verdict_words = ", ".join(f"{k} {v}" for v, k in sorted(counted.items(), key=lambda i: -i[1]))
-    noun = "client" if n == 1 else "clients"
-    return f"{label}: measured for {n} {noun}, median change {median}" + (
-        f"; {verdict_words}." if verdict_words else "."
+    verdict_words = tr(", ").join(
+        tr("{count} {verdict}", count=k, verdict=verdict_word(v))
+        for v, k in sorted(counted.items(), key=lambda i: -i[1])
     )
+    if n == 1:
+        measured = tr(
+            "{label}: measured for 1 client, median change {median}", label=label, median=median
+        )
+    else:
+        measured = tr(
+            "{label}: measured for {n} clients, median change {median}",
+            label=label,
+            n=n,
+            median=median,
+        )
+    if verdict_words:
+        return tr("{measured}; {verdicts}.", measured=measured, verdicts=verdict_words)
+    return tr("{measured}.", measured=measured)
 
 
 def roi_chart_title(rois: Sequence[Any]) -> str:
@@ -271,32 +335,44 @@ def roi_chart_title(rois: Sequence[Any]) -> str:
     """
     values = [v for v in (as_number(r) for r in rois) if v is not None]
     if not values:
-        return "No client has an ROI to show"
+        return tr("No client has an ROI to show")
     positive = sum(v > 0 for v in values)
-    noun = "client has" if len(values) == 1 else "clients have"
-    return f"{positive} of {len(values)} {noun} a positive ROI"
+    if len(values) == 1:
+        return tr("{positive} of 1 client has a positive ROI", positive=positive)
+    return tr("{positive} of {n} clients have a positive ROI", positive=positive, n=len(values))
 
 
 def roi_axis_label() -> str:
     """The ROI chart's value axis."""
-    return "ROI (%)"
+    return tr("ROI (%)")
 
 
 def batch_heading() -> str:
     """The batch page's heading."""
-    return "CRM value assessment: batch of clients"
+    return tr("CRM value assessment: batch of clients")
 
 
 def portfolio_heading() -> str:
     """The heading of the cross-client view."""
-    return "Across clients"
+    return tr("Across clients")
 
 
 def clients_heading() -> str:
     """The heading of the clients table."""
-    return "Clients"
+    return tr("Clients")
 
 
 def link_text() -> str:
     """The text of a link to a client's report."""
-    return "report"
+    return tr("report")
+
+
+def batch_meta(started: str, version: str) -> list[str]:
+    """The batch page's header line: when the batch started and crmkit's version."""
+    meta = [tr("Batch {started}", started=started) if started else "", f"crmkit {version}"]
+    return [item for item in meta if item]
+
+
+def unrendered_page_text(problem: str) -> str:
+    """What the plain batch page says when the full page could not be drawn (plain text)."""
+    return tr("The page could not be drawn in full: {problem}.", problem=problem)

@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from crmkit.data.guards import finite_number
+from crmkit.words.language import term, tr
 
 __all__ = [
     "MISSING",
@@ -38,13 +39,41 @@ __all__ = [
     "format_p_value",
     "format_percent",
     "is_missing",
+    "missing_text",
+    "unit_words",
 ]
 
 #: The largest magnitude printed: beyond it even a value's percentage (× 100) overflows.
 _LARGEST = sys.float_info.max / 100
 
-#: How a missing or non-finite value reads.
+#: How a missing or non-finite value reads in English (compare with it; print
+#: :func:`missing_text`, which is in the report's language).
 MISSING = "not available"
+
+
+def missing_text() -> str:
+    """How a missing value reads in the report's language (:data:`MISSING` in English).
+
+    Examples
+    --------
+    >>> missing_text()
+    'not available'
+    """
+    return tr("not available")
+
+
+def unit_words(unit: str) -> str:
+    """A unit's words (``"per month"``, ``"days"``) in the report's language.
+
+    Units are names defined with the KPIs (:attr:`crmkit.kpis.KPI.unit`); one the
+    catalog does not know stays as written.
+
+    Examples
+    --------
+    >>> unit_words("per 1,000 orders")
+    'per 1,000 orders'
+    """
+    return term(unit)
 
 
 @dataclass(frozen=True)
@@ -146,7 +175,7 @@ def format_percent(value: Any, decimals: int = 1) -> str:
     """
     number = as_number(value)
     if number is None:
-        return MISSING
+        return missing_text()
     return f"{number * 100:,.{_digits(decimals)}f} %"
 
 
@@ -176,7 +205,7 @@ def format_money(value: Any, currency: str | None = None, decimals: int = 0) -> 
     """
     number = as_number(value)
     if number is None:
-        return MISSING
+        return missing_text()
     amount = f"{number:,.{_digits(decimals)}f}"
     if amount.lstrip("-").strip("0.,") == "":
         amount = amount.lstrip("-")  # no "-0"
@@ -193,7 +222,7 @@ def format_number(value: Any) -> str:
     """
     number = as_number(value)
     if number is None:
-        return MISSING
+        return missing_text()
     size = abs(number)
     if size >= 100:
         return f"{number:,.0f}"
@@ -221,10 +250,14 @@ def _in_unit(number: float, unit: str, currency: str, *, with_unit: bool) -> str
     if unit.startswith("currency"):
         if not with_unit:
             return format_money(number)
-        return f"{format_money(number, currency)}{unit.removeprefix('currency')}"
+        rest = unit.removeprefix("currency").strip()
+        money = format_money(number, currency)
+        return tr("{amount} {unit}", amount=money, unit=unit_words(rest)) if rest else money
     if not with_unit:
         return format_number(number)
-    return f"{format_number(number)} {_PARENTHESIS.sub('', unit)}".rstrip()
+    words = unit_words(_PARENTHESIS.sub("", unit).strip())
+    amount = format_number(number)
+    return tr("{amount} {unit}", amount=amount, unit=words) if words else amount
 
 
 def format_kpi_value(value: Any, unit: str, currency: str = "", *, with_unit: bool = True) -> str:
@@ -265,7 +298,7 @@ def format_kpi_value(value: Any, unit: str, currency: str = "", *, with_unit: bo
     """
     value = as_number(value)
     if value is None:
-        return MISSING
+        return missing_text()
     unit, currency = _text(unit), _text(currency)
     if unit in ("share", "ratio"):
         decimals = 1 if unit == "share" else 0
@@ -274,7 +307,7 @@ def format_kpi_value(value: Any, unit: str, currency: str = "", *, with_unit: bo
         return format_percent(value, decimals=decimals)
     scale = _SCALE.match(unit)
     if scale and with_unit:
-        return f"{format_number(value)} of {scale.group(2)}"
+        return tr("{value} of {top}", value=format_number(value), top=scale.group(2))
     return _in_unit(value, unit, currency, with_unit=with_unit)
 
 
@@ -298,15 +331,21 @@ def format_kpi_change(change: Any, unit: str, currency: str = "", *, with_unit: 
     """
     change = as_number(change)
     if change is None:
-        return MISSING
+        return missing_text()
     unit, currency = _text(unit), _text(currency)
     sign = "+" if change > 0 else ("\u2212" if change < 0 else "\u00b1")
     size = abs(change)
     if unit in ("share", "ratio"):
-        return f"{sign}{size * 100:,.1f}" + (" percentage points" if with_unit else "")
+        points = f"{sign}{size * 100:,.1f}"
+        return tr("{points} percentage points", points=points) if with_unit else points
     scale = _SCALE.match(unit)
     if scale and with_unit:
-        return f"{sign}{format_number(size)} points on the {scale.group(1)}–{scale.group(2)} scale"
+        return tr(
+            "{change} points on the {low}–{high} scale",
+            change=f"{sign}{format_number(size)}",
+            low=scale.group(1),
+            high=scale.group(2),
+        )
     return sign + _in_unit(size, unit, currency, with_unit=with_unit)
 
 
@@ -320,7 +359,7 @@ def format_change_pct(value: Any, decimals: int = 1) -> str:
     """
     value = as_number(value)
     if value is None:
-        return MISSING
+        return missing_text()
     sign = "+" if value > 0 else ("\u2212" if value < 0 else "\u00b1")
     return f"{sign}{abs(value) * 100:,.{_digits(decimals)}f} %"
 
@@ -337,8 +376,11 @@ def display_unit(unit: str, currency: str = "") -> str:
     if unit in ("share", "ratio"):
         return "%"
     if unit.startswith("currency"):
-        return currency + unit.removeprefix("currency")
-    return unit.replace("(", "").replace(")", "")
+        rest = unit.removeprefix("currency").strip()
+        return (
+            tr("{currency} {unit}", currency=currency, unit=unit_words(rest)) if rest else currency
+        )
+    return unit_words(unit.replace("(", "").replace(")", ""))
 
 
 def format_p_value(p: Any) -> str:
@@ -351,7 +393,7 @@ def format_p_value(p: Any) -> str:
     """
     p = as_number(p)
     if p is None:
-        return MISSING
+        return missing_text()
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
@@ -381,6 +423,6 @@ def format_signed(value: Any, scale: float = 1.0) -> str:
     """
     number = as_number(value)
     if number is None:
-        return "n/a"
+        return tr("n/a")
     sign = "+" if number > 0 else ("−" if number < 0 else "±")
     return f"{sign}{abs(number) * scale:.1f}"

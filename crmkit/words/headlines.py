@@ -13,7 +13,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from crmkit.data.guards import Guard
-from crmkit.words.formats import MISSING, as_number, format_change_pct, format_money, format_percent
+from crmkit.words.formats import (
+    as_number,
+    format_change_pct,
+    format_money,
+    format_percent,
+    missing_text,
+)
+from crmkit.words.language import tr
 from crmkit.words.narrative import (
     GUARD_REASONS,
     STANDINGS,
@@ -39,6 +46,7 @@ from crmkit.words.narrative import (
     summary_series,
     top_action_figure_text,
 )
+from crmkit.words.phrases import verdict_word
 
 __all__ = [
     "action_figures",
@@ -109,7 +117,7 @@ def _synthesis_labels(results: Mapping[str, Any]) -> dict[str, str]:
 def _impact_label(results: Mapping[str, Any], design: Mapping[str, Any]) -> str:
     """The label of the KPI an impact design measured ("Revenue" when it names none)."""
     label = _kpi_labels(results).get(str(design.get("kpi")))
-    return label or "Revenue"
+    return label or tr("Revenue")
 
 
 # --------------------------------------------------------------------------- headline figures
@@ -129,16 +137,25 @@ def data_quality_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
     if "overall_score" in quality:
         tables = quality.get("tables")
         n = len(tables) if isinstance(tables, Mapping | list | tuple) else 0
-        note = f"overall score across {n} table{'s' if n != 1 else ''}" if n else "overall score"
+        if n == 1:
+            note = tr("overall score across 1 table")
+        elif n:
+            note = tr("overall score across {n} tables", n=n)
+        else:
+            note = tr("overall score")
         score = quality["overall_score"]
         count = issue_count(issues)
         if count and (as_number(score) or 0) >= 1:
-            note += f"; the checks list {count} open issues that it does not reflect"
-        figures.append(_figure("Data quality", quality_score_text(score, issues), note))
+            note = tr(
+                "{note}; the checks list {count} open issues that it does not reflect",
+                note=note,
+                count=count,
+            )
+        figures.append(_figure(tr("Data quality"), quality_score_text(score, issues), note))
     if "issues" in quality:
         count = issue_count(issues)
-        value = MISSING if count is None else f"{count:,}"
-        figures.append(_figure("Data-quality issues", value, "found by the data checks"))
+        value = missing_text() if count is None else f"{count:,}"
+        figures.append(_figure(tr("Data-quality issues"), value, tr("found by the data checks")))
     return figures
 
 
@@ -153,32 +170,48 @@ def kpi_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
     total = sum(standings.values())
     if not total:
         return []
-    note = ", ".join(f"{standings[s]} {s}" for s in STANDINGS[1:] if standings[s])
-    return [_figure("KPIs improved after go-live", f"{standings['improved']} of {total}", note)]
+    note = tr(", ").join(
+        tr("{count} {standing}", count=standings[s], standing=verdict_word(s))
+        for s in STANDINGS[1:]
+        if standings[s]
+    )
+    value = tr("{improved} of {total}", improved=standings["improved"], total=total)
+    return [_figure(tr("KPIs improved after go-live"), value, note)]
 
 
 def _did_figure(did: Mapping[str, Any]) -> dict[str, str]:
-    label = "Revenue effect against the control group"
+    label = tr("Revenue effect against the control group")
     effect = as_number(did.get("effect_pct"))
     low, high = as_number(did.get("ci_low_pct")), as_number(did.get("ci_high_pct"))
     code = did.get("guard")
     if effect is None:
-        return _figure(label, MISSING, "difference-in-differences: no estimate")
+        return _figure(label, missing_text(), tr("difference-in-differences: no estimate"))
     if code == Guard.NO_INTERVAL.value or low is None or high is None:
         return _figure(
             label,
-            "cannot say",
-            f"difference-in-differences {format_change_pct(effect)}, "
-            f"{GUARD_REASONS[Guard.NO_INTERVAL]}",
+            tr("cannot say"),
+            tr(
+                "difference-in-differences {effect}, {reason}",
+                effect=format_change_pct(effect),
+                reason=GUARD_REASONS[Guard.NO_INTERVAL],
+            ),
         )
-    interval = f"95 % CI {format_change_pct(low)} to {format_change_pct(high)}"
     if code is not None:
         return _figure(
             label,
-            "not claimed",
-            f"difference-in-differences {format_change_pct(effect)}: {guard_reason(code)}",
+            tr("not claimed"),
+            tr(
+                "difference-in-differences {effect}: {reason}",
+                effect=format_change_pct(effect),
+                reason=guard_reason(code),
+            ),
         )
-    return _figure(label, format_change_pct(effect), f"{interval}; difference-in-differences")
+    note = tr(
+        "95 % CI {low} to {high}; difference-in-differences",
+        low=format_change_pct(low),
+        high=format_change_pct(high),
+    )
+    return _figure(label, format_change_pct(effect), note)
 
 
 def impact_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
@@ -195,13 +228,13 @@ def impact_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
     series = impact.get("time_series")
     if not isinstance(series, Mapping):
         return []
-    label = "Revenue against its expected path"
+    label = tr("Revenue against its expected path")
     problem = series_problem(series)
     if problem is not None:
-        return [
-            _figure(label, MISSING, f"the data cannot give a reliable expected path: {problem}")
-        ]
-    return [_figure(label, format_change_pct(series.get("effect_pct")), "interrupted time series")]
+        note = tr("the data cannot give a reliable expected path: {problem}", problem=problem)
+        return [_figure(label, missing_text(), note)]
+    effect = format_change_pct(series.get("effect_pct"))
+    return [_figure(label, effect, tr("interrupted time series"))]
 
 
 def financial_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
@@ -211,49 +244,53 @@ def financial_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
         return []
     currency = _currency(results)
     basis = financial.get("basis")
-    basis_note = {"declared": "declared benefits", "measured": "measured benefits"}.get(
+    basis_note = {"declared": tr("declared benefits"), "measured": tr("measured benefits")}.get(
         basis if isinstance(basis, str) else "", ""
     )
     if basis == "measured" and not measured_benefits_established(financial, results.get("kpis")):
-        basis_note = "measured benefits, not established"
+        basis_note = tr("measured benefits, not established")
     figures = []
     if "npv" in financial:
         rate = as_number(financial.get("discount_rate"))
         parts = [basis_note] if basis_note else []
         if rate is not None:
-            parts.append(f"discounted at {format_percent(rate)} a year")
+            parts.append(tr("discounted at {rate} a year", rate=format_percent(rate)))
         figures.append(
             _figure(
-                "Net present value (NPV)",
+                tr("Net present value (NPV)"),
                 format_money(financial["npv"], currency),
-                "; ".join(parts),
+                tr("; ").join(parts),
             )
         )
     if "roi" in financial:
         simple = financial.get("roi_convention") == "simple"
         formula = (
-            "average annual benefit / initial cost"
+            tr("average annual benefit / initial cost")
             if simple
-            else "(PV benefits \u2212 PV costs) / PV costs"
+            else tr("(PV benefits \u2212 PV costs) / PV costs")
         )
         figures.append(
             _figure(
-                "Return on investment (ROI)", format_percent(financial["roi"], decimals=0), formula
+                tr("Return on investment (ROI)"),
+                format_percent(financial["roi"], decimals=0),
+                formula,
             )
         )
     if "irr" in financial:
         note = financial.get("irr_note")
         figures.append(
             _figure(
-                "Internal rate of return (IRR)",
+                tr("Internal rate of return (IRR)"),
                 format_percent(financial["irr"]),
-                f"read with care: {note}" if isinstance(note, str) and note.strip() else "",
+                tr("read with care: {note}", note=note)
+                if isinstance(note, str) and note.strip()
+                else "",
             )
         )
     if "payback_months" in financial:
         months = as_number(financial["payback_months"])
-        value = MISSING if months is None else f"{months:,.1f} months"
-        figures.append(_figure("Payback", value, "cumulative net benefit turns positive"))
+        value = missing_text() if months is None else tr("{months} months", months=f"{months:,.1f}")
+        figures.append(_figure(tr("Payback"), value, tr("cumulative net benefit turns positive")))
     return figures
 
 
@@ -267,13 +304,13 @@ def scorecard_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
     if scorecard is None or not ("overall" in scorecard or "status" in scorecard):
         return []
     value, note = scorecard_figure_text(scorecard)
-    return [_figure("Balanced scorecard", value, note)]
+    return [_figure(tr("Balanced scorecard"), value, note)]
 
 
 def action_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
     """The best action by benefit index, with its benefit index and KPIs in the note."""
     figure = top_action_figure_text(results.get("actions"), labels=_synthesis_labels(results))
-    return [] if figure is None else [_figure("Top action", *figure)]
+    return [] if figure is None else [_figure(tr("Top action"), *figure)]
 
 
 # --------------------------------------------------------------------------- executive summary

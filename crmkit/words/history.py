@@ -13,17 +13,18 @@ from typing import Any
 
 import pandas as pd
 
-from crmkit.synthesis.history import History, HistoryStatus, Movement, SkippedRun
+from crmkit.synthesis.history import History, HistoryStatus, Movement, SkippedRun, SkipReason
 from crmkit.synthesis.tracking import ControlLimits, TrackingFrequency
 from crmkit.words.formats import (
-    MISSING,
     TableView,
     display_unit,
     format_change_pct,
     format_kpi_change,
     format_kpi_value,
     format_percent,
+    missing_text,
 )
+from crmkit.words.language import term, tr
 from crmkit.words.phrases import Findings, what_it_means
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "kpi_history_view",
     "scorecard_history_view",
     "SKIPPED_INTRO",
+    "skipped_intro",
     "skipped_view",
     "targets_meaning",
     "targets_view",
@@ -47,12 +49,9 @@ __all__ = [
     "tracking_view",
 ]
 
-#: What the page says when no earlier run was found.
+#: What the page says when no earlier run was found (in English; :func:`history_intro`
+#: says it in the report's language).
 FIRST_ASSESSMENT = "First assessment: the history starts here."
-
-
-def _runs_text(n: int) -> str:
-    return "one earlier assessment" if n == 1 else f"{n} earlier assessments"
 
 
 def history_intro(history: History) -> str:
@@ -67,16 +66,30 @@ def history_intro(history: History) -> str:
     'First assessment: the history starts here.'
     """
     if history.status == HistoryStatus.STARTED:
-        return FIRST_ASSESSMENT
+        return tr("First assessment: the history starts here.")
     dates = [str(g)[:10] for g in history.runs["generated_at"]]
-    return (
-        f"This assessment is compared with {_runs_text(len(dates))} of the same client "
-        f"({', '.join(dates)}); the latest is the base of each change."
+    if len(dates) == 1:
+        return tr(
+            "This assessment is compared with one earlier assessment of the same client "
+            "({dates}); the latest is the base of each change.",
+            dates=dates[0],
+        )
+    return tr(
+        "This assessment is compared with {n} earlier assessments of the same client "
+        "({dates}); the latest is the base of each change.",
+        n=len(dates),
+        dates=", ".join(dates),
     )
 
 
-#: The sentence above the table of files not used as earlier runs.
+#: The sentence above the table of files not used as earlier runs (in English;
+#: :func:`skipped_intro` in the report's language).
 SKIPPED_INTRO = "These files beside the earlier runs were not used:"
+
+
+def skipped_intro() -> str:
+    """The sentence above the table of files not used as earlier runs."""
+    return tr("These files beside the earlier runs were not used:")
 
 
 def skipped_view(skipped: Sequence[SkippedRun]) -> TableView:
@@ -93,12 +106,25 @@ def skipped_view(skipped: Sequence[SkippedRun]) -> TableView:
     """
     frame = pd.DataFrame(
         [
-            {"file": item.source, "reason": str(item.reason), "detail": item.detail or ""}
+            {"file": item.source, "reason": _skip_reason(item.reason), "detail": item.detail or ""}
             for item in skipped
         ],
         columns=["file", "reason", "detail"],
     )
     return TableView(frame, {}, {})
+
+
+def _skip_reason(reason: Any) -> str:
+    """Why a file was not used as an earlier run (:class:`SkipReason`), in the report's
+    language."""
+    words = {
+        SkipReason.PARTIAL: tr("partial run"),
+        SkipReason.UNREADABLE: tr("unreadable"),
+        SkipReason.NOT_RESULTS: tr("not a results file"),
+        SkipReason.OTHER_CLIENT: tr("another client"),
+        SkipReason.DUPLICATE: tr("duplicate"),
+    }
+    return words.get(reason, str(reason))
 
 
 def _value(value: Any, unit: Any, currency: str) -> str:
@@ -120,14 +146,17 @@ def kpi_history_view(history: History, *, currency: str = "") -> TableView:
         if values.isna().all():
             continue
         unit = row["unit"]
-        entry = {"KPI": row["label"], "Unit": display_unit(str(unit or ""), currency)}
+        entry = {
+            tr("KPI"): term(str(row["label"])),
+            tr("Unit"): display_unit(str(unit or ""), currency),
+        }
         for rid in run_ids:
             entry[str(rid)] = _value(values.get(rid), unit, currency)
-        entry["Change since last"] = format_kpi_change(
+        entry[tr("Change since last")] = format_kpi_change(
             row["delta"], str(unit or ""), currency, with_unit=False
         )
-        entry["Change since last (%)"] = format_change_pct(row["delta_pct"])
-        entry["Direction"] = str(row["movement"])
+        entry[tr("Change since last (%)")] = format_change_pct(row["delta_pct"])
+        entry[tr("Direction")] = _movement_word(row["movement"])
         rows.append(entry)
     frame = pd.DataFrame(rows)
     return TableView(frame, {}, {})
@@ -137,27 +166,47 @@ def scorecard_history_view(history: History) -> TableView:
     """The scorecard's overall score at each assessment (in %)."""
     frame = pd.DataFrame(
         {
-            "run": history.scorecard["run_id"].astype(str),
-            "overall_score": [format_percent(v) for v in history.scorecard["overall"]],
+            tr("Run"): history.scorecard["run_id"].astype(str),
+            tr("Overall score"): [format_percent(v) for v in history.scorecard["overall"]],
         }
     )
-    return TableView(frame, {"overall_score": "% of target"}, {})
+    return TableView(frame, {tr("Overall score"): tr("% of target")}, {})
 
 
 def _reached(value: Any) -> str:
     if value is True:
-        return "yes"
+        return tr("yes")
     if value is False:
-        return "no"
-    return "not measured"
+        return tr("no")
+    return tr("not measured")
 
 
 def _review(passed: Any) -> str:
     if passed is True:
-        return "passed"
+        return tr("passed")
     if passed is False:
-        return "not yet"
-    return MISSING
+        return tr("not yet")
+    return missing_text()
+
+
+def _frequency_word(frequency: Any) -> str:
+    """How often a KPI is watched (:class:`TrackingFrequency`) in the report's language."""
+    if frequency == TrackingFrequency.MONTHLY:
+        return tr("monthly")
+    if frequency == TrackingFrequency.PER_ASSESSMENT:
+        return tr("per assessment")
+    return str(frequency)
+
+
+def _movement_word(movement: Any) -> str:
+    """A KPI's movement since the last run (:class:`Movement`) in the report's language."""
+    words = {
+        Movement.BETTER: tr("better"),
+        Movement.WORSE: tr("worse"),
+        Movement.LEVEL: tr("level"),
+        Movement.NOT_MEASURED: tr("not measured"),
+    }
+    return words.get(movement, str(movement))
 
 
 def targets_view(history: History, *, currency: str = "") -> TableView:
@@ -168,15 +217,15 @@ def targets_view(history: History, *, currency: str = "") -> TableView:
         unit = str(unit_of.get(row["kpi"]) or "")
         rows.append(
             {
-                "KPI": row["label"],
-                "Unit": display_unit(unit, currency),
-                "Set in": row["source"] and f"{row['set_in']} ({row['source']})",
-                "Action": row["action"] if row["action"] is not None else "",
-                "Target": _value(row["target"], unit, currency),
-                "Actual now": _value(row["actual"], unit, currency),
-                "Reached": _reached(row["reached"]),
-                "Review date": row["review_date"] or MISSING,
-                "Review": _review(row["review_passed"]),
+                tr("KPI"): term(str(row["label"])),
+                tr("Unit"): display_unit(unit, currency),
+                tr("Set in"): row["source"] and f"{row['set_in']} ({row['source']})",
+                tr("Action"): row["action"] if row["action"] is not None else "",
+                tr("Target"): _value(row["target"], unit, currency),
+                tr("Actual now"): _value(row["actual"], unit, currency),
+                tr("Reached"): _reached(row["reached"]),
+                tr("Review date"): row["review_date"] or missing_text(),
+                tr("Review"): _review(row["review_passed"]),
             }
         )
     return TableView(pd.DataFrame(rows), {}, {})
@@ -190,16 +239,16 @@ def tracking_view(plan: pd.DataFrame, *, currency: str = "") -> TableView:
         monthly = row["frequency"] == TrackingFrequency.MONTHLY
         rows.append(
             {
-                "KPI": row["label"],
-                "Unit": display_unit(unit, currency),
-                "From table": row["table"] or MISSING,
-                "How often": str(row["frequency"]),
-                "Now": _value(row["baseline"], unit, currency),
-                "Lower limit": _value(row["lower"], unit, currency) if monthly else "",
-                "Centre": _value(row["centre"], unit, currency) if monthly else "",
-                "Upper limit": _value(row["upper"], unit, currency) if monthly else "",
-                "Months (count)": int(row["n_months"]) if monthly else "",
-                "Months outside (count)": int(row["n_outside"]) if monthly else "",
+                tr("KPI"): term(str(row["label"])),
+                tr("Unit"): display_unit(unit, currency),
+                tr("From table"): row["table"] or missing_text(),
+                tr("How often"): _frequency_word(row["frequency"]),
+                tr("Now"): _value(row["baseline"], unit, currency),
+                tr("Lower limit"): _value(row["lower"], unit, currency) if monthly else "",
+                tr("Centre"): _value(row["centre"], unit, currency) if monthly else "",
+                tr("Upper limit"): _value(row["upper"], unit, currency) if monthly else "",
+                tr("Months (count)"): int(row["n_months"]) if monthly else "",
+                tr("Months outside (count)"): int(row["n_outside"]) if monthly else "",
             }
         )
     return TableView(pd.DataFrame(rows), {}, {})
@@ -214,7 +263,7 @@ def chart_unit(label: str, unit: str | None, currency: str = "") -> str:
     ('Revenue (CNY per month)', 'Active users (%)')
     """
     shown = display_unit(str(unit or ""), currency)
-    return f"{label} ({shown})" if shown else str(label)
+    return tr("{label} ({unit})", label=term(str(label)), unit=shown) if shown else term(str(label))
 
 
 def control_chart_title(label: str, limits: ControlLimits) -> str:
@@ -229,8 +278,15 @@ def control_chart_title(label: str, limits: ControlLimits) -> str:
     """
     n, outside = limits.n_months, limits.n_outside
     if outside == 0:
-        return f"{label} stayed within its control limits in all {n} months"
-    return f"{label}: {outside} of {n} months outside its control limits — worth a look"
+        return tr(
+            "{label} stayed within its control limits in all {n} months", label=term(label), n=n
+        )
+    return tr(
+        "{label}: {outside} of {n} months outside its control limits — worth a look",
+        label=term(label),
+        outside=outside,
+        n=n,
+    )
 
 
 def change_series(history: History) -> pd.Series:
@@ -242,7 +298,8 @@ def change_series(history: History) -> pd.Series:
     """
     kpis = history.kpis.dropna(subset=["delta_pct"])
     series = pd.Series(
-        (kpis["delta_pct"] * 100).to_numpy(), index=kpis["label"].astype(str).to_numpy()
+        (kpis["delta_pct"] * 100).to_numpy(),
+        index=[term(label) for label in kpis["label"].astype(str)],
     )
     return series.sort_values(ascending=False)
 
@@ -250,7 +307,7 @@ def change_series(history: History) -> pd.Series:
 def better_labels(history: History) -> list[str]:
     """The labels of the KPIs that moved in their good direction since the last assessment."""
     kpis = history.kpis
-    return kpis.loc[kpis["movement"] == Movement.BETTER, "label"].astype(str).tolist()
+    return [term(v) for v in kpis.loc[kpis["movement"] == Movement.BETTER, "label"].astype(str)]
 
 
 def change_chart_title(history: History) -> str:
@@ -267,9 +324,11 @@ def change_chart_title(history: History) -> str:
     '1 KPI(s) moved in their good direction and 0 in their bad one since the last assessment'
     """
     counts = _movement_counts(history)
-    return (
-        f"{counts[Movement.BETTER]} KPI(s) moved in their good direction and "
-        f"{counts[Movement.WORSE]} in their bad one since the last assessment"
+    return tr(
+        "{better} KPI(s) moved in their good direction and {worse} in their bad one since the "
+        "last assessment",
+        better=counts[Movement.BETTER],
+        worse=counts[Movement.WORSE],
     )
 
 
@@ -277,13 +336,20 @@ def history_chart_title(history: History) -> str:
     """The title of the chart of the overall score across assessments."""
     previous, current = history.overall_previous, history.overall_current
     if previous is None or current is None:
-        return "The scorecard's overall score across assessments"
+        return tr("The scorecard's overall score across assessments")
     if current == previous:
-        return f"The scorecard's overall score held at {format_percent(current)}"
-    verb = "rose" if current > previous else "fell"
-    return (
-        f"The scorecard's overall score {verb} from {format_percent(previous)} "
-        f"to {format_percent(current)} since the last assessment"
+        return tr("The scorecard's overall score held at {score}", score=format_percent(current))
+    if current > previous:
+        return tr(
+            "The scorecard's overall score rose from {previous} to {current} since the last "
+            "assessment",
+            previous=format_percent(previous),
+            current=format_percent(current),
+        )
+    return tr(
+        "The scorecard's overall score fell from {previous} to {current} since the last assessment",
+        previous=format_percent(previous),
+        current=format_percent(current),
     )
 
 
@@ -296,17 +362,24 @@ def history_meaning(history: History) -> str:
     """The "What it means" paragraph of the history across runs."""
     if history.status == HistoryStatus.STARTED:
         return what_it_means(
-            "there is nothing to compare yet. This run's values are the base the next "
-            "assessment is compared with: run crmkit again on the same client folder, or "
-            "point it at this report folder with --history."
+            tr(
+                "there is nothing to compare yet. This run's values are the base the next "
+                "assessment is compared with: run crmkit again on the same client folder, or "
+                "point it at this report folder with --history."
+            )
         )
     counts = _movement_counts(history)
     return what_it_means(
-        f"since the last assessment {counts[Movement.BETTER]} KPI(s) moved in their good "
-        f"direction and {counts[Movement.WORSE]} in their bad one; "
-        f"{counts[Movement.LEVEL]} stayed level and {counts[Movement.NOT_MEASURED]} could not "
-        "be compared. A change between two assessments is not tested here: the stages above "
-        "say whether each value differs from before go-live."
+        tr(
+            "since the last assessment {better} KPI(s) moved in their good direction and "
+            "{worse} in their bad one; {level} stayed level and {unmeasured} could not be "
+            "compared. A change between two assessments is not tested here: the stages above "
+            "say whether each value differs from before go-live.",
+            better=counts[Movement.BETTER],
+            worse=counts[Movement.WORSE],
+            level=counts[Movement.LEVEL],
+            unmeasured=counts[Movement.NOT_MEASURED],
+        )
     )
 
 
@@ -315,19 +388,27 @@ def targets_meaning(history: History) -> str:
     targets = history.targets
     if history.status == HistoryStatus.STARTED or targets.empty:
         return what_it_means(
-            "no earlier run set targets to check; the targets and plan of this assessment "
-            "are checked at the next one."
+            tr(
+                "no earlier run set targets to check; the targets and plan of this assessment "
+                "are checked at the next one."
+            )
         )
     reached = int((targets["reached"] == True).sum())  # noqa: E712 (object column)
     missed = int((targets["reached"] == False).sum())  # noqa: E712
     open_reviews = int((targets["review_passed"] == False).sum())  # noqa: E712
-    text = (
-        f"{reached} of {len(targets)} target(s) set at the last assessment are reached now, "
-        f"{missed} are not, and {len(targets) - reached - missed} cannot be checked (not "
-        "measured now)."
+    text = tr(
+        "{reached} of {total} target(s) set at the last assessment are reached now, "
+        "{missed} are not, and {unchecked} cannot be checked (not measured now).",
+        reached=reached,
+        total=len(targets),
+        missed=missed,
+        unchecked=len(targets) - reached - missed,
     )
     if open_reviews:
-        text += f" {open_reviews} review date(s) have not come yet: those targets may still be met."
+        text += tr(
+            " {open} review date(s) have not come yet: those targets may still be met.",
+            open=open_reviews,
+        )
     return what_it_means(text)
 
 
@@ -336,13 +417,18 @@ def tracking_meaning(plan: pd.DataFrame) -> str:
     monthly = plan.loc[plan["n_months"] > 0]
     if monthly.empty:
         return what_it_means(
-            "no KPI has enough monthly values for control limits yet; each is checked at "
-            "the next assessment."
+            tr(
+                "no KPI has enough monthly values for control limits yet; each is checked at "
+                "the next assessment."
+            )
         )
     return what_it_means(
-        f"{len(monthly)} KPI(s) can be watched every month: a month outside the limits is "
-        "more than the usual month-to-month variation and worth a look; a month inside them "
-        "is no news, up or down. The other KPIs are checked at the next assessment."
+        tr(
+            "{n} KPI(s) can be watched every month: a month outside the limits is more than "
+            "the usual month-to-month variation and worth a look; a month inside them is no "
+            "news, up or down. The other KPIs are checked at the next assessment.",
+            n=len(monthly),
+        )
     )
 
 
@@ -351,36 +437,59 @@ def history_findings(history: History, plan: pd.DataFrame) -> Findings:
     parts: list[str] = []
     limitations: list[str] = []
     if history.status == HistoryStatus.STARTED:
-        parts.append("This is the client's first assessment with crmkit: the history starts here.")
+        parts.append(
+            tr("This is the client's first assessment with crmkit: the history starts here.")
+        )
     else:
         if history.overall_previous is not None and history.overall_current is not None:
-            parts.append(history_chart_title(history) + ".")
+            parts.append(tr("{title}.", title=history_chart_title(history)))
         counts = _movement_counts(history)
         parts.append(
-            f"{counts[Movement.BETTER]} KPI(s) improved and {counts[Movement.WORSE]} "
-            "worsened since the last assessment."
+            tr(
+                "{better} KPI(s) improved and {worse} worsened since the last assessment.",
+                better=counts[Movement.BETTER],
+                worse=counts[Movement.WORSE],
+            )
         )
         if not history.targets.empty:
             reached = int((history.targets["reached"] == True).sum())  # noqa: E712
-            parts.append(f"{reached} of {len(history.targets)} earlier target(s) are reached.")
+            parts.append(
+                tr(
+                    "{reached} of {total} earlier target(s) are reached.",
+                    reached=reached,
+                    total=len(history.targets),
+                )
+            )
         limitations.append(
-            "Changes between assessments are differences of two estimates, not tested "
-            "changes; assessments with different windows or parameters compare less well."
+            tr(
+                "Changes between assessments are differences of two estimates, not tested "
+                "changes; assessments with different windows or parameters compare less well."
+            )
         )
     watched = plan.loc[plan["n_months"] > 0]
     signals = watched.loc[watched["n_outside"] > 0]
     if not watched.empty:
-        parts.append(
-            f"{len(watched)} KPI(s) get monthly control limits for the next period"
-            + (
-                f"; {', '.join(str(v) for v in signals['label'])} already had months outside them."
-                if not signals.empty
-                else "."
+        if signals.empty:
+            parts.append(
+                tr(
+                    "{n} KPI(s) get monthly control limits for the next period.",
+                    n=len(watched),
+                )
             )
-        )
+        else:
+            parts.append(
+                tr(
+                    "{n} KPI(s) get monthly control limits for the next period; {labels} "
+                    "already had months outside them.",
+                    n=len(watched),
+                    labels=tr(", ").join(term(str(v)) for v in signals["label"]),
+                )
+            )
     if history.skipped:
         limitations.append(
-            f"{len(history.skipped)} file(s) found beside the earlier runs were not used "
-            "(see the list above)."
+            tr(
+                "{n} file(s) found beside the earlier runs were not used (see the list above).",
+                n=len(history.skipped),
+            )
         )
-    return Findings(" ".join(parts), limitations)
+    return Findings(tr(" ").join(parts), limitations)

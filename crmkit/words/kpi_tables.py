@@ -26,6 +26,7 @@ from crmkit.words.formats import (
     format_p_value,
     is_missing,
 )
+from crmkit.words.language import term, tr
 from crmkit.words.narrative import kpi_verdict_text
 
 __all__ = [
@@ -66,8 +67,9 @@ def results_table(
         needs tickets.csv") and why a guarded one is not claimed
         (:func:`crmkit.words.narrative.kpi_verdict_text`); a withheld percentage shows as missing.
     """
-    level = f"{(1 - alpha) * 100:.0f} % CI of the change"
-    net = f"Change net of the control group ({(1 - alpha) * 100:.0f} % CI)"
+    confidence = f"{(1 - alpha) * 100:.0f}"
+    level = tr("{confidence} % CI of the change", confidence=confidence)
+    net = tr("Change net of the control group ({confidence} % CI)", confidence=confidence)
     with_control = "did_change" in results and results["did_change"].notna().any()
     rows = []
     for _, r in results.iterrows():
@@ -81,24 +83,26 @@ def results_table(
 
         def interval(low: Any, high: Any) -> str:
             return (
-                "–" if is_missing(low) or is_missing(high) else f"{change(low)} to {change(high)}"
+                "–"
+                if is_missing(low) or is_missing(high)
+                else tr("{low} to {high}", low=change(low), high=change(high))
             )
 
         counts = (
             "–" if is_missing(r["n_before"]) else f"{int(r['n_before']):,} / {int(r['n_after']):,}"
         )
         row = {
-            "KPI": r["label"],
-            "Unit": display_unit(unit, currency),
-            "Before": value(r["before"]),
-            "After": value(r["after"]),
-            "Change": change(r["change"]),
-            "Change (%)": format_change_pct(r["change_pct"]),
+            tr("KPI"): term(r["label"]),
+            tr("Unit"): display_unit(unit, currency),
+            tr("Before"): value(r["before"]),
+            tr("After"): value(r["after"]),
+            tr("Change"): change(r["change"]),
+            tr("Change (%)"): format_change_pct(r["change_pct"]),
             level: interval(r["ci_low"], r["ci_high"]),
-            "Adjusted p": format_p_value(r["p_adjusted"]),
-            "Verdict": kpi_verdict_text(r),
-            "Test": r["test"] if isinstance(r["test"], str) else "–",
-            "Observations (before / after)": counts,
+            tr("Adjusted p"): format_p_value(r["p_adjusted"]),
+            tr("Verdict"): kpi_verdict_text(r),
+            tr("Test"): term(r["test"]) if isinstance(r["test"], str) else "–",
+            tr("Observations (before / after)"): counts,
         }
         if with_control:
             did = r["did_change"]
@@ -126,16 +130,16 @@ def coefficients_table(analysis: SeriesAnalysis, *, currency: str = "") -> pd.Da
         The client's currency code.
     """
     names = {
-        "baseline_level": "Level in the first month",
-        "pre_slope": "Trend before go-live (per month)",
-        "level_change": "Jump at go-live",
-        "slope_change": "Change of trend from go-live (per month)",
-        "season_sin": "Yearly season (sine term)",
-        "season_cos": "Yearly season (cosine term)",
+        "baseline_level": tr("Level in the first month"),
+        "pre_slope": tr("Trend before go-live (per month)"),
+        "level_change": tr("Jump at go-live"),
+        "slope_change": tr("Change of trend from go-live (per month)"),
+        "season_sin": tr("Yearly season (sine term)"),
+        "season_cos": tr("Yearly season (cosine term)"),
     }
     c = analysis.its.coefficients
     if analysis.comparative:
-        names["baseline_level"] = "Gap to the control group in the first month (log ratio)"
+        names["baseline_level"] = tr("Gap to the control group in the first month (log ratio)")
 
     def shown(v: float, term: str) -> str:
         if analysis.comparative or (analysis.model == "log-linear" and term != "baseline_level"):
@@ -146,13 +150,13 @@ def coefficients_table(analysis: SeriesAnalysis, *, currency: str = "") -> pd.Da
 
     return pd.DataFrame(
         {
-            "Term": c["term"].map(names).fillna(c["term"]),
+            tr("Term"): c["term"].map(names).fillna(c["term"]),
             **{
                 heading: [shown(v, t) for v, t in zip(c[column], c["term"], strict=True)]
                 for heading, column in (
-                    ("Estimate", "estimate"),
-                    ("CI low", "ci_low"),
-                    ("CI high", "ci_high"),
+                    (tr("Estimate"), "estimate"),
+                    (tr("CI low"), "ci_low"),
+                    (tr("CI high"), "ci_high"),
                 )
             },
             "p": [format_p_value(v) for v in c["p_value"]],
@@ -172,24 +176,36 @@ def scope_of(kpi: kpis.KPI, tables: Mapping[str, pd.DataFrame], control: Control
     'campaigns: company-wide (no link to region)'
     """
     if control is None:
-        return "all units (no control group)"
+        return tr("all units (no control group)")
     parts = []
+    column, values = control.column, ", ".join(control.values)
     for name, route in kpis.control_routes(kpi, tables, control).items():
         what = {
-            "own": f"{control.column} of each row",
-            "customer": f"{control.column} of the row's customer",
-            "rep_id": f"{control.column} of the rep's orders and opportunities",
-            "user_id": f"{control.column} of the user's orders and opportunities (as rep)",
-            None: f"company-wide (no link to {control.column})",
+            "own": tr("{column} of each row not in {values}", column=column, values=values),
+            "customer": tr(
+                "{column} of the row's customer not in {values}", column=column, values=values
+            ),
+            "rep_id": tr(
+                "{column} of the rep's orders and opportunities not in {values}",
+                column=column,
+                values=values,
+            ),
+            "user_id": tr(
+                "{column} of the user's orders and opportunities (as rep) not in {values}",
+                column=column,
+                values=values,
+            ),
+            None: tr("company-wide (no link to {column})", column=column),
         }[route]
-        excluded = "" if route is None else f" not in {', '.join(control.values)}"
-        parts.append(f"{name}: {what}{excluded}")
-    return "; ".join(parts)
+        parts.append(tr("{table}: {scope}", table=name, scope=what))
+    return tr("; ").join(parts)
 
 
 def series_chart_frame(analysis: SeriesAnalysis) -> pd.DataFrame:
     """Columns "Actual" and "Expected without go-live", indexed by month, for the chart."""
-    return pd.DataFrame({"Actual": analysis.series, "Expected without go-live": analysis.expected})
+    return pd.DataFrame(
+        {tr("Actual"): analysis.series, tr("Expected without go-live"): analysis.expected}
+    )
 
 
 def channel_mix_table(mix: pd.DataFrame) -> pd.DataFrame:
@@ -203,17 +219,17 @@ def channel_mix_table(mix: pd.DataFrame) -> pd.DataFrame:
 
     return pd.DataFrame(
         {
-            "Channel": mix["category"],
-            "Tickets before": mix["before_count"].map("{:,}".format),
-            "Tickets after": mix["after_count"].map("{:,}".format),
-            "Share before (%)": (mix["before_share"] * 100).map("{:.1f}".format),
-            "Share after (%)": (mix["after_share"] * 100).map("{:.1f}".format),
-            "Change (points)": mix["change"].map(points),
-            "CI of the change (points)": [
-                f"{points(lo)} to {points(hi)}"
+            tr("Channel"): mix["category"],
+            tr("Tickets before"): mix["before_count"].map("{:,}".format),
+            tr("Tickets after"): mix["after_count"].map("{:,}".format),
+            tr("Share before (%)"): (mix["before_share"] * 100).map("{:.1f}".format),
+            tr("Share after (%)"): (mix["after_share"] * 100).map("{:.1f}".format),
+            tr("Change (points)"): mix["change"].map(points),
+            tr("CI of the change (points)"): [
+                tr("{low} to {high}", low=points(lo), high=points(hi))
                 for lo, hi in zip(mix["ci_low"], mix["ci_high"], strict=True)
             ],
-            "Mix changed? (chi-square p)": mix["p_value"].map(format_p_value),
+            tr("Mix changed? (chi-square p)"): mix["p_value"].map(format_p_value),
         }
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from crmkit.data.config import Assessment
+from crmkit.words.language import tr
 
 __all__ = [
     "assessment_overview",
@@ -20,25 +21,25 @@ __all__ = [
 
 
 def assessment_overview(assessment: Assessment) -> pd.DataFrame:
-    """The assessment's design in one table: ``item`` and ``value`` (text), one row per fact."""
+    """The assessment's design in one table: "Item" and "Value" (text), one row per fact."""
     a = assessment
-    control = f"{a.control.column} = {', '.join(a.control.values)}" if a.control else "none"
+    control = f"{a.control.column} = {', '.join(a.control.values)}" if a.control else tr("none")
     rows = [
-        ("Client", a.client),
-        ("CRM go-live", a.go_live_date.isoformat()),
-        ("Before window", str(a.before)),
-        ("After window", str(a.after)),
-        ("Control group (no CRM)", control),
-        ("Currency", a.currency),
-        ("Significance level", f"{a.stats.alpha:g}"),
-        ("Multiple-testing correction", a.stats.correction),
-        ("Discount rate per year", f"{a.finance.discount_rate:.1%}"),
-        ("Financial horizon", f"{a.finance.horizon_years} years"),
-        ("Scope", a.scope.description or "not stated"),
-        ("In scope", ", ".join(a.scope.included) or "not stated"),
-        ("Out of scope", ", ".join(a.scope.excluded) or "nothing excluded"),
+        (tr("Client"), a.client),
+        (tr("CRM go-live"), a.go_live_date.isoformat()),
+        (tr("Before window"), str(a.before)),
+        (tr("After window"), str(a.after)),
+        (tr("Control group (no CRM)"), control),
+        (tr("Currency"), a.currency),
+        (tr("Significance level"), f"{a.stats.alpha:g}"),
+        (tr("Multiple-testing correction"), a.stats.correction),
+        (tr("Discount rate per year"), f"{a.finance.discount_rate:.1%}"),
+        (tr("Financial horizon"), tr("{years} years", years=a.finance.horizon_years)),
+        (tr("Scope"), a.scope.description or tr("not stated")),
+        (tr("In scope"), ", ".join(a.scope.included) or tr("not stated")),
+        (tr("Out of scope"), ", ".join(a.scope.excluded) or tr("nothing excluded")),
     ]
-    return pd.DataFrame(rows, columns=["item", "value"])
+    return pd.DataFrame(rows, columns=[tr("Item"), tr("Value")])
 
 
 def objectives_findings(objectives: pd.DataFrame) -> str:
@@ -50,15 +51,28 @@ def objectives_findings(objectives: pd.DataFrame) -> str:
     '1 objective is stated; 0 are fully SMART. Win more: no deadline.'
     """
     if objectives.empty:
-        return (
+        return tr(
             "No objectives are stated in params.yaml. Without them the assessment can measure "
-            "change but cannot say whether the CRM met its goals: agree SMART objectives with the client."
+            "change but cannot say whether the CRM met its goals: agree SMART objectives with "
+            "the client."
         )
     complete = int((objectives["missing"] == "").sum())
     n = len(objectives)
-    text = f"{n} objective{'s are' if n != 1 else ' is'} stated; {complete} {'is' if complete == 1 else 'are'} fully SMART."
-    gaps = [f"{r.objective}: no {r.missing}" for r in objectives.itertuples() if r.missing]
-    return text + (" " + "; ".join(gaps) + "." if gaps else "")
+    if n == 1:
+        stated = tr("1 objective is stated;")
+    else:
+        stated = tr("{n} objectives are stated;", n=n)
+    if complete == 1:
+        smart = tr("1 is fully SMART.")
+    else:
+        smart = tr("{complete} are fully SMART.", complete=complete)
+    text = tr("{stated} {smart}", stated=stated, smart=smart)
+    gaps = [
+        tr("{objective}: no {missing}", objective=r.objective, missing=r.missing)
+        for r in objectives.itertuples()
+        if r.missing
+    ]
+    return text + (tr(" {gaps}.", gaps=tr("; ").join(gaps)) if gaps else "")
 
 
 def coverage_title(inventory: pd.DataFrame) -> str:
@@ -73,15 +87,21 @@ def coverage_title(inventory: pd.DataFrame) -> str:
     """
     dated = inventory[inventory["present"] & inventory["rows_before"].notna()]
     both = dated[(dated["rows_before"] > 0) & (dated["rows_after"] > 0)]
-    title = f"{len(both)} of {len(dated)} dated tables cover both windows"
+    title = tr(
+        "{covering} of {dated} dated tables cover both windows",
+        covering=len(both),
+        dated=len(dated),
+    )
     if len(both) == len(dated):
         return title
     lacking = dated[(dated["rows_before"] == 0) | (dated["rows_after"] == 0)]
     parts = [
-        f"{r.table} lacks the {'before' if r.rows_before == 0 else 'after'} window"
+        tr("{table} lacks the before window", table=r.table)
+        if r.rows_before == 0
+        else tr("{table} lacks the after window", table=r.table)
         for r in lacking.itertuples()
     ]
-    return title + "; " + ", ".join(parts)
+    return title + tr("; ") + tr(", ").join(parts)
 
 
 def inventory_findings(inventory: pd.DataFrame) -> str:
@@ -97,19 +117,34 @@ def inventory_findings(inventory: pd.DataFrame) -> str:
     """
     present = inventory[inventory["present"]]
     absent = inventory[~inventory["present"]]
-    text = f"The client supplied {len(present)} of {len(inventory)} tables ({int(present['rows'].sum()):,} rows)."
+    text = tr(
+        "The client supplied {present} of {total} tables ({rows} rows).",
+        present=len(present),
+        total=len(inventory),
+        rows=f"{int(present['rows'].sum()):,}",
+    )
     if len(absent):
-        missing = "; ".join(f"{r.table} (needed for {r.used_for})" for r in absent.itertuples())
-        text += f" Missing: {missing}."
+        missing = tr("; ").join(
+            tr("{table} (needed for {use})", table=r.table, use=r.used_for)
+            for r in absent.itertuples()
+        )
+        text += tr(" Missing: {missing}.", missing=missing)
     one_sided = present[(present["rows_before"] == 0) | (present["rows_after"] == 0)].dropna(
         subset=["rows_before"]
     )
     for r in one_sided.itertuples():
-        side = "before" if r.rows_before == 0 else "after"
-        text += (
-            f" The {r.table} table has no rows in the {side} window, so its measures can be "
-            "tracked but not compared before and after go-live."
-        )
+        if r.rows_before == 0:
+            text += tr(
+                " The {table} table has no rows in the before window, so its measures can be "
+                "tracked but not compared before and after go-live.",
+                table=r.table,
+            )
+        else:
+            text += tr(
+                " The {table} table has no rows in the after window, so its measures can be "
+                "tracked but not compared before and after go-live.",
+                table=r.table,
+            )
     return text
 
 
@@ -117,9 +152,14 @@ def readiness_findings(readiness: pd.DataFrame) -> str:
     """A plain-language sentence on which stages will run and which are skipped."""
     ready = readiness[readiness["ready"]]
     skipped = readiness[~readiness["ready"]]
-    text = f"{len(ready)} of {len(readiness)} stages have the data they need."
+    text = tr(
+        "{ready} of {total} stages have the data they need.",
+        ready=len(ready),
+        total=len(readiness),
+    )
     if len(skipped):
-        text += (
-            " Skipped: " + "; ".join(f"{r.stage} ({r.reason})" for r in skipped.itertuples()) + "."
+        reasons = tr("; ").join(
+            tr("{stage} ({reason})", stage=r.stage, reason=r.reason) for r in skipped.itertuples()
         )
+        text += tr(" Skipped: {reasons}.", reasons=reasons)
     return text
