@@ -82,7 +82,7 @@ def test_numbers_read_the_same_and_the_words_around_them_change():
         assert display_unit("currency per month", "CNY") == "CNY/月"
         assert format_percent(None) == "不可用"
         assert format_percent(0.964) == "96.4 %"
-        assert format_signed(None) == "无"
+        assert format_signed(None) == "不适用"
 
 
 def test_verdicts_windows_and_findings_in_chinese():

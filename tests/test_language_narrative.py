@@ -48,7 +48,7 @@ def test_kpi_counts_and_strongest_improvement_keep_their_numbers():
     ]
     assert chinese == [
         "在 2 项 KPI 中，上线后：1 项改善、0 项恶化和1 项无显著变化。",
-        "改善最明显的：Win rate（+30.0 %）。",
+        "改善最明显的：赢单率（+30.0 %）。",
     ]
     assert english(chinese[1]) == english_text[1]
 
