@@ -201,16 +201,16 @@ def test_a_claimed_rise_reads_with_its_numbers_in_english_and_chinese():
 
     english = purchase_rate_finding(RESULT)
     assert english.startswith("**The CRM's customers bought more often than the control")
-    for figure in ("+12.0 %", "+3.0 %", "+21.5 %", "880", "420", "At 13 fake go-live dates"):
+    for figure in ("12.0 %", "+3.0 %", "+21.5 %", "880", "420", "At 13 fake go-live dates"):
         assert figure in english
     assert "**What it means:**" in english
     with speaking("zh"):
         chinese = purchase_rate_finding(RESULT)
         summary = summary_purchase_rate(RESULT)
     assert "购买得更频繁" in chinese
-    for figure in ("+12.0 %", "+3.0 %", "+21.5 %", "880", "420", "13 个虚拟上线日期"):
+    for figure in ("12.0 %", "+3.0 %", "+21.5 %", "880", "420", "13 个虚拟上线日期"):
         assert figure in chinese
-    assert summary.startswith("使用 CRM 的客户购买频率比未使用 CRM 的可比客户高 +12.0 %")
+    assert summary.startswith("使用 CRM 的客户购买频率比未使用 CRM 的可比客户高 12.0 %")
 
 
 def test_only_a_claimed_change_reaches_the_summary():
@@ -235,3 +235,16 @@ def test_the_rates_table_has_units_and_the_changes_by_hand():
         "After": "orders per customer-month",
         "Change": "%",
     }
+
+
+def test_the_executive_summary_repeats_a_claimed_rate_only():
+    from crmkit.words.headlines import impact_sentences
+
+    params = {"stats": {"alpha": 0.05}}
+    claimed = impact_sentences({"params": params, "impact": {"purchase_rate": RESULT}})
+    assert claimed == [
+        "Customers with the CRM bought 12.0 % more often than comparable customers without it "
+        "(95% interval +3.0 % to +21.5 %; checked at 13 fake go-live dates)."
+    ]
+    unchecked = {**RESULT, "claim": "history_too_short"}
+    assert impact_sentences({"params": params, "impact": {"purchase_rate": unchecked}}) == []

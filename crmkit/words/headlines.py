@@ -39,6 +39,7 @@ from crmkit.words.narrative import (
     summary_financial,
     summary_history,
     summary_kpis,
+    summary_purchase_rate,
     summary_quality,
     summary_rollout,
     summary_scorecard,
@@ -352,7 +353,8 @@ def kpi_sentences(results: Mapping[str, Any]) -> list[str]:
 
 
 def impact_sentences(results: Mapping[str, Any]) -> list[str]:
-    """The revenue effect in one sentence: the control group, else the time series."""
+    """The revenue effect in one sentence: the control group, else the time series; then
+    the purchase rate customer by customer, when its rise (or fall) is claimed."""
     impact = _section(results, "impact")
     if impact is None:
         return []
@@ -369,7 +371,10 @@ def impact_sentences(results: Mapping[str, Any]) -> list[str]:
             if isinstance(series, Mapping)
             else None
         )
-    return [sentence] if sentence else []
+    purchases = summary_purchase_rate(
+        impact.get("purchase_rate"), confidence=1 - (as_number(_alpha(results)) or 0.05)
+    )
+    return [s for s in (sentence, purchases) if s]
 
 
 def ageing_sentences(results: Mapping[str, Any]) -> list[str]:

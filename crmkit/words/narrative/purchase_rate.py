@@ -18,6 +18,7 @@ from crmkit.words.formats import (
     format_change_pct,
     format_number,
     format_p_value,
+    format_percent,
 )
 from crmkit.words.language import tr
 from crmkit.words.phrases import what_it_means
@@ -109,6 +110,7 @@ def _fields(result: Mapping[str, Any], confidence: float) -> dict[str, Any]:
     placebo = _placebo(result)
     return {
         "effect": format_change_pct(result.get("effect_pct")),
+        "size": format_percent(abs(as_number(result.get("effect_pct")) or 0.0)),
         "low": format_change_pct(result.get("ci_low_pct")),
         "high": format_change_pct(result.get("ci_high_pct")),
         "p": format_p_value(result.get("p_value")),
@@ -142,7 +144,7 @@ def purchase_rate_finding(result: Mapping[str, Any] | None, *, confidence: float
     if claim is PurchaseRateClaim.CLAIMED and effect is not None and effect > 0:
         text = tr(
             "**The CRM's customers bought more often than the control group's.** Their "
-            "purchase rate rose by {effect} beyond the control group's change ({confidence} "
+            "purchase rate rose by {size} beyond the control group's change ({confidence} "
             "interval {low} to {high}; p = {p}), each of {crm} customers with the CRM and "
             "{control} without it compared with itself, month by month. At {n} fake go-live "
             "dates before the real one the same regression found a change {found} time(s), "
@@ -233,13 +235,13 @@ def summary_purchase_rate(result: Any, *, confidence: float = 0.95) -> str | Non
     fields = _fields(result, confidence)
     if (as_number(result.get("effect_pct")) or 0.0) > 0:
         return tr(
-            "Customers with the CRM bought {effect} more often than comparable customers "
+            "Customers with the CRM bought {size} more often than comparable customers "
             "without it ({confidence} interval {low} to {high}; checked at {n} fake go-live "
             "dates).",
             **fields,
         )
     return tr(
-        "Customers with the CRM bought {effect} less often than comparable customers without "
+        "Customers with the CRM bought {size} less often than comparable customers without "
         "it ({confidence} interval {low} to {high}; checked at {n} fake go-live dates).",
         **fields,
     )
