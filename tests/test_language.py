@@ -156,3 +156,48 @@ def test_markdown_cell_is_translated_whole_or_kept():
     with speaking("zh"):
         assert translate_markdown("A cell no catalog has.") == "A cell no catalog has."
     assert translate_markdown("## Anything", "en") == "## Anything"
+
+
+def test_tables_shown_as_built_get_chinese_headers_and_yes_no():
+    """The plan page shows the frames of crmkit.domains.plan as they are: their snake_case
+    columns become headers through column_header, in the report's language."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from crmkit.domains import plan
+    from crmkit.pipeline.context import column_header, table_styler
+    from crmkit.pipeline.stages import discover_stages, missing_tables
+
+    a = parse_params(
+        {
+            "client": "A",
+            "go_live_date": "2025-01-01",
+            "objectives": [{"name": "Win more", "kpi": "win_rate", "target": 0.3,
+                            "deadline": "2025-12-31", "owner": "Head of Sales"}],
+            "team": [{"name": "Li", "role": "Lead", "responsibility": "Data"}],
+        }
+    )  # fmt: skip
+    orders = pd.DataFrame(
+        {"order_id": ["1"], "customer_id": ["c"], "order_date": [pd.Timestamp(dt.date(2024, 5, 1))],
+         "amount": [1.0]}
+    )  # fmt: skip
+    stages = discover_stages()
+    frames = [
+        plan.objectives_table(a),
+        plan.team_table(a),
+        plan.data_inventory({"orders": orders}, {}, a, stages).drop(columns="stages"),
+        plan.stage_readiness(stages, ["orders"], missing=missing_tables),
+    ]
+    with speaking("zh"):
+        headers = {c: column_header(c) for f in frames for c in f.columns}
+        left = [h for h in headers.values() if h != "KPI" and not _has_chinese(h)]
+        assert not left, f"headers left in English: {left}"
+        assert column_header("rows_after", "count") == "上线后行数（个）"
+        html = table_styler(pd.DataFrame({"present": [True, False]})).to_html()
+    assert ">是<" in html and ">否<" in html
+    assert column_header("rows_after", "count") == "Rows after (count)"
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)

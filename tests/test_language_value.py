@@ -177,3 +177,13 @@ def test_english_tables_keep_their_headers():
         "Perspective", "Weight", "Score", "Coverage", "Kpis measured", "Status",
     ]  # fmt: skip
     assert view.frame.iloc[1].tolist() == ["Customer", "50 %", "40 %", "50 %", "1 of 2", "behind"]
+
+
+def test_every_catalog_action_owner_and_source_has_a_chinese_term():
+    from crmkit.synthesis.action_catalog import CATALOG, ActionSource
+    from crmkit.words.language import speaking, term
+
+    names = {a.name for a in CATALOG} | {a.owner for a in CATALOG} | {str(s) for s in ActionSource}
+    with speaking("zh"):
+        missing = sorted(n for n in names if term(n) == n)
+    assert not missing, f"no zh term for {missing}"

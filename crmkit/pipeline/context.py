@@ -58,7 +58,7 @@ from crmkit.kpis import CATALOG
 from crmkit.pipeline import results
 from crmkit.pipeline.stages import PROJECT_ROOT
 from crmkit.synthesis.earlier_runs import EarlierRuns, SkippedRun, SkipReason, earlier_runs
-from crmkit.words.language import set_language
+from crmkit.words.language import set_language, term, tr
 
 __all__ = [
     "CachedTables",
@@ -408,7 +408,7 @@ def table_styler(
         if name in formats:
             continue
         if pd.api.types.is_bool_dtype(frame[name]):
-            formats[name] = lambda v: _MISSING_CELL if pd.isna(v) else ("yes" if v else "no")
+            formats[name] = lambda v: _MISSING_CELL if pd.isna(v) else (tr("yes") if v else tr("no"))
         elif pd.api.types.is_datetime64_any_dtype(frame[name]):
             formats[name] = lambda v: _MISSING_CELL if pd.isna(v) else f"{v:%Y-%m-%d}"
     headers = {name: column_header(name, (units or {}).get(name)) for name in frame.columns}
@@ -434,7 +434,8 @@ _SNAKE_CASE = re.compile(r"[a-z][a-z0-9_ \-]*")
 
 
 def column_header(name: str, unit: str | None = None) -> str:
-    """A column name as a reader sees it: lowercase snake_case as words, others as written.
+    """A column name as a reader sees it: lowercase snake_case as words (in the report's
+    language: :func:`crmkit.words.language.term`), others as written.
 
     Examples
     --------
@@ -447,8 +448,8 @@ def column_header(name: str, unit: str | None = None) -> str:
     """
     text = str(name)
     if _SNAKE_CASE.fullmatch(text):
-        text = text.replace("_", " ").capitalize()
-    return f"{text} ({unit})" if unit else text
+        text = term(text.replace("_", " ").capitalize())
+    return tr("{label} ({unit})", label=text, unit=term(unit)) if unit else text
 
 
 #: The run folder's cached results that several stages share (in ``RUN_DIR/cache``).

@@ -168,7 +168,7 @@ def candidates_view(
     frame = pd.DataFrame(
         {
             tr("Rank"): candidates["rank"].to_numpy(),
-            tr("Action"): [str(a) for a in candidates["action"]],
+            tr("Action"): [term(str(a)) for a in candidates["action"]],
             tr("KPIs it moves"): [
                 listed([_label(k, labels) for k in ks]) for ks in candidates["kpis"]
             ],
@@ -187,9 +187,9 @@ def candidates_view(
                     candidates["benefit_index_low"], candidates["benefit_index_high"], strict=True
                 )
             ],
-            tr("Owner"): [str(o) for o in candidates["owner"]],
+            tr("Owner"): [term(str(o)) for o in candidates["owner"]],
             horizon: candidates["horizon_months"].to_numpy(),
-            tr("Source"): [str(s) for s in candidates["source"]],
+            tr("Source"): [term(str(s)) for s in candidates["source"]],
         }
     )
     a_year = tr("{currency} a year", currency=currency)
@@ -225,11 +225,11 @@ def ranking_title(candidates: pd.DataFrame) -> str:
     if index < 0:
         return tr(
             "Even the best-valued action, {action}, would not repay its cost in a year",
-            action=best["action"],
+            action=term(str(best["action"])),
         )
     return tr(
         "{action} promises the best return: every unit spent comes back {times} times in a year",
-        action=best["action"],
+        action=term(str(best["action"])),
         times=f"{index + 1:,.1f}",
     )
 
@@ -260,8 +260,8 @@ def recommendations(
                 "- **{rank}. {action}** ({owner}, effect within {months} months): {kpis} — "
                 "{why}; {worth}.",
                 rank=c["rank"],
-                action=c["action"],
-                owner=c["owner"] or tr("an owner still to be named"),
+                action=term(str(c["action"])),
+                owner=term(str(c["owner"])) if c["owner"] else tr("an owner still to be named"),
                 months=int(c["horizon_months"]),
                 kpis=listed([_label(k, labels) for k in c["kpis"]]),
                 why=reasons_text(c["reasons"]),
@@ -277,8 +277,8 @@ def plan_view(plan: pd.DataFrame, kpi_info: pd.DataFrame, *, currency: str) -> T
     units = kpi_info["unit"].to_dict() if "unit" in kpi_info else {}
     frame = pd.DataFrame(
         {
-            tr("Action"): [str(a) for a in plan["action"]],
-            tr("Owner"): [str(o) if o else _missing() for o in plan["owner"]],
+            tr("Action"): [term(str(a)) for a in plan["action"]],
+            tr("Owner"): [term(str(o)) if o else _missing() for o in plan["owner"]],
             tr("Start"): [d.isoformat() for d in plan["start"]],
             tr("KPI to watch"): [_label(k, labels) for k in plan["kpi"]],
             tr("Target"): [
@@ -325,13 +325,13 @@ def assumptions_view(
     }
     rows = [
         {
-            columns["action"]: a.name,
+            columns["action"]: term(a.name),
             columns["kpis"]: listed([_label(k, labels) for k in a.kpis]),
             columns["effect"]: _assumed_effect(a),
             columns["cost"]: _cost_formula(a, currency),
-            columns["owner"]: a.owner or _missing(),
+            columns["owner"]: term(a.owner) if a.owner else _missing(),
             columns["horizon"]: a.horizon_months,
-            columns["source"]: str(a.source),
+            columns["source"]: term(str(a.source)),
         }
         for a in actions
     ]
@@ -376,7 +376,7 @@ def actions_findings(gaps: pd.DataFrame, candidates: pd.DataFrame, *, currency: 
             tr(
                 "The best-valued is {action}: a benefit index of {index} ({range} across its "
                 "effect range).",
-                action=best["action"],
+                action=term(str(best["action"])),
                 index=_index_text(best["benefit_index"]),
                 range=_range_text(best["benefit_index_low"], best["benefit_index_high"]),
             )

@@ -25,7 +25,7 @@ from crmkit.words.formats import (
     format_p_statement,
     is_missing,
 )
-from crmkit.words.language import tr
+from crmkit.words.language import term, tr
 from crmkit.words.narrative.placebo import inside_placebos_reason
 
 __all__ = [
@@ -77,7 +77,7 @@ def describe_change(row: Mapping[str, Any], *, currency: str = "", confidence: f
     >>> print(describe_change(row))
     Win rate rose from 20.0 % to 26.0 % (+6.0 percentage points, +30.0 %; 95 % confidence interval +4.5 to +7.5 percentage points). This is more than chance explains (p < 0.001 after correcting for the number of KPIs tested): an improvement.
     """
-    label, unit = str(row["label"]), str(row["unit"])
+    label, unit = term(str(row["label"])), str(row["unit"])
     verdict = row["verdict"]
     if verdict == Verdict.NOT_MEASURED:
         return tr("{label} was not measured: it needs {needs}.", label=label, needs=_needs(row))
@@ -182,7 +182,7 @@ def change_title(row: Mapping[str, Any], *, currency: str = "") -> str:
     ...               "after": 4.85, "change": 0.01, "verdict": "no detectable change"})
     'Units per order: no detectable change after go-live (4.84 units per order → 4.85 units per order)'
     """
-    label, unit, verdict = str(row["label"]), str(row["unit"]), row["verdict"]
+    label, unit, verdict = term(str(row["label"])), str(row["unit"]), row["verdict"]
     before = format_kpi_value(row["before"], unit, currency)
     after = format_kpi_value(row["after"], unit, currency)
     if verdict == Verdict.INSUFFICIENT:
