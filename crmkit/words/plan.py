@@ -9,12 +9,14 @@ from __future__ import annotations
 import pandas as pd
 
 from crmkit.data.config import Assessment
-from crmkit.words.language import tr
+from crmkit.words.formats import TableView
+from crmkit.words.language import term, tr
 
 __all__ = [
     "assessment_overview",
     "coverage_title",
     "inventory_findings",
+    "inventory_view",
     "objectives_findings",
     "readiness_findings",
 ]
@@ -163,3 +165,32 @@ def readiness_findings(readiness: pd.DataFrame) -> str:
         )
         text += tr(" Skipped: {reasons}.", reasons=reasons)
     return text
+
+
+def inventory_view(inventory: pd.DataFrame) -> TableView:
+    """The data inventory as the page shows it: what each table feeds in the report's
+    language, row counts with their unit, dates as days.
+
+    Parameters
+    ----------
+    inventory : DataFrame
+        :func:`crmkit.domains.plan.data_inventory`.
+
+    Examples
+    --------
+    >>> inv = pd.DataFrame({"table": ["orders"], "present": [True], "rows": [3],
+    ...                     "used_for": ["revenue"], "stages": [["sales"]]})
+    >>> view = inventory_view(inv)
+    >>> list(view.frame.columns), view.units
+    (['table', 'present', 'rows', 'used_for'], {'rows': 'count'})
+    """
+    frame = inventory.drop(columns="stages", errors="ignore").copy()
+    if "used_for" in frame:
+        frame["used_for"] = [term(str(u)) if isinstance(u, str) else u for u in frame["used_for"]]
+    counts = [c for c in ("rows", "rows_before", "rows_after") if c in frame]
+    dates = [c for c in ("first_date", "last_date") if c in frame]
+    return TableView(
+        frame=frame,
+        units={c: "count" for c in counts},
+        formats={**{c: "{:,}" for c in counts}, **{c: "{:%Y-%m-%d}" for c in dates}},
+    )
