@@ -147,3 +147,15 @@ def test_an_injected_twelve_percent_rise_is_recovered():
 def test_false_positive_rate_on_one_thousand_null_panels():
     rate, _ = _rejections(1.0, 1000, seed=99)
     assert 0.032 <= rate <= 0.068  # 99.9 % binomial range around 0.05
+
+
+def test_exposure_that_the_fixed_effects_absorb_is_no_estimate():
+    # Every observation of the CRM's customers is exposed (no month before go-live): the
+    # exposure is the customers' own effect, so nothing is left to estimate.
+    panel = customer_panel(np.random.default_rng(6), customers=80)
+    treated = panel.groupby("unit")["exposed"].transform("any")
+    panel["exposed"] = treated
+    fit = PoissonDiD().fit(panel)
+    assert fit.inference_ is Inference.NO_ESTIMATE
+    row = fit.summary().iloc[0]
+    assert math.isnan(row["estimate_pct"]) and math.isnan(row["rate_ratio"])

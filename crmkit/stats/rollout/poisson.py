@@ -62,6 +62,8 @@ POISSON_SUMMARY_COLUMNS = (
 
 _TOLERANCE = 1e-10  # relative change of the deviance at which the fit stops
 _MAX_ITERATIONS = 100
+_COLLINEAR = 1e-10  # exposure left after the fixed effects, relative to all of it
+_LARGEST_LOG_RATIO = 50.0  # a rate ratio beyond e^±50 is no estimate
 
 
 class PoissonDiD:
@@ -169,6 +171,10 @@ class PoissonDiD:
             self.inference_ = Inference.NO_ESTIMATE
             return self
         self.beta_, mu, d_tilde, self.iterations_ = result
+        if not abs(self.beta_) <= _LARGEST_LOG_RATIO:
+            self.beta_ = math.nan
+            self.inference_ = Inference.NO_ESTIMATE
+            return self
         self.fitted_ = mu
         self.se_ = _cluster_se(y, mu, d_tilde, clusters, self.n_clusters_, int(periods.max()) + 1)
         enough = min(self.n_treated_clusters_, never_exposed) >= self.min_clusters
@@ -186,7 +192,7 @@ class PoissonDiD:
         df = self.n_clusters_ - 1
         if ok:
             half = t_critical(self.alpha, df) * se
-            low, high = math.expm1(beta - half), math.expm1(beta + half)
+            low, high = _expm1(beta - half), _expm1(beta + half)
             p = 2 * t_sf(abs(beta / se), df)
         else:
             low = high = p = math.nan
@@ -207,6 +213,11 @@ class PoissonDiD:
             "inference": self.inference_,
         }
         return pd.DataFrame([row], columns=list(POISSON_SUMMARY_COLUMNS))
+
+
+def _expm1(x: float) -> float:
+    """exp(x) − 1, infinite rather than an overflow error for a huge x."""
+    return math.expm1(x) if x < 700 else math.inf
 
 
 def _informative(y: np.ndarray, codes: np.ndarray) -> np.ndarray:
@@ -246,8 +257,8 @@ def _irls(
         residual = _residual_maker(mu, units, periods)
         z_tilde, d_tilde = residual(z), residual(d)
         denominator = float(np.sum(mu * d_tilde**2))
-        if denominator <= 0:
-            return None
+        if denominator <= _COLLINEAR * float(np.sum(mu * d**2)):
+            return None  # the exposure is a combination of the fixed effects
         beta = float(np.sum(mu * d_tilde * z_tilde)) / denominator
         eta = z - (z_tilde - d_tilde * beta)
         mu = np.exp(np.clip(eta, -700, 700))
