@@ -201,3 +201,18 @@ def test_tables_shown_as_built_get_chinese_headers_and_yes_no():
 
 def _has_chinese(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def test_a_kpi_with_too_little_data_says_why_in_chinese_with_its_counts():
+    from crmkit.words.narrative import describe_change
+
+    row = {"label": "Active CRM users", "unit": "count", "verdict": "insufficient data",
+           "note": "insufficient data: 0 value(s) before and 105 after; at least 2 needed in "
+                   "each window", "n_before": 0, "n_after": 105}  # fmt: skip
+    assert describe_change(row) == (
+        "Active CRM users could not be compared: insufficient data: 0 value(s) before and 105 "
+        "after; at least 2 needed in each window."
+    )
+    with speaking("zh"):
+        chinese = describe_change(row)
+    assert "上线前 0 个，上线后 105 个" in chinese and "insufficient" not in chinese

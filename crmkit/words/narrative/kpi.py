@@ -19,13 +19,14 @@ from crmkit.data import verdicts
 from crmkit.data.guards import Guard
 from crmkit.data.verdicts import CLAIMED, Status, Verdict
 from crmkit.words.formats import (
+    as_number,
     format_change_pct,
     format_kpi_change,
     format_kpi_value,
     format_p_statement,
     is_missing,
 )
-from crmkit.words.language import term, tr
+from crmkit.words.language import SOURCE_LANGUAGE, active_language, term, tr
 from crmkit.words.narrative.placebo import inside_placebos_reason
 
 __all__ = [
@@ -82,12 +83,9 @@ def describe_change(row: Mapping[str, Any], *, currency: str = "", confidence: f
     if verdict == Verdict.NOT_MEASURED:
         return tr("{label} was not measured: it needs {needs}.", label=label, needs=_needs(row))
     if verdict == Verdict.INSUFFICIENT:
-        note = row.get("note")
-        if is_missing(note) or not note:
-            reason = tr("too few observations in one of the windows")
-        else:
-            reason = note
-        return tr("{label} could not be compared: {reason}.", label=label, reason=reason)
+        return tr(
+            "{label} could not be compared: {reason}.", label=label, reason=_insufficient(row)
+        )
     before = format_kpi_value(row["before"], unit, currency)
     after = format_kpi_value(row["after"], unit, currency)
     details = format_kpi_change(row["change"], unit, currency)
@@ -265,6 +263,25 @@ class _GuardReasons(Mapping[Guard, str]):
 #: Why a guarded estimate is not claimed as it stands, in the words a report prints (in the
 #: language active when a reason is looked up).
 GUARD_REASONS: Mapping[Guard, str] = _GuardReasons()
+
+
+def _insufficient(row: Mapping[str, Any]) -> str:
+    """Why a KPI had too little data to compare.
+
+    The statistics write their reason as an English note; an English report shows it as
+    written, a report in another language says it with the row's counts.
+    """
+    note = row.get("note")
+    if active_language() == SOURCE_LANGUAGE and not is_missing(note) and note:
+        return str(note)
+    before, after = as_number(row.get("n_before")), as_number(row.get("n_after"))
+    if before is None or after is None:
+        return tr("too few observations in one of the windows")
+    return tr(
+        "too few observations in one of the windows ({before} before go-live, {after} after)",
+        before=f"{before:,.0f}",
+        after=f"{after:,.0f}",
+    )
 
 
 def guard_reason(code: Any) -> str | None:
