@@ -911,7 +911,14 @@ HOSTILE_CHARTS = {
         go_live=_dates(4).to_timestamp()[2],
     ),
     "placebo_chart": lambda: plots.placebo_chart(
-        pd.DataFrame({"effect": [0.01, -0.02, 0.03]}), 0.1, title=TITLE
+        pd.DataFrame({"effect": [0.01, -0.02, 0.03]}), 0.1, title=TITLE, xlabel=FORMULA
+    ),
+    "kpi_placebo_chart": lambda: plots.kpi_placebo_chart(
+        pd.DataFrame(
+            {"label": [BROKEN] * 3 + [MARKUP] * 3, "effect": [0.01, -0.02, 0.03, 0.0, 0.05, -0.01]}
+        ),
+        pd.DataFrame({"label": [BROKEN, MARKUP], "effect": [0.1, -0.04]}),
+        title=TITLE,
     ),
 }
 

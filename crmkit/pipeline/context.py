@@ -408,7 +408,9 @@ def table_styler(
         if name in formats:
             continue
         if pd.api.types.is_bool_dtype(frame[name]):
-            formats[name] = lambda v: _MISSING_CELL if pd.isna(v) else (tr("yes") if v else tr("no"))
+            formats[name] = lambda v: (
+                _MISSING_CELL if pd.isna(v) else (tr("yes") if v else tr("no"))
+            )
         elif pd.api.types.is_datetime64_any_dtype(frame[name]):
             formats[name] = lambda v: _MISSING_CELL if pd.isna(v) else f"{v:%Y-%m-%d}"
     headers = {name: column_header(name, (units or {}).get(name)) for name in frame.columns}
