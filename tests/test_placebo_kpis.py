@@ -244,6 +244,7 @@ def test_null_clients_are_rarely_called_improved_or_worsened_fast_subset():
 
 
 @pytest.mark.slow
+@pytest.mark.simulation
 def test_null_clients_are_rarely_called_improved_or_worsened():
     _check_null(range(20))
 
@@ -264,6 +265,7 @@ def test_an_injected_purchase_rate_effect_is_still_called_fast_subset():
 
 
 @pytest.mark.slow
+@pytest.mark.simulation
 def test_an_injected_purchase_rate_effect_is_still_called():
     _check_effect(range(5))
 

@@ -143,6 +143,7 @@ def test_no_effect_is_rarely_claimed_and_a_twelve_percent_rise_mostly_is():
 
 
 @pytest.mark.slow
+@pytest.mark.simulation
 def test_five_rises_and_ten_nulls_as_the_issue_describes():
     nulls = _claims([constant_rate_client(seed) for seed in range(300, 310)])
     rises = _claims([constant_rate_client(seed, rate_effect=1.12) for seed in range(400, 405)])

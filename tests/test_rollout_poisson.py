@@ -144,6 +144,7 @@ def test_an_injected_twelve_percent_rise_is_recovered():
 
 
 @pytest.mark.slow
+@pytest.mark.simulation
 def test_false_positive_rate_on_one_thousand_null_panels():
     rate, _ = _rejections(1.0, 1000, seed=99)
     assert 0.032 <= rate <= 0.068  # 99.9 % binomial range around 0.05
