@@ -94,26 +94,46 @@ def monthly_panel(
     work["control"] = control
     work = work.loc[has_unit & work["date"].notna().to_numpy()]
     work["month"] = work["date"].to_numpy().astype("datetime64[M]").astype("datetime64[ns]")
-    per_unit = work.groupby("unit").agg(
-        first=("month", "min"), last=("month", "max"), control=("control", "mean")
+    # Units as integer codes (in sorted order), months as positions in each window: the
+    # panel is a few bincounts, whatever the number of units.
+    codes, names = pd.factorize(work["unit"], sort=True)
+    month = work["month"].to_numpy()
+    values = work["value"].to_numpy(dtype="float64")
+    per_unit = pd.DataFrame({"code": codes, "month": month, "control": work["control"]}).groupby(
+        "code"
     )
-    treated = per_unit["control"] <= 0.5
-    panels = []
-    for is_after, window in ((False, assessment.before), (True, assessment.after)):
-        rows = work.loc[in_window(work["date"], window)]
-        totals = rows.groupby(["unit", "month"])["value"].sum()
-        grid = pd.MultiIndex.from_product(
-            [per_unit.index, window_months(window)], names=["unit", "month"]
+    starts = per_unit["month"].min().to_numpy()
+    ends = per_unit["month"].max().to_numpy()
+    treated = (per_unit["control"].mean() <= 0.5).to_numpy()
+    n_units = len(names)
+    parts = []
+    for window in (assessment.before, assessment.after):
+        months = window_months(window).to_numpy()
+        inside = np.asarray(in_window(work["date"], window), dtype=bool)
+        at = np.searchsorted(months, month[inside])
+        totals = np.bincount(
+            codes[inside] * len(months) + at,
+            weights=values[inside],
+            minlength=n_units * len(months),
         )
-        panel = totals.reindex(grid, fill_value=0.0).rename("value").reset_index()
-        span = per_unit.loc[panel["unit"]]
-        alive = (panel["month"].to_numpy() >= span["first"].to_numpy()) & (
-            panel["month"].to_numpy() <= span["last"].to_numpy()
+        unit_code = np.repeat(np.arange(n_units), len(months))
+        month_at = np.tile(np.arange(len(months)), n_units)
+        shown = months[month_at]
+        alive = (shown >= starts[unit_code]) & (shown <= ends[unit_code])
+        parts.append(
+            (unit_code[alive], shown[alive], totals[(unit_code * len(months) + month_at)[alive]])
         )
-        panel = panel.loc[alive]
-        panel["treated"] = treated.reindex(panel["unit"]).to_numpy(dtype=bool)
-        panel["after"] = is_after
-        panels.append(panel)
-    out = pd.concat(panels, ignore_index=True)
-    out["value"] = out["value"].astype("float64")
-    return out.sort_values(["unit", "month", "after"], kind="stable").reset_index(drop=True)
+    unit_code = np.concatenate([p[0] for p in parts])
+    shown = np.concatenate([p[1] for p in parts])
+    after = np.concatenate([np.full(p[0].size, i == 1) for i, p in enumerate(parts)])
+    order = np.lexsort((after, shown, unit_code))  # by unit, month, window
+    unit_code = unit_code[order]
+    return pd.DataFrame(
+        {
+            "unit": names.take(unit_code),
+            "month": shown[order],
+            "value": np.concatenate([p[2] for p in parts])[order].astype("float64"),
+            "treated": treated[unit_code],
+            "after": after[order],
+        }
+    )

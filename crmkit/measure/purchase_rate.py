@@ -202,17 +202,23 @@ def purchase_rate_comparison(
 
 
 def _rates(panel: pd.DataFrame) -> pd.DataFrame:
-    grouped = panel.assign(
-        group=np.where(panel["treated"], "crm", "control"),
-        window=np.where(panel["after"], "after", "before"),
-    ).groupby(["group", "window"], sort=False)
-    out = grouped.agg(
-        customers=("unit", "nunique"), customer_months=("value", "size"), orders=("value", "sum")
-    ).reset_index()
-    out["rate"] = out["orders"] / out["customer_months"]
-    order = {("crm", "before"): 0, ("crm", "after"): 1, ("control", "before"): 2}
-    out["_order"] = [order.get(k, 3) for k in zip(out["group"], out["window"], strict=True)]
-    return out.sort_values("_order").drop(columns="_order").reset_index(drop=True)
+    """Customers, customer-months, orders and orders per customer-month by group and window."""
+    treated = panel["treated"].to_numpy(dtype=bool)
+    after = panel["after"].to_numpy(dtype=bool)
+    units = pd.factorize(panel["unit"])[0]
+    values = panel["value"].to_numpy(dtype="float64")
+    rows = []
+    for group, is_crm in (("crm", True), ("control", False)):
+        for window, is_after in (("before", False), ("after", True)):
+            cell = (treated == is_crm) & (after == is_after)
+            months = int(cell.sum())
+            orders = float(values[cell].sum())
+            rows.append(
+                (group, window, int(np.unique(units[cell]).size), months, orders,
+                 orders / months if months else math.nan)
+            )  # fmt: skip
+    columns = ["group", "window", "customers", "customer_months", "orders", "rate"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _calibrate(panel: pd.DataFrame, go_live: pd.Period, alpha: float) -> PlaceboCalibration:
@@ -223,14 +229,16 @@ def _calibrate(panel: pd.DataFrame, go_live: pd.Period, alpha: float) -> Placebo
     history = ~panel["after"].to_numpy()
     first = months[history].min()
     rows = []
-    if not pd.isna(first):
-        fake = first + window
-        while fake + window <= go_live:
-            row = _windowed(panel.loc[history], months[history], fake, window, alpha)
-            if row is not None:
-                rows.append((fake, row["estimate_pct"], row["p_value"]))
-            fake += 1
-    real = _windowed(panel, months, go_live, window, alpha, exposed=panel["after"])
+    # Fake go-lives whose windows fit before the real one (none when the history is short:
+    # then no regression is run at all, the real one's windowed twin included).
+    fakes = [] if pd.isna(first) else list(pd.period_range(first + window, go_live - window))
+    for fake in fakes if len(fakes) >= MIN_PLACEBO_DATES else []:
+        row = _windowed(panel.loc[history], months[history], fake, window, alpha)
+        if row is not None:
+            rows.append((fake, row["estimate_pct"], row["p_value"]))
+    real = (
+        _windowed(panel, months, go_live, window, alpha, exposed=panel["after"]) if rows else None
+    )
     placebos = pd.DataFrame(rows, columns=["go_live", "effect", "p_value"])
     n = len(placebos)
     rejections = int((placebos["p_value"] < alpha).sum())
