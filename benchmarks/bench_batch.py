@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import io
 import json
 import re
 import shutil
@@ -60,12 +59,14 @@ def _display(*objects: Any, raw: bool = False, **_: Any) -> None:
     """What a notebook's display costs, without a kernel: figures to PNG, tables to HTML."""
     from matplotlib.figure import Figure
 
+    from crmkit.report.plots.png import figure_png
+
     started = time.perf_counter()
     for obj in objects:
         if raw:
             continue
         if isinstance(obj, Figure):
-            obj.savefig(io.BytesIO(), format="png", bbox_inches=None)  # as the kernels show it
+            figure_png(obj)  # as the kernels show it
         elif hasattr(obj, "_repr_html_"):
             obj._repr_html_()
     _DISPLAY_SECONDS[0] += time.perf_counter() - started

@@ -703,6 +703,9 @@ def _private_rollout(assessment: Assessment, private: Any, salt: bytes) -> Asses
 def open_stage(name: str, *, client_dir: str | Path, run_dir: str | Path = "") -> StageContext:
     """Open a stage: parameters, validated tables and problems, and set the house style.
 
+    In a notebook, figures are then displayed with :func:`crmkit.report.plots.png.figure_png`
+    (laid out and drawn once).
+
     Parameters
     ----------
     name : str
@@ -717,9 +720,13 @@ def open_stage(name: str, *, client_dir: str | Path, run_dir: str | Path = "") -
     ValidationFailed
         When opened by hand on a client folder with errors (the runner validates first).
     """
+    from IPython import get_ipython
+
     from crmkit.report.plots import apply_house_style
+    from crmkit.report.plots.png import show_figures_as_png
 
     apply_house_style()
+    show_figures_as_png(get_ipython())
     pd.set_option("display.max_columns", 50)
     client_dir = Path(client_dir).resolve()
     if run_dir:
