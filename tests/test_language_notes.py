@@ -11,6 +11,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from crmkit.domains.clv import ClvNotFinite, SpendModelFailed, SpendModelUndefined
+from crmkit.domains.customers import ChurnDrivers
+from crmkit.domains.customers.drivers import (
+    AliasedTerms,
+    ComplaintsOverFollowUp,
+    CustomersLeftOut,
+    FirstResponseSelection,
+    FitterWarning,
+    NothingToEstimate,
+    TermsWithoutVariation,
+)
 from crmkit.domains.survey.nps import compare_nps
 from crmkit.stats.impact import (
     compare_means,
@@ -20,6 +31,8 @@ from crmkit.stats.impact import (
     interrupted_time_series,
 )
 from crmkit.stats.impact import notes as n
+from crmkit.words.clv.models import clv_dropped_reason
+from crmkit.words.customers import driver_caveat, driver_caveats
 from crmkit.words.language import speaking
 from crmkit.words.narrative.kpi import describe_change
 from crmkit.words.notes import SAYINGS, row_notes, say_note, shown_notes
@@ -316,3 +329,110 @@ def test_a_kpi_that_could_not_be_compared_says_why_in_chinese():
     with speaking("zh"):
         text = describe_change(row)
     assert "数据不足：0 个完整配对；至少需要 2 个；12 个单位中有 12 个因缺少配对而被剔除" in text
+
+
+# --- why a CLV model was dropped ---------------------------------------------------------------
+
+CLV_CASES = [
+    (
+        SpendModelUndefined(q=0.84),
+        "the spend model's q is 0.84 (≤ 1): mean spend per purchase is undefined, "
+        "so no CLV is predicted",
+        "消费模型的 q 为 0.84（≤ 1）：每次购买的平均消费无定义，因此不预测 CLV",
+    ),
+    (
+        SpendModelFailed(error="fewer than 3 repeat customers"),
+        "the spend model cannot be fitted: fewer than 3 repeat customers",
+        "无法拟合消费模型：fewer than 3 repeat customers",
+    ),
+    (
+        ClvNotFinite(customers=1250),
+        "the lifetime value cannot be computed for 1,250 customers (the fitted purchase "
+        "model's expectation is not finite), so no CLV is predicted",
+        "有 1,250 位客户的生命周期价值无法计算（拟合的购买模型的期望值不是有限值），因此不预测 CLV",
+    ),
+]
+
+
+@pytest.mark.parametrize(("fact", "english", "chinese"), CLV_CASES, ids=lambda c: type(c).__name__)
+def test_why_no_clv_was_predicted_in_english_and_chinese(fact, english, chinese):
+    assert fact.english() == english  # results.json's customers.clv.model.note
+    assert clv_dropped_reason(fact) == english
+    with speaking("zh"):
+        assert clv_dropped_reason(fact) == chinese
+
+
+# --- the churn model's caveats -----------------------------------------------------------------
+
+DRIVER_CASES = [
+    (
+        ComplaintsOverFollowUp(),
+        "complaints counted over the whole follow-up (no tickets given): customers who stay "
+        "longer have more time to complain, which biases its hazard ratio downwards",
+        "投诉按整个跟踪期计数（未提供工单）：停留越久的客户投诉时间越多，使其风险比偏低",
+    ),
+    (
+        CustomersLeftOut(customers=17),
+        "17 customer(s) with a missing covariate left out",
+        "已排除 17 位协变量缺失的客户",
+    ),
+    (
+        FirstResponseSelection(),
+        "first_response_hours is missing for customers without tickets during their "
+        "follow-up: keeping only customers with tickets selects on what happened after entry "
+        "and biases the other hazard ratios",
+        "跟踪期内没有工单的客户缺少 first_response_hours：只保留有工单的客户等于按进入后发生的"
+        "事情筛选，会使其他风险比产生偏差",
+    ),
+    (
+        TermsWithoutVariation(terms=("segment[Retail]", "region[East]")),
+        "left out for lack of variation: segment[Retail], region[East]",
+        "因无变异而排除：segment[Retail], region[East]",
+    ),
+    (
+        AliasedTerms(terms=("region[West]",)),
+        "left out as a combination of earlier terms (aliased): region[West]",
+        "作为前面各项的组合（混淆）而排除：region[West]",
+    ),
+    (
+        NothingToEstimate(),
+        "nothing to estimate: no varying covariate or no churn event",
+        "无可估计的内容：没有变化的协变量或没有流失事件",
+    ),
+    (
+        FitterWarning(message="Inverting hessian failed"),
+        "statsmodels: Inverting hessian failed",
+        "statsmodels：Inverting hessian failed",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("fact", "english", "chinese"), DRIVER_CASES, ids=lambda c: type(c).__name__
+)
+def test_a_churn_model_caveat_in_english_and_chinese(fact, english, chinese):
+    assert fact.english() == english
+    assert driver_caveat(fact) == english
+    with speaking("zh"):
+        assert driver_caveat(fact) == chinese
+
+
+def test_the_churn_models_caveats_join_as_its_english_note():
+    caveats = (CustomersLeftOut(customers=3), NothingToEstimate())
+    drivers = ChurnDrivers(
+        pd.DataFrame(),
+        float("nan"),
+        10,
+        0,
+        10,
+        "efron",
+        "3 customer(s) with a missing covariate left out; "
+        "nothing to estimate: no varying covariate or no churn event",
+        0.05,
+        caveats,
+    )
+    assert driver_caveats(drivers) == drivers.note
+    with speaking("zh"):
+        assert driver_caveats(drivers) == (
+            "已排除 3 位协变量缺失的客户；无可估计的内容：没有变化的协变量或没有流失事件"
+        )
