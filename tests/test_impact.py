@@ -92,8 +92,8 @@ def test_every_comparison_is_one_row_with_the_stable_columns_and_dtypes():
 
 def test_change_columns_constant_is_public():
     assert impact.CHANGE_COLUMNS[:3] == ("before", "after", "change")
-    assert len(set(CHANGE_COLUMNS)) == 21
-    assert CHANGE_COLUMNS[-1] == "guard"
+    assert len(set(CHANGE_COLUMNS)) == 22
+    assert CHANGE_COLUMNS[-3:] == ("note", "note_facts", "guard")
     assert "CHANGE_COLUMNS" in impact.__all__
 
 

@@ -286,7 +286,15 @@ def test_headline_sign_agrees_with_its_estimate_on_generated_series():
         row = row_of(result)
         assert same_sign(row["change"], row["change_pct"]), (i, row["change"], row["change_pct"])
         numbers = row.drop(
-            ["test", "effect_size_name", "check_test", "interval_method", "note", "guard"]
+            [
+                "test",
+                "effect_size_name",
+                "check_test",
+                "interval_method",
+                "note",
+                "note_facts",
+                "guard",
+            ]
         )
         assert np.all(~np.isinf(numbers.to_numpy(dtype=float))), i
         if result.guard is None and (result.counterfactual <= 0).any():

@@ -17,7 +17,9 @@ from scipy import special
 from crmkit.data.config import Assessment
 from crmkit.domains import customers as cu
 from crmkit.stats import comparable
-from crmkit.stats.impact import CHANGE_COLUMNS, change_row
+from crmkit.stats.impact import CHANGE_COLUMNS
+from crmkit.stats.impact.notes import NoPositiveClv, SpendWindowDays
+from crmkit.stats.impact.row import insufficient_row, noted_row
 from crmkit.stats.primitives import mde_z, z_critical
 
 __all__ = ["compare_average_clv", "simple_clv", "simple_clv_summary", "simple_clv_table"]
@@ -294,16 +296,17 @@ def compare_average_clv(
     }
     v_b, v_a = (float(v) for v in inputs.log_variance)
     if not (before > 0 and after > 0 and np.isfinite(v_b + v_a) and v_b + v_a > 0):
-        return change_row(
-            before=before, after=after, note="insufficient data: no positive CLV with a variance "
-            "in both windows", **common,
-        )[list(CHANGE_COLUMNS)]  # fmt: skip
+        return insufficient_row(NoPositiveClv(), before=before, after=after, **common)[
+            list(CHANGE_COLUMNS)
+        ]
     z = z_critical(alpha)
     se = math.sqrt(v_a + v_b)
     log_ratio = math.log(after / before)
     half = z * math.sqrt(after**2 * v_a + before**2 * v_b)
     change = after - before
-    return change_row(
+    days = int(table.loc["before", "observation_days"])
+    return noted_row(
+        (SpendWindowDays(days=days),),
         before=before,
         after=after,
         change=change,
@@ -316,7 +319,5 @@ def compare_average_clv(
         p_value=float(2 * special.ndtr(-abs(log_ratio) / se)),
         effect_size=after / before,
         mde=mde_z(math.sqrt(after**2 * v_a + before**2 * v_b), alpha),
-        note=f"{int(table.loc['before', 'observation_days'])} days of spend in each window, "
-        "retention on the churn KPI's comparable definition, age mix standardised",
         **common,
     )[list(CHANGE_COLUMNS)]

@@ -9,6 +9,8 @@ probability of still being customers.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -18,6 +20,9 @@ from crmkit.domains.clv.fitters import MONTH_IN_UNITS, BetaGeoFitter, GammaGamma
 __all__ = [
     "ALIVE_BANDS",
     "TIME_UNIT",
+    "ClvNotFinite",
+    "SpendModelFailed",
+    "SpendModelUndefined",
     "ValueModels",
     "alive_shares",
     "customer_value_table",
@@ -25,6 +30,49 @@ __all__ = [
     "share_probably_lost",
     "yearly_to_monthly",
 ]
+
+
+@dataclass(frozen=True)
+class SpendModelUndefined:
+    """The Gamma–Gamma fit has q ≤ 1: mean spend per purchase is undefined, no CLV."""
+
+    q: float
+
+    def english(self) -> str:
+        """The fact in English, as results.json records it (``customers.clv.model.note``)."""
+        return (
+            f"the spend model's q is {self.q:.2f} (≤ 1): mean spend per purchase is undefined, "
+            "so no CLV is predicted"
+        )
+
+
+@dataclass(frozen=True)
+class SpendModelFailed:
+    """The Gamma–Gamma model cannot be fitted; ``error`` is the fitter's own message."""
+
+    error: str
+
+    def english(self) -> str:
+        """The fact in English, as results.json records it."""
+        return f"the spend model cannot be fitted: {self.error}"
+
+
+@dataclass(frozen=True)
+class ClvNotFinite:
+    """The lifetime value of ``customers`` customers is not finite: no CLV rather than holes."""
+
+    customers: int
+
+    def english(self) -> str:
+        """The fact in English, as results.json records it."""
+        return (
+            f"the lifetime value cannot be computed for {self.customers:,} customers (the "
+            "fitted purchase model's expectation is not finite), so no CLV is predicted"
+        )
+
+
+#: Why the spend model or the CLV per customer was dropped (:attr:`ValueModels.dropped`).
+ClvDropped = SpendModelUndefined | SpendModelFailed | ClvNotFinite
 
 #: The models' time unit in the customer-value stage: weeks, counted to the day.
 TIME_UNIT = "week"
@@ -122,8 +170,10 @@ class ValueModels:
     yearly_discount_rate : float
     margin : float
         The gross margin the CLV counts (a fraction of revenue).
+    dropped : SpendModelUndefined, SpendModelFailed, ClvNotFinite or None
+        Why the spend model (or the CLV per customer) is missing, when it is.
     note : str or None
-        Why the spend model is missing, when it is.
+        ``dropped`` in English (results.json's ``customers.clv.model.note``).
     """
 
     def __init__(
@@ -137,7 +187,7 @@ class ValueModels:
         horizon_months: int,
         yearly_discount_rate: float,
         margin: float,
-        note: str | None = None,
+        dropped: ClvDropped | None = None,
     ) -> None:
         self.summary = summary
         self.bgf = bgf
@@ -148,7 +198,8 @@ class ValueModels:
         self.yearly_discount_rate = yearly_discount_rate
         self.monthly_discount_rate = yearly_to_monthly(yearly_discount_rate)
         self.margin = margin
-        self.note = note
+        self.dropped = dropped
+        self.note = dropped.english() if dropped is not None else None
 
     @property
     def has_clv(self) -> bool:
@@ -184,7 +235,7 @@ def fit_value_models(
         the horizon, expected spend per purchase, CLV of margin); or why the purchase model
         cannot be fitted (no customers, no repeat purchases). A spend model that cannot be
         fitted (fewer than 3 repeat customers, or q ≤ 1: mean spend undefined) leaves
-        ``ggf`` None and says why in ``note``.
+        ``ggf`` None and says why in ``dropped`` (``note`` in English).
 
     Notes
     -----
@@ -200,17 +251,14 @@ def fit_value_models(
     except ValueError as error:
         return f"the purchase model cannot be fitted: {error}"
     ggf: GammaGammaFitter | None = None
-    note = None
+    dropped: ClvDropped | None = None
     try:
         ggf = GammaGammaFitter().fit(summary["frequency"], summary["monetary_value"])
         if ggf.params_["q"] <= 1:
-            note = (
-                f"the spend model's q is {ggf.params_['q']:.2f} (≤ 1): mean spend per purchase "
-                "is undefined, so no CLV is predicted"
-            )
+            dropped = SpendModelUndefined(q=float(ggf.params_["q"]))
             ggf = None
     except ValueError as error:
-        note = f"the spend model cannot be fitted: {error}"
+        dropped = SpendModelFailed(error=str(error))
     monthly = yearly_to_monthly(yearly_discount_rate)
     if ggf is not None:
         predictions = customer_value_table(
@@ -225,10 +273,7 @@ def fit_value_models(
         unusable = ~np.isfinite(predictions["clv"].to_numpy(dtype=float))
         if unusable.any():  # never a table with holes: no CLV rather than a partial one
             predictions = predictions.drop(columns=["expected_average_value", "clv"])
-            note = (
-                f"the lifetime value cannot be computed for {int(unusable.sum()):,} customers "
-                "(the fitted purchase model's expectation is not finite), so no CLV is predicted"
-            )
+            dropped = ClvNotFinite(customers=int(unusable.sum()))
             ggf = None
     else:
         f, r, t = (summary[c] for c in ("frequency", "recency", "T"))
@@ -246,7 +291,7 @@ def fit_value_models(
         horizon_months=int(horizon_months),
         yearly_discount_rate=yearly_discount_rate,
         margin=margin,
-        note=note,
+        dropped=dropped,
     )
 
 

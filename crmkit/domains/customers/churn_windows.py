@@ -35,11 +35,9 @@ from crmkit.stats.comparable import decline as _decline
 from crmkit.stats.comparable import overlap_weights as _overlap_weights
 from crmkit.stats.comparable import standardised_rate as _standardised_rate
 from crmkit.stats.comparable import standardised_rate_test as _standardised_rate_test
-from crmkit.stats.impact import (
-    CHANGE_COLUMNS,
-    change_row,
-    compare_rates,
-)
+from crmkit.stats.impact import CHANGE_COLUMNS, compare_rates
+from crmkit.stats.impact.notes import ChurnDefinition, NoChurnEvent, NoCustomerAtRisk
+from crmkit.stats.impact.row import insufficient_row, noted_row
 from crmkit.stats.primitives import check_alpha as _check_alpha
 from crmkit.stats.primitives import mde_z as _mde_z
 from crmkit.stats.primitives import z_critical as _z
@@ -418,29 +416,20 @@ def compare_churn(
         "check_test": str(check["test"]),
         "check_p_value": float(check["p_value"]),
         "interval_method": "delta method on the age-standardised annual churn probability",
-        "note": f"churn from {churn.source}; the same population rule, {b.days} days "
-        f"followed in each window, age mix standardised ({churn.overlap:.0%} shared)",
         **counts,
     }
+    definition = ChurnDefinition(source=str(churn.source), days=int(b.days), shared=churn.overlap)
     if math.isnan(rate_b.rate) or math.isnan(rate_a.rate):
-        return change_row(
-            **{
-                **common,
-                "note": "insufficient data: no customer at risk in a window of the shared age mix",
-            }
-        )[list(CHANGE_COLUMNS)]
+        return insufficient_row(NoCustomerAtRisk(), **common)[list(CHANGE_COLUMNS)]
     r_b, r_a = rate_b.rate, rate_a.rate
     p_b, p_a = -math.expm1(-r_b), -math.expm1(-r_a)
     z_stat, p_value, se0 = _standardised_rate_test(
         b.events, b.exposure, a.events, a.exposure, w, spread_before=b.spread, spread_after=a.spread
     )
     if math.isnan(p_value):
-        return change_row(
-            before=p_b,
-            after=p_a,
-            change=p_a - p_b,
-            **{**common, "note": "insufficient data: no churn event in either window"},
-        )[list(CHANGE_COLUMNS)]
+        return insufficient_row(NoChurnEvent(), before=p_b, after=p_a, change=p_a - p_b, **common)[
+            list(CHANGE_COLUMNS)
+        ]
     z = _z(alpha)
     v_b = math.exp(-2 * r_b) * rate_b.variance
     v_a = math.exp(-2 * r_a) * rate_a.variance
@@ -453,7 +442,8 @@ def compare_churn(
     else:
         pct = (math.nan, math.nan)
     pooled = (b.events.sum() + a.events.sum()) / (b.exposure.sum() + a.exposure.sum())
-    return change_row(
+    return noted_row(
+        (definition,),
         before=p_b,
         after=p_a,
         change=change,

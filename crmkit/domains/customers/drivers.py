@@ -38,6 +38,86 @@ _TIME_VARYING = ("after_go_live", "crm_after_go_live")
 
 
 @dataclass(frozen=True)
+class DriverCaveat:
+    """A caveat of the churn model (:attr:`ChurnDrivers.caveats`); subclasses name it."""
+
+    def english(self) -> str:
+        """The caveat in English (:attr:`ChurnDrivers.note` joins them)."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class ComplaintsOverFollowUp(DriverCaveat):
+    """Complaints counted over the whole follow-up (no tickets given): a biased hazard ratio."""
+
+    def english(self) -> str:
+        return (
+            "complaints counted over the whole follow-up (no tickets given): customers who stay "
+            "longer have more time to complain, which biases its hazard ratio downwards"
+        )
+
+
+@dataclass(frozen=True)
+class CustomersLeftOut(DriverCaveat):
+    """Customers with a missing covariate, left out of the model."""
+
+    customers: int
+
+    def english(self) -> str:
+        return f"{self.customers} customer(s) with a missing covariate left out"
+
+
+@dataclass(frozen=True)
+class FirstResponseSelection(DriverCaveat):
+    """Keeping only customers with tickets (first_response_hours known) selects on the outcome."""
+
+    def english(self) -> str:
+        return (
+            "first_response_hours is missing for customers without tickets during their "
+            "follow-up: keeping only customers with tickets selects on what happened after "
+            "entry and biases the other hazard ratios"
+        )
+
+
+@dataclass(frozen=True)
+class TermsWithoutVariation(DriverCaveat):
+    """Model terms dropped because they do not vary."""
+
+    terms: tuple[str, ...]
+
+    def english(self) -> str:
+        return f"left out for lack of variation: {', '.join(self.terms)}"
+
+
+@dataclass(frozen=True)
+class AliasedTerms(DriverCaveat):
+    """Model terms dropped as combinations of earlier terms."""
+
+    terms: tuple[str, ...]
+
+    def english(self) -> str:
+        return f"left out as a combination of earlier terms (aliased): {', '.join(self.terms)}"
+
+
+@dataclass(frozen=True)
+class NothingToEstimate(DriverCaveat):
+    """No varying covariate or no churn event: the model estimates nothing."""
+
+    def english(self) -> str:
+        return "nothing to estimate: no varying covariate or no churn event"
+
+
+@dataclass(frozen=True)
+class FitterWarning(DriverCaveat):
+    """A warning of the model fitter, its own (English) message as it gave it."""
+
+    message: str
+
+    def english(self) -> str:
+        return f"statsmodels: {self.message}"
+
+
+@dataclass(frozen=True)
 class ChurnDrivers:
     """A Cox proportional-hazards model of churn.
 
@@ -56,10 +136,13 @@ class ChurnDrivers:
     ties : str
         How tied event times were handled ("efron" or "breslow").
     note : str or None
-        Caveats (rows dropped, constant covariates, convergence).
+        Caveats (rows dropped, constant covariates, convergence) in English: ``caveats``
+        joined by "; ".
     alpha : float, default 0.05
         The model's significance level: the intervals have level 1 − alpha, and a term with
         p below it is clear (:attr:`significant`).
+    caveats : tuple of DriverCaveat
+        The caveats as typed facts (:mod:`crmkit.words.customers` says them).
     """
 
     table: pd.DataFrame
@@ -70,6 +153,7 @@ class ChurnDrivers:
     ties: str
     note: str | None
     alpha: float = 0.05
+    caveats: tuple[DriverCaveat, ...] = ()
 
     @property
     def significant(self) -> np.ndarray:
@@ -365,24 +449,17 @@ def churn_drivers(
             )
     if "crm_after_go_live" in varying:
         _require(frame, "survival", ("arm",))
-    notes: list[str] = []
+    notes: list[DriverCaveat] = []
     if "complaints" in fixed:
-        notes.append(
-            "complaints counted over the whole follow-up (no tickets given): customers who stay "
-            "longer have more time to complain, which biases its hazard ratio downwards"
-        )
+        notes.append(ComplaintsOverFollowUp())
     design = _fixed_design(frame, fixed)
     fixed_matrix = np.column_stack(design.columns) if design.columns else np.zeros((len(frame), 0))
     usable = ~np.isnan(fixed_matrix).any(axis=1)
     dropped = int((~usable).sum())
     if dropped:
-        notes.append(f"{dropped} customer(s) with a missing covariate left out")
+        notes.append(CustomersLeftOut(customers=dropped))
         if "first_response_hours" in fixed:
-            notes.append(
-                "first_response_hours is missing for customers without tickets during their "
-                "follow-up: keeping only customers with tickets selects on what happened after "
-                "entry and biases the other hazard ratios"
-            )
+            notes.append(FirstResponseSelection())
     rows = np.flatnonzero(usable)
     # time-varying covariates: counting-process rows
     terms = list(design.terms)
@@ -430,13 +507,13 @@ def churn_drivers(
     varies = exog.std(axis=0) > 0 if len(exog) else np.zeros(exog.shape[1], dtype=bool)
     if not varies.all():
         constant = [t["term"] for t, v in zip(terms, varies, strict=True) if not v]
-        notes.append(f"left out for lack of variation: {', '.join(constant)}")
+        notes.append(TermsWithoutVariation(terms=tuple(constant)))
         exog = exog[:, varies]
         terms = [t for t, v in zip(terms, varies, strict=True) if v]
     aliased = _aliased(exog)
     if aliased.any():
         names = [t["term"] for t, a in zip(terms, aliased, strict=True) if a]
-        notes.append(f"left out as a combination of earlier terms (aliased): {', '.join(names)}")
+        notes.append(AliasedTerms(terms=tuple(names)))
         exog = exog[:, ~aliased]
         terms = [t for t, a in zip(terms, aliased, strict=True) if not a]
     n, events = len(rows), int(event[rows].sum())
@@ -455,7 +532,7 @@ def churn_drivers(
         "kind",
     ]
     if not terms or events == 0:
-        notes.append("nothing to estimate: no varying covariate or no churn event")
+        notes.append(NothingToEstimate())
         return ChurnDrivers(
             pd.DataFrame(columns=columns),
             math.nan,
@@ -463,8 +540,9 @@ def churn_drivers(
             events,
             len(stop),
             ties,
-            "; ".join(notes),
+            _english(notes),
             alpha,
+            tuple(notes),
         )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -475,7 +553,7 @@ def churn_drivers(
         coef = np.asarray(result.params, dtype=float)
         se = np.asarray(result.bse, dtype=float)
     for message in {str(w.message) for w in caught}:
-        notes.append(f"statsmodels: {message}")
+        notes.append(FitterWarning(message=message))
     with np.errstate(divide="ignore", invalid="ignore"):
         zscore = coef / se
     p_value = 2 * special.ndtr(-np.abs(zscore))
@@ -501,8 +579,13 @@ def churn_drivers(
     )
     concordance = concordance_index(stop, status, exog @ coef, entry=start)
     return ChurnDrivers(
-        table, concordance, n, events, len(stop), ties, "; ".join(notes) or None, alpha
+        table, concordance, n, events, len(stop), ties, _english(notes), alpha, tuple(notes)
     )
+
+
+def _english(caveats: Sequence[DriverCaveat]) -> str | None:
+    """The caveats in English joined by "; ", or None when there is none."""
+    return "; ".join(c.english() for c in caveats) or None
 
 
 def driver_covariates(

@@ -24,7 +24,14 @@ from crmkit.domains.survey.responses import (
     window_responses,
     with_customer_columns,
 )
-from crmkit.stats.impact import change_row
+from crmkit.stats.impact.notes import (
+    Note,
+    NoVariation,
+    NpsBeforeNotPositive,
+    SmallSampleNps,
+    TooFewAnswers,
+)
+from crmkit.stats.impact.row import insufficient_row, noted_row
 from crmkit.stats.primitives import check_alpha, mde_z, z_critical
 
 __all__ = [
@@ -315,24 +322,21 @@ def compare_nps(
         "interval_method": "Wald (variances of the two windows summed)",
     }
     if nb < min_n or na < min_n:
-        reason = f"{nb} answer(s) before and {na} after; at least {min_n} needed in each window"
-        return change_row(**common, note=f"insufficient data: {reason}")
+        return insufficient_row(TooFewAnswers(before=nb, after=na, needed=min_n), **common)
 
     se = math.hypot(se_b, se_a)
     z_crit = z_critical(alpha)
-    notes = []
+    notes: list[Note] = []
     if se > 0:
         statistic = change / se
         p_value = float(2 * special.ndtr(-abs(statistic)))
     else:
         statistic, p_value = math.nan, (1.0 if change == 0 else math.nan)
-        notes.append("no variation within either window: the z-test is undefined")
+        notes.append(NoVariation(test="z"))
     if min(nb, na) < SMALL_SAMPLE:
-        notes.append(
-            f"small sample (fewer than {SMALL_SAMPLE} answers in a window): the interval is rough"
-        )
+        notes.append(SmallSampleNps(threshold=SMALL_SAMPLE))
     if score_b <= 0:
-        notes.append("relative change not shown: the NPS before is not positive")
+        notes.append(NpsBeforeNotPositive())
     if score_b > 0 and score_a > 0:
         log_se = math.sqrt((se_a / score_a) ** 2 + (se_b / score_b) ** 2)
         centre = math.log(score_a / score_b)
@@ -350,7 +354,8 @@ def compare_nps(
         check_p = float(stats.chi2_contingency(mix, correction=False).pvalue)
     else:
         check_p = math.nan
-    return change_row(
+    return noted_row(
+        tuple(notes),
         **common,
         ci_low=change - z_crit * se,
         ci_high=change + z_crit * se,
@@ -361,7 +366,6 @@ def compare_nps(
         effect_size=effect,
         mde=mde_z(se, alpha),
         check_p_value=check_p,
-        note="; ".join(notes) or None,
     )
 
 

@@ -37,7 +37,9 @@ mde                 minimum detectable absolute change: 80 % power, two-sided al
 check_test,         a robustness test of the same hypothesis and its p-value (None / NaN when
 check_p_value       there is none)
 interval_method     how ``ci_low`` / ``ci_high`` were computed
-note                a short caveat in plain English, or None
+note                the caveats in English, joined by "; " (results.json keeps it), or None
+note_facts          the same caveats as typed facts (:mod:`crmkit.stats.impact.notes`), as
+                    JSON text; None when the row has none or a caveat is only text
 guard               None, or the code (:class:`crmkit.data.guards.Guard`) of the first check that
                     says the estimate is not to be claimed as it stands; the row's
                     ``change_pct`` is then NaN when the guard withholds the percentage

@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 
 from crmkit.data.guards import Guard, percent_change
-from crmkit.data.verdicts import Verdict
 from crmkit.stats.impact.clustered import (
     cluster_ols,
     data_ranks,
@@ -20,7 +19,15 @@ from crmkit.stats.impact.clustered import (
 )
 from crmkit.stats.impact.event_study import EVENT_STUDY_COLUMNS, fit_event_study, relative_periods
 from crmkit.stats.impact.inputs import check_int
-from crmkit.stats.impact.row import change_row, insufficient_row, join_notes, ratio_or_nan
+from crmkit.stats.impact.notes import (
+    CollinearTreatment,
+    EmptyDidCell,
+    Insufficient,
+    NoResidualRows,
+    Note,
+    RowsWithMissingDropped,
+)
+from crmkit.stats.impact.row import insufficient_row, noted_row, ratio_or_nan
 from crmkit.stats.primitives import check_alpha, mde_t, t_critical, t_sf
 
 __all__ = ["FEW_CLUSTERS", "DiDResult", "DidInference", "difference_in_differences"]
@@ -306,9 +313,9 @@ def difference_in_differences(
     after = float(treated_post.mean()) if treated_post.size else math.nan
     design_name = "two-way fixed effects" if fixed_effects else "2×2"
     test_name = f"difference-in-differences ({design_name})"
-    notes: list[str | None] = []
+    notes: list[Note | str] = []
     if dropped:
-        notes.append(f"{dropped} row(s) with missing values dropped")
+        notes.append(RowsWithMissingDropped(rows=dropped))
     common = {
         "before": before,
         "after": after,
@@ -325,12 +332,13 @@ def difference_in_differences(
     control_pre = int((~is_treated_all & ~post).sum())
     control_post = int((~is_treated_all & post).sum())
     if not (treated_pre.size and treated_post.size and control_pre and control_post):
-        reason = (
-            f"treated units have {treated_pre.size} row(s) before and {treated_post.size} "
-            f"after go-live, control units {control_pre} and {control_post}; "
-            "each needs at least one"
+        empty = EmptyDidCell(
+            treated_before=int(treated_pre.size),
+            treated_after=int(treated_post.size),
+            control_before=control_pre,
+            control_after=control_post,
         )
-        return _did_insufficient(reason, common, counts, notes)
+        return _did_insufficient(empty, common, counts, notes)
 
     time_codes, time_labels = pd.factorize(data["time"], sort=True)
     n_times = len(time_labels)
@@ -342,13 +350,11 @@ def difference_in_differences(
         second = post.astype(np.int64)
         k_absorbed, levels = 3, 3
     if y.size - levels - 1 < 1:
-        reason = f"{y.size} rows leave no residual degrees of freedom"
-        return _did_insufficient(reason, common, counts, notes)
+        return _did_insufficient(NoResidualRows(rows=int(y.size)), common, counts, notes)
     treatment = (is_treated_all & post).astype(float)[:, None]
     fit = cluster_ols(y, treatment, first, second, unit_codes, n_units, k_absorbed)
     if float(fit.x[:, 0] @ fit.x[:, 0]) <= 1e-10 * float(treatment[:, 0] @ treatment[:, 0]):
-        reason = "the treatment indicator is collinear with the fixed effects"
-        return _did_insufficient(reason, common, counts, notes)
+        return _did_insufficient(CollinearTreatment(), common, counts, notes)
     estimate = float(fit.beta[0])
     se = math.sqrt(max(float(fit.cov[0, 0]), 0.0))
     df = n_units - 1
@@ -441,7 +447,8 @@ def difference_in_differences(
         pct_ci = (ci_low / counterfactual, ci_high / counterfactual)
     guard = guard or pct_guard
     sd_pre = float(treated_pre.std(ddof=1)) if treated_pre.size > 1 else math.nan
-    row = change_row(
+    row = noted_row(
+        tuple(notes),
         **common,
         change=estimate,
         change_pct=change_pct,
@@ -456,7 +463,6 @@ def difference_in_differences(
         check_test=check_test,
         check_p_value=check_p,
         interval_method=interval_method,
-        note=join_notes(*notes),
         guard=guard,
     )
     return DiDResult(
@@ -486,12 +492,12 @@ def difference_in_differences(
 
 
 def _did_insufficient(
-    reason: str,
+    reason: Note,
     common: dict[str, Any],
     counts: dict[str, int],
-    notes: list[str | None],
+    notes: list[Note | str],
 ) -> DiDResult:
-    row = insufficient_row(reason, note=join_notes(*notes), **common)
+    row = insufficient_row(reason, tuple(notes), **common)
     empty = pd.DataFrame({column: pd.Series(dtype=float) for column in EVENT_STUDY_COLUMNS})
     nan = math.nan
     return DiDResult(
@@ -500,7 +506,7 @@ def _did_insufficient(
         ci_low=nan,
         ci_high=nan,
         p_value=nan,
-        inference=f"{Verdict.INSUFFICIENT}: {reason}",
+        inference=Insufficient(reason).english(),
         pre_trend_p=nan,
         pre_trend_test=None,
         event_study=empty,

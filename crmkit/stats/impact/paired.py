@@ -15,11 +15,11 @@ import pandas as pd
 from scipy import stats
 
 from crmkit.stats.impact.inputs import check_int, finite_or_nan
+from crmkit.stats.impact.notes import Note, SameChangeEveryUnit, TooFewPairs, UnitsWithoutPair
 from crmkit.stats.impact.row import (
-    change_row,
     insufficient_row,
-    join_notes,
     log_ratio_interval,
+    noted_row,
     ratio_or_nan,
 )
 from crmkit.stats.primitives import check_alpha, mde_t, t_critical, t_sf, z_critical
@@ -126,7 +126,7 @@ def compare_paired(
     y = paired.iloc[:, 1].to_numpy()
     n = x.size
     dropped = len(units) - n
-    note = f"{dropped} of {len(units)} units dropped for lacking a pair" if dropped else None
+    note = UnitsWithoutPair(dropped=dropped, units=len(units)) if dropped else None
     mean_x = float(x.mean()) if n else math.nan
     mean_y = float(y.mean()) if n else math.nan
     common = {
@@ -142,15 +142,14 @@ def compare_paired(
         "interval_method": "paired t",
     }
     if n < min_n:
-        reason = f"{n} complete pair(s); at least {min_n} needed"
-        return insufficient_row(reason, note=note, **common)
+        return insufficient_row(TooFewPairs(pairs=n, needed=min_n), (note,), **common)
 
     d = y - x
     mean_d = float(d.mean())
     sd_d = float(d.std(ddof=1))
     se = sd_d / math.sqrt(n)
     df = n - 1
-    notes: list[str | None] = [note]
+    notes: list[Note | None] = [note]
     if se > 0:
         statistic = mean_d / se
         p_value = 2 * t_sf(abs(statistic), df)
@@ -159,7 +158,7 @@ def compare_paired(
         statistic = math.nan
         p_value = 1.0 if mean_d == 0 else math.nan
         half = 0.0
-        notes.append("every unit changed by the same amount: the t-test is undefined")
+        notes.append(SameChangeEveryUnit())
     sd_x, sd_y = float(x.std(ddof=1)), float(y.std(ddof=1))
     g_av = ratio_or_nan(mean_d, (sd_x + sd_y) / 2) * (1 - 3 / (4 * df - 1))
     covariance = float(np.cov(x, y, ddof=1)[0, 1])
@@ -171,7 +170,8 @@ def compare_paired(
         covariance / n,
         z_critical(alpha),
     )
-    return change_row(
+    return noted_row(
+        tuple(notes),
         **common,
         ci_low=mean_d - half,
         ci_high=mean_d + half,
@@ -182,5 +182,4 @@ def compare_paired(
         effect_size=g_av,
         mde=mde_t(se, df, alpha),
         check_p_value=_wilcoxon_p(d),
-        note=join_notes(*notes),
     )

@@ -22,7 +22,8 @@ from scipy import stats
 from statsmodels.stats.proportion import proportions_ztest
 
 from crmkit.stats.impact.inputs import check_int
-from crmkit.stats.impact.row import change_row, insufficient_row, join_notes, ratio_or_nan
+from crmkit.stats.impact.notes import FisherUsed, TooFewTrials
+from crmkit.stats.impact.row import insufficient_row, join_notes, noted_row, ratio_or_nan
 from crmkit.stats.primitives import check_alpha, check_count, mde_z, wilson_interval, z_critical
 
 __all__ = ["DISTRIBUTION_COLUMNS", "compare_distributions", "compare_proportions"]
@@ -159,7 +160,7 @@ def compare_proportions(
         "n_after": n2,
     }
     if n1 < min_n or n2 < min_n:
-        reason = f"{n1} trial(s) before and {n2} after; at least {min_n} needed in each window"
+        reason = TooFewTrials(before=n1, after=n2, needed=min_n)
         return insufficient_row(reason, test=_Z_TEST, **common)
 
     pooled = (x1 + x2) / (n1 + n2)
@@ -175,7 +176,7 @@ def compare_proportions(
     if small:
         primary = {"test": _FISHER, "statistic": float(odds_ratio), "p_value": float(fisher_p)}
         check = {"check_test": _Z_TEST if se0 > 0 else None, "check_p_value": z_p}
-        note = "small expected counts (below 5): Fisher's exact test used"
+        note = FisherUsed()
     else:
         primary = {"test": _Z_TEST, "statistic": z, "p_value": z_p}
         check = {"check_test": _FISHER, "check_p_value": float(fisher_p)}
@@ -188,7 +189,8 @@ def compare_proportions(
         pct_ci = (math.expm1(log_rr - spread), math.expm1(log_rr + spread))
     else:
         pct_ci = (math.nan, math.nan)
-    return change_row(
+    return noted_row(
+        (note,),
         **common,
         **primary,
         **check,
@@ -198,7 +200,6 @@ def compare_proportions(
         change_pct_ci_high=pct_ci[1],
         mde=mde_z(se0, alpha),
         interval_method="Newcombe hybrid score",
-        note=note,
     )
 
 

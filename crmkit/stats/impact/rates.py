@@ -19,11 +19,18 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from crmkit.stats.impact.notes import (
+    ExposureNotPositive,
+    FewUnitsOrNoExposure,
+    NoEvents,
+    NoEventsBefore,
+    Note,
+)
 from crmkit.stats.impact.row import (
     change_row,
     insufficient_row,
-    join_notes,
     log_ratio_interval,
+    noted_row,
     ratio_or_nan,
 )
 from crmkit.stats.primitives import check_alpha, check_count, mde_t, mde_z, normal_sf
@@ -128,11 +135,10 @@ def compare_rates(
         "interval_method": "exact conditional (binomial)",
     }
     if t1 == 0 or t2 == 0:
-        reason = f"exposure is {t1:g} before and {t2:g} after; both must be positive"
-        return insufficient_row(reason, **common)
+        return insufficient_row(ExposureNotPositive(before=t1, after=t2), **common)
     total = x1 + x2
     if total == 0:
-        return insufficient_row("no events in either window", **common)
+        return insufficient_row(NoEvents(), **common)
 
     share = t2 / (t1 + t2)
     p_value = float(stats.binomtest(x2, total, share).pvalue)
@@ -144,19 +150,20 @@ def compare_rates(
     rr = rate2 / rate1 if rate1 > 0 else math.inf
     rr_low = pi_low / (1 - pi_low) * t1 / t2
     rr_high = math.inf if pi_high == 1 else pi_high / (1 - pi_high) * t1 / t2
-    notes: list[str | None] = []
+    notes: list[Note] = []
     if rate1 > 0:
         ci = ((rr_low - 1) * rate1 * per, (rr_high - 1) * rate1 * per)
     else:
         ci = (math.nan, math.nan)
-        notes.append("no events before: the rate ratio and the interval of change are unbounded")
+        notes.append(NoEventsBefore())
     if x1 > 0 and x2 > 0:
         wald = math.log(rr) / math.sqrt(1 / x1 + 1 / x2)
         check_p = 2 * normal_sf(abs(wald))
     else:
         check_p = math.nan
     pooled = total / (t1 + t2)
-    return change_row(
+    return noted_row(
+        tuple(notes),
         **common,
         change_pct=rr - 1,
         ci_low=ci[0],
@@ -168,7 +175,6 @@ def compare_rates(
         effect_size=rr,
         mde=mde_z(math.sqrt(pooled * (1 / t1 + 1 / t2)), alpha) * per,
         check_p_value=check_p,
-        note=join_notes(*notes),
     )
 
 
@@ -259,7 +265,7 @@ def compare_ratio_of_sums(
     name = "Welch-type t-test on a ratio of sums (cluster-robust)"
     if not (math.isfinite(v0) and math.isfinite(v1)) or v0 + v1 <= 0:
         return insufficient_row(
-            "fewer than 2 units, or no exposure, in a window",
+            FewUnitsOrNoExposure(),
             before=r0 * per,
             after=r1 * per,
             change=(r1 - r0) * per,

@@ -2,8 +2,8 @@
 
 One row per KPI with the columns :data:`CHANGE_COLUMNS` (described in :mod:`crmkit.stats.impact`):
 :func:`change_row` builds it with stable dtypes, :func:`insufficient_row` is the row of a test
-that had too little data (NaN statistics, a note starting "insufficient data:"), and the
-interval helpers give ``change_pct``'s interval by the delta method or a bootstrap.
+that had too little data (NaN statistics, a note starting "insufficient data:"), :func:`noted_row` the row of a
+test with its typed notes (:mod:`crmkit.stats.impact.notes`), and the interval helpers give ``change_pct``'s interval by the delta method or a bootstrap.
 """
 
 from __future__ import annotations
@@ -15,14 +15,15 @@ import numpy as np
 import pandas as pd
 
 from crmkit.data.guards import Guard
-from crmkit.data.verdicts import Verdict
+from crmkit.stats.impact.notes import DroppedMissing, Insufficient, Note, noted
 
 __all__ = [
     "CHANGE_COLUMNS",
     "change_row",
-    "dropped_note",
+    "dropped_missing",
     "insufficient_row",
     "join_notes",
+    "noted_row",
     "log_ratio_interval",
     "percentile_interval",
     "ratio_or_nan",
@@ -50,11 +51,12 @@ CHANGE_COLUMNS: tuple[str, ...] = (
     "check_p_value",
     "interval_method",
     "note",
+    "note_facts",
     "guard",
 )
 
 _TEXT_COLUMNS = frozenset(
-    {"test", "effect_size_name", "check_test", "interval_method", "note", "guard"}
+    {"test", "effect_size_name", "check_test", "interval_method", "note", "guard", "note_facts"}
 )
 _COUNT_COLUMNS = frozenset({"n_before", "n_after"})
 
@@ -65,11 +67,11 @@ def join_notes(*parts: str | None) -> str | None:
     return "; ".join(kept) if kept else None
 
 
-def dropped_note(before: int, after: int) -> str | None:
-    """The note on missing values dropped from the two windows, or None when none was."""
+def dropped_missing(before: int, after: int) -> DroppedMissing | None:
+    """The fact of missing values dropped from the two windows, or None when none was."""
     if before == 0 and after == 0:
         return None
-    return f"{before} missing value(s) before and {after} after were dropped"
+    return DroppedMissing(before=before, after=after)
 
 
 def ratio_or_nan(numerator: float, denominator: float) -> float:
@@ -102,14 +104,25 @@ def change_row(**values: Any) -> pd.DataFrame:
     return pd.DataFrame(data, copy=False)
 
 
-def insufficient_row(reason: str, **values: Any) -> pd.DataFrame:
-    """The row of a test that had too little data: no statistics, a note giving the reason.
+def noted_row(notes: tuple[Note | str | None, ...] = (), **values: Any) -> pd.DataFrame:
+    """The one-row comparison with ``notes`` as its ``note`` and ``note_facts`` columns.
 
-    The note starts with the verdict such a row gets (:attr:`Verdict.INSUFFICIENT`), then the
-    reason, then any note passed in ``values``.
+    ``notes`` are typed facts (:mod:`crmkit.stats.impact.notes`); a part still written as
+    text keeps the note English only (no ``note_facts``).
     """
-    note = join_notes(f"{Verdict.INSUFFICIENT}: {reason}", values.pop("note", None))
-    return change_row(note=note, **values)
+    return change_row(**noted(*notes), **values)
+
+
+def insufficient_row(
+    reason: Note, notes: tuple[Note | str | None, ...] = (), **values: Any
+) -> pd.DataFrame:
+    """The row of a test that had too little data: no statistics, notes giving the reason.
+
+    The first note is :class:`~crmkit.stats.impact.notes.Insufficient` (its English starts
+    with the verdict such a row gets, :attr:`Verdict.INSUFFICIENT`) with ``reason``, then
+    the other ``notes``.
+    """
+    return noted_row((Insufficient(reason), *notes), **values)
 
 
 def percentile_interval(draws: np.ndarray, alpha: float) -> tuple[float, float]:

@@ -11,7 +11,15 @@ import pandas as pd
 
 from crmkit.data.guards import percent_change
 from crmkit.stats.impact.inputs import check_choice, check_int, finite_or_nan
-from crmkit.stats.impact.row import change_row, insufficient_row, join_notes, ratio_or_nan
+from crmkit.stats.impact.notes import (
+    CalendarMonthsMissing,
+    MonthsWithoutValue,
+    NoResidualMonths,
+    Note,
+    SeasonalityNotModelled,
+    TooFewMonths,
+)
+from crmkit.stats.impact.row import insufficient_row, noted_row, ratio_or_nan
 from crmkit.stats.impact.segmented_regression import (
     counterfactual_guard,
     fit_segmented,
@@ -280,19 +288,16 @@ def interrupted_time_series(
     go_month = go.year * 12 + go.month - 1
     post = months >= go_month
     n_pre, n_post = int((~post).sum()), int(post.sum())
-    notes: list[str | None] = []
+    notes: list[Note | str] = []
     if (~keep).any():
-        notes.append(f"{int((~keep).sum())} month(s) without a value dropped")
+        notes.append(MonthsWithoutValue(months=int((~keep).sum())))
     if y.size and months[-1] - months[0] + 1 > y.size:
-        notes.append(
-            f"{int(months[-1] - months[0] + 1 - y.size)} calendar month(s) missing: "
-            "HAC lags count observations"
-        )
+        notes.append(CalendarMonthsMissing(months=int(months[-1] - months[0] + 1 - y.size)))
     before_mean = float(y[~post].mean()) if n_pre else math.nan
     after_mean = float(y[post].mean()) if n_post else math.nan
     if n_pre < 3 or n_post < 3:
-        reason = f"{n_pre} month(s) before and {n_post} from go-live; at least 3 needed in each"
-        return _its_insufficient(reason, before_mean, after_mean, n_pre, n_post, notes)
+        too_few = TooFewMonths(before=n_pre, after=n_post, needed=3)
+        return _its_insufficient(too_few, before_mean, after_mean, n_pre, n_post, notes)
 
     t = (months - months[0]).astype(float)
     t0 = float(go_month - months[0])
@@ -303,15 +308,15 @@ def interrupted_time_series(
     # of the counterfactual inherits the confusion.
     use_season = seasonality and n_pre >= 24
     if seasonality and not use_season:
-        notes.append(f"seasonality not modelled: {n_pre} months before go-live, at least 24 needed")
+        notes.append(SeasonalityNotModelled(months=n_pre, needed=24))
     if use_season:
         angle = 2 * math.pi * (months % 12 + 1) / 12
         columns += [np.sin(angle), np.cos(angle)]
         terms += list(_SEASON_TERMS)
     design = np.column_stack(columns)
     if design.shape[0] - design.shape[1] < 1:
-        reason = f"{design.shape[0]} months leave no residual degrees of freedom"
-        return _its_insufficient(reason, before_mean, after_mean, n_pre, n_post, notes)
+        no_df = NoResidualMonths(months=int(design.shape[0]))
+        return _its_insufficient(no_df, before_mean, after_mean, n_pre, n_post, notes)
     contrast = np.zeros(design.shape[1])
     contrast[2] = 1.0
     contrast[3] = float(np.mean((t - t0)[post]))
@@ -382,7 +387,8 @@ def interrupted_time_series(
             "used, read borderline p-values with care"
         )
     scale_words = " (log scale)" if log_scale else ""
-    row = change_row(
+    row = noted_row(
+        tuple(notes),
         before=before_mean,
         after=after_mean,
         change=change,
@@ -405,7 +411,6 @@ def interrupted_time_series(
             f"Newey–West HAC ({fit.lags} lags), bootstrap-t (AR(1) sieve, {n_boot:,} draws, "
             f"seed {seed}){', on the log scale' if log_scale else ''}"
         ),
-        note=join_notes(*notes),
         guard=guard,
     )
     return ITSResult(
@@ -430,12 +435,12 @@ def _rmse_text(value: float) -> str:
 
 
 def _its_insufficient(
-    reason: str,
+    reason: Note,
     before: float,
     after: float,
     n_pre: int,
     n_post: int,
-    notes: list[str | None],
+    notes: list[Note | str],
 ) -> ITSResult:
     terms = list(_ITS_TERMS)
     nan = np.full(len(terms), np.nan)
@@ -451,13 +456,13 @@ def _its_insufficient(
     )
     row = insufficient_row(
         reason,
+        tuple(notes),
         before=before,
         after=after,
         test=_ITS_TEST,
         effect_size_name="effect / residual SD",
         n_before=n_pre,
         n_after=n_post,
-        note=join_notes(*notes),
     )
     empty = pd.Series(dtype=float)
     return ITSResult(

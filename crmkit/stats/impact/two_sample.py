@@ -23,12 +23,19 @@ import pandas as pd
 from scipy import special, stats
 
 from crmkit.stats.impact.inputs import check_choice, check_int, finite_values
+from crmkit.stats.impact.notes import (
+    DroppedMissing,
+    Note,
+    NoVariation,
+    ResampledNormalLimit,
+    SmallSampleBootstrap,
+    TooFewValues,
+)
 from crmkit.stats.impact.row import (
-    change_row,
-    dropped_note,
+    dropped_missing,
     insufficient_row,
-    join_notes,
     log_ratio_interval,
+    noted_row,
     percentile_interval,
     ratio_or_nan,
 )
@@ -48,7 +55,6 @@ _CHUNK = 2_000_000
 
 _WELCH = "Welch t-test"
 _MANN_WHITNEY = "Mann–Whitney U"
-_SMALL_SAMPLE_NOTE = f"small sample (fewer than {SMALL_SAMPLE} in a window): bootstrap interval"
 
 
 # --- the two tests ---------------------------------------------------------------------------
@@ -147,7 +153,7 @@ class _Windows(NamedTuple):
 
     before: np.ndarray
     after: np.ndarray
-    dropped: str | None  # the note on dropped missing values
+    dropped: DroppedMissing | None  # missing values dropped
     n_boot: int
     seed: int
     min_n: int
@@ -172,7 +178,7 @@ def _two_windows(
     check_choice(interval, ("auto", *intervals), "interval")
     x, dropped_x = finite_values(before, "before")
     y, dropped_y = finite_values(after, "after")
-    return _Windows(x, y, dropped_note(dropped_x, dropped_y), n_boot, seed, min_n)
+    return _Windows(x, y, dropped_missing(dropped_x, dropped_y), n_boot, seed, min_n)
 
 
 def _common_columns(before: float, after: float, windows: _Windows, **names: str) -> dict[str, Any]:
@@ -188,11 +194,11 @@ def _common_columns(before: float, after: float, windows: _Windows, **names: str
     }
 
 
-def _too_few(windows: _Windows) -> str | None:
+def _too_few(windows: _Windows) -> TooFewValues | None:
     """Why the windows are too small for a test, or None."""
     n_x, n_y, min_n = windows.before.size, windows.after.size, windows.min_n
     if n_x < min_n or n_y < min_n:
-        return f"{n_x} value(s) before and {n_y} after; at least {min_n} needed in each window"
+        return TooFewValues(before=n_x, after=n_y, needed=min_n)
     return None
 
 
@@ -347,21 +353,21 @@ def compare_means(
     )
     reason = _too_few(windows)
     if reason is not None:
-        return insufficient_row(reason, note=windows.dropped, **common)
+        return insufficient_row(reason, (windows.dropped,), **common)
 
     welch = _welch(x, y)
     var_x, var_y = float(x.var(ddof=1)), float(y.var(ddof=1))
-    notes: list[str | None] = [windows.dropped]
+    notes: list[Note | None] = [windows.dropped]
     if welch.se == 0:
-        notes.append("no variation within either window: the t-test is undefined")
+        notes.append(NoVariation(test="t"))
     if _use_bootstrap(interval, windows):
         bounds = _bootstrap_interval(
             windows, _bootstrap_means, alpha, relative=mean_x > 0 and mean_y > 0
         )
         if interval == "auto":
-            notes.append(f"{_SMALL_SAMPLE_NOTE}, Welch p-value")
+            notes.append(SmallSampleBootstrap(threshold=SMALL_SAMPLE, welch_p=True))
         if max(n_x, n_y) > _RESAMPLE_MAX:
-            notes.append("resampled means of the larger window drawn from their normal limit")
+            notes.append(ResampledNormalLimit())
     else:
         half = t_critical(alpha, welch.df) * welch.se if welch.se > 0 else 0.0
         bounds = _Interval(
@@ -372,7 +378,8 @@ def compare_means(
     pooled = ((n_x - 1) * var_x + (n_y - 1) * var_y) / (n_x + n_y - 2)
     hedges = ratio_or_nan(welch.difference, math.sqrt(pooled)) * (1 - 3 / (4 * (n_x + n_y) - 9))
     _, check_p = _mann_whitney(x, y)
-    return change_row(
+    return noted_row(
+        tuple(notes),
         **common,
         **bounds.columns(),
         statistic=welch.statistic,
@@ -380,7 +387,6 @@ def compare_means(
         effect_size=hedges,
         mde=mde_t(welch.se, welch.df, alpha),
         check_p_value=check_p,
-        note=join_notes(*notes),
     )
 
 
@@ -488,19 +494,19 @@ def compare_medians(
     )
     reason = _too_few(windows)
     if reason is not None:
-        return insufficient_row(reason, note=windows.dropped, **common)
+        return insufficient_row(reason, (windows.dropped,), **common)
 
     u, p_value = _mann_whitney(x, y)
     se_x, se_y = _median_se(x), _median_se(y)
     se = math.sqrt(se_x**2 + se_y**2)
     z_crit = z_critical(alpha)
     difference = median_y - median_x
-    notes: list[str | None] = [windows.dropped]
+    notes: list[Note | None] = [windows.dropped]
     if _use_bootstrap(interval, windows):
         sorted_windows = windows._replace(before=x, after=y)
         bounds = _bootstrap_interval(sorted_windows, _bootstrap_medians, alpha, relative=positive)
         if interval == "auto":
-            notes.append(_SMALL_SAMPLE_NOTE)
+            notes.append(SmallSampleBootstrap(threshold=SMALL_SAMPLE, welch_p=False))
     else:
         bounds = _Interval(
             (difference - z_crit * se, difference + z_crit * se),
@@ -508,7 +514,8 @@ def compare_medians(
             "Bonett–Price",
         )
     check = _welch(np.log(x), np.log(y)) if positive else _welch(x, y)
-    return change_row(
+    return noted_row(
+        tuple(notes),
         **common,
         **bounds.columns(),
         statistic=u,
@@ -516,5 +523,4 @@ def compare_medians(
         effect_size=2 * u / (n_x * n_y) - 1,
         mde=mde_z(se, alpha),
         check_p_value=check.p_value,
-        note=join_notes(*notes),
     )

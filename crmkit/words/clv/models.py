@@ -9,7 +9,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmkit.domains.clv import ValueModels, alive_shares, share_probably_lost
+from crmkit.domains.clv import (
+    ClvNotFinite,
+    SpendModelFailed,
+    SpendModelUndefined,
+    ValueModels,
+    alive_shares,
+    share_probably_lost,
+)
 from crmkit.words.clv.percentages import whole_percent
 from crmkit.words.formats import TableView, format_money, format_number, is_missing
 from crmkit.words.language import tr
@@ -18,6 +25,7 @@ from crmkit.words.phrases import what_it_means
 __all__ = [
     "alive_bands",
     "alive_title",
+    "clv_dropped_reason",
     "independence_note",
     "independence_text",
     "model_text",
@@ -104,9 +112,37 @@ def model_text(models: ValueModels, *, currency: str = "") -> str:
             "get predictions closer to their own average spend.",
             spend=format_money(p * v / (q - 1), currency),
         )
+    elif getattr(models, "dropped", None) is not None:
+        text += tr(
+            " No value per customer could be predicted: {note}.",
+            note=clv_dropped_reason(models.dropped),
+        )
     elif models.note:
         text += tr(" No value per customer could be predicted: {note}.", note=models.note)
     return what_it_means(text)
+
+
+def clv_dropped_reason(fact: SpendModelUndefined | SpendModelFailed | ClvNotFinite) -> str:
+    """Why the spend model, or the CLV per customer, was dropped, in the report's language.
+
+    Examples
+    --------
+    >>> clv_dropped_reason(SpendModelUndefined(q=0.84))
+    "the spend model's q is 0.84 (≤ 1): mean spend per purchase is undefined, so no CLV is predicted"
+    """
+    if isinstance(fact, SpendModelUndefined):
+        return tr(
+            "the spend model's q is {q} (≤ 1): mean spend per purchase is undefined, so no CLV "
+            "is predicted",
+            q=f"{fact.q:.2f}",
+        )
+    if isinstance(fact, SpendModelFailed):
+        return tr("the spend model cannot be fitted: {error}", error=fact.error)
+    return tr(
+        "the lifetime value cannot be computed for {customers} customers (the fitted purchase "
+        "model's expectation is not finite), so no CLV is predicted",
+        customers=f"{fact.customers:,}",
+    )
 
 
 def independence_text(independence: pd.DataFrame) -> str:

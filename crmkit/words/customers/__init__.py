@@ -11,6 +11,8 @@ loyalty-and-retention stage, built from the numbers of :mod:`crmkit.domains.cust
 from __future__ import annotations
 
 from crmkit.words.customers.drivers import (
+    driver_caveat,
+    driver_caveats,
     driver_label,
     driver_reading,
     driver_readings,
@@ -57,6 +59,8 @@ __all__ = [
     "cohort_title",
     "cohort_view",
     "customer_findings",
+    "driver_caveat",
+    "driver_caveats",
     "driver_label",
     "driver_reading",
     "driver_readings",

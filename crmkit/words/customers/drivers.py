@@ -16,6 +16,16 @@ from crmkit.domains.customers import (
     DriversNotFitted,
     NotFittedReason,
 )
+from crmkit.domains.customers.drivers import (
+    AliasedTerms,
+    ComplaintsOverFollowUp,
+    CustomersLeftOut,
+    DriverCaveat,
+    FirstResponseSelection,
+    FitterWarning,
+    NothingToEstimate,
+    TermsWithoutVariation,
+)
 from crmkit.words.customers.readings import interval_cells, listing
 from crmkit.words.formats import (
     TableView,
@@ -25,6 +35,7 @@ from crmkit.words.formats import (
     format_percent,
     is_missing,
 )
+from crmkit.words.joining import listed_by_semicolons
 from crmkit.words.language import tr
 from crmkit.words.phrases import what_it_means
 
@@ -419,3 +430,54 @@ def drivers_text(drivers: ChurnDrivers) -> str:
         )
         text += ranking
     return what_it_means(text)
+
+
+def driver_caveat(caveat: DriverCaveat) -> str:
+    """A caveat of the churn model in the report's language.
+
+    Term names are the model's own (``segment[Retail]``) and the fitter's warnings its own
+    English message, as given.
+
+    Examples
+    --------
+    >>> driver_caveat(CustomersLeftOut(customers=42))
+    '42 customer(s) with a missing covariate left out'
+    """
+    if isinstance(caveat, ComplaintsOverFollowUp):
+        return tr(
+            "complaints counted over the whole follow-up (no tickets given): customers who stay "
+            "longer have more time to complain, which biases its hazard ratio downwards"
+        )
+    if isinstance(caveat, CustomersLeftOut):
+        return tr(
+            "{customers} customer(s) with a missing covariate left out",
+            customers=caveat.customers,
+        )
+    if isinstance(caveat, FirstResponseSelection):
+        return tr(
+            "first_response_hours is missing for customers without tickets during their "
+            "follow-up: keeping only customers with tickets selects on what happened after "
+            "entry and biases the other hazard ratios"
+        )
+    if isinstance(caveat, TermsWithoutVariation):
+        return tr("left out for lack of variation: {terms}", terms=", ".join(caveat.terms))
+    if isinstance(caveat, AliasedTerms):
+        return tr(
+            "left out as a combination of earlier terms (aliased): {terms}",
+            terms=", ".join(caveat.terms),
+        )
+    if isinstance(caveat, NothingToEstimate):
+        return tr("nothing to estimate: no varying covariate or no churn event")
+    if isinstance(caveat, FitterWarning):
+        return tr("statsmodels: {message}", message=caveat.message)
+    return caveat.english()
+
+
+def driver_caveats(drivers: ChurnDrivers) -> str | None:
+    """The churn model's caveats in the report's language, joined by semicolons; None if none.
+
+    A model without typed caveats shows its English note as written.
+    """
+    if drivers.caveats:
+        return listed_by_semicolons([driver_caveat(c) for c in drivers.caveats])
+    return drivers.note

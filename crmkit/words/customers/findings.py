@@ -14,7 +14,7 @@ from crmkit.domains.customers import (
     SurvivalAnalysis,
 )
 from crmkit.stats.primitives import check_alpha as _check_alpha
-from crmkit.words.customers.drivers import driver_label, driver_readings
+from crmkit.words.customers.drivers import driver_caveats, driver_label, driver_readings
 from crmkit.words.customers.readings import listing, series
 from crmkit.words.formats import (
     format_money,
@@ -150,8 +150,9 @@ def customer_findings(
                 "every tenure."
             )
         )
-        if drivers.note:
-            limitations.append(tr("Churn model: {note}.", note=drivers.note))
+        caveats = driver_caveats(drivers)
+        if caveats:
+            limitations.append(tr("Churn model: {note}.", note=caveats))
     if revenue is not None and len(revenue):
         after = revenue.loc[revenue["window"] == "after"]
         if len(after) and after["revenue"].sum() > 0:

@@ -26,8 +26,9 @@ from crmkit.words.formats import (
     format_p_statement,
     is_missing,
 )
-from crmkit.words.language import SOURCE_LANGUAGE, active_language, term, tr
+from crmkit.words.language import term, tr
 from crmkit.words.narrative.placebo import inside_placebos_reason
+from crmkit.words.notes import shown_notes
 
 __all__ = [
     "GUARD_REASONS",
@@ -268,12 +269,13 @@ GUARD_REASONS: Mapping[Guard, str] = _GuardReasons()
 def _insufficient(row: Mapping[str, Any]) -> str:
     """Why a KPI had too little data to compare.
 
-    The statistics write their reason as an English note; an English report shows it as
-    written, a report in another language says it with the row's counts.
+    The statistics record their reason as typed facts (:mod:`crmkit.words.notes` says them);
+    a row whose note is only text is shown as written in English, and in another language
+    said with the row's counts.
     """
-    note = row.get("note")
-    if active_language() == SOURCE_LANGUAGE and not is_missing(note) and note:
-        return str(note)
+    shown = shown_notes(row)
+    if shown is not None:
+        return shown
     before, after = as_number(row.get("n_before")), as_number(row.get("n_after"))
     if before is None or after is None:
         return tr("too few observations in one of the windows")

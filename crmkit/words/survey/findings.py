@@ -16,6 +16,7 @@ from crmkit.words.formats import (
     is_missing,
 )
 from crmkit.words.language import term, tr
+from crmkit.words.notes import shown_notes
 from crmkit.words.phrases import Findings
 from crmkit.words.quality.terms import joined_sentences, lowercase_first
 from crmkit.words.survey.fragments import interval_text, listed, moved
@@ -166,7 +167,7 @@ def _nps_sentence(row: dict, alpha: float) -> str:
     if verdict is None:
         return tr(
             "The Net Promoter Score could not be compared before and after go-live ({reason}).",
-            reason=row.get("note") or tr("too few answers"),
+            reason=shown_notes(row) or tr("too few answers"),
         )
     fields = {
         "before": f"{row['before']:.1f}",

@@ -1,0 +1,236 @@
+"""A comparison's notes in words: why it has no statistics, and its caveats.
+
+The statistics and domain layers record what they noticed as typed facts
+(:mod:`crmkit.stats.impact.notes`); :func:`say_note` says one in the report's language,
+:func:`row_notes` says a comparison row's notes, joined by "; ". In English each fact reads
+exactly as results.json records it (the fact's ``english()``).
+
+Examples
+--------
+>>> from crmkit.stats.impact.notes import Insufficient, TooFewPairs
+>>> say_note(Insufficient(TooFewPairs(pairs=1, needed=2)))
+'insufficient data: 1 complete pair(s); at least 2 needed'
+>>> from crmkit.words.language import speaking
+>>> with speaking("zh"):
+...     say_note(Insufficient(TooFewPairs(pairs=1, needed=2)))
+'数据不足：1 个完整配对；至少需要 2 个'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from crmkit.stats.impact import notes as n
+from crmkit.words.formats import is_missing
+from crmkit.words.joining import listed_by_semicolons
+from crmkit.words.language import SOURCE_LANGUAGE, active_language, tr
+
+__all__ = ["SAYINGS", "row_notes", "said_notes", "shown_notes", "say_note", "say_notes"]
+
+
+def _insufficient(f: n.Insufficient) -> str:
+    return tr("insufficient data: {reason}", reason=say_note(f.reason))
+
+
+def _no_variation(f: n.NoVariation) -> str:
+    if f.test == "z":
+        return tr("no variation within either window: the z-test is undefined")
+    return tr("no variation within either window: the t-test is undefined")
+
+
+def _small_sample_bootstrap(f: n.SmallSampleBootstrap) -> str:
+    if f.welch_p:
+        return tr(
+            "small sample (fewer than {threshold} in a window): bootstrap interval, Welch p-value",
+            threshold=f.threshold,
+        )
+    return tr(
+        "small sample (fewer than {threshold} in a window): bootstrap interval",
+        threshold=f.threshold,
+    )
+
+
+#: How each kind of fact is said (a function of the fact, in the active language).
+SAYINGS: Mapping[type[n.Note], Callable[[Any], str]] = {
+    n.Insufficient: _insufficient,
+    n.TooFewValues: lambda f: tr(
+        "{before} value(s) before and {after} after; at least {needed} needed in each window",
+        before=f.before,
+        after=f.after,
+        needed=f.needed,
+    ),
+    n.TooFewTrials: lambda f: tr(
+        "{before} trial(s) before and {after} after; at least {needed} needed in each window",
+        before=f.before,
+        after=f.after,
+        needed=f.needed,
+    ),
+    n.TooFewAnswers: lambda f: tr(
+        "{before} answer(s) before and {after} after; at least {needed} needed in each window",
+        before=f.before,
+        after=f.after,
+        needed=f.needed,
+    ),
+    n.TooFewMonths: lambda f: tr(
+        "{before} month(s) before and {after} from go-live; at least {needed} needed in each",
+        before=f.before,
+        after=f.after,
+        needed=f.needed,
+    ),
+    n.TooFewPairs: lambda f: tr(
+        "{pairs} complete pair(s); at least {needed} needed", pairs=f.pairs, needed=f.needed
+    ),
+    n.ExposureNotPositive: lambda f: tr(
+        "exposure is {before} before and {after} after; both must be positive",
+        before=f"{f.before:g}",
+        after=f"{f.after:g}",
+    ),
+    n.FewUnitsOrNoExposure: lambda f: tr("fewer than 2 units, or no exposure, in a window"),
+    n.NoEvents: lambda f: tr("no events in either window"),
+    n.NoResidualMonths: lambda f: tr(
+        "{months} months leave no residual degrees of freedom", months=f.months
+    ),
+    n.NoResidualRows: lambda f: tr("{rows} rows leave no residual degrees of freedom", rows=f.rows),
+    n.CollinearTreatment: lambda f: tr(
+        "the treatment indicator is collinear with the fixed effects"
+    ),
+    n.EmptyDidCell: lambda f: tr(
+        "treated units have {treated_before} row(s) before and {treated_after} after go-live, "
+        "control units {control_before} and {control_after}; each needs at least one",
+        treated_before=f.treated_before,
+        treated_after=f.treated_after,
+        control_before=f.control_before,
+        control_after=f.control_after,
+    ),
+    n.NoCustomerAtRisk: lambda f: tr("no customer at risk in a window of the shared age mix"),
+    n.NoChurnEvent: lambda f: tr("no churn event in either window"),
+    n.NoPositiveClv: lambda f: tr("no positive CLV with a variance in both windows"),
+    n.DroppedMissing: lambda f: tr(
+        "{before} missing value(s) before and {after} after were dropped",
+        before=f.before,
+        after=f.after,
+    ),
+    n.UnitsWithoutPair: lambda f: tr(
+        "{dropped} of {units} units dropped for lacking a pair", dropped=f.dropped, units=f.units
+    ),
+    n.FisherUsed: lambda f: tr("small expected counts (below 5): Fisher's exact test used"),
+    n.NoVariation: _no_variation,
+    n.SameChangeEveryUnit: lambda f: tr(
+        "every unit changed by the same amount: the t-test is undefined"
+    ),
+    n.SmallSampleBootstrap: _small_sample_bootstrap,
+    n.ResampledNormalLimit: lambda f: tr(
+        "resampled means of the larger window drawn from their normal limit"
+    ),
+    n.NoEventsBefore: lambda f: tr(
+        "no events before: the rate ratio and the interval of change are unbounded"
+    ),
+    n.MonthsWithoutValue: lambda f: tr(
+        "{months} month(s) without a value dropped", months=f.months
+    ),
+    n.CalendarMonthsMissing: lambda f: tr(
+        "{months} calendar month(s) missing: HAC lags count observations", months=f.months
+    ),
+    n.SeasonalityNotModelled: lambda f: tr(
+        "seasonality not modelled: {months} months before go-live, at least {needed} needed",
+        months=f.months,
+        needed=f.needed,
+    ),
+    n.RowsWithMissingDropped: lambda f: tr(
+        "{rows} row(s) with missing values dropped", rows=f.rows
+    ),
+    n.SmallSampleNps: lambda f: tr(
+        "small sample (fewer than {threshold} answers in a window): the interval is rough",
+        threshold=f.threshold,
+    ),
+    n.NpsBeforeNotPositive: lambda f: tr(
+        "relative change not shown: the NPS before is not positive"
+    ),
+    n.ChurnDefinition: lambda f: tr(
+        "churn from {source}; the same population rule, {days} days followed in each window, "
+        "age mix standardised ({shared} shared)",
+        source=f.source,
+        days=f.days,
+        shared=f"{f.shared:.0%}",
+    ),
+    n.SpendWindowDays: lambda f: tr(
+        "{days} days of spend in each window, retention on the churn KPI's comparable "
+        "definition, age mix standardised",
+        days=f.days,
+    ),
+}
+
+
+def say_note(fact: n.Note) -> str:
+    """One fact in the report's language.
+
+    Examples
+    --------
+    >>> from crmkit.stats.impact.notes import FisherUsed
+    >>> say_note(FisherUsed())
+    "small expected counts (below 5): Fisher's exact test used"
+    """
+    return SAYINGS[type(fact)](fact)
+
+
+def say_notes(facts: tuple[n.Note, ...]) -> str | None:
+    """The facts in the report's language, joined by "; "; None when there is none."""
+    said = [say_note(f) for f in facts]
+    return listed_by_semicolons(said) if said else None
+
+
+def row_notes(row: Mapping[str, Any]) -> str | None:
+    """A comparison row's notes in the report's language; None when it has none.
+
+    The row's ``note_facts`` are said when they are the facts its ``note`` was written from;
+    a note written as text, or replaced by a later step, is shown as written.
+
+    Examples
+    --------
+    >>> from crmkit.stats.impact.notes import TooFewValues, noted
+    >>> row_notes(noted(TooFewValues(before=1, after=4, needed=2)))
+    '1 value(s) before and 4 after; at least 2 needed in each window'
+    >>> row_notes({"note": "observations clustered by customer_id", "note_facts": None})
+    'observations clustered by customer_id'
+    >>> row_notes({"note": None}) is None
+    True
+    """
+    said = said_notes(row)
+    if said is not None:
+        return said
+    return _written(row)
+
+
+def said_notes(row: Mapping[str, Any]) -> str | None:
+    """A row's notes said from its facts in the report's language; None when they cannot be.
+
+    None when the row has no facts, or when its ``note`` is not the one they were written
+    from (a note written as text, or replaced by a later step): only English can show such a
+    note as written.
+
+    Examples
+    --------
+    >>> said_notes({"note": "observations clustered by customer_id"}) is None
+    True
+    """
+    facts = n.read_notes(row.get("note_facts"))
+    if facts is None or n.english_note(facts) != _written(row):
+        return None
+    return say_notes(facts)
+
+
+def _written(row: Mapping[str, Any]) -> str | None:
+    note = row.get("note")
+    return None if is_missing(note) or not note else str(note)
+
+
+def shown_notes(row: Mapping[str, Any]) -> str | None:
+    """A row's notes as a report in the active language can show them; None when it cannot.
+
+    English shows every note (said from its facts, or as written); another language only
+    notes said from their facts.
+    """
+    if active_language() == SOURCE_LANGUAGE:
+        return row_notes(row)
+    return said_notes(row)
