@@ -60,6 +60,9 @@ __all__ = [
     "kpi_placebo",
     "kpi_placebos",
     "checked_placebos",
+    "first_data_month",
+    "history_assessment",
+    "placebo_check",
     "moved_assessment",
     "placebo_block",
     "placebo_columns",
@@ -333,33 +336,94 @@ def kpi_placebo(
     -------
     KpiPlacebo
     """
+    first = _first_month(kpi, tables)
+    if placebo_method(kpi) is PlaceboMethod.SLIDING:
+
+        def sliding() -> Callable[[Assessment], float]:
+            span = Window(first.to_timestamp().date(), assessment.after.end)  # type: ignore[union-attr]
+            return _sliding_estimator(kpi, tables, assessment, span)
+
+        return placebo_check(
+            kpi.name, sliding, assessment, first=first, real_effect=real_effect,
+            min_placebos=min_placebos,
+        )  # fmt: skip
+    needed = minimum_placebos(assessment.stats.alpha) if min_placebos is None else min_placebos
+    return placebo_check(
+        kpi.name,
+        lambda: _shifted_estimator(kpi, tables, assessment),
+        assessment,
+        first=first,
+        real_effect=real_effect,
+        min_placebos=min_placebos,
+        dates_wanted=needed + SPARE_DATES,
+    )
+
+
+def placebo_check(
+    name: str,
+    make_estimator: Callable[[], Callable[[Assessment], float]],
+    assessment: Assessment,
+    *,
+    first: pd.Period | None,
+    real_effect: float,
+    min_placebos: int | None = None,
+    dates_wanted: int | None = None,
+) -> KpiPlacebo:
+    """An estimate's effect at fake go-lives (the assessment moved by whole months).
+
+    The one procedure behind every KPI's check (:func:`kpi_placebo`) and the impact designs'
+    (the time series, :func:`crmkit.measure.time_series`; the control group,
+    :func:`crmkit.measure.control_comparison`).
+
+    Parameters
+    ----------
+    name : str
+        What is checked (the KPI's name).
+    make_estimator : callable
+        Called once, only when the history allows the check: returns
+        ``estimate(moved_assessment) -> float``, the relative effect with the go-live and both
+        windows moved (:func:`moved_assessment`); NaN (or ValueError, KeyError,
+        ZeroDivisionError, IndexError) where it cannot be computed.
+    assessment : Assessment
+        The real go-live and windows.
+    first : pd.Period or None
+        The first month of data (None: no data, the history is too short).
+    real_effect : float
+        The real effect (a fraction); NaN gives :attr:`KpiPlaceboStatus.NO_EFFECT`.
+    min_placebos : int, optional
+        Default :func:`crmkit.stats.rollout.minimum_placebos`.
+    dates_wanted : int, optional
+        Effects at this many dates spread evenly over the admissible ones (a date that cannot
+        be computed replaced by the latest unused one); None: every admissible date.
+
+    Returns
+    -------
+    KpiPlacebo
+        Its result's placebos keep the dates with a finite effect only.
+    """
     alpha = assessment.stats.alpha
     real = _month(assessment.go_live_date)
     before_months, after_months = _window_lengths(assessment)
     needed = minimum_placebos(alpha) if min_placebos is None else min_placebos
-    first, history, needed_months = _history(kpi, tables, assessment, needed)
+    history = 0 if first is None else max(0, (real - first).n)
+    needed_months = needed + before_months + after_months - 1
     if not np.isfinite(real_effect):
-        return KpiPlacebo(kpi.name, KpiPlaceboStatus.NO_EFFECT, None, history, needed_months)
+        return KpiPlacebo(name, KpiPlaceboStatus.NO_EFFECT, None, history, needed_months)
     if first is None or history < needed_months:
-        return KpiPlacebo(
-            kpi.name, KpiPlaceboStatus.HISTORY_TOO_SHORT, None, history, needed_months
-        )
+        return KpiPlacebo(name, KpiPlaceboStatus.HISTORY_TOO_SHORT, None, history, needed_months)
     dates = [first + before_months + k for k in range(history - before_months - after_months + 1)]
-    method = placebo_method(kpi)
+    estimator = make_estimator()
 
     def at(date: pd.Period) -> float:
         try:
-            return estimator(moved_assessment(assessment, (date - real).n))
+            return float(estimator(moved_assessment(assessment, (date - real).n)))
         except (ValueError, KeyError, ZeroDivisionError, IndexError):
             return math.nan
 
-    if method is PlaceboMethod.SLIDING:
-        span = Window(first.to_timestamp().date(), assessment.after.end)
-        estimator = _sliding_estimator(kpi, tables, assessment, span)
+    if dates_wanted is None:
         effects = {date: at(date) for date in dates}
     else:
-        estimator = _shifted_estimator(kpi, tables, assessment)
-        effects = _thinned_effects(dates, at, needed + SPARE_DATES)
+        effects = _thinned_effects(dates, at, dates_wanted)
 
     def estimate(date: pd.Period, _before: int, _after: int) -> float:
         return effects.get(date, math.nan)
@@ -377,9 +441,31 @@ def kpi_placebo(
     )
     finite = result.placebos.loc[np.isfinite(result.placebos["effect"].to_numpy(float))]
     result = dataclasses.replace(result, placebos=finite.reset_index(drop=True))
-    return KpiPlacebo(
-        kpi.name, KpiPlaceboStatus(str(result.status)), result, history, needed_months
-    )
+    return KpiPlacebo(name, KpiPlaceboStatus(str(result.status)), result, history, needed_months)
+
+
+def first_data_month(kpi_name: str, tables: Mapping[str, pd.DataFrame]) -> pd.Period | None:
+    """The first month every table of a KPI covers (None without dated rows)."""
+    return _first_month(kpis.get_kpi(kpi_name), tables)
+
+
+def history_assessment(assessment: Assessment, first: pd.Period) -> Assessment:
+    """The assessment with its before window stretched back to ``first`` (whole history).
+
+    Its before window runs from the first day of ``first`` to the day before the after
+    window: what a monthly total or panel observes over it, cut to a moved assessment's
+    months, is what that assessment's own windows observe (for windows of whole months).
+
+    Examples
+    --------
+    >>> from crmkit.data.config import parse_params
+    >>> a = parse_params({"client": "A", "go_live_date": "2025-01-01"})
+    >>> str(history_assessment(a, pd.Period("2020-03", "M")).before)
+    '2020-03-01 to 2024-12-31'
+    """
+    start = first.to_timestamp().date()
+    end = (pd.Timestamp(assessment.after.start) - pd.Timedelta(days=1)).date()
+    return dataclasses.replace(assessment, before=Window(start, end))
 
 
 def kpi_placebos(
