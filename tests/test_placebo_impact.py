@@ -293,3 +293,22 @@ def test_placebo_words_of_the_impact_designs_in_chinese():
         finding = str(placebo_words.checked_control_finding(analysis))
         chart = str(placebo_words.impact_placebo_title(analysis))
     assert "不予认定" in title and "37" in chart and "CRM" in finding
+
+
+# --- the KPI gate's shared work -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["repeat_purchase_rate", "purchase_interval_days"])
+def test_a_shared_domain_comparison_is_the_kpis_own_measure(name):
+    # The placebo check measures the loyalty KPIs in one domain call per fake date; it must be
+    # the call measure_kpis makes for each KPI.
+    from crmkit.measure.domain_kpis import DOMAIN_MEASURES
+    from crmkit.measure.placebo_kpis import SharedWork
+    from test_placebo_kpis import long_client
+
+    tables, assessment = long_client(2, customers=300)
+    moved = moved_assessment(assessment, -20)
+    stats = assessment.stats
+    own = DOMAIN_MEASURES[name](tables, moved, alpha=stats.alpha, seed=stats.seed)
+    shared = SharedWork().comparison(name, tables, moved, -20, alpha=stats.alpha, seed=stats.seed)
+    pd.testing.assert_frame_equal(shared, own, check_exact=True)

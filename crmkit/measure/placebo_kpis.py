@@ -48,12 +48,16 @@ from crmkit.data.verdicts import CLAIMED, Status
 from crmkit.kpis.monthly import MonthlyTotal, PerRepMonth
 from crmkit.kpis.scope import rows_in_window
 from crmkit.kpis.windows import month_starts, window_months, window_months_length
+from crmkit.domains import customers, survey
 from crmkit.measure.domain_kpis import DOMAIN_MEASURES
+from crmkit.stats import impact
 from crmkit.stats.rollout import PlaceboResult, minimum_placebos, placebo_go_lives
 
 __all__ = [
     "PLACEBO_COLUMNS",
+    "SHARED_COMPARISONS",
     "SPARE_DATES",
+    "SharedWork",
     "KpiPlacebo",
     "KpiPlaceboStatus",
     "PlaceboMethod",
@@ -173,6 +177,61 @@ def moved_assessment(assessment: Assessment, months: int) -> Assessment:
     )
 
 
+#: KPIs a domain measures all in one call, both windows at once (the calls of
+#: :data:`crmkit.measure.domain_kpis.DOMAIN_MEASURES`): at a fake date one call serves them all.
+#: Name → (the table it reads, the domain function).
+SHARED_COMPARISONS: dict[str, tuple[str, Callable[..., pd.DataFrame]]] = {
+    **{
+        name: ("orders", customers.compare_loyalty)
+        for name in ("repeat_purchase_rate", "purchase_interval_days", "spend_per_customer")
+    },
+    **{name: ("surveys", survey.survey_changes) for name in ("nps", "csat_top2_share", "ces")},
+}
+
+
+class SharedWork:
+    """What the placebo checks of one run measure more than once, kept for the others.
+
+    A domain comparison at a moved assessment (:data:`SHARED_COMPARISONS`: the loyalty KPIs
+    share one per date), and a KPI's observations in a window (two KPIs, or two dates whose
+    windows meet, observe the same window once). Every value is the very call it replaces,
+    so the results do not change.
+    """
+
+    def __init__(self) -> None:
+        self._comparisons: dict[tuple[int, int], pd.DataFrame] = {}
+        self._observations: dict[tuple[int, Window, Any], Any] = {}
+
+    def comparison(
+        self,
+        name: str,
+        tables: Mapping[str, pd.DataFrame],
+        moved: Assessment,
+        shift: int,
+        *,
+        alpha: float,
+        seed: int,
+    ) -> pd.DataFrame:
+        """The one-row comparison of a KPI of :data:`SHARED_COMPARISONS` at ``moved``."""
+        table, rows_of = SHARED_COMPARISONS[name]
+        key = (id(rows_of), shift)
+        if key not in self._comparisons:
+            self._comparisons[key] = rows_of(
+                tables[table], moved, customers=tables.get("customers"), alpha=alpha, seed=seed
+            )
+        rows = self._comparisons[key]
+        return rows.loc[rows["kpi"] == name, list(impact.CHANGE_COLUMNS)].reset_index(drop=True)
+
+    def observed(
+        self, kpi: kpis.KPI, tables: Mapping[str, pd.DataFrame], window: Window, exclude: Any
+    ) -> Any:
+        """``kpi.observe(tables, window, exclude=exclude)``, once per observer and window."""
+        key = (id(kpi.observe), window, exclude)
+        if key not in self._observations:
+            self._observations[key] = kpi.observe(tables, window, exclude=exclude)
+        return self._observations[key]
+
+
 #: Tables a domain reads besides the KPI's own (churn follows customers through their orders).
 _DOMAIN_TABLES = {"customers": ("orders",), "clv": ("orders",)}
 
@@ -248,12 +307,26 @@ def _sliding_estimator(
 
 
 def _shifted_estimator(
-    kpi: kpis.KPI, tables: Mapping[str, pd.DataFrame], assessment: Assessment
+    kpi: kpis.KPI,
+    tables: Mapping[str, pd.DataFrame],
+    assessment: Assessment,
+    shared: SharedWork,
 ) -> Callable[[Assessment], float]:
     """The KPI measured again in each moved window (its domain's measure, or observe)."""
+    stats = assessment.stats
+    real = _month(assessment.go_live_date)
+    if kpi.name in SHARED_COMPARISONS:
+
+        def shared_effect(moved: Assessment) -> float:
+            shift = (_month(moved.go_live_date) - real).n
+            row = shared.comparison(
+                kpi.name, tables, moved, shift, alpha=stats.alpha, seed=stats.seed
+            ).iloc[0]
+            return _relative(float(row["before"]), float(row["after"]))
+
+        return shared_effect
     if kpi.measured_by is not None:
         compare = DOMAIN_MEASURES[kpi.name]
-        stats = assessment.stats
 
         def domain_effect(moved: Assessment) -> float:
             row = compare(tables, moved, alpha=stats.alpha, seed=stats.seed).iloc[0]
@@ -263,7 +336,7 @@ def _shifted_estimator(
 
     def observed_effect(moved: Assessment) -> float:
         values = [
-            kpis.kpi_value(kpi, kpi.observe(tables, window, exclude=moved.control))
+            kpis.kpi_value(kpi, shared.observed(kpi, tables, window, moved.control))
             for window in (moved.before, moved.after)
         ]
         return _relative(*values)
@@ -317,6 +390,7 @@ def kpi_placebo(
     *,
     real_effect: float,
     min_placebos: int | None = None,
+    shared: SharedWork | None = None,
 ) -> KpiPlacebo:
     """One KPI's relative change at fake go-lives, and the real one's place among them.
 
@@ -331,12 +405,16 @@ def kpi_placebo(
     min_placebos : int, optional
         Fewer placebo dates give :attr:`KpiPlaceboStatus.HISTORY_TOO_SHORT`; default
         :func:`crmkit.stats.rollout.minimum_placebos` (19 at alpha = 0.05).
+    shared : SharedWork, optional
+        Work kept across the KPIs of one run (:func:`kpi_placebos` passes one); default a
+        new one.
 
     Returns
     -------
     KpiPlacebo
     """
     first = _first_month(kpi, tables)
+    shared = SharedWork() if shared is None else shared
     if placebo_method(kpi) is PlaceboMethod.SLIDING:
 
         def sliding() -> Callable[[Assessment], float]:
@@ -350,7 +428,7 @@ def kpi_placebo(
     needed = minimum_placebos(assessment.stats.alpha) if min_placebos is None else min_placebos
     return placebo_check(
         kpi.name,
-        lambda: _shifted_estimator(kpi, tables, assessment),
+        lambda: _shifted_estimator(kpi, tables, assessment, shared),
         assessment,
         first=first,
         real_effect=real_effect,
@@ -481,6 +559,7 @@ def kpi_placebos(
     """
     out = {}
     needed = minimum_placebos(assessment.stats.alpha)
+    shared = SharedWork()
     for _, row in rows.iterrows():
         name = str(row["kpi"])
         if row["verdict"] not in CLAIMED:
@@ -497,7 +576,9 @@ def kpi_placebos(
         effect = float(effect) if effect is not None and pd.notna(effect) else math.nan
         if not np.isfinite(effect):
             effect = _relative(float(row["before"]), float(row["after"]))
-        out[name] = kpi_placebo(kpis.get_kpi(name), tables, assessment, real_effect=effect)
+        out[name] = kpi_placebo(
+            kpis.get_kpi(name), tables, assessment, real_effect=effect, shared=shared
+        )
     return out
 
 
