@@ -1,11 +1,12 @@
 """The control group: each KPI net of its change, and the difference-in-differences of a
-monthly KPI between the CRM units and the units that did not get the CRM."""
+monthly KPI between the CRM units and the units that did not get the CRM, with its placebo
+go-lives."""
 
 from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 
@@ -18,7 +19,14 @@ from crmkit.data.config import Assessment
 from crmkit.data.control_groups import AssignmentUnit, ControlPlacement, locate_control
 from crmkit.kpis.windows import window_months
 from crmkit.measure.comparison import measure_one
+from crmkit.measure.placebo_kpis import (
+    KpiPlacebo,
+    first_data_month,
+    history_assessment,
+    placebo_check,
+)
 from crmkit.stats import impact
+from crmkit.stats.impact.clustered import cluster_ols
 
 #: The columns of the control group's comparison (see :func:`crmkit.measure.measure_kpis`),
 #: NaN without a control group or where the KPI cannot be measured on it.
@@ -194,6 +202,9 @@ class ControlAnalysis:
     assignment : str
         The level at which the CRM was assigned (:class:`crmkit.data.control_groups.AssignmentUnit`:
         ``customer``, ``region`` or ``rep``), as params.yaml says or its default.
+    placebo : KpiPlacebo or None
+        The same difference-in-differences' relative effect at fake go-lives before the real
+        one (:func:`control_placebo`); None when it was not asked for.
     """
 
     kpi: kpis.KPI
@@ -203,6 +214,7 @@ class ControlAnalysis:
     treated_units: tuple[str, ...]
     control_units: tuple[str, ...]
     assignment: str = AssignmentUnit.REGION
+    placebo: KpiPlacebo | None = None
 
     @property
     def relative_effect(self) -> tuple[float, float, float]:
@@ -214,24 +226,34 @@ class ControlAnalysis:
         bound the data cannot give (guard ``no_interval``) is NaN, never ±100 %.
         """
         d = self.did
+        after = float(d.comparison["after"].iloc[0])
+        effect = _relative(d.estimate, after, self.log_outcome)
+        if not math.isfinite(effect):
+            return math.nan, math.nan, math.nan
         if not self.log_outcome:
-            after = float(d.comparison["after"].iloc[0])
             level = after - d.estimate
-            effect, _ = guards.percent_change(level, after)
-            if effect is None:
-                return math.nan, math.nan, math.nan
             return effect, d.ci_low / level, d.ci_high / level
-        return float(np.expm1(d.estimate)), float(np.expm1(d.ci_low)), float(np.expm1(d.ci_high))
+        return effect, float(np.expm1(d.ci_low)), float(np.expm1(d.ci_high))
+
+    @property
+    def claims(self) -> bool:
+        """True when the relative effect's interval excludes zero (a change is claimed)."""
+        _, low, high = self.relative_effect
+        return bool(low > 0 or high < 0)
 
     @property
     def guard(self) -> str | None:
         """Why the comparison is not claimed as it stands (a :mod:`crmkit.data.guards` code), or None.
 
-        ``no_interval`` when the data cannot bound the effect (too few units); for an outcome
-        in the KPI's unit also ``base_near_zero`` when the percentage has no sane base.
+        ``no_interval`` when the data cannot bound the effect (too few units);
+        ``inside_placebos`` when a claimed effect lies inside the effects of fake go-live dates
+        (:attr:`placebo`); for an outcome in the KPI's unit also ``base_near_zero`` when the
+        percentage has no sane base.
         """
         if self.did.guard == guards.Guard.NO_INTERVAL:
             return self.did.guard
+        if self.placebo is not None and self.placebo.withholds and self.claims:
+            return guards.Guard.INSIDE_PLACEBOS.value
         if not self.log_outcome:
             after = float(self.did.comparison["after"].iloc[0])
             _, code = guards.percent_change(after - self.did.estimate, after)
@@ -376,6 +398,7 @@ def control_comparison(
     kpi_name: str = "revenue_monthly",
     *,
     log_outcome: bool = True,
+    placebos: bool = True,
 ) -> ControlAnalysis | None:
     """Difference-in-differences of a monthly KPI between CRM units and the control group.
 
@@ -396,6 +419,10 @@ def control_comparison(
     ``exp(estimate) − 1``, which does not depend on how large each unit is; unit-months
     without activity are left out then.
 
+    With ``placebos`` the same estimate is also computed at fake go-lives before the real one
+    (:func:`control_placebo`, point estimates only); a claimed effect that lies inside that
+    placebo distribution gets the guard ``inside_placebos`` (:attr:`ControlAnalysis.guard`).
+
     Returns None without a control group, when the KPI's tables are absent, when no table
     holds the control column, or when the units do not split into at least two treated and
     one control unit.
@@ -409,14 +436,9 @@ def control_comparison(
         return None
     for unit, logged in _unit_candidates(placement, log_outcome):
         try:
-            if unit == "customer_id":
-                panel = customer_panel(tables, assessment, kpi_name)
-            else:
-                panel = kpis.monthly_panel(tables, assessment, kpi_name, unit=unit)
+            panel = _panel(tables, assessment, kpi_name, unit, logged)
         except ValueError:
             continue
-        if logged:
-            panel = panel.loc[panel["value"] > 0].assign(value=lambda p: np.log(p["value"]))
         units = panel.drop_duplicates("unit")
         if units["treated"].sum() >= 2 and (~units["treated"]).sum() >= 1:
             break
@@ -432,7 +454,7 @@ def control_comparison(
         alpha=assessment.stats.alpha,
         seed=assessment.stats.seed,
     )
-    return ControlAnalysis(
+    analysis = ControlAnalysis(
         kpi,
         did,
         logged,
@@ -441,3 +463,148 @@ def control_comparison(
         tuple(sorted(units.loc[~units["treated"], "unit"])),
         placement.unit,
     )
+    if not placebos:
+        return analysis
+    check = control_placebo(analysis, tables, assessment, unit=unit)
+    return dataclasses.replace(analysis, placebo=check)
+
+
+def _panel(
+    tables: Mapping[str, pd.DataFrame],
+    assessment: Assessment,
+    kpi_name: str,
+    unit: str,
+    logged: bool,
+) -> pd.DataFrame:
+    """The unit × month panel of :func:`control_comparison` (logarithms of the months with
+    activity when ``logged``)."""
+    if unit == "customer_id":
+        panel = customer_panel(tables, assessment, kpi_name)
+    else:
+        panel = kpis.monthly_panel(tables, assessment, kpi_name, unit=unit)
+    if logged:
+        panel = panel.loc[panel["value"] > 0].assign(value=lambda p: np.log(p["value"]))
+    return panel
+
+
+def _relative(estimate: float, after: float, log_outcome: bool) -> float:
+    """A difference-in-differences estimate as a fraction of the counterfactual (NaN if none).
+
+    ``exp(estimate) − 1`` for a log outcome; else the estimate over the treated units'
+    counterfactual level ``after − estimate``, by :func:`crmkit.data.guards.percent_change`.
+    """
+    if not (math.isfinite(estimate) and math.isfinite(after)):
+        return math.nan
+    if log_outcome:
+        return float(np.expm1(estimate))
+    effect, _ = guards.percent_change(after - estimate, after)
+    return math.nan if effect is None else float(effect)
+
+
+def did_point_estimate(panel: pd.DataFrame, go_live: Any) -> tuple[float, float]:
+    """The two-way fixed-effects estimate of :func:`crmkit.stats.impact.difference_in_differences`
+    alone (no interval, no event study), and the treated units' mean from go-live.
+
+    Parameters
+    ----------
+    panel : DataFrame
+        ``unit``, ``month`` (month starts), ``value``, ``treated`` (bool).
+    go_live : date-like
+        Its month is the first month after go-live.
+
+    Returns
+    -------
+    (float, float)
+        The estimate δ of value ~ δ · treated · after + unit effects + month effects, and the
+        treated units' mean value from go-live; NaN where the estimate has no data (no treated
+        or control row on a side of go-live, no residual degree of freedom, the treatment
+        collinear with the fixed effects).
+
+    Examples
+    --------
+    >>> panel = pd.DataFrame({"unit": ["a", "a", "b", "b", "c", "c"],
+    ...     "month": pd.to_datetime(["2024-12-01", "2025-01-01"] * 3),
+    ...     "treated": [True, True, True, True, False, False],
+    ...     "value": [10.0, 15.0, 12.0, 17.0, 9.0, 10.0]})
+    >>> did_point_estimate(panel, "2025-01-01")  # (15 + 17 − 10 − 12) / 2 − (10 − 9), after 16
+    (4.0, 16.0)
+    """
+    data = panel.loc[np.isfinite(panel["value"].to_numpy(dtype="float64"))]
+    y = data["value"].to_numpy(dtype="float64")
+    treated = data["treated"].to_numpy(dtype=bool)
+    stamps = pd.DatetimeIndex(data["month"])
+    go = pd.Timestamp(go_live)
+    post = np.asarray(stamps.year * 12 + stamps.month >= go.year * 12 + go.month)
+    nan = (math.nan, math.nan)
+    cells = (treated & post, treated & ~post, ~treated & post, ~treated & ~post)
+    if not all(cell.any() for cell in cells):
+        return nan
+    unit_codes, unit_labels = pd.factorize(data["unit"], sort=True)
+    time_codes, time_labels = pd.factorize(data["month"], sort=True)
+    n_units, n_times = len(unit_labels), len(time_labels)
+    if y.size - (n_units + n_times - 1) - 1 < 1:
+        return nan
+    treatment = (treated & post).astype(float)[:, None]
+    fit = cluster_ols(y, treatment, unit_codes, time_codes, unit_codes, n_units, n_times)
+    if float(fit.x[:, 0] @ fit.x[:, 0]) <= 1e-10 * float(treatment[:, 0] @ treatment[:, 0]):
+        return nan
+    return float(fit.beta[0]), float(y[treated & post].mean())
+
+
+def control_placebo(
+    analysis: ControlAnalysis,
+    tables: Mapping[str, pd.DataFrame],
+    assessment: Assessment,
+    *,
+    unit: str,
+) -> KpiPlacebo:
+    """The difference-in-differences' relative effect at fake go-lives before the real one.
+
+    The panel of the comparison's units (``unit``, logged as the comparison is) is built once
+    over the whole history; at every fake go-live month whose moved windows fit before the
+    real go-live (:func:`crmkit.measure.placebo_kpis.moved_assessment`, the assessment's window
+    lengths) its months of those windows get the two-way fixed-effects point estimate
+    (:func:`did_point_estimate`; no bootstrap, no event study), as a fraction like
+    :attr:`ControlAnalysis.relative_effect`. A customer is a unit at a date only where its
+    orders span the moved windows, as :func:`customer_panel` keeps it. A date whose windows
+    do not hold two treated units and one control unit has no effect. Every admissible date
+    is used.
+
+    Returns
+    -------
+    KpiPlacebo
+        ``kpi`` the KPI's name; status ``no_effect`` when the real relative effect is NaN.
+    """
+    name = analysis.kpi.name
+    first = first_data_month(name, tables)
+    real = analysis.relative_effect[0]
+
+    def make_estimator() -> Callable[[Assessment], float]:
+        whole = history_assessment(assessment, first)  # type: ignore[arg-type]
+        panel = _panel(tables, whole, name, unit, analysis.log_outcome)
+        months = panel["month"].to_numpy(dtype="datetime64[ns]")
+        spans = None
+        if unit == "customer_id":  # each customer's months with orders, from first to last
+            rows = kpis.monthly_panel(tables, whole, name, unit="customer_id")
+            by_unit = rows.groupby("unit")["month"]
+            spans = (
+                by_unit.min().reindex(panel["unit"]).to_numpy(dtype="datetime64[ns]"),
+                by_unit.max().reindex(panel["unit"]).to_numpy(dtype="datetime64[ns]"),
+            )
+
+        def estimate(moved: Assessment) -> float:
+            start = window_months(moved.before)[0].to_datetime64()
+            end = window_months(moved.after)[-1].to_datetime64()
+            keep = (months >= start) & (months <= end)
+            if spans is not None:
+                keep &= (spans[0] <= end) & (spans[1] >= start)
+            window = panel.loc[keep]
+            units = window.drop_duplicates("unit")["treated"].to_numpy(dtype=bool)
+            if units.sum() < 2 or (~units).sum() < 1:
+                return math.nan
+            estimate, after = did_point_estimate(window, moved.go_live_date)
+            return _relative(estimate, after, analysis.log_outcome)
+
+        return estimate
+
+    return placebo_check(name, make_estimator, assessment, first=first, real_effect=real)

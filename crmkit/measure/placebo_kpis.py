@@ -48,18 +48,25 @@ from crmkit.data.verdicts import CLAIMED, Status
 from crmkit.kpis.monthly import MonthlyTotal, PerRepMonth
 from crmkit.kpis.scope import rows_in_window
 from crmkit.kpis.windows import month_starts, window_months, window_months_length
+from crmkit.domains import customers, survey
 from crmkit.measure.domain_kpis import DOMAIN_MEASURES
+from crmkit.stats import impact
 from crmkit.stats.rollout import PlaceboResult, minimum_placebos, placebo_go_lives
 
 __all__ = [
     "PLACEBO_COLUMNS",
+    "SHARED_COMPARISONS",
     "SPARE_DATES",
+    "SharedWork",
     "KpiPlacebo",
     "KpiPlaceboStatus",
     "PlaceboMethod",
     "kpi_placebo",
     "kpi_placebos",
     "checked_placebos",
+    "first_data_month",
+    "history_assessment",
+    "placebo_check",
     "moved_assessment",
     "placebo_block",
     "placebo_columns",
@@ -170,6 +177,61 @@ def moved_assessment(assessment: Assessment, months: int) -> Assessment:
     )
 
 
+#: KPIs a domain measures all in one call, both windows at once (the calls of
+#: :data:`crmkit.measure.domain_kpis.DOMAIN_MEASURES`): at a fake date one call serves them all.
+#: Name → (the table it reads, the domain function).
+SHARED_COMPARISONS: dict[str, tuple[str, Callable[..., pd.DataFrame]]] = {
+    **{
+        name: ("orders", customers.compare_loyalty)
+        for name in ("repeat_purchase_rate", "purchase_interval_days", "spend_per_customer")
+    },
+    **{name: ("surveys", survey.survey_changes) for name in ("nps", "csat_top2_share", "ces")},
+}
+
+
+class SharedWork:
+    """What the placebo checks of one run measure more than once, kept for the others.
+
+    A domain comparison at a moved assessment (:data:`SHARED_COMPARISONS`: the loyalty KPIs
+    share one per date), and a KPI's observations in a window (two KPIs, or two dates whose
+    windows meet, observe the same window once). Every value is the very call it replaces,
+    so the results do not change.
+    """
+
+    def __init__(self) -> None:
+        self._comparisons: dict[tuple[int, int], pd.DataFrame] = {}
+        self._observations: dict[tuple[int, Window, Any], Any] = {}
+
+    def comparison(
+        self,
+        name: str,
+        tables: Mapping[str, pd.DataFrame],
+        moved: Assessment,
+        shift: int,
+        *,
+        alpha: float,
+        seed: int,
+    ) -> pd.DataFrame:
+        """The one-row comparison of a KPI of :data:`SHARED_COMPARISONS` at ``moved``."""
+        table, rows_of = SHARED_COMPARISONS[name]
+        key = (id(rows_of), shift)
+        if key not in self._comparisons:
+            self._comparisons[key] = rows_of(
+                tables[table], moved, customers=tables.get("customers"), alpha=alpha, seed=seed
+            )
+        rows = self._comparisons[key]
+        return rows.loc[rows["kpi"] == name, list(impact.CHANGE_COLUMNS)].reset_index(drop=True)
+
+    def observed(
+        self, kpi: kpis.KPI, tables: Mapping[str, pd.DataFrame], window: Window, exclude: Any
+    ) -> Any:
+        """``kpi.observe(tables, window, exclude=exclude)``, once per observer and window."""
+        key = (id(kpi.observe), window, exclude)
+        if key not in self._observations:
+            self._observations[key] = kpi.observe(tables, window, exclude=exclude)
+        return self._observations[key]
+
+
 #: Tables a domain reads besides the KPI's own (churn follows customers through their orders).
 _DOMAIN_TABLES = {"customers": ("orders",), "clv": ("orders",)}
 
@@ -245,12 +307,26 @@ def _sliding_estimator(
 
 
 def _shifted_estimator(
-    kpi: kpis.KPI, tables: Mapping[str, pd.DataFrame], assessment: Assessment
+    kpi: kpis.KPI,
+    tables: Mapping[str, pd.DataFrame],
+    assessment: Assessment,
+    shared: SharedWork,
 ) -> Callable[[Assessment], float]:
     """The KPI measured again in each moved window (its domain's measure, or observe)."""
+    stats = assessment.stats
+    real = _month(assessment.go_live_date)
+    if kpi.name in SHARED_COMPARISONS:
+
+        def shared_effect(moved: Assessment) -> float:
+            shift = (_month(moved.go_live_date) - real).n
+            row = shared.comparison(
+                kpi.name, tables, moved, shift, alpha=stats.alpha, seed=stats.seed
+            ).iloc[0]
+            return _relative(float(row["before"]), float(row["after"]))
+
+        return shared_effect
     if kpi.measured_by is not None:
         compare = DOMAIN_MEASURES[kpi.name]
-        stats = assessment.stats
 
         def domain_effect(moved: Assessment) -> float:
             row = compare(tables, moved, alpha=stats.alpha, seed=stats.seed).iloc[0]
@@ -260,7 +336,7 @@ def _shifted_estimator(
 
     def observed_effect(moved: Assessment) -> float:
         values = [
-            kpis.kpi_value(kpi, kpi.observe(tables, window, exclude=moved.control))
+            kpis.kpi_value(kpi, shared.observed(kpi, tables, window, moved.control))
             for window in (moved.before, moved.after)
         ]
         return _relative(*values)
@@ -314,6 +390,7 @@ def kpi_placebo(
     *,
     real_effect: float,
     min_placebos: int | None = None,
+    shared: SharedWork | None = None,
 ) -> KpiPlacebo:
     """One KPI's relative change at fake go-lives, and the real one's place among them.
 
@@ -328,38 +405,103 @@ def kpi_placebo(
     min_placebos : int, optional
         Fewer placebo dates give :attr:`KpiPlaceboStatus.HISTORY_TOO_SHORT`; default
         :func:`crmkit.stats.rollout.minimum_placebos` (19 at alpha = 0.05).
+    shared : SharedWork, optional
+        Work kept across the KPIs of one run (:func:`kpi_placebos` passes one); default a
+        new one.
 
     Returns
     -------
     KpiPlacebo
     """
+    first = _first_month(kpi, tables)
+    shared = SharedWork() if shared is None else shared
+    if placebo_method(kpi) is PlaceboMethod.SLIDING:
+
+        def sliding() -> Callable[[Assessment], float]:
+            span = Window(first.to_timestamp().date(), assessment.after.end)  # type: ignore[union-attr]
+            return _sliding_estimator(kpi, tables, assessment, span)
+
+        return placebo_check(
+            kpi.name, sliding, assessment, first=first, real_effect=real_effect,
+            min_placebos=min_placebos,
+        )  # fmt: skip
+    needed = minimum_placebos(assessment.stats.alpha) if min_placebos is None else min_placebos
+    return placebo_check(
+        kpi.name,
+        lambda: _shifted_estimator(kpi, tables, assessment, shared),
+        assessment,
+        first=first,
+        real_effect=real_effect,
+        min_placebos=min_placebos,
+        dates_wanted=needed + SPARE_DATES,
+    )
+
+
+def placebo_check(
+    name: str,
+    make_estimator: Callable[[], Callable[[Assessment], float]],
+    assessment: Assessment,
+    *,
+    first: pd.Period | None,
+    real_effect: float,
+    min_placebos: int | None = None,
+    dates_wanted: int | None = None,
+) -> KpiPlacebo:
+    """An estimate's effect at fake go-lives (the assessment moved by whole months).
+
+    The one procedure behind every KPI's check (:func:`kpi_placebo`) and the impact designs'
+    (the time series, :func:`crmkit.measure.time_series`; the control group,
+    :func:`crmkit.measure.control_comparison`).
+
+    Parameters
+    ----------
+    name : str
+        What is checked (the KPI's name).
+    make_estimator : callable
+        Called once, only when the history allows the check: returns
+        ``estimate(moved_assessment) -> float``, the relative effect with the go-live and both
+        windows moved (:func:`moved_assessment`); NaN (or ValueError, KeyError,
+        ZeroDivisionError, IndexError) where it cannot be computed.
+    assessment : Assessment
+        The real go-live and windows.
+    first : pd.Period or None
+        The first month of data (None: no data, the history is too short).
+    real_effect : float
+        The real effect (a fraction); NaN gives :attr:`KpiPlaceboStatus.NO_EFFECT`.
+    min_placebos : int, optional
+        Default :func:`crmkit.stats.rollout.minimum_placebos`.
+    dates_wanted : int, optional
+        Effects at this many dates spread evenly over the admissible ones (a date that cannot
+        be computed replaced by the latest unused one); None: every admissible date.
+
+    Returns
+    -------
+    KpiPlacebo
+        Its result's placebos keep the dates with a finite effect only.
+    """
     alpha = assessment.stats.alpha
     real = _month(assessment.go_live_date)
     before_months, after_months = _window_lengths(assessment)
     needed = minimum_placebos(alpha) if min_placebos is None else min_placebos
-    first, history, needed_months = _history(kpi, tables, assessment, needed)
+    history = 0 if first is None else max(0, (real - first).n)
+    needed_months = needed + before_months + after_months - 1
     if not np.isfinite(real_effect):
-        return KpiPlacebo(kpi.name, KpiPlaceboStatus.NO_EFFECT, None, history, needed_months)
+        return KpiPlacebo(name, KpiPlaceboStatus.NO_EFFECT, None, history, needed_months)
     if first is None or history < needed_months:
-        return KpiPlacebo(
-            kpi.name, KpiPlaceboStatus.HISTORY_TOO_SHORT, None, history, needed_months
-        )
+        return KpiPlacebo(name, KpiPlaceboStatus.HISTORY_TOO_SHORT, None, history, needed_months)
     dates = [first + before_months + k for k in range(history - before_months - after_months + 1)]
-    method = placebo_method(kpi)
+    estimator = make_estimator()
 
     def at(date: pd.Period) -> float:
         try:
-            return estimator(moved_assessment(assessment, (date - real).n))
+            return float(estimator(moved_assessment(assessment, (date - real).n)))
         except (ValueError, KeyError, ZeroDivisionError, IndexError):
             return math.nan
 
-    if method is PlaceboMethod.SLIDING:
-        span = Window(first.to_timestamp().date(), assessment.after.end)
-        estimator = _sliding_estimator(kpi, tables, assessment, span)
+    if dates_wanted is None:
         effects = {date: at(date) for date in dates}
     else:
-        estimator = _shifted_estimator(kpi, tables, assessment)
-        effects = _thinned_effects(dates, at, needed + SPARE_DATES)
+        effects = _thinned_effects(dates, at, dates_wanted)
 
     def estimate(date: pd.Period, _before: int, _after: int) -> float:
         return effects.get(date, math.nan)
@@ -377,9 +519,31 @@ def kpi_placebo(
     )
     finite = result.placebos.loc[np.isfinite(result.placebos["effect"].to_numpy(float))]
     result = dataclasses.replace(result, placebos=finite.reset_index(drop=True))
-    return KpiPlacebo(
-        kpi.name, KpiPlaceboStatus(str(result.status)), result, history, needed_months
-    )
+    return KpiPlacebo(name, KpiPlaceboStatus(str(result.status)), result, history, needed_months)
+
+
+def first_data_month(kpi_name: str, tables: Mapping[str, pd.DataFrame]) -> pd.Period | None:
+    """The first month every table of a KPI covers (None without dated rows)."""
+    return _first_month(kpis.get_kpi(kpi_name), tables)
+
+
+def history_assessment(assessment: Assessment, first: pd.Period) -> Assessment:
+    """The assessment with its before window stretched back to ``first`` (whole history).
+
+    Its before window runs from the first day of ``first`` to the day before the after
+    window: what a monthly total or panel observes over it, cut to a moved assessment's
+    months, is what that assessment's own windows observe (for windows of whole months).
+
+    Examples
+    --------
+    >>> from crmkit.data.config import parse_params
+    >>> a = parse_params({"client": "A", "go_live_date": "2025-01-01"})
+    >>> str(history_assessment(a, pd.Period("2020-03", "M")).before)
+    '2020-03-01 to 2024-12-31'
+    """
+    start = first.to_timestamp().date()
+    end = (pd.Timestamp(assessment.after.start) - pd.Timedelta(days=1)).date()
+    return dataclasses.replace(assessment, before=Window(start, end))
 
 
 def kpi_placebos(
@@ -395,6 +559,7 @@ def kpi_placebos(
     """
     out = {}
     needed = minimum_placebos(assessment.stats.alpha)
+    shared = SharedWork()
     for _, row in rows.iterrows():
         name = str(row["kpi"])
         if row["verdict"] not in CLAIMED:
@@ -411,7 +576,9 @@ def kpi_placebos(
         effect = float(effect) if effect is not None and pd.notna(effect) else math.nan
         if not np.isfinite(effect):
             effect = _relative(float(row["before"]), float(row["after"]))
-        out[name] = kpi_placebo(kpis.get_kpi(name), tables, assessment, real_effect=effect)
+        out[name] = kpi_placebo(
+            kpis.get_kpi(name), tables, assessment, real_effect=effect, shared=shared
+        )
     return out
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 from crmkit.data.io import jsonable
 from crmkit.measure.control import CONTROL_COLUMNS, ControlAnalysis
-from crmkit.measure.placebo_kpis import placebo_block
+from crmkit.measure.placebo_kpis import KpiPlacebo, placebo_block, placebo_columns
 from crmkit.measure.time_series import SeriesAnalysis
 
 #: The keys of ``kpis.<name>`` in results.json (DESIGN §3), taken from the result row.
@@ -82,6 +82,11 @@ def impact_summary(
     the ratio to the control group) and ``guard``. ``difference_in_differences``: the relative
     effect and its bounds (both None when the data cannot bound it), its p-value (None when
     no valid test exists) and ``guard``.
+
+    Each carries ``placebo``: the same estimate's relative effect at fake go-lives before the
+    real one, in the shape of every KPI's block (:func:`crmkit.measure.placebo_kpis.placebo_block`:
+    n, p_value, outside, status, reason, effects_pct, go_lives), plus ``history_months`` and
+    ``needed_months`` (months of data before go-live, and what the check needs).
     """
     out: dict[str, Any] = {}
     if series is not None:
@@ -103,6 +108,8 @@ def impact_summary(
             "ljung_box_p": series.its.ljung_box_p,
             "guard": series.guard,
         }
+        if series.placebo is not None:
+            out["time_series"]["placebo"] = impact_placebo_block(series.placebo)
     if control is not None:
         effect, low, high = control.relative_effect
         out["difference_in_differences"] = {
@@ -119,4 +126,31 @@ def impact_summary(
             "inference": control.did.inference,
             "guard": control.guard,
         }
+        if control.placebo is not None:
+            out["difference_in_differences"]["placebo"] = impact_placebo_block(control.placebo)
     return jsonable(out)
+
+
+def impact_placebo_block(check: KpiPlacebo) -> dict[str, Any]:
+    """results.json's ``placebo`` block of an impact design, with the months of history.
+
+    Examples
+    --------
+    >>> from crmkit.measure.placebo_kpis import KpiPlaceboStatus
+    >>> block = impact_placebo_block(
+    ...     KpiPlacebo("revenue_monthly", KpiPlaceboStatus.HISTORY_TOO_SHORT, None, 12, 42))
+    >>> block["status"], block["n"], block["history_months"], block["needed_months"]
+    ('history_too_short', 0, 12, 42)
+    """
+    columns = placebo_columns(check)
+    block = placebo_block(
+        status=columns["placebo_status"],
+        n=columns["placebo_n"],
+        p_value=columns["placebo_p_value"],
+        outside=columns["placebo_outside"],
+        go_lives=columns["placebo_go_lives"],
+        effects_pct=columns["placebo_effects_pct"],
+    )
+    block["history_months"] = columns["placebo_history_months"]
+    block["needed_months"] = columns["placebo_needed_months"]
+    return block

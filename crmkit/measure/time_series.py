@@ -1,8 +1,10 @@
-"""The interrupted time series of a monthly KPI, and its monthly values."""
+"""The interrupted time series of a monthly KPI, its placebo go-lives, and its monthly values."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,9 +13,19 @@ import pandas as pd
 
 from crmkit import kpis
 from crmkit.data.config import Assessment
-from crmkit.kpis.windows import window_months_length
+from crmkit.data.guards import Guard
+from crmkit.kpis.windows import window_months, window_months_length
 from crmkit.measure.comparison import observations
+from crmkit.measure.placebo_kpis import (
+    KpiPlacebo,
+    first_data_month,
+    history_assessment,
+    placebo_check,
+)
 from crmkit.stats import impact
+
+#: Bootstrap draws of the model at a placebo date: only its point estimate is used there.
+_PLACEBO_DRAWS = 1
 
 
 @dataclass(frozen=True)
@@ -40,7 +52,11 @@ class SeriesAnalysis:
         ``unit``): ``change`` is the model's average monthly effect from go-live in the KPI's
         unit and ``change_pct`` the same effect relative to the expected path (both from one
         model and one counterfactual, so their signs agree); ``guard`` says when the
-        percentage, or the claim, is withheld.
+        percentage, or the claim, is withheld (``inside_placebos`` when a change the model
+        claims lies inside its placebo distribution).
+    placebo : KpiPlacebo or None
+        The same model's relative effect at fake go-lives before the real one
+        (:func:`series_placebo`); None when it was not asked for.
     """
 
     kpi: kpis.KPI
@@ -49,6 +65,7 @@ class SeriesAnalysis:
     its: impact.ITSResult
     comparative: bool
     row: pd.DataFrame
+    placebo: KpiPlacebo | None = None
 
     @property
     def model(self) -> str:
@@ -63,7 +80,11 @@ class SeriesAnalysis:
 
 
 def time_series(
-    tables: Mapping[str, pd.DataFrame], assessment: Assessment, kpi_name: str = "revenue_monthly"
+    tables: Mapping[str, pd.DataFrame],
+    assessment: Assessment,
+    kpi_name: str = "revenue_monthly",
+    *,
+    placebos: bool = True,
 ) -> SeriesAnalysis | None:
     """Interrupted time series of a monthly KPI of the CRM units over both windows.
 
@@ -79,6 +100,11 @@ def time_series(
     projection crosses zero or runs beyond what the months before go-live support (the rules
     of :func:`crmkit.stats.impact.interrupted_time_series`).
 
+    With ``placebos`` the same model also runs at fake go-lives before the real one
+    (:func:`series_placebo`); a change the model claims (its interval excludes zero) that lies
+    inside that placebo distribution gets the guard ``inside_placebos`` (unless another guard
+    already withholds it), its numbers unchanged.
+
     Returns None when the KPI's tables are absent.
     """
     kpi = kpis.get_kpi(kpi_name)
@@ -88,19 +114,45 @@ def time_series(
     if found is None:
         return None
     series = _joined(*found)
-    go_live, alpha = assessment.go_live_date, assessment.stats.alpha
-    first = _go_live_month(go_live)
     control = _control_series(tables, assessment, kpi_name)
+    analysis = _analysis(kpi, series, control, assessment.go_live_date, assessment.stats.alpha)
+    if not placebos:
+        return analysis
+    check = series_placebo(analysis, tables, assessment)
+    row = analysis.row
+    if check.withholds and _claims(row) and not _claim_guarded(row):
+        row = row.assign(guard=Guard.INSIDE_PLACEBOS.value)
+    return dataclasses.replace(analysis, row=row, placebo=check)
+
+
+def _analysis(
+    kpi: kpis.KPI,
+    series: pd.Series,
+    control: pd.Series | None,
+    go_live: Any,
+    alpha: float,
+    *,
+    n_boot: int | None = None,
+) -> SeriesAnalysis:
+    """The model of :func:`time_series` on the KPI's monthly ``series`` (and the control
+    group's, when usable); ``n_boot`` bootstrap draws (default: the model's own)."""
+    options = {} if n_boot is None else {"n_boot": n_boot}
+    first = _go_live_month(go_live)
     if control is not None:
         control = control.reindex(series.index)
     if control is None or not ((control > 0).all() and (series > 0).all()):
-        its = impact.interrupted_time_series(series, go_live, model="auto", alpha=alpha)
+        its = impact.interrupted_time_series(series, go_live, model="auto", alpha=alpha, **options)
         expected = _expected(its, first)
         row = its.to_row()
         comparative = False
     else:
         its = impact.interrupted_time_series(
-            series / control, go_live, seasonality=False, model="log-linear", alpha=alpha
+            series / control,
+            go_live,
+            seasonality=False,
+            model="log-linear",
+            alpha=alpha,
+            **options,
         )
         expected = control * _expected(its, first)
         row = _comparative_row(series, expected, its, first)
@@ -108,6 +160,92 @@ def time_series(
     row.insert(0, "unit", kpi.unit)
     row.insert(0, "label", kpi.label)
     return SeriesAnalysis(kpi, series, expected.reindex(series.index), its, comparative, row)
+
+
+def _claims(row: pd.DataFrame) -> bool:
+    """True when the model's interval of the change excludes zero."""
+    low, high = float(row["ci_low"].iloc[0]), float(row["ci_high"].iloc[0])
+    return low > 0 or high < 0
+
+
+def _claim_guarded(row: pd.DataFrame) -> bool:
+    code = row["guard"].iloc[0]
+    return isinstance(code, str) and Guard(code).withholds_claim
+
+
+def relative_effect(analysis: SeriesAnalysis) -> float:
+    """The model's average effect from go-live relative to its expected path (a fraction).
+
+    ``change`` over the mean expected level from go-live: the row's ``change_pct`` where a
+    guard does not withhold it (both come from one model and one counterfactual), and the
+    same ratio where one does; NaN when the model gave no estimate or the expected level is
+    not above zero.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> months = pd.date_range("2024-01-01", periods=6, freq="MS")
+    >>> series = pd.Series([100.0, 110.0, 120.0, 160.0, 170.0, 180.0], index=months)
+    >>> fit = _analysis(kpis.get_kpi("revenue_monthly"), series, None, dt.date(2024, 4, 1), 0.05)
+    >>> round(relative_effect(fit), 6)  # 30 over the projected 130, 140, 150: 30 / 140
+    0.214286
+    """
+    change = float(analysis.row["change"].iloc[0])
+    post = analysis.its.counterfactual.index
+    if analysis.expected.empty or post.empty or not math.isfinite(change):
+        return math.nan
+    level = float(analysis.expected.reindex(post).mean())
+    return change / level if level > 0 else math.nan
+
+
+def series_placebo(
+    analysis: SeriesAnalysis, tables: Mapping[str, pd.DataFrame], assessment: Assessment
+) -> KpiPlacebo:
+    """The time series' relative effect at fake go-lives before the real one.
+
+    The KPI's monthly series (and the control group's) is observed once over the whole
+    history; at every fake go-live month whose moved windows fit before the real go-live
+    (:func:`crmkit.measure.placebo_kpis.moved_assessment`, the assessment's window lengths),
+    the same model (:func:`time_series`: comparative with a usable control group, else the
+    better of linear and log-linear, with a season term from 24 months before go-live) is
+    fitted to those windows' months, point estimate only (no bootstrap). Every admissible
+    date is used: a fit costs a few small regressions.
+
+    The effect compared is :func:`relative_effect`: the real one is the row's ``change_pct``;
+    at a fake date a guard that withholds the percentage there (a projection the months
+    before it cannot support) does not leave the date out, since a date where the model runs
+    wild is as much part of what the model does at any date.
+
+    Returns
+    -------
+    KpiPlacebo
+        ``kpi`` the KPI's name; status ``no_effect`` when the real row has no ``change_pct``.
+    """
+    name = analysis.kpi.name
+    first = first_data_month(name, tables)
+    real = analysis.row["change_pct"].iloc[0]
+    real = float(real) if pd.notna(real) else math.nan
+
+    def make_estimator() -> Callable[[Assessment], float]:
+        whole = history_assessment(assessment, first)  # type: ignore[arg-type]
+        found = observations(tables, whole, name)
+        if found is None:
+            return lambda moved: math.nan
+        history = _joined(*found)
+        control = _control_series(tables, whole, name)
+        alpha = assessment.stats.alpha
+
+        def estimate(moved: Assessment) -> float:
+            months = window_months(moved.before).union(window_months(moved.after))
+            series = history.reindex(months).dropna()
+            fit = _analysis(
+                analysis.kpi, series, control, moved.go_live_date, alpha, n_boot=_PLACEBO_DRAWS
+            )
+            return relative_effect(fit)
+
+        return estimate
+
+    return placebo_check(name, make_estimator, assessment, first=first, real_effect=real)
 
 
 def _expected(its: impact.ITSResult, first: pd.Timestamp) -> pd.Series:

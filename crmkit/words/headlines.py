@@ -235,6 +235,13 @@ def impact_figures(results: Mapping[str, Any]) -> list[dict[str, str]]:
         note = tr("the data cannot give a reliable expected path: {problem}", problem=problem)
         return [_figure(label, missing_text(), note)]
     effect = format_change_pct(series.get("effect_pct"))
+    if series.get("guard") == Guard.INSIDE_PLACEBOS.value:
+        note = tr(
+            "interrupted time series {effect}: {reason}",
+            effect=effect,
+            reason=guard_reason(Guard.INSIDE_PLACEBOS.value),
+        )
+        return [_figure(label, tr("not claimed"), note)]
     return [_figure(label, effect, tr("interrupted time series"))]
 
 

@@ -1,6 +1,9 @@
-"""The placebo go-lives of every checked KPI: fake dates' effects as dots, the real one marked."""
+"""The placebo go-lives of every checked KPI and of the impact designs: fake dates' effects as
+dots, the real one marked."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,10 +18,36 @@ from crmkit.report.plots.canvas import (
     _percent_axis,
     _rows_axis,
 )
+from crmkit.report.plots.rollout import placebo_chart
 from crmkit.report.plots.style import _TEXT, ACCENT, MUTED
 from crmkit.words.language import tr
 
-__all__ = ["kpi_placebo_chart"]
+__all__ = ["checked_placebo_chart", "kpi_placebo_chart"]
+
+
+def checked_placebo_chart(check: Any, *, title: str, xlabel: str | None = None) -> Figure | None:
+    """The placebo chart of an impact design's check, or None where the check did not run.
+
+    Parameters
+    ----------
+    check : KpiPlacebo or None
+        The ``placebo`` of a :class:`crmkit.measure.SeriesAnalysis` or
+        :class:`crmkit.measure.ControlAnalysis`.
+    title : str
+        The finding.
+    xlabel : str, optional
+        What the effect is of (default: "Effect on monthly revenue (%)").
+
+    Returns
+    -------
+    matplotlib.figure.Figure or None
+        The fake dates' effects (grey) beside the real effect (a line), as
+        :func:`crmkit.report.plots.placebo_chart` draws them; None without a check that ran.
+    """
+    result = getattr(check, "result", None)
+    if result is None or str(check.status) != "ok":
+        return None
+    return placebo_chart(result.placebos, result.real_effect, title=title, xlabel=xlabel)
 
 
 @_literal_text

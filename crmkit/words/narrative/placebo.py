@@ -2,7 +2,10 @@
 
 Reads result rows of :func:`crmkit.measure.measure_kpis` (their ``placebo_*`` columns, see
 :mod:`crmkit.measure.placebo_kpis`) or the ``kpis.<name>`` entries of results.json (their
-``placebo`` block); decides by the typed status, never by text.
+``placebo`` block), and the placebo checks of the impact designs (the time series'
+:class:`crmkit.measure.SeriesAnalysis` and the control group's
+:class:`crmkit.measure.ControlAnalysis`, their ``placebo``); decides by the typed status,
+never by text.
 """
 
 from __future__ import annotations
@@ -16,8 +19,21 @@ from crmkit.data.guards import Guard
 from crmkit.data.verdicts import CLAIMED
 from crmkit.words.formats import as_number, format_change_pct, format_p_value, is_missing
 from crmkit.words.language import term, tr
+from crmkit.words.narrative.designs import (
+    guarded_control_finding,
+    guarded_control_title,
+    guarded_series_finding,
+    guarded_series_title,
+)
+from crmkit.words.narrative.naming import named
 
 __all__ = [
+    "checked_control_finding",
+    "checked_control_title",
+    "checked_series_finding",
+    "checked_series_title",
+    "impact_placebo_sentence",
+    "impact_placebo_title",
     "inside_placebos_reason",
     "placebo_chart_title",
     "placebo_explainer",
@@ -185,3 +201,153 @@ def placebo_findings(results: pd.DataFrame) -> str:
         if sentence is not None:
             lines.append(tr("- {sentence}", sentence=sentence))
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- impact designs
+
+
+def _design_label(analysis: Any) -> str:
+    """What the design measures: "Revenue against its expected path" (time series) or
+    "Revenue against the control group" (difference-in-differences)."""
+    kpi = named(analysis.kpi.label)
+    if hasattr(analysis, "its"):
+        return tr("{kpi} against its expected path", kpi=kpi)
+    return tr("{kpi} against the control group", kpi=kpi)
+
+
+def _design_effect(analysis: Any) -> Any:
+    """The design's relative effect at the real go-live (the one its placebos are ranked by)."""
+    if hasattr(analysis, "its"):
+        return analysis.row["change_pct"].iloc[0]
+    return analysis.relative_effect[0]
+
+
+def impact_placebo_row(analysis: Any) -> dict[str, Any] | None:
+    """A design's placebo check as a result row of :func:`placebo_sentence` (None: no check)."""
+    check = getattr(analysis, "placebo", None)
+    if check is None:
+        return None
+    result = check.result
+    ran = str(check.status) == _OK and result is not None
+    return {
+        "label": _design_label(analysis),
+        "change_pct": _design_effect(analysis),
+        "placebo_status": str(check.status),
+        "placebo_n": result.n if ran else 0,
+        "placebo_p_value": result.p_value if ran else None,
+        "placebo_outside": check.outside if ran else None,
+        "placebo_history_months": check.history_months,
+        "placebo_needed_months": check.needed_months,
+    }
+
+
+def impact_placebo_sentence(analysis: Any) -> str | None:
+    """What the placebo go-lives found for a design: outside, inside (not claimed), or too
+    little history for placebo dates; None where there was no check (no effect to rank).
+
+    ``analysis`` is a :class:`crmkit.measure.SeriesAnalysis` or
+    :class:`crmkit.measure.ControlAnalysis`; the sentences are :func:`placebo_sentence`'s.
+    """
+    row = impact_placebo_row(analysis)
+    return None if row is None else placebo_sentence(row)
+
+
+def impact_placebo_title(analysis: Any) -> str:
+    """The title of a design's placebo chart: where its real effect lies among fake dates.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> import pandas as pd
+    >>> check = SimpleNamespace(status="ok", outside=True, result=SimpleNamespace(n=37))
+    >>> series = SimpleNamespace(kpi=SimpleNamespace(label="Revenue"), its=None,
+    ...     row=pd.DataFrame({"change_pct": [0.31]}), placebo=check)
+    >>> impact_placebo_title(series)
+    'Revenue against its expected path: +31.0 % lies outside the changes of 37 fake go-live dates'
+    """
+    check = analysis.placebo
+    label = _design_label(analysis)
+    change = format_change_pct(_design_effect(analysis))
+    status = None if check is None else str(check.status)
+    if status == _TOO_SHORT:
+        return tr("{label}: too little history for placebo dates", label=label)
+    if status != _OK or check.result is None:
+        return tr("{label}: not checked against fake go-live dates", label=label)
+    n = int(check.result.n)
+    if check.outside:
+        return tr(
+            "{label}: {change} lies outside the changes of {n} fake go-live dates",
+            label=label,
+            change=change,
+            n=n,
+        )
+    return tr(
+        "{label}: {n} fake go-live dates show changes as large as {change}, so it is not claimed",
+        label=label,
+        change=change,
+        n=n,
+    )
+
+
+def _withheld_finding(analysis: Any) -> str:
+    """The finding of a design whose claimed change lies inside its placebos (markdown)."""
+    return tr(
+        "{sentence}\n\n**What it means:** the change after go-live is no larger than the "
+        "changes the same comparison finds at fake go-live dates before the real one, when "
+        "nothing went live; so it is not credited to the CRM: {reason}.",
+        sentence=impact_placebo_sentence(analysis),
+        reason=inside_placebos_reason(),
+    )
+
+
+def _with_placebo(finding: str, analysis: Any) -> str:
+    sentence = impact_placebo_sentence(analysis)
+    if not sentence:
+        return finding
+    return tr("{finding}\n\n{sentence}", finding=finding, sentence=sentence)
+
+
+def checked_series_title(analysis: Any, *, currency: str = "") -> str:
+    """The time series chart's title, saying so when its claimed change lies inside the
+    placebos (guard ``inside_placebos``); else
+    :func:`crmkit.words.narrative.designs.guarded_series_title`."""
+    if analysis.guard != Guard.INSIDE_PLACEBOS:
+        return guarded_series_title(analysis, currency=currency)
+    return tr(
+        "{kpi} ran {change} against its expected path after go-live, but fake go-live dates "
+        "show as much: not claimed",
+        kpi=named(analysis.kpi.label),
+        change=format_change_pct(analysis.row["change_pct"].iloc[0]),
+    )
+
+
+def checked_series_finding(
+    analysis: Any, *, currency: str = "", confidence: float = 0.95
+) -> str:
+    """What the time series shows (markdown), with what its placebo go-lives found; the
+    claim withheld where its change lies inside them."""
+    if analysis.guard == Guard.INSIDE_PLACEBOS:
+        return _withheld_finding(analysis)
+    finding = guarded_series_finding(analysis, currency=currency, confidence=confidence)
+    return _with_placebo(finding, analysis)
+
+
+def checked_control_title(analysis: Any) -> str:
+    """The control comparison's chart title, saying so when its claimed effect lies inside
+    the placebos; else :func:`crmkit.words.narrative.designs.guarded_control_title`."""
+    if analysis.guard != Guard.INSIDE_PLACEBOS:
+        return guarded_control_title(analysis)
+    return tr(
+        "{kpi} moved {change} against the control group after go-live, but fake go-live "
+        "dates show as much: not claimed",
+        kpi=named(analysis.kpi.label),
+        change=format_change_pct(analysis.relative_effect[0]),
+    )
+
+
+def checked_control_finding(analysis: Any, *, confidence: float = 0.95) -> str:
+    """What the difference-in-differences shows (markdown), with what its placebo go-lives
+    found; the claim withheld where its effect lies inside them."""
+    if analysis.guard == Guard.INSIDE_PLACEBOS:
+        return _withheld_finding(analysis)
+    return _with_placebo(guarded_control_finding(analysis, confidence=confidence), analysis)

@@ -26,6 +26,7 @@ from crmkit.words.formats import (
 from crmkit.words.language import tr
 from crmkit.words.narrative.kpi import GUARD_REASONS, _needs, guard_reason
 from crmkit.words.narrative.naming import in_sentence, joined, listed, named
+from crmkit.words.narrative.placebo import placebo_sentence
 
 __all__ = [
     "STANDINGS",
@@ -343,10 +344,14 @@ def summary_control(did: Any, *, label: str | None = None, alpha: Any = 0.05) ->
             reason=guard_reason(code),
         )
     if low > 0 or high < 0:
-        return tr(
-            "{subject} ({interval}): more than chance explains.",
-            subject=subject,
-            interval=interval,
+        return _placebo_unchecked(
+            tr(
+                "{subject} ({interval}): more than chance explains.",
+                subject=subject,
+                interval=interval,
+            ),
+            did,
+            label=tr("{kpi} against the control group", kpi=named(label)),
         )
     return tr(
         "{subject} ({interval}): within what chance explains, so this data cannot say "
@@ -357,11 +362,30 @@ def summary_control(did: Any, *, label: str | None = None, alpha: Any = 0.05) ->
     )
 
 
+def _placebo_unchecked(sentence: str, design: Mapping[str, Any], *, label: str) -> str:
+    """A claimed impact sentence, followed where the history was too short for placebo dates
+    by the sentence that says so (the design's ``placebo`` block in results.json)."""
+    block = design.get("placebo")
+    if not isinstance(block, Mapping) or block.get("status") != "history_too_short":
+        return sentence
+    unchecked = placebo_sentence(
+        {
+            "label": label,
+            "placebo_status": block.get("status"),
+            "placebo_history_months": block.get("history_months"),
+            "placebo_needed_months": block.get("needed_months"),
+        }
+    )
+    return tr("{sentence} {unchecked}", sentence=sentence, unchecked=unchecked)
+
+
 def series_problem(series: Any) -> str | None:
     """Why the interrupted time series cannot be reported, or None when it can.
 
     It is reported only when no guard tripped and the sign of its relative effect
     (``effect_pct``) agrees with the sign of the estimate it comes from (``effect_per_month``).
+    The guard ``inside_placebos`` is no problem of the expected path: the series is reported,
+    its claim withheld (:func:`summary_series`).
 
     Examples
     --------
@@ -372,7 +396,8 @@ def series_problem(series: Any) -> str | None:
     """
     if not isinstance(series, Mapping):
         return tr("no time series was recorded")
-    reason = guard_reason(series.get("guard"))
+    code = series.get("guard")
+    reason = None if code == Guard.INSIDE_PLACEBOS.value else guard_reason(code)
     if reason is not None:
         return reason
     pct, per_month = as_number(series.get("effect_pct")), as_number(series.get("effect_per_month"))
@@ -408,6 +433,12 @@ def summary_series(series: Any, *, label: str | None = None, alpha: Any = 0.05) 
         kpi=named(label),
         change=format_change_pct(series.get("effect_pct")),
     )
+    if series.get("guard") == Guard.INSIDE_PLACEBOS.value:
+        return tr(
+            "{subject}, which is not claimed: {reason}.",
+            subject=subject,
+            reason=guard_reason(Guard.INSIDE_PLACEBOS.value),
+        )
     low, high = as_number(series.get("ci_low")), as_number(series.get("ci_high"))
     p_value, level = as_number(series.get("p_value")), as_number(alpha)
     level = 0.05 if level is None or not 0 < level < 1 else level
@@ -420,7 +451,11 @@ def summary_series(series: Any, *, label: str | None = None, alpha: Any = 0.05) 
             "{subject}, but this data cannot say whether that is more than chance.", subject=subject
         )
     if detected:
-        return tr("{subject}: more than chance explains.", subject=subject)
+        return _placebo_unchecked(
+            tr("{subject}: more than chance explains.", subject=subject),
+            series,
+            label=tr("{kpi} against its expected path", kpi=named(label)),
+        )
     return tr("{subject}: within what chance explains.", subject=subject)
 
 
