@@ -30,6 +30,11 @@ from crmkit.report.plots.intervals import _verdict_name  # noqa: E402
 from crmkit.synthesis.status import ScoreStatus  # noqa: E402
 from crmkit.words.language import speaking, tr  # noqa: E402
 
+#: Tests of Chinese drawn in charts: without a CJK font, charts are drawn in English instead.
+needs_cjk_font = pytest.mark.skipif(
+    style.cjk_font() is None, reason="no CJK font installed (.ci/run installs fonts-wqy-microhei)"
+)
+
 #: Anything of the Latin alphabet: a Chinese chart's own words hold none.
 LATIN = re.compile(r"[A-Za-z]")
 
@@ -132,6 +137,7 @@ def test_without_a_cjk_font_dates_and_legends_are_english(monkeypatch):
     assert not [text for text in texts if re.search(r"[^\x00-\x7f\u00a0\u2212]", text)]
 
 
+@needs_cjk_font
 def test_a_chinese_line_chart_writes_years_and_months_in_chinese():
     with speaking("zh"):
         fig = plots.line_chart(
@@ -144,6 +150,7 @@ def test_a_chinese_line_chart_writes_years_and_months_in_chinese():
     assert {"2024", "Apr", "Jul", "Oct", "2025", "Go-live"} <= set(_drawn_texts(english))
 
 
+@needs_cjk_font
 def test_a_chinese_chart_carries_the_same_numbers_as_the_english_one():
     scores = pd.Series({"orders": 0.964, "tickets": 0.85})
     # the threshold 0.9 is written as 90 %; the scores as 96.4 % and 85.0 %
@@ -156,6 +163,7 @@ def test_a_chinese_chart_carries_the_same_numbers_as_the_english_one():
     )
 
 
+@needs_cjk_font
 def test_a_chinese_concentration_chart_marks_the_same_shares():
     # the top 20 % of customers hold 74 % (the curve's first point, read off directly)
     curve = pd.DataFrame({"customer_share": [0.2, 1.0], "cumulative_share": [0.74, 1.0]})
@@ -167,6 +175,7 @@ def test_a_chinese_concentration_chart_marks_the_same_shares():
     assert "累计收入占比（%）" in chinese
 
 
+@needs_cjk_font
 def test_a_chinese_distribution_chart_has_no_latin_words_of_its_own():
     before, after = pd.Series([1.0, 2.0, 3.0]), pd.Series([2.0, 3.0, 4.0, 5.0])
     with speaking("zh"):
@@ -193,6 +202,7 @@ def test_every_verdict_and_status_a_chart_names_has_a_chinese_name():
     assert rows == ("财务", "客户", "内部流程", "学习与成长")
 
 
+@needs_cjk_font
 def test_a_chinese_strategy_map_names_perspectives_and_statuses_in_chinese():
     kpis = pd.DataFrame(
         {"label": ["赢单率"], "perspective": ["internal_process"], "status": ["met"]},

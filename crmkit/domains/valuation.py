@@ -161,10 +161,14 @@ def revenue_effect(
     reasons = []
     if control is not None:
         effect = tuple(float(v) for v in control.relative_effect)
-        if _bounded(effect):  # type: ignore[arg-type]
+        withheld = getattr(control, "guard", None) == guards.Guard.INSIDE_PLACEBOS
+        if _bounded(effect) and not withheld:  # type: ignore[arg-type]
             return effect, "difference-in-differences against the control group"  # type: ignore[return-value]
         reasons.append(
-            "the difference-in-differences on revenue has no interval (too few control units)"
+            "the difference-in-differences' revenue effect lies inside the effects of fake "
+            "go-live dates"
+            if withheld
+            else "the difference-in-differences on revenue has no interval (too few control units)"
         )
     if series is not None:
         row = series.row.iloc[0]

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from crmkit.data.guards import Guard
 from crmkit.data.verdicts import Status, Verdict
 from crmkit.words.formats import format_change_pct, format_percent, is_missing
 from crmkit.words.language import tr
@@ -347,7 +348,15 @@ def overview_findings(
     evidence = tr("a before/after comparison only")
     if control is not None:
         effect, low, high = control.relative_effect
-        if not is_missing(effect) and (low > 0 or high < 0):
+        if control.guard == Guard.INSIDE_PLACEBOS:
+            evidence = tr(
+                "a comparison with the control group, where {kpi} moved {change} relative to "
+                "it; fake go-live dates before the real one show changes as large, so the CRM "
+                "cannot be credited with it",
+                kpi=in_sentence(control.kpi.label),
+                change=format_change_pct(effect),
+            )
+        elif not is_missing(effect) and (low > 0 or high < 0):
             evidence = tr(
                 "a comparison with the control group, where {kpi} moved {change} relative to it",
                 kpi=in_sentence(control.kpi.label),

@@ -1,0 +1,59 @@
+"""A control-group effect that fake go-live dates also show is neither evidence nor money."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pandas as pd
+
+from crmkit.data.guards import Guard
+from crmkit.domains.valuation import revenue_effect
+from crmkit.words.language import speaking
+from crmkit.words.narrative.areas import overview_findings
+
+
+def _control(guard: str | None) -> SimpleNamespace:
+    # +12 % against the control group with an interval that excludes zero
+    return SimpleNamespace(
+        relative_effect=(0.12, 0.04, 0.20),
+        guard=guard,
+        kpi=SimpleNamespace(label="Revenue per month"),
+    )
+
+
+def _series() -> SimpleNamespace:
+    row = pd.DataFrame(
+        {"change_pct": [0.05], "change_pct_ci_low": [-0.02], "change_pct_ci_high": [0.12],
+         "guard": [None]}
+    )  # fmt: skip
+    return SimpleNamespace(row=row, comparative=True)
+
+
+def _results() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"label": ["Win rate"], "status": ["measured"], "verdict": ["no detectable change"]}
+    )
+
+
+def test_a_withheld_control_effect_is_not_turned_into_money():
+    assert revenue_effect(_control(None), None)[0] == (0.12, 0.04, 0.20)
+    effect, source = revenue_effect(_control(Guard.INSIDE_PLACEBOS.value), _series())
+    assert effect == (0.05, -0.02, 0.12)  # the time series' effect instead
+    assert source == "interrupted time series on the ratio to the control group"
+    effect, reason = revenue_effect(_control(Guard.INSIDE_PLACEBOS.value), None)
+    assert effect is None
+    assert "fake go-live dates" in reason
+
+
+def test_a_withheld_control_effect_is_not_called_the_strongest_evidence():
+    claimed = overview_findings(_results(), series=None, control=_control(None))
+    assert "where revenue per month moved +12.0 % relative to it." in claimed
+    withheld = overview_findings(
+        _results(), series=None, control=_control(Guard.INSIDE_PLACEBOS.value)
+    )
+    assert "so the CRM cannot be credited with it" in withheld
+    with speaking("zh"):
+        chinese = overview_findings(
+            _results(), series=None, control=_control(Guard.INSIDE_PLACEBOS.value)
+        )
+    assert "不能归功于 CRM" in chinese and "+12.0" in chinese
