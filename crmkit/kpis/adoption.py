@@ -37,7 +37,7 @@ def observe_sessions_per_active_user(
 ) -> pd.Series:
     rows = _usage_rows(tables, window, exclude, "sessions")
     # a day's sessions once, even where the log repeats them on each feature row of the day
-    per_day = rows.groupby([rows["user_id"].to_numpy(), as_ns(rows["date"])])["sessions"].max()
+    per_day = rows["sessions"].groupby([rows["user_id"].to_numpy(), as_ns(rows["date"])]).max()
     months = per_day.index.get_level_values(1).to_numpy().astype("datetime64[M]")
     users = per_day.index.get_level_values(0)
     per_month = per_day.groupby([users, months.astype("datetime64[ns]")]).sum()

@@ -203,6 +203,20 @@ def _unit_tables(
     return out
 
 
+def _rows_by_unit(key: pd.Series) -> dict[str, np.ndarray]:
+    """The row positions of each unit named in ``key`` (by its text; missing units left out).
+
+    Examples
+    --------
+    >>> {unit: rows.tolist() for unit, rows in _rows_by_unit(pd.Series(["b", "a", None, "b"])).items()}
+    {'b': [0, 3], 'a': [1]}
+    """
+    codes, units = pd.factorize(key.astype("string"))
+    order = np.argsort(codes, kind="stable")
+    starts = np.searchsorted(codes[order], np.arange(len(units) + 1))
+    return {str(unit): order[starts[i] : starts[i + 1]] for i, unit in enumerate(units)}
+
+
 def unit_changes(
     tables: Mapping[str, pd.DataFrame], assessment: Assessment, kpi: KPI | str, *, unit: str
 ) -> pd.Series | ChainReason:
@@ -234,14 +248,14 @@ def unit_changes(
     if isinstance(keys, ChainReason):
         return keys
     everyone = dataclasses.replace(assessment, control=None)
-    names = sorted({str(v) for key in keys.values() for v in key.dropna().unique()})
+    rows_by_unit = {table: _rows_by_unit(key) for table, key in keys.items()}
+    names = sorted({name for rows in rows_by_unit.values() for name in rows})
+    nothing = np.empty(0, dtype=np.intp)
     changes = {}
     for name in names:
         own = dict(tables)
-        for table, key in keys.items():
-            own[table] = tables[table][
-                (key.astype("string") == name).to_numpy(dtype=bool, na_value=False)
-            ]
+        for table, rows in rows_by_unit.items():
+            own[table] = tables[table].take(rows.get(name, nothing))
         observed = observe_windows(own, everyone, [kpi])[kpi.name]
         if isinstance(observed, str):
             changes[name] = float("nan")
