@@ -192,9 +192,10 @@ def _load_pyplot_backend() -> None:
             pyplot.switch_backend(pyplot.get_backend())
     inline = sys.modules.get("matplotlib_inline.config")
     if inline is not None and inline.InlineBackend.initialized():
-        # Figures are shown as laid out: crmkit's charts lay themselves out (constrained
-        # layout), and the inline backend's default tight bounding box would only draw each
-        # figure once more to find the same box.
+        # Figures are shown as laid out, without the inline backend's default tight
+        # bounding box (one more drawing of each figure to measure it). crmkit's own charts
+        # are shown by crmkit.report.plots.png (registered when a stage opens), which draws
+        # each of them once.
         inline.InlineBackend.instance().print_figure_kwargs = dict(_PRINT_FIGURE_KWARGS)
 
 
