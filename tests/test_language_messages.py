@@ -107,6 +107,53 @@ PROBLEM_CASES = [
         "benchmarks 中 winrate, nps_score 的行：不是 KPI 目录中的 KPI，这些行已被忽略",
     ),
     (
+        pf.ControlColumnNotFound(column="'pilot'", searched="customers, orders", hint="'Pilot'"),
+        "control.column 'pilot' is a column of no table (customers, orders searched); did you "
+        "mean 'Pilot'?: the control group cannot be used, and every comparison is before against "
+        "after",
+        "control.column 'pilot' 不是任何表中的列（已查找：customers, orders）；是否指的是 'Pilot'？"
+        "因此无法使用对照组，所有比较都只是上线前后的对比",
+    ),
+    (
+        pf.ControlGroupEmpty(column="region", values="Westt", found=""),
+        "no row has region = Westt: the control group is empty, and every comparison is before "
+        "against after (values found: none)",
+        "没有任何行的 region = Westt：对照组为空，所有比较都只是上线前后的对比（实际出现的值：无）",
+    ),
+    (
+        pf.NoUnitWithCrm(column="region", values="North, South"),
+        "every labelled row has region = North, South: no unit got the CRM, so nothing can be "
+        "compared with the control group",
+        "所有带标签的行都是 region = North, South：没有单位上线 CRM，因此无法与对照组比较",
+    ),
+    (
+        pf.ControlValuesNotFound(values="Westt", column="region", found="East, North, West"),
+        "control.values Westt occur in no row of region (values found: East, North, West)",
+        "control.values 中的 Westt 在 region 的任何行中都未出现（实际出现的值：East, North, West）",
+    ),
+    (
+        pf.ControlColumnExpected(),
+        "a column of customers, orders or opportunities, as its header reads in the file (or "
+        "mapped under columns: in params.yaml)",
+        "customers、orders 或 opportunities 表中的一列，列名与文件表头一致（或在 params.yaml 的 "
+        "columns: 下映射）",
+    ),
+    (
+        pf.ValuesThatOccur(column="region"),
+        "values of region that occur in the data",
+        "数据中实际出现的 region 值",
+    ),
+    (
+        pf.OtherValuesForCrmUnits(column="region"),
+        "other values of region for the units that got the CRM",
+        "为上线 CRM 的单位使用 region 的其他值",
+    ),
+    (
+        pf.KpiNameExpected(examples="win_rate, nps, churn_rate_annual"),
+        "a KPI name of the catalog, e.g. win_rate, nps, churn_rate_annual",
+        "KPI 目录中的 KPI 名称，例如 win_rate, nps, churn_rate_annual",
+    ),
+    (
         pf.ExpectedNotBefore(later="closed_date", earlier="created_date"),
         "closed_date not before created_date",
         "closed_date 不早于 created_date",

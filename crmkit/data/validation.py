@@ -66,20 +66,28 @@ from crmkit.data.presets import (
 )
 from crmkit.data.quality.problem_facts import (
     ContradictoryRows,
+    ControlColumnExpected,
+    ControlColumnNotFound,
+    ControlGroupEmpty,
+    ControlValuesNotFound,
     DateOrderFromData,
     DateOrderFromParams,
     DatesInWindow,
     DatesWrittenInOrder,
     ExpectedEarlierOrEqual,
     ExpectedNotBefore,
+    KpiNameExpected,
     NoClosedDateWhileOpen,
+    NoUnitWithCrm,
     NumbersReadFromData,
     NumbersWrittenInFormat,
     OpenWithClosedDate,
     OrderAfterCustomerCreated,
     OrdersBeforeCustomerCreated,
+    OtherValuesForCrmUnits,
     OutsideWindow,
     UnknownKpiRows,
+    ValuesThatOccur,
 )
 from crmkit.data.schemas import TABLES, Column, TableSchema, found_in
 
@@ -785,7 +793,7 @@ def _unknown_kpis(
             column="kpi",
             rows=rows[:ROWS_SHOWN],
             count=len(rows),
-            expected="a KPI name of the catalog, e.g. win_rate, nps, churn_rate_annual",
+            expected=KpiNameExpected(examples="win_rate, nps, churn_rate_annual").english(),
         )
     ]
 
@@ -841,13 +849,12 @@ def _control_group(
             Problem(
                 "warning",
                 "control_group",
-                f"control.column {control.column!r} is a column of no table "
-                f"({', '.join(present) or 'no customers, orders or opportunities'} searched)"
-                + (f"; did you mean {hint[0]!r}?" if hint else "")
-                + ": the control group cannot be used, and every comparison is before against "
-                "after",
-                expected="a column of customers, orders or opportunities, as its header reads "
-                "in the file (or mapped under columns: in params.yaml)",
+                ControlColumnNotFound(
+                    column=repr(control.column),
+                    searched=", ".join(present),
+                    hint=repr(hint[0]) if hint else "",
+                ).english(),
+                expected=ControlColumnExpected().english(),
             )
         ]
     problems = []
@@ -864,12 +871,12 @@ def _control_group(
             Problem(
                 "warning",
                 "control_group",
-                f"no row has {control.column} = {', '.join(control.values)}: the control "
-                "group is empty, and every comparison is before against after (values found: "
-                f"{shown or 'none'})",
+                ControlGroupEmpty(
+                    column=control.column, values=", ".join(control.values), found=shown
+                ).english(),
                 table=placement.holding[0],
                 column=control.column,
-                expected=f"values of {control.column} that occur in the data",
+                expected=ValuesThatOccur(column=control.column).english(),
             )
         )
     elif found_values <= wanted:
@@ -877,11 +884,10 @@ def _control_group(
             Problem(
                 "warning",
                 "control_group",
-                f"every labelled row has {control.column} = {', '.join(control.values)}: no "
-                "unit got the CRM, so nothing can be compared with the control group",
+                NoUnitWithCrm(column=control.column, values=", ".join(control.values)).english(),
                 table=placement.holding[0],
                 column=control.column,
-                expected=f"other values of {control.column} for the units that got the CRM",
+                expected=OtherValuesForCrmUnits(column=control.column).english(),
             )
         )
     else:
@@ -891,11 +897,14 @@ def _control_group(
                 Problem(
                     "warning",
                     "control_group",
-                    f"control.values {', '.join(missing)} occur in no row of {control.column} "
-                    f"(values found: {', '.join(sorted(seen)[:8])})",
+                    ControlValuesNotFound(
+                        values=", ".join(missing),
+                        column=control.column,
+                        found=", ".join(sorted(seen)[:8]),
+                    ).english(),
                     table=placement.holding[0],
                     column=control.column,
-                    expected=f"values of {control.column} that occur in the data",
+                    expected=ValuesThatOccur(column=control.column).english(),
                 )
             )
     for message in assignment_problems(placement, tables):

@@ -32,21 +32,29 @@ from typing import ClassVar
 __all__ = [
     "CONTRADICTIONS",
     "ContradictoryRows",
+    "ControlColumnExpected",
+    "ControlColumnNotFound",
+    "ControlGroupEmpty",
+    "ControlValuesNotFound",
     "DateOrderFromData",
     "DateOrderFromParams",
     "DatesInWindow",
     "DatesWrittenInOrder",
     "ExpectedEarlierOrEqual",
     "ExpectedNotBefore",
+    "KpiNameExpected",
     "NoClosedDateWhileOpen",
+    "NoUnitWithCrm",
     "OpenWithClosedDate",
     "NumbersReadFromData",
     "NumbersWrittenInFormat",
     "OrderAfterCustomerCreated",
     "OrdersBeforeCustomerCreated",
+    "OtherValuesForCrmUnits",
     "OutsideWindow",
     "ProblemFact",
     "UnknownKpiRows",
+    "ValuesThatOccur",
     "long_date",
     "read_problem_text",
 ]
@@ -359,6 +367,119 @@ class UnknownKpiRows(ProblemFact):
         return cls(table=match["table"], kpis=match["kpis"], more=bool(match["more"]))
 
 
+# --- the control group of params.yaml ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ControlColumnNotFound(ProblemFact):
+    """``control.column`` is a column of no table (``searched``: the tables looked in, joined
+    by ", "; "" when none; ``hint``: the closest column name, or "")."""
+
+    column: str
+    searched: str
+    hint: str
+
+    pattern: ClassVar = re.compile(
+        rf"control\.column {_QUOTED.format(name='column')} is a column of no table "
+        rf"\((?P<searched>.+?) searched\)(?:; did you mean {_QUOTED.format(name='hint')}\?)?: "
+        "the control group cannot be used, and every comparison is before against after",
+        re.DOTALL,
+    )
+
+    def english(self) -> str:
+        searched = self.searched or "no customers, orders or opportunities"
+        hint = f"; did you mean {self.hint}?" if self.hint else ""
+        return (
+            f"control.column {self.column} is a column of no table ({searched} searched){hint}: "
+            "the control group cannot be used, and every comparison is before against after"
+        )
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> ControlColumnNotFound:
+        searched = match["searched"]
+        none = searched == "no customers, orders or opportunities"
+        return cls(
+            column=match["column"], searched="" if none else searched, hint=match["hint"] or ""
+        )
+
+
+@dataclass(frozen=True)
+class ControlGroupEmpty(ProblemFact):
+    """No row has the control group's values (``found``: the values the column has, as
+    listed; "" when none)."""
+
+    column: str
+    values: str
+    found: str
+
+    pattern: ClassVar = re.compile(
+        r"no row has (?P<column>\S+) = (?P<values>.+?): the control group is empty, and every "
+        r"comparison is before against after \(values found: (?P<found>.*)\)",
+        re.DOTALL,
+    )
+
+    def english(self) -> str:
+        return (
+            f"no row has {self.column} = {self.values}: the control group is empty, and every "
+            f"comparison is before against after (values found: {self.found or 'none'})"
+        )
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> ControlGroupEmpty:
+        found = "" if match["found"] == "none" else match["found"]
+        return cls(column=match["column"], values=match["values"], found=found)
+
+
+@dataclass(frozen=True)
+class NoUnitWithCrm(ProblemFact):
+    """Every labelled row is in the control group: no unit got the CRM."""
+
+    column: str
+    values: str
+
+    pattern: ClassVar = re.compile(
+        r"every labelled row has (?P<column>\S+) = (?P<values>.+?): no unit got the CRM, so "
+        r"nothing can be compared with the control group",
+        re.DOTALL,
+    )
+
+    def english(self) -> str:
+        return (
+            f"every labelled row has {self.column} = {self.values}: no unit got the CRM, so "
+            "nothing can be compared with the control group"
+        )
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> NoUnitWithCrm:
+        return cls(column=match["column"], values=match["values"])
+
+
+@dataclass(frozen=True)
+class ControlValuesNotFound(ProblemFact):
+    """Some of ``control.values`` occur in no row (``values``: those, ``found``: the values
+    the column has, as listed)."""
+
+    values: str
+    column: str
+    found: str
+
+    pattern: ClassVar = re.compile(
+        r"control\.values (?P<values>.+?) occur in no row of (?P<column>\S+) \(values found: "
+        r"(?P<found>.*)\)",
+        re.DOTALL,
+    )
+
+    def english(self) -> str:
+        return (
+            f"control.values {self.values} occur in no row of {self.column} "
+            f"(values found: {self.found})"
+        )
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> ControlValuesNotFound:
+        return cls(values=match["values"], column=match["column"], found=match["found"])
+
+
 # --- what a warning expects ---------------------------------------------------------------------
 
 
@@ -505,6 +626,76 @@ class NumbersWrittenInFormat(ProblemFact):
         return cls(written=match["written"], table=match["table"], column=match["column"])
 
 
+@dataclass(frozen=True)
+class ControlColumnExpected(ProblemFact):
+    """The control group's column: one of customers, orders or opportunities."""
+
+    pattern: ClassVar = re.compile(
+        r"a column of customers, orders or opportunities, as its header reads in the file "
+        r"\(or mapped under columns: in params\.yaml\)"
+    )
+
+    def english(self) -> str:
+        return (
+            "a column of customers, orders or opportunities, as its header reads in the file "
+            "(or mapped under columns: in params.yaml)"
+        )
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> ControlColumnExpected:
+        return cls()
+
+
+@dataclass(frozen=True)
+class ValuesThatOccur(ProblemFact):
+    """Values of the control group's column that occur in the data."""
+
+    column: str
+
+    pattern: ClassVar = re.compile(r"values of (?P<column>\S+) that occur in the data")
+
+    def english(self) -> str:
+        return f"values of {self.column} that occur in the data"
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> ValuesThatOccur:
+        return cls(column=match["column"])
+
+
+@dataclass(frozen=True)
+class OtherValuesForCrmUnits(ProblemFact):
+    """Other values of the control group's column, for the units that got the CRM."""
+
+    column: str
+
+    pattern: ClassVar = re.compile(
+        r"other values of (?P<column>\S+) for the units that got the CRM"
+    )
+
+    def english(self) -> str:
+        return f"other values of {self.column} for the units that got the CRM"
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> OtherValuesForCrmUnits:
+        return cls(column=match["column"])
+
+
+@dataclass(frozen=True)
+class KpiNameExpected(ProblemFact):
+    """A KPI name of the catalog (``examples``: some, joined by ", ")."""
+
+    examples: str
+
+    pattern: ClassVar = re.compile(r"a KPI name of the catalog, e\.g\. (?P<examples>[a-z_, ]+)")
+
+    def english(self) -> str:
+        return f"a KPI name of the catalog, e.g. {self.examples}"
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> KpiNameExpected:
+        return cls(examples=match["examples"])
+
+
 _FACTS: tuple[type[ProblemFact], ...] = (
     ContradictoryRows,
     OpenWithClosedDate,
@@ -514,6 +705,14 @@ _FACTS: tuple[type[ProblemFact], ...] = (
     DateOrderFromData,
     NumbersReadFromData,
     UnknownKpiRows,
+    ControlColumnNotFound,
+    ControlGroupEmpty,
+    NoUnitWithCrm,
+    ControlValuesNotFound,
+    ControlColumnExpected,
+    ValuesThatOccur,
+    OtherValuesForCrmUnits,
+    KpiNameExpected,
     ExpectedNotBefore,
     ExpectedEarlierOrEqual,
     NoClosedDateWhileOpen,

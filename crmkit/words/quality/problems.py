@@ -139,6 +139,25 @@ def _unknown_kpis(f: p.UnknownKpiRows) -> str:
     )
 
 
+def _control_column_not_found(f: p.ControlColumnNotFound) -> str:
+    searched = f.searched or tr("no customers, orders or opportunities")
+    if f.hint:
+        return tr(
+            "control.column {column} is a column of no table ({searched} searched); did you "
+            "mean {hint}?: the control group cannot be used, and every comparison is before "
+            "against after",
+            column=f.column,
+            searched=searched,
+            hint=f.hint,
+        )
+    return tr(
+        "control.column {column} is a column of no table ({searched} searched): the control "
+        "group cannot be used, and every comparison is before against after",
+        column=f.column,
+        searched=searched,
+    )
+
+
 #: How each kind of fact is said (a function of the fact, in the active language).
 SAYINGS: Mapping[type[p.ProblemFact], Callable[[Any], str]] = {
     p.ContradictoryRows: lambda f: tr(
@@ -162,6 +181,37 @@ SAYINGS: Mapping[type[p.ProblemFact], Callable[[Any], str]] = {
     p.DateOrderFromData: _date_order_from_data,
     p.NumbersReadFromData: _numbers_read,
     p.UnknownKpiRows: _unknown_kpis,
+    p.ControlColumnNotFound: _control_column_not_found,
+    p.ControlGroupEmpty: lambda f: tr(
+        "no row has {column} = {values}: the control group is empty, and every comparison is "
+        "before against after (values found: {found})",
+        column=f.column,
+        values=f.values,
+        found=f.found or tr("none"),
+    ),
+    p.NoUnitWithCrm: lambda f: tr(
+        "every labelled row has {column} = {values}: no unit got the CRM, so nothing can be "
+        "compared with the control group",
+        column=f.column,
+        values=f.values,
+    ),
+    p.ControlValuesNotFound: lambda f: tr(
+        "control.values {values} occur in no row of {column} (values found: {found})",
+        values=f.values,
+        column=f.column,
+        found=f.found,
+    ),
+    p.ControlColumnExpected: lambda f: tr(
+        "a column of customers, orders or opportunities, as its header reads in the file (or "
+        "mapped under columns: in params.yaml)"
+    ),
+    p.ValuesThatOccur: lambda f: tr("values of {column} that occur in the data", column=f.column),
+    p.OtherValuesForCrmUnits: lambda f: tr(
+        "other values of {column} for the units that got the CRM", column=f.column
+    ),
+    p.KpiNameExpected: lambda f: tr(
+        "a KPI name of the catalog, e.g. {examples}", examples=f.examples
+    ),
     p.ExpectedNotBefore: lambda f: tr(
         "{later} not before {earlier}", later=f.later, earlier=f.earlier
     ),
