@@ -34,6 +34,10 @@ date_order          warning  how dates such as 03/04/2025 were read, and what de
 number_format       warning  how numbers such as 1,234 were read, and what decided it
 unknown_kpi         warning  a benchmarks or actions row names a KPI the catalog does not have: ignored
 =================== ======== ==================================================================
+
+The warnings a report can show are written through the facts of
+:mod:`crmkit.data.quality.problem_facts` (their ``english()`` is the message), so that the
+report reads them back and says them in its language; ``crmkit validate`` prints the English.
 """
 
 from __future__ import annotations
