@@ -880,7 +880,8 @@ def test_fit_value_models_explains_why_it_cannot_fit():
     out = clv_module.fit_value_models(
         clv_module.customer_summary(one_time), margin=0.3, yearly_discount_rate=0.1
     )
-    assert isinstance(out, str) and "no customer made a repeat purchase" in out
+    assert isinstance(out, clv_module.PurchaseModelFailed)
+    assert "no customer made a repeat purchase" in out.english()
     two_repeaters = pd.DataFrame(
         {
             "customer_id": ["a", "a", "b", "b", "c"],
@@ -947,8 +948,8 @@ def test_holdout_check_views_on_CDNOW(cdnow_orders: pd.DataFrame):
     assert "31 Dec 1997 to 30 Jun 1998" in text
     view = clv_words.validation_view(table)
     assert view.frame.iloc[-1, 0] == "all customers" and view.units["Error"] == "%"
-    assert "too short" in clv_module.holdout_check(cdnow_orders.iloc[:1])
-    assert clv_module.holdout_check(cdnow_orders.iloc[:0]) == "there are no orders"
+    assert clv_module.holdout_check(cdnow_orders.iloc[:1]) == clv_module.HistoryTooShort()
+    assert clv_module.holdout_check(cdnow_orders.iloc[:0]) == clv_module.NoOrders()
 
 
 def test_validation_text_grades_the_forecast():
@@ -1169,10 +1170,10 @@ def test_a_client_without_orders_gets_reasons_not_errors():
     summary = clv_module.customer_summary(none)
     assert summary.empty and list(summary.columns) == list(clv_module.RFM_COLUMNS)
     assert summary.attrs["observation_end"] is None
-    assert clv_module.fit_value_models(summary, margin=0.3, yearly_discount_rate=0.1) == (
-        "no customer bought in the period"
-    )
-    assert clv_module.holdout_check(none) == "there are no orders"
+    fitted = clv_module.fit_value_models(summary, margin=0.3, yearly_discount_rate=0.1)
+    assert fitted == clv_module.NoBuyers()
+    assert clv_words.not_fitted_reason(fitted) == "no customer bought in the period"
+    assert clv_module.holdout_check(none) == clv_module.NoOrders()
     segments = clv_module.segment_table(rfm_scores(summary), summary)
     assert (
         segments.empty and clv_words.segment_title(segments) == "No revenue to split by RFM segment"

@@ -204,6 +204,122 @@ CASES = [
         "definition, age mix standardised",
         "每个窗口 365 天的消费，留存率采用流失 KPI 的可比定义，客龄构成已标准化",
     ),
+    # difference in differences
+    (
+        n.ExactFit(),
+        "the model fits exactly: no residual variation",
+        "模型完全拟合：没有残差变异",
+    ),
+    (
+        n.FewUnitsOnASide(treated=3, control=1),
+        "3 treated and 1 control unit(s): with two or fewer on a side, even wild-bootstrap "
+        "inference is unreliable (MacKinnon & Webb 2017)",
+        "3 个处理单位和 1 个对照单位：任一侧只有两个或更少单位时，即使野自助法推断也不可靠"
+        "（MacKinnon & Webb 2017）",
+    ),
+    (
+        n.TooFewArrangements(units=5, arrangements=10),
+        "no interval and no p-value: 5 units allow only 10 arrangements of the treated ones",
+        "无置信区间、无 p 值：5 个单位中处理单位只有 10 种排列方式",
+    ),
+    (
+        n.WildBootstrapInference(clusters=8),
+        "8 clusters: wild cluster bootstrap inference",
+        "8 个聚类：采用野聚类自助法推断",
+    ),
+    (
+        n.PreTrendsDiffer(p_value=0.0123),
+        "treated and control trends differed before go-live (p = 0.012): parallel trends doubtful",
+        "上线前处理组与对照组的趋势已有差异（p = 0.012）：平行趋势假设存疑",
+    ),
+    (
+        n.UnboundedInterval(),
+        "the interval is unbounded: no effect size on that side is rejected, so both bounds are "
+        "withheld",
+        "置信区间无界：该侧没有任何效应量被拒绝，因此两端界限均不给出",
+    ),
+    # interrupted time series
+    (
+        n.ModelChosenByFit(model="log-linear", linear_rmse=1234.5678, log_linear_rmse=987.65432),
+        "model: log-linear, by the root mean squared error of the fit before go-live "
+        "(1,235 linear, 987.7 log-linear)",
+        "模型：对数线性，依据上线前拟合的均方根误差选定（线性 1,235，对数线性 987.7）",
+    ),
+    (
+        n.ProjectionTooLong(months_after=18, months_before=12),
+        "the projection runs 18 months from go-live on a trend fitted to 12 months before it",
+        "预测从上线起延伸 18 个月，而所依据的趋势只拟合了上线前 12 个月",
+    ),
+    (
+        n.ProjectionNotPositive(months=4, of=12),
+        "the projection without go-live is zero or below in 4 of 12 months",
+        "未上线情形下的预测在 12 个月中有 4 个月为零或负值",
+    ),
+    (
+        n.ProjectionLeavesRange(),
+        "the projection leaves the range of the months before go-live by more than that range "
+        "spans",
+        "预测超出上线前各月取值范围的幅度大于该范围本身的跨度",
+    ),
+    (
+        n.CounterfactualNearZero(),
+        "the counterfactual is near zero against the values compared",
+        "与所比较的数值相比，反事实值接近零",
+    ),
+    (
+        n.Guarded(guard="counterfactual_implausible", reason=n.ProjectionNotPositive(2, 6)),
+        "counterfactual_implausible: the projection without go-live is zero or below in 2 of 6 "
+        "months",
+        "反事实预测不可信：未上线情形下的预测在 6 个月中有 2 个月为零或负值",
+    ),
+    (
+        n.AutocorrelatedResiduals(p_value=0.0004),
+        "residuals autocorrelated (Ljung–Box p = 0.000): Newey–West errors used, read borderline "
+        "p-values with care",
+        "残差存在自相关（Ljung–Box p = 0.000）：已采用 Newey–West 标准误，临界附近的 p 值需谨慎解读",
+    ),
+    # how a KPI was compared
+    (
+        n.MonthsPairedByCalendarMonth(),
+        "months paired by calendar month; the change includes trend",
+        "按日历月份配对；变化中包含趋势",
+    ),
+    (
+        n.ObservationsClustered(unit="customer_id"),
+        "observations clustered by customer_id",
+        "观测按 customer_id 聚类",
+    ),
+    # windows that are not comparable
+    (
+        n.NotComparable(n.DataEndBeforeAfterWindow()),
+        "not comparable: the data end before the after window begins",
+        "不可比较：数据在上线后窗口开始之前就已结束",
+    ),
+    (
+        n.BothReasons(n.ShortOrderHistory(inactivity_days=180), n.DataEndBeforeAfterWindow()),
+        "the order history before the before window is shorter than the inactivity threshold "
+        "(180 days), so who was active at its start cannot be told; the data end before the "
+        "after window begins",
+        "上线前窗口之前的订单历史短于不活跃阈值（180 天），因此无法判断窗口开始时哪些客户仍然活跃；"
+        "数据在上线后窗口开始之前就已结束",
+    ),
+    (
+        n.ShortOrderHistory(inactivity_days=90),
+        "the order history before the before window is shorter than the inactivity threshold "
+        "(90 days), so who was active at its start cannot be told",
+        "上线前窗口之前的订单历史短于不活跃阈值（90 天），因此无法判断窗口开始时哪些客户仍然活跃",
+    ),
+    (
+        n.DataEndBeforeAfterWindow(),
+        "the data end before the after window begins",
+        "数据在上线后窗口开始之前就已结束",
+    ),
+    (
+        n.AgeMixesDiffer(customers="at_risk", shared=0.18, needed=0.25),
+        "the customers at risk differ in age: the two windows' age mixes share 18% of their "
+        "customers (at least 25% needed)",
+        "面临流失风险的客户客龄不同：两个窗口的客龄构成只有 18% 的客户重合（至少需要 25%）",
+    ),
 ]
 
 

@@ -34,6 +34,10 @@ date_order          warning  how dates such as 03/04/2025 were read, and what de
 number_format       warning  how numbers such as 1,234 were read, and what decided it
 unknown_kpi         warning  a benchmarks or actions row names a KPI the catalog does not have: ignored
 =================== ======== ==================================================================
+
+The warnings a report can show are written through the facts of
+:mod:`crmkit.data.quality.problem_facts` (their ``english()`` is the message), so that the
+report reads them back and says them in its language; ``crmkit validate`` prints the English.
 """
 
 from __future__ import annotations
@@ -57,12 +61,37 @@ from crmkit.data.control_groups import (
 )
 from crmkit.data.dates import DAY_MONTH, DateReading, read_dates
 from crmkit.data.exceptions import InputError, ParamsError, Problem, Severity, ValidationFailed
-from crmkit.data.numbers import COMMA_DECIMAL, NumberReading, parse_number, parse_numbers
+from crmkit.data.numbers import NumberReading, parse_number, parse_numbers
 from crmkit.data.presets import (
     ColumnMapping,
     recognisable_headers,
     recognise_columns,
     translate_values,
+)
+from crmkit.data.quality.problem_facts import (
+    ContradictoryRows,
+    ControlColumnExpected,
+    ControlColumnNotFound,
+    ControlGroupEmpty,
+    ControlValuesNotFound,
+    DateOrderFromData,
+    DateOrderFromParams,
+    DatesInWindow,
+    DatesWrittenInOrder,
+    ExpectedEarlierOrEqual,
+    ExpectedNotBefore,
+    KpiNameExpected,
+    NoClosedDateWhileOpen,
+    NoUnitWithCrm,
+    NumbersReadFromData,
+    NumbersWrittenInFormat,
+    OpenWithClosedDate,
+    OrderAfterCustomerCreated,
+    OrdersBeforeCustomerCreated,
+    OtherValuesForCrmUnits,
+    OutsideWindow,
+    UnknownKpiRows,
+    ValuesThatOccur,
 )
 from crmkit.data.schemas import TABLES, Column, TableSchema, found_in
 
@@ -309,22 +338,17 @@ def _number_format_problems(
     resolved = reading.ambiguous & ~reading.bad
     if reading.decided_by != "data" or not resolved.any():
         return []
-    n, k = int(resolved.sum()), int(reading.evidence.sum())
-    other = "1,234.56" if reading.number_format == COMMA_DECIMAL else "1.234,56"
     read = reading.values[resolved].iloc[0]
-    return [
-        (
-            "warning",
-            "number_format",
-            f"{n:,} value{'s' if n > 1 else ''} such as {example(resolved)!r} "
-            f"{'were' if n > 1 else 'was'} read as {read:.10g} (written "
-            f"{reading.number_format}), because {k:,} value{'s' if k > 1 else ''} of the "
-            f"column can only be read so, e.g. {example(reading.evidence)!r}",
-            reading.evidence,
-            f"numbers written {reading.number_format}; otherwise correct the rows listed, or "
-            f"set number_format: {{{table}: {{{column}: '{other}'}}}} in params.yaml",
-        )
-    ]
+    found = NumbersReadFromData(
+        count=int(resolved.sum()),
+        example=repr(example(resolved)),
+        read=f"{read:.10g}",
+        written=str(reading.number_format),
+        evidence=int(reading.evidence.sum()),
+        evidence_example=repr(example(reading.evidence)),
+    )
+    wanted = NumbersWrittenInFormat(written=str(reading.number_format), table=table, column=column)
+    return [("warning", "number_format", found.english(), reading.evidence, wanted.english())]
 
 
 def _dates_of(reading: DateReading, kind: str) -> pd.Series:
@@ -409,29 +433,22 @@ def _date_order_problems(
             )
         )
     elif reading.resolved.any():
-        n = int(reading.resolved.sum())
-        first = reading.values[reading.resolved].iloc[0]
-        said = (
-            f"{n:,} date{'s' if n > 1 else ''} such as {example(reading.resolved)} "
-            f"{'were' if n > 1 else 'was'} read {reading.order} ({_long_date(first)})"
-        )
+        said = {
+            "count": int(reading.resolved.sum()),
+            "example": example(reading.resolved),
+            "order": str(reading.order),
+            "first": reading.values[reading.resolved].iloc[0].date(),
+        }
         if reading.decided_by == "params":
-            message = f"{said}, as params dayfirst: {str(bool(dayfirst)).lower()} says"
+            message = DateOrderFromParams(**said, dayfirst=bool(dayfirst)).english()
             mask, wanted = reading.resolved, ""
         else:
             evidence = reading.day_first if reading.order == "day first" else reading.month_first
-            k = int(evidence.sum())
-            other = "false" if reading.order == "day first" else "true"
-            message = (
-                f"{said}, because {k:,} date{'s' if k > 1 else ''} of the column can only be "
-                f"read {reading.order}, e.g. {example(evidence)}"
-            )
+            message = DateOrderFromData(
+                **said, evidence=int(evidence.sum()), evidence_example=example(evidence)
+            ).english()
             mask = evidence
-            wanted = (
-                f"dates written {reading.order}; otherwise correct the rows listed, or set "
-                f"dayfirst: {other} in params.yaml (for this table only: "
-                f"dayfirst: {{{table}: {other}}})"
-            )
+            wanted = DatesWrittenInOrder(order=str(reading.order), table=table).english()
         found.append(("warning", "date_order", message, mask, wanted))
     if reading.contradicting.any():
         n = int(reading.contradicting.sum())
@@ -670,11 +687,12 @@ def validate_table(
             add(
                 "warning",
                 "outside_window",
-                f"{int(outside.sum()):,} of {len(dates):,} rows are dated outside the assessment "
-                f"window {window}; before/after comparisons ignore them",
+                OutsideWindow(
+                    count=int(outside.sum()), rows=len(dates), start=window.start, end=window.end
+                ).english(),
                 column=schema.date_column,
                 mask=outside,
-                expected=f"a date from {window.start} to {window.end}",
+                expected=DatesInWindow(start=window.start, end=window.end).english(),
             )
     problems.extend(_consistency(result, schema, file, numbers))
     return result, problems
@@ -685,19 +703,19 @@ def _consistency(
 ) -> list[Problem]:
     """Dates and counts within one table that contradict each other (warnings)."""
     rules: list[tuple[str, str, str]] = {
-        "customers": [("churned_date", "created_date", "churned before the customer was created")],
-        "opportunities": [("closed_date", "created_date", "closed before it was created")],
+        "customers": [("churned_date", "created_date", "churned_before_created")],
+        "opportunities": [("closed_date", "created_date", "closed_before_created")],
         "tickets": [
-            ("first_response_at", "opened_at", "answered before the ticket was opened"),
-            ("resolved_at", "opened_at", "resolved before the ticket was opened"),
+            ("first_response_at", "opened_at", "answered_before_opened"),
+            ("resolved_at", "opened_at", "resolved_before_opened"),
         ],
         "campaigns": [
-            ("contacts", "responses", "more responses than contacts"),
-            ("responses", "conversions", "more conversions than responses"),
+            ("contacts", "responses", "more_responses_than_contacts"),
+            ("responses", "conversions", "more_conversions_than_responses"),
         ],
     }.get(schema.name, [])
     problems = []
-    for later, earlier, message in rules:
+    for later, earlier, finding in rules:
         if later in table and earlier in table:
             with np.errstate(invalid="ignore"):
                 wrong = (table[later] < table[earlier]).fillna(False).to_numpy(dtype=bool)
@@ -707,15 +725,15 @@ def _consistency(
                     Problem(
                         "warning",
                         "inconsistent",
-                        f"{count:,} rows {message}",
+                        ContradictoryRows(count=count, finding=finding).english(),
                         file,
                         schema.name,
                         later,
                         rows,
                         count,
-                        f"{later} not before {earlier}"
+                        ExpectedNotBefore(later=later, earlier=earlier).english()
                         if "date" in later or "_at" in later
-                        else f"{earlier} ≤ {later}",
+                        else ExpectedEarlierOrEqual(smaller=earlier, larger=later).english(),
                     )
                 )
     if schema.name == "opportunities" and "closed_date" in table:
@@ -726,13 +744,13 @@ def _consistency(
                 Problem(
                     "warning",
                     "inconsistent",
-                    f"{count:,} open opportunities have a closed_date",
+                    OpenWithClosedDate(count=count).english(),
                     file,
                     schema.name,
                     "closed_date",
                     rows,
                     count,
-                    "no closed_date while status is open",
+                    NoClosedDateWhileOpen().english(),
                 )
             )
     return problems
@@ -771,15 +789,15 @@ def _unknown_kpis(
         Problem(
             "warning",
             "unknown_kpi",
-            f"{table} rows for {', '.join(shown[:ROWS_SHOWN])}"
-            + (" and more" if len(shown) > ROWS_SHOWN else "")
-            + ": not KPIs of the catalog, so these rows are ignored",
+            UnknownKpiRows(
+                table=table, kpis=", ".join(shown[:ROWS_SHOWN]), more=len(shown) > ROWS_SHOWN
+            ).english(),
             file=file,
             table=table,
             column="kpi",
             rows=rows[:ROWS_SHOWN],
             count=len(rows),
-            expected="a KPI name of the catalog, e.g. win_rate, nps, churn_rate_annual",
+            expected=KpiNameExpected(examples="win_rate, nps, churn_rate_annual").english(),
         )
     ]
 
@@ -835,13 +853,12 @@ def _control_group(
             Problem(
                 "warning",
                 "control_group",
-                f"control.column {control.column!r} is a column of no table "
-                f"({', '.join(present) or 'no customers, orders or opportunities'} searched)"
-                + (f"; did you mean {hint[0]!r}?" if hint else "")
-                + ": the control group cannot be used, and every comparison is before against "
-                "after",
-                expected="a column of customers, orders or opportunities, as its header reads "
-                "in the file (or mapped under columns: in params.yaml)",
+                ControlColumnNotFound(
+                    column=repr(control.column),
+                    searched=", ".join(present),
+                    hint=repr(hint[0]) if hint else "",
+                ).english(),
+                expected=ControlColumnExpected().english(),
             )
         ]
     problems = []
@@ -858,12 +875,12 @@ def _control_group(
             Problem(
                 "warning",
                 "control_group",
-                f"no row has {control.column} = {', '.join(control.values)}: the control "
-                "group is empty, and every comparison is before against after (values found: "
-                f"{shown or 'none'})",
+                ControlGroupEmpty(
+                    column=control.column, values=", ".join(control.values), found=shown
+                ).english(),
                 table=placement.holding[0],
                 column=control.column,
-                expected=f"values of {control.column} that occur in the data",
+                expected=ValuesThatOccur(column=control.column).english(),
             )
         )
     elif found_values <= wanted:
@@ -871,11 +888,10 @@ def _control_group(
             Problem(
                 "warning",
                 "control_group",
-                f"every labelled row has {control.column} = {', '.join(control.values)}: no "
-                "unit got the CRM, so nothing can be compared with the control group",
+                NoUnitWithCrm(column=control.column, values=", ".join(control.values)).english(),
                 table=placement.holding[0],
                 column=control.column,
-                expected=f"other values of {control.column} for the units that got the CRM",
+                expected=OtherValuesForCrmUnits(column=control.column).english(),
             )
         )
     else:
@@ -885,11 +901,14 @@ def _control_group(
                 Problem(
                     "warning",
                     "control_group",
-                    f"control.values {', '.join(missing)} occur in no row of {control.column} "
-                    f"(values found: {', '.join(sorted(seen)[:8])})",
+                    ControlValuesNotFound(
+                        values=", ".join(missing),
+                        column=control.column,
+                        found=", ".join(sorted(seen)[:8]),
+                    ).english(),
                     table=placement.holding[0],
                     column=control.column,
-                    expected=f"values of {control.column} that occur in the data",
+                    expected=ValuesThatOccur(column=control.column).english(),
                 )
             )
     for message in assignment_problems(placement, tables):
@@ -1056,13 +1075,13 @@ def _references(
                 Problem(
                     "warning",
                     "inconsistent",
-                    f"{count:,} orders are dated before their customer was created",
+                    OrdersBeforeCustomerCreated(count=count).english(),
                     files["orders"],
                     "orders",
                     "order_date",
                     rows,
                     count,
-                    "order_date on or after the customer's created_date",
+                    OrderAfterCustomerCreated().english(),
                 )
             )
     return problems

@@ -7,7 +7,9 @@ the pipeline's stage list and its rule for missing tables), so this module knows
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 import pandas as pd
@@ -17,6 +19,7 @@ from crmkit.data.schemas import TABLES
 
 __all__ = [
     "StageNeeds",
+    "TablesMissing",
     "data_inventory",
     "inventory_record",
     "objectives_table",
@@ -32,6 +35,61 @@ class StageNeeds(Protocol):
     title: str
     needs: tuple[str, ...]
     needs_any: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TablesMissing:
+    """Why a stage cannot run: tables it needs all of (``all_of``) or one of (``any_of``).
+
+    ``english()`` is the reason as the run records it (``results.json``
+    ``stages.<stage>.message``, :func:`crmkit.pipeline.stages.missing_tables`), and
+    :meth:`read` finds the fact back in that text, so that the report can say it in its
+    language.
+
+    Examples
+    --------
+    >>> fact = TablesMissing(all_of=("tickets",), any_of=("orders", "opportunities"))
+    >>> fact.english()
+    'needs tickets; needs orders or opportunities'
+    >>> TablesMissing.read(fact.english()) == fact
+    True
+    >>> TablesMissing.read("KeyError: 'x' (cell 4)") is None
+    True
+    """
+
+    all_of: tuple[str, ...] = ()
+    any_of: tuple[str, ...] = ()
+
+    def english(self) -> str:
+        """The reason in English: "needs a and b; needs c or d"."""
+        parts = []
+        if self.all_of:
+            parts.append("needs " + " and ".join(self.all_of))
+        if self.any_of:
+            parts.append("needs " + " or ".join(self.any_of))
+        return "; ".join(parts)
+
+    @classmethod
+    def read(cls, text: object) -> TablesMissing | None:
+        """The fact whose English is ``text``; None when ``text`` says something else."""
+        if not isinstance(text, str):
+            return None
+        match = _TABLES_MISSING.fullmatch(text)
+        if match is None:
+            return None
+        all_of = tuple(match["all"].split(" and ")) if match["all"] else ()
+        any_of = tuple(match["any"].split(" or ")) if match["any"] else ()
+        if not all_of and not any_of:
+            return None
+        fact = cls(all_of=all_of, any_of=any_of)
+        return fact if fact.english() == text else None
+
+
+_TABLE = r"[a-z_]+"
+_TABLES_MISSING = re.compile(
+    rf"(?:needs (?P<all>{_TABLE}(?: and {_TABLE})*))?"
+    rf"(?:(?:; )?needs (?P<any>{_TABLE}(?: or {_TABLE})+))?"
+)
 
 
 def objectives_table(assessment: Assessment) -> pd.DataFrame:

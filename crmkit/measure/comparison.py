@@ -39,6 +39,7 @@ from crmkit.data.config import Assessment
 from crmkit.data.verdicts import Status
 from crmkit.measure.domain_kpis import DOMAIN_MEASURES
 from crmkit.stats import impact
+from crmkit.stats.impact.notes import MonthsPairedByCalendarMonth, ObservationsClustered, noted
 
 
 def compare_observations(
@@ -124,7 +125,7 @@ def _same_months(before: pd.Series, after: pd.Series, *, alpha: float) -> pd.Dat
     # A row without a p-value is what impact.finalize calls "insufficient data".
     if not pd.isna(row["p_value"].iloc[0]):
         row["test"] = "paired t-test on the same calendar months"
-        row["note"] = "months paired by calendar month; the change includes trend"
+        row[["note", "note_facts"]] = list(noted(MonthsPairedByCalendarMonth()).values())
     return row
 
 
@@ -155,7 +156,7 @@ def _clustered_mean(before: pd.Series, after: pd.Series, *, alpha: float) -> pd.
         row["check_p_value"] = float(stats.ttest_ind(a, b, equal_var=False).pvalue)
     unit = before.index.name or "unit"
     if row["note"].iloc[0] is None:
-        row["note"] = f"observations clustered by {unit}"
+        row[["note", "note_facts"]] = list(noted(ObservationsClustered(unit=str(unit))).values())
     return row
 
 

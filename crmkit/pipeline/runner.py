@@ -67,6 +67,7 @@ from crmkit.report import pdf as report_pdf
 from crmkit.report import render
 from crmkit.version import __version__
 from crmkit.words.language import speaking
+from crmkit.words.stage_messages import PAGE_NOT_RENDERED
 
 __all__ = [
     "CrmkitKernelManager",
@@ -429,7 +430,7 @@ def _write_stage_page(
             run_id=run_id,
         )
     except Exception as error:  # one page must not cost the others
-        problem = f"the page could not be rendered: {render.error_text(error)}"
+        problem = PAGE_NOT_RENDERED + render.error_text(error)
         logger.error("stage %s: %s", stage.file_stem, problem)
         entry["status"] = "failed"
         entry["message"] = f"{outcome.message}; {problem}" if outcome.message else problem

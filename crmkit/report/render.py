@@ -56,6 +56,7 @@ from crmkit.words.formats import (
     missing_text,
 )
 from crmkit.words.language import html_language, term, tr, translate_markdown
+from crmkit.words.stage_messages import stage_message
 
 __all__ = [
     "STATUSES",
@@ -610,7 +611,7 @@ def render_stage(
         meta=[run, _index_link()] if run_label else [_index_link()],
         run_label=run_label,
         status=status,
-        message=_banner_message(status, message),
+        message=stage_message(_banner_message(status, message)),
         error_anchor=body.error_anchor,
         toc=body.toc if len(body.toc) >= 2 else [],
         body=Markup(body.html),
@@ -714,7 +715,7 @@ def render_index(
                 "status": status,
                 "status_text": _status_word(status),
                 "status_class": status if status in STATUSES else "unknown",
-                "message": _text(stage.get("message")),
+                "message": stage_message(_text(stage.get("message"))) or "",
                 "seconds": _seconds(stage.get("seconds")),
             }
         )

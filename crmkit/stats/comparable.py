@@ -39,6 +39,7 @@ import pandas as pd
 from scipy import special, stats
 
 from crmkit.data.guards import Guard
+from crmkit.stats.impact.notes import NotComparable, Note, noted
 from crmkit.stats.impact.row import CHANGE_COLUMNS, change_row
 
 __all__ = [
@@ -309,12 +310,15 @@ def standardised_mean(
     return mean, variance, int(counts[used].sum())
 
 
-def decline(reason: str, **values: float | str | None) -> pd.DataFrame:
+def decline(reason: Note | str, **values: float | str | None) -> pd.DataFrame:
     """A comparison row declined as not comparable: no change, interval or p-value.
 
     The row's ``guard`` is ``not_comparable`` where the comparison columns have one, and its
     note always says why ("not comparable: …"); ``before``, ``after`` and the counts given
-    in ``values`` stay for the tables.
+    in ``values`` stay for the tables. A ``reason`` given as a fact
+    (:mod:`crmkit.stats.impact.notes`) is kept as the row's ``note_facts`` too
+    (:class:`~crmkit.stats.impact.notes.NotComparable`), so that the report says it in its
+    language.
 
     Examples
     --------
@@ -324,10 +328,15 @@ def decline(reason: str, **values: float | str | None) -> pd.DataFrame:
     >>> bool(row["p_value"].isna().iloc[0]), float(row["before"].iloc[0])
     (True, 0.4)
     """
-    note = f"not comparable: {reason}"
+    if isinstance(reason, Note):
+        values.update(noted(NotComparable(reason)))
+        note = values["note"]
+    else:
+        note = f"not comparable: {reason}"
     if "guard" in CHANGE_COLUMNS:
         values["guard"] = Guard.NOT_COMPARABLE.value
     else:
         note += f" (guard {Guard.NOT_COMPARABLE.value})"
+        values["note_facts"] = None
     values["note"] = note
     return change_row(**values)

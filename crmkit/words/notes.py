@@ -51,6 +51,46 @@ def _small_sample_bootstrap(f: n.SmallSampleBootstrap) -> str:
     )
 
 
+def _guarded(f: n.Guarded) -> str:
+    reason = say_note(f.reason)
+    match f.guard:
+        case "counterfactual_implausible":
+            return tr("counterfactual_implausible: {reason}", reason=reason)
+        case "base_near_zero":
+            return tr("base_near_zero: {reason}", reason=reason)
+    return tr("{guard}: {reason}", guard=f.guard, reason=reason)
+
+
+def _model_chosen(f: n.ModelChosenByFit) -> str:
+    fields = {"linear": n.rmse_text(f.linear_rmse), "log_linear": n.rmse_text(f.log_linear_rmse)}
+    if f.model == "log-linear":
+        return tr(
+            "model: log-linear, by the root mean squared error of the fit before go-live "
+            "({linear} linear, {log_linear} log-linear)",
+            **fields,
+        )
+    return tr(
+        "model: linear, by the root mean squared error of the fit before go-live "
+        "({linear} linear, {log_linear} log-linear)",
+        **fields,
+    )
+
+
+def _age_mixes_differ(f: n.AgeMixesDiffer) -> str:
+    fields = {"shared": f"{f.shared:.0%}", "needed": f"{f.needed:.0%}"}
+    if f.customers == "at_risk":
+        return tr(
+            "the customers at risk differ in age: the two windows' age mixes share {shared} of "
+            "their customers (at least {needed} needed)",
+            **fields,
+        )
+    return tr(
+        "the buying customers differ in age: the two windows' age mixes share {shared} of their "
+        "customers (at least {needed} needed)",
+        **fields,
+    )
+
+
 #: How each kind of fact is said (a function of the fact, in the active language).
 SAYINGS: Mapping[type[n.Note], Callable[[Any], str]] = {
     n.Insufficient: _insufficient,
@@ -158,6 +198,67 @@ SAYINGS: Mapping[type[n.Note], Callable[[Any], str]] = {
         "{days} days of spend in each window, retention on the churn KPI's comparable "
         "definition, age mix standardised",
         days=f.days,
+    ),
+    n.ExactFit: lambda f: tr("the model fits exactly: no residual variation"),
+    n.FewUnitsOnASide: lambda f: tr(
+        "{treated} treated and {control} control unit(s): with two or fewer on a side, even "
+        "wild-bootstrap inference is unreliable (MacKinnon & Webb 2017)",
+        treated=f.treated,
+        control=f.control,
+    ),
+    n.TooFewArrangements: lambda f: tr(
+        "no interval and no p-value: {units} units allow only {arrangements} arrangements of "
+        "the treated ones",
+        units=f.units,
+        arrangements=f.arrangements,
+    ),
+    n.WildBootstrapInference: lambda f: tr(
+        "{clusters} clusters: wild cluster bootstrap inference", clusters=f.clusters
+    ),
+    n.PreTrendsDiffer: lambda f: tr(
+        "treated and control trends differed before go-live (p = {p}): parallel trends doubtful",
+        p=f"{f.p_value:.3f}",
+    ),
+    n.UnboundedInterval: lambda f: tr(
+        "the interval is unbounded: no effect size on that side is rejected, so both bounds "
+        "are withheld"
+    ),
+    n.ModelChosenByFit: _model_chosen,
+    n.ProjectionTooLong: lambda f: tr(
+        "the projection runs {after} months from go-live on a trend fitted to {before} months "
+        "before it",
+        after=f.months_after,
+        before=f.months_before,
+    ),
+    n.ProjectionNotPositive: lambda f: tr(
+        "the projection without go-live is zero or below in {months} of {of} months",
+        months=f.months,
+        of=f.of,
+    ),
+    n.ProjectionLeavesRange: lambda f: tr(
+        "the projection leaves the range of the months before go-live by more than that range spans"
+    ),
+    n.CounterfactualNearZero: lambda f: tr(
+        "the counterfactual is near zero against the values compared"
+    ),
+    n.Guarded: _guarded,
+    n.NotComparable: lambda f: tr("not comparable: {reason}", reason=say_note(f.reason)),
+    n.BothReasons: lambda f: listed_by_semicolons([say_note(f.first), say_note(f.second)]),
+    n.ShortOrderHistory: lambda f: tr(
+        "the order history before the before window is shorter than the inactivity threshold "
+        "({days} days), so who was active at its start cannot be told",
+        days=f.inactivity_days,
+    ),
+    n.DataEndBeforeAfterWindow: lambda f: tr("the data end before the after window begins"),
+    n.AgeMixesDiffer: _age_mixes_differ,
+    n.MonthsPairedByCalendarMonth: lambda f: tr(
+        "months paired by calendar month; the change includes trend"
+    ),
+    n.ObservationsClustered: lambda f: tr("observations clustered by {unit}", unit=f.unit),
+    n.AutocorrelatedResiduals: lambda f: tr(
+        "residuals autocorrelated (Ljung–Box p = {p}): Newey–West errors used, read borderline "
+        "p-values with care",
+        p=f"{f.p_value:.3f}",
     ),
 }
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 import pandas as pd
 
 from crmkit.data.config import Assessment
+from crmkit.domains.plan import TablesMissing
 from crmkit.words.formats import TableView
 from crmkit.words.language import term, tr
+from crmkit.words.stage_messages import tables_missing
 
 __all__ = [
     "assessment_overview",
@@ -19,6 +21,7 @@ __all__ = [
     "inventory_view",
     "objectives_findings",
     "readiness_findings",
+    "readiness_view",
 ]
 
 
@@ -150,6 +153,36 @@ def inventory_findings(inventory: pd.DataFrame) -> str:
     return text
 
 
+def _stage_label(stage: str) -> str:
+    """A stage as ``stage_readiness`` names it ("03 Sales performance"), its title in the
+    report's language."""
+    number, _, title = stage.partition(" ")
+    return f"{number} {term(title)}" if title else stage
+
+
+def _readiness_reason(reason: str) -> str:
+    """Why a stage will be skipped, in the report's language where it names missing tables."""
+    fact = TablesMissing.read(reason)
+    return tables_missing(fact) if fact is not None else reason
+
+
+def readiness_view(readiness: pd.DataFrame) -> pd.DataFrame:
+    """The stage readiness as the page shows it: stage titles and reasons in the report's
+    language.
+
+    Examples
+    --------
+    >>> readiness = pd.DataFrame({"stage": ["04 Service and interaction"], "ready": [False],
+    ...                           "reason": ["needs tickets"]})
+    >>> readiness_view(readiness)[["stage", "reason"]].iloc[0].tolist()
+    ['04 Service and interaction', 'needs tickets']
+    """
+    view = readiness.copy()
+    view["stage"] = [_stage_label(str(s)) for s in readiness["stage"]]
+    view["reason"] = [_readiness_reason(str(r)) if r else r for r in readiness["reason"]]
+    return view
+
+
 def readiness_findings(readiness: pd.DataFrame) -> str:
     """A plain-language sentence on which stages will run and which are skipped."""
     ready = readiness[readiness["ready"]]
@@ -161,7 +194,12 @@ def readiness_findings(readiness: pd.DataFrame) -> str:
     )
     if len(skipped):
         reasons = tr("; ").join(
-            tr("{stage} ({reason})", stage=r.stage, reason=r.reason) for r in skipped.itertuples()
+            tr(
+                "{stage} ({reason})",
+                stage=_stage_label(r.stage),
+                reason=_readiness_reason(r.reason),
+            )
+            for r in skipped.itertuples()
         )
         text += tr(" Skipped: {reasons}.", reasons=reasons)
     return text

@@ -34,6 +34,9 @@ validation reports that measures no quality of the rows present (an absent table
 the window, how dates were read) is a note (:func:`quality_notes`), listed apart.
 :func:`assess_quality` computes everything at once for the stage notebook and
 :func:`quality_summary` is what results.json records (:mod:`~crmkit.data.quality.summary`).
+What a validation warning states (its message and what it expects) is read back as a typed
+fact by :func:`~crmkit.data.quality.problem_facts.read_problem_text`
+(:mod:`~crmkit.data.quality.problem_facts`), so that the report can say it in its language.
 
 Every function is pure: no I/O, no printing, no state.
 """

@@ -79,6 +79,14 @@ from crmkit.domains.clv.holdout import (
     holdout_check,
     holdout_validation,
 )
+from crmkit.domains.clv.not_fitted import (
+    CalibrationFitFailed,
+    HistoryTooShort,
+    NoBuyers,
+    NoOrders,
+    NotFitted,
+    PurchaseModelFailed,
+)
 from crmkit.domains.clv.record import clv_record
 from crmkit.domains.clv.segments import SEGMENT_ACTIONS, SEGMENTS, rfm_scores, segment_table
 from crmkit.domains.clv.simple import (
@@ -114,8 +122,14 @@ __all__ = [
     "TIME_UNIT",
     "VALIDATION_COLUMNS",
     "BetaGeoFitter",
+    "CalibrationFitFailed",
     "ClvNotFinite",
     "GammaGammaFitter",
+    "HistoryTooShort",
+    "NoBuyers",
+    "NoOrders",
+    "NotFitted",
+    "PurchaseModelFailed",
     "SpendModelFailed",
     "SpendModelUndefined",
     "ValueModels",

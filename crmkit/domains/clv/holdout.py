@@ -16,6 +16,13 @@ import numpy.typing as npt
 import pandas as pd
 
 from crmkit.domains.clv.fitters import BetaGeoFitter
+from crmkit.domains.clv.not_fitted import (
+    NO_CALIBRATION_BUYERS,
+    CalibrationFitFailed,
+    HistoryTooShort,
+    NoOrders,
+    NotFitted,
+)
 from crmkit.domains.clv.summary import WEEK_IN_DAYS, rfm_summary
 
 __all__ = [
@@ -96,7 +103,7 @@ def holdout_validation(
         freq_multiplier=freq_multiplier,
     )
     if data.empty:
-        raise ValueError("no customers bought in the calibration period")
+        raise ValueError(NO_CALIBRATION_BUYERS)
     bgf = BetaGeoFitter().fit(data["frequency"], data["recency"], data["T"])
     predicted = np.asarray(
         bgf.conditional_expected_number_of_purchases_up_to_time(
@@ -174,18 +181,19 @@ def calibration_end(orders: pd.DataFrame, *, fraction: float = 2 / 3) -> pd.Time
 
 def holdout_check(
     orders: pd.DataFrame, *, fraction: float = 2 / 3, max_frequency: int = 7
-) -> pd.DataFrame | str:
-    """:func:`holdout_validation` on the first ``fraction`` of the history, or why it cannot run.
+) -> pd.DataFrame | NotFitted:
+    """:func:`holdout_validation` on the first ``fraction`` of the history, or why it cannot run
+    (:class:`NoOrders`, :class:`HistoryTooShort` or :class:`CalibrationFitFailed`).
 
     The model is fitted in weeks (as :func:`fit_value_models`). ``attrs`` of the result add
     ``calibration_end`` and ``observation_end``.
     """
     if orders is None or orders.empty:
-        return "there are no orders"
+        return NoOrders()
     end = pd.to_datetime(orders["order_date"]).max()
     cut = calibration_end(orders, fraction=fraction)
     if cut >= end:
-        return "the order history is too short to hold a period out"
+        return HistoryTooShort()
     try:
         table = holdout_validation(
             orders,
@@ -196,7 +204,7 @@ def holdout_check(
             max_frequency=max_frequency,
         )
     except ValueError as error:
-        return f"the purchase model cannot be fitted on the calibration period: {error}"
+        return CalibrationFitFailed(error=str(error))
     table.attrs["calibration_end"] = cut
     table.attrs["observation_end"] = end
     return table

@@ -18,7 +18,7 @@ from crmkit.data.config import Assessment
 from crmkit.domains import customers as cu
 from crmkit.stats import comparable
 from crmkit.stats.impact import CHANGE_COLUMNS
-from crmkit.stats.impact.notes import NoPositiveClv, SpendWindowDays
+from crmkit.stats.impact.notes import AgeMixesDiffer, NoPositiveClv, Note, SpendWindowDays
 from crmkit.stats.impact.row import insufficient_row, noted_row
 from crmkit.stats.primitives import mde_z, z_critical
 
@@ -134,7 +134,7 @@ class _ClvInputs(NamedTuple):
 
     table: pd.DataFrame  # one row per window, the columns of simple_clv_summary
     log_variance: np.ndarray  # Var(log CLV) per window (spend and retention)
-    reason: str | None  # why the windows cannot be compared, or None
+    reason: Note | str | None  # why the windows cannot be compared (a fact), or None
 
 
 def _clv_inputs(
@@ -143,6 +143,8 @@ def _clv_inputs(
     f = assessment.finance
     rates = cu.churn_rates(customers, assessment, orders=orders)
     reason = rates["reason"].iloc[0] if not rates["comparable"].iloc[0] else None
+    if reason is not None:
+        reason = rates.attrs.get("reason_fact") or reason
     days = int(rates["observation_days"].iloc[0])
     scoped = orders.loc[orders["customer_id"].notna()]
     scoped = scoped.loc[cu.control_mask(scoped, assessment.control, customers=customers) == 0]
@@ -166,9 +168,8 @@ def _clv_inputs(
     counts = [comparable.band_counts(bands[n]) for n in ("before", "after")]
     overlap = comparable.age_overlap(*counts)
     if reason is None and not overlap >= comparable.MIN_AGE_OVERLAP and len(spend["before"]):
-        reason = (
-            f"the buying customers differ in age: the two windows' age mixes share "
-            f"{overlap:.0%} of their customers (at least {comparable.MIN_AGE_OVERLAP:.0%} needed)"
+        reason = AgeMixesDiffer(
+            customers="buying", shared=float(overlap), needed=comparable.MIN_AGE_OVERLAP
         )
     weights = comparable.overlap_weights(*counts)
     rows, log_variance = [], []
@@ -197,7 +198,7 @@ def _clv_inputs(
                 "observation_days": days,
                 "age_overlap": overlap,
                 "comparable": reason is None,
-                "reason": reason,
+                "reason": reason.english() if isinstance(reason, Note) else reason,
             }
         )
     table = pd.DataFrame(rows)

@@ -16,6 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from crmkit.domains.clv.fitters import MONTH_IN_UNITS, BetaGeoFitter, GammaGammaFitter
+from crmkit.domains.clv.not_fitted import NoBuyers, NotFitted, PurchaseModelFailed
 
 __all__ = [
     "ALIVE_BANDS",
@@ -213,7 +214,7 @@ def fit_value_models(
     margin: float,
     yearly_discount_rate: float,
     horizon_months: int = 36,
-) -> ValueModels | str:
+) -> ValueModels | NotFitted:
     """Fit BG/NBD and Gamma–Gamma to a customer base and predict each customer's value.
 
     Parameters
@@ -230,10 +231,11 @@ def fit_value_models(
 
     Returns
     -------
-    ValueModels or str
+    ValueModels or NotFitted
         The fitted models and per-customer predictions (P(alive), expected purchases over
         the horizon, expected spend per purchase, CLV of margin); or why the purchase model
-        cannot be fitted (no customers, no repeat purchases). A spend model that cannot be
+        cannot be fitted (:class:`NoBuyers`, or :class:`PurchaseModelFailed` with the
+        fitter's reason, e.g. no repeat purchases). A spend model that cannot be
         fitted (fewer than 3 repeat customers, or q ≤ 1: mean spend undefined) leaves
         ``ggf`` None and says why in ``dropped`` (``note`` in English).
 
@@ -244,12 +246,12 @@ def fit_value_models(
     :meth:`GammaGammaFitter.customer_lifetime_value` with ``margin`` and the monthly rate.
     """
     if summary.empty:
-        return "no customer bought in the period"
+        return NoBuyers()
     end = summary.attrs.get("observation_end")
     try:
         bgf = BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])
     except ValueError as error:
-        return f"the purchase model cannot be fitted: {error}"
+        return PurchaseModelFailed(error=str(error))
     ggf: GammaGammaFitter | None = None
     dropped: ClvDropped | None = None
     try:

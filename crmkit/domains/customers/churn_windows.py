@@ -36,7 +36,16 @@ from crmkit.stats.comparable import overlap_weights as _overlap_weights
 from crmkit.stats.comparable import standardised_rate as _standardised_rate
 from crmkit.stats.comparable import standardised_rate_test as _standardised_rate_test
 from crmkit.stats.impact import CHANGE_COLUMNS, compare_rates
-from crmkit.stats.impact.notes import ChurnDefinition, NoChurnEvent, NoCustomerAtRisk
+from crmkit.stats.impact.notes import (
+    AgeMixesDiffer,
+    ChurnDefinition,
+    DataEndBeforeAfterWindow,
+    NoChurnEvent,
+    NoCustomerAtRisk,
+    Note,
+    ShortOrderHistory,
+    joined_reasons,
+)
 from crmkit.stats.impact.row import insufficient_row, noted_row
 from crmkit.stats.primitives import check_alpha as _check_alpha
 from crmkit.stats.primitives import mde_z as _mde_z
@@ -61,6 +70,7 @@ class _ComparableChurn(NamedTuple):
     overlap: float
     reason: str | None  # why the windows are not comparable, or None
     source: str
+    reason_fact: Note | None = None  # the same reason as a fact
 
 
 def _order_spells(
@@ -130,10 +140,7 @@ def _comparable_churn(
         )
         follow_up = end - a_start  # a lapse on day λ is seen when the data reach λ + 1
         if not history_start <= b_start - inactivity:
-            reasons.append(
-                f"the order history before the before window is shorter than the inactivity "
-                f"threshold ({inactivity} days), so who was active at its start cannot be told"
-            )
+            reasons.append(ShortOrderHistory(inactivity_days=int(inactivity)))
         same_next = np.r_[code[1:] == code[:-1], False]
         next_day = np.where(same_next, np.r_[day[1:], np.inf], np.inf)
         lapse_day = np.where(next_day - day > inactivity, day + inactivity, np.nan)
@@ -143,7 +150,7 @@ def _comparable_churn(
         follow_up = end - a_start + 1
     days = int(min(b_stop - b_start, a_stop - a_start, follow_up))
     if days < 1:
-        reasons.append("the data end before the after window begins")
+        reasons.append(DataEndBeforeAfterWindow())
         days = 0
 
     windows: dict[str, _WindowChurn] = {}
@@ -187,11 +194,16 @@ def _comparable_churn(
     overlap = _age_overlap(before, after)
     if not reasons and overlap < _MIN_AGE_OVERLAP:
         reasons.append(
-            f"the customers at risk differ in age: the two windows' age mixes share "
-            f"{overlap:.0%} of their customers (at least {_MIN_AGE_OVERLAP:.0%} needed)"
+            AgeMixesDiffer(customers="at_risk", shared=float(overlap), needed=_MIN_AGE_OVERLAP)
         )
+    fact = joined_reasons(reasons)
     return _ComparableChurn(
-        windows, _overlap_weights(before, after), overlap, "; ".join(reasons) or None, source
+        windows,
+        _overlap_weights(before, after),
+        overlap,
+        fact.english() if fact is not None else None,
+        source,
+        fact,
     )
 
 
@@ -326,7 +338,9 @@ def churn_rates(
                 "source": churn.source,
             }
         )
-    return pd.DataFrame(rows)
+    rates = pd.DataFrame(rows)
+    rates.attrs["reason_fact"] = churn.reason_fact  # the reason as a fact, for the words layer
+    return rates
 
 
 def compare_churn(
@@ -399,7 +413,7 @@ def compare_churn(
     b, a = churn.windows["before"], churn.windows["after"]
     counts = {"n_before": int(b.events.sum()), "n_after": int(a.events.sum())}
     if churn.reason is not None:
-        return _decline(churn.reason, **counts)[list(CHANGE_COLUMNS)]
+        return _decline(churn.reason_fact or churn.reason, **counts)[list(CHANGE_COLUMNS)]
     w = churn.weights
     rate_b = _standardised_rate(b.events, b.exposure, w, spread=b.spread, alpha=alpha)
     rate_a = _standardised_rate(a.events, a.exposure, w, spread=a.spread, alpha=alpha)

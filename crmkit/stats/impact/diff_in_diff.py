@@ -22,10 +22,16 @@ from crmkit.stats.impact.inputs import check_int
 from crmkit.stats.impact.notes import (
     CollinearTreatment,
     EmptyDidCell,
+    ExactFit,
+    FewUnitsOnASide,
     Insufficient,
     NoResidualRows,
     Note,
+    PreTrendsDiffer,
     RowsWithMissingDropped,
+    TooFewArrangements,
+    UnboundedInterval,
+    WildBootstrapInference,
 )
 from crmkit.stats.impact.row import insufficient_row, noted_row, ratio_or_nan
 from crmkit.stats.primitives import check_alpha, mde_t, t_critical, t_sf
@@ -313,7 +319,7 @@ def difference_in_differences(
     after = float(treated_post.mean()) if treated_post.size else math.nan
     design_name = "two-way fixed effects" if fixed_effects else "2×2"
     test_name = f"difference-in-differences ({design_name})"
-    notes: list[Note | str] = []
+    notes: list[Note] = []
     if dropped:
         notes.append(RowsWithMissingDropped(rows=dropped))
     common = {
@@ -364,13 +370,10 @@ def difference_in_differences(
         cr1_p = 2 * t_sf(abs(statistic), df)
     else:
         statistic, cr1_p = math.nan, math.nan
-        notes.append("the model fits exactly: no residual variation")
+        notes.append(ExactFit())
     cr1_ci = (estimate - crit * se, estimate + crit * se)
     if min(n_treated_units, n_control_units) <= 2:
-        notes.append(
-            f"{n_treated_units} treated and {n_control_units} control unit(s): with two or "
-            "fewer on a side, even wild-bootstrap inference is unreliable (MacKinnon & Webb 2017)"
-        )
+        notes.append(FewUnitsOnASide(treated=n_treated_units, control=n_control_units))
 
     rng = np.random.default_rng(seed)
     guard: Guard | None = None
@@ -387,10 +390,7 @@ def difference_in_differences(
         interval_method = "none: too few units for an interval"
         kind, weight_name, draws = DidInference.TOO_FEW_ARRANGEMENTS, None, 0
         check_test, check_p = None, math.nan
-        notes.append(
-            f"no interval and no p-value: {n_units} units allow only {arrangements} "
-            "arrangements of the treated ones"
-        )
+        notes.append(TooFewArrangements(units=n_units, arrangements=arrangements))
     elif n_units < FEW_CLUSTERS and se > 0:
         weights, weight_name = wild_weights(n_boot, n_units, rng)
         weights = weights[:, data_ranks(unit_codes, n_units, y)]
@@ -405,7 +405,7 @@ def difference_in_differences(
         )
         check_test, check_p = "cluster-robust t (CR1)", cr1_p
         kind, draws = DidInference.WILD_CLUSTER_BOOTSTRAP, n_boot
-        notes.append(f"{n_units} clusters: wild cluster bootstrap inference")
+        notes.append(WildBootstrapInference(clusters=n_units))
     else:
         p_value, (ci_low, ci_high) = cr1_p, cr1_ci
         inference = f"cluster-robust t (CR1) with {df} degrees of freedom, {n_units} clusters"
@@ -429,16 +429,10 @@ def difference_in_differences(
         n_boot,
     )
     if pre_trend_p < alpha:
-        notes.append(
-            f"treated and control trends differed before go-live (p = {pre_trend_p:.3f}): "
-            "parallel trends doubtful"
-        )
+        notes.append(PreTrendsDiffer(p_value=float(pre_trend_p)))
     if guard is None and not (math.isfinite(ci_low) and math.isfinite(ci_high)):
         guard = Guard.NO_INTERVAL
-        notes.append(
-            "the interval is unbounded: no effect size on that side is rejected, so both "
-            "bounds are withheld"
-        )
+        notes.append(UnboundedInterval())
         ci_low, ci_high = math.nan, math.nan
     counterfactual = after - estimate
     change_pct, pct_guard = percent_change(counterfactual, after)
@@ -495,7 +489,7 @@ def _did_insufficient(
     reason: Note,
     common: dict[str, Any],
     counts: dict[str, int],
-    notes: list[Note | str],
+    notes: list[Note],
 ) -> DiDResult:
     row = insufficient_row(reason, tuple(notes), **common)
     empty = pd.DataFrame({column: pd.Series(dtype=float) for column in EVENT_STUDY_COLUMNS})

@@ -35,17 +35,27 @@ from typing import Any, ClassVar
 from crmkit.data.verdicts import Verdict
 
 __all__ = [
-    "NOTE_KINDS",
+    "AgeMixesDiffer",
+    "AutocorrelatedResiduals",
+    "BothReasons",
     "CalendarMonthsMissing",
     "ChurnDefinition",
     "CollinearTreatment",
+    "CounterfactualNearZero",
+    "DataEndBeforeAfterWindow",
     "DroppedMissing",
     "EmptyDidCell",
+    "ExactFit",
     "ExposureNotPositive",
+    "FewUnitsOnASide",
     "FewUnitsOrNoExposure",
     "FisherUsed",
+    "Guarded",
     "Insufficient",
+    "ModelChosenByFit",
+    "MonthsPairedByCalendarMonth",
     "MonthsWithoutValue",
+    "NOTE_KINDS",
     "NoChurnEvent",
     "NoCustomerAtRisk",
     "NoEvents",
@@ -54,24 +64,36 @@ __all__ = [
     "NoResidualMonths",
     "NoResidualRows",
     "NoVariation",
+    "NotComparable",
     "Note",
     "NpsBeforeNotPositive",
+    "ObservationsClustered",
+    "PreTrendsDiffer",
+    "ProjectionLeavesRange",
+    "ProjectionNotPositive",
+    "ProjectionTooLong",
     "ResampledNormalLimit",
     "RowsWithMissingDropped",
     "SameChangeEveryUnit",
     "SeasonalityNotModelled",
+    "ShortOrderHistory",
     "SmallSampleBootstrap",
     "SmallSampleNps",
     "SpendWindowDays",
     "TooFewAnswers",
+    "TooFewArrangements",
     "TooFewMonths",
     "TooFewPairs",
     "TooFewTrials",
     "TooFewValues",
+    "UnboundedInterval",
     "UnitsWithoutPair",
+    "WildBootstrapInference",
     "english_note",
+    "joined_reasons",
     "noted",
     "read_notes",
+    "rmse_text",
     "write_notes",
 ]
 
@@ -480,6 +502,292 @@ class SpendWindowDays(Note):
             f"{self.days} days of spend in each window, retention on the churn KPI's "
             "comparable definition, age mix standardised"
         )
+
+
+# --- difference in differences ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExactFit(Note):
+    """The model leaves no residual variation: no test statistic."""
+
+    kind: ClassVar[str] = "exact_fit"
+
+    def english(self) -> str:
+        return "the model fits exactly: no residual variation"
+
+
+@dataclass(frozen=True)
+class FewUnitsOnASide(Note):
+    """Two or fewer treated or control units: even the wild bootstrap is unreliable."""
+
+    kind: ClassVar[str] = "few_units_on_a_side"
+    treated: int
+    control: int
+
+    def english(self) -> str:
+        return (
+            f"{self.treated} treated and {self.control} control unit(s): with two or "
+            "fewer on a side, even wild-bootstrap inference is unreliable (MacKinnon & Webb 2017)"
+        )
+
+
+@dataclass(frozen=True)
+class TooFewArrangements(Note):
+    """So few units that no test over them reaches the level: no interval, no p-value."""
+
+    kind: ClassVar[str] = "too_few_arrangements"
+    units: int
+    arrangements: int
+
+    def english(self) -> str:
+        return (
+            f"no interval and no p-value: {self.units} units allow only {self.arrangements} "
+            "arrangements of the treated ones"
+        )
+
+
+@dataclass(frozen=True)
+class WildBootstrapInference(Note):
+    """Too few clusters for cluster-robust t: the wild cluster bootstrap is used."""
+
+    kind: ClassVar[str] = "wild_bootstrap_inference"
+    clusters: int
+
+    def english(self) -> str:
+        return f"{self.clusters} clusters: wild cluster bootstrap inference"
+
+
+@dataclass(frozen=True)
+class PreTrendsDiffer(Note):
+    """Treated and control trends differed before go-live (the event study's joint test)."""
+
+    kind: ClassVar[str] = "pre_trends_differ"
+    p_value: float
+
+    def english(self) -> str:
+        return (
+            f"treated and control trends differed before go-live (p = {self.p_value:.3f}): "
+            "parallel trends doubtful"
+        )
+
+
+@dataclass(frozen=True)
+class UnboundedInterval(Note):
+    """The interval is unbounded on a side: both bounds withheld."""
+
+    kind: ClassVar[str] = "unbounded_interval"
+
+    def english(self) -> str:
+        return (
+            "the interval is unbounded: no effect size on that side is rejected, so both "
+            "bounds are withheld"
+        )
+
+
+# --- interrupted time series ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModelChosenByFit(Note):
+    """The linear or log-linear model, chosen by the root mean squared error before go-live."""
+
+    kind: ClassVar[str] = "model_chosen_by_fit"
+    model: str
+    linear_rmse: float
+    log_linear_rmse: float
+
+    def english(self) -> str:
+        return (
+            f"model: {self.model}, by the root mean squared error of the fit before go-live "
+            f"({rmse_text(self.linear_rmse)} linear, {rmse_text(self.log_linear_rmse)} log-linear)"
+        )
+
+
+@dataclass(frozen=True)
+class ProjectionTooLong(Note):
+    """The projection runs longer after go-live than the trend it extends was fitted on."""
+
+    kind: ClassVar[str] = "projection_too_long"
+    months_after: int
+    months_before: int
+
+    def english(self) -> str:
+        return (
+            f"the projection runs {self.months_after} months from go-live on a trend fitted to "
+            f"{self.months_before} months before it"
+        )
+
+
+@dataclass(frozen=True)
+class ProjectionNotPositive(Note):
+    """The projection without go-live is zero or below in some months."""
+
+    kind: ClassVar[str] = "projection_not_positive"
+    months: int
+    of: int
+
+    def english(self) -> str:
+        return (
+            f"the projection without go-live is zero or below in {self.months} of {self.of} months"
+        )
+
+
+@dataclass(frozen=True)
+class ProjectionLeavesRange(Note):
+    """The projection leaves the range of the months before go-live by more than it spans."""
+
+    kind: ClassVar[str] = "projection_leaves_range"
+
+    def english(self) -> str:
+        return (
+            "the projection leaves the range of the months before go-live by more than that "
+            "range spans"
+        )
+
+
+@dataclass(frozen=True)
+class CounterfactualNearZero(Note):
+    """The counterfactual is near zero against the values compared: no percentage."""
+
+    kind: ClassVar[str] = "counterfactual_near_zero"
+
+    def english(self) -> str:
+        return "the counterfactual is near zero against the values compared"
+
+
+@dataclass(frozen=True)
+class Guarded(Note):
+    """A guard (:class:`crmkit.data.guards.Guard` value) withholds a number, and why."""
+
+    kind: ClassVar[str] = "guarded"
+    guard: str
+    reason: Note
+
+    def english(self) -> str:
+        return f"{self.guard}: {self.reason.english()}"
+
+
+@dataclass(frozen=True)
+class AutocorrelatedResiduals(Note):
+    """Residuals autocorrelated (Ljung–Box): Newey–West errors used."""
+
+    kind: ClassVar[str] = "autocorrelated_residuals"
+    p_value: float
+
+    def english(self) -> str:
+        return (
+            f"residuals autocorrelated (Ljung–Box p = {self.p_value:.3f}): Newey–West errors "
+            "used, read borderline p-values with care"
+        )
+
+
+# --- how a KPI was compared ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthsPairedByCalendarMonth(Note):
+    """Months paired with the same calendar month of the other window; trend included."""
+
+    kind: ClassVar[str] = "months_paired_by_calendar_month"
+
+    def english(self) -> str:
+        return "months paired by calendar month; the change includes trend"
+
+
+@dataclass(frozen=True)
+class ObservationsClustered(Note):
+    """Observations clustered by a unit (the orders of a customer): a ratio of sums."""
+
+    kind: ClassVar[str] = "observations_clustered"
+    unit: str
+
+    def english(self) -> str:
+        return f"observations clustered by {self.unit}"
+
+
+# --- windows that are not comparable ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NotComparable(Note):
+    """A comparison declined: the windows do not measure the same thing (``reason`` says why)."""
+
+    kind: ClassVar[str] = "not_comparable"
+    reason: Note
+
+    def english(self) -> str:
+        return f"not comparable: {self.reason.english()}"
+
+
+@dataclass(frozen=True)
+class BothReasons(Note):
+    """Two reasons for one finding, said one after the other ("first; second")."""
+
+    kind: ClassVar[str] = "both_reasons"
+    first: Note
+    second: Note
+
+    def english(self) -> str:
+        return f"{self.first.english()}; {self.second.english()}"
+
+
+@dataclass(frozen=True)
+class ShortOrderHistory(Note):
+    """The order history before the before window is shorter than the inactivity threshold."""
+
+    kind: ClassVar[str] = "short_order_history"
+    inactivity_days: int
+
+    def english(self) -> str:
+        return (
+            f"the order history before the before window is shorter than the inactivity "
+            f"threshold ({self.inactivity_days} days), so who was active at its start cannot be told"
+        )
+
+
+@dataclass(frozen=True)
+class DataEndBeforeAfterWindow(Note):
+    """The data end before the after window begins: nothing to follow."""
+
+    kind: ClassVar[str] = "data_end_before_after_window"
+
+    def english(self) -> str:
+        return "the data end before the after window begins"
+
+
+@dataclass(frozen=True)
+class AgeMixesDiffer(Note):
+    """The two windows' customers differ in age: their age mixes share too little.
+
+    ``customers`` is ``"at_risk"`` (the customers at risk of churning) or ``"buying"``
+    (the customers who bought); ``shared`` and ``needed`` are shares (0–1).
+    """
+
+    kind: ClassVar[str] = "age_mixes_differ"
+    customers: str
+    shared: float
+    needed: float
+
+    def english(self) -> str:
+        who = "customers at risk" if self.customers == "at_risk" else "buying customers"
+        return (
+            f"the {who} differ in age: the two windows' age mixes share "
+            f"{self.shared:.0%} of their customers (at least {self.needed:.0%} needed)"
+        )
+
+
+def joined_reasons(reasons: Iterable[Note]) -> Note | None:
+    """Reasons as one fact (:class:`BothReasons` nested); None when there is none."""
+    joined: Note | None = None
+    for reason in reasons:
+        joined = reason if joined is None else BothReasons(joined, reason)
+    return joined
+
+
+def rmse_text(value: float) -> str:
+    """A root mean squared error as a note prints it: four significant digits."""
+    return f"{value:,.4g}"
 
 
 def _kinds() -> dict[str, type[Note]]:

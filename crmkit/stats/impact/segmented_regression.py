@@ -18,6 +18,12 @@ from statsmodels.stats.diagnostic import acorr_ljungbox
 from statsmodels.stats.stattools import durbin_watson
 
 from crmkit.data.guards import Guard
+from crmkit.stats.impact.notes import (
+    Note,
+    ProjectionLeavesRange,
+    ProjectionNotPositive,
+    ProjectionTooLong,
+)
 from crmkit.stats.primitives import POWER, t_sf
 
 __all__ = ["ITSFit", "counterfactual_guard", "fit_segmented", "linear_pct_interval"]
@@ -187,8 +193,9 @@ def counterfactual_guard(
     n_post: int,
     *,
     log_scale: bool,
-) -> tuple[Guard | None, str | None]:
-    """Whether a projected counterfactual goes beyond what the months before go-live support.
+) -> tuple[Guard | None, Note | None]:
+    """Whether a projected counterfactual goes beyond what the months before go-live support,
+    and why (a fact of :mod:`crmkit.stats.impact.notes`).
 
     ``before`` are the months before go-live and ``trend`` the projection over the months
     from go-live, both on the model's scale (levels, or logs for a log-linear model) with the
@@ -202,21 +209,15 @@ def counterfactual_guard(
        their range stretched to the window's full length (n months span n − 1 steps).
     """
     if n_post > n_pre:
-        return Guard.COUNTERFACTUAL_IMPLAUSIBLE, (
-            f"the projection runs {n_post} months from go-live on a trend fitted to "
-            f"{n_pre} months before it"
+        return Guard.COUNTERFACTUAL_IMPLAUSIBLE, ProjectionTooLong(
+            months_after=n_post, months_before=n_pre
         )
     if not log_scale and np.any(counterfactual <= 0):
         below = int(np.sum(counterfactual <= 0))
-        return Guard.COUNTERFACTUAL_IMPLAUSIBLE, (
-            f"the projection without go-live is zero or below in {below} of {n_post} months"
-        )
+        return Guard.COUNTERFACTUAL_IMPLAUSIBLE, ProjectionNotPositive(months=below, of=n_post)
     low, high = float(np.min(before)), float(np.max(before))
     spread = (high - low) * n_pre / (n_pre - 1)
     slack = 1e-9 * max(1.0, abs(low), abs(high))
     if np.any(trend < low - spread - slack) or np.any(trend > high + spread + slack):
-        return Guard.COUNTERFACTUAL_IMPLAUSIBLE, (
-            "the projection leaves the range of the months before go-live by more than that "
-            "range spans"
-        )
+        return Guard.COUNTERFACTUAL_IMPLAUSIBLE, ProjectionLeavesRange()
     return None, None

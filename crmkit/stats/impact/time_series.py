@@ -12,7 +12,11 @@ import pandas as pd
 from crmkit.data.guards import percent_change
 from crmkit.stats.impact.inputs import check_choice, check_int, finite_or_nan
 from crmkit.stats.impact.notes import (
+    AutocorrelatedResiduals,
     CalendarMonthsMissing,
+    CounterfactualNearZero,
+    Guarded,
+    ModelChosenByFit,
     MonthsWithoutValue,
     NoResidualMonths,
     Note,
@@ -288,7 +292,7 @@ def interrupted_time_series(
     go_month = go.year * 12 + go.month - 1
     post = months >= go_month
     n_pre, n_post = int((~post).sum()), int(post.sum())
-    notes: list[Note | str] = []
+    notes: list[Note] = []
     if (~keep).any():
         notes.append(MonthsWithoutValue(months=int((~keep).sum())))
     if y.size and months[-1] - months[0] + 1 > y.size:
@@ -336,8 +340,7 @@ def interrupted_time_series(
             chosen, fit = "log-linear", log_fit
         if model == "auto":
             notes.append(
-                f"model: {chosen}, by the root mean squared error of the fit before go-live "
-                f"({_rmse_text(rmse[0])} linear, {_rmse_text(rmse[1])} log-linear)"
+                ModelChosenByFit(model=chosen, linear_rmse=rmse[0], log_linear_rmse=rmse[1])
             )
     log_scale = chosen == "log-linear"
     coefficients = pd.DataFrame(
@@ -377,15 +380,12 @@ def interrupted_time_series(
         change_pct, pct_guard = percent_change(level, float(fitted[post].mean()))
         pct_ci = linear_pct_interval(design, fit, post, q)
     if guard is None and pct_guard is not None:
-        guard, reason = pct_guard, "the counterfactual is near zero against the values compared"
+        guard, reason = pct_guard, CounterfactualNearZero()
     if guard is not None:
         change_pct, pct_ci = None, (math.nan, math.nan)
-        notes.append(f"{guard.value}: {reason}")
+        notes.append(Guarded(guard=guard.value, reason=reason))
     if fit.ljung_box_p < 0.05:
-        notes.append(
-            f"residuals autocorrelated (Ljung–Box p = {fit.ljung_box_p:.3f}): Newey–West errors "
-            "used, read borderline p-values with care"
-        )
+        notes.append(AutocorrelatedResiduals(p_value=float(fit.ljung_box_p)))
     scale_words = " (log scale)" if log_scale else ""
     row = noted_row(
         tuple(notes),
@@ -430,17 +430,13 @@ def interrupted_time_series(
     )
 
 
-def _rmse_text(value: float) -> str:
-    return f"{value:,.4g}"
-
-
 def _its_insufficient(
     reason: Note,
     before: float,
     after: float,
     n_pre: int,
     n_post: int,
-    notes: list[Note | str],
+    notes: list[Note],
 ) -> ITSResult:
     terms = list(_ITS_TERMS)
     nan = np.full(len(terms), np.nan)

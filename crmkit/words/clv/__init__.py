@@ -11,6 +11,7 @@ module                  words for
 :mod:`~.models`         the fitted models' parameters, the spend model's assumption, the
                         per-customer predictions (P(alive), expected purchases, CLV)
 :mod:`~.holdout`        the holdout check of the purchase model
+:mod:`~.not_fitted`     why the purchase model or its holdout check could not be run
 :mod:`~.simple`         the simple CLV per window
 :mod:`~.segments`       the RFM segments and the CLV tiers
 :mod:`~.concentration`  the concentration of revenue
@@ -43,6 +44,7 @@ from crmkit.words.clv.models import (
     prediction_view,
     top_customers_view,
 )
+from crmkit.words.clv.not_fitted import not_fitted_reason
 from crmkit.words.clv.segments import (
     segment_frame,
     segment_text,
@@ -66,6 +68,7 @@ __all__ = [
     "independence_note",
     "independence_text",
     "model_text",
+    "not_fitted_reason",
     "parameters_view",
     "prediction_text",
     "prediction_view",

@@ -6,7 +6,8 @@ note (what is wrong, what it affects, what to ask the client); :func:`findings_t
 ``*_finding`` functions and :func:`score_chart_title` (:mod:`~crmkit.words.quality.findings`)
 say what the numbers mean; :func:`table_view` (:mod:`~crmkit.words.quality.views`) prepares
 each table for display. How tables, columns and shares are named is in
-:mod:`~crmkit.words.quality.terms`.
+:mod:`~crmkit.words.quality.terms`; validation's warnings (their messages and what they
+expect) are said in the report's language by :mod:`~crmkit.words.quality.problems`.
 """
 
 from __future__ import annotations

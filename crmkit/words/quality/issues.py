@@ -12,6 +12,12 @@ import pandas as pd
 from crmkit.data.quality import DataQuality
 from crmkit.data.schemas import TABLES
 from crmkit.words.language import tr
+from crmkit.words.quality.problems import (
+    inconsistency,
+    problem_expected,
+    problem_message,
+    read_month_first,
+)
 from crmkit.words.quality.terms import (
     capitalized,
     column_description,
@@ -41,11 +47,6 @@ def _parent(table: str, column: str | None) -> str:
         if ref.column == column:
             return ref.table
     return "parent"
-
-
-def _read_month_first(message: str) -> bool:
-    """Whether a date_order problem's message says the dates were read month first."""
-    return "read month first" in message
 
 
 def _issue_words(p: Mapping[str, Any]) -> tuple[str, str, str]:
@@ -146,14 +147,14 @@ def _issue_words(p: Mapping[str, Any]) -> tuple[str, str, str]:
                 label=label,
                 file=file,
             )
-            if _read_month_first(message)
+            if read_month_first(message)
             else tr(
                 "Please confirm that the {label} in {file} is written day first.",
                 label=label,
                 file=file,
             )
         )
-        return (message, "", ask)
+        return (problem_message(message), "", ask)
     if rule == "negative":
         return (
             tr("{rows} has a negative {label}", rows=rows, label=label)
@@ -228,7 +229,7 @@ def _issue_words(p: Mapping[str, Any]) -> tuple[str, str, str]:
             ),
         )
     if rule == "inconsistent":
-        what = re.sub(r"^[\d,]+ (rows? )?", "", message)
+        what = inconsistency(message)
         return (
             tr("{rows} is inconsistent: {what}", rows=rows, what=what)
             if n == 1
@@ -242,7 +243,7 @@ def _issue_words(p: Mapping[str, Any]) -> tuple[str, str, str]:
                 "Please check the {label} in the rows listed (we expect {expected}): is it a "
                 "default value, a time-zone shift or a typing error?",
                 label=label,
-                expected=expected,
+                expected=problem_expected(expected),
             ),
         )
     if rule == "empty_table":
@@ -289,11 +290,14 @@ def _issue_words(p: Mapping[str, Any]) -> tuple[str, str, str]:
             tr("Please tell us which file is the right one for {table}.", table=table),
         )
     ask = (
-        tr("Please check the rows listed: we expected {expected}.", expected=expected)
+        tr(
+            "Please check the rows listed: we expected {expected}.",
+            expected=problem_expected(expected),
+        )
         if expected
         else tr("Please check this.")
     )
-    return (message, _blocks() if p["severity"] == "error" else "", ask)
+    return (problem_message(message), _blocks() if p["severity"] == "error" else "", ask)
 
 
 def _gap_words(t: Any) -> tuple[str, str, str]:

@@ -16,7 +16,10 @@ from scipy import special
 
 from crmkit.domains.clv.fitters.base import ArrayLike, BaseFitter, as_arrays, wrap_like
 
-__all__ = ["BetaGeoFitter"]
+#: The error when no customer bought twice: there is nothing to estimate the model from.
+NO_REPEAT_PURCHASE = "no customer made a repeat purchase: the BG/NBD parameters cannot be estimated"
+
+__all__ = ["NO_REPEAT_PURCHASE", "BetaGeoFitter"]
 
 
 def _check_rft(
@@ -127,9 +130,7 @@ class BetaGeoFitter(BaseFitter):
         _check_rft(x, t_x, t)
         w = self._weights(weights, x)
         if not np.any((x > 0) & (w > 0)):
-            raise ValueError(
-                "no customer made a repeat purchase: the BG/NBD parameters cannot be estimated"
-            )
+            raise ValueError(NO_REPEAT_PURCHASE)
         initial = self._initial(
             initial_params, np.array([1.0, max(float(np.mean(t)), 1e-3), 1.0, 1.0])
         )
