@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import io
+import logging
+import warnings
 
 import matplotlib
 
@@ -102,3 +104,24 @@ def test_a_shell_shows_figures_with_figure_png():
     shown = Shell.display_formatter.formatters["image/png"](_chart())
     assert np.array_equal(_pixels(base64.b64decode(shown)), _pixels(figure_png(_chart())))
     show_figures_as_png(None)  # plain Python: nothing to register, no error
+
+
+def test_font_notices_stay_out_of_the_output(caplog):
+    """matplotlib's own notices, as it words them: neither reaches a notebook's output."""
+    from matplotlib import _text_helpers
+
+    from crmkit.report.plots.png import _quiet_fonts
+
+    with caplog.at_level(logging.WARNING, logger="matplotlib.font_manager"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # any warning let through would raise here
+            with _quiet_fonts():
+                _text_helpers.warn_on_missing_glyph(0x0D9E, "DejaVu Sans")
+                logging.getLogger("matplotlib.font_manager").warning(
+                    "findfont: Failed to find font weight %s for %s, now using %s.",
+                    "bold", "WenQuanYi Micro Hei", 400,
+                )
+    assert caplog.records == []
+    assert logging.getLogger("matplotlib.font_manager").level == logging.NOTSET  # restored
+    with pytest.warns(UserWarning, match="missing from font"):  # outside: as matplotlib does
+        _text_helpers.warn_on_missing_glyph(0x0D9E, "DejaVu Sans")

@@ -318,6 +318,24 @@ def test_remove_tags_and_javascript_outputs(exporter):
     assert "shown" in html
 
 
+def test_what_cells_write_to_stderr_stays_out_of_the_page(exporter):
+    notice = "findfont: Failed to find font weight bold for WenQuanYi Micro Hei, now using 400.\n"
+    nb = new_notebook()
+    nb.cells = [
+        new_code_cell(
+            "c",
+            outputs=[
+                new_output("stream", name="stderr", text=notice),
+                new_output("stream", name="stdout", text="Printed for the reader\n"),
+            ],
+        )
+    ]
+    html = render_stage(nb, title="T", client="C", run_label="r", exporter=exporter)
+    assert "findfont" not in html
+    assert "Printed for the reader" in html
+    assert len(nb.cells[0].outputs) == 2  # the executed notebook keeps both
+
+
 def test_svg_output_is_an_inline_data_uri(exporter):
     svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect/></svg>'
     nb = new_notebook()

@@ -400,9 +400,13 @@ def report_exporter() -> HTMLExporter:
     )
 
 
+def _is_stderr(output: Mapping[str, Any]) -> bool:
+    return output.get("output_type") == "stream" and output.get("name") == "stderr"
+
+
 def _prepare(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy without papermill's error markers, with its markdown cells in the report's
-    language and alt text on every image."""
+    """A copy without papermill's error markers and without what the cells wrote to stderr,
+    with its markdown cells in the report's language and alt text on every image."""
     nb = copy.deepcopy(nb)
     nb.cells = [
         cell for cell in nb.cells if _PAPERMILL_ERROR_TAG not in cell.metadata.get("tags", [])
@@ -410,6 +414,11 @@ def _prepare(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = translate_markdown(cell.source)
+        if "outputs" in cell:
+            # Warnings and log lines of the libraries (a font without bold, a deprecation)
+            # are written for whoever runs the notebook, not for the client's reader; the
+            # executed notebook keeps them.
+            cell.outputs = [output for output in cell.outputs if not _is_stderr(output)]
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             for mime in ("image/png", "image/jpeg"):

@@ -17,7 +17,11 @@ would, so that its labels are not cut.
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
+import logging
+import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -53,16 +57,36 @@ def figure_png(fig: Figure) -> bytes:
     """
     if fig.get_layout_engine() is None:
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", bbox_inches="tight")
+        with _quiet_fonts():
+            fig.savefig(buffer, format="png", bbox_inches="tight")
         return buffer.getvalue()
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-    canvas.draw()
+    with _quiet_fonts():
+        canvas.draw()
     rgba = np.asarray(canvas.buffer_rgba())
     opaque = bool(rgba[..., 3].min() == 255)
     image = Image.fromarray(np.ascontiguousarray(rgba[..., :3]) if opaque else rgba)
     buffer = io.BytesIO()
     image.save(buffer, format="png", dpi=(fig.dpi, fig.dpi))
     return buffer.getvalue()
+
+
+@contextlib.contextmanager
+def _quiet_fonts() -> Iterator[None]:
+    """Draw without matplotlib's font notices: a font without a bold face ("findfont: Failed
+    to find font weight bold"), a character no installed font has ("Glyph … missing"). The
+    text is drawn all the same (regular weight; a box for the missing character), and a
+    notice would otherwise land in the notebook's output, and in no report."""
+    font_log = logging.getLogger("matplotlib.font_manager")
+    level = font_log.level
+    font_log.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
+            warnings.filterwarnings("ignore", message=r"Matplotlib currently does not support")
+            yield
+    finally:
+        font_log.setLevel(level)
 
 
 def _png_base64(fig: Figure) -> str:
