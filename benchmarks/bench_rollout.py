@@ -23,6 +23,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import tempfile
 import time
@@ -87,12 +88,13 @@ def main(argv: list[str] | None = None) -> int:
         report = validate_client(folder).raise_if_failed()
         tables, assessment = report.tables, report.assessment
         design = rollout_analysis(tables, assessment)
-        rollout = _cpu(lambda: rollout_analysis(tables, assessment), args.repeat)
-        its = _cpu(lambda: time_series(tables, assessment), args.repeat) - _cpu(
-            lambda: time_series(tables, assessment, placebos=False), args.repeat
+        work = functools.partial
+        rollout = _cpu(work(rollout_analysis, tables, assessment), args.repeat)
+        its = _cpu(work(time_series, tables, assessment), args.repeat) - _cpu(
+            work(time_series, tables, assessment, placebos=False), args.repeat
         )
-        did = _cpu(lambda: control_comparison(tables, assessment), args.repeat) - _cpu(
-            lambda: control_comparison(tables, assessment, placebos=False), args.repeat
+        did = _cpu(work(control_comparison, tables, assessment), args.repeat) - _cpu(
+            work(control_comparison, tables, assessment, placebos=False), args.repeat
         )
         label = "none" if design is None else str(design.design)
         print(f"{name:10}{len(tables['orders']):>9,}{label:>20}{rollout:13.2f}"

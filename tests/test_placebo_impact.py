@@ -110,7 +110,13 @@ def test_placebo_effects_of_a_stepped_line_by_hand():
     analysis = time_series(tables, assessment)
     check = analysis.placebo
     assert check.status is KpiPlaceboStatus.OK
-    effects = dict(zip(check.result.placebos["go_live"].astype(str), check.result.placebos["effect"]))
+    effects = dict(
+        zip(
+            check.result.placebos["go_live"].astype(str),
+            check.result.placebos["effect"],
+            strict=True,
+        )
+    )
     assert list(effects) == [f"2023-{m:02d}" for m in range(4, 13)]
     # Fake go-live 2023-07: before 130, 140, 150 (a line), after 180, 190, 200; the line
     # projects 160, 170, 180, so the change is 20 a month against a mean projection of 170.
@@ -302,9 +308,10 @@ def test_placebo_words_of_the_impact_designs_in_chinese():
 def test_a_shared_domain_comparison_is_the_kpis_own_measure(name):
     # The placebo check measures the loyalty KPIs in one domain call per fake date; it must be
     # the call measure_kpis makes for each KPI.
+    from test_placebo_kpis import long_client
+
     from crmkit.measure.domain_kpis import DOMAIN_MEASURES
     from crmkit.measure.placebo_kpis import SharedWork
-    from test_placebo_kpis import long_client
 
     tables, assessment = long_client(2, customers=300)
     moved = moved_assessment(assessment, -20)

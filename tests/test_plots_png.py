@@ -119,7 +119,9 @@ def test_font_notices_stay_out_of_the_output(caplog):
                 _text_helpers.warn_on_missing_glyph(0x0D9E, "DejaVu Sans")
                 logging.getLogger("matplotlib.font_manager").warning(
                     "findfont: Failed to find font weight %s for %s, now using %s.",
-                    "bold", "WenQuanYi Micro Hei", 400,
+                    "bold",
+                    "WenQuanYi Micro Hei",
+                    400,
                 )
     assert caplog.records == []
     assert logging.getLogger("matplotlib.font_manager").level == logging.NOTSET  # restored

@@ -45,10 +45,10 @@ from crmkit import kpis
 from crmkit.data.config import Assessment, Window
 from crmkit.data.schemas import TABLES
 from crmkit.data.verdicts import CLAIMED, Status
+from crmkit.domains import customers, survey
 from crmkit.kpis.monthly import MonthlyTotal, PerRepMonth
 from crmkit.kpis.scope import rows_in_window
 from crmkit.kpis.windows import month_starts, window_months, window_months_length
-from crmkit.domains import customers, survey
 from crmkit.measure.domain_kpis import DOMAIN_MEASURES
 from crmkit.stats import impact
 from crmkit.stats.rollout import PlaceboResult, minimum_placebos, placebo_go_lives

@@ -321,9 +321,7 @@ def checked_series_title(analysis: Any, *, currency: str = "") -> str:
     )
 
 
-def checked_series_finding(
-    analysis: Any, *, currency: str = "", confidence: float = 0.95
-) -> str:
+def checked_series_finding(analysis: Any, *, currency: str = "", confidence: float = 0.95) -> str:
     """What the time series shows (markdown), with what its placebo go-lives found; the
     claim withheld where its change lies inside them."""
     if analysis.guard == Guard.INSIDE_PLACEBOS:
