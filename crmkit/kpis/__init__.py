@@ -44,6 +44,7 @@ from crmkit.kpis.scope import control_routes, control_view, row_units, rows_in_w
 from crmkit.kpis.service import channel_counts
 from crmkit.kpis.values import (
     available,
+    data_gap,
     display_unit,
     kpi_value,
     needs,
@@ -67,6 +68,7 @@ __all__ = [
     "Proportion",
     "Rate",
     "available",
+    "data_gap",
     "catalog_frame",
     "channel_counts",
     "control_routes",

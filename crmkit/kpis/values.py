@@ -10,6 +10,7 @@ import pandas as pd
 from crmkit.data.config import Assessment
 from crmkit.kpis.catalog import CATALOG, get_kpi
 from crmkit.kpis.definition import KPI, Tables
+from crmkit.stats.impact.notes import ColumnEmpty, ColumnsAbsent, TablesAbsent
 
 
 def display_unit(kpi: KPI, currency: str) -> str:
@@ -40,6 +41,30 @@ def _gaps(
     return [], {}, empty
 
 
+def data_gap(
+    kpi: KPI, tables: Mapping[str, pd.DataFrame] | Collection[str]
+) -> TablesAbsent | ColumnsAbsent | ColumnEmpty | None:
+    """What ``kpi`` lacks in ``tables`` as a typed fact, or None when it can be computed.
+
+    The words layer says the fact in the report's language; its ``english()`` is
+    :func:`available`'s reason and its ``files()`` is :func:`needs`.
+
+    Examples
+    --------
+    >>> data_gap(get_kpi("complaints_per_1000_orders"), ["orders"])
+    TablesAbsent(tables=('tickets',))
+    """
+    missing, absent, empty = _gaps(kpi, tables)
+    if missing:
+        return TablesAbsent(tables=tuple(missing))
+    if absent:
+        return ColumnsAbsent(columns=tuple((t, tuple(cs)) for t, cs in absent.items()))
+    if empty:
+        t, c = empty[0]
+        return ColumnEmpty(table=t, column=c)
+    return None
+
+
 def available(kpi: KPI, tables: Mapping[str, pd.DataFrame] | Collection[str]) -> str | None:
     """Why ``kpi`` cannot be computed from ``tables``, or None when it can.
 
@@ -53,25 +78,16 @@ def available(kpi: KPI, tables: Mapping[str, pd.DataFrame] | Collection[str]) ->
     -------
     str or None
         E.g. "needs tickets", "needs tickets and orders", "needs column quantity in orders",
-        "needs values in column quantity of orders" (the column is there but empty).
+        "needs values in column quantity of orders" (the column is there but empty): the
+        English of :func:`data_gap`'s fact.
 
     Examples
     --------
     >>> available(get_kpi("complaints_per_1000_orders"), ["orders"])
     'needs tickets'
     """
-    missing, absent, empty = _gaps(kpi, tables)
-    if missing:
-        return "needs " + " and ".join(missing)
-    if absent:
-        parts = [
-            f"column{'s' if len(cs) > 1 else ''} {', '.join(cs)} in {t}" for t, cs in absent.items()
-        ]
-        return "needs " + " and ".join(parts)
-    if empty:
-        t, c = empty[0]
-        return f"needs values in column {c} of {t}"
-    return None
+    gap = data_gap(kpi, tables)
+    return None if gap is None else gap.english()
 
 
 def needs(kpi: KPI, tables: Mapping[str, pd.DataFrame] | Collection[str]) -> str | None:
@@ -95,19 +111,8 @@ def needs(kpi: KPI, tables: Mapping[str, pd.DataFrame] | Collection[str]) -> str
     >>> needs(get_kpi("units_per_order"), {"orders": pd.DataFrame(columns=["order_id"])})
     'column quantity of orders.csv'
     """
-    missing, absent, empty = _gaps(kpi, tables)
-    if missing:
-        return " and ".join(f"{t}.csv" for t in missing)
-    if absent:
-        parts = [
-            f"column{'s' if len(cs) > 1 else ''} {', '.join(cs)} of {t}.csv"
-            for t, cs in absent.items()
-        ]
-        return " and ".join(parts)
-    if empty:
-        t, c = empty[0]
-        return f"values in column {c} of {t}.csv"
-    return None
+    gap = data_gap(kpi, tables)
+    return None if gap is None else gap.files()
 
 
 def kpi_value(kpi: KPI, observations: Any) -> float:
