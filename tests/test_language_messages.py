@@ -603,3 +603,54 @@ def test_churn_windows_not_compared_say_why_in_english_and_chinese():
         said = churn_text(row, summary)
     assert "数据在上线后窗口开始之前就已结束" in said
     assert "the data end" not in said
+
+
+def test_what_a_kpi_needs_reads_back_from_results_json_and_is_said_in_chinese():
+    from crmkit.kpis import read_needs
+    from crmkit.stats.impact import notes as n
+    from crmkit.words.narrative.kpi import kpi_verdict_text
+
+    assert read_needs("tickets.csv and customers.csv") == n.TablesAbsent(("tickets", "customers"))
+    assert read_needs("columns nps, csat of surveys.csv") == n.ColumnsAbsent(
+        (("surveys", ("nps", "csat")),)
+    )
+    assert read_needs("values in column quantity of orders.csv") == n.ColumnEmpty(
+        "orders", "quantity"
+    )
+    assert read_needs("tickets.csv, customers.csv") is None
+    # a results.json entry has no facts: its needs are read back
+    entry = {
+        "status": "skipped",
+        "verdict": "not measured",
+        "needs": "column rep_id of orders.csv",
+        "note": "needs column rep_id in orders",
+    }
+    assert kpi_verdict_text(entry) == "not measured: needs column rep_id of orders.csv"
+    with speaking("zh"):
+        assert kpi_verdict_text(entry) == "未测量：需要orders.csv 的 rep_id 列"
+
+
+def test_the_overviews_kpis_not_measured_and_the_tables_missing_in_chinese():
+    from crmkit.words.plan import inventory_findings
+
+    inventory = pd.DataFrame(
+        {
+            "table": ["orders", "tickets"],
+            "present": [True, False],
+            "rows": [1200, 0],
+            "rows_before": [600, None],
+            "rows_after": [600, None],
+            "used_for": [
+                "revenue",
+                "response and resolution times, complaints, service satisfaction",
+            ],
+        }
+    )
+    assert inventory_findings(inventory) == (
+        "The client supplied 1 of 2 tables (1,200 rows). Missing: tickets (needed for response "
+        "and resolution times, complaints, service satisfaction)."
+    )
+    with speaking("zh"):
+        assert inventory_findings(inventory) == (
+            "客户提供了 2 张表中的 1 张（共 1,200 行）。缺少：tickets（用于响应和解决时间、投诉、服务满意度）。"
+        )

@@ -50,6 +50,7 @@ from crmkit.kpis.values import (
     needs,
     observation_count,
     observe_windows,
+    read_needs,
     window_aggregate,
 )
 from crmkit.kpis.windows import MATURITY_QUANTILE
@@ -81,6 +82,7 @@ __all__ = [
     "needs",
     "observation_count",
     "observe_windows",
+    "read_needs",
     "rows_in_window",
     "sus_scores",
     "window_aggregate",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
@@ -63,6 +64,42 @@ def data_gap(
         t, c = empty[0]
         return ColumnEmpty(table=t, column=c)
     return None
+
+
+_FILE = re.compile(r"(?P<table>\w+)\.csv")
+_COLUMNS_OF = re.compile(r"columns? (?P<columns>\w+(?:, \w+)*) of (?P<table>\w+)\.csv")
+_VALUES_OF = re.compile(r"values in column (?P<column>\w+) of (?P<table>\w+)\.csv")
+
+
+def read_needs(text: object) -> TablesAbsent | ColumnsAbsent | ColumnEmpty | None:
+    """The fact a ``needs`` text of results.json states (:func:`needs`); None for another.
+
+    A fact is returned only when its ``files()`` is ``text`` exactly.
+
+    Examples
+    --------
+    >>> read_needs("tickets.csv and customers.csv")
+    TablesAbsent(tables=('tickets', 'customers'))
+    >>> read_needs("column rep_id of orders.csv")
+    ColumnsAbsent(columns=(('orders', ('rep_id',)),))
+    >>> read_needs("the data it needs") is None
+    True
+    """
+    if not isinstance(text, str) or not text:
+        return None
+    fact: TablesAbsent | ColumnsAbsent | ColumnEmpty | None = None
+    parts = text.split(" and ")
+    if (empty := _VALUES_OF.fullmatch(text)) is not None:
+        fact = ColumnEmpty(table=empty["table"], column=empty["column"])
+    elif all(_FILE.fullmatch(p) for p in parts):
+        fact = TablesAbsent(tables=tuple(p.removesuffix(".csv") for p in parts))
+    else:
+        matches = [_COLUMNS_OF.fullmatch(p) for p in parts]
+        if all(m is not None for m in matches):
+            fact = ColumnsAbsent(
+                columns=tuple((m["table"], tuple(m["columns"].split(", "))) for m in matches if m)
+            )
+    return fact if fact is not None and fact.files() == text else None
 
 
 def available(kpi: KPI, tables: Mapping[str, pd.DataFrame] | Collection[str]) -> str | None:

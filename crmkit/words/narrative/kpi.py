@@ -18,6 +18,7 @@ import pandas as pd
 from crmkit.data import verdicts
 from crmkit.data.guards import Guard
 from crmkit.data.verdicts import CLAIMED, Status, Verdict
+from crmkit.kpis import read_needs
 from crmkit.stats.impact.notes import (
     ColumnEmpty,
     ColumnsAbsent,
@@ -315,10 +316,10 @@ def guard_reason(code: Any) -> str | None:
 
 
 def _data_gap(entry: Mapping[str, Any]) -> TablesAbsent | ColumnsAbsent | ColumnEmpty | None:
-    """The fact of the data a skipped KPI lacks, from its row's ``note_facts``; else None."""
+    """The fact of the data a skipped KPI lacks: its row's ``note_facts``, else its ``needs``."""
     facts = read_notes(entry.get("note_facts"))
     if facts is None or len(facts) != 1 or english_note(facts) != entry.get("note"):
-        return None
+        return read_needs(entry.get("needs"))  # a results.json entry: its needs read back
     fact = facts[0]
     return fact if isinstance(fact, TablesAbsent | ColumnsAbsent | ColumnEmpty) else None
 
