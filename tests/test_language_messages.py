@@ -432,3 +432,225 @@ def test_the_customer_value_area_is_named_in_chinese():
     with speaking("zh"):
         text = area_findings(pd.DataFrame(), area="customer value")
     assert text == "没有任何客户价值 KPI 能用所提供的数据测量。"
+
+
+# --- KPI skip reasons, failed KPIs, the control unit, the channel mix, churn not compared ---
+
+_ASSESSMENT = Assessment(
+    "Acme",
+    dt.date(2025, 1, 1),
+    Window(dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+    Window(dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
+)
+#: Two orders without quantity and no tickets: units per order and complaints are skipped.
+_ORDERS = pd.DataFrame(
+    {
+        "order_id": ["O1", "O2"],
+        "customer_id": ["A", "B"],
+        "order_date": pd.to_datetime(["2024-03-01", "2025-03-01"]),
+        "amount": [10.0, 20.0],
+    }
+)
+
+
+def test_a_skipped_kpi_says_the_data_it_needs_in_english_and_chinese():
+    from crmkit.measure.kpi_results import measure_kpis
+    from crmkit.words.narrative.kpi import kpi_verdict_text
+
+    results = measure_kpis(
+        {"orders": _ORDERS},
+        _ASSESSMENT,
+        kpis_wanted=["units_per_order", "complaints_per_1000_orders"],
+    )
+    units, complaints = results.loc["units_per_order"], results.loc["complaints_per_1000_orders"]
+    # results.json keeps the English note and needs as before
+    assert units["note"] == "needs column quantity in orders"
+    assert units["needs"] == "column quantity of orders.csv"
+    assert complaints["note"] == "needs tickets"
+    assert complaints["needs"] == "tickets.csv"
+    assert kpi_verdict_text(units) == "not measured: needs column quantity of orders.csv"
+    assert kpi_verdict_text(complaints) == "not measured: needs tickets.csv"
+    with speaking("zh"):
+        assert kpi_verdict_text(units) == "未测量：需要orders.csv 的 quantity 列"
+        assert kpi_verdict_text(complaints) == "未测量：需要tickets.csv"
+
+
+def test_the_data_a_kpi_needs_as_facts_in_english_and_chinese():
+    from crmkit.kpis import data_gap, get_kpi
+    from crmkit.stats.impact import notes as n
+    from crmkit.words.notes import data_needed
+
+    surveys = pd.DataFrame({"response_id": ["R1"], "response_date": pd.to_datetime(["2024-05-01"])})
+    gap = data_gap(get_kpi("nps"), {"surveys": surveys})
+    assert gap == n.ColumnsAbsent(columns=(("surveys", ("nps",)),))
+    empty = n.ColumnEmpty(table="orders", column="quantity")
+    two = n.TablesAbsent(tables=("tickets", "orders"))
+    assert data_needed(gap) == gap.files() == "column nps of surveys.csv"
+    assert data_needed(empty) == empty.files() == "values in column quantity of orders.csv"
+    assert data_needed(two) == two.files() == "tickets.csv and orders.csv"
+    with speaking("zh"):
+        assert data_needed(gap) == "surveys.csv 的 nps 列"
+        assert data_needed(empty) == "orders.csv 的 quantity 列中的值"
+        assert data_needed(two) == "tickets.csv、orders.csv"
+
+
+def test_a_kpi_whose_computation_failed_says_so_in_english_and_chinese(monkeypatch):
+    from crmkit.measure import kpi_results
+    from crmkit.words.narrative.kpi import kpi_verdict_text
+
+    def broken(kpi, tables, assessment):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(kpi_results, "measure_one", broken)
+    row = kpi_results.measure_kpis(
+        {"orders": _ORDERS}, _ASSESSMENT, kpis_wanted=["revenue_monthly"]
+    )
+    row = row.loc["revenue_monthly"]
+    assert row["note"] == "could not be computed: ZeroDivisionError: division by zero"
+    assert kpi_verdict_text(row) == (
+        "failed: could not be computed: ZeroDivisionError: division by zero"
+    )
+    with speaking("zh"):
+        said = kpi_verdict_text(row)
+    assert said.endswith("：无法计算：ZeroDivisionError: division by zero")
+    assert "could not" not in said
+
+
+def test_the_control_unit_warning_in_english_and_chinese():
+    from crmkit.data.config import Control
+    from crmkit.data.control_groups import (
+        UNIT_EXPECTED,
+        UnitNeedsColumn,
+        assignment_facts,
+        locate_control,
+    )
+
+    orders = _ORDERS.assign(region=["West", "North"])
+    where = locate_control({"orders": orders}, Control("region", ("West",), "rep"))
+    (fact,) = assignment_facts(where, {"orders": orders})
+    assert fact == UnitNeedsColumn(unit="rep", column="rep_id")
+    warning = (
+        "control.unit rep needs rep_id in orders: the sales rep of each order; the revenue "
+        "comparison with the control group is not made"
+    )
+    assert fact.warning() == warning
+    assert problem_message(warning) == warning
+    assert problem_expected(UNIT_EXPECTED) == UNIT_EXPECTED
+    with speaking("zh"):
+        assert problem_message(warning) == (
+            "control.unit rep 需要 orders 表中的 rep_id 列：每笔订单的销售代表；不进行与对照组的收入比较"
+        )
+        assert problem_expected(UNIT_EXPECTED) == (
+            "订单数据所允许的 control.unit：customer、region 或 rep"
+        )
+        customer = UnitNeedsColumn(unit="customer", column="customer_id").warning()
+        assert problem_message(customer) == (
+            "control.unit customer 需要 orders 表中的 customer_id 列：每笔订单的客户；"
+            "不进行与对照组的收入比较"
+        )
+
+
+def test_the_chi_square_notes_of_a_channel_mix_in_english_and_chinese():
+    from crmkit.stats.impact import compare_distributions
+    from crmkit.words.notes import row_notes
+
+    # 2 × 2 table (3, 1 / 2, 4): expected counts 2.5, 2.5, 2.5, 2.5 are all below 5 (Cochran)
+    small = compare_distributions(
+        pd.Series({"email": 3, "web": 1}), pd.Series({"email": 2, "web": 4})
+    )
+    note = "small expected counts: the chi-square approximation may be poor"
+    assert small["note"].iloc[0] == note
+    assert row_notes(small.iloc[0]) == note
+    with speaking("zh"):
+        assert row_notes(small.iloc[0]) == "期望频数偏小：卡方近似可能不准确"
+    one = compare_distributions(pd.Series({"email": 5}), pd.Series({"email": 7}))
+    empty = compare_distributions(pd.Series({"email": 0}), pd.Series({"email": 4}))
+    assert one["note"].iloc[0] == "insufficient data: only one category occurs"
+    assert empty["note"].iloc[0] == "insufficient data: 0 count(s) before and 4 after"
+    with speaking("zh"):
+        assert row_notes(one.iloc[0]) == "数据不足：只出现了一个类别"
+        assert row_notes(empty.iloc[0]) == "数据不足：上线前计数 0，上线后计数 4"
+    assert (
+        compare_distributions(pd.Series({"a": 50, "b": 50}), pd.Series({"a": 60, "b": 40}))[
+            "note_facts"
+        ]
+        .isna()
+        .all()
+    )
+
+
+def test_churn_windows_not_compared_say_why_in_english_and_chinese():
+    from crmkit.domains.customers import ChurnSummary, churn_rates
+    from crmkit.stats.impact.notes import DataEndBeforeAfterWindow, read_notes
+    from crmkit.words.customers.retention import churn_text
+
+    customers = pd.DataFrame(
+        {
+            "customer_id": ["A", "B", "C"],
+            "created_date": pd.to_datetime(["2023-01-01", "2023-06-01", "2023-07-01"]),
+            "churned_date": pd.to_datetime(["2024-04-01", None, None]),
+        }
+    )
+    # the data end on 31 December 2024, before the after window begins on 1 January 2025
+    rates = churn_rates(customers, _ASSESSMENT, data_end="2024-12-31")
+    assert not rates["comparable"].any()
+    assert read_notes(rates["reason_facts"].iloc[0]) == (DataEndBeforeAfterWindow(),)
+    row = {"before": float("nan"), "after": float("nan"), "p_value": float("nan")}
+    row["guard"] = "not_comparable"
+    summary = ChurnSummary(rates, None, None)
+    assert "not compared: the data end before the after window begins." in churn_text(row, summary)
+    with speaking("zh"):
+        said = churn_text(row, summary)
+    assert "数据在上线后窗口开始之前就已结束" in said
+    assert "the data end" not in said
+
+
+def test_what_a_kpi_needs_reads_back_from_results_json_and_is_said_in_chinese():
+    from crmkit.kpis import read_needs
+    from crmkit.stats.impact import notes as n
+    from crmkit.words.narrative.kpi import kpi_verdict_text
+
+    assert read_needs("tickets.csv and customers.csv") == n.TablesAbsent(("tickets", "customers"))
+    assert read_needs("columns nps, csat of surveys.csv") == n.ColumnsAbsent(
+        (("surveys", ("nps", "csat")),)
+    )
+    assert read_needs("values in column quantity of orders.csv") == n.ColumnEmpty(
+        "orders", "quantity"
+    )
+    assert read_needs("tickets.csv, customers.csv") is None
+    # a results.json entry has no facts: its needs are read back
+    entry = {
+        "status": "skipped",
+        "verdict": "not measured",
+        "needs": "column rep_id of orders.csv",
+        "note": "needs column rep_id in orders",
+    }
+    assert kpi_verdict_text(entry) == "not measured: needs column rep_id of orders.csv"
+    with speaking("zh"):
+        assert kpi_verdict_text(entry) == "未测量：需要orders.csv 的 rep_id 列"
+
+
+def test_the_overviews_kpis_not_measured_and_the_tables_missing_in_chinese():
+    from crmkit.words.plan import inventory_findings
+
+    inventory = pd.DataFrame(
+        {
+            "table": ["orders", "tickets"],
+            "present": [True, False],
+            "rows": [1200, 0],
+            "rows_before": [600, None],
+            "rows_after": [600, None],
+            "used_for": [
+                "revenue",
+                "response and resolution times, complaints, service satisfaction",
+            ],
+        }
+    )
+    assert inventory_findings(inventory) == (
+        "The client supplied 1 of 2 tables (1,200 rows). Missing: tickets (needed for response "
+        "and resolution times, complaints, service satisfaction)."
+    )
+    with speaking("zh"):
+        assert inventory_findings(inventory) == (
+            "客户提供了 2 张表中的 1 张（共 1,200 行）。缺少：tickets（用于响应和解决时间、投诉、服务满意度）。"
+        )

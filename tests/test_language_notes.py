@@ -320,6 +320,37 @@ CASES = [
         "customers (at least 25% needed)",
         "面临流失风险的客户客龄不同：两个窗口的客龄构成只有 18% 的客户重合（至少需要 25%）",
     ),
+    (
+        n.TablesAbsent(tables=("tickets", "orders")),
+        "needs tickets and orders",
+        "需要 tickets、orders 表",
+    ),
+    (
+        n.ColumnsAbsent(columns=(("surveys", ("nps", "csat")), ("orders", ("quantity",)))),
+        "needs columns nps, csat in surveys and column quantity in orders",
+        "需要 surveys 表的 nps, csat 列、orders 表的 quantity 列",
+    ),
+    (
+        n.ColumnEmpty(table="orders", column="quantity"),
+        "needs values in column quantity of orders",
+        "需要 orders 表的 quantity 列有值",
+    ),
+    (
+        n.ComputationFailed(error="ZeroDivisionError: division by zero"),
+        "could not be computed: ZeroDivisionError: division by zero",
+        "无法计算：ZeroDivisionError: division by zero",
+    ),
+    (n.OneCategory(), "only one category occurs", "只出现了一个类别"),
+    (
+        n.TooFewCounts(before=0, after=12),
+        "0 count(s) before and 12 after",
+        "上线前计数 0，上线后计数 12",
+    ),
+    (
+        n.SmallExpectedCounts(),
+        "small expected counts: the chi-square approximation may be poor",
+        "期望频数偏小：卡方近似可能不准确",
+    ),
 ]
 
 

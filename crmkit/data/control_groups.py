@@ -15,6 +15,7 @@ takes it from where the column is found.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -29,7 +30,11 @@ __all__ = [
     "AssignmentUnit",
     "ControlPlacement",
     "Found",
+    "NOT_COMPARED",
+    "UNIT_EXPECTED",
     "GroupCount",
+    "UnitNeedsColumn",
+    "assignment_facts",
     "assignment_problems",
     "counts_frame",
     "default_unit",
@@ -233,10 +238,75 @@ def locate_control(tables: Mapping[str, pd.DataFrame], control: Control) -> Cont
     )
 
 
+#: What validation expects when the orders do not allow ``control.unit``.
+UNIT_EXPECTED = "control.unit customer, region or rep, as the orders allow"
+#: What validation adds to :class:`UnitNeedsColumn`'s text in its warning.
+NOT_COMPARED = "the revenue comparison with the control group is not made"
+
+_UNIT_NEEDS = re.compile(
+    r"control\.unit (?P<unit>\w+) needs (?P<column>\w+) in orders: (?:the sales rep|the customer)"
+    r" of each order"
+)
+
+
+@dataclass(frozen=True)
+class UnitNeedsColumn:
+    """``control.unit`` needs a column the orders lack (``rep_id`` for reps, ``customer_id``
+    for customers), so the monthly revenue comparison cannot use that level.
+
+    Examples
+    --------
+    >>> UnitNeedsColumn(unit="rep", column="rep_id").english()
+    'control.unit rep needs rep_id in orders: the sales rep of each order'
+    >>> UnitNeedsColumn.read(UnitNeedsColumn("rep", "rep_id").warning())
+    UnitNeedsColumn(unit='rep', column='rep_id')
+    """
+
+    unit: str
+    column: str
+
+    def english(self) -> str:
+        """The fact in English, as :func:`assignment_problems` states it."""
+        what = "the sales rep" if self.column == "rep_id" else "the customer"
+        return f"control.unit {self.unit} needs {self.column} in orders: {what} of each order"
+
+    def warning(self) -> str:
+        """The fact as validation's warning says it (:data:`NOT_COMPARED` after it)."""
+        return f"{self.english()}; {NOT_COMPARED}"
+
+    @classmethod
+    def read(cls, text: object) -> UnitNeedsColumn | None:
+        """The fact of a text :meth:`english` or :meth:`warning` wrote; None for another."""
+        if not isinstance(text, str):
+            return None
+        head = text.removesuffix(f"; {NOT_COMPARED}")
+        match = _UNIT_NEEDS.fullmatch(head)
+        if match is None:
+            return None
+        fact = cls(unit=match["unit"], column=match["column"])
+        return fact if text in (fact.english(), fact.warning()) else None
+
+
+def assignment_facts(
+    placement: ControlPlacement, tables: Mapping[str, pd.DataFrame]
+) -> list[UnitNeedsColumn]:
+    """Why the monthly revenue comparison cannot use ``placement.unit``, as typed facts."""
+    orders = tables.get("orders")
+    if orders is None:
+        return []
+    needs = {AssignmentUnit.REP: "rep_id", AssignmentUnit.CUSTOMER: "customer_id"}
+    column = needs.get(placement.unit)
+    if column is None or column in orders.columns:
+        return []
+    return [UnitNeedsColumn(unit=str(placement.unit), column=column)]
+
+
 def assignment_problems(
     placement: ControlPlacement, tables: Mapping[str, pd.DataFrame]
 ) -> list[str]:
     """Why the monthly revenue comparison cannot use ``placement.unit`` (empty when it can).
+
+    The English of :func:`assignment_facts`.
 
     Examples
     --------
@@ -245,15 +315,7 @@ def assignment_problems(
     >>> assignment_problems(where, {"orders": orders})
     ['control.unit rep needs rep_id in orders: the sales rep of each order']
     """
-    orders = tables.get("orders")
-    if orders is None:
-        return []
-    needs = {AssignmentUnit.REP: "rep_id", AssignmentUnit.CUSTOMER: "customer_id"}
-    column = needs.get(placement.unit)
-    if column is None or column in orders.columns:
-        return []
-    what = "the sales rep" if column == "rep_id" else "the customer"
-    return [f"control.unit {placement.unit} needs {column} in orders: {what} of each order"]
+    return [fact.english() for fact in assignment_facts(placement, tables)]
 
 
 def counts_frame(placement: ControlPlacement) -> pd.DataFrame:

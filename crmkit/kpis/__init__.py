@@ -44,11 +44,13 @@ from crmkit.kpis.scope import control_routes, control_view, row_units, rows_in_w
 from crmkit.kpis.service import channel_counts
 from crmkit.kpis.values import (
     available,
+    data_gap,
     display_unit,
     kpi_value,
     needs,
     observation_count,
     observe_windows,
+    read_needs,
     window_aggregate,
 )
 from crmkit.kpis.windows import MATURITY_QUANTILE
@@ -67,6 +69,7 @@ __all__ = [
     "Proportion",
     "Rate",
     "available",
+    "data_gap",
     "catalog_frame",
     "channel_counts",
     "control_routes",
@@ -79,6 +82,7 @@ __all__ = [
     "needs",
     "observation_count",
     "observe_windows",
+    "read_needs",
     "rows_in_window",
     "sus_scores",
     "window_aggregate",

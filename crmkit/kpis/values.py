@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
@@ -10,6 +11,7 @@ import pandas as pd
 from crmkit.data.config import Assessment
 from crmkit.kpis.catalog import CATALOG, get_kpi
 from crmkit.kpis.definition import KPI, Tables
+from crmkit.stats.impact.notes import ColumnEmpty, ColumnsAbsent, TablesAbsent
 
 
 def display_unit(kpi: KPI, currency: str) -> str:
@@ -40,6 +42,66 @@ def _gaps(
     return [], {}, empty
 
 
+def data_gap(
+    kpi: KPI, tables: Mapping[str, pd.DataFrame] | Collection[str]
+) -> TablesAbsent | ColumnsAbsent | ColumnEmpty | None:
+    """What ``kpi`` lacks in ``tables`` as a typed fact, or None when it can be computed.
+
+    The words layer says the fact in the report's language; its ``english()`` is
+    :func:`available`'s reason and its ``files()`` is :func:`needs`.
+
+    Examples
+    --------
+    >>> data_gap(get_kpi("complaints_per_1000_orders"), ["orders"])
+    TablesAbsent(tables=('tickets',))
+    """
+    missing, absent, empty = _gaps(kpi, tables)
+    if missing:
+        return TablesAbsent(tables=tuple(missing))
+    if absent:
+        return ColumnsAbsent(columns=tuple((t, tuple(cs)) for t, cs in absent.items()))
+    if empty:
+        t, c = empty[0]
+        return ColumnEmpty(table=t, column=c)
+    return None
+
+
+_FILE = re.compile(r"(?P<table>\w+)\.csv")
+_COLUMNS_OF = re.compile(r"columns? (?P<columns>\w+(?:, \w+)*) of (?P<table>\w+)\.csv")
+_VALUES_OF = re.compile(r"values in column (?P<column>\w+) of (?P<table>\w+)\.csv")
+
+
+def read_needs(text: object) -> TablesAbsent | ColumnsAbsent | ColumnEmpty | None:
+    """The fact a ``needs`` text of results.json states (:func:`needs`); None for another.
+
+    A fact is returned only when its ``files()`` is ``text`` exactly.
+
+    Examples
+    --------
+    >>> read_needs("tickets.csv and customers.csv")
+    TablesAbsent(tables=('tickets', 'customers'))
+    >>> read_needs("column rep_id of orders.csv")
+    ColumnsAbsent(columns=(('orders', ('rep_id',)),))
+    >>> read_needs("the data it needs") is None
+    True
+    """
+    if not isinstance(text, str) or not text:
+        return None
+    fact: TablesAbsent | ColumnsAbsent | ColumnEmpty | None = None
+    parts = text.split(" and ")
+    if (empty := _VALUES_OF.fullmatch(text)) is not None:
+        fact = ColumnEmpty(table=empty["table"], column=empty["column"])
+    elif all(_FILE.fullmatch(p) for p in parts):
+        fact = TablesAbsent(tables=tuple(p.removesuffix(".csv") for p in parts))
+    else:
+        matches = [_COLUMNS_OF.fullmatch(p) for p in parts]
+        if all(m is not None for m in matches):
+            fact = ColumnsAbsent(
+                columns=tuple((m["table"], tuple(m["columns"].split(", "))) for m in matches if m)
+            )
+    return fact if fact is not None and fact.files() == text else None
+
+
 def available(kpi: KPI, tables: Mapping[str, pd.DataFrame] | Collection[str]) -> str | None:
     """Why ``kpi`` cannot be computed from ``tables``, or None when it can.
 
@@ -53,25 +115,16 @@ def available(kpi: KPI, tables: Mapping[str, pd.DataFrame] | Collection[str]) ->
     -------
     str or None
         E.g. "needs tickets", "needs tickets and orders", "needs column quantity in orders",
-        "needs values in column quantity of orders" (the column is there but empty).
+        "needs values in column quantity of orders" (the column is there but empty): the
+        English of :func:`data_gap`'s fact.
 
     Examples
     --------
     >>> available(get_kpi("complaints_per_1000_orders"), ["orders"])
     'needs tickets'
     """
-    missing, absent, empty = _gaps(kpi, tables)
-    if missing:
-        return "needs " + " and ".join(missing)
-    if absent:
-        parts = [
-            f"column{'s' if len(cs) > 1 else ''} {', '.join(cs)} in {t}" for t, cs in absent.items()
-        ]
-        return "needs " + " and ".join(parts)
-    if empty:
-        t, c = empty[0]
-        return f"needs values in column {c} of {t}"
-    return None
+    gap = data_gap(kpi, tables)
+    return None if gap is None else gap.english()
 
 
 def needs(kpi: KPI, tables: Mapping[str, pd.DataFrame] | Collection[str]) -> str | None:
@@ -95,19 +148,8 @@ def needs(kpi: KPI, tables: Mapping[str, pd.DataFrame] | Collection[str]) -> str
     >>> needs(get_kpi("units_per_order"), {"orders": pd.DataFrame(columns=["order_id"])})
     'column quantity of orders.csv'
     """
-    missing, absent, empty = _gaps(kpi, tables)
-    if missing:
-        return " and ".join(f"{t}.csv" for t in missing)
-    if absent:
-        parts = [
-            f"column{'s' if len(cs) > 1 else ''} {', '.join(cs)} of {t}.csv"
-            for t, cs in absent.items()
-        ]
-        return " and ".join(parts)
-    if empty:
-        t, c = empty[0]
-        return f"values in column {c} of {t}.csv"
-    return None
+    gap = data_gap(kpi, tables)
+    return None if gap is None else gap.files()
 
 
 def kpi_value(kpi: KPI, observations: Any) -> float:

@@ -24,6 +24,7 @@ from crmkit.measure.comparison import empty_row, measure_one
 from crmkit.measure.control import control_rows, net_of_control
 from crmkit.measure.placebo_kpis import kpi_placebos, placebo_columns
 from crmkit.stats import impact
+from crmkit.stats.impact.notes import ComputationFailed, Note, write_notes
 
 #: The catalog's columns each result row starts with.
 DESCRIPTIVE_COLUMNS = (
@@ -164,12 +165,21 @@ def _measured_row(
     try:
         row, status = measure_one(kpi, tables, assessment)
     except Exception as error:  # one KPI's unexpected data must not sink every stage
-        row, status = (
-            empty_row(f"could not be computed: {type(error).__name__}: {error}"),
-            Status.FAILED,
-        )
+        failed = ComputationFailed(error=f"{type(error).__name__}: {error}")
+        row, status = _noted_empty_row(failed), Status.FAILED
+    else:
+        gap = kpis.data_gap(kpi, tables) if status == Status.SKIPPED else None
+        if gap is not None and row["note"].iloc[0] == gap.english():
+            row = _noted_empty_row(gap)
     for column, value in reversed(_descriptive(kpi, status).items()):
         row.insert(0, column, value)
+    return row
+
+
+def _noted_empty_row(fact: Note) -> pd.DataFrame:
+    """The row of a KPI without statistics: ``fact`` as its note, in English and as a fact."""
+    row = empty_row(fact.english())
+    row["note_facts"] = pd.Series([write_notes([fact])], index=row.index, dtype=object)
     return row
 
 

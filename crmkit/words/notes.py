@@ -26,7 +26,15 @@ from crmkit.words.formats import is_missing
 from crmkit.words.joining import listed_by_semicolons
 from crmkit.words.language import SOURCE_LANGUAGE, active_language, tr
 
-__all__ = ["SAYINGS", "row_notes", "said_notes", "shown_notes", "say_note", "say_notes"]
+__all__ = [
+    "SAYINGS",
+    "data_needed",
+    "row_notes",
+    "said_notes",
+    "shown_notes",
+    "say_note",
+    "say_notes",
+]
 
 
 def _insufficient(f: n.Insufficient) -> str:
@@ -91,9 +99,67 @@ def _age_mixes_differ(f: n.AgeMixesDiffer) -> str:
     )
 
 
+def _and(parts: list[str]) -> str:
+    """Parts joined by "and" in the report's language ("a and b and c" in English)."""
+    text = parts[0]
+    for part in parts[1:]:
+        text = tr("{earlier} and {later}", earlier=text, later=part)
+    return text
+
+
+def _columns(columns: tuple[str, ...], place: str, *, of_file: bool) -> str:
+    fields = {"columns": ", ".join(columns), "place": place}
+    if of_file:
+        if len(columns) > 1:
+            return tr("columns {columns} of {place}", **fields)
+        return tr("column {columns} of {place}", **fields)
+    if len(columns) > 1:
+        return tr("columns {columns} in {place}", **fields)
+    return tr("column {columns} in {place}", **fields)
+
+
+def _columns_absent(f: n.ColumnsAbsent) -> str:
+    parts = [_columns(cs, t, of_file=False) for t, cs in f.columns]
+    return tr("needs {data}", data=_and(parts))
+
+
+def data_needed(fact: n.TablesAbsent | n.ColumnsAbsent | n.ColumnEmpty) -> str:
+    """The files or columns that would let a KPI be measured, in the report's language.
+
+    In English the fact's ``files()``, as results.json's ``needs`` records it.
+
+    Examples
+    --------
+    >>> data_needed(n.ColumnsAbsent(columns=(("surveys", ("nps", "csat")),)))
+    'columns nps, csat of surveys.csv'
+    >>> from crmkit.words.language import speaking
+    >>> with speaking("zh"):
+    ...     data_needed(n.TablesAbsent(tables=("tickets", "orders")))
+    'tickets.csv、orders.csv'
+    """
+    if isinstance(fact, n.TablesAbsent):
+        return _and([f"{t}.csv" for t in fact.tables])
+    if isinstance(fact, n.ColumnsAbsent):
+        return _and([_columns(cs, f"{t}.csv", of_file=True) for t, cs in fact.columns])
+    return tr("values in column {column} of {place}", column=fact.column, place=f"{fact.table}.csv")
+
+
 #: How each kind of fact is said (a function of the fact, in the active language).
 SAYINGS: Mapping[type[n.Note], Callable[[Any], str]] = {
     n.Insufficient: _insufficient,
+    n.OneCategory: lambda f: tr("only one category occurs"),
+    n.TooFewCounts: lambda f: tr(
+        "{before} count(s) before and {after} after", before=f.before, after=f.after
+    ),
+    n.SmallExpectedCounts: lambda f: tr(
+        "small expected counts: the chi-square approximation may be poor"
+    ),
+    n.TablesAbsent: lambda f: tr("needs {tables}", tables=_and(list(f.tables))),
+    n.ColumnsAbsent: _columns_absent,
+    n.ColumnEmpty: lambda f: tr(
+        "needs values in column {column} of {table}", column=f.column, table=f.table
+    ),
+    n.ComputationFailed: lambda f: tr("could not be computed: {error}", error=f.error),
     n.TooFewValues: lambda f: tr(
         "{before} value(s) before and {after} after; at least {needed} needed in each window",
         before=f.before,

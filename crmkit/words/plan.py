@@ -130,7 +130,11 @@ def inventory_findings(inventory: pd.DataFrame) -> str:
     )
     if len(absent):
         missing = tr("; ").join(
-            tr("{table} (needed for {use})", table=r.table, use=r.used_for)
+            tr(
+                "{table} (needed for {use})",
+                table=r.table,
+                use=term(r.used_for) if isinstance(r.used_for, str) else r.used_for,
+            )
             for r in absent.itertuples()
         )
         text += tr(" Missing: {missing}.", missing=missing)

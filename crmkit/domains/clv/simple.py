@@ -18,7 +18,13 @@ from crmkit.data.config import Assessment
 from crmkit.domains import customers as cu
 from crmkit.stats import comparable
 from crmkit.stats.impact import CHANGE_COLUMNS
-from crmkit.stats.impact.notes import AgeMixesDiffer, NoPositiveClv, Note, SpendWindowDays
+from crmkit.stats.impact.notes import (
+    AgeMixesDiffer,
+    NoPositiveClv,
+    Note,
+    SpendWindowDays,
+    read_notes,
+)
 from crmkit.stats.impact.row import insufficient_row, noted_row
 from crmkit.stats.primitives import mde_z, z_critical
 
@@ -142,9 +148,10 @@ def _clv_inputs(
 ) -> _ClvInputs:
     f = assessment.finance
     rates = cu.churn_rates(customers, assessment, orders=orders)
-    reason = rates["reason"].iloc[0] if not rates["comparable"].iloc[0] else None
-    if reason is not None:
-        reason = rates.attrs.get("reason_fact") or reason
+    reason: Note | str | None = None
+    if not rates["comparable"].iloc[0]:
+        facts = read_notes(rates["reason_facts"].iloc[0])
+        reason = facts[0] if facts else rates["reason"].iloc[0]
     days = int(rates["observation_days"].iloc[0])
     scoped = orders.loc[orders["customer_id"].notna()]
     scoped = scoped.loc[cu.control_mask(scoped, assessment.control, customers=customers) == 0]

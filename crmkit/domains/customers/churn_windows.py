@@ -45,6 +45,7 @@ from crmkit.stats.impact.notes import (
     Note,
     ShortOrderHistory,
     joined_reasons,
+    write_notes,
 )
 from crmkit.stats.impact.row import insufficient_row, noted_row
 from crmkit.stats.primitives import check_alpha as _check_alpha
@@ -254,7 +255,10 @@ def churn_rates(
         - ``retention``: 1 − churn_probability, the annual retention;
         - ``age_overlap``: the share of customers the two windows' age mixes have in common;
         - ``comparable`` and ``reason``: False, and why, when the comparison is declined —
-          then the rate columns are NaN;
+          then the rate columns are NaN; ``reason_facts``: the same reason as a typed fact
+          (JSON text of :func:`crmkit.stats.impact.notes.write_notes`, read back with
+          :func:`~crmkit.stats.impact.notes.read_notes`), which the words layer says in the
+          report's language; None when the windows compare;
         - ``source``: where churn came from.
 
     Notes
@@ -335,12 +339,11 @@ def churn_rates(
                 "age_overlap": churn.overlap,
                 "comparable": churn.reason is None,
                 "reason": churn.reason,
+                "reason_facts": write_notes([churn.reason_fact]) if churn.reason_fact else None,
                 "source": churn.source,
             }
         )
-    rates = pd.DataFrame(rows)
-    rates.attrs["reason_fact"] = churn.reason_fact  # the reason as a fact, for the words layer
-    return rates
+    return pd.DataFrame(rows)
 
 
 def compare_churn(

@@ -41,6 +41,9 @@ __all__ = [
     "CalendarMonthsMissing",
     "ChurnDefinition",
     "CollinearTreatment",
+    "ColumnEmpty",
+    "ColumnsAbsent",
+    "ComputationFailed",
     "CounterfactualNearZero",
     "DataEndBeforeAfterWindow",
     "DroppedMissing",
@@ -64,6 +67,7 @@ __all__ = [
     "NoResidualMonths",
     "NoResidualRows",
     "NoVariation",
+    "OneCategory",
     "NotComparable",
     "Note",
     "NpsBeforeNotPositive",
@@ -78,10 +82,13 @@ __all__ = [
     "SeasonalityNotModelled",
     "ShortOrderHistory",
     "SmallSampleBootstrap",
+    "SmallExpectedCounts",
     "SmallSampleNps",
     "SpendWindowDays",
+    "TablesAbsent",
     "TooFewAnswers",
     "TooFewArrangements",
+    "TooFewCounts",
     "TooFewMonths",
     "TooFewPairs",
     "TooFewTrials",
@@ -311,7 +318,103 @@ class Insufficient(Note):
         return f"{Verdict.INSUFFICIENT}: {self.reason.english()}"
 
 
+@dataclass(frozen=True)
+class TablesAbsent(Note):
+    """A KPI's tables are absent from the client's data (``tables``: those, in order)."""
+
+    kind: ClassVar[str] = "tables_absent"
+    tables: tuple[str, ...]
+
+    def english(self) -> str:
+        return "needs " + " and ".join(self.tables)
+
+    def files(self) -> str:
+        """The files that would add the KPI, as results.json's ``needs`` names them."""
+        return " and ".join(f"{t}.csv" for t in self.tables)
+
+
+@dataclass(frozen=True)
+class ColumnsAbsent(Note):
+    """A KPI's columns are absent from its tables (``columns``: (table, its columns) pairs)."""
+
+    kind: ClassVar[str] = "columns_absent"
+    columns: tuple[tuple[str, tuple[str, ...]], ...]
+
+    def english(self) -> str:
+        parts = [
+            f"column{'s' if len(cs) > 1 else ''} {', '.join(cs)} in {t}" for t, cs in self.columns
+        ]
+        return "needs " + " and ".join(parts)
+
+    def files(self) -> str:
+        """The columns that would add the KPI, as results.json's ``needs`` names them."""
+        parts = [
+            f"column{'s' if len(cs) > 1 else ''} {', '.join(cs)} of {t}.csv"
+            for t, cs in self.columns
+        ]
+        return " and ".join(parts)
+
+
+@dataclass(frozen=True)
+class ColumnEmpty(Note):
+    """A KPI's column is there but holds no value."""
+
+    kind: ClassVar[str] = "column_empty"
+    table: str
+    column: str
+
+    def english(self) -> str:
+        return f"needs values in column {self.column} of {self.table}"
+
+    def files(self) -> str:
+        """What would add the KPI, as results.json's ``needs`` names it."""
+        return f"values in column {self.column} of {self.table}.csv"
+
+
+@dataclass(frozen=True)
+class ComputationFailed(Note):
+    """A KPI whose data broke its computation; ``error`` is the error's name and message."""
+
+    kind: ClassVar[str] = "computation_failed"
+    error: str
+
+    def english(self) -> str:
+        return f"could not be computed: {self.error}"
+
+
+@dataclass(frozen=True)
+class OneCategory(Note):
+    """A category mix with only one category occurring: no chi-square test."""
+
+    kind: ClassVar[str] = "one_category"
+
+    def english(self) -> str:
+        return "only one category occurs"
+
+
+@dataclass(frozen=True)
+class TooFewCounts(Note):
+    """A category mix with an empty window (``before`` and ``after``: the windows' totals)."""
+
+    kind: ClassVar[str] = "too_few_counts"
+    before: int
+    after: int
+
+    def english(self) -> str:
+        return f"{self.before} count(s) before and {self.after} after"
+
+
 # --- caveats -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SmallExpectedCounts(Note):
+    """More than 20 % of a chi-square test's expected counts below 5, or one below 1."""
+
+    kind: ClassVar[str] = "small_expected_counts"
+
+    def english(self) -> str:
+        return "small expected counts: the chi-square approximation may be poor"
 
 
 @dataclass(frozen=True)
@@ -828,11 +931,17 @@ def _from_record(record: Any) -> Note:
     if not isinstance(record, dict) or record.get("fact") not in NOTE_KINDS:
         raise ValueError(f"not a note fact: {record!r}")
     cls = NOTE_KINDS[record["fact"]]
-    values = {
-        f.name: _from_record(record[f.name]) if isinstance(record[f.name], dict) else record[f.name]
-        for f in dataclasses.fields(cls)
-    }
+    values = {f.name: _field_value(record[f.name]) for f in dataclasses.fields(cls)}
     return cls(**values)
+
+
+def _field_value(value: Any) -> Any:
+    """A field read back from JSON: a nested fact, a tuple where JSON wrote a list."""
+    if isinstance(value, dict):
+        return _from_record(value)
+    if isinstance(value, list):
+        return tuple(_field_value(v) for v in value)
+    return value
 
 
 def read_notes(text: Any) -> tuple[Note, ...] | None:

@@ -22,8 +22,17 @@ from scipy import stats
 from statsmodels.stats.proportion import proportions_ztest
 
 from crmkit.stats.impact.inputs import check_int
-from crmkit.stats.impact.notes import FisherUsed, TooFewTrials
-from crmkit.stats.impact.row import insufficient_row, join_notes, noted_row, ratio_or_nan
+from crmkit.stats.impact.notes import (
+    FisherUsed,
+    Insufficient,
+    Note,
+    OneCategory,
+    SmallExpectedCounts,
+    TooFewCounts,
+    TooFewTrials,
+    noted,
+)
+from crmkit.stats.impact.row import insufficient_row, noted_row, ratio_or_nan
 from crmkit.stats.primitives import check_alpha, check_count, mde_z, wilson_interval, z_critical
 
 __all__ = ["DISTRIBUTION_COLUMNS", "compare_distributions", "compare_proportions"]
@@ -51,6 +60,7 @@ DISTRIBUTION_COLUMNS: tuple[str, ...] = (
     "n_after",
     "interval_method",
     "note",
+    "note_facts",
 )
 
 
@@ -237,7 +247,10 @@ def compare_distributions(
           ``p_value``, ``dof`` (categories − 1), ``cramers_v``: the overall test, the same on
           every row (so the frame stays tidy when saved or stacked);
         - ``n_before``, ``n_after``: the windows' totals;
-        - ``interval_method`` "Newcombe hybrid score"; ``note``: caveats or None.
+        - ``interval_method`` "Newcombe hybrid score"; ``note``: caveats or None;
+          ``note_facts``: the same caveats as typed facts (JSON text,
+          :func:`crmkit.stats.impact.notes.read_notes`), which the words layer says in the
+          report's language; None without caveats.
 
     Notes
     -----
@@ -284,7 +297,7 @@ def compare_distributions(
         }
     )
     frame["change"] = frame["after_share"] - frame["before_share"]
-    notes: list[str | None] = []
+    notes: list[Note] = []
     if n1 and n2:
         intervals = [_newcombe(int(a), n1, int(b), n2, alpha) for a, b in zip(c1, c2, strict=True)]
         frame["ci_low"] = [low for low, _ in intervals]
@@ -299,15 +312,15 @@ def compare_distributions(
             dof = int(chi_square.dof)
             cramers_v = math.sqrt(statistic / (n1 + n2))
             if (expected < 5).mean() > 0.2 or (expected < 1).any():
-                notes.append("small expected counts: the chi-square approximation may be poor")
+                notes.append(SmallExpectedCounts())
         else:
             statistic, dof, p_value, cramers_v = math.nan, math.nan, math.nan, math.nan
-            notes.append("insufficient data: only one category occurs")
+            notes.append(Insufficient(OneCategory()))
     else:
         frame["ci_low"] = math.nan
         frame["ci_high"] = math.nan
         statistic, dof, p_value, cramers_v = math.nan, math.nan, math.nan, math.nan
-        notes.append(f"insufficient data: {n1} count(s) before and {n2} after")
+        notes.append(Insufficient(TooFewCounts(before=n1, after=n2)))
     frame["test"] = pd.Series([_CHI_SQUARE] * len(frame), dtype=object)
     frame["statistic"] = statistic
     frame["p_value"] = p_value
@@ -316,5 +329,7 @@ def compare_distributions(
     frame["n_before"] = n1
     frame["n_after"] = n2
     frame["interval_method"] = pd.Series(["Newcombe hybrid score"] * len(frame), dtype=object)
-    frame["note"] = pd.Series([join_notes(*notes)] * len(frame), dtype=object)
+    note = noted(*notes)
+    frame["note"] = pd.Series([note["note"]] * len(frame), dtype=object)
+    frame["note_facts"] = pd.Series([note["note_facts"]] * len(frame), dtype=object)
     return frame[list(DISTRIBUTION_COLUMNS)]

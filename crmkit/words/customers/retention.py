@@ -19,6 +19,7 @@ from crmkit.domains.customers import (
     ChurnSummary,
     cohort_matrix,
 )
+from crmkit.stats.impact.notes import read_notes
 from crmkit.words.customers.readings import (
     change_detected,
     interval_cells,
@@ -35,6 +36,7 @@ from crmkit.words.formats import (
     is_missing,
 )
 from crmkit.words.language import tr
+from crmkit.words.notes import say_notes
 from crmkit.words.phrases import what_it_means
 
 
@@ -135,6 +137,25 @@ def churn_view(rates: pd.DataFrame) -> TableView:
     return TableView(frame, units, formats)
 
 
+def _not_comparable_reason(rates: pd.DataFrame) -> str:
+    """Why the churn windows do not compare, in the report's language.
+
+    Said from the table's ``reason_facts`` (:func:`crmkit.domains.customers.churn_rates`);
+    a reason written only as text is shown as written.
+    """
+    for column in ("reason_facts", "reason"):
+        if column not in rates:
+            continue
+        for value in rates[column]:
+            if column == "reason_facts":
+                facts = read_notes(value)
+                if facts:
+                    return say_notes(facts) or ""
+            elif isinstance(value, str) and value:
+                return value
+    return tr("the two windows do not compare")
+
+
 def churn_text(row: Any, summary: ChurnSummary, *, alpha: float = 0.05) -> str:
     """The "What it means" paragraph for churn before and after go-live, against the control group's.
 
@@ -158,8 +179,7 @@ def churn_text(row: Any, summary: ChurnSummary, *, alpha: float = 0.05) -> str:
     detected = change_detected(row, alpha)
     guard = row.get("guard") if hasattr(row, "get") else None
     if guard == Guard.NOT_COMPARABLE:
-        reasons = summary.rates["reason"].dropna() if "reason" in summary.rates else []
-        reason = str(reasons.iloc[0]) if len(reasons) else tr("the two windows do not compare")
+        reason = _not_comparable_reason(summary.rates)
         return what_it_means(
             tr(
                 "churn before and after go-live is not compared: {reason}. A change measured on "

@@ -18,6 +18,7 @@ from crmkit.words.formats import format_change_pct, format_percent, is_missing
 from crmkit.words.language import tr
 from crmkit.words.narrative.kpi import VERDICTS, describe_change, verdict_counts
 from crmkit.words.narrative.naming import capitalized, in_order, in_sentence, listed, named
+from crmkit.words.notes import row_notes
 
 __all__ = [
     "ageing_caveat",
@@ -204,7 +205,8 @@ def limitations(
     skipped = results.loc[results["status"] == Status.SKIPPED]
     if len(skipped):
         names = listed(
-            tr("{kpi} ({note})", kpi=named(r.label), note=r.note) for r in skipped.itertuples()
+            tr("{kpi} ({note})", kpi=named(r["label"]), note=row_notes(r) or r["note"])
+            for _, r in skipped.iterrows()
         )
         items.append(tr("**Not measured** for lack of data: {kpis}.", kpis=names))
     insufficient = results.loc[

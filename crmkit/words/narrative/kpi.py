@@ -18,6 +18,14 @@ import pandas as pd
 from crmkit.data import verdicts
 from crmkit.data.guards import Guard
 from crmkit.data.verdicts import CLAIMED, Status, Verdict
+from crmkit.kpis import read_needs
+from crmkit.stats.impact.notes import (
+    ColumnEmpty,
+    ColumnsAbsent,
+    TablesAbsent,
+    english_note,
+    read_notes,
+)
 from crmkit.words.formats import (
     as_number,
     format_change_pct,
@@ -28,7 +36,7 @@ from crmkit.words.formats import (
 )
 from crmkit.words.language import term, tr
 from crmkit.words.narrative.placebo import inside_placebos_reason
-from crmkit.words.notes import shown_notes
+from crmkit.words.notes import data_needed, said_notes, shown_notes
 
 __all__ = [
     "GUARD_REASONS",
@@ -307,14 +315,32 @@ def guard_reason(code: Any) -> str | None:
     return GUARD_REASONS[guard]
 
 
+def _data_gap(entry: Mapping[str, Any]) -> TablesAbsent | ColumnsAbsent | ColumnEmpty | None:
+    """The fact of the data a skipped KPI lacks: its row's ``note_facts``, else its ``needs``."""
+    facts = read_notes(entry.get("note_facts"))
+    if facts is None or len(facts) != 1 or english_note(facts) != entry.get("note"):
+        return read_needs(entry.get("needs"))  # a results.json entry: its needs read back
+    fact = facts[0]
+    return fact if isinstance(fact, TablesAbsent | ColumnsAbsent | ColumnEmpty) else None
+
+
 def _needs(entry: Mapping[str, Any]) -> str:
     needs = entry.get("needs")
+    gap = _data_gap(entry)
+    if gap is not None and (not isinstance(needs, str) or needs.strip() == gap.files()):
+        return data_needed(gap)
     if isinstance(needs, str) and needs.strip():
         return needs.strip()
     note = entry.get("note")
     if isinstance(note, str) and note.startswith("needs "):
         return note.removeprefix("needs ").strip()
     return tr("the data it needs")
+
+
+def _failure_note(row: Mapping[str, Any]) -> Any:
+    """Why a KPI's computation failed: said from its facts, or the note as written."""
+    said = said_notes(row)
+    return said if said is not None else row.get("note")
 
 
 def kpi_verdict_text(row: Mapping[str, Any]) -> str:
@@ -341,7 +367,7 @@ def kpi_verdict_text(row: Mapping[str, Any]) -> str:
     if status == Status.SKIPPED or verdict == Verdict.NOT_MEASURED:
         return tr("not measured: needs {needs}", needs=_needs(row))
     if status != Status.MEASURED:
-        return tr("{status}: {note}", status=_status_word(status), note=row.get("note"))
+        return tr("{status}: {note}", status=_status_word(status), note=_failure_note(row))
     guard = row.get("guard")
     reason = guard_reason(guard)
     shown = _verdict_word(verdict)

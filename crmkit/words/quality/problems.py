@@ -22,10 +22,18 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from crmkit.data.control_groups import UNIT_EXPECTED, UnitNeedsColumn
 from crmkit.data.quality import problem_facts as p
 from crmkit.words.language import tr
 
-__all__ = ["SAYINGS", "inconsistency", "problem_expected", "problem_message", "read_month_first"]
+__all__ = [
+    "SAYINGS",
+    "inconsistency",
+    "problem_expected",
+    "problem_message",
+    "read_month_first",
+    "unit_needs_column",
+]
 
 
 def _day(day: dt.date) -> str:
@@ -239,9 +247,42 @@ SAYINGS: Mapping[type[p.ProblemFact], Callable[[Any], str]] = {
 }
 
 
+def unit_needs_column(fact: UnitNeedsColumn) -> str:
+    """Why the orders do not allow ``control.unit``, in the report's language.
+
+    Examples
+    --------
+    >>> unit_needs_column(UnitNeedsColumn(unit="customer", column="customer_id"))
+    'control.unit customer needs customer_id in orders: the customer of each order'
+    """
+    fields = {"unit": fact.unit, "column": fact.column}
+    if fact.column == "rep_id":
+        return tr(
+            "control.unit {unit} needs {column} in orders: the sales rep of each order", **fields
+        )
+    return tr("control.unit {unit} needs {column} in orders: the customer of each order", **fields)
+
+
+def _assignment(text: Any) -> str | None:
+    """The control group's assignment warning and what it expects, said; None for other text."""
+    if text == UNIT_EXPECTED:
+        return tr("control.unit customer, region or rep, as the orders allow")
+    fact = UnitNeedsColumn.read(text)
+    if fact is None:
+        return None
+    if text == fact.english():
+        return unit_needs_column(fact)
+    return tr(
+        "{fact}; the revenue comparison with the control group is not made",
+        fact=unit_needs_column(fact),
+    )
+
+
 def _said(text: Any) -> str | None:
     fact = p.read_problem_text(text)
-    return SAYINGS[type(fact)](fact) if fact is not None else None
+    if fact is None:
+        return _assignment(text)
+    return SAYINGS[type(fact)](fact)
 
 
 def problem_message(message: Any) -> str:
