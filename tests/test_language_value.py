@@ -37,6 +37,7 @@ REVENUE_SOURCES = (
     "interrupted time series against its projection",
     "the difference-in-differences on revenue has no interval (too few control units)",
     "the time series' revenue effect has no usable interval",
+    "the difference-in-differences' revenue effect lies inside the effects of fake go-live dates",
 )
 
 #: Lifecycle phases the costs schema names, and the phase of a cost without one.

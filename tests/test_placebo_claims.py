@@ -57,3 +57,31 @@ def test_a_withheld_control_effect_is_not_called_the_strongest_evidence():
             _results(), series=None, control=_control(Guard.INSIDE_PLACEBOS.value)
         )
     assert "不能归功于 CRM" in chinese and "+12.0" in chinese
+
+
+def test_why_no_revenue_effect_is_priced_reads_in_plain_words_in_both_languages():
+    from crmkit.domains.benefits import Gap
+    from crmkit.words.valuation import benefit_note
+
+    _, why = revenue_effect(_control(Guard.INSIDE_PLACEBOS.value), _withheld_series())
+    assert why == (
+        "the difference-in-differences' revenue effect lies inside the effects of fake go-live "
+        "dates; the time series' revenue effect is not usable (counterfactual_implausible)"
+    )
+    note = benefit_note(Gap.NO_REVENUE_EFFECT, {"why": why})
+    assert "counterfactual_implausible" not in note  # the code is said in words
+    assert "the time series' revenue effect is not claimed: the projected counterfactual is " \
+        "implausible" in note  # fmt: skip
+    with speaking("zh"):
+        chinese = benefit_note(Gap.NO_REVENUE_EFFECT, {"why": why})
+    assert "收入的双重差分效应落在虚拟上线日的效应范围之内" in chinese
+    assert "时间序列的收入效应不予认定" in chinese
+    assert "revenue" not in chinese
+
+
+def _withheld_series() -> SimpleNamespace:
+    row = pd.DataFrame(
+        {"change_pct": [0.05], "change_pct_ci_low": [0.01], "change_pct_ci_high": [0.09],
+         "guard": [Guard.COUNTERFACTUAL_IMPLAUSIBLE.value]}
+    )  # fmt: skip
+    return SimpleNamespace(row=row, comparative=False)

@@ -130,6 +130,11 @@ def _bounded(effect: tuple[float, float, float]) -> bool:
     return all(math.isfinite(float(v)) and float(v) > -1.0 for v in effect)
 
 
+#: The start of the reason :func:`revenue_effect` gives when a guard withholds the time
+#: series' effect; the guard's code follows in parentheses.
+SERIES_EFFECT_WITHHELD = "the time series' revenue effect is not usable"
+
+
 def revenue_effect(
     control: Any | None, series: Any | None
 ) -> tuple[tuple[float, float, float] | None, str]:
@@ -185,7 +190,7 @@ def revenue_effect(
             )
             return effect, source  # type: ignore[return-value]
         reasons.append(
-            f"the time series' revenue effect is not usable ({code})"
+            f"{SERIES_EFFECT_WITHHELD} ({code})"
             if guarded
             else "the time series' revenue effect has no usable interval"
         )

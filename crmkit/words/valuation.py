@@ -19,7 +19,7 @@ from crmkit.data.guards import Guard
 from crmkit.data.verdicts import Status
 from crmkit.domains import finance
 from crmkit.domains.benefits import Basis, Benefit, Gap
-from crmkit.domains.valuation import Appraisal
+from crmkit.domains.valuation import SERIES_EFFECT_WITHHELD, Appraisal
 from crmkit.words.formats import (
     TableView,
     format_change_pct,
@@ -92,9 +92,29 @@ def gap_note(gap: Gap) -> str:
     return words[gap]
 
 
+_WITHHELD_SERIES = re.compile(re.escape(SERIES_EFFECT_WITHHELD) + r" \((\w+)\)$")
+
+
 def _source_words(text: Any) -> str:
-    """Where a revenue effect comes from, or why none could be used (each reason a term)."""
-    return listed_by_semicolons([term(part) for part in str(text).split("; ")])
+    """Where a revenue effect comes from, or why none could be used (each reason a term, or
+    the time series' effect withheld by a guard, said with the guard's reason).
+
+    Examples
+    --------
+    >>> _source_words("the time series' revenue effect is not usable (inside_placebos)")[:47]
+    "the time series' revenue effect is not claimed:"
+    """
+    return listed_by_semicolons([_reason_words(part) for part in str(text).split("; ")])
+
+
+def _reason_words(part: str) -> str:
+    withheld = _WITHHELD_SERIES.match(part)
+    if withheld is not None and withheld.group(1) in Guard.__members__.values():
+        return tr(
+            "the time series' revenue effect is not claimed: {reason}",
+            reason=guard_reason_words(Guard(withheld.group(1))),
+        )
+    return term(part)
 
 
 def benefit_note(reason: Guard | Gap | None, terms: Mapping[str, Any] | None = None) -> str | None:
