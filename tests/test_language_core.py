@@ -126,7 +126,7 @@ def test_plan_sentences_in_chinese():
     objectives = pd.DataFrame({"objective": ["Win more"], "missing": ["deadline"]})
     with speaking("zh"):
         text = plan.objectives_findings(objectives)
-    assert text == "已列出 1 个目标；其中 0 个完全符合 SMART 原则。Win more：缺少 deadline。"
+    assert text == "已列出 1 个目标；其中 0 个完全符合 SMART 原则。Win more：缺少 截止日期。"
 
 
 def test_batch_sentences_in_chinese():

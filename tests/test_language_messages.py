@@ -654,3 +654,18 @@ def test_the_overviews_kpis_not_measured_and_the_tables_missing_in_chinese():
         assert inventory_findings(inventory) == (
             "客户提供了 2 张表中的 1 张（共 1,200 行）。缺少：tickets（用于响应和解决时间、投诉、服务满意度）。"
         )
+
+
+def test_what_an_objective_lacks_is_said_in_the_reports_language():
+    from crmkit.words.plan import objectives_findings, objectives_view
+
+    objectives = pd.DataFrame(
+        {"objective": ["Win more", "Serve faster"], "missing": ["measure, deadline", ""]}
+    )
+    assert objectives_findings(objectives) == (
+        "2 objectives are stated; 1 is fully SMART. Win more: no measure, deadline."
+    )
+    assert objectives_view(objectives)["missing"].tolist() == ["measure, deadline", ""]
+    with speaking("zh"):
+        assert objectives_view(objectives)["missing"].tolist() == ["衡量指标、截止日期", ""]
+        assert "衡量指标、截止日期" in objectives_findings(objectives)

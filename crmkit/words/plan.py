@@ -73,11 +73,32 @@ def objectives_findings(objectives: pd.DataFrame) -> str:
         smart = tr("{complete} are fully SMART.", complete=complete)
     text = tr("{stated} {smart}", stated=stated, smart=smart)
     gaps = [
-        tr("{objective}: no {missing}", objective=r.objective, missing=r.missing)
+        tr("{objective}: no {missing}", objective=r.objective, missing=_lacking(r.missing))
         for r in objectives.itertuples()
         if r.missing
     ]
     return text + (tr(" {gaps}.", gaps=tr("; ").join(gaps)) if gaps else "")
+
+
+def _lacking(missing: str) -> str:
+    """The SMART elements an objective lacks (``"deadline, owner"``), in the report's language."""
+    return tr(", ").join(term(element) for element in missing.split(", ")) if missing else ""
+
+
+def objectives_view(objectives: pd.DataFrame) -> pd.DataFrame:
+    """The objectives table (:func:`crmkit.domains.plan.objectives_table`) as a page shows it:
+    what each objective lacks in the report's language.
+
+    Examples
+    --------
+    >>> from crmkit.words.language import speaking
+    >>> with speaking("zh"):
+    ...     objectives_view(pd.DataFrame({"missing": ["deadline, owner", ""]}))["missing"].tolist()
+    ['截止日期、负责人', '']
+    """
+    view = objectives.copy()
+    view["missing"] = [_lacking(str(missing)) for missing in objectives["missing"]]
+    return view
 
 
 def coverage_title(inventory: pd.DataFrame) -> str:
