@@ -85,3 +85,40 @@ def _withheld_series() -> SimpleNamespace:
          "guard": [Guard.COUNTERFACTUAL_IMPLAUSIBLE.value]}
     )  # fmt: skip
     return SimpleNamespace(row=row, comparative=False)
+
+
+def test_kpis_too_short_for_the_check_share_one_line():
+    from crmkit.words.narrative.placebo import placebo_findings
+
+    def row(label, status, needed=42, there=12, **more):
+        return {"label": label, "verdict": "improved", "guard": None, "placebo_status": status,
+                "placebo_needed_months": needed, "placebo_history_months": there, **more}  # fmt: skip
+
+    results = pd.DataFrame(
+        [
+            row("Monthly revenue", "history_too_short"),
+            row(
+                "Win rate",
+                "ok",
+                change_pct=0.2,
+                placebo_n=30,
+                placebo_p_value=0.01,
+                placebo_outside=True,
+            ),  # fmt: skip
+            row("Average order value", "history_too_short"),
+            row("System Usability Scale", "history_too_short", there=2),
+        ]
+    )
+    assert placebo_findings(results).split("\n") == [
+        "- Monthly revenue, Average order value: too little history to check their changes "
+        "against fake go-live dates (the check needs 42 months of data before go-live; there "
+        "are 12), so their verdicts stand unchecked.",
+        "- Win rate: its change of +20.0 % lies outside the changes of 30 fake go-live dates "
+        "before the real one (p = 0.010).",
+        "- System Usability Scale: too little history to check its change against fake go-live "
+        "dates (the check needs 42 months of data before go-live; there are 2), so its verdict "
+        "stands unchecked.",
+    ]
+    with speaking("zh"):
+        chinese = placebo_findings(results)
+    assert chinese.count("历史数据太短") == 2 and "其结论未经检验" in chinese

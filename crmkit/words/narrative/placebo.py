@@ -25,7 +25,7 @@ from crmkit.words.narrative.designs import (
     guarded_series_finding,
     guarded_series_title,
 )
-from crmkit.words.narrative.naming import named
+from crmkit.words.narrative.naming import listed, named
 
 __all__ = [
     "checked_control_finding",
@@ -191,16 +191,42 @@ def placebo_findings(results: pd.DataFrame) -> str:
     """
     if "placebo_status" not in results:
         return ""
-    lines = []
+    lines: list[str] = []
+    too_short: dict[tuple[Any, Any], list[Mapping[str, Any]]] = {}
     for _, row in results.iterrows():
         if is_missing(row.get("placebo_status")):
             continue
         if row.get("verdict") not in CLAIMED and row.get("guard") != Guard.INSIDE_PLACEBOS:
             continue
+        if _field(row, "status") == _TOO_SHORT:
+            needed, there = row.get("placebo_needed_months"), row.get("placebo_history_months")
+            if as_number(needed) is not None and as_number(there) is not None:
+                key = (int(as_number(needed)), int(as_number(there)))
+                if key not in too_short:
+                    lines.append("")  # the group's line, filled in below, where it first shows
+                too_short.setdefault(key, []).append(row)
+                continue
         sentence = placebo_sentence(row)
         if sentence is not None:
             lines.append(tr("- {sentence}", sentence=sentence))
-    return "\n".join(lines)
+    groups = iter(too_short.items())
+    return "\n".join(line or _too_short_line(*next(groups)) for line in lines)
+
+
+def _too_short_line(months: tuple[int, int], rows: list[Mapping[str, Any]]) -> str:
+    """One line for the KPIs whose history was too short for the same check (one KPI: its
+    sentence of :func:`placebo_sentence`)."""
+    if len(rows) == 1:
+        return tr("- {sentence}", sentence=placebo_sentence(rows[0]))
+    needed, there = months
+    return tr(
+        "- {labels}: too little history to check their changes against fake go-live dates (the "
+        "check needs {needed} months of data before go-live; there are {there}), so their "
+        "verdicts stand unchecked.",
+        labels=listed([term(str(row.get("label"))) for row in rows]),
+        needed=needed,
+        there=there,
+    )
 
 
 # --------------------------------------------------------------------------- impact designs
