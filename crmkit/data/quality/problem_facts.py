@@ -24,6 +24,7 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -119,8 +120,10 @@ class ProblemFact:
 
     @classmethod
     def from_match(cls, match: re.Match[str]) -> ProblemFact | None:
-        """The fact of a text its ``pattern`` matched (None when the values do not fit)."""
-        raise NotImplementedError
+        """The fact of a text its ``pattern`` matched (None when the values do not fit): by
+        default the fact's fields are the pattern's groups of the same names, as text."""
+        fields = {field.name for field in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        return cls(**{name: text for name, text in match.groupdict().items() if name in fields})
 
 
 # --- messages ---------------------------------------------------------------------------------
@@ -449,10 +452,6 @@ class NoUnitWithCrm(ProblemFact):
             "nothing can be compared with the control group"
         )
 
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> NoUnitWithCrm:
-        return cls(column=match["column"], values=match["values"])
-
 
 @dataclass(frozen=True)
 class ControlValuesNotFound(ProblemFact):
@@ -475,10 +474,6 @@ class ControlValuesNotFound(ProblemFact):
             f"(values found: {self.found})"
         )
 
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> ControlValuesNotFound:
-        return cls(values=match["values"], column=match["column"], found=match["found"])
-
 
 # --- what a warning expects ---------------------------------------------------------------------
 
@@ -495,10 +490,6 @@ class ExpectedNotBefore(ProblemFact):
     def english(self) -> str:
         return f"{self.later} not before {self.earlier}"
 
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> ExpectedNotBefore:
-        return cls(later=match["later"], earlier=match["earlier"])
-
 
 @dataclass(frozen=True)
 class ExpectedEarlierOrEqual(ProblemFact):
@@ -512,10 +503,6 @@ class ExpectedEarlierOrEqual(ProblemFact):
     def english(self) -> str:
         return f"{self.smaller} ≤ {self.larger}"
 
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> ExpectedEarlierOrEqual:
-        return cls(smaller=match["smaller"], larger=match["larger"])
-
 
 @dataclass(frozen=True)
 class NoClosedDateWhileOpen(ProblemFact):
@@ -526,10 +513,6 @@ class NoClosedDateWhileOpen(ProblemFact):
     def english(self) -> str:
         return "no closed_date while status is open"
 
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> NoClosedDateWhileOpen:
-        return cls()
-
 
 @dataclass(frozen=True)
 class OrderAfterCustomerCreated(ProblemFact):
@@ -539,10 +522,6 @@ class OrderAfterCustomerCreated(ProblemFact):
 
     def english(self) -> str:
         return "order_date on or after the customer's created_date"
-
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> OrderAfterCustomerCreated:
-        return cls()
 
 
 @dataclass(frozen=True)
@@ -591,10 +570,6 @@ class DatesWrittenInOrder(ProblemFact):
             f"dayfirst: {{{self.table}: {self.other}}})"
         )
 
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> DatesWrittenInOrder:
-        return cls(order=match["order"], table=match["table"])
-
 
 @dataclass(frozen=True)
 class NumbersWrittenInFormat(ProblemFact):
@@ -621,10 +596,6 @@ class NumbersWrittenInFormat(ProblemFact):
             f"number_format: {{{self.table}: {{{self.column}: '{self.other}'}}}} in params.yaml"
         )
 
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> NumbersWrittenInFormat:
-        return cls(written=match["written"], table=match["table"], column=match["column"])
-
 
 @dataclass(frozen=True)
 class ControlColumnExpected(ProblemFact):
@@ -641,10 +612,6 @@ class ControlColumnExpected(ProblemFact):
             "(or mapped under columns: in params.yaml)"
         )
 
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> ControlColumnExpected:
-        return cls()
-
 
 @dataclass(frozen=True)
 class ValuesThatOccur(ProblemFact):
@@ -656,10 +623,6 @@ class ValuesThatOccur(ProblemFact):
 
     def english(self) -> str:
         return f"values of {self.column} that occur in the data"
-
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> ValuesThatOccur:
-        return cls(column=match["column"])
 
 
 @dataclass(frozen=True)
@@ -675,10 +638,6 @@ class OtherValuesForCrmUnits(ProblemFact):
     def english(self) -> str:
         return f"other values of {self.column} for the units that got the CRM"
 
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> OtherValuesForCrmUnits:
-        return cls(column=match["column"])
-
 
 @dataclass(frozen=True)
 class KpiNameExpected(ProblemFact):
@@ -690,10 +649,6 @@ class KpiNameExpected(ProblemFact):
 
     def english(self) -> str:
         return f"a KPI name of the catalog, e.g. {self.examples}"
-
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> KpiNameExpected:
-        return cls(examples=match["examples"])
 
 
 _FACTS: tuple[type[ProblemFact], ...] = (
