@@ -75,8 +75,8 @@ def figure_png(fig: Figure) -> bytes:
 def _quiet_fonts() -> Iterator[None]:
     """Draw without matplotlib's font notices: a font without a bold face ("findfont: Failed
     to find font weight bold"), a character no installed font has ("Glyph … missing"). The
-    text is drawn all the same (regular weight; a box for the missing character), and a
-    notice would otherwise land in the notebook's output, and in no report."""
+    text is drawn all the same (regular weight; a box for the missing character); the notice
+    would only fill the executed notebook's output."""
     font_log = logging.getLogger("matplotlib.font_manager")
     level = font_log.level
     font_log.setLevel(logging.ERROR)
