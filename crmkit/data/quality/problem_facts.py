@@ -81,6 +81,10 @@ def _count(text: str) -> int:
     return int(text.replace(",", ""))
 
 
+#: How :meth:`ProblemFact.from_match` reads a group into a field, by the field's annotation.
+_READ = {"int": _count, "dt.date": dt.date.fromisoformat}
+
+
 def _plural(n: int, word: str) -> str:
     return f"{word}s" if n > 1 else word
 
@@ -121,9 +125,17 @@ class ProblemFact:
     @classmethod
     def from_match(cls, match: re.Match[str]) -> ProblemFact | None:
         """The fact of a text its ``pattern`` matched (None when the values do not fit): by
-        default the fact's fields are the pattern's groups of the same names, as text."""
-        fields = {field.name for field in dataclasses.fields(cls)}  # type: ignore[arg-type]
-        return cls(**{name: text for name, text in match.groupdict().items() if name in fields})
+        default the fact's fields are the pattern's groups of the same names, read as their
+        annotation says (``int``: a count written with thousands separators; ``dt.date``: ISO
+        8601; else the text)."""
+        groups = match.groupdict()
+        return cls(
+            **{
+                field.name: _READ.get(str(field.type), str)(groups[field.name])
+                for field in dataclasses.fields(cls)  # type: ignore[arg-type]
+                if field.name in groups
+            }
+        )
 
 
 # --- messages ---------------------------------------------------------------------------------
@@ -161,10 +173,6 @@ class OpenWithClosedDate(ProblemFact):
     def english(self) -> str:
         return f"{self.count:,} open opportunities have a closed_date"
 
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> OpenWithClosedDate:
-        return cls(count=_count(match["count"]))
-
 
 @dataclass(frozen=True)
 class OrdersBeforeCustomerCreated(ProblemFact):
@@ -176,10 +184,6 @@ class OrdersBeforeCustomerCreated(ProblemFact):
 
     def english(self) -> str:
         return f"{self.count:,} orders are dated before their customer was created"
-
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> OrdersBeforeCustomerCreated:
-        return cls(count=_count(match["count"]))
 
 
 @dataclass(frozen=True)
@@ -202,15 +206,6 @@ class OutsideWindow(ProblemFact):
             f"{self.count:,} of {self.rows:,} rows are dated outside the assessment window "
             f"{self.start.isoformat()} to {self.end.isoformat()}; before/after comparisons "
             "ignore them"
-        )
-
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> OutsideWindow:
-        return cls(
-            count=_count(match["count"]),
-            rows=_count(match["rows"]),
-            start=dt.date.fromisoformat(match["start"]),
-            end=dt.date.fromisoformat(match["end"]),
         )
 
 
@@ -329,17 +324,6 @@ class NumbersReadFromData(ProblemFact):
             f"{n:,} {_plural(n, 'value')} such as {self.example} {_were(n)} read as {self.read} "
             f"(written {self.written}), because {k:,} {_plural(k, 'value')} of the column can "
             f"only be read so, e.g. {self.evidence_example}"
-        )
-
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> NumbersReadFromData:
-        return cls(
-            count=_count(match["count"]),
-            example=match["example"],
-            read=match["read"],
-            written=match["written"],
-            evidence=_count(match["evidence"]),
-            evidence_example=match["evidence_example"],
         )
 
 
