@@ -34,6 +34,7 @@ import copy
 import html
 import importlib.metadata
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -45,6 +46,9 @@ import jinja2
 import nbformat
 from markupsafe import Markup
 from nbconvert import HTMLExporter
+from nbconvert.exporters import TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from traitlets.config import Config
 
 from crmkit.words import headlines
@@ -72,6 +76,7 @@ __all__ = [
     "headline_figures",
     "index_content",
     "PageBody",
+    "ReportExporter",
     "print_header",
     "render_body",
     "render_index",
@@ -366,21 +371,56 @@ def _crmkit_version() -> str:
 # --------------------------------------------------------------------------- stage pages
 
 
-def report_exporter() -> HTMLExporter:
-    """An HTMLExporter configured for crmkit report pages.
+class ReportExporter(HTMLExporter):
+    """nbconvert's HTMLExporter without the work it repeats on every page.
 
-    Create it once per process and pass it to every :func:`render_stage` call: creating an
-    exporter and its template environment costs time; rendering with it does not change it.
+    ``HTMLExporter.from_notebook_node`` registers two filters on every notebook (the code
+    highlighter and the chooser of an output's format), then parses the page it has just
+    rendered with BeautifulSoup, only to give alt text to images without it and a
+    ``tabindex`` to JupyterLab's cell wrappers, and writes the page out again: about a
+    third of a page's rendering time. A crmkit page needs neither (:func:`_prepare` gives
+    every image its alt text; the classic markup has no JupyterLab wrappers), so the two
+    filters come with the template environment, made once, and the page is returned as the
+    template rendered it.
+    """
+
+    def default_filters(self):
+        """nbconvert's filters, with the two that HTMLExporter registers per notebook."""
+        yield from super().default_filters()
+        yield "highlight_code", Highlight2HTML(pygments_lexer="ipython3", parent=self)
+        yield "filter_data_type", WidgetsDataTypeFilter(notebook_metadata={}, parent=self)
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        """The page body as the template renders it, and the resources (as nbconvert's)."""
+        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+
+_EXPORTERS = threading.local()  # one exporter per thread: rendering fills its caches
+
+
+def report_exporter() -> ReportExporter:
+    """The HTMLExporter configured for crmkit report pages, made once per thread.
+
+    Making an exporter (its template environment, with every template compiled at first
+    use) costs more than rendering a page with it; rendering does not change it, so every
+    run of a process (a batch worker runs many) reuses the thread's exporter.
 
     Returns
     -------
-    nbconvert.HTMLExporter
+    ReportExporter
         Renders the notebook body only (crmkit's ``body.html.j2`` over nbconvert's
         ``classic/base.html.j2``), with code inputs and prompts excluded, error outputs kept,
         no JavaScript or widget outputs, and ``remove-cell`` / ``remove-output`` cell tags
         honoured. Markdown images are embedded only as cell attachments (paste the image
         into the cell); a markdown image that refers to a file is not embedded.
     """
+    exporter = getattr(_EXPORTERS, "exporter", None)
+    if exporter is None:
+        exporter = _EXPORTERS.exporter = _new_report_exporter()
+    return exporter
+
+
+def _new_report_exporter() -> ReportExporter:
     config = Config()
     config.NbConvertBase.display_data_priority = list(_DISPLAY_PRIORITY)
     config.TagRemovePreprocessor.enabled = True
@@ -389,7 +429,9 @@ def report_exporter() -> HTMLExporter:
     config.CoalesceStreamsPreprocessor.enabled = True  # one block per cell's printed text
     # The pygments CSS it would compute goes into a <head> crmkit does not use.
     config.CSSHTMLHeaderPreprocessor.enabled = False
-    return HTMLExporter(
+    # Validate the notebook once, after the preprocessors, not after each of them.
+    config.Exporter.optimistic_validation = True
+    return ReportExporter(
         config=config,
         template_name="basic",
         template_file=str(_template_dir() / "body.html.j2"),
