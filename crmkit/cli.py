@@ -24,6 +24,7 @@ from crmkit.version import __version__
 if TYPE_CHECKING:
     from crmkit.data.validation import ValidationReport
     from crmkit.pipeline.batch.outcome import ClientOutcome
+    from crmkit.pipeline.workers import KernelWorkers
     from crmkit.report.pdf import PdfOutcome
 
 __all__ = ["main"]
@@ -201,6 +202,25 @@ _fresh_kernels_option = click.option(
 )
 
 
+@contextlib.contextmanager
+def _kernels_starting(jobs: int | None, fresh_kernels: bool) -> Iterator[KernelWorkers | None]:
+    """The run's warm kernels, starting now: before this process imports the scientific
+    stack, which the kernels import too, so that both imports share the cores. Whoever
+    uses them (:func:`crmkit.pipeline.runner.run_assessment`) owns them; they are ended here
+    when the block fails before that (a demo client that cannot be written, Ctrl-C)."""
+    if fresh_kernels:
+        yield None
+        return
+    from crmkit.pipeline.workers import KernelWorkers, worker_count
+
+    workers = KernelWorkers(worker_count(jobs))
+    try:
+        yield workers
+    except BaseException:
+        workers.close()
+        raise
+
+
 def _run_and_report(
     client_dir: Path,
     output: Path,
@@ -210,11 +230,12 @@ def _run_and_report(
     debug: bool = False,
     history: Path | None = None,
     pdf: bool = False,
+    workers: KernelWorkers | None = None,
 ) -> None:
-    from crmkit.pipeline.runner import run_assessment
-
     started = time.perf_counter()
     with _stop_cleanly(debug):
+        from crmkit.pipeline.runner import run_assessment
+
         try:
             result = run_assessment(
                 client_dir,
@@ -225,6 +246,7 @@ def _run_and_report(
                 history=history,
                 pdf=pdf,
                 progress=sys.stderr.isatty(),  # a bar on a terminal; none in a log file
+                workers=workers,
             )
         except ValidationFailed as exc:
             click.echo(str(exc), err=True)
@@ -342,7 +364,10 @@ def run(
          summary failed (the report is written: its index and results.json say which); or
          crmkit stopped on an unexpected error (one line; --debug shows the traceback)
     """
-    _run_and_report(client_dir, output, settings, jobs, fresh_kernels, debug, history, pdf)
+    with _kernels_starting(jobs, fresh_kernels) as workers:
+        _run_and_report(
+            client_dir, output, settings, jobs, fresh_kernels, debug, history, pdf, workers
+        )
 
 
 #: The report languages ``demo --language`` offers: :data:`crmkit.data.config.LANGUAGES`,
@@ -404,15 +429,16 @@ def demo(
 
     Exit codes as for crmkit run.
     """
-    from crmkit.demo.synth import ensure_demo_client
-    from crmkit.pipeline.context import demo_client_dir
+    with _kernels_starting(jobs, fresh_kernels) as workers:
+        with _stop_cleanly(debug):
+            from crmkit.demo.synth import ensure_demo_client
+            from crmkit.pipeline.context import demo_client_dir
 
-    with _stop_cleanly(debug):
-        folder = ensure_demo_client(client_dir or demo_client_dir(), scale=scale)
-        if language is not None:
-            set_params_language(folder / "params.yaml", language)
-    click.echo(f"Demo client: {folder}")
-    _run_and_report(folder, output, (), jobs, fresh_kernels, debug)
+            folder = ensure_demo_client(client_dir or demo_client_dir(), scale=scale)
+            if language is not None:
+                set_params_language(folder / "params.yaml", language)
+        click.echo(f"Demo client: {folder}")
+        _run_and_report(folder, output, (), jobs, fresh_kernels, debug, workers=workers)
 
 
 @main.command()

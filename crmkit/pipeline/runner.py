@@ -143,6 +143,7 @@ def run_assessment(
     history: str | Path | None = None,
     kernel: WarmKernel | None = None,
     pdf: bool = False,
+    workers: KernelWorkers | None = None,
 ) -> RunResult:
     """Run one client's whole assessment and write its report folder.
 
@@ -179,6 +180,10 @@ def run_assessment(
         ignored). The run does not shut it down: its owner reuses it for the next run (a
         batch worker keeps one for all its clients) and a kernel that died is restarted at
         the next notebook.
+    workers : KernelWorkers, optional
+        Workers whose kernels the caller started already (the command line starts them
+        before it imports the scientific stack); the run then uses them instead of starting
+        its own, and owns them: they are ended when the run fails before its stages.
     pdf : bool
         Also print every page to a PDF beside it once the report folder is in place
         (:func:`crmkit.report.pdf.print_report`, each PDF written atomically); the outcome,
@@ -199,12 +204,16 @@ def run_assessment(
     run_started = time.perf_counter()
     client_dir = Path(client_dir).resolve()
     if history is not None and not Path(history).is_dir():
+        if workers is not None:
+            workers.close()
         raise ParamsError(
             f"--history {history}: no such folder (expected a folder of earlier runs)"
         )
     known_kpis = [kpi.name for kpi in CATALOG]
     # The kernels start (and import the scientific stack) while the client is validated.
-    early = KernelWorkers(worker_count(jobs)) if warm_kernels and kernel is None else None
+    early = workers
+    if early is None and warm_kernels and kernel is None:
+        early = KernelWorkers(worker_count(jobs))
     try:
         report = validate_client(
             client_dir, overrides=overrides, known_kpis=known_kpis

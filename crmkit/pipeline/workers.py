@@ -259,6 +259,7 @@ class KernelWorkers:
             for i, (k, q) in enumerate(zip(self.kernels, self._jobs, strict=True))
         ]
         self._given = False
+        self._closed = False
         for thread in self._threads:
             thread.start()
 
@@ -284,8 +285,12 @@ class KernelWorkers:
         """Stop workers never given stages, ending their kernels at once, and wait for them.
 
         A worker still waiting on its kernel's start is waited for a moment only: its kernel
-        has been ended (and a kernel whose parent process has gone ends itself).
+        has been ended (and a kernel whose parent process has gone ends itself). Closing
+        again does nothing.
         """
+        if self._closed:
+            return
+        self._closed = True
         patience = None
         if not self._given:
             self._given = True
